@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './schema.js'
+
+export type Engine = 'sqlite' | 'postgres'
+
+/** The application's handle on the database: a typed Kysely instance that also knows which engine it talks to. */
+export type Db = Kysely<Database> & { readonly engine: Engine }
+
+// PostgreSQL returns bigint (int8) as a string; arrears in cents fit comfortably in a JS number.
+pg.types.setTypeParser(20, (value) => Number(value))
+
+export function engineOf(databaseUrl: string): Engine {
+  return /^postgres(ql)?:\/\//.test(databaseUrl) ? 'postgres' : 'sqlite'
+}
+
+export function sqlitePathOf(databaseUrl: string): string {
+  const path = databaseUrl.replace(/^sqlite:(\/\/)?/, '')
+  return path === ':memory:' ? path : resolve(path)
+}
+
+export interface CreateDbOptions {
+  /** PostgreSQL pool size; several app instances each hold their own pool. */
+  poolSize?: number
+}
+
+/** Opens the database named by a DATABASE_URL: a SQLite file (WAL) or a PostgreSQL server. */
+export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
+  const engine = engineOf(databaseUrl)
+  let kysely: Kysely<Database>
+  if (engine === 'postgres') {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 })
+    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
+  } else {
+    const path = sqlitePathOf(databaseUrl)
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    const sqlite = new SQLite(path)
+    sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma('synchronous = NORMAL')
+    sqlite.pragma('foreign_keys = ON')
+    sqlite.pragma('busy_timeout = 5000')
+    kysely = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: sqlite }),
+      plugins: [new CamelCasePlugin()],
+    })
+  }
+  return Object.assign(kysely, { engine }) as Db
+}
+
+/** Runs `work` in one transaction; the handle it receives is a Db like any other, so queries accept either. */
+export async function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => work(Object.assign(trx, { engine: db.engine }) as unknown as Db))
+}

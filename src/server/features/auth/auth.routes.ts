@@ -1,0 +1,125 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import type { OrganizationType } from '../../../shared/roles.js'
+import { addMinutes, nowTimestamp } from '../../db/time.js'
+import { hashToken, type Membership, newSessionToken, requireUser, SESSION_COOKIE } from '../../http/auth.js'
+import { AppError } from '../../http/errors.js'
+import { recordAuditEvent } from '../audit/audit.queries.js'
+import * as authQueries from './auth.queries.js'
+import { LoginBodySchema, SessionUserSchema } from './auth.schemas.js'
+import { verifyAgainstNothing, verifyPassword } from './passwords.js'
+
+export function presentMemberships(memberships: Membership[]) {
+  return memberships.map((m) => ({
+    organization: { code: m.organizationCode, name: m.organizationName, type: m.organizationType as OrganizationType },
+    role: m.role,
+  }))
+}
+
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { config, db } = app
+  const isSecureCookie = (request: FastifyRequest) =>
+    request.protocol === 'https' || (config.publicUrl?.startsWith('https://') ?? false)
+
+  app.post(
+    '/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        security: [],
+        body: LoginBodySchema,
+        response: { 200: Type.Object({ user: SessionUserSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const email = request.body.email.trim().toLowerCase()
+      const ip = request.ip
+      const now = nowTimestamp()
+      const windowStart = addMinutes(now, -config.loginWindowMinutes)
+      const failures = await authQueries.countRecentLoginFailures(db, email, ip, windowStart)
+      if (failures.byAccount >= config.loginMaxFailures || failures.byAddress >= config.loginMaxFailures) {
+        await recordAuditEvent(db, { actorUserId: null, actorEmail: email, action: 'auth.login_rate_limited', ip })
+        const oldest = await authQueries.oldestRecentLoginFailure(db, email, ip, windowStart)
+        const retryAfterSeconds = oldest
+          ? Math.max(1, Math.ceil((Date.parse(addMinutes(oldest, config.loginWindowMinutes)) - Date.now()) / 1000))
+          : config.loginWindowMinutes * 60
+        throw new AppError('RATE_LIMITED', 'Too many failed sign-in attempts; please wait before trying again', {
+          retryAfterSeconds,
+        })
+      }
+
+      const user = await authQueries.findUserByEmail(db, email)
+      const isValid = user ? await verifyPassword(user.passwordHash, request.body.password) : false
+      if (!user) await verifyAgainstNothing(request.body.password)
+      if (!user || !isValid || user.isActive !== 1) {
+        await recordAuditEvent(db, {
+          actorUserId: user?.id ?? null,
+          actorEmail: email,
+          action: 'auth.login_failed',
+          ip,
+          details: { reason: !user ? 'unknown_account' : !isValid ? 'wrong_password' : 'inactive_account' },
+        })
+        throw new AppError('INVALID_CREDENTIALS', 'The email address or the password is not right')
+      }
+
+      const token = newSessionToken()
+      await authQueries.createSession(db, {
+        id: hashToken(token),
+        userId: user.id,
+        now,
+        expiresAt: addMinutes(now, config.sessionMaxHours * 60),
+        ip,
+        userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
+      })
+      await authQueries.recordLogin(db, user.id, now)
+      await recordAuditEvent(db, { actorUserId: user.id, actorEmail: email, action: 'auth.login', ip })
+      const memberships = (await authQueries.listMemberships(db, user.id)) as Membership[]
+      reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: isSecureCookie(request),
+        maxAge: config.sessionMaxHours * 3600,
+      })
+      return {
+        user: {
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          locale: user.locale,
+          memberships: presentMemberships(memberships),
+        },
+      }
+    },
+  )
+
+  app.post('/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
+    if (request.user) {
+      await authQueries.deleteSession(db, request.user.sessionId)
+      await recordAuditEvent(db, { actorUserId: request.user.id, action: 'auth.logout', ip: request.ip })
+    }
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    return reply.status(204).send()
+  })
+
+  app.get(
+    '/auth/me',
+    {
+      preHandler: requireUser,
+      schema: { tags: ['auth'], response: { 200: Type.Object({ user: SessionUserSchema }) } },
+    },
+    async (request) => {
+      const user = request.user!
+      return {
+        user: {
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          locale: user.locale,
+          memberships: presentMemberships(request.scope.memberships),
+        },
+      }
+    },
+  )
+}

@@ -1,0 +1,75 @@
+import { Type } from 'typebox'
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
+const NullableNumber = Type.Union([Type.Number(), Type.Null()])
+const NullableBoolean = Type.Union([Type.Boolean(), Type.Null()])
+
+export const HouseholdSummarySchema = Type.Object({
+  id: Type.String(),
+  externalRef: Type.String(),
+  lastName: Type.String(),
+  firstName: Nullable(Type.String()),
+  postcode: Nullable(Type.String()),
+  city: Nullable(Type.String()),
+  status: Type.String(),
+})
+
+export const HouseholdDetailSchema = Type.Object({
+  id: Type.String(),
+  externalRef: Type.String(),
+  lastName: Type.String(),
+  firstName: Nullable(Type.String()),
+  birthDate: Nullable(Type.String()),
+  age: NullableNumber,
+  status: Type.String(),
+  email: Nullable(Type.String()),
+  agency: Type.Union([Type.Object({ code: Type.String(), name: Type.String() }), Type.Null()]),
+  members: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      lastName: Type.String(),
+      firstName: Nullable(Type.String()),
+      birthDate: Nullable(Type.String()),
+      age: NullableNumber,
+      isLeaseholder: Type.Boolean(),
+      role: Nullable(Type.String()),
+    }),
+  ),
+  phones: Type.Array(
+    Type.Object({
+      e164: Nullable(Type.String()),
+      raw: Type.String(),
+      kind: Type.Union([Type.Literal('mobile'), Type.Literal('landline'), Type.Literal('other')]),
+      isValid: Type.Boolean(),
+    }),
+  ),
+  address: Type.Object({
+    line1: Nullable(Type.String()),
+    line2: Nullable(Type.String()),
+    postcode: Nullable(Type.String()),
+    city: Nullable(Type.String()),
+    inseeCode: Nullable(Type.String()),
+  }),
+  flags: Type.Object({
+    livesAlone: NullableBoolean,
+    occupants: NullableNumber,
+    supportProgramme: NullableBoolean,
+    housingBenefit: NullableBoolean,
+    arrears: NullableNumber,
+    worksProgramme: Nullable(Type.String()),
+    floor: NullableNumber,
+    hasLift: NullableBoolean,
+    leaseStart: Nullable(Type.String()),
+    fragilityLevel: Nullable(Type.String()),
+    lastContactedAt: Nullable(Type.String()),
+  }),
+  objection: Type.Union([
+    Type.Object({
+      at: Type.String(),
+      channel: Nullable(Type.String()),
+      recordedBy: Nullable(Type.String()),
+      note: Nullable(Type.String()),
+    }),
+    Type.Null(),
+  ]),
+})

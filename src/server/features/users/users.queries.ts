@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto'
+import type { Db } from '../../db/database.js'
+import { nowTimestamp } from '../../db/time.js'
+
+export async function findUserByEmail(db: Db, email: string) {
+  return db.selectFrom('user').select(['id', 'email', 'name']).where('email', '=', email).executeTakeFirst()
+}
+
+export async function insertUser(db: Db, user: { email: string; name: string; passwordHash: string; locale?: string }) {
+  const row = {
+    id: randomUUID(),
+    email: user.email,
+    name: user.name,
+    passwordHash: user.passwordHash,
+    isActive: 1,
+    locale: user.locale ?? 'fr',
+    createdAt: nowTimestamp(),
+    lastLoginAt: null,
+  }
+  await db.insertInto('user').values(row).execute()
+  return row
+}
+
+export async function updatePasswordHash(db: Db, userId: string, passwordHash: string) {
+  await db.updateTable('user').set({ passwordHash }).where('id', '=', userId).execute()
+}
+
+/** Gives the user this role in the organisation, replacing any role they had there. */
+export async function upsertMembership(db: Db, membership: { userId: string; organizationId: string; role: string }) {
+  await db
+    .insertInto('membership')
+    .values({ id: randomUUID(), ...membership, createdAt: nowTimestamp() })
+    .onConflict((oc) => oc.columns(['userId', 'organizationId']).doUpdateSet({ role: membership.role }))
+    .execute()
+}
+
+/** Users holding at least one membership in an organisation of these networks, with those memberships. */
+export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
+  if (networkIds.length === 0) return []
+  const rows = await db
+    .selectFrom('membership')
+    .innerJoin('user', 'user.id', 'membership.userId')
+    .innerJoin('organization', 'organization.id', 'membership.organizationId')
+    .select([
+      'user.id',
+      'user.email',
+      'user.name',
+      'user.isActive',
+      'user.lastLoginAt',
+      'organization.code as organizationCode',
+      'organization.name as organizationName',
+      'membership.role',
+    ])
+    .where('organization.networkId', 'in', networkIds)
+    .orderBy('user.name')
+    .execute()
+  const users = new Map<
+    string,
+    {
+      id: string
+      email: string
+      name: string
+      isActive: boolean
+      lastLoginAt: string | null
+      memberships: { organization: { code: string; name: string }; role: string }[]
+    }
+  >()
+  for (const row of rows) {
+    const user = users.get(row.id) ?? {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      isActive: row.isActive === 1,
+      lastLoginAt: row.lastLoginAt,
+      memberships: [],
+    }
+    user.memberships.push({ organization: { code: row.organizationCode, name: row.organizationName }, role: row.role })
+    users.set(row.id, user)
+  }
+  return [...users.values()]
+}

@@ -1,0 +1,102 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Role } from '../../shared/roles.js'
+import type { Db } from '../db/database.js'
+import type { Timestamp } from '../db/time.js'
+import { addMinutes, nowTimestamp } from '../db/time.js'
+import * as authQueries from '../features/auth/auth.queries.js'
+import { AppError } from './errors.js'
+
+export const SESSION_COOKIE = 'allervers_session'
+
+export interface Membership {
+  organizationId: string
+  organizationCode: string
+  organizationName: string
+  organizationType: string
+  networkId: string
+  role: Role
+}
+
+export interface CurrentUser {
+  id: string
+  email: string
+  name: string
+  locale: string
+  sessionId: string
+}
+
+/** What the signed-in user may reach: their memberships. Every query of tenant data takes it. */
+export interface Scope {
+  userId: string
+  memberships: Membership[]
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: CurrentUser | null
+    scope: Scope
+  }
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+export function newSessionToken(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+/** Organisations in which the scope holds one of the roles. */
+export function organizationIdsWithRole(scope: Scope, roles: readonly Role[]): string[] {
+  return scope.memberships.filter((m) => roles.includes(m.role)).map((m) => m.organizationId)
+}
+
+export function hasRole(scope: Scope, roles: readonly Role[], organizationId?: string): boolean {
+  return scope.memberships.some(
+    (m) => roles.includes(m.role) && (organizationId === undefined || m.organizationId === organizationId),
+  )
+}
+
+export interface SessionPolicy {
+  idleMinutes: number
+  maxHours: number
+}
+
+/** Loads the session named by the cookie, enforcing idle and absolute lifetimes; returns null when there is none. */
+export async function loadSession(
+  db: Db,
+  token: string | undefined,
+  policy: SessionPolicy,
+  now: Timestamp = nowTimestamp(),
+) {
+  if (!token) return null
+  const sessionId = hashToken(token)
+  const row = await authQueries.findSessionWithUser(db, sessionId)
+  if (!row) return null
+  const idleLimit = addMinutes(row.lastSeenAt, policy.idleMinutes)
+  if (row.expiresAt <= now || idleLimit <= now || row.isActive !== 1) {
+    await authQueries.deleteSession(db, sessionId)
+    return null
+  }
+  // One write a minute at most per session: keeps a busy caller's requests from all writing.
+  if (addMinutes(row.lastSeenAt, 1) <= now) await authQueries.touchSession(db, sessionId, now)
+  const memberships = (await authQueries.listMemberships(db, row.id)) as Membership[]
+  const user: CurrentUser = { id: row.id, email: row.email, name: row.name, locale: row.locale, sessionId }
+  return { user, scope: { userId: row.id, memberships } satisfies Scope }
+}
+
+/** preHandler: the request must come from a signed-in user. */
+export async function requireUser(request: FastifyRequest, _reply: FastifyReply) {
+  if (!request.user) throw new AppError('UNAUTHENTICATED', 'Please sign in first')
+}
+
+/** preHandler: the signed-in user must hold one of these roles in at least one organisation. */
+export function requireRole(...roles: Role[]) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    if (!request.user) throw new AppError('UNAUTHENTICATED', 'Please sign in first')
+    if (!hasRole(request.scope, roles)) {
+      throw new AppError('FORBIDDEN', `This action needs one of these roles: ${roles.join(', ')}`)
+    }
+  }
+}
