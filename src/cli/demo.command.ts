@@ -1,0 +1,37 @@
+import { SingleBar } from 'cli-progress'
+import { loadConfig } from '../server/config.js'
+import { createDb } from '../server/db/database.js'
+import { migrateToLatest } from '../server/db/migrate.js'
+import { seedDemo } from '../server/features/demo/demo.service.js'
+import { startServer } from '../server/main.js'
+
+export async function runDemo(options: { households: number; seed: number; serve?: boolean }) {
+  const config = loadConfig()
+  const db = createDb(config.databaseUrl)
+  await migrateToLatest(db)
+  const bar = process.stdout.isTTY ? new SingleBar({ format: 'Demo households [{bar}] {value}/{total}' }) : null
+  bar?.start(options.households, 0)
+  const result = await seedDemo(db, {
+    households: options.households,
+    seed: options.seed,
+    onProgress: (done) => bar?.update(done),
+  })
+  bar?.stop()
+  console.log(
+    result.createdHouseholds > 0
+      ? `Demo network seeded: ${result.createdHouseholds} households (${db.engine}).`
+      : `Demo network already present (${db.engine}); demo passwords renewed.`,
+  )
+  console.log('\nDemo accounts (passwords generated now):')
+  for (const account of result.accounts) {
+    console.log(
+      `  ${account.role.padEnd(14)} ${account.organization.padEnd(11)} ${account.email.padEnd(36)} ${account.password}`,
+    )
+  }
+  if (!options.serve) {
+    await db.destroy()
+    return
+  }
+  const server = await startServer(config, { db })
+  console.log(`\nAllervers is running on ${server.url} — press Ctrl+C to stop.`)
+}

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { ConfigError, loadConfig } from './config.js'
+
+describe('loadConfig', () => {
+  it('defaults to the embedded SQLite database on 127.0.0.1:3000', () => {
+    const config = loadConfig({})
+    assert.equal(config.databaseUrl, 'sqlite:./data/allervers.sqlite')
+    assert.equal(config.host, '127.0.0.1')
+    assert.equal(config.port, 3000)
+    assert.equal(config.loginMaxFailures, 10)
+    assert.equal(config.loginWindowMinutes, 15)
+  })
+
+  it('fails fast naming the variable and the value it could not use', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty' }),
+      (error: Error) => {
+        assert.ok(error instanceof ConfigError)
+        assert.match(error.message, /PORT must be a whole number between 0 and 65535, got "eighty"/)
+        return true
+      },
+    )
+    assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://root@localhost/x' }), /DATABASE_URL must be/)
+    assert.throws(() => loadConfig({ SESSION_IDLE_MINUTES: '0' }), /SESSION_IDLE_MINUTES/)
+    assert.throws(() => loadConfig({ PUBLIC_URL: 'allervers.example.org' }), /PUBLIC_URL/)
+  })
+
+  it('accepts PostgreSQL URLs and trims a trailing slash from PUBLIC_URL', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', PUBLIC_URL: 'https://a.example/' })
+    assert.equal(config.databaseUrl, 'postgres://u@h:5432/db')
+    assert.equal(config.publicUrl, 'https://a.example')
+  })
+})

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto'
+import { normalizePhone } from '../../../shared/phones.js'
+import type { Role } from '../../../shared/roles.js'
+import { type Db, inTransaction } from '../../db/database.js'
+import type { HouseholdTable, MemberTable, PhoneTable } from '../../db/schema.js'
+import { nowTimestamp, toFlag } from '../../db/time.js'
+import { generatePassword, hashPassword } from '../auth/passwords.js'
+import * as organizations from '../organizations/organizations.queries.js'
+import * as users from '../users/users.queries.js'
+import {
+  DEMO_NETWORK,
+  DEMO_ORGANIZATIONS,
+  type DemoHousehold,
+  findCommune,
+  generateHouseholds,
+} from './demo.generator.js'
+
+export const DEMO_ACCOUNTS: ReadonlyArray<{ email: string; name: string; organization: string; role: Role }> = [
+  { email: 'admin@demo.allervers.local', name: 'Anne Administratrice', organization: 'TDL', role: 'admin' },
+  { email: 'manager@demo.allervers.local', name: 'Marc Chargé de campagne', organization: 'TDL', role: 'manager' },
+  { email: 'caller@demo.allervers.local', name: 'Claire Appelante', organization: 'TDL', role: 'caller' },
+  {
+    email: 'social.worker@demo.allervers.local',
+    name: 'Sonia Travailleuse sociale',
+    organization: 'TDL',
+    role: 'social_worker',
+  },
+  {
+    email: 'partner@demo.allervers.local',
+    name: 'Paul Partenaire (CCAS)',
+    organization: 'CCAS-NANCY',
+    role: 'partner',
+  },
+  { email: 'viewer@demo.allervers.local', name: 'Victor Directeur', organization: 'TDL', role: 'viewer' },
+  { email: 'manager.mhs@demo.allervers.local', name: 'Martine Chargée (MHS)', organization: 'MHS', role: 'manager' },
+  { email: 'caller.als@demo.allervers.local', name: 'Aline Bénévole (ALS)', organization: 'ALS', role: 'caller' },
+]
+
+export interface DemoAccount {
+  email: string
+  role: Role
+  organization: string
+  password: string
+}
+
+/** Facts about a household derived from its occupants: who is oldest, how many, whether the leaseholder is alone. */
+export function deriveHouseholdFacts(members: ReadonlyArray<{ birthDate: string | null }>) {
+  const birthDates = members.map((member) => member.birthDate).filter((date): date is string => date !== null)
+  return {
+    occupants: members.length,
+    livesAlone: members.length === 1,
+    oldestBirthDate: birthDates.length ? birthDates.reduce((oldest, date) => (date < oldest ? date : oldest)) : null,
+  }
+}
+
+/** Turns one generated household into the rows of household, member and phone. */
+export function demoHouseholdRows(source: DemoHousehold, organizationId: string, agencyId: string | null, now: string) {
+  const id = randomUUID()
+  const leaseholder = source.members[0]
+  const facts = deriveHouseholdFacts(source.members)
+  const household: HouseholdTable = {
+    id,
+    organizationId,
+    agencyId,
+    externalRef: source.externalRef,
+    lastName: leaseholder.lastName,
+    firstName: leaseholder.firstName,
+    birthDate: leaseholder.birthDate,
+    oldestBirthDate: facts.oldestBirthDate,
+    email: source.email,
+    addressLine1: source.addressLine1,
+    addressLine2: source.addressLine2,
+    postcode: source.postcode,
+    city: source.city,
+    inseeCode: source.inseeCode,
+    floor: source.floor,
+    hasLift: toFlag(source.hasLift),
+    occupants: facts.occupants,
+    livesAlone: toFlag(facts.livesAlone),
+    leaseStart: source.leaseStart,
+    arrearsCents: source.arrearsCents,
+    housingBenefit: toFlag(source.housingBenefit),
+    supportProgramme: toFlag(source.supportProgramme),
+    worksProgramme: source.worksProgramme,
+    status: 'active',
+    leftAt: null,
+    objectionAt: null,
+    objectionChannel: null,
+    objectionRecordedBy: null,
+    objectionNote: null,
+    fragilityLevel: null,
+    lastContactedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  }
+  const members: MemberTable[] = source.members.map((member, position) => ({
+    id: randomUUID(),
+    householdId: id,
+    organizationId,
+    position,
+    isLeaseholder: position === 0 ? 1 : 0,
+    lastName: member.lastName,
+    firstName: member.firstName,
+    birthDate: member.birthDate,
+    role: member.role,
+  }))
+  const phones: PhoneTable[] = source.phones.map((raw, position) => {
+    const phone = normalizePhone(raw)
+    return {
+      id: randomUUID(),
+      householdId: id,
+      organizationId,
+      memberId: members[0].id,
+      position,
+      raw: phone.raw,
+      e164: phone.e164,
+      kind: phone.kind,
+      isValid: toFlag(phone.isValid),
+    }
+  })
+  return { household, members, phones }
+}
+
+async function insertInBatches<T>(rows: T[], size: number, insert: (batch: T[]) => Promise<unknown>) {
+  for (let start = 0; start < rows.length; start += size) await insert(rows.slice(start, start + size))
+}
+
+/** Writes households in batches inside one transaction per batch of 1,000. */
+export async function insertDemoHouseholds(
+  db: Db,
+  households: Iterable<DemoHousehold>,
+  organizationId: string,
+  agencyIds: Map<string, string>,
+  onProgress?: (done: number) => void,
+) {
+  const now = nowTimestamp()
+  let buffer: ReturnType<typeof demoHouseholdRows>[] = []
+  let done = 0
+  const flush = async () => {
+    if (buffer.length === 0) return
+    const batch = buffer
+    buffer = []
+    await inTransaction(db, async (tx) => {
+      // SQLite allows 32,766 bound values per statement: 34 columns × 500 rows stays under it.
+      await insertInBatches(
+        batch.map((rows) => rows.household),
+        500,
+        (rows) => tx.insertInto('household').values(rows).execute(),
+      )
+      await insertInBatches(
+        batch.flatMap((rows) => rows.members),
+        2000,
+        (rows) => tx.insertInto('member').values(rows).execute(),
+      )
+      await insertInBatches(
+        batch.flatMap((rows) => rows.phones),
+        2000,
+        (rows) => tx.insertInto('phone').values(rows).execute(),
+      )
+    })
+    done += batch.length
+    onProgress?.(done)
+  }
+  for (const household of households) {
+    buffer.push(demoHouseholdRows(household, organizationId, agencyIds.get(household.agencyCode) ?? null, now))
+    if (buffer.length >= 1000) await flush()
+  }
+  await flush()
+  return done
+}
+
+/**
+ * Seeds the demo network: organisations, agencies, one account per role (passwords generated now and returned once)
+ * and `households` households shared between the two landlords. Running it again keeps the data and gives the demo
+ * accounts new passwords, so the printed ones always work.
+ */
+export async function seedDemo(
+  db: Db,
+  options: { households: number; seed?: number; onProgress?: (done: number, total: number) => void },
+) {
+  const network =
+    (await organizations.findNetworkByCode(db, DEMO_NETWORK.code)) ??
+    (await organizations.createNetwork(db, DEMO_NETWORK))
+  const organizationIds = new Map<string, string>()
+  let createdHouseholds = 0
+  let offset = 0
+  for (const spec of DEMO_ORGANIZATIONS) {
+    const organization =
+      (await organizations.findOrganizationByCode(db, spec.code)) ??
+      (await organizations.createOrganization(db, {
+        networkId: network.id,
+        code: spec.code,
+        name: spec.name,
+        type: spec.type,
+        onCallContact: spec.onCallContact ?? null,
+      }))
+    organizationIds.set(spec.code, organization.id)
+    const agencyIds = new Map<string, string>()
+    for (const agency of spec.agencies) {
+      const existing = await organizations.findAgencyByCode(db, organization.id, agency.code)
+      const row =
+        existing ??
+        (await organizations.createAgency(db, {
+          organizationId: organization.id,
+          code: agency.code,
+          name: agency.name,
+          inseeCode: findCommune(agency.commune).inseeCode,
+        }))
+      agencyIds.set(agency.code, row.id)
+    }
+    if (spec.share === 0) continue
+    const existingCount = await db
+      .selectFrom('household')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('organizationId', '=', organization.id)
+      .executeTakeFirst()
+    if (Number(existingCount?.count ?? 0) > 0) continue
+    const count = Math.round(options.households * spec.share)
+    const base = createdHouseholds
+    createdHouseholds += await insertDemoHouseholds(
+      db,
+      generateHouseholds(spec, count, { seed: options.seed, offset }),
+      organization.id,
+      agencyIds,
+      (done) => options.onProgress?.(base + done, options.households),
+    )
+    offset += count
+  }
+
+  const accounts: DemoAccount[] = []
+  for (const account of DEMO_ACCOUNTS) {
+    const password = generatePassword()
+    const passwordHash = await hashPassword(password)
+    const existing = await users.findUserByEmail(db, account.email)
+    const userId = existing
+      ? existing.id
+      : (await users.insertUser(db, { email: account.email, name: account.name, passwordHash })).id
+    if (existing) await users.updatePasswordHash(db, userId, passwordHash)
+    await users.upsertMembership(db, {
+      userId,
+      organizationId: organizationIds.get(account.organization)!,
+      role: account.role,
+    })
+    accounts.push({ email: account.email, role: account.role, organization: account.organization, password })
+  }
+  return { accounts, createdHouseholds }
+}
