@@ -104,7 +104,7 @@ if (wants('e2e') && e2eTests.length > 0) {
     }
   } else {
     console.log('\n=== Building the web app for the browser tests ===')
-    const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' })
+    const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' })
     if (build.status !== 0) totals.failed += 1
     else await runNodeTests('Chromium (end-to-end)', e2eTests, { TEST_DATABASE: 'sqlite' })
   }

@@ -51,9 +51,16 @@ describe('allervers CLI', () => {
     assert.equal(user.code, 0, user.stderr)
     assert.doesNotMatch(user.stdout, /Password/)
     const db = createDb(url)
-    t.after(() => db.destroy())
-    const row = await db.selectFrom('user').selectAll().where('email', '=', 'b@amli.example').executeTakeFirstOrThrow()
-    assert.equal(await verifyPassword(row.passwordHash, 'a long enough password'), true)
+    try {
+      const row = await db
+        .selectFrom('user')
+        .selectAll()
+        .where('email', '=', 'b@amli.example')
+        .executeTakeFirstOrThrow()
+      assert.equal(await verifyPassword(row.passwordHash, 'a long enough password'), true)
+    } finally {
+      await db.destroy()
+    }
   })
 
   it('generates and prints a password once when none is given', async (t) => {

@@ -49,7 +49,8 @@ export function deriveHouseholdFacts(members: ReadonlyArray<{ birthDate: string 
   return {
     occupants: members.length,
     livesAlone: members.length === 1,
-    oldestBirthDate: birthDates.length ? birthDates.reduce((oldest, date) => (date < oldest ? date : oldest)) : null,
+    // ISO dates sort as text: the smallest is the oldest person's.
+    oldestBirthDate: birthDates.length ? birthDates.sort()[0] : null,
   }
 }
 

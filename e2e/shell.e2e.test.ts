@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { describe, it } from 'node:test'
+import AxeBuilder from '@axe-core/playwright'
+import type { Page } from 'playwright-core'
+import { seedDemo } from '../src/server/features/demo/demo.service.js'
+import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze()
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => `${node.target.join(' ')} (${node.failureSummary?.split('\n').slice(1).join(' ')})`).join(', ')}`)
+}
+
+async function signIn(page: Page, url: string, email: string, password: string) {
+  await page.goto(url)
+  await page.getByLabel('Adresse e-mail').fill(email)
+  await page.getByLabel(/^Mot de passe/).fill(password)
+  await page.getByRole('button', { name: 'Se connecter' }).click()
+}
+
+const EXPECTED_NAVIGATION: Record<string, string[]> = {
+  admin: ['Accueil', 'Campagnes', 'Ménages', 'Bilan', 'Administration'],
+  manager: ['Accueil', 'Appeler', 'Campagnes', 'Ménages', 'Signalements', 'Bilan'],
+  caller: ['Accueil', 'Appeler', 'Signalements'],
+  social_worker: ['Accueil', 'Ménages', 'Signalements'],
+  partner: ['Accueil', 'Signalements'],
+  viewer: ['Accueil', 'Bilan'],
+}
+
+describe('the web shell in Chromium', () => {
+  it('lets each role sign in and land on its home page with the navigation its role may use', async (t) => {
+    const server = await startTestServer(t)
+    const { accounts } = await seedDemo(server.db, { households: 50 })
+    const browser = await launchBrowser(t)
+    for (const role of Object.keys(EXPECTED_NAVIGATION)) {
+      const account = accounts.find((a) => a.role === role)!
+      const context = await browser.newContext({ locale: 'fr-FR' })
+      const page = await context.newPage()
+      await signIn(page, server.url, account.email, account.password)
+      await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
+      const navigation = page.getByRole('navigation', { name: 'Navigation principale' })
+      const links = await navigation.getByRole('link').allInnerTexts()
+      assert.deepEqual(links, EXPECTED_NAVIGATION[role], `navigation of ${role}`)
+      assert.equal(await page.locator(`[data-role="${role}"]`).count(), 1, `${role} sees the card of their role`)
+      await context.close()
+    }
+  })
+
+  it('explains a wrong password in plain French, switches to English, and passes an accessibility scan', async (t) => {
+    const server = await startTestServer(t)
+    const { accounts } = await seedDemo(server.db, { households: 20 })
+    const browser = await launchBrowser(t)
+    const context = await browser.newContext({ locale: 'fr-FR' })
+    const page = await context.newPage()
+    await page.goto(server.url)
+    await page.getByRole('button', { name: 'Se connecter' }).waitFor()
+    assert.deepEqual(await seriousViolations(page), [], 'login page')
+    const path = screenshotPath('login')
+    mkdirSync(dirname(path), { recursive: true })
+    await page.screenshot({ path })
+
+    const manager = accounts.find((a) => a.role === 'manager')!
+    await signIn(page, server.url, manager.email, 'not the password')
+    await page.getByRole('alert').filter({ hasText: 'L’adresse e-mail ou le mot de passe n’est pas le bon.' }).waitFor()
+
+    await signIn(page, server.url, manager.email, manager.password)
+    await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
+    assert.deepEqual(await seriousViolations(page), [], 'shell')
+    await page.screenshot({ path: screenshotPath('home-manager'), fullPage: true })
+
+    await page.locator('label', { hasText: 'English' }).click()
+    await page.getByRole('heading', { level: 2, name: /^Hello/ }).waitFor()
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en')
+
+    await page.getByRole('link', { name: 'Households' }).click()
+    await page.getByLabel('Search (name, reference, phone, address)').fill('TDL-0000001')
+    await page.getByText('1 household(s)').waitFor()
+    assert.equal(await page.getByRole('cell', { name: 'TDL-0000001' }).count(), 1)
+    assert.deepEqual(await seriousViolations(page), [], 'households page')
+    await page.screenshot({ path: screenshotPath('households'), fullPage: true })
+  })
+})

@@ -1,0 +1,40 @@
+import { Center, Loader } from '@mantine/core'
+import { useTranslation } from 'react-i18next'
+import { Navigate, Route, Routes } from 'react-router'
+import { ComingSoon } from './components/ComingSoon.js'
+import { Shell } from './components/Shell.js'
+import { AdministrationPage } from './features/administration/AdministrationPage.js'
+import { LoginPage } from './features/auth/LoginPage.js'
+import { useSession } from './features/auth/session.js'
+import { HomePage } from './features/home/HomePage.js'
+import { HouseholdPage } from './features/households/HouseholdPage.js'
+import { HouseholdsPage } from './features/households/HouseholdsPage.js'
+
+export function App() {
+  const { t } = useTranslation()
+  const session = useSession()
+  if (session.isPending) {
+    return (
+      <Center mih="100vh">
+        <Loader aria-label={t('app.name')} />
+      </Center>
+    )
+  }
+  const user = session.data
+  if (!user) return <LoginPage />
+  return (
+    <Shell user={user}>
+      <Routes>
+        <Route path="/" element={<HomePage user={user} />} />
+        <Route path="/calling" element={<ComingSoon titleKey="nav.calling" />} />
+        <Route path="/campaigns" element={<ComingSoon titleKey="nav.campaigns" />} />
+        <Route path="/households" element={<HouseholdsPage />} />
+        <Route path="/households/:id" element={<HouseholdPage />} />
+        <Route path="/referrals" element={<ComingSoon titleKey="nav.referrals" />} />
+        <Route path="/stats" element={<ComingSoon titleKey="nav.stats" />} />
+        <Route path="/administration" element={<AdministrationPage />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Routes>
+    </Shell>
+  )
+}

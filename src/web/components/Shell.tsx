@@ -1,0 +1,65 @@
+import { Anchor, AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core'
+import { useDisclosure } from '@mantine/hooks'
+import type { ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
+import { NavLink as RouterLink, useLocation } from 'react-router'
+import { navigationFor } from '../../shared/roles.js'
+import type { SessionUser } from '../api/client.js'
+import { rolesOf, useLogout } from '../features/auth/session.js'
+import { LanguageSwitch } from './LanguageSwitch.js'
+
+export function Shell({ user, children }: { user: SessionUser; children: ReactNode }) {
+  const { t } = useTranslation()
+  const [opened, { toggle, close }] = useDisclosure()
+  const logout = useLogout()
+  const location = useLocation()
+  const entries = navigationFor(rolesOf(user))
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <Anchor href="#main" className="skip-link">
+        {t('app.skip')}
+      </Anchor>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('shell.menu')} />
+            <Title order={1} size="h3">
+              {t('app.name')}
+            </Title>
+          </Group>
+          <Group wrap="nowrap" gap="sm">
+            <Text size="sm" visibleFrom="sm">
+              {t('shell.signedInAs', { name: user.name })}
+            </Text>
+            <LanguageSwitch />
+            <Button variant="light" size="xs" onClick={() => logout.mutate()} loading={logout.isPending}>
+              {t('shell.logout')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.label')}>
+        <Stack gap={2}>
+          {entries.map((entry) => (
+            <NavLink
+              key={entry.key}
+              component={RouterLink}
+              to={entry.path}
+              label={t(`nav.${entry.key}`)}
+              active={entry.path === '/' ? location.pathname === '/' : location.pathname.startsWith(entry.path)}
+              onClick={close}
+            />
+          ))}
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1}>
+        {children}
+      </AppShell.Main>
+    </AppShell>
+  )
+}

@@ -1,0 +1,32 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { ApiError, api, type SessionUser } from '../../api/client.js'
+
+export function useSession() {
+  return useQuery({
+    queryKey: ['session'],
+    queryFn: async () => {
+      try {
+        return (await api<{ user: SessionUser }>('/auth/me')).user
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null
+        throw error
+      }
+    },
+    staleTime: 60_000,
+  })
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () => api<void>('/auth/logout', { method: 'POST' }),
+    onSettled: () => {
+      queryClient.clear()
+      queryClient.setQueryData(['session'], null)
+    },
+  })
+}
+
+export function rolesOf(user: SessionUser) {
+  return [...new Set(user.memberships.map((m) => m.role))]
+}

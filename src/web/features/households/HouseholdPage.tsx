@@ -1,0 +1,136 @@
+import { Alert, Anchor, Badge, Card, Group, List, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
+import { useQuery } from '@tanstack/react-query'
+import { useTranslation } from 'react-i18next'
+import { Link, useParams } from 'react-router'
+import { api } from '../../api/client.js'
+import { describeError } from '../../components/errors.js'
+
+interface HouseholdDetail {
+  id: string
+  externalRef: string
+  lastName: string
+  firstName: string | null
+  members: { id: string; lastName: string; firstName: string | null; age: number | null; isLeaseholder: boolean }[]
+  phones: { e164: string | null; raw: string; kind: 'mobile' | 'landline' | 'other'; isValid: boolean }[]
+  address: {
+    line1: string | null
+    line2: string | null
+    postcode: string | null
+    city: string | null
+    inseeCode: string | null
+  }
+  flags: {
+    livesAlone: boolean | null
+    supportProgramme: boolean | null
+    housingBenefit: boolean | null
+    arrears: number | null
+    worksProgramme: string | null
+    floor: number | null
+    hasLift: boolean | null
+  }
+  objection: { at: string; channel: string | null } | null
+}
+
+export function HouseholdPage() {
+  const { t, i18n } = useTranslation()
+  const { id } = useParams()
+  const household = useQuery({ queryKey: ['household', id], queryFn: () => api<HouseholdDetail>(`/households/${id}`) })
+  const yesNo = (value: boolean | null) =>
+    value === null ? t('households.unknown') : value ? t('households.yes') : t('households.no')
+  if (household.isPending) return <Loader />
+  if (household.error) return <Alert color="red">{describeError(t, household.error)}</Alert>
+  const h = household.data
+  const money = new Intl.NumberFormat(i18n.language, { style: 'currency', currency: 'EUR' })
+  return (
+    <Stack>
+      <Anchor component={Link} to="/households">
+        ← {t('households.back')}
+      </Anchor>
+      <Group>
+        <Title order={2}>
+          {h.lastName} {h.firstName}
+        </Title>
+        <Badge variant="outline">{h.externalRef}</Badge>
+        {h.objection && <Badge color="red">{t('households.objection')}</Badge>}
+      </Group>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Card withBorder>
+          <Title order={3} size="h4" mb="xs">
+            {t('households.members')}
+          </Title>
+          <List>
+            {h.members.map((member) => (
+              <List.Item key={member.id}>
+                {member.firstName} {member.lastName}
+                {member.age !== null && ` — ${t('households.age', { age: member.age })}`}
+                {member.isLeaseholder && ` (${t('households.leaseholder')})`}
+              </List.Item>
+            ))}
+          </List>
+        </Card>
+        <Card withBorder>
+          <Title order={3} size="h4" mb="xs">
+            {t('households.phones')}
+          </Title>
+          <List>
+            {h.phones.map((phone) => (
+              <List.Item key={phone.raw}>
+                {phone.e164 ? <Anchor href={`tel:${phone.e164}`}>{phone.e164}</Anchor> : phone.raw}{' '}
+                <Text span size="sm" c={phone.isValid ? 'dimmed' : 'red'}>
+                  ({t(`households.${phone.kind}`)}, {phone.isValid ? t('households.valid') : t('households.invalid')})
+                </Text>
+              </List.Item>
+            ))}
+          </List>
+        </Card>
+        <Card withBorder>
+          <Title order={3} size="h4" mb="xs">
+            {t('households.address')}
+          </Title>
+          <Text>{h.address.line1}</Text>
+          {h.address.line2 && <Text>{h.address.line2}</Text>}
+          <Text>
+            {h.address.postcode} {h.address.city}
+          </Text>
+        </Card>
+        <Card withBorder>
+          <Title order={3} size="h4" mb="xs">
+            {t('households.flags')}
+          </Title>
+          <Table>
+            <Table.Tbody>
+              <Table.Tr>
+                <Table.Th>{t('households.livesAlone')}</Table.Th>
+                <Table.Td>{yesNo(h.flags.livesAlone)}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>{t('households.supportProgramme')}</Table.Th>
+                <Table.Td>{yesNo(h.flags.supportProgramme)}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>{t('households.housingBenefit')}</Table.Th>
+                <Table.Td>{yesNo(h.flags.housingBenefit)}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>{t('households.arrears')}</Table.Th>
+                <Table.Td>
+                  {h.flags.arrears === null ? t('households.unknown') : money.format(h.flags.arrears)}
+                </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>{t('households.worksProgramme')}</Table.Th>
+                <Table.Td>{h.flags.worksProgramme ?? t('households.none')}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>{t('households.floor')}</Table.Th>
+                <Table.Td>
+                  {h.flags.floor ?? t('households.unknown')} — {t('households.lift')} : {yesNo(h.flags.hasLift)}
+                </Table.Td>
+              </Table.Tr>
+            </Table.Tbody>
+          </Table>
+        </Card>
+      </SimpleGrid>
+    </Stack>
+  )
+}

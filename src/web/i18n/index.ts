@@ -1,0 +1,26 @@
+import i18n from 'i18next'
+import { initReactI18next } from 'react-i18next'
+import { en } from './en.js'
+import { fr } from './fr.js'
+
+export const LANGUAGES = [
+  { code: 'fr', label: 'Français' },
+  { code: 'en', label: 'English' },
+] as const
+
+const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('allervers.language') : null
+
+void i18n.use(initReactI18next).init({
+  resources: { fr: { translation: fr }, en: { translation: en } },
+  lng: stored === 'en' ? 'en' : 'fr',
+  fallbackLng: 'fr',
+  interpolation: { escapeValue: false },
+})
+
+export function setLanguage(code: 'fr' | 'en') {
+  localStorage.setItem('allervers.language', code)
+  document.documentElement.lang = code
+  void i18n.changeLanguage(code)
+}
+
+export default i18n

@@ -1,0 +1,58 @@
+import '@mantine/core/styles.css'
+import '@mantine/notifications/styles.css'
+import './styles.css'
+import { type CSSVariablesResolver, createTheme, MantineProvider } from '@mantine/core'
+import { Notifications } from '@mantine/notifications'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { BrowserRouter } from 'react-router'
+import { App } from './App.js'
+import i18n from './i18n/index.js'
+
+document.documentElement.lang = i18n.language
+
+const theme = createTheme({
+  primaryColor: 'teal',
+  primaryShade: 9,
+  defaultRadius: 'md',
+  fontFamily: 'system-ui, sans-serif',
+})
+// Mantine's default dimmed grey fails WCAG AA contrast on white (≈3.3:1); gray.7 passes (≈8:1).
+const resolveCssVariables: CSSVariablesResolver = () => ({
+  variables: {},
+  light: {
+    '--mantine-color-dimmed': '#495057',
+    // "light" variants (buttons, badges, alerts, active links): shade 9 on the palest tint passes AA (4.5:1).
+    ...Object.fromEntries(
+      ['teal', 'red', 'gray', 'blue', 'orange', 'yellow', 'grape', 'green'].flatMap((color) => [
+        [`--mantine-color-${color}-light-color`, `var(--mantine-color-${color}-9)`],
+        [`--mantine-color-${color}-outline`, `var(--mantine-color-${color}-9)`],
+        [`--mantine-color-${color}-light`, `var(--mantine-color-${color}-0)`],
+        [`--mantine-color-${color}-light-hover`, `var(--mantine-color-${color}-1)`],
+      ]),
+    ),
+    // Darker than teal.9 so it stays above 4.5:1 on the hover tint (teal.1) too.
+    '--mantine-color-teal-light-color': '#066649',
+    '--mantine-primary-color-light-color': '#066649',
+    '--mantine-primary-color-light': 'var(--mantine-color-teal-0)',
+    '--mantine-primary-color-light-hover': 'var(--mantine-color-teal-1)',
+  },
+  dark: {},
+})
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
+})
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme} cssVariablesResolver={resolveCssVariables}>
+      <Notifications position="top-right" />
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <App />
+        </BrowserRouter>
+      </QueryClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+)
