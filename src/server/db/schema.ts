@@ -143,6 +143,101 @@ export interface PhoneTable {
   isValid: number
 }
 
+export interface CampaignTable {
+  id: string
+  organizationId: string
+  name: string
+  type: string
+  status: string
+  /** JSON: the targeting rule. */
+  targeting: string
+  /** JSON: priority weight overrides, or null for the defaults. */
+  priorityWeights: string | null
+  /** JSON: "always" or weekly windows in Europe/Paris time. */
+  callingHours: string
+  maxAttempts: number
+  /** JSON: minutes before the next attempt, by outcome. */
+  retryDelays: string
+  /** JSON: { maxAttempts, days } across all active campaigns. */
+  frequencyCap: string
+  script: string
+  /** JSON: [{ question, answer }]. */
+  faq: string
+  questionnaireVersionId: string | null
+  callersRestricted: number
+  createdBy: string
+  createdAt: Timestamp
+  updatedAt: Timestamp
+  activatedAt: Timestamp | null
+  closedAt: Timestamp | null
+}
+
+export interface QuestionnaireVersionTable {
+  id: string
+  campaignId: string
+  version: number
+  /** JSON: the questionnaire definition, frozen once answers refer to it. */
+  definition: string
+  createdBy: string
+  createdAt: Timestamp
+}
+
+export interface CampaignTargetTable {
+  id: string
+  campaignId: string
+  organizationId: string
+  householdId: string
+  status: string
+  priority: number
+  /** JSON: [{ key, points }] explaining the priority. */
+  priorityReasons: string | null
+  attempts: number
+  nextAttemptAt: Timestamp
+  heldBy: string | null
+  leaseUntil: Timestamp | null
+  lastDisposition: string | null
+  lastCalledAt: Timestamp | null
+  phonePosition: number
+  preferredCallerId: string | null
+  addedAt: Timestamp
+  removedAt: Timestamp | null
+  updatedAt: Timestamp
+}
+
+export interface CampaignCallerTable {
+  campaignId: string
+  userId: string
+}
+
+export interface CallTable {
+  id: string
+  campaignId: string
+  targetId: string
+  householdId: string
+  organizationId: string
+  callerId: string
+  attempt: number
+  disposition: string
+  phoneE164: string | null
+  questionnaireVersionId: string | null
+  answers: string | null
+  scores: string | null
+  needs: string | null
+  fragilityLevel: string | null
+  notes: string | null
+  callbackAt: Timestamp | null
+  durationSeconds: number | null
+  idempotencyKey: string
+  createdAt: Timestamp
+}
+
+export interface HouseholdHoldTable {
+  householdId: string
+  targetId: string
+  callerId: string
+  leaseUntil: Timestamp
+}
+
 export interface Database {
   network: NetworkTable
   organization: OrganizationTable
@@ -154,6 +249,12 @@ export interface Database {
   household: HouseholdTable
   member: MemberTable
   phone: PhoneTable
+  campaign: CampaignTable
+  questionnaireVersion: QuestionnaireVersionTable
+  campaignTarget: CampaignTargetTable
+  campaignCaller: CampaignCallerTable
+  call: CallTable
+  householdHold: HouseholdHoldTable
 }
 
 export type Organization = Selectable<OrganizationTable>

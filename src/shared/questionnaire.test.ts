@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { CAMPAIGN_TEMPLATES } from '../server/features/campaigns/campaigns.templates.js'
+import { checkQuestionnaire, isQuestionShown, type Question } from './questionnaire.js'
+import { fillScript, unknownPlaceholders } from './script.js'
+
+describe('checkQuestionnaire', () => {
+  it('accepts every template’s questionnaire and script', () => {
+    for (const template of CAMPAIGN_TEMPLATES) {
+      assert.deepEqual(checkQuestionnaire(template.questionnaire), [], template.type)
+      assert.deepEqual(unknownPlaceholders(template.script), [], template.type)
+    }
+  })
+
+  it('names each problem with its path', () => {
+    const issues = checkQuestionnaire({
+      sections: [
+        {
+          id: 'main',
+          title: 'Principal',
+          questions: [
+            { id: 'alone', type: 'yes_no', label: 'Seul ?', required: true, needIfYes: 'loneliness' },
+            {
+              id: 'alone',
+              type: 'single_choice',
+              label: 'Double',
+              required: true,
+              options: [{ code: 'a', label: 'A' }],
+            },
+            {
+              id: 'when',
+              type: 'date',
+              label: 'Quand ?',
+              required: false,
+              showIf: { question: 'later', equals: true },
+            },
+            { id: 'kind', type: 'essay', label: 'Texte', required: false },
+          ],
+        },
+        { id: 'scale', instrument: 'phq9' },
+      ],
+    })
+    assert.deepEqual(
+      issues.map((issue) => issue.path),
+      [
+        'sections[0].questions[0].needIfYes',
+        'sections[0].questions[1].id',
+        'sections[0].questions[1].options',
+        'sections[0].questions[2].showIf.question',
+        'sections[0].questions[3].type',
+        'sections[1].instrument',
+      ],
+    )
+    assert.match(issues[0].message, /unknown need "loneliness"/)
+    assert.match(issues[5].message, /unknown instrument "phq9"; known: epices, lsns6, ucla3, frail, usda6/)
+  })
+
+  it('refuses something that is not a questionnaire at all', () => {
+    assert.deepEqual(checkQuestionnaire('hello'), [
+      { path: 'sections', message: 'a questionnaire is an object with a "sections" array' },
+    ])
+  })
+})
+
+describe('isQuestionShown', () => {
+  const question: Question = {
+    id: 'amount',
+    type: 'number',
+    label: 'Montant',
+    required: false,
+    showIf: { question: 'plan', equals: true },
+  }
+  it('shows a conditional question only when the earlier answer says so', () => {
+    assert.equal(isQuestionShown(question, { plan: true }), true)
+    assert.equal(isQuestionShown(question, { plan: false }), false)
+    assert.equal(isQuestionShown(question, {}), false)
+    const multiple: Question = { ...question, showIf: { question: 'needs', in: ['mobility'] } }
+    assert.equal(isQuestionShown(multiple, { needs: ['night_work', 'mobility'] }), true)
+    assert.equal(isQuestionShown(multiple, { needs: ['none'] }), false)
+  })
+})
+
+describe('fillScript', () => {
+  it('fills known placeholders and leaves no "undefined" for missing values', () => {
+    assert.equal(
+      fillScript('Bonjour {{ prenom }} {{nom}} ({{agence}})', { prenom: 'Jeanne', nom: 'Martin' }),
+      'Bonjour Jeanne Martin ()',
+    )
+    assert.deepEqual(unknownPlaceholders('{{prenom}} {{age}} {{age}}'), ['age'])
+  })
+})

@@ -1,0 +1,176 @@
+import { NEED_CATEGORIES, type NeedCategory } from './campaigns.js'
+
+export const QUESTION_TYPES = ['yes_no', 'single_choice', 'multiple_choice', 'number', 'date', 'short_text'] as const
+export type QuestionType = (typeof QUESTION_TYPES)[number]
+
+export const INSTRUMENT_CODES = ['epices', 'lsns6', 'ucla3', 'frail', 'usda6'] as const
+export type InstrumentCode = (typeof INSTRUMENT_CODES)[number]
+
+export interface ChoiceOption {
+  code: string
+  label: string
+  labelEn?: string
+  /** Choosing this option suggests this need. */
+  need?: NeedCategory
+}
+
+export interface ShowIf {
+  question: string
+  /** Shown when the earlier answer equals this value (a boolean for yes/no, an option code for choices). */
+  equals?: string | boolean | number
+  /** Shown when the earlier answer (or, for multiple choice, one of its codes) is among these. */
+  in?: string[]
+}
+
+export interface Question {
+  id: string
+  type: QuestionType
+  label: string
+  labelEn?: string
+  required: boolean
+  options?: ChoiceOption[]
+  /** For yes/no questions: a "yes" suggests this need. */
+  needIfYes?: NeedCategory
+  showIf?: ShowIf
+  min?: number
+  max?: number
+}
+
+export interface QuestionSection {
+  id: string
+  title: string
+  titleEn?: string
+  questions: Question[]
+}
+
+export interface InstrumentSection {
+  id: string
+  title?: string
+  instrument: InstrumentCode
+}
+
+export type Section = QuestionSection | InstrumentSection
+
+export interface QuestionnaireDefinition {
+  sections: Section[]
+}
+
+export interface DefinitionIssue {
+  path: string
+  message: string
+}
+
+const ID = /^[a-z][a-z0-9_]{0,39}$/
+
+export function isInstrumentSection(section: Section): section is InstrumentSection {
+  return 'instrument' in section
+}
+
+/**
+ * Checks a questionnaire's shape and meaning: unique ids, options for choice questions, conditions that refer to an
+ * earlier question, known needs and instruments. Returns every problem with its path; an empty list means valid.
+ */
+export function checkQuestionnaire(input: unknown): DefinitionIssue[] {
+  const issues: DefinitionIssue[] = []
+  const add = (path: string, message: string) => issues.push({ path, message })
+  if (typeof input !== 'object' || input === null || !Array.isArray((input as QuestionnaireDefinition).sections)) {
+    return [{ path: 'sections', message: 'a questionnaire is an object with a "sections" array' }]
+  }
+  const { sections } = input as QuestionnaireDefinition
+  if (sections.length > 50) add('sections', 'at most 50 sections')
+  const seenSections = new Set<string>()
+  const seenQuestions = new Map<string, Question>()
+  const seenInstruments = new Set<string>()
+  sections.forEach((section, sectionIndex) => {
+    const sectionPath = `sections[${sectionIndex}]`
+    if (typeof section !== 'object' || section === null) return add(sectionPath, 'a section is an object')
+    if (typeof section.id !== 'string' || !ID.test(section.id)) {
+      add(`${sectionPath}.id`, 'an id of lower-case letters, digits and _ (starting with a letter)')
+    } else if (seenSections.has(section.id)) add(`${sectionPath}.id`, `duplicate section id "${section.id}"`)
+    else seenSections.add(section.id)
+    if (isInstrumentSection(section)) {
+      if (!(INSTRUMENT_CODES as readonly string[]).includes(section.instrument)) {
+        add(
+          `${sectionPath}.instrument`,
+          `unknown instrument "${section.instrument}"; known: ${INSTRUMENT_CODES.join(', ')}`,
+        )
+      } else if (seenInstruments.has(section.instrument)) {
+        add(`${sectionPath}.instrument`, `instrument "${section.instrument}" appears twice`)
+      } else seenInstruments.add(section.instrument)
+      return
+    }
+    if (typeof section.title !== 'string' || !section.title.trim()) add(`${sectionPath}.title`, 'a title is required')
+    if (!Array.isArray(section.questions)) return add(`${sectionPath}.questions`, 'a list of questions is required')
+    section.questions.forEach((question, questionIndex) => {
+      const path = `${sectionPath}.questions[${questionIndex}]`
+      if (typeof question !== 'object' || question === null) return add(path, 'a question is an object')
+      if (typeof question.id !== 'string' || !ID.test(question.id)) {
+        add(`${path}.id`, 'an id of lower-case letters, digits and _ (starting with a letter)')
+      } else if (seenQuestions.has(question.id)) add(`${path}.id`, `duplicate question id "${question.id}"`)
+      if (!(QUESTION_TYPES as readonly string[]).includes(question.type)) {
+        add(`${path}.type`, `unknown type "${question.type}"; known: ${QUESTION_TYPES.join(', ')}`)
+      }
+      if (typeof question.label !== 'string' || !question.label.trim()) add(`${path}.label`, 'a label is required')
+      if (typeof question.required !== 'boolean') add(`${path}.required`, 'required must be true or false')
+      const isChoice = question.type === 'single_choice' || question.type === 'multiple_choice'
+      if (isChoice) {
+        if (!Array.isArray(question.options) || question.options.length < 2) {
+          add(`${path}.options`, 'a choice question needs at least two options')
+        } else {
+          const codes = new Set<string>()
+          question.options.forEach((option, optionIndex) => {
+            const optionPath = `${path}.options[${optionIndex}]`
+            if (typeof option?.code !== 'string' || !ID.test(option.code))
+              add(`${optionPath}.code`, 'a code of a-z, 0-9, _')
+            else if (codes.has(option.code)) add(`${optionPath}.code`, `duplicate option "${option.code}"`)
+            else codes.add(option.code)
+            if (typeof option?.label !== 'string' || !option.label.trim())
+              add(`${optionPath}.label`, 'a label is required')
+            if (option?.need !== undefined && !(NEED_CATEGORIES as readonly string[]).includes(option.need)) {
+              add(`${optionPath}.need`, `unknown need "${option.need}"; known: ${NEED_CATEGORIES.join(', ')}`)
+            }
+          })
+        }
+      } else if (question.options !== undefined) add(`${path}.options`, `a ${question.type} question has no options`)
+      if (question.needIfYes !== undefined) {
+        if (question.type !== 'yes_no') add(`${path}.needIfYes`, 'only a yes/no question maps "yes" to a need')
+        else if (!(NEED_CATEGORIES as readonly string[]).includes(question.needIfYes)) {
+          add(`${path}.needIfYes`, `unknown need "${question.needIfYes}"`)
+        }
+      }
+      if (question.showIf !== undefined) {
+        const earlier = seenQuestions.get(question.showIf?.question)
+        if (!earlier) {
+          add(`${path}.showIf.question`, `"${question.showIf?.question}" is not an earlier question`)
+        } else if (question.showIf.equals === undefined && !Array.isArray(question.showIf.in)) {
+          add(`${path}.showIf`, 'give "equals" or "in"')
+        } else if (earlier.options) {
+          const codes = new Set(earlier.options.map((o) => o.code))
+          const values = question.showIf.in ?? [question.showIf.equals]
+          for (const value of values) {
+            if (!codes.has(String(value))) add(`${path}.showIf`, `"${value}" is not an option of "${earlier.id}"`)
+          }
+        }
+      }
+      if (typeof question.id === 'string') seenQuestions.set(question.id, question)
+    })
+  })
+  return issues
+}
+
+/** Whether a question is shown given the answers so far. */
+export function isQuestionShown(question: Question, answers: Record<string, unknown>): boolean {
+  if (!question.showIf) return true
+  const answer = answers[question.showIf.question]
+  const given = Array.isArray(answer) ? answer.map(String) : answer === undefined || answer === null ? [] : [answer]
+  if (question.showIf.in) return given.some((value) => question.showIf!.in!.includes(String(value)))
+  return given.some((value) => value === question.showIf!.equals || String(value) === String(question.showIf!.equals))
+}
+
+export function questionsOf(definition: QuestionnaireDefinition): Question[] {
+  return definition.sections.flatMap((section) => (isInstrumentSection(section) ? [] : section.questions))
+}
+
+export function instrumentsOf(definition: QuestionnaireDefinition): InstrumentCode[] {
+  return definition.sections.filter(isInstrumentSection).map((section) => section.instrument)
+}
