@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { CAMPAIGN_TEMPLATES } from '../server/features/campaigns/campaigns.templates.js'
-import { checkQuestionnaire, isQuestionShown, type Question } from './questionnaire.js'
+import { checkAnswers, checkQuestionnaire, isQuestionShown, type Question } from './questionnaire.js'
 import { fillScript, unknownPlaceholders } from './script.js'
 
 describe('checkQuestionnaire', () => {
@@ -87,5 +87,50 @@ describe('fillScript', () => {
       'Bonjour Jeanne Martin ()',
     )
     assert.deepEqual(unknownPlaceholders('{{prenom}} {{age}} {{age}}'), ['age'])
+  })
+})
+
+describe('checkAnswers', () => {
+  const definition = {
+    sections: [
+      {
+        id: 'main',
+        title: 'Principal',
+        questions: [
+          { id: 'alone', type: 'yes_no' as const, label: 'Seul ?', required: true, needIfYes: 'isolation' as const },
+          {
+            id: 'cause',
+            type: 'single_choice' as const,
+            label: 'Cause',
+            required: false,
+            options: [
+              { code: 'job', label: 'Emploi', need: 'income_loss' as const },
+              { code: 'other', label: 'Autre' },
+            ],
+          },
+          { id: 'amount', type: 'number' as const, label: 'Montant', required: true, min: 0, showIf: { question: 'alone', equals: true } },
+        ],
+      },
+    ],
+  }
+
+  it('accepts valid answers and suggests the needs they map to', () => {
+    const result = checkAnswers(definition, { alone: true, cause: 'job', amount: 50 })
+    assert.deepEqual(result.issues, [])
+    assert.deepEqual(result.suggestedNeeds.sort(), ['income_loss', 'isolation'])
+  })
+
+  it('names a missing required answer, a value outside the options, a hidden or unknown question', () => {
+    const missing = checkAnswers(definition, { alone: true })
+    assert.deepEqual(missing.issues, [{ field: 'amount', message: '"Montant" needs an answer' }])
+    const wrong = checkAnswers(definition, { alone: 'oui', cause: 'war', extra: 1 })
+    assert.deepEqual(
+      wrong.issues.map((issue) => issue.field),
+      ['extra', 'alone', 'cause'],
+    )
+    const hidden = checkAnswers(definition, { alone: false, amount: 12 })
+    assert.deepEqual(hidden.issues, [{ field: 'amount', message: 'answered although the question is not shown', value: 12 }])
+    const negative = checkAnswers(definition, { alone: true, amount: -1 })
+    assert.equal(negative.issues[0].message, 'at least 0')
   })
 })

@@ -107,6 +107,7 @@ export function checkQuestionnaire(input: unknown): DefinitionIssue[] {
       if (typeof question.id !== 'string' || !ID.test(question.id)) {
         add(`${path}.id`, 'an id of lower-case letters, digits and _ (starting with a letter)')
       } else if (seenQuestions.has(question.id)) add(`${path}.id`, `duplicate question id "${question.id}"`)
+      else if (question.id === 'instruments') add(`${path}.id`, '"instruments" is reserved for the instruments’ answers')
       if (!(QUESTION_TYPES as readonly string[]).includes(question.type)) {
         add(`${path}.type`, `unknown type "${question.type}"; known: ${QUESTION_TYPES.join(', ')}`)
       }
@@ -173,4 +174,86 @@ export function questionsOf(definition: QuestionnaireDefinition): Question[] {
 
 export function instrumentsOf(definition: QuestionnaireDefinition): InstrumentCode[] {
   return definition.sections.filter(isInstrumentSection).map((section) => section.instrument)
+}
+
+export interface AnswerIssue {
+  field: string
+  message: string
+  value?: unknown
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+/** Reserved answers key holding the instruments' items: `answers.instruments[code][item]`. */
+export const INSTRUMENTS_KEY = 'instruments'
+
+/**
+ * Checks a completed call's answers against the questionnaire version they were given for: every shown required
+ * question answered, each value of the question's type and among its options, nothing answered that does not exist
+ * or was not shown. Returns the needs the answers suggest (a person confirms them).
+ */
+export function checkAnswers(definition: QuestionnaireDefinition, answers: Record<string, unknown>) {
+  const issues: AnswerIssue[] = []
+  const suggestedNeeds = new Set<NeedCategory>()
+  const questions = questionsOf(definition)
+  const known = new Set(questions.map((question) => question.id))
+  for (const key of Object.keys(answers)) {
+    if (key !== INSTRUMENTS_KEY && !known.has(key)) issues.push({ field: key, message: 'no such question in this version' })
+  }
+  for (const question of questions) {
+    const value = answers[question.id]
+    const isEmpty = value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)
+    if (!isQuestionShown(question, answers)) {
+      if (!isEmpty) issues.push({ field: question.id, message: 'answered although the question is not shown', value })
+      continue
+    }
+    if (isEmpty) {
+      if (question.required) issues.push({ field: question.id, message: `"${question.label}" needs an answer` })
+      continue
+    }
+    const optionCodes = question.options?.map((option) => option.code) ?? []
+    switch (question.type) {
+      case 'yes_no':
+        if (typeof value !== 'boolean') issues.push({ field: question.id, message: 'expected true or false', value })
+        else if (value && question.needIfYes) suggestedNeeds.add(question.needIfYes)
+        break
+      case 'single_choice':
+        if (typeof value !== 'string' || !optionCodes.includes(value)) {
+          issues.push({ field: question.id, message: `expected one of ${optionCodes.join(', ')}`, value })
+        } else {
+          const need = question.options?.find((option) => option.code === value)?.need
+          if (need) suggestedNeeds.add(need)
+        }
+        break
+      case 'multiple_choice':
+        if (!Array.isArray(value) || value.some((code) => typeof code !== 'string' || !optionCodes.includes(code))) {
+          issues.push({ field: question.id, message: `expected a list among ${optionCodes.join(', ')}`, value })
+        } else {
+          for (const code of value) {
+            const need = question.options?.find((option) => option.code === code)?.need
+            if (need) suggestedNeeds.add(need)
+          }
+        }
+        break
+      case 'number':
+        if (typeof value !== 'number' || !Number.isFinite(value)) issues.push({ field: question.id, message: 'expected a number', value })
+        else if (question.min !== undefined && value < question.min) {
+          issues.push({ field: question.id, message: `at least ${question.min}`, value })
+        } else if (question.max !== undefined && value > question.max) {
+          issues.push({ field: question.id, message: `at most ${question.max}`, value })
+        }
+        break
+      case 'date':
+        if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+          issues.push({ field: question.id, message: 'expected a date YYYY-MM-DD', value })
+        }
+        break
+      case 'short_text':
+        if (typeof value !== 'string' || value.length > 500) {
+          issues.push({ field: question.id, message: 'expected a text of at most 500 characters', value })
+        }
+        break
+    }
+  }
+  return { issues, suggestedNeeds: [...suggestedNeeds] }
 }
