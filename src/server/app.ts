@@ -12,6 +12,7 @@ import type { Db } from './db/database.js'
 import { authRoutes } from './features/auth/auth.routes.js'
 import { healthRoutes } from './features/health/health.routes.js'
 import { householdRoutes } from './features/households/households.routes.js'
+import { instrumentRoutes } from './features/instruments/instruments.routes.js'
 import { organizationRoutes } from './features/organizations/organizations.routes.js'
 import { userRoutes } from './features/users/users.routes.js'
 import { loadSession, SESSION_COOKIE } from './http/auth.js'
@@ -175,6 +176,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
       await api.register(organizationRoutes)
       await api.register(userRoutes)
       await api.register(householdRoutes)
+      await api.register(instrumentRoutes)
     },
     { prefix: '/api' },
   )

@@ -1,10 +1,8 @@
 import { NEED_CATEGORIES, type NeedCategory } from './campaigns.js'
+import { INSTRUMENT_CODES, type InstrumentCode } from './instruments/types.js'
 
 export const QUESTION_TYPES = ['yes_no', 'single_choice', 'multiple_choice', 'number', 'date', 'short_text'] as const
 export type QuestionType = (typeof QUESTION_TYPES)[number]
-
-export const INSTRUMENT_CODES = ['epices', 'lsns6', 'ucla3', 'frail', 'usda6'] as const
-export type InstrumentCode = (typeof INSTRUMENT_CODES)[number]
 
 export interface ChoiceOption {
   code: string
@@ -107,7 +105,8 @@ export function checkQuestionnaire(input: unknown): DefinitionIssue[] {
       if (typeof question.id !== 'string' || !ID.test(question.id)) {
         add(`${path}.id`, 'an id of lower-case letters, digits and _ (starting with a letter)')
       } else if (seenQuestions.has(question.id)) add(`${path}.id`, `duplicate question id "${question.id}"`)
-      else if (question.id === 'instruments') add(`${path}.id`, '"instruments" is reserved for the instruments’ answers')
+      else if (question.id === 'instruments')
+        add(`${path}.id`, '"instruments" is reserved for the instruments’ answers')
       if (!(QUESTION_TYPES as readonly string[]).includes(question.type)) {
         add(`${path}.type`, `unknown type "${question.type}"; known: ${QUESTION_TYPES.join(', ')}`)
       }
@@ -198,11 +197,13 @@ export function checkAnswers(definition: QuestionnaireDefinition, answers: Recor
   const questions = questionsOf(definition)
   const known = new Set(questions.map((question) => question.id))
   for (const key of Object.keys(answers)) {
-    if (key !== INSTRUMENTS_KEY && !known.has(key)) issues.push({ field: key, message: 'no such question in this version' })
+    if (key !== INSTRUMENTS_KEY && !known.has(key))
+      issues.push({ field: key, message: 'no such question in this version' })
   }
   for (const question of questions) {
     const value = answers[question.id]
-    const isEmpty = value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)
+    const isEmpty =
+      value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)
     if (!isQuestionShown(question, answers)) {
       if (!isEmpty) issues.push({ field: question.id, message: 'answered although the question is not shown', value })
       continue
@@ -236,7 +237,8 @@ export function checkAnswers(definition: QuestionnaireDefinition, answers: Recor
         }
         break
       case 'number':
-        if (typeof value !== 'number' || !Number.isFinite(value)) issues.push({ field: question.id, message: 'expected a number', value })
+        if (typeof value !== 'number' || !Number.isFinite(value))
+          issues.push({ field: question.id, message: 'expected a number', value })
         else if (question.min !== undefined && value < question.min) {
           issues.push({ field: question.id, message: `at least ${question.min}`, value })
         } else if (question.max !== undefined && value > question.max) {
