@@ -109,3 +109,131 @@ export async function makePhone(db: Db, household: { id: string; organizationId:
   await db.insertInto('phone').values(row).execute()
   return row
 }
+
+/** A campaign inserted directly (no targeting module involved), with one questionnaire version. */
+export async function makeCampaign(
+  db: Db,
+  options: {
+    organizationId?: string
+    createdBy?: string
+    status?: string
+    callingHours?: unknown
+    maxAttempts?: number
+    questionnaire?: unknown
+    frequencyCap?: { maxAttempts: number; days: number }
+  } = {},
+) {
+  const organizationId = options.organizationId ?? (await makeOrganization(db)).id
+  const createdBy = options.createdBy ?? (await makeUser(db, 'manager', { organizationId })).id
+  const now = nowTimestamp()
+  const id = randomUUID()
+  const versionId = randomUUID()
+  await db
+    .insertInto('campaign')
+    .values({
+      id,
+      organizationId,
+      name: `Campagne ${next()}`,
+      type: 'crisis_check',
+      status: options.status ?? 'active',
+      targeting: JSON.stringify({ all: [] }),
+      priorityWeights: null,
+      callingHours: JSON.stringify(options.callingHours ?? 'always'),
+      maxAttempts: options.maxAttempts ?? 5,
+      retryDelays: JSON.stringify({ no_answer: 120, voicemail: 240, busy: 15, other: 1440 }),
+      frequencyCap: JSON.stringify(options.frequencyCap ?? { maxAttempts: 3, days: 7 }),
+      script: 'Bonjour {{civilite_nom}}, ici {{appelant}} de {{bailleur}}.',
+      faq: JSON.stringify([{ question: 'Pourquoi ?', answer: 'Pour prendre des nouvelles.' }]),
+      questionnaireVersionId: versionId,
+      callersRestricted: 0,
+      createdBy,
+      createdAt: now,
+      updatedAt: now,
+      activatedAt: now,
+      closedAt: null,
+    })
+    .execute()
+  await db
+    .insertInto('questionnaireVersion')
+    .values({
+      id: versionId,
+      campaignId: id,
+      version: 1,
+      definition: JSON.stringify(
+        options.questionnaire ?? {
+          sections: [
+            {
+              id: 'main',
+              title: 'Nouvelles',
+              questions: [
+                {
+                  id: 'alone',
+                  type: 'yes_no',
+                  label: 'Vous sentez-vous seul·e ?',
+                  required: true,
+                  needIfYes: 'isolation',
+                },
+              ],
+            },
+            { id: 'loneliness', instrument: 'ucla3' },
+          ],
+        },
+      ),
+      createdBy,
+      createdAt: now,
+    })
+    .execute()
+  return { id, organizationId, createdBy, questionnaireVersionId: versionId }
+}
+
+/** A household with one valid phone, queued as a pending target of the campaign. */
+export async function makeTarget(
+  db: Db,
+  campaign: { id: string; organizationId: string },
+  options: { priority?: number; household?: Partial<HouseholdTable>; householdId?: string; phones?: string[] } = {},
+) {
+  const householdId =
+    options.householdId ??
+    (await makeHousehold(db, { organizationId: campaign.organizationId, ...options.household })).id
+  if (!options.householdId) {
+    for (const [position, e164] of (options.phones ?? ['+33612345678']).entries()) {
+      await db
+        .insertInto('phone')
+        .values({
+          id: randomUUID(),
+          householdId,
+          organizationId: campaign.organizationId,
+          memberId: null,
+          position,
+          raw: e164,
+          e164,
+          kind: 'mobile',
+          isValid: 1,
+        })
+        .execute()
+    }
+  }
+  const now = nowTimestamp()
+  const target = {
+    id: randomUUID(),
+    campaignId: campaign.id,
+    organizationId: campaign.organizationId,
+    householdId,
+    status: 'pending',
+    priority: options.priority ?? 50,
+    priorityReasons: null,
+    attempts: 0,
+    nextAttemptAt: '2000-01-01T00:00:00.000Z',
+    heldBy: null,
+    leaseUntil: null,
+    lastDisposition: null,
+    lastCalledAt: null,
+    phonePosition: 0,
+    preferredCallerId: null,
+    addedAt: now,
+    removedAt: null,
+    updatedAt: now,
+  }
+  await db.insertInto('campaignTarget').values(target).execute()
+  return target
+}

@@ -1,0 +1,365 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { describe, it } from 'node:test'
+import { buildTestApp } from '../../../../test/app.js'
+import { makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+
+const key = () => `key-${randomUUID()}`
+
+describe('POST /api/campaigns/:id/claim', () => {
+  it('gives the most urgent due household with its phones, filled script and questionnaire, and logs the read', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db)
+    await makeTarget(db, campaign, { priority: 10, household: { lastName: 'Bas' } })
+    const urgent = await makeTarget(db, campaign, {
+      priority: 90,
+      household: { lastName: 'Haut', firstName: 'Odette' },
+    })
+    const caller = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/campaigns/${campaign.id}/claim`,
+      headers: await loginAs(caller),
+    })
+    assert.equal(response.statusCode, 200)
+    const { assignment } = response.json()
+    assert.equal(assignment.id, urgent.id)
+    assert.equal(assignment.household.lastName, 'Haut')
+    assert.equal(assignment.attempt, 1)
+    assert.deepEqual(assignment.phones, [{ e164: '+33612345678', kind: 'mobile' }])
+    assert.match(assignment.script, /^Bonjour Odette Haut, ici Test caller de Organisation /)
+    assert.equal(assignment.questionnaire.version, 1)
+    assert.ok(Date.parse(assignment.leaseExpiresAt) > Date.now() + 14 * 60_000)
+    const reads = await db.selectFrom('auditEvent').selectAll().where('action', '=', 'household.read').execute()
+    assert.equal(reads.length, 1)
+    assert.equal(reads[0].entityId, urgent.householdId)
+  })
+
+  it('gives two callers who claim at once two different households', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db)
+    await makeTarget(db, campaign)
+    await makeTarget(db, campaign)
+    const callers = await Promise.all(
+      [1, 2].map(() => makeUser(db, 'caller', { organizationId: campaign.organizationId })),
+    )
+    const headers = await Promise.all(callers.map((c) => loginAs(c)))
+    const [first, second] = await Promise.all(
+      headers.map((h) => app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers: h })),
+    )
+    assert.equal(first.statusCode, 200)
+    assert.equal(second.statusCode, 200)
+    assert.notEqual(first.json().assignment.household.id, second.json().assignment.household.id)
+    const third = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
+    const none = await app.inject({
+      method: 'POST',
+      url: `/api/campaigns/${campaign.id}/claim`,
+      headers: await loginAs(third),
+    })
+    assert.equal(none.statusCode, 204, 'nothing left is due')
+  })
+
+  it('claims each of 60 due targets exactly once under 60 concurrent claims', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db)
+    for (let index = 0; index < 60; index++) await makeTarget(db, campaign, { priority: index % 7 })
+    const callers = await Promise.all(
+      Array.from({ length: 60 }, () => makeUser(db, 'caller', { organizationId: campaign.organizationId })),
+    )
+    const headers = await Promise.all(callers.map((c) => loginAs(c)))
+    const responses = await Promise.all(
+      headers.map((h) => app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers: h })),
+    )
+    assert.deepEqual(
+      responses.map((r) => r.statusCode),
+      responses.map(() => 200),
+    )
+    const ids = responses.map((r) => r.json().assignment.id)
+    assert.equal(new Set(ids).size, 60, 'no target given twice')
+    const held = await db.selectFrom('campaignTarget').select('heldBy').where('status', '=', 'held').execute()
+    assert.equal(new Set(held.map((h) => h.heldBy)).size, 60)
+  })
+
+  it('never gives one household to two callers of two campaigns at once', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const organization = await makeOrganization(db)
+    const first = await makeCampaign(db, { organizationId: organization.id })
+    const second = await makeCampaign(db, { organizationId: organization.id })
+    const shared = await makeTarget(db, first)
+    await makeTarget(db, second, { householdId: shared.householdId })
+    const ana = await loginAs(await makeUser(db, 'caller', { organizationId: organization.id }))
+    const bruno = await loginAs(await makeUser(db, 'caller', { organizationId: organization.id }))
+    const claimA = await app.inject({ method: 'POST', url: `/api/campaigns/${first.id}/claim`, headers: ana })
+    assert.equal(claimA.statusCode, 200)
+    const claimB = await app.inject({ method: 'POST', url: `/api/campaigns/${second.id}/claim`, headers: bruno })
+    assert.equal(claimB.statusCode, 204, 'the household is held in the other campaign')
+    await app.inject({ method: 'POST', url: `/api/assignments/${claimA.json().assignment.id}/release`, headers: ana })
+    const again = await app.inject({ method: 'POST', url: `/api/campaigns/${second.id}/claim`, headers: bruno })
+    assert.equal(again.statusCode, 200)
+  })
+
+  it('returns an expired lease to the queue', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db)
+    await makeTarget(db, campaign)
+    const ana = await loginAs(await makeUser(db, 'caller', { organizationId: campaign.organizationId }))
+    const bruno = await loginAs(await makeUser(db, 'caller', { organizationId: campaign.organizationId }))
+    const claim = await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers: ana })
+    const id = claim.json().assignment.id
+    assert.equal(
+      (await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers: bruno })).statusCode,
+      204,
+    )
+    const past = new Date(Date.now() - 1000).toISOString()
+    await db.updateTable('campaignTarget').set({ leaseUntil: past }).execute()
+    await db.updateTable('householdHold').set({ leaseUntil: past }).execute()
+    const taken = await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers: bruno })
+    assert.equal(taken.statusCode, 200)
+    assert.equal(taken.json().assignment.id, id)
+    const late = await app.inject({
+      method: 'POST',
+      url: `/api/assignments/${id}/outcome`,
+      headers: { ...ana, 'idempotency-key': key() },
+      payload: { disposition: 'no_answer' },
+    })
+    assert.equal(late.statusCode, 409, 'the first caller’s lease was taken over')
+  })
+
+  it('answers 404 for another organisation’s campaign, 403 for a viewer and for an unlisted caller', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db)
+    await makeTarget(db, campaign)
+    const outsider = await loginAs(await makeUser(db, 'caller'))
+    assert.equal(
+      (await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers: outsider })).statusCode,
+      404,
+    )
+    const viewer = await loginAs(await makeUser(db, 'viewer', { organizationId: campaign.organizationId }))
+    assert.equal(
+      (await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers: viewer })).statusCode,
+      403,
+    )
+
+    const listed = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
+    const unlisted = await loginAs(await makeUser(db, 'caller', { organizationId: campaign.organizationId }))
+    const manager = await loginAs(await makeUser(db, 'manager', { organizationId: campaign.organizationId }))
+    const restrict = await app.inject({
+      method: 'PUT',
+      url: `/api/campaigns/${campaign.id}/callers`,
+      headers: manager,
+      payload: { userIds: [listed.id] },
+    })
+    assert.equal(restrict.statusCode, 200)
+    assert.equal(
+      (await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers: unlisted })).statusCode,
+      403,
+    )
+    const mine = await app.inject({ url: '/api/calling/campaigns', headers: unlisted })
+    assert.deepEqual(mine.json().items, [], 'the workspace shows an unlisted caller no campaign')
+    assert.equal(
+      (await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers: await loginAs(listed) }))
+        .statusCode,
+      200,
+    )
+  })
+
+  it('gives nothing outside the campaign’s calling hours', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    // A window that is never open: Sunday 00:00–00:01 is not "now" for long; use an empty day instead.
+    const campaign = await makeCampaign(db, { callingHours: [] })
+    await makeTarget(db, campaign)
+    const caller = await loginAs(await makeUser(db, 'caller', { organizationId: campaign.organizationId }))
+    assert.equal(
+      (await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers: caller })).statusCode,
+      204,
+    )
+  })
+
+  it('respects the cross-campaign cap of attempts in 7 days', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db, { frequencyCap: { maxAttempts: 1, days: 7 } })
+    const target = await makeTarget(db, campaign)
+    const headers = await loginAs(await makeUser(db, 'caller', { organizationId: campaign.organizationId }))
+    const first = await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers })
+    await app.inject({
+      method: 'POST',
+      url: `/api/assignments/${first.json().assignment.id}/outcome`,
+      headers: { ...headers, 'idempotency-key': key() },
+      payload: { disposition: 'busy' },
+    })
+    await db
+      .updateTable('campaignTarget')
+      .set({ nextAttemptAt: '2000-01-01T00:00:00.000Z' })
+      .where('id', '=', target.id)
+      .execute()
+    const capped = await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers })
+    assert.equal(capped.statusCode, 204, 'one attempt in 7 days is the cap')
+  })
+})
+
+describe('POST /api/assignments/:id/outcome', () => {
+  async function claimOne(t: Parameters<typeof buildTestApp>[0]) {
+    const context = await buildTestApp(t)
+    const campaign = await makeCampaign(context.db)
+    const target = await makeTarget(context.db, campaign, { phones: ['+33612345678', '+33383000000'] })
+    const caller = await makeUser(context.db, 'caller', { organizationId: campaign.organizationId })
+    const headers = await context.loginAs(caller)
+    const claim = await context.app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers })
+    return { ...context, campaign, target, caller, headers, assignmentId: claim.json().assignment.id as string }
+  }
+
+  it('saves a completed call once, with scores and needs, whatever the number of retries', async (t) => {
+    const { app, db, headers, assignmentId, target } = await claimOne(t)
+    const idempotencyKey = key()
+    const payload = {
+      disposition: 'completed',
+      answers: { alone: true, instruments: { ucla3: { q1: 3, q2: 2, q3: 2 } } },
+      needs: ['isolation'],
+      fragilityLevel: 'fragile',
+      notes: 'Souhaite être rappelée la semaine prochaine.',
+      durationSeconds: 420,
+    }
+    const send = () =>
+      app.inject({
+        method: 'POST',
+        url: `/api/assignments/${assignmentId}/outcome`,
+        headers: { ...headers, 'idempotency-key': idempotencyKey },
+        payload,
+      })
+    const [first, second] = await Promise.all([send(), send()])
+    const third = await send()
+    assert.deepEqual([first.statusCode, second.statusCode].sort(), [200, 201])
+    assert.equal(third.statusCode, 200)
+    assert.equal(third.json().call.id, first.json().call.id)
+    const call = third.json().call
+    assert.equal(call.scores.ucla3.score, 7)
+    assert.equal(call.scores.ucla3.category, 'lonely')
+    assert.deepEqual(call.needs, ['isolation'])
+    const calls = await db.selectFrom('call').selectAll().execute()
+    assert.equal(calls.length, 1, 'one call however often it is sent')
+    const after = await db
+      .selectFrom('campaignTarget')
+      .selectAll()
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(after.status, 'completed')
+    assert.equal(after.attempts, 1)
+    const household = await db
+      .selectFrom('household')
+      .selectAll()
+      .where('id', '=', target.householdId)
+      .executeTakeFirstOrThrow()
+    assert.equal(household.fragilityLevel, 'fragile')
+    assert.ok(household.lastContactedAt)
+    assert.equal(await db.selectFrom('householdHold').selectAll().executeTakeFirst(), undefined, 'the hold is gone')
+  })
+
+  it('refuses answers that do not fit the questionnaire version, saving nothing', async (t) => {
+    const { app, db, headers, assignmentId } = await claimOne(t)
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/assignments/${assignmentId}/outcome`,
+      headers: { ...headers, 'idempotency-key': key() },
+      payload: { disposition: 'completed', answers: { alone: 'peut-être', instruments: { ucla3: { q1: 9 } } } },
+    })
+    assert.equal(response.statusCode, 400)
+    const fields = response.json().error.details.map((d: { field: string }) => d.field)
+    assert.deepEqual(fields, ['alone', 'instruments.ucla3.q1'])
+    assert.equal((await db.selectFrom('call').selectAll().execute()).length, 0)
+    const target = await db
+      .selectFrom('campaignTarget')
+      .select('status')
+      .where('id', '=', assignmentId)
+      .executeTakeFirstOrThrow()
+    assert.equal(target.status, 'held', 'the caller keeps the household to correct the answers')
+  })
+
+  it('reschedules by outcome: busy in 15 minutes, wrong number to the next phone, callback at the asked time', async (t) => {
+    const { app, db, headers, assignmentId, campaign } = await claimOne(t)
+    const outcome = (payload: object, id = assignmentId) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/assignments/${id}/outcome`,
+        headers: { ...headers, 'idempotency-key': key() },
+        payload,
+      })
+    const before = Date.now()
+    assert.equal((await outcome({ disposition: 'busy' })).statusCode, 201)
+    let target = await db
+      .selectFrom('campaignTarget')
+      .selectAll()
+      .where('id', '=', assignmentId)
+      .executeTakeFirstOrThrow()
+    assert.equal(target.status, 'pending')
+    const delay = Date.parse(target.nextAttemptAt) - before
+    assert.ok(delay >= 15 * 60_000 - 1000 && delay <= 15 * 60_000 + 5000, `busy retried in 15 min (got ${delay} ms)`)
+
+    await db.updateTable('campaignTarget').set({ nextAttemptAt: '2000-01-01T00:00:00.000Z' }).execute()
+    await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers })
+    await outcome({ disposition: 'wrong_number' })
+    target = await db.selectFrom('campaignTarget').selectAll().where('id', '=', assignmentId).executeTakeFirstOrThrow()
+    assert.equal(target.phonePosition, 1)
+    assert.equal(target.status, 'pending')
+    const claim = await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers })
+    assert.equal(claim.json().assignment.phones[0].e164, '+33383000000', 'the next number comes first')
+
+    const callbackAt = '2030-05-04T08:30:00.000Z'
+    assert.equal((await outcome({ disposition: 'callback', callbackAt, sameCallerForCallback: true })).statusCode, 201)
+    target = await db.selectFrom('campaignTarget').selectAll().where('id', '=', assignmentId).executeTakeFirstOrThrow()
+    assert.equal(target.nextAttemptAt, callbackAt)
+    assert.ok(target.preferredCallerId)
+    const noTime = await outcome({ disposition: 'callback' })
+    assert.equal(noTime.statusCode, 409, 'the target is no longer held by this caller')
+  })
+
+  it('records an objection with a refusal: the household is never queued again', async (t) => {
+    const { app, db, headers, assignmentId, target } = await claimOne(t)
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/assignments/${assignmentId}/outcome`,
+      headers: { ...headers, 'idempotency-key': key() },
+      payload: { disposition: 'refused', objection: true },
+    })
+    assert.equal(response.statusCode, 201)
+    const household = await db
+      .selectFrom('household')
+      .selectAll()
+      .where('id', '=', target.householdId)
+      .executeTakeFirstOrThrow()
+    assert.ok(household.objectionAt)
+    assert.equal(household.objectionChannel, 'phone')
+  })
+
+  it('requires an Idempotency-Key and names a bad disposition', async (t) => {
+    const { app, headers, assignmentId } = await claimOne(t)
+    const missing = await app.inject({
+      method: 'POST',
+      url: `/api/assignments/${assignmentId}/outcome`,
+      headers,
+      payload: { disposition: 'busy' },
+    })
+    assert.equal(missing.statusCode, 400)
+    assert.match(missing.json().error.message, /idempotency-key/)
+    const bad = await app.inject({
+      method: 'POST',
+      url: `/api/assignments/${assignmentId}/outcome`,
+      headers: { ...headers, 'idempotency-key': key() },
+      payload: { disposition: 'hung_up' },
+    })
+    assert.equal(bad.statusCode, 400)
+    assert.equal(bad.json().error.details[0].field, 'disposition')
+  })
+
+  it('lets a caller release a household back to the queue', async (t) => {
+    const { app, db, headers, assignmentId } = await claimOne(t)
+    const released = await app.inject({ method: 'POST', url: `/api/assignments/${assignmentId}/release`, headers })
+    assert.equal(released.statusCode, 204)
+    const target = await db
+      .selectFrom('campaignTarget')
+      .selectAll()
+      .where('id', '=', assignmentId)
+      .executeTakeFirstOrThrow()
+    assert.equal(target.status, 'pending')
+    assert.equal(target.attempts, 0, 'a release is not an attempt')
+  })
+})

@@ -1,0 +1,319 @@
+import { randomUUID } from 'node:crypto'
+import { isWithinCallingHours, reschedule } from '../../../shared/calling-rules.js'
+import type { CallingHours, Disposition, FrequencyCap, NeedCategory, RetryDelays } from '../../../shared/campaigns.js'
+import { ageOn, parisToday } from '../../../shared/dates.js'
+import { InstrumentAnswerError, isInstrumentCode, scoreInstrument } from '../../../shared/instruments/index.js'
+import {
+  checkAnswers,
+  INSTRUMENTS_KEY,
+  instrumentsOf,
+  type QuestionnaireDefinition,
+} from '../../../shared/questionnaire.js'
+import { fillScript } from '../../../shared/script.js'
+import { type Db, inTransaction } from '../../db/database.js'
+import type { CallTable, CampaignTable } from '../../db/schema.js'
+import { addMinutes, nowTimestamp } from '../../db/time.js'
+import { AppError } from '../../http/errors.js'
+import { findQuestionnaireVersion } from '../campaigns/campaigns.queries.js'
+import * as calling from './calling.queries.js'
+
+export const LEASE_MINUTES = 15
+
+export interface Caller {
+  id: string
+  name: string
+}
+
+/** What a caller needs on screen for one household, and nothing more. */
+export async function presentAssignment(
+  db: Db,
+  campaign: CampaignTable,
+  target: { id: string; householdId: string; attempts: number; phonePosition: number; leaseUntil: string | null },
+  caller: Caller,
+) {
+  const { household, members, phones, calls } = await calling.findHouseholdForCall(db, target.householdId)
+  const today = parisToday()
+  const questionnaire = campaign.questionnaireVersionId
+    ? await findQuestionnaireVersion(db, campaign.questionnaireVersionId)
+    : undefined
+  const usablePhones = phones.filter((phone) => phone.isValid === 1)
+  const civility = [household.firstName, household.lastName].filter(Boolean).join(' ')
+  return {
+    id: target.id,
+    campaignId: campaign.id,
+    campaignName: campaign.name,
+    attempt: target.attempts + 1,
+    leaseExpiresAt: target.leaseUntil!,
+    household: {
+      id: household.id,
+      externalRef: household.externalRef,
+      lastName: household.lastName,
+      firstName: household.firstName,
+      address: [
+        household.addressLine1,
+        household.addressLine2,
+        `${household.postcode ?? ''} ${household.city ?? ''}`.trim(),
+      ]
+        .filter(Boolean)
+        .join(', '),
+      floor: household.floor,
+      hasLift: household.hasLift === null ? null : household.hasLift === 1,
+      members: members.map((member) => ({
+        firstName: member.firstName,
+        lastName: member.lastName,
+        age: ageOn(member.birthDate, today),
+        isLeaseholder: member.isLeaseholder === 1,
+      })),
+      fragilityLevel: household.fragilityLevel,
+      earlierCalls: calls.map((call) => ({
+        at: call.createdAt,
+        campaign: call.campaignName,
+        disposition: call.disposition,
+        fragilityLevel: call.fragilityLevel,
+      })),
+    },
+    // The number to try first comes first: earlier wrong numbers move the position on.
+    phones: [...usablePhones.slice(target.phonePosition), ...usablePhones.slice(0, target.phonePosition)].map(
+      (phone) => ({
+        e164: phone.e164!,
+        kind: phone.kind,
+      }),
+    ),
+    script: fillScript(campaign.script, {
+      prenom: household.firstName,
+      nom: household.lastName,
+      civilite_nom: civility,
+      agence: household.agencyName,
+      bailleur: household.organizationName,
+      appelant: caller.name,
+      campagne: campaign.name,
+    }),
+    faq: JSON.parse(campaign.faq) as { question: string; answer: string }[],
+    questionnaire: questionnaire
+      ? {
+          versionId: questionnaire.id,
+          version: questionnaire.version,
+          definition: JSON.parse(questionnaire.definition),
+        }
+      : null,
+  }
+}
+
+/**
+ * Gives the caller the most urgent due household of the campaign, holding it under a lease. A caller who already
+ * holds one in this campaign gets it back (a reload never loses the household). Returns null when nothing is due.
+ */
+export async function claimNext(db: Db, campaign: CampaignTable, caller: Caller, now = new Date()) {
+  if (campaign.status !== 'active') throw new AppError('CONFLICT', 'This campaign is not running')
+  const nowText = now.toISOString()
+  if (!isWithinCallingHours(JSON.parse(campaign.callingHours) as CallingHours, now)) return null
+  await calling.releaseExpiredLeases(db, campaign.id, nowText)
+  const already = await calling.findHeldTargetOfCaller(db, campaign.id, caller.id, nowText)
+  if (already) return already
+  const cap = JSON.parse(campaign.frequencyCap) as FrequencyCap
+  const leaseUntil = addMinutes(nowText, LEASE_MINUTES)
+  const skipHouseholdIds: string[] = []
+  // A household held in another campaign makes the hold fail: skip it and take the next one, a few times at most.
+  for (let tries = 0; tries < 5; tries++) {
+    const claimed = await inTransaction(db, async (tx) => {
+      const target = await calling.claimDueTarget(tx, {
+        campaignId: campaign.id,
+        callerId: caller.id,
+        now: nowText,
+        leaseUntil,
+        capSince: new Date(now.getTime() - cap.days * 86_400_000).toISOString(),
+        capAttempts: cap.maxAttempts,
+        maxAttempts: campaign.maxAttempts,
+        skipHouseholdIds,
+      })
+      if (!target) return { target: null, busyHousehold: null }
+      const held = await calling.takeHouseholdHold(tx, {
+        householdId: target.householdId,
+        targetId: target.id,
+        callerId: caller.id,
+        leaseUntil,
+        now: nowText,
+      })
+      if (!held) throw new HouseholdBusy(target.householdId)
+      return { target, busyHousehold: null }
+    }).catch((error) => {
+      if (error instanceof HouseholdBusy) return { target: null, busyHousehold: error.householdId }
+      throw error
+    })
+    if (claimed.target) return claimed.target
+    if (!claimed.busyHousehold) return null
+    skipHouseholdIds.push(claimed.busyHousehold)
+  }
+  return null
+}
+
+class HouseholdBusy extends Error {
+  constructor(readonly householdId: string) {
+    super('household held in another campaign')
+  }
+}
+
+export interface OutcomeInput {
+  disposition: Disposition
+  answers?: Record<string, unknown>
+  notes?: string
+  callbackAt?: string
+  sameCallerForCallback?: boolean
+  fragilityLevel?: string
+  needs?: NeedCategory[]
+  durationSeconds?: number
+  phoneE164?: string
+  objection?: boolean
+}
+
+function scoreAnswers(definition: QuestionnaireDefinition, answers: Record<string, unknown>) {
+  const { issues, suggestedNeeds } = checkAnswers(definition, answers)
+  const instrumentAnswers = (answers[INSTRUMENTS_KEY] ?? {}) as Record<string, Record<string, unknown>>
+  const scores: Record<string, unknown> = {}
+  const allowed = new Set(instrumentsOf(definition))
+  for (const [code, items] of Object.entries(instrumentAnswers)) {
+    if (!isInstrumentCode(code) || !allowed.has(code)) {
+      issues.push({ field: `${INSTRUMENTS_KEY}.${code}`, message: 'this questionnaire has no such instrument' })
+      continue
+    }
+    try {
+      scores[code] = scoreInstrument(code, items ?? {})
+    } catch (error) {
+      if (error instanceof InstrumentAnswerError) {
+        issues.push({ field: `${INSTRUMENTS_KEY}.${code}.${error.item}`, message: error.message, value: error.value })
+      } else throw error
+    }
+  }
+  return { issues, suggestedNeeds, scores }
+}
+
+/**
+ * Records a call's outcome once: the same Idempotency-Key from the same caller returns the first call unchanged.
+ * The target must still be this caller's (held by them, or released by an expired lease and not taken since).
+ */
+export async function recordOutcome(
+  db: Db,
+  targetId: string,
+  caller: Caller,
+  idempotencyKey: string,
+  input: OutcomeInput,
+) {
+  const previous = await calling.findCallByIdempotencyKey(db, caller.id, idempotencyKey)
+  if (previous) return { call: previous, created: false }
+  try {
+    return await saveOutcome(db, targetId, caller, idempotencyKey, input)
+  } catch (error) {
+    // Two deliveries of the same retried request raced: the second hit the unique key; answer with the first.
+    const raced = isUniqueViolation(error)
+      ? await calling.findCallByIdempotencyKey(db, caller.id, idempotencyKey)
+      : undefined
+    if (raced) return { call: raced, created: false }
+    throw error
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+}
+
+async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotencyKey: string, input: OutcomeInput) {
+  const now = new Date()
+  const nowText = now.toISOString()
+  return inTransaction(db, async (tx) => {
+    const target = await calling.findTargetById(tx, targetId)
+    if (!target) throw new AppError('NOT_FOUND', 'No such assignment')
+    const isStillMine = target.heldBy === caller.id && (target.status === 'held' || target.status === 'pending')
+    if (!isStillMine) {
+      throw new AppError('CONFLICT', 'This household is no longer assigned to you: another caller took it over', {
+        status: target.status,
+      })
+    }
+    let scores: Record<string, unknown> | null = null
+    let answers: Record<string, unknown> | null = null
+    let needs = input.needs ?? []
+    if (input.disposition === 'completed') {
+      if (!target.questionnaireVersionId) throw new AppError('CONFLICT', 'The campaign has no questionnaire')
+      const version = await findQuestionnaireVersion(tx, target.questionnaireVersionId)
+      const checked = scoreAnswers(JSON.parse(version!.definition), input.answers ?? {})
+      if (checked.issues.length) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `Some answers cannot be saved: ${checked.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`,
+          checked.issues,
+        )
+      }
+      scores = checked.scores
+      answers = input.answers ?? {}
+      needs = [...new Set(needs)]
+    } else if (input.answers && Object.keys(input.answers).length) {
+      throw new AppError('VALIDATION_FAILED', 'Answers are saved only with the outcome "completed"', {
+        field: 'answers',
+      })
+    }
+    if (input.disposition === 'callback' && !input.callbackAt) {
+      throw new AppError('VALIDATION_FAILED', 'A callback needs the time the household asked for', {
+        field: 'callbackAt',
+      })
+    }
+    const phones = await tx
+      .selectFrom('phone')
+      .select('id')
+      .where('householdId', '=', target.householdId)
+      .where('isValid', '=', 1)
+      .execute()
+    const attempts = target.attempts + 1
+    const next = reschedule(
+      { attempts, phonePosition: target.phonePosition },
+      input.disposition,
+      {
+        maxAttempts: target.maxAttempts,
+        retryDelays: JSON.parse(target.retryDelays) as RetryDelays,
+        callingHours: JSON.parse(target.callingHours) as CallingHours,
+      },
+      now,
+      { usablePhones: phones.length, callbackAt: input.callbackAt ? new Date(input.callbackAt) : null },
+    )
+    const call: CallTable = {
+      id: randomUUID(),
+      campaignId: target.campaignId,
+      targetId: target.id,
+      householdId: target.householdId,
+      organizationId: target.organizationId,
+      callerId: caller.id,
+      attempt: attempts,
+      disposition: input.disposition,
+      phoneE164: input.phoneE164 ?? null,
+      questionnaireVersionId: input.disposition === 'completed' ? target.questionnaireVersionId : null,
+      answers: answers ? JSON.stringify(answers) : null,
+      scores: scores ? JSON.stringify(scores) : null,
+      needs: needs.length ? JSON.stringify(needs) : null,
+      fragilityLevel: input.fragilityLevel ?? null,
+      notes: input.notes?.trim() || null,
+      callbackAt: input.callbackAt ?? null,
+      durationSeconds: input.durationSeconds ?? null,
+      idempotencyKey,
+      createdAt: nowText,
+    }
+    await calling.insertCall(tx, call)
+    await calling.updateTargetAfterCall(tx, target.id, {
+      status: next.status,
+      attempts,
+      nextAttemptAt: next.nextAttemptAt.toISOString(),
+      phonePosition: next.phonePosition,
+      lastDisposition: input.disposition,
+      lastCalledAt: nowText,
+      preferredCallerId: input.disposition === 'callback' && input.sameCallerForCallback ? caller.id : null,
+    })
+    await calling.releaseHouseholdHold(tx, target.householdId, target.id)
+    const isReached = ['completed', 'refused', 'callback'].includes(input.disposition)
+    await calling.updateHouseholdAfterCall(tx, target.householdId, {
+      ...(isReached ? { lastContactedAt: nowText } : {}),
+      ...(input.fragilityLevel ? { fragilityLevel: input.fragilityLevel } : {}),
+    })
+    if (input.disposition === 'refused' && input.objection) {
+      await calling.recordObjection(tx, target.householdId, { at: nowText, by: caller.id })
+    }
+    return { call, created: true }
+  })
+}
