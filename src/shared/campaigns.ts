@@ -14,7 +14,8 @@ export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number]
 
 /** Where a household stands in one campaign's queue. */
 export const TARGET_STATUSES = [
-  'pending', // due now or waiting for its next attempt time
+  'pending', // due now: the claim picks among these by priority
+  'scheduled', // waiting for its next attempt time (retry, callback, follow-up)
   'held', // claimed by a caller under a lease
   'completed', // reached and interviewed, or ended by its outcome (refused, moved out, deceased)
   'unreachable', // attempts exhausted or no usable number: listed for a letter or a visit

@@ -8,7 +8,9 @@ export function ageOn(birthDate: string | null, day: string): number | null {
   return age
 }
 
+const parisDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' })
+
 /** Today's date in Europe/Paris as YYYY-MM-DD: the day French users live in, whatever the server's zone. */
 export function parisToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(now)
+  return parisDay.format(now)
 }

@@ -22,6 +22,28 @@ export function sqlitePathOf(databaseUrl: string): string {
   return path === ':memory:' ? path : resolve(path)
 }
 
+/**
+ * Kysely prepares every query anew; better-sqlite3's prepare is a real cost on hot paths (claims, outcomes).
+ * The same SQL text reuses its prepared statement. Bounded: the least recently added statements are dropped.
+ */
+function withStatementCache(sqlite: SQLite.Database, limit = 500) {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare(sqlText: string) {
+      let statement = cache.get(sqlText)
+      // A statement still iterating (a streamed export) cannot run again until it is done: give a fresh one.
+      if (statement?.busy) return sqlite.prepare(sqlText)
+      if (!statement) {
+        statement = sqlite.prepare(sqlText)
+        if (cache.size >= limit) cache.delete(cache.keys().next().value!)
+        cache.set(sqlText, statement)
+      }
+      return statement
+    },
+  }
+}
+
 export interface CreateDbOptions {
   /** PostgreSQL pool size; several app instances each hold their own pool. */
   poolSize?: number
@@ -43,7 +65,7 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('busy_timeout = 5000')
     kysely = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: sqlite }),
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
       plugins: [new CamelCasePlugin()],
     })
   }

@@ -66,6 +66,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('campaign_target')
     .columns(['campaign_id', 'status', 'priority desc', 'next_attempt_at'])
     .execute()
+  // Serves the promotion of scheduled targets whose time has come (status = 'scheduled' AND next_attempt_at <= now).
+  await db.schema
+    .createIndex('campaign_target_due_idx')
+    .on('campaign_target')
+    .columns(['campaign_id', 'status', 'next_attempt_at'])
+    .execute()
   await db.schema.createIndex('campaign_target_household_idx').on('campaign_target').column('household_id').execute()
 
   await db.schema

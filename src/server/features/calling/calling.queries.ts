@@ -63,6 +63,20 @@ export async function replaceCampaignCallers(db: Db, campaignId: string, userIds
     .execute()
 }
 
+/**
+ * Moves targets whose next attempt has come from `scheduled` to `pending`. Keeping not-yet-due targets out of the
+ * pending range means the claim never steps over them (claims slowed 3–4× as a queue drained when they were mixed).
+ */
+export async function promoteDueTargets(db: Db, campaignId: string, now: Timestamp) {
+  await db
+    .updateTable('campaignTarget')
+    .set({ status: 'pending', updatedAt: now })
+    .where('campaignId', '=', campaignId)
+    .where('status', '=', 'scheduled')
+    .where('nextAttemptAt', '<=', now)
+    .execute()
+}
+
 /** Gives expired leases of a campaign back to the queue; the last holder is kept to recognise a late outcome. */
 export async function releaseExpiredLeases(db: Db, campaignId: string, now: Timestamp) {
   await db
@@ -98,7 +112,7 @@ export interface ClaimCriteria {
 
 /**
  * Holds the most urgent due target of a campaign for one caller. One statement: PostgreSQL skips rows another
- * transaction holds (FOR UPDATE SKIP LOCKED); SQLite serialises writers. Due means: pending, next attempt reached,
+ * transaction holds (FOR UPDATE SKIP LOCKED); SQLite serialises writers. Due means: pending (next attempt reached),
  * under the attempt limit (unless a callback), household active, not objected, not held elsewhere, and under the
  * cross-campaign cap of attempts in the last days.
  */
@@ -108,8 +122,9 @@ export async function claimDueTarget(db: Db, criteria: ClaimCriteria) {
     .innerJoin('household as h', 'h.id', 't.householdId')
     .select('t.id')
     .where('t.campaignId', '=', criteria.campaignId)
+    // `pending` means due (scheduled targets are promoted first); no time condition here, so the planner walks the
+    // claim index in ORDER BY order instead of sorting every pending row.
     .where('t.status', '=', 'pending')
-    .where('t.nextAttemptAt', '<=', criteria.now)
     .where((eb) => eb.or([eb('t.attempts', '<', criteria.maxAttempts), eb('t.lastDisposition', '=', 'callback')]))
     .where((eb) => eb.or([eb('t.preferredCallerId', 'is', null), eb('t.preferredCallerId', '=', criteria.callerId)]))
     .where('h.status', '=', 'active')
@@ -304,7 +319,7 @@ export async function recordObjection(db: Db, householdId: string, objection: { 
     .updateTable('campaignTarget')
     .set({ status: 'excluded', removedAt: objection.at, updatedAt: objection.at })
     .where('householdId', '=', householdId)
-    .where('status', '=', 'pending')
+    .where('status', 'in', ['pending', 'scheduled'])
     .execute()
 }
 

@@ -290,7 +290,7 @@ describe('POST /api/assignments/:id/outcome', () => {
       .selectAll()
       .where('id', '=', assignmentId)
       .executeTakeFirstOrThrow()
-    assert.equal(target.status, 'pending')
+    assert.equal(target.status, 'scheduled', 'a later attempt waits outside the due queue')
     const delay = Date.parse(target.nextAttemptAt) - before
     assert.ok(delay >= 15 * 60_000 - 1000 && delay <= 15 * 60_000 + 5000, `busy retried in 15 min (got ${delay} ms)`)
 

@@ -19,6 +19,18 @@ import * as calling from './calling.queries.js'
 
 export const LEASE_MINUTES = 15
 
+// Questionnaire versions never change once written: caching them by id is always correct.
+const questionnaireVersions = new Map<string, Promise<Awaited<ReturnType<typeof findQuestionnaireVersion>>>>()
+function cachedQuestionnaireVersion(db: Db, versionId: string) {
+  let version = questionnaireVersions.get(versionId)
+  if (!version) {
+    version = findQuestionnaireVersion(db, versionId)
+    if (questionnaireVersions.size > 1000) questionnaireVersions.clear()
+    questionnaireVersions.set(versionId, version)
+  }
+  return version
+}
+
 export interface Caller {
   id: string
   name: string
@@ -34,7 +46,7 @@ export async function presentAssignment(
   const { household, members, phones, calls } = await calling.findHouseholdForCall(db, target.householdId)
   const today = parisToday()
   const questionnaire = campaign.questionnaireVersionId
-    ? await findQuestionnaireVersion(db, campaign.questionnaireVersionId)
+    ? await cachedQuestionnaireVersion(db, campaign.questionnaireVersionId)
     : undefined
   const usablePhones = phones.filter((phone) => phone.isValid === 1)
   const civility = [household.firstName, household.lastName].filter(Boolean).join(' ')
@@ -100,6 +112,15 @@ export async function presentAssignment(
 }
 
 /**
+ * Returns expired leases to the queue and promotes scheduled targets whose time has come. Both are index range
+ * updates that touch nothing most of the time; every app instance runs them, so no instance's memory matters.
+ */
+async function maintainQueue(db: Db, campaignId: string, now: Date) {
+  await calling.releaseExpiredLeases(db, campaignId, now.toISOString())
+  await calling.promoteDueTargets(db, campaignId, now.toISOString())
+}
+
+/**
  * Gives the caller the most urgent due household of the campaign, holding it under a lease. A caller who already
  * holds one in this campaign gets it back (a reload never loses the household). Returns null when nothing is due.
  */
@@ -107,7 +128,7 @@ export async function claimNext(db: Db, campaign: CampaignTable, caller: Caller,
   if (campaign.status !== 'active') throw new AppError('CONFLICT', 'This campaign is not running')
   const nowText = now.toISOString()
   if (!isWithinCallingHours(JSON.parse(campaign.callingHours) as CallingHours, now)) return null
-  await calling.releaseExpiredLeases(db, campaign.id, nowText)
+  await maintainQueue(db, campaign.id, now)
   const already = await calling.findHeldTargetOfCaller(db, campaign.id, caller.id, nowText)
   if (already) return already
   const cap = JSON.parse(campaign.frequencyCap) as FrequencyCap
@@ -223,6 +244,7 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
   return inTransaction(db, async (tx) => {
     const target = await calling.findTargetById(tx, targetId)
     if (!target) throw new AppError('NOT_FOUND', 'No such assignment')
+    // Held by this caller, or released by an expired lease that nobody has taken over since.
     const isStillMine = target.heldBy === caller.id && (target.status === 'held' || target.status === 'pending')
     if (!isStillMine) {
       throw new AppError('CONFLICT', 'This household is no longer assigned to you: another caller took it over', {
@@ -234,7 +256,7 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
     let needs = input.needs ?? []
     if (input.disposition === 'completed') {
       if (!target.questionnaireVersionId) throw new AppError('CONFLICT', 'The campaign has no questionnaire')
-      const version = await findQuestionnaireVersion(tx, target.questionnaireVersionId)
+      const version = await cachedQuestionnaireVersion(tx, target.questionnaireVersionId)
       const checked = scoreAnswers(JSON.parse(version!.definition), input.answers ?? {})
       if (checked.issues.length) {
         throw new AppError(
@@ -297,7 +319,8 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
     }
     await calling.insertCall(tx, call)
     await calling.updateTargetAfterCall(tx, target.id, {
-      status: next.status,
+      // A later attempt waits as `scheduled`, outside the range the claim scans, until its time comes.
+      status: next.status === 'pending' && next.nextAttemptAt > now ? 'scheduled' : next.status,
       attempts,
       nextAttemptAt: next.nextAttemptAt.toISOString(),
       phonePosition: next.phonePosition,

@@ -1,0 +1,9 @@
+// One app instance for benchmarks, in its own process so the load generator does not steal its CPU.
+import { loadConfig } from '../../src/server/config.js'
+import { startServer } from '../../src/server/main.js'
+
+const server = await startServer(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }))
+process.send?.({ ready: true, url: server.url })
+
+// Exit cleanly on SIGTERM so a CPU profile (BENCH_PROFILE=1) is written.
+process.once('SIGTERM', () => server.close().then(() => process.exit(0)))
