@@ -3,7 +3,8 @@
 // twice and none was lost. Prints figures; asserts nothing about time.
 import { type ChildProcess, fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { makeCampaign, makeOrganization, makeTarget, makeUser } from '../test/factories.js'
+import type { CampaignTargetTable, HouseholdTable, PhoneTable } from '../src/server/db/schema.js'
+import { makeCampaign, makeOrganization, makeUser } from '../test/factories.js'
 import { type BenchEngine, benchEngines, formatMs, freshBenchDatabase, percentile } from './support/bench-db.js'
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000
@@ -163,9 +164,9 @@ async function seedTargets(
   const { randomUUID: uuid } = await import('node:crypto')
   const now = new Date().toISOString()
   for (let start = 0; start < count; start += 500) {
-    const households = []
-    const phones = []
-    const targets = []
+    const households: HouseholdTable[] = []
+    const phones: PhoneTable[] = []
+    const targets: CampaignTargetTable[] = []
     for (let index = start; index < Math.min(count, start + 500); index++) {
       const id = uuid()
       households.push({
@@ -247,5 +248,3 @@ console.log(
 for (const engine of benchEngines()) {
   for (const callers of CONCURRENCY) await runScenario(engine, callers)
 }
-// makeTarget is the tests' factory; the benchmark inserts in bulk instead.
-void makeTarget
