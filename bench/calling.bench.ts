@@ -231,6 +231,8 @@ async function seedTargets(
         lastCalledAt: null,
         phonePosition: 0,
         preferredCallerId: null,
+        followUpIntervalDays: null,
+        followUpUntil: null,
         addedAt: now,
         removedAt: null,
         updatedAt: now,

@@ -230,6 +230,8 @@ export async function makeTarget(
     lastCalledAt: null,
     phonePosition: 0,
     preferredCallerId: null,
+    followUpIntervalDays: null,
+    followUpUntil: null,
     addedAt: now,
     removedAt: null,
     updatedAt: now,

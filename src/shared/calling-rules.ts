@@ -114,3 +114,21 @@ export function reschedule(
     }
   }
 }
+
+/** Priority added to a follow-up call (the watch): it comes before every ordinary target when due. */
+export const FOLLOW_UP_PRIORITY_BOOST = 1000
+
+export interface FollowUpPlan {
+  intervalDays: number | null
+  until: string | null
+}
+
+/**
+ * The next follow-up call after a completed call, for a plan "every N days until a date" (Europe/Paris days):
+ * the same time of day N days later, or null when that day is past the plan's end.
+ */
+export function nextFollowUp(plan: FollowUpPlan, now: Date): Date | null {
+  if (!plan.intervalDays || !plan.until) return null
+  const next = DateTime.fromJSDate(now, { zone: PARIS }).plus({ days: plan.intervalDays })
+  return next.toISODate()! <= plan.until ? next.toJSDate() : null
+}

@@ -199,6 +199,9 @@ export interface CampaignTargetTable {
   lastCalledAt: Timestamp | null
   phonePosition: number
   preferredCallerId: string | null
+  /** The watch (veille): call again every N days until `followUpUntil` (YYYY-MM-DD), ahead of other targets. */
+  followUpIntervalDays: number | null
+  followUpUntil: string | null
   addedAt: Timestamp
   removedAt: Timestamp | null
   updatedAt: Timestamp

@@ -55,6 +55,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_called_at', 'text')
     .addColumn('phone_position', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('preferred_caller_id', 'text')
+    .addColumn('follow_up_interval_days', 'integer')
+    .addColumn('follow_up_until', 'text')
     .addColumn('added_at', 'text', (c) => c.notNull())
     .addColumn('removed_at', 'text')
     .addColumn('updated_at', 'text', (c) => c.notNull())

@@ -250,6 +250,9 @@ export async function updateTargetAfterCall(
     lastDisposition: string
     lastCalledAt: Timestamp
     preferredCallerId: string | null
+    priority?: number
+    followUpIntervalDays?: number | null
+    followUpUntil?: string | null
   },
 ) {
   await db

@@ -363,3 +363,87 @@ describe('POST /api/assignments/:id/outcome', () => {
     assert.equal(target.attempts, 0, 'a release is not an attempt')
   })
 })
+
+describe('follow-up calls (the watch)', () => {
+  it('plans a weekly watch after a completed call: the next call is scheduled a week later, ahead of others, until the end date', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db)
+    const watched = await makeTarget(db, campaign, { priority: 20 })
+    await makeTarget(db, campaign, { priority: 99 })
+    const headers = await loginAs(await makeUser(db, 'caller', { organizationId: campaign.organizationId }))
+    await db.updateTable('campaignTarget').set({ priority: 0 }).where('id', '!=', watched.id).execute()
+    const claim = await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers })
+    assert.equal(claim.json().assignment.id, watched.id)
+    const until = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)
+    const saved = await app.inject({
+      method: 'POST',
+      url: `/api/assignments/${watched.id}/outcome`,
+      headers: { ...headers, 'idempotency-key': key() },
+      payload: {
+        disposition: 'completed',
+        answers: { alone: false, instruments: { ucla3: { q1: 1, q2: 1, q3: 1 } } },
+        followUp: { everyDays: 7, until },
+      },
+    })
+    assert.equal(saved.statusCode, 201)
+    let target = await db
+      .selectFrom('campaignTarget')
+      .selectAll()
+      .where('id', '=', watched.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(target.status, 'scheduled')
+    const inDays = (Date.parse(target.nextAttemptAt) - Date.now()) / 86_400_000
+    assert.ok(inDays > 6.9 && inDays < 7.1, `next call in 7 days (got ${inDays})`)
+    assert.ok(target.priority >= 1000, 'follow-ups come first')
+
+    // The week passes: the follow-up is due and comes before the other target.
+    await db
+      .updateTable('campaignTarget')
+      .set({ nextAttemptAt: '2000-01-01T00:00:00.000Z' })
+      .where('id', '=', watched.id)
+      .execute()
+    const next = await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers })
+    assert.equal(next.json().assignment.id, watched.id)
+    await app.inject({
+      method: 'POST',
+      url: `/api/assignments/${watched.id}/outcome`,
+      headers: { ...headers, 'idempotency-key': key() },
+      payload: { disposition: 'completed', answers: { alone: false } },
+    })
+    target = await db.selectFrom('campaignTarget').selectAll().where('id', '=', watched.id).executeTakeFirstOrThrow()
+    assert.equal(target.status, 'scheduled', 'the plan goes on without being asked again')
+
+    // Past the end date the watch stops.
+    await db
+      .updateTable('campaignTarget')
+      .set({ followUpUntil: '2001-01-01', nextAttemptAt: '2000-01-01T00:00:00.000Z' })
+      .where('id', '=', watched.id)
+      .execute()
+    await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers })
+    await app.inject({
+      method: 'POST',
+      url: `/api/assignments/${watched.id}/outcome`,
+      headers: { ...headers, 'idempotency-key': key() },
+      payload: { disposition: 'completed', answers: { alone: false } },
+    })
+    target = await db.selectFrom('campaignTarget').selectAll().where('id', '=', watched.id).executeTakeFirstOrThrow()
+    assert.equal(target.status, 'completed')
+  })
+
+  it('refuses a one-off follow-up in the past', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db)
+    const target = await makeTarget(db, campaign)
+    const headers = await loginAs(await makeUser(db, 'caller', { organizationId: campaign.organizationId }))
+    await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers })
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/assignments/${target.id}/outcome`,
+      headers: { ...headers, 'idempotency-key': key() },
+      payload: { disposition: 'no_answer', followUp: { at: '2001-01-01T10:00:00.000Z' } },
+    })
+    assert.equal(response.statusCode, 400)
+    assert.equal(response.json().error.details.field, 'followUp.at')
+    assert.equal((await db.selectFrom('call').selectAll().execute()).length, 0)
+  })
+})

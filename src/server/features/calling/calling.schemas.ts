@@ -56,6 +56,18 @@ export const OutcomeSchema = Type.Object(
     durationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 6 * 3600 })),
     phoneE164: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })),
     objection: Type.Optional(Type.Boolean({ description: 'with "refused": the tenant objects to any further call' })),
+    followUp: Type.Optional(
+      Type.Union([
+        Type.Object({ at: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
+        Type.Object(
+          {
+            everyDays: Type.Integer({ minimum: 1, maximum: 90 }),
+            until: Type.String({ format: 'date', description: 'last day (YYYY-MM-DD) of the watch' }),
+          },
+          { additionalProperties: false },
+        ),
+      ]),
+    ),
   },
   { additionalProperties: false },
 )

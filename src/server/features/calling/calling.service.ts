@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { isWithinCallingHours, reschedule } from '../../../shared/calling-rules.js'
+import {
+  FOLLOW_UP_PRIORITY_BOOST,
+  isWithinCallingHours,
+  nextFollowUp,
+  reschedule,
+} from '../../../shared/calling-rules.js'
 import type { CallingHours, Disposition, FrequencyCap, NeedCategory, RetryDelays } from '../../../shared/campaigns.js'
 import { ageOn, parisToday } from '../../../shared/dates.js'
 import { InstrumentAnswerError, isInstrumentCode, scoreInstrument } from '../../../shared/instruments/index.js'
@@ -185,6 +190,8 @@ export interface OutcomeInput {
   durationSeconds?: number
   phoneE164?: string
   objection?: boolean
+  /** The watch (veille): call again on a date, or every N days until a date; these calls come first when due. */
+  followUp?: { at: string } | { everyDays: number; until: string }
 }
 
 function scoreAnswers(definition: QuestionnaireDefinition, answers: Record<string, unknown>) {
@@ -296,6 +303,22 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
       now,
       { usablePhones: phones.length, callbackAt: input.callbackAt ? new Date(input.callbackAt) : null },
     )
+    // A follow-up asked now, or the plan already running, turns a finished target into a scheduled watch call.
+    const plan =
+      input.followUp && 'everyDays' in input.followUp
+        ? { intervalDays: input.followUp.everyDays, until: input.followUp.until }
+        : { intervalDays: target.followUpIntervalDays, until: target.followUpUntil }
+    const followUpAt =
+      input.followUp && 'at' in input.followUp
+        ? new Date(input.followUp.at)
+        : next.status === 'completed' && input.disposition === 'completed'
+          ? nextFollowUp(plan, now)
+          : null
+    if (input.followUp && 'at' in input.followUp && followUpAt! <= now) {
+      throw new AppError('VALIDATION_FAILED', 'A follow-up call must be planned in the future', {
+        field: 'followUp.at',
+      })
+    }
     const call: CallTable = {
       id: randomUUID(),
       campaignId: target.campaignId,
@@ -318,16 +341,34 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
       createdAt: nowText,
     }
     await calling.insertCall(tx, call)
-    await calling.updateTargetAfterCall(tx, target.id, {
-      // A later attempt waits as `scheduled`, outside the range the claim scans, until its time comes.
-      status: next.status === 'pending' && next.nextAttemptAt > now ? 'scheduled' : next.status,
-      attempts,
-      nextAttemptAt: next.nextAttemptAt.toISOString(),
-      phonePosition: next.phonePosition,
-      lastDisposition: input.disposition,
-      lastCalledAt: nowText,
-      preferredCallerId: input.disposition === 'callback' && input.sameCallerForCallback ? caller.id : null,
-    })
+    await calling.updateTargetAfterCall(
+      tx,
+      target.id,
+      followUpAt
+        ? {
+            status: 'scheduled',
+            // Each follow-up call gets its own attempts; it comes before ordinary targets when due.
+            attempts: 0,
+            nextAttemptAt: followUpAt.toISOString(),
+            phonePosition: 0,
+            lastDisposition: input.disposition,
+            lastCalledAt: nowText,
+            preferredCallerId: null,
+            priority: (target.priority % FOLLOW_UP_PRIORITY_BOOST) + FOLLOW_UP_PRIORITY_BOOST,
+            followUpIntervalDays: plan.intervalDays,
+            followUpUntil: plan.until,
+          }
+        : {
+            // A later attempt waits as `scheduled`, outside the range the claim scans, until its time comes.
+            status: next.status === 'pending' && next.nextAttemptAt > now ? 'scheduled' : next.status,
+            attempts,
+            nextAttemptAt: next.nextAttemptAt.toISOString(),
+            phonePosition: next.phonePosition,
+            lastDisposition: input.disposition,
+            lastCalledAt: nowText,
+            preferredCallerId: input.disposition === 'callback' && input.sameCallerForCallback ? caller.id : null,
+          },
+    )
     await calling.releaseHouseholdHold(tx, target.householdId, target.id)
     const isReached = ['completed', 'refused', 'callback'].includes(input.disposition)
     await calling.updateHouseholdAfterCall(tx, target.householdId, {
