@@ -11,6 +11,7 @@ import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { authRoutes } from './features/auth/auth.routes.js'
 import { callingRoutes } from './features/calling/calling.routes.js'
+import { supervisionRoutes } from './features/calling/supervision.routes.js'
 import { healthRoutes } from './features/health/health.routes.js'
 import { householdRoutes } from './features/households/households.routes.js'
 import { instrumentRoutes } from './features/instruments/instruments.routes.js'
@@ -179,6 +180,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
       await api.register(householdRoutes)
       await api.register(instrumentRoutes)
       await api.register(callingRoutes)
+      await api.register(supervisionRoutes)
     },
     { prefix: '/api' },
   )
