@@ -108,7 +108,14 @@ describe('checkAnswers', () => {
               { code: 'other', label: 'Autre' },
             ],
           },
-          { id: 'amount', type: 'number' as const, label: 'Montant', required: true, min: 0, showIf: { question: 'alone', equals: true } },
+          {
+            id: 'amount',
+            type: 'number' as const,
+            label: 'Montant',
+            required: true,
+            min: 0,
+            showIf: { question: 'alone', equals: true },
+          },
         ],
       },
     ],
@@ -129,7 +136,9 @@ describe('checkAnswers', () => {
       ['extra', 'alone', 'cause'],
     )
     const hidden = checkAnswers(definition, { alone: false, amount: 12 })
-    assert.deepEqual(hidden.issues, [{ field: 'amount', message: 'answered although the question is not shown', value: 12 }])
+    assert.deepEqual(hidden.issues, [
+      { field: 'amount', message: 'answered although the question is not shown', value: 12 },
+    ])
     const negative = checkAnswers(definition, { alone: true, amount: -1 })
     assert.equal(negative.issues[0].message, 'at least 0')
   })

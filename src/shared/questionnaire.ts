@@ -81,7 +81,10 @@ export function checkQuestionnaire(input: unknown): DefinitionIssue[] {
   const seenInstruments = new Set<string>()
   sections.forEach((section, sectionIndex) => {
     const sectionPath = `sections[${sectionIndex}]`
-    if (typeof section !== 'object' || section === null) return add(sectionPath, 'a section is an object')
+    if (typeof section !== 'object' || section === null) {
+      add(sectionPath, 'a section is an object')
+      return
+    }
     if (typeof section.id !== 'string' || !ID.test(section.id)) {
       add(`${sectionPath}.id`, 'an id of lower-case letters, digits and _ (starting with a letter)')
     } else if (seenSections.has(section.id)) add(`${sectionPath}.id`, `duplicate section id "${section.id}"`)
@@ -98,10 +101,16 @@ export function checkQuestionnaire(input: unknown): DefinitionIssue[] {
       return
     }
     if (typeof section.title !== 'string' || !section.title.trim()) add(`${sectionPath}.title`, 'a title is required')
-    if (!Array.isArray(section.questions)) return add(`${sectionPath}.questions`, 'a list of questions is required')
+    if (!Array.isArray(section.questions)) {
+      add(`${sectionPath}.questions`, 'a list of questions is required')
+      return
+    }
     section.questions.forEach((question, questionIndex) => {
       const path = `${sectionPath}.questions[${questionIndex}]`
-      if (typeof question !== 'object' || question === null) return add(path, 'a question is an object')
+      if (typeof question !== 'object' || question === null) {
+        add(path, 'a question is an object')
+        return
+      }
       if (typeof question.id !== 'string' || !ID.test(question.id)) {
         add(`${path}.id`, 'an id of lower-case letters, digits and _ (starting with a letter)')
       } else if (seenQuestions.has(question.id)) add(`${path}.id`, `duplicate question id "${question.id}"`)

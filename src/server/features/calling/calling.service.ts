@@ -17,7 +17,7 @@ import {
 import { fillScript } from '../../../shared/script.js'
 import { type Db, inTransaction } from '../../db/database.js'
 import type { CallTable, CampaignTable } from '../../db/schema.js'
-import { addMinutes, nowTimestamp } from '../../db/time.js'
+import { addMinutes } from '../../db/time.js'
 import { AppError } from '../../http/errors.js'
 import { findQuestionnaireVersion } from '../campaigns/campaigns.queries.js'
 import * as calling from './calling.queries.js'
