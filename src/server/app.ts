@@ -16,6 +16,7 @@ import { healthRoutes } from './features/health/health.routes.js'
 import { householdRoutes } from './features/households/households.routes.js'
 import { instrumentRoutes } from './features/instruments/instruments.routes.js'
 import { organizationRoutes } from './features/organizations/organizations.routes.js'
+import { referralRoutes } from './features/referrals/referrals.routes.js'
 import { userRoutes } from './features/users/users.routes.js'
 import { loadSession, SESSION_COOKIE } from './http/auth.js'
 import { AppError, type ErrorBody } from './http/errors.js'
@@ -181,6 +182,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
       await api.register(instrumentRoutes)
       await api.register(callingRoutes)
       await api.register(supervisionRoutes)
+      await api.register(referralRoutes)
     },
     { prefix: '/api' },
   )

@@ -3,6 +3,8 @@ import { buildApp } from './app.js'
 import type { Config } from './config.js'
 import { createDb, type Db } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
+import { createTransport, startOutboxWorker } from './features/mail/outbox.worker.js'
+import { notifyOverdueReferrals } from './features/referrals/referrals.service.js'
 
 export interface RunningServer {
   app: FastifyInstance
@@ -18,9 +20,17 @@ export async function startServer(config: Config, options: { db?: Db; handleSign
   const app = await buildApp({ config, db })
   const address = await app.listen({ port: config.port, host: config.host })
   const url = address.replace('://127.0.0.1', '://localhost')
+  // Mail leaves through the outbox; without SMTP_URL it waits in the database until one is configured.
+  const stopWorker = config.smtpUrl
+    ? startOutboxWorker(db, createTransport(config.smtpUrl), config.mailFrom, 5000, async () => {
+        await notifyOverdueReferrals(db, config.publicUrl)
+      })
+    : () => {}
+  if (!config.smtpUrl) app.log.warn('SMTP_URL is not set: notifications are queued but not sent')
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
+      stopWorker()
       await app.close()
       await db.destroy()
     })()

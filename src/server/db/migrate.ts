@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
 import * as foundation from './migrations/2026-11-26T01-foundation.js'
 import * as campaigns from './migrations/2026-11-26T02-campaigns.js'
+import * as referrals from './migrations/2026-11-26T03-referrals.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
 const migrations: Record<string, Migration> = {
   '2026-11-26T01-foundation': foundation,
   '2026-11-26T02-campaigns': campaigns,
+  '2026-11-26T03-referrals': referrals,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -241,6 +241,61 @@ export interface HouseholdHoldTable {
   leaseUntil: Timestamp
 }
 
+export interface ReferralTable {
+  id: string
+  householdId: string
+  callId: string | null
+  senderOrganizationId: string
+  senderUserId: string
+  recipientOrganizationId: string
+  /** An internal team of the recipient organisation (e.g. "Service social"), or null for the whole organisation. */
+  recipientTeam: string | null
+  assigneeId: string | null
+  category: string
+  urgency: string
+  status: string
+  summary: string
+  consentGiven: number
+  consentRecordedAt: Timestamp | null
+  overrideReason: string | null
+  outcome: string | null
+  dueAcceptBy: Timestamp
+  dueResolveBy: Timestamp
+  acceptedAt: Timestamp | null
+  closedAt: Timestamp | null
+  overdueNotifiedAt: Timestamp | null
+  createdAt: Timestamp
+  updatedAt: Timestamp
+}
+
+export interface ReferralEventTable {
+  id: string
+  referralId: string
+  actorUserId: string
+  actorOrganizationId: string
+  /** `created`, `transition`, `note`. */
+  kind: string
+  fromStatus: string | null
+  toStatus: string | null
+  note: string | null
+  createdAt: Timestamp
+}
+
+export interface OutboxEmailTable {
+  id: string
+  recipient: string
+  subject: string
+  body: string
+  /** `pending`, `sent`, `failed` (gave up after many attempts; kept, never lost). */
+  status: string
+  attempts: number
+  nextAttemptAt: Timestamp
+  lockedUntil: Timestamp | null
+  lastError: string | null
+  createdAt: Timestamp
+  sentAt: Timestamp | null
+}
+
 export interface Database {
   network: NetworkTable
   organization: OrganizationTable
@@ -258,6 +313,9 @@ export interface Database {
   campaignCaller: CampaignCallerTable
   call: CallTable
   householdHold: HouseholdHoldTable
+  referral: ReferralTable
+  referralEvent: ReferralEventTable
+  outboxEmail: OutboxEmailTable
 }
 
 export type Organization = Selectable<OrganizationTable>

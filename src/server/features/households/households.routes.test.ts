@@ -40,16 +40,19 @@ describe('GET /api/households/:id', () => {
     assert.equal(missing.json().error.message, response.json().error.message)
   })
 
-  it('refuses viewers and partners, who see aggregates or referrals only', async (t) => {
+  it('refuses viewers (aggregates only) with 403 and partners without an active referral with 404', async (t) => {
     const { app, db, loginAs } = await buildTestApp(t)
     const organization = await makeOrganization(db)
     const household = await makeHousehold(db, { organizationId: organization.id })
-    for (const role of ['viewer', 'partner'] as const) {
-      const user = await makeUser(db, role, { organizationId: organization.id })
-      const response = await app.inject({ url: `/api/households/${household.id}`, headers: await loginAs(user) })
-      assert.equal(response.statusCode, 403, role)
-      assert.equal(response.json().error.code, 'FORBIDDEN')
-    }
+    const viewer = await makeUser(db, 'viewer', { organizationId: organization.id })
+    const asViewer = await app.inject({ url: `/api/households/${household.id}`, headers: await loginAs(viewer) })
+    assert.equal(asViewer.statusCode, 403)
+    assert.equal(asViewer.json().error.code, 'FORBIDDEN')
+    const partner = await makeUser(db, 'partner', {
+      organizationId: (await makeOrganization(db, { type: 'partner' })).id,
+    })
+    const asPartner = await app.inject({ url: `/api/households/${household.id}`, headers: await loginAs(partner) })
+    assert.equal(asPartner.statusCode, 404)
   })
 
   it('requires a session', async (t) => {

@@ -6,6 +6,7 @@ import { fromFlag } from '../../db/time.js'
 import { organizationIdsWithRole, requireRole } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
+import { hasActiveReferral } from '../referrals/referrals.queries.js'
 import * as households from './households.queries.js'
 import { HouseholdDetailSchema, HouseholdSummarySchema } from './households.schemas.js'
 
@@ -70,6 +71,21 @@ function presentHousehold({ household, members, phones }: Found, today: string) 
   }
 }
 
+/** What a partner may see through an active referral: who, where, how to reach them; nothing of their situation. */
+function essentialsOnly(household: ReturnType<typeof presentHousehold>) {
+  return {
+    ...household,
+    birthDate: null,
+    age: null,
+    email: null,
+    members: household.members
+      .filter((member) => member.isLeaseholder)
+      .map((member) => ({ ...member, birthDate: null, age: null })),
+    flags: Object.fromEntries(Object.keys(household.flags).map((key) => [key, null])) as typeof household.flags,
+    objection: null,
+  }
+}
+
 export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
 
@@ -105,7 +121,7 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/households/:id',
     {
-      preHandler: requireRole(...HOUSEHOLD_READER_ROLES),
+      preHandler: requireRole(...HOUSEHOLD_READER_ROLES, 'partner'),
       schema: {
         tags: ['households'],
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
@@ -114,7 +130,24 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const organizationIds = organizationIdsWithRole(request.scope, HOUSEHOLD_READER_ROLES)
-      const found = await households.findHouseholdById(db, organizationIds, request.params.id)
+      let found = await households.findHouseholdById(db, organizationIds, request.params.id)
+      let isThroughReferral = false
+      if (!found) {
+        // A partner opens a household only while a referral to their organisation about it is active, and sees only
+        // its essentials; otherwise 404, never revealing that the household exists.
+        const partnerOrganizations = organizationIdsWithRole(request.scope, ['partner'])
+        if (await hasActiveReferral(db, request.params.id, partnerOrganizations)) {
+          const candidate = await db
+            .selectFrom('household')
+            .select('organizationId')
+            .where('id', '=', request.params.id)
+            .executeTakeFirst()
+          found = candidate
+            ? await households.findHouseholdById(db, [candidate.organizationId], request.params.id)
+            : undefined
+          isThroughReferral = found !== undefined
+        }
+      }
       if (!found) throw new AppError('NOT_FOUND', 'No such household')
       await recordAuditEvent(db, {
         actorUserId: request.user!.id,
@@ -123,8 +156,10 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
         entityType: 'household',
         entityId: found.household.id,
         ip: request.ip,
+        details: isThroughReferral ? { via: 'referral' } : null,
       })
-      return presentHousehold(found, parisToday())
+      const household = presentHousehold(found, parisToday())
+      return isThroughReferral ? essentialsOnly(household) : household
     },
   )
 }

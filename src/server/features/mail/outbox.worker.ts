@@ -1,0 +1,70 @@
+import nodemailer, { type Transporter } from 'nodemailer'
+import type { Db } from '../../db/database.js'
+import { inTransaction } from '../../db/database.js'
+import * as outbox from './outbox.queries.js'
+
+export const MAX_ATTEMPTS = 20
+
+/** 30 s, 1 min, 2 min … capped at one hour: a failing SMTP server delays mail, never loses it. */
+export function backoffSeconds(attempts: number): number {
+  return Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1))
+}
+
+export function createTransport(smtpUrl: string): Transporter {
+  return nodemailer.createTransport(smtpUrl)
+}
+
+/**
+ * Sends the mails that are due, once each. Each mail is locked for a minute before sending; a crash after sending but
+ * before marking it sent can, at worst, send it again after the lock — never two workers at the same time.
+ */
+export async function deliverDueEmails(db: Db, transport: Transporter, from: string, now = new Date(), limit = 20) {
+  const nowText = now.toISOString()
+  const claimed = await inTransaction(db, (tx) =>
+    outbox.claimDueEmails(tx, nowText, new Date(now.getTime() + 60_000).toISOString(), limit),
+  )
+  let sent = 0
+  let failed = 0
+  for (const email of claimed) {
+    try {
+      await transport.sendMail({ from, to: email.recipient, subject: email.subject, text: email.body })
+      await outbox.markSent(db, email.id, new Date().toISOString())
+      sent++
+    } catch (error) {
+      const attempts = email.attempts + 1
+      await outbox.markFailedAttempt(db, email.id, {
+        attempts,
+        nextAttemptAt: new Date(now.getTime() + backoffSeconds(attempts) * 1000).toISOString(),
+        // The SMTP server's own words, short: never the mail's content.
+        lastError: (error instanceof Error ? error.message : String(error)).slice(0, 300),
+        gaveUp: attempts >= MAX_ATTEMPTS,
+      })
+      failed++
+    }
+  }
+  return { claimed: claimed.length, sent, failed }
+}
+
+/** Runs the delivery loop every few seconds until stopped; several app instances may each run one. */
+export function startOutboxWorker(
+  db: Db,
+  transport: Transporter,
+  from: string,
+  intervalMs = 5000,
+  onTick?: () => Promise<void>,
+) {
+  let running = false
+  const timer = setInterval(async () => {
+    if (running) return
+    running = true
+    try {
+      await onTick?.()
+      await deliverDueEmails(db, transport, from)
+    } catch {
+      // The next tick tries again; errors of single mails are recorded on their rows.
+    } finally {
+      running = false
+    }
+  }, intervalMs)
+  return () => clearInterval(timer)
+}

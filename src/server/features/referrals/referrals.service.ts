@@ -1,0 +1,345 @@
+import { randomUUID } from 'node:crypto'
+import {
+  ACTIVE_REFERRAL_STATUSES,
+  DEFAULT_DUE_HOURS,
+  findTransition,
+  type ReferralStatus,
+  type Side,
+  type Urgency,
+} from '../../../shared/referrals.js'
+import type { Role } from '../../../shared/roles.js'
+import { type Db, inTransaction } from '../../db/database.js'
+import type { ReferralTable } from '../../db/schema.js'
+import { nowTimestamp } from '../../db/time.js'
+import { hasRole, type Scope } from '../../http/auth.js'
+import { AppError } from '../../http/errors.js'
+import { recordAuditEvent } from '../audit/audit.queries.js'
+import { queueEmails } from '../mail/outbox.queries.js'
+import { findOrganizationByCode } from '../organizations/organizations.queries.js'
+import * as referrals from './referrals.queries.js'
+
+/** Roles that may raise a referral about a household of their organisation. */
+export const SENDER_ROLES: readonly Role[] = ['caller', 'social_worker', 'manager', 'admin']
+/** Roles that may send to an external partner without consent in an emergency, giving a logged reason. */
+export const OVERRIDE_ROLES: readonly Role[] = ['social_worker', 'manager', 'admin']
+/** Roles of a recipient organisation that work on the referrals addressed to it. */
+export const RECIPIENT_ROLES: readonly Role[] = ['partner', 'social_worker', 'manager', 'admin']
+
+export interface NewReferral {
+  householdId: string
+  callId?: string
+  category: string
+  urgency: Urgency
+  recipient: { organization: string } | { team: string }
+  summary: string
+  consent: { given: boolean; recordedAt?: string }
+  overrideReason?: string
+}
+
+function notificationEmail(publicUrl: string | null, referralId: string, kind: 'new' | 'overdue' | 'update') {
+  const link = `${publicUrl ?? 'http://localhost:3000'}/referrals/${referralId}`
+  const subject =
+    kind === 'new'
+      ? 'Allervers : un signalement vous est adressé'
+      : kind === 'overdue'
+        ? 'Allervers : un signalement attend une réponse'
+        : 'Allervers : un signalement a évolué'
+  // No name, address, category or summary in mail: only a link behind the sign-in.
+  return { subject, body: `Bonjour,\n\n${subject}.\nConnectez-vous pour le consulter : ${link}\n\n— Allervers` }
+}
+
+/**
+ * Raises a referral and queues its notification in the same transaction. An external recipient needs the tenant's
+ * consent, unless a permitted user overrides it in an emergency with a reason (logged).
+ */
+export async function createReferral(
+  db: Db,
+  scope: Scope,
+  actor: { id: string; ip: string },
+  input: NewReferral,
+  publicUrl: string | null,
+) {
+  const household = await db
+    .selectFrom('household')
+    .select(['id', 'organizationId'])
+    .where('id', '=', input.householdId)
+    .executeTakeFirst()
+  if (!household || !hasRole(scope, SENDER_ROLES, household.organizationId)) {
+    throw new AppError('NOT_FOUND', 'No such household')
+  }
+  let recipientOrganizationId = household.organizationId
+  let recipientTeam: string | null = null
+  if ('organization' in input.recipient) {
+    const organization = await findOrganizationByCode(db, input.recipient.organization)
+    const sameNetwork =
+      organization &&
+      scope.memberships.some(
+        (m) => m.organizationId === household.organizationId && m.networkId === organization.networkId,
+      )
+    if (!organization || !sameNetwork) {
+      throw new AppError('VALIDATION_FAILED', `No organisation "${input.recipient.organization}" in your network`, {
+        field: 'recipient.organization',
+        value: input.recipient.organization,
+      })
+    }
+    recipientOrganizationId = organization.id
+  } else {
+    recipientTeam = input.recipient.team.trim()
+  }
+  const isExternal = recipientOrganizationId !== household.organizationId
+  if (isExternal && !input.consent.given) {
+    const mayOverride = hasRole(scope, OVERRIDE_ROLES, household.organizationId)
+    const isEmergency = input.urgency === 'immediate' || input.urgency === 'within_24h'
+    if (!mayOverride || !isEmergency || !input.overrideReason?.trim()) {
+      throw new AppError(
+        'CONSENT_REQUIRED',
+        'A partner outside your organisation can receive this referral only with the tenant’s consent' +
+          (mayOverride ? ', or in an emergency with a reason for sending without it' : ''),
+        { field: 'consent.given' },
+      )
+    }
+  }
+  if (input.callId) {
+    const call = await db.selectFrom('call').select('householdId').where('id', '=', input.callId).executeTakeFirst()
+    if (!call || call.householdId !== household.id) {
+      throw new AppError('VALIDATION_FAILED', 'The call is not about this household', {
+        field: 'callId',
+        value: input.callId,
+      })
+    }
+  }
+  const now = new Date()
+  const nowText = now.toISOString()
+  const due = DEFAULT_DUE_HOURS[input.urgency]
+  const referral: ReferralTable = {
+    id: randomUUID(),
+    householdId: household.id,
+    callId: input.callId ?? null,
+    senderOrganizationId: household.organizationId,
+    senderUserId: actor.id,
+    recipientOrganizationId,
+    recipientTeam,
+    assigneeId: null,
+    category: input.category,
+    urgency: input.urgency,
+    status: 'sent',
+    summary: input.summary.trim(),
+    consentGiven: input.consent.given ? 1 : 0,
+    consentRecordedAt: input.consent.given ? (input.consent.recordedAt ?? nowText) : null,
+    overrideReason: isExternal && !input.consent.given ? input.overrideReason!.trim() : null,
+    outcome: null,
+    dueAcceptBy: new Date(now.getTime() + due.accept * 3600_000).toISOString(),
+    dueResolveBy: new Date(now.getTime() + due.resolve * 3600_000).toISOString(),
+    acceptedAt: null,
+    closedAt: null,
+    overdueNotifiedAt: null,
+    createdAt: nowText,
+    updatedAt: nowText,
+  }
+  await inTransaction(db, async (tx) => {
+    await referrals.insertReferral(tx, referral)
+    await referrals.insertReferralEvent(tx, {
+      referralId: referral.id,
+      actorUserId: actor.id,
+      actorOrganizationId: household.organizationId,
+      kind: 'created',
+      toStatus: 'sent',
+      at: nowText,
+    })
+    const recipients = await referrals.emailsOfMembers(
+      tx,
+      recipientOrganizationId,
+      recipientTeam ? ['social_worker', 'manager'] : [...RECIPIENT_ROLES],
+    )
+    const email = notificationEmail(publicUrl, referral.id, 'new')
+    await queueEmails(
+      tx,
+      recipients.map((recipient) => ({ recipient, ...email })),
+      nowText,
+    )
+    await recordAuditEvent(tx, {
+      actorUserId: actor.id,
+      organizationId: household.organizationId,
+      action: referral.overrideReason ? 'referral.create_without_consent' : 'referral.create',
+      entityType: 'referral',
+      entityId: referral.id,
+      ip: actor.ip,
+      details: { recipientOrganizationId, urgency: referral.urgency, consent: referral.consentGiven === 1 },
+    })
+  })
+  return referral
+}
+
+/** Which side of a referral the user stands on, if any. */
+export function sideOf(scope: Scope, referral: ReferralTable): Side | null {
+  if (hasRole(scope, RECIPIENT_ROLES, referral.recipientOrganizationId)) {
+    // For an internal referral both sides are the same organisation: its social workers receive, its callers send.
+    if (referral.recipientOrganizationId !== referral.senderOrganizationId) return 'recipient'
+    if (hasRole(scope, ['social_worker', 'manager', 'admin'], referral.recipientOrganizationId)) return 'recipient'
+  }
+  if (hasRole(scope, SENDER_ROLES, referral.senderOrganizationId)) return 'sender'
+  return null
+}
+
+export function mayView(scope: Scope, referral: ReferralTable): boolean {
+  const side = sideOf(scope, referral)
+  if (side === 'recipient') return true
+  if (side !== 'sender') return false
+  // A caller sees the referrals they raised; managers, social workers and admins all of their organisation's.
+  return (
+    hasRole(scope, ['social_worker', 'manager', 'admin'], referral.senderOrganizationId) ||
+    referral.senderUserId === scope.userId
+  )
+}
+
+export interface TransitionInput {
+  to: ReferralStatus
+  note?: string
+  reason?: string
+  outcome?: string
+  assigneeId?: string
+}
+
+/** Moves a referral along its lifecycle; any move not in the table is a 409, a missing reason or outcome a 400. */
+export async function transitionReferral(
+  db: Db,
+  scope: Scope,
+  actor: { id: string; ip: string },
+  referralId: string,
+  input: TransitionInput,
+  publicUrl: string | null,
+) {
+  const referral = await referrals.findReferral(db, referralId)
+  if (!referral || !mayView(scope, referral)) throw new AppError('NOT_FOUND', 'No such referral')
+  const side = sideOf(scope, referral)!
+  const transition = findTransition(referral.status, input.to)
+  if (!transition) {
+    throw new AppError('CONFLICT', `A ${referral.status} referral cannot become ${input.to}`, {
+      from: referral.status,
+      to: input.to,
+    })
+  }
+  if (transition.by !== side) {
+    throw new AppError('CONFLICT', `Only the ${transition.by} may make a referral ${input.to}`, {
+      from: referral.status,
+      to: input.to,
+    })
+  }
+  if (transition.requires === 'reason' && !input.reason?.trim()) {
+    throw new AppError('VALIDATION_FAILED', 'Rejecting a referral needs a reason', { field: 'reason' })
+  }
+  if (transition.requires === 'outcome' && !input.outcome?.trim()) {
+    throw new AppError('VALIDATION_FAILED', 'Closing a referral needs its outcome', { field: 'outcome' })
+  }
+  if (input.assigneeId) {
+    const member = await db
+      .selectFrom('membership')
+      .select('userId')
+      .where('userId', '=', input.assigneeId)
+      .where('organizationId', '=', referral.recipientOrganizationId)
+      .executeTakeFirst()
+    if (!member) {
+      throw new AppError('VALIDATION_FAILED', 'The assignee is not a member of the recipient organisation', {
+        field: 'assigneeId',
+        value: input.assigneeId,
+      })
+    }
+  }
+  const now = nowTimestamp()
+  const actorOrganizationId = side === 'recipient' ? referral.recipientOrganizationId : referral.senderOrganizationId
+  await inTransaction(db, async (tx) => {
+    await referrals.updateReferral(tx, referral.id, {
+      status: input.to,
+      updatedAt: now,
+      ...(input.to === 'accepted' ? { acceptedAt: now, assigneeId: input.assigneeId ?? actor.id } : {}),
+      ...(input.assigneeId && input.to !== 'accepted' ? { assigneeId: input.assigneeId } : {}),
+      ...(input.to === 'done' ? { outcome: input.outcome!.trim(), closedAt: now } : {}),
+      ...(input.to === 'rejected' || input.to === 'revoked' ? { closedAt: now } : {}),
+    })
+    await referrals.insertReferralEvent(tx, {
+      referralId: referral.id,
+      actorUserId: actor.id,
+      actorOrganizationId,
+      kind: 'transition',
+      fromStatus: referral.status,
+      toStatus: input.to,
+      note: (input.reason ?? input.outcome ?? input.note)?.trim() || null,
+      at: now,
+    })
+    // The other side hears of it by mail (a link only).
+    const notifyOrganization = side === 'recipient' ? referral.senderOrganizationId : referral.recipientOrganizationId
+    const recipients =
+      side === 'recipient'
+        ? (await tx.selectFrom('user').select('email').where('id', '=', referral.senderUserId).execute()).map(
+            (row) => row.email,
+          )
+        : await referrals.emailsOfMembers(tx, notifyOrganization, [...RECIPIENT_ROLES])
+    const email = notificationEmail(publicUrl, referral.id, 'update')
+    await queueEmails(
+      tx,
+      recipients.map((recipient) => ({ recipient, ...email })),
+      now,
+    )
+    await recordAuditEvent(tx, {
+      actorUserId: actor.id,
+      organizationId: actorOrganizationId,
+      action: `referral.${input.to}`,
+      entityType: 'referral',
+      entityId: referral.id,
+      ip: actor.ip,
+    })
+  })
+  return (await referrals.findReferral(db, referral.id))!
+}
+
+/** Adds an action or note to an active referral (recipient side), or a note from the sender. */
+export async function addReferralNote(
+  db: Db,
+  scope: Scope,
+  actor: { id: string; ip: string },
+  referralId: string,
+  note: string,
+) {
+  const referral = await referrals.findReferral(db, referralId)
+  if (!referral || !mayView(scope, referral)) throw new AppError('NOT_FOUND', 'No such referral')
+  if (!ACTIVE_REFERRAL_STATUSES.includes(referral.status as ReferralStatus)) {
+    throw new AppError('CONFLICT', `A ${referral.status} referral takes no more notes`)
+  }
+  const side = sideOf(scope, referral)!
+  const now = nowTimestamp()
+  const actorOrganizationId = side === 'recipient' ? referral.recipientOrganizationId : referral.senderOrganizationId
+  await referrals.insertReferralEvent(db, {
+    referralId,
+    actorUserId: actor.id,
+    actorOrganizationId,
+    kind: 'note',
+    note: note.trim(),
+    at: now,
+  })
+  await recordAuditEvent(db, {
+    actorUserId: actor.id,
+    organizationId: actorOrganizationId,
+    action: 'referral.note',
+    entityType: 'referral',
+    entityId: referralId,
+    ip: actor.ip,
+  })
+}
+
+/** Marks overdue referrals once and tells the recipient organisation's managers (a link only). */
+export async function notifyOverdueReferrals(db: Db, publicUrl: string | null, now = nowTimestamp()) {
+  const overdue = await referrals.listOverdue(db, now)
+  for (const referral of overdue) {
+    await inTransaction(db, async (tx) => {
+      await referrals.updateReferral(tx, referral.id, { overdueNotifiedAt: now })
+      const managers = await referrals.emailsOfMembers(tx, referral.recipientOrganizationId, ['manager'])
+      const email = notificationEmail(publicUrl, referral.id, 'overdue')
+      await queueEmails(
+        tx,
+        managers.map((recipient) => ({ recipient, ...email })),
+        now,
+      )
+    })
+  }
+  return overdue.length
+}
