@@ -9,6 +9,8 @@ import { useSession } from './features/auth/session.js'
 import { HomePage } from './features/home/HomePage.js'
 import { HouseholdPage } from './features/households/HouseholdPage.js'
 import { HouseholdsPage } from './features/households/HouseholdsPage.js'
+import { ReferralPage } from './features/referrals/ReferralPage.js'
+import { ReferralsPage } from './features/referrals/ReferralsPage.js'
 
 export function App() {
   const { t } = useTranslation()
@@ -30,7 +32,8 @@ export function App() {
         <Route path="/campaigns" element={<ComingSoon titleKey="nav.campaigns" />} />
         <Route path="/households" element={<HouseholdsPage />} />
         <Route path="/households/:id" element={<HouseholdPage />} />
-        <Route path="/referrals" element={<ComingSoon titleKey="nav.referrals" />} />
+        <Route path="/referrals" element={<ReferralsPage />} />
+        <Route path="/referrals/:id" element={<ReferralPage />} />
         <Route path="/stats" element={<ComingSoon titleKey="nav.stats" />} />
         <Route path="/administration" element={<AdministrationPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />

@@ -1,5 +1,6 @@
 import i18n from 'i18next'
 import { initReactI18next } from 'react-i18next'
+import { referralsEn, referralsFr } from '../features/referrals/referrals.i18n.js'
 import { en } from './en.js'
 import { fr } from './fr.js'
 
@@ -11,7 +12,11 @@ export const LANGUAGES = [
 const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('allervers.language') : null
 
 void i18n.use(initReactI18next).init({
-  resources: { fr: { translation: fr }, en: { translation: en } },
+  // Feature folders may bring their own words; they are merged under the feature's name.
+  resources: {
+    fr: { translation: { ...fr, referrals: referralsFr } },
+    en: { translation: { ...en, referrals: referralsEn } },
+  },
   lng: stored === 'en' ? 'en' : 'fr',
   fallbackLng: 'fr',
   interpolation: { escapeValue: false },

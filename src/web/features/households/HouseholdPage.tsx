@@ -1,9 +1,27 @@
-import { Alert, Anchor, Badge, Card, Group, List, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  List,
+  Loader,
+  Modal,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core'
+import { useDisclosure } from '@mantine/hooks'
+import { notifications } from '@mantine/notifications'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
 import { api } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
+import { ReferralForm } from '../referrals/ReferralForm.js'
 
 interface HouseholdDetail {
   id: string
@@ -35,6 +53,7 @@ export function HouseholdPage() {
   const { t, i18n } = useTranslation()
   const { id } = useParams()
   const household = useQuery({ queryKey: ['household', id], queryFn: () => api<HouseholdDetail>(`/households/${id}`) })
+  const [isReferring, referring] = useDisclosure(false)
   const yesNo = (value: boolean | null) =>
     value === null ? t('households.unknown') : value ? t('households.yes') : t('households.no')
   if (household.isPending) return <Loader />
@@ -52,7 +71,19 @@ export function HouseholdPage() {
         </Title>
         <Badge variant="outline">{h.externalRef}</Badge>
         {h.objection && <Badge color="red">{t('households.objection')}</Badge>}
+        <Button variant="light" onClick={referring.open} ml="auto">
+          {t('referrals.new')}
+        </Button>
       </Group>
+      <Modal opened={isReferring} onClose={referring.close} title={t('referrals.new')} size="lg">
+        <ReferralForm
+          householdId={h.id}
+          onSent={() => {
+            referring.close()
+            notifications.show({ message: t('referrals.created'), color: 'teal' })
+          }}
+        />
+      </Modal>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
           <Title order={3} size="h4" mb="xs">
