@@ -137,18 +137,9 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const campaign = await loadCallableCampaign(db, request.scope, request.params.id)
-      const caller = { id: request.user!.id, name: request.user!.name }
+      const caller = { id: request.user!.id, name: request.user!.name, ip: request.ip }
       const target = await claimNext(db, campaign, caller)
       if (!target) return reply.status(204).send(null)
-      await recordAuditEvent(db, {
-        actorUserId: caller.id,
-        organizationId: campaign.organizationId,
-        action: 'household.read',
-        entityType: 'household',
-        entityId: target.householdId,
-        ip: request.ip,
-        details: { via: 'claim', campaignId: campaign.id },
-      })
       return { assignment: await presentAssignment(db, campaign, target, caller) }
     },
   )
@@ -166,7 +157,7 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const caller = { id: request.user!.id, name: request.user!.name }
+      const caller = { id: request.user!.id, name: request.user!.name, ip: request.ip }
       const { call, created } = await recordOutcome(
         db,
         request.params.id,
@@ -174,17 +165,6 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.headers['idempotency-key'],
         request.body,
       )
-      if (created) {
-        await recordAuditEvent(db, {
-          actorUserId: caller.id,
-          organizationId: call.organizationId,
-          action: 'call.create',
-          entityType: 'call',
-          entityId: call.id,
-          ip: request.ip,
-          details: { disposition: call.disposition, householdId: call.householdId },
-        })
-      }
       return reply.status(created ? 201 : 200).send({ call: presentCall(call) })
     },
   )

@@ -19,6 +19,7 @@ import { type Db, inTransaction } from '../../db/database.js'
 import type { CallTable, CampaignTable } from '../../db/schema.js'
 import { addMinutes } from '../../db/time.js'
 import { AppError } from '../../http/errors.js'
+import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findQuestionnaireVersion } from '../campaigns/campaigns.queries.js'
 import * as calling from './calling.queries.js'
 
@@ -39,6 +40,8 @@ function cachedQuestionnaireVersion(db: Db, versionId: string) {
 export interface Caller {
   id: string
   name: string
+  /** The caller's network address, for the audit log. */
+  ip: string
 }
 
 /** What a caller needs on screen for one household, and nothing more. */
@@ -135,7 +138,10 @@ export async function claimNext(db: Db, campaign: CampaignTable, caller: Caller,
   if (!isWithinCallingHours(JSON.parse(campaign.callingHours) as CallingHours, now)) return null
   await maintainQueue(db, campaign.id, now)
   const already = await calling.findHeldTargetOfCaller(db, campaign.id, caller.id, nowText)
-  if (already) return already
+  if (already) {
+    await recordAuditEvent(db, householdReadEvent(campaign, already.householdId, caller))
+    return already
+  }
   const cap = JSON.parse(campaign.frequencyCap) as FrequencyCap
   const leaseUntil = addMinutes(nowText, LEASE_MINUTES)
   const skipHouseholdIds: string[] = []
@@ -161,6 +167,8 @@ export async function claimNext(db: Db, campaign: CampaignTable, caller: Caller,
         now: nowText,
       })
       if (!held) throw new HouseholdBusy(target.householdId)
+      // Logged in the same transaction: the read is on record exactly when the household was handed out.
+      await recordAuditEvent(tx, householdReadEvent(campaign, target.householdId, caller))
       return { target, busyHousehold: null }
     }).catch((error) => {
       if (error instanceof HouseholdBusy) return { target: null, busyHousehold: error.householdId }
@@ -171,6 +179,18 @@ export async function claimNext(db: Db, campaign: CampaignTable, caller: Caller,
     skipHouseholdIds.push(claimed.busyHousehold)
   }
   return null
+}
+
+function householdReadEvent(campaign: CampaignTable, householdId: string, caller: Caller) {
+  return {
+    actorUserId: caller.id,
+    organizationId: campaign.organizationId,
+    action: 'household.read',
+    entityType: 'household',
+    entityId: householdId,
+    ip: caller.ip,
+    details: { via: 'claim', campaignId: campaign.id },
+  }
 }
 
 class HouseholdBusy extends Error {
@@ -378,6 +398,15 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
     if (input.disposition === 'refused' && input.objection) {
       await calling.recordObjection(tx, target.householdId, { at: nowText, by: caller.id })
     }
+    await recordAuditEvent(tx, {
+      actorUserId: caller.id,
+      organizationId: call.organizationId,
+      action: 'call.create',
+      entityType: 'call',
+      entityId: call.id,
+      ip: caller.ip,
+      details: { disposition: call.disposition, householdId: call.householdId },
+    })
     return { call, created: true }
   })
 }
