@@ -12,6 +12,7 @@ import type { Db } from './db/database.js'
 import { authRoutes } from './features/auth/auth.routes.js'
 import { callingRoutes } from './features/calling/calling.routes.js'
 import { supervisionRoutes } from './features/calling/supervision.routes.js'
+import { campaignRoutes } from './features/campaigns/campaigns.routes.js'
 import { healthRoutes } from './features/health/health.routes.js'
 import { householdRoutes } from './features/households/households.routes.js'
 import { instrumentRoutes } from './features/instruments/instruments.routes.js'
@@ -180,6 +181,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
       await api.register(userRoutes)
       await api.register(householdRoutes)
       await api.register(instrumentRoutes)
+      await api.register(campaignRoutes)
       await api.register(callingRoutes)
       await api.register(supervisionRoutes)
       await api.register(referralRoutes)

@@ -6,6 +6,8 @@ import { Shell } from './components/Shell.js'
 import { AdministrationPage } from './features/administration/AdministrationPage.js'
 import { LoginPage } from './features/auth/LoginPage.js'
 import { useSession } from './features/auth/session.js'
+import { CampaignPage } from './features/campaigns/CampaignPage.js'
+import { CampaignsPage } from './features/campaigns/CampaignsPage.js'
 import { HomePage } from './features/home/HomePage.js'
 import { HouseholdPage } from './features/households/HouseholdPage.js'
 import { HouseholdsPage } from './features/households/HouseholdsPage.js'
@@ -29,7 +31,8 @@ export function App() {
       <Routes>
         <Route path="/" element={<HomePage user={user} />} />
         <Route path="/calling" element={<ComingSoon titleKey="nav.calling" />} />
-        <Route path="/campaigns" element={<ComingSoon titleKey="nav.campaigns" />} />
+        <Route path="/campaigns" element={<CampaignsPage user={user} />} />
+        <Route path="/campaigns/:id" element={<CampaignPage />} />
         <Route path="/households" element={<HouseholdsPage />} />
         <Route path="/households/:id" element={<HouseholdPage />} />
         <Route path="/referrals" element={<ReferralsPage />} />

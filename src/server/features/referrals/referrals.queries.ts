@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { type SqlBool, sql } from 'kysely'
 import type { Db } from '../../db/database.js'
 import type { ReferralTable } from '../../db/schema.js'
 import type { Timestamp } from '../../db/time.js'
@@ -72,7 +73,7 @@ export async function listReferrals(db: Db, filter: ReferralListFilter) {
               ]),
             ]
           : []
-      return inbox.length + sent.length ? eb.or([...inbox, ...sent]) : eb.val(false)
+      return inbox.length + sent.length ? eb.or([...inbox, ...sent]) : sql<SqlBool>`1 = 0`
     })
   if (filter.status) query = query.where('referral.status', '=', filter.status)
   const [items, count] = await Promise.all([

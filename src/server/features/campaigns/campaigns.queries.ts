@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto'
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
+import type { Db } from '../../db/database.js'
+import type { CampaignTable, CampaignTargetTable, Database } from '../../db/schema.js'
+import { nowTimestamp, toCount } from '../../db/time.js'
+
+export type HouseholdFilter = (eb: ExpressionBuilder<Database, 'household'>) => Expression<SqlBool>
+
+export async function insertCampaign(db: Db, campaign: CampaignTable) {
+  await db.insertInto('campaign').values(campaign).execute()
+  return campaign
+}
+
+export async function findCampaignById(db: Db, organizationIds: string[], campaignId: string) {
+  if (organizationIds.length === 0) return undefined
+  return db
+    .selectFrom('campaign')
+    .selectAll()
+    .where('id', '=', campaignId)
+    .where('organizationId', 'in', organizationIds)
+    .executeTakeFirst()
+}
+
+export async function listCampaigns(db: Db, organizationIds: string[]) {
+  if (organizationIds.length === 0) return []
+  return db
+    .selectFrom('campaign')
+    .innerJoin('organization', 'organization.id', 'campaign.organizationId')
+    .select([
+      'campaign.id',
+      'campaign.name',
+      'campaign.type',
+      'campaign.status',
+      'campaign.createdAt',
+      'campaign.activatedAt',
+      'organization.code as organizationCode',
+    ])
+    .where('campaign.organizationId', 'in', organizationIds)
+    .orderBy('campaign.createdAt', 'desc')
+    .execute()
+}
+
+export async function updateCampaign(db: Db, campaignId: string, changes: Partial<CampaignTable>) {
+  await db
+    .updateTable('campaign')
+    .set({ ...changes, updatedAt: nowTimestamp() })
+    .where('id', '=', campaignId)
+    .execute()
+}
+
+export async function insertQuestionnaireVersion(
+  db: Db,
+  version: { campaignId: string; definition: unknown; createdBy: string },
+) {
+  const latest = await db
+    .selectFrom('questionnaireVersion')
+    .select((eb) => eb.fn.max('version').as('version'))
+    .where('campaignId', '=', version.campaignId)
+    .executeTakeFirst()
+  const row = {
+    id: randomUUID(),
+    campaignId: version.campaignId,
+    version: toCount(latest?.version) + 1,
+    definition: JSON.stringify(version.definition),
+    createdBy: version.createdBy,
+    createdAt: nowTimestamp(),
+  }
+  await db.insertInto('questionnaireVersion').values(row).execute()
+  return row
+}
+
+export async function findQuestionnaireVersion(db: Db, versionId: string) {
+  return db.selectFrom('questionnaireVersion').selectAll().where('id', '=', versionId).executeTakeFirst()
+}
+
+/** Active households of the organisation that the filter selects, with no objection to calls. */
+export function matchingHouseholds(db: Db, organizationId: string, filter: HouseholdFilter) {
+  return db
+    .selectFrom('household')
+    .where('household.organizationId', '=', organizationId)
+    .where('household.status', '=', 'active')
+    .where('household.objectionAt', 'is', null)
+    .where((eb) => filter(eb))
+}
+
+export async function countMatchingHouseholds(db: Db, organizationId: string, filter: HouseholdFilter) {
+  const row = await matchingHouseholds(db, organizationId, filter)
+    .select((eb) => eb.fn.countAll().as('count'))
+    .executeTakeFirst()
+  return toCount(row?.count)
+}
+
+export async function listMatchingHouseholds(db: Db, organizationId: string, filter: HouseholdFilter, limit?: number) {
+  let query = matchingHouseholds(db, organizationId, filter)
+    .leftJoin('agency', 'agency.id', 'household.agencyId')
+    .selectAll('household')
+    .select('agency.code as agencyCode')
+  if (limit !== undefined) query = query.orderBy('household.externalRef').limit(limit)
+  return query.execute()
+}
+
+export async function findHouseholdWithAgency(db: Db, organizationId: string, householdId: string) {
+  return db
+    .selectFrom('household')
+    .leftJoin('agency', 'agency.id', 'household.agencyId')
+    .selectAll('household')
+    .select('agency.code as agencyCode')
+    .where('household.id', '=', householdId)
+    .where('household.organizationId', '=', organizationId)
+    .executeTakeFirst()
+}
+
+export async function listTargetStates(db: Db, campaignId: string) {
+  return db
+    .selectFrom('campaignTarget')
+    .select(['id', 'householdId', 'status', 'attempts'])
+    .where('campaignId', '=', campaignId)
+    .execute()
+}
+
+export async function insertTargets(db: Db, targets: CampaignTargetTable[]) {
+  // 18 columns × 1,000 rows stays under SQLite's 32,766 bound values per statement.
+  for (let start = 0; start < targets.length; start += 1000) {
+    await db
+      .insertInto('campaignTarget')
+      .values(targets.slice(start, start + 1000))
+      .execute()
+  }
+}
+
+export async function setTargetsStatus(
+  db: Db,
+  targetIds: string[],
+  changes: Partial<
+    Pick<CampaignTargetTable, 'status' | 'removedAt' | 'priority' | 'priorityReasons' | 'nextAttemptAt'>
+  >,
+) {
+  for (let start = 0; start < targetIds.length; start += 1000) {
+    await db
+      .updateTable('campaignTarget')
+      .set({ ...changes, updatedAt: nowTimestamp() })
+      .where('id', 'in', targetIds.slice(start, start + 1000))
+      .execute()
+  }
+}
+
+export async function countTargetsByStatus(db: Db, campaignId: string) {
+  const rows = await db
+    .selectFrom('campaignTarget')
+    .select(['status', (eb) => eb.fn.countAll().as('count')])
+    .where('campaignId', '=', campaignId)
+    .groupBy('status')
+    .execute()
+  return Object.fromEntries(rows.map((row) => [row.status, toCount(row.count)])) as Record<string, number>
+}
+
+export async function findTarget(db: Db, campaignId: string, householdId: string) {
+  return db
+    .selectFrom('campaignTarget')
+    .selectAll()
+    .where('campaignId', '=', campaignId)
+    .where('householdId', '=', householdId)
+    .executeTakeFirst()
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto'
+import { parisToday } from '../../../shared/dates.js'
+import { type Db, inTransaction } from '../../db/database.js'
+import type { CampaignTable, CampaignTargetTable } from '../../db/schema.js'
+import { nowTimestamp } from '../../db/time.js'
+import { AppError } from '../../http/errors.js'
+import * as campaigns from './campaigns.queries.js'
+import { computePriority, type PriorityWeights } from './priority.js'
+import { compileRule, type Rule } from './targeting.js'
+
+type Campaign = CampaignTable
+
+export function weightsOf(campaign: Pick<Campaign, 'priorityWeights'>): PriorityWeights | undefined {
+  return campaign.priorityWeights ? (JSON.parse(campaign.priorityWeights) as PriorityWeights) : undefined
+}
+
+export interface RetargetResult {
+  added: number
+  restored: number
+  removed: number
+  targeted: number
+}
+
+/**
+ * Brings a campaign's queue in line with its targeting rule: newly matching households join as pending, households
+ * that no longer match leave the queue (status `excluded`, kept for the history), and households excluded earlier
+ * that match again come back. Targets already called, held, completed or unreachable keep their state, so nobody is
+ * called twice because the rule changed.
+ */
+export async function syncTargets(db: Db, campaign: Campaign, rule: Rule): Promise<RetargetResult> {
+  const today = parisToday()
+  const now = nowTimestamp()
+  const weights = weightsOf(campaign)
+  return inTransaction(db, async (tx) => {
+    const matching = await campaigns.listMatchingHouseholds(tx, campaign.organizationId, compileRule(rule, today))
+    const existing = new Map((await campaigns.listTargetStates(tx, campaign.id)).map((t) => [t.householdId, t]))
+    const toInsert: CampaignTargetTable[] = []
+    const toRestore: string[] = []
+    const matchingIds = new Set<string>()
+    for (const household of matching) {
+      matchingIds.add(household.id)
+      const target = existing.get(household.id)
+      if (target && target.status !== 'excluded') continue
+      if (target) {
+        toRestore.push(target.id)
+        continue
+      }
+      const priority = computePriority(household, today, weights)
+      toInsert.push({
+        id: randomUUID(),
+        campaignId: campaign.id,
+        organizationId: campaign.organizationId,
+        householdId: household.id,
+        status: 'pending',
+        priority: priority.score,
+        priorityReasons: JSON.stringify(priority.reasons.map(({ key, points }) => ({ key, points }))),
+        attempts: 0,
+        nextAttemptAt: now,
+        heldBy: null,
+        leaseUntil: null,
+        lastDisposition: null,
+        lastCalledAt: null,
+        phonePosition: 0,
+        preferredCallerId: null,
+        followUpIntervalDays: null,
+        followUpUntil: null,
+        addedAt: now,
+        removedAt: null,
+        updatedAt: now,
+      })
+    }
+    const toRemove = [...existing.values()]
+      .filter(
+        (target) =>
+          (target.status === 'pending' || target.status === 'scheduled') && !matchingIds.has(target.householdId),
+      )
+      .map((target) => target.id)
+    await campaigns.insertTargets(tx, toInsert)
+    await campaigns.setTargetsStatus(tx, toRestore, { status: 'pending', removedAt: null })
+    await campaigns.setTargetsStatus(tx, toRemove, { status: 'excluded', removedAt: now })
+    return { added: toInsert.length, restored: toRestore.length, removed: toRemove.length, targeted: matchingIds.size }
+  })
+}
+
+const TRANSITIONS: Record<string, { from: string[]; to: string }> = {
+  activate: { from: ['draft', 'paused'], to: 'active' },
+  pause: { from: ['active'], to: 'paused' },
+  close: { from: ['draft', 'active', 'paused'], to: 'closed' },
+}
+
+/** Moves a campaign through draft → active ⇄ paused → closed; activating a draft builds its queue. */
+export async function changeCampaignStatus(db: Db, campaign: Campaign, action: keyof typeof TRANSITIONS, rule: Rule) {
+  const transition = TRANSITIONS[action]
+  if (!transition.from.includes(campaign.status)) {
+    throw new AppError('CONFLICT', `A ${campaign.status} campaign cannot be ${action}d`, {
+      status: campaign.status,
+      action,
+    })
+  }
+  let sync: RetargetResult | null = null
+  if (action === 'activate') {
+    if (!campaign.questionnaireVersionId) {
+      throw new AppError('CONFLICT', 'The campaign has no questionnaire version yet')
+    }
+    sync = await syncTargets(db, campaign, rule)
+  }
+  const now = nowTimestamp()
+  await campaigns.updateCampaign(db, campaign.id, {
+    status: transition.to,
+    ...(action === 'activate' && !campaign.activatedAt ? { activatedAt: now } : {}),
+    ...(action === 'close' ? { closedAt: now } : {}),
+  })
+  if (action === 'close') {
+    // Closing frees the queue: nothing of this campaign is called any more, the history stays.
+    await db
+      .updateTable('campaignTarget')
+      .set({ status: 'excluded', removedAt: now, updatedAt: now })
+      .where('campaignId', '=', campaign.id)
+      .where('status', 'in', ['pending', 'scheduled', 'held'])
+      .execute()
+  }
+  return sync
+}
