@@ -1,17 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import {
-  type CallingHours,
-  type CampaignType,
-  DEFAULT_FREQUENCY_CAP,
-  DEFAULT_RETRY_DELAYS,
-} from '../../../shared/campaigns.js'
+import type { CallingHours, CampaignType } from '../../../shared/campaigns.js'
 import { ageOn, parisToday } from '../../../shared/dates.js'
 import { checkQuestionnaire } from '../../../shared/questionnaire.js'
 import { unknownPlaceholders } from '../../../shared/script.js'
 import type { Db } from '../../db/database.js'
 import type { CampaignTable } from '../../db/schema.js'
-import { nowTimestamp } from '../../db/time.js'
 import { hasRole, organizationIdsWithRole, requireRole, type Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
@@ -24,7 +18,7 @@ import {
   NewCampaignSchema,
   ProgressSchema,
 } from './campaigns.schemas.js'
-import { changeCampaignStatus, syncTargets, weightsOf } from './campaigns.service.js'
+import { changeCampaignStatus, createCampaign, syncTargets, weightsOf } from './campaigns.service.js'
 import { CAMPAIGN_TEMPLATES, findTemplate } from './campaigns.templates.js'
 import { computePriority, DEFAULT_PRIORITY_WEIGHTS, type PriorityWeights, validatePriorityWeights } from './priority.js'
 import {
@@ -255,39 +249,14 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const template = findTemplate(body.type as CampaignType)
       const rule = parseRule(body.targeting ?? template.targeting)
       checkEditableFields(body)
-      const questionnaire = body.questionnaire ?? template.questionnaire
-      const now = nowTimestamp()
-      const campaignId = crypto.randomUUID()
-      const campaign: CampaignTable = {
-        id: campaignId,
+      const campaign = await createCampaign(db, {
         organizationId: organization.id,
-        name: body.name,
-        type: body.type,
-        status: 'draft',
-        targeting: JSON.stringify(rule),
-        priorityWeights: body.priorityWeights ? JSON.stringify(body.priorityWeights) : null,
-        callingHours: JSON.stringify(body.callingHours ?? template.callingHours),
-        maxAttempts: body.maxAttempts ?? template.maxAttempts,
-        retryDelays: JSON.stringify(body.retryDelays ?? DEFAULT_RETRY_DELAYS),
-        frequencyCap: JSON.stringify(body.frequencyCap ?? DEFAULT_FREQUENCY_CAP),
-        script: body.script ?? template.script,
-        faq: JSON.stringify(body.faq ?? template.faq),
-        questionnaireVersionId: null,
-        callersRestricted: 0,
         createdBy: request.user!.id,
-        createdAt: now,
-        updatedAt: now,
-        activatedAt: null,
-        closedAt: null,
-      }
-      await campaigns.insertCampaign(db, campaign)
-      const version = await campaigns.insertQuestionnaireVersion(db, {
-        campaignId,
-        definition: questionnaire,
-        createdBy: request.user!.id,
+        ...body,
+        type: body.type as CampaignType,
+        targeting: rule,
       })
-      await campaigns.updateCampaign(db, campaignId, { questionnaireVersionId: version.id })
-      campaign.questionnaireVersionId = version.id
+      const campaignId = campaign.id
       await recordAuditEvent(db, {
         actorUserId: request.user!.id,
         organizationId: organization.id,

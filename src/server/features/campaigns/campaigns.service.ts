@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto'
+import {
+  type CallingHours,
+  type CampaignType,
+  DEFAULT_FREQUENCY_CAP,
+  DEFAULT_RETRY_DELAYS,
+  type FrequencyCap,
+  type RetryDelays,
+} from '../../../shared/campaigns.js'
 import { parisToday } from '../../../shared/dates.js'
 import { type Db, inTransaction } from '../../db/database.js'
 import type { CampaignTable, CampaignTargetTable } from '../../db/schema.js'
 import { nowTimestamp } from '../../db/time.js'
 import { AppError } from '../../http/errors.js'
 import * as campaigns from './campaigns.queries.js'
+import { findTemplate } from './campaigns.templates.js'
 import { computePriority, type PriorityWeights } from './priority.js'
 import { compileRule, type Rule } from './targeting.js'
 
@@ -12,6 +21,62 @@ type Campaign = CampaignTable
 
 export function weightsOf(campaign: Pick<Campaign, 'priorityWeights'>): PriorityWeights | undefined {
   return campaign.priorityWeights ? (JSON.parse(campaign.priorityWeights) as PriorityWeights) : undefined
+}
+
+export interface NewCampaign {
+  organizationId: string
+  createdBy: string
+  name: string
+  type: CampaignType
+  /** Already validated. Every missing setting comes from the type's template. */
+  targeting?: Rule
+  callingHours?: CallingHours
+  maxAttempts?: number
+  retryDelays?: RetryDelays
+  frequencyCap?: FrequencyCap
+  script?: string
+  faq?: { question: string; answer: string }[]
+  questionnaire?: unknown
+  priorityWeights?: Record<string, number> | null
+}
+
+/** Creates a draft campaign from its template and the manager's choices, with questionnaire version 1. */
+export async function createCampaign(db: Db, input: NewCampaign): Promise<Campaign> {
+  const template = findTemplate(input.type)
+  const now = nowTimestamp()
+  const campaign: Campaign = {
+    id: randomUUID(),
+    organizationId: input.organizationId,
+    name: input.name,
+    type: input.type,
+    status: 'draft',
+    targeting: JSON.stringify(input.targeting ?? template.targeting),
+    priorityWeights: input.priorityWeights ? JSON.stringify(input.priorityWeights) : null,
+    callingHours: JSON.stringify(input.callingHours ?? template.callingHours),
+    maxAttempts: input.maxAttempts ?? template.maxAttempts,
+    retryDelays: JSON.stringify(input.retryDelays ?? DEFAULT_RETRY_DELAYS),
+    frequencyCap: JSON.stringify(input.frequencyCap ?? DEFAULT_FREQUENCY_CAP),
+    script: input.script ?? template.script,
+    faq: JSON.stringify(input.faq ?? template.faq),
+    questionnaireVersionId: null,
+    callersRestricted: 0,
+    createdBy: input.createdBy,
+    createdAt: now,
+    updatedAt: now,
+    activatedAt: null,
+    closedAt: null,
+  }
+  return inTransaction(db, async (tx) => {
+    await campaigns.insertCampaign(tx, campaign)
+    const version = await campaigns.insertQuestionnaireVersion(tx, {
+      campaignId: campaign.id,
+      definition: input.questionnaire ?? template.questionnaire,
+      createdBy: input.createdBy,
+    })
+    campaign.questionnaireVersionId = version.id
+    await campaigns.updateCampaign(tx, campaign.id, { questionnaireVersionId: version.id })
+    return campaign
+  })
 }
 
 export interface RetargetResult {

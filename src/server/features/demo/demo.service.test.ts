@@ -54,6 +54,15 @@ describe('seedDemo', () => {
       'some are invalid, as in real files',
     )
 
+    const campaigns = await db.selectFrom('campaign').select(['name', 'status']).orderBy('name').execute()
+    assert.deepEqual(
+      campaigns.map((c) => c.status),
+      ['draft', 'active'],
+      'a heat-wave draft and a running well-being campaign',
+    )
+    const queued = await db.selectFrom('campaignTarget').select('id').where('status', '=', 'pending').execute()
+    assert.ok(queued.length > 10, `the running campaign has households to call (${queued.length})`)
+
     const second = await seedDemo(db, { households: 300 })
     assert.equal(second.createdHouseholds, 0, 'no duplicate households')
     const admin = second.accounts.find((a) => a.role === 'admin')!

@@ -5,6 +5,8 @@ import { type Db, inTransaction } from '../../db/database.js'
 import type { HouseholdTable, MemberTable, PhoneTable } from '../../db/schema.js'
 import { nowTimestamp, toFlag } from '../../db/time.js'
 import { generatePassword, hashPassword } from '../auth/passwords.js'
+import { changeCampaignStatus, createCampaign } from '../campaigns/campaigns.service.js'
+import { validateRule } from '../campaigns/targeting.js'
 import * as organizations from '../organizations/organizations.queries.js'
 import * as users from '../users/users.queries.js'
 import {
@@ -244,5 +246,34 @@ export async function seedDemo(
     })
     accounts.push({ email: account.email, role: account.role, organization: account.organization, password })
   }
-  return { accounts, createdHouseholds }
+  const campaignsCreated = await seedDemoCampaigns(db, organizationIds, accounts)
+  return { accounts, createdHouseholds, campaignsCreated }
+}
+
+/**
+ * A running well-being campaign for the first landlord (callable at any hour, so the demo works at night) and a
+ * heat-wave draft for the second: enough for every role to see something real.
+ */
+async function seedDemoCampaigns(db: Db, organizationIds: Map<string, string>, accounts: DemoAccount[]) {
+  const existing = await db.selectFrom('campaign').select('id').limit(1).execute()
+  if (existing.length) return 0
+  const users = await db.selectFrom('user').select(['id', 'email']).execute()
+  const idOf = (email: string) => users.find((user) => user.email === email)!.id
+  const managerOf = (organization: string) =>
+    accounts.find((a) => a.organization === organization && a.role === 'manager')!.email
+  const crisis = await createCampaign(db, {
+    organizationId: organizationIds.get('TDL')!,
+    createdBy: idOf(managerOf('TDL')),
+    name: 'Prise de nouvelles — seniors isolés (démo)',
+    type: 'crisis_check',
+    callingHours: 'always',
+  })
+  await changeCampaignStatus(db, crisis, 'activate', validateRule(JSON.parse(crisis.targeting)))
+  await createCampaign(db, {
+    organizationId: organizationIds.get('MHS')!,
+    createdBy: idOf(managerOf('MHS')),
+    name: 'Canicule — vigilance (brouillon de démo)',
+    type: 'heat_wave',
+  })
+  return 2
 }
