@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import AxeBuilder from '@axe-core/playwright'
+import { seedDemo } from '../src/server/features/demo/demo.service.js'
+import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+
+describe('campaigns in Chromium', () => {
+  it('a manager creates a campaign from the heat-wave template, previews its target and activates it', async (t) => {
+    const server = await startTestServer(t)
+    const { accounts } = await seedDemo(server.db, { households: 400 })
+    const manager = accounts.find((a) => a.role === 'manager' && a.organization === 'TDL')!
+    const browser = await launchBrowser(t)
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    await page.goto(server.url)
+    await page.getByLabel('Adresse e-mail').fill(manager.email)
+    await page.getByLabel(/^Mot de passe/).fill(manager.password)
+    await page.getByRole('button', { name: 'Se connecter' }).click()
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Campagnes' }).click()
+
+    await page.getByRole('radio', { name: 'Canicule — appel de vigilance' }).check()
+    await page.getByLabel(/^Nom de la campagne/).fill('Canicule août')
+    await page.getByRole('button', { name: 'Créer le brouillon' }).click()
+    await page.getByRole('heading', { level: 2, name: 'Canicule août' }).waitFor()
+    await page.getByText('Brouillon').first().waitFor()
+
+    // The template's target is previewed live: a count and a sample ordered by priority.
+    const countHeading = page.getByRole('heading', { name: /ménage\(s\) correspondent/ })
+    await countHeading.waitFor()
+    const expected = Number((await countHeading.innerText()).match(/\d+/)![0])
+    assert.ok(expected > 0, 'the heat-wave target finds households in the demo data')
+    const violations = (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    assert.deepEqual(
+      violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      [],
+    )
+    await page.screenshot({ path: screenshotPath('campaign-draft'), fullPage: true })
+
+    await page.getByRole('button', { name: 'Démarrer' }).click()
+    await page.getByText('En cours').first().waitFor()
+    const targeted = page.locator('[data-progress="targeted"]')
+    await page.waitForFunction((n) => document.querySelector('[data-progress="targeted"]')?.textContent === String(n), expected)
+    assert.equal(Number(await targeted.innerText()), expected, 'every previewed household is queued')
+    const campaign = await server.db.selectFrom('campaign').selectAll().where('name', '=', 'Canicule août').executeTakeFirstOrThrow()
+    assert.equal(campaign.status, 'active')
+    await page.screenshot({ path: screenshotPath('campaign-active'), fullPage: true })
+  })
+})
