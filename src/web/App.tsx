@@ -6,6 +6,7 @@ import { Shell } from './components/Shell.js'
 import { AdministrationPage } from './features/administration/AdministrationPage.js'
 import { LoginPage } from './features/auth/LoginPage.js'
 import { useSession } from './features/auth/session.js'
+import { CallingPage } from './features/calling/CallingPage.js'
 import { CampaignPage } from './features/campaigns/CampaignPage.js'
 import { CampaignsPage } from './features/campaigns/CampaignsPage.js'
 import { HomePage } from './features/home/HomePage.js'
@@ -30,7 +31,7 @@ export function App() {
     <Shell user={user}>
       <Routes>
         <Route path="/" element={<HomePage user={user} />} />
-        <Route path="/calling" element={<ComingSoon titleKey="nav.calling" />} />
+        <Route path="/calling" element={<CallingPage user={user} />} />
         <Route path="/campaigns" element={<CampaignsPage user={user} />} />
         <Route path="/campaigns/:id" element={<CampaignPage />} />
         <Route path="/households" element={<HouseholdsPage />} />

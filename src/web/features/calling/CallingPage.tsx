@@ -1,0 +1,249 @@
+import { Alert, Badge, Button, Card, Group, Loader, Modal, Radio, Stack, Text, Title } from '@mantine/core'
+import { useDisclosure } from '@mantine/hooks'
+import { IconCircleCheck, IconInfoCircle, IconPhone } from '@tabler/icons-react'
+import { useMutation, useQuery } from '@tanstack/react-query'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { DISPOSITIONS } from '../../../shared/campaigns.js'
+import type { SessionUser } from '../../api/client.js'
+import { describeError } from '../../components/errors.js'
+import { ReferralForm } from '../referrals/ReferralForm.js'
+import { type CallableCampaign, callingApi, type SavedCall } from './api.js'
+import { type CallDraft, countCall, type DayFigures, listDrafts, readTodayFigures, saveDraft } from './drafts.js'
+import { Notice } from './Notice.js'
+import { emptyForm } from './outcome.js'
+import { Workspace } from './Workspace.js'
+
+const CAMPAIGN_PREFERENCE = 'allervers.calling.campaign'
+
+type PageStatus =
+  | { kind: 'saved'; call: SavedCall; householdId: string; householdName: string }
+  | { kind: 'released' | 'discarded' | 'nothingDue' }
+  | null
+
+/** The caller's workspace: pick a campaign, take the next household, call, record the outcome. */
+export function CallingPage({ user }: { user: SessionUser }) {
+  const { t } = useTranslation()
+  // The household on screen is the most recent draft of this user: a reload finds it again, as typed.
+  const [drafts, setDrafts] = useState(() => listDrafts(user.id))
+  const [restoredId] = useState(() => drafts[0]?.assignment.id ?? null)
+  const [status, setStatus] = useState<PageStatus>(null)
+  const [figures, setFigures] = useState<DayFigures>(() => readTodayFigures(user.id))
+  const [chosenId, setChosenId] = useState<string | null>(() => localStorage.getItem(CAMPAIGN_PREFERENCE))
+  const [isReferring, referring] = useDisclosure(false)
+  const nextButton = useRef<HTMLButtonElement>(null)
+  const current = drafts[0] ?? null
+
+  const campaigns = useQuery({
+    queryKey: ['calling', 'campaigns'],
+    queryFn: callingApi.campaigns,
+    // Calling hours open and close while the page stays open.
+    refetchInterval: 60_000,
+  })
+  const items = campaigns.data?.items ?? []
+  const campaign: CallableCampaign | undefined =
+    items.length === 1 ? items[0] : items.find((candidate) => candidate.id === chosenId)
+
+  const claim = useMutation({
+    mutationFn: (campaignId: string) => callingApi.claim(campaignId),
+    onSuccess: (assignment) => {
+      if (!assignment) {
+        setStatus({ kind: 'nothingDue' })
+        return
+      }
+      setStatus(null)
+      // A household already held comes back with its draft untouched.
+      if (!listDrafts(user.id).some((draft) => draft.assignment.id === assignment.id)) {
+        const draft: CallDraft = {
+          version: 1,
+          userId: user.id,
+          assignment,
+          form: emptyForm(assignment.phones[0]?.e164 ?? null),
+          submission: null,
+          updatedAt: new Date().toISOString(),
+        }
+        saveDraft(draft)
+      }
+      setDrafts(listDrafts(user.id))
+    },
+  })
+
+  const onSaved = useCallback(
+    (call: SavedCall, draft: CallDraft) => {
+      setFigures(countCall(user.id, call.disposition))
+      const { household } = draft.assignment
+      setStatus({
+        kind: 'saved',
+        call,
+        householdId: household.id,
+        householdName: [household.lastName, household.firstName].filter(Boolean).join(' '),
+      })
+      setDrafts(listDrafts(user.id))
+    },
+    [user.id],
+  )
+
+  const onClosed = useCallback(
+    (reason: 'released' | 'discarded') => {
+      setStatus({ kind: reason })
+      setDrafts(listDrafts(user.id))
+    },
+    [user.id],
+  )
+
+  // Back to the campaign once the household is done: the next call is one key press away.
+  useEffect(() => {
+    if (!current && status) nextButton.current?.focus()
+  }, [current, status])
+
+  const choose = (id: string) => {
+    setChosenId(id)
+    localStorage.setItem(CAMPAIGN_PREFERENCE, id)
+  }
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <Title order={2}>{t('calling.title')}</Title>
+        <TodayFigures figures={figures} />
+      </Group>
+
+      <div role="status" aria-live="polite">
+        {status?.kind === 'saved' && (
+          <Notice color="teal" icon={<IconCircleCheck size={20} aria-hidden />}>
+            <Text fw={600}>{t('calling.status.saved')}</Text>
+            {['completed', 'refused', 'callback'].includes(status.call.disposition) && (
+              <Button size="xs" variant="light" color="grape" onClick={referring.open}>
+                {t('calling.status.referAfter', { name: status.householdName })}
+              </Button>
+            )}
+          </Notice>
+        )}
+        {status && status.kind !== 'saved' && (
+          <Notice color="blue" icon={<IconInfoCircle size={20} aria-hidden />}>
+            <Text size="sm">{t(`calling.status.${status.kind}`)}</Text>
+          </Notice>
+        )}
+      </div>
+
+      {current ? (
+        <Workspace
+          key={current.assignment.id}
+          initialDraft={current}
+          isRestored={current.assignment.id === restoredId}
+          onSaved={onSaved}
+          onClosed={onClosed}
+        />
+      ) : (
+        <Card withBorder component="section" aria-labelledby="campaign-title" maw={720}>
+          <Stack gap="md">
+            <Title order={3} id="campaign-title">
+              {t('calling.campaign')}
+            </Title>
+            {campaigns.isPending && <Loader size="sm" aria-label={t('calling.loading')} />}
+            {campaigns.error && <Alert color="red">{describeError(t, campaigns.error)}</Alert>}
+            {campaigns.data && items.length === 0 && <Text>{t('calling.noCampaign')}</Text>}
+            {items.length === 1 && campaign && (
+              <Group gap="sm">
+                <Text fw={600}>{campaign.name}</Text>
+                <HoursBadge campaign={campaign} />
+              </Group>
+            )}
+            {items.length > 1 && (
+              <Radio.Group label={t('calling.chooseCampaign')} value={campaign?.id ?? null} onChange={choose}>
+                <Stack gap="sm" mt="xs">
+                  {items.map((item) => (
+                    <Radio
+                      key={item.id}
+                      value={item.id}
+                      label={
+                        <Group gap="xs" component="span">
+                          <span>{item.name}</span>
+                          <HoursBadge campaign={item} />
+                        </Group>
+                      }
+                      description={item.organization}
+                    />
+                  ))}
+                </Stack>
+              </Radio.Group>
+            )}
+            {campaign && !campaign.isWithinCallingHours && <Text size="sm">{t('calling.outsideHours')}</Text>}
+            {claim.error && <Alert color="red">{describeError(t, claim.error)}</Alert>}
+            {items.length > 0 && (
+              <Group>
+                <Button
+                  ref={nextButton}
+                  size="lg"
+                  leftSection={<IconPhone size={20} aria-hidden />}
+                  disabled={!campaign?.isWithinCallingHours}
+                  loading={claim.isPending}
+                  onClick={() => {
+                    if (campaign) claim.mutate(campaign.id)
+                  }}
+                >
+                  {t('calling.next')}
+                </Button>
+                {!campaign && <Text size="sm">{t('calling.pickFirst')}</Text>}
+              </Group>
+            )}
+          </Stack>
+        </Card>
+      )}
+
+      <Modal opened={isReferring} onClose={referring.close} title={t('calling.outcome.referral')} size="lg">
+        {status?.kind === 'saved' && (
+          <ReferralForm
+            householdId={status.householdId}
+            callId={status.call.id}
+            defaultCategory={status.call.needs[0]}
+            onSent={() => {
+              referring.close()
+              setStatus(null)
+            }}
+          />
+        )}
+      </Modal>
+    </Stack>
+  )
+}
+
+function HoursBadge({ campaign }: { campaign: CallableCampaign }) {
+  const { t } = useTranslation()
+  return campaign.isWithinCallingHours ? (
+    <Badge component="span" variant="light" color="teal" tt="none">
+      {t('calling.withinHours')}
+    </Badge>
+  ) : (
+    <Badge component="span" variant="light" color="gray" tt="none">
+      {t('calling.outsideHoursBadge')}
+    </Badge>
+  )
+}
+
+/** The caller's own figures for today, from this browser: a thank-you, never a ranking. */
+function TodayFigures({ figures }: { figures: DayFigures }) {
+  const { t } = useTranslation()
+  const total = Object.values(figures).reduce((sum, count) => sum + (count ?? 0), 0)
+  if (total === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        {t('calling.today.none')}
+      </Text>
+    )
+  }
+  return (
+    <section aria-label={t('calling.today.title')}>
+      <Text size="sm" fw={600}>
+        {t('calling.today.total', { count: total })}
+      </Text>
+      <Group gap={6} mt={4}>
+        {DISPOSITIONS.filter((code) => figures[code]).map((code) => (
+          <Badge key={code} variant="light" color="gray" size="sm" tt="none">
+            {t('calling.today.item', { label: t(`calling.dispositions.${code}`), count: figures[code] })}
+          </Badge>
+        ))}
+      </Group>
+    </section>
+  )
+}

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { QuestionnaireDefinition } from '../../../shared/questionnaire.js'
+import {
+  answersToSend,
+  buildOutcomeBody,
+  checkForm,
+  emptyForm,
+  explainServerIssue,
+  newIdempotencyKey,
+  type OutcomeForm,
+  serverFieldIssues,
+  suggestNeeds,
+  tickedNeeds,
+  toggleNeed,
+} from './outcome.js'
+import { isoToParisLocal, parisLocalToIso } from './paris-time.js'
+
+const definition: QuestionnaireDefinition = {
+  sections: [
+    {
+      id: 'main',
+      title: 'Nouvelles',
+      questions: [
+        { id: 'alone', type: 'yes_no', label: 'Seul·e ?', required: true, needIfYes: 'isolation' },
+        {
+          id: 'visits',
+          type: 'single_choice',
+          label: 'Visites ?',
+          required: true,
+          showIf: { question: 'alone', equals: true },
+          options: [
+            { code: 'never', label: 'Jamais', need: 'psychological_distress' },
+            { code: 'often', label: 'Souvent' },
+          ],
+        },
+        {
+          id: 'who',
+          type: 'short_text',
+          label: 'Qui ?',
+          required: false,
+          showIf: { question: 'visits', equals: 'often' },
+        },
+      ],
+    },
+    { id: 'food', instrument: 'usda6' },
+    { id: 'loneliness', instrument: 'ucla3' },
+  ],
+}
+
+describe('the outcome form', () => {
+  it('sends only the answers of shown questions, so a stale hidden answer cannot keep a later question shown', () => {
+    const answers = { alone: false, visits: 'often', who: 'sa fille', extra: '' }
+    assert.deepEqual(answersToSend(definition, answers), { alone: false })
+    assert.deepEqual(answersToSend(definition, { alone: true, visits: 'often', who: 'sa fille' }), {
+      alone: true,
+      visits: 'often',
+      who: 'sa fille',
+    })
+  })
+
+  it('drops an instrument item whose condition no longer holds, and instruments the questionnaire lacks', () => {
+    const answers = {
+      alone: false,
+      instruments: { usda6: { ad1: false, ad1a: 'almost_every_month' }, frail: { fatigue: 'all' } },
+    }
+    assert.deepEqual(answersToSend(definition, answers), { alone: false, instruments: { usda6: { ad1: false } } })
+  })
+
+  it('suggests needs from the options and from the instruments’ results, and a person may untick them', () => {
+    const answers = { alone: true, visits: 'never', instruments: { ucla3: { q1: 3, q2: 2, q3: 2 } } }
+    const suggested = suggestNeeds(definition, answers)
+    assert.deepEqual(suggested.sort(), ['isolation', 'psychological_distress'])
+    let form: OutcomeForm = { ...emptyForm(null), answers, disposition: 'completed' }
+    assert.deepEqual(tickedNeeds(form, suggested).sort(), ['isolation', 'psychological_distress'])
+    form = toggleNeed(form, 'isolation', false)
+    form = toggleNeed(form, 'food', true)
+    assert.deepEqual(tickedNeeds(form, suggested).sort(), ['food', 'psychological_distress'])
+    const body = buildOutcomeBody(form, definition, suggested)
+    assert.deepEqual(body.needs?.sort(), ['food', 'psychological_distress'])
+    assert.deepEqual(body.answers, answers)
+  })
+
+  it('asks for the outcome, the required shown answers and a future callback time', () => {
+    const now = new Date('2025-06-02T10:00:00Z')
+    assert.deepEqual(checkForm(emptyForm(null), definition, now), [
+      { field: 'disposition', key: 'dispositionRequired' },
+    ])
+    assert.deepEqual(
+      checkForm({ ...emptyForm(null), disposition: 'completed', answers: { alone: true } }, definition),
+      [{ field: 'visits', key: 'answerRequired' }],
+    )
+    assert.deepEqual(checkForm({ ...emptyForm(null), disposition: 'no_answer' }, definition), [])
+    const callback = { ...emptyForm(null), disposition: 'callback' as const }
+    assert.deepEqual(checkForm(callback, definition, now), [{ field: 'callbackAt', key: 'callbackRequired' }])
+    assert.deepEqual(checkForm({ ...callback, callbackLocal: '2025-06-02T11:30' }, definition, now), [
+      { field: 'callbackAt', key: 'callbackInPast' },
+    ])
+    assert.deepEqual(checkForm({ ...callback, callbackLocal: '2025-06-02T12:30' }, definition, now), [])
+  })
+
+  it('sends answers only with "completed", the callback in UTC, the objection only with "refused"', () => {
+    const base = { ...emptyForm('+33612345678'), answers: { alone: true }, notes: '  a rappeler  ', objection: true }
+    assert.deepEqual(buildOutcomeBody({ ...base, disposition: 'no_answer' }, definition, []), {
+      disposition: 'no_answer',
+      notes: 'a rappeler',
+      phoneE164: '+33612345678',
+    })
+    assert.deepEqual(
+      buildOutcomeBody({ ...base, disposition: 'callback', callbackLocal: '2025-01-15T18:00' }, definition, []),
+      {
+        disposition: 'callback',
+        notes: 'a rappeler',
+        phoneE164: '+33612345678',
+        callbackAt: '2025-01-15T17:00:00.000Z',
+        sameCallerForCallback: true,
+      },
+    )
+    assert.equal(buildOutcomeBody({ ...base, disposition: 'refused' }, definition, []).objection, true)
+  })
+
+  it('reads the server’s field errors, as a list or as one object, in plain words', () => {
+    assert.deepEqual(serverFieldIssues([{ field: 'alone', message: 'expected true or false' }]), [
+      { field: 'alone', message: 'expected true or false' },
+    ])
+    assert.deepEqual(serverFieldIssues({ field: 'callbackAt' }), [{ field: 'callbackAt', message: '' }])
+    assert.deepEqual(serverFieldIssues(undefined), [])
+    assert.equal(explainServerIssue('alone', '"Seul·e ?" needs an answer'), 'answerRequired')
+    assert.equal(explainServerIssue('instruments.ucla3.q1', 'Answer to item'), 'instrumentInvalid')
+    assert.equal(explainServerIssue('who', 'answered although the question is not shown'), 'answerNotShown')
+  })
+
+  it('makes distinct UUID-shaped idempotency keys', () => {
+    const keys = new Set(Array.from({ length: 100 }, newIdempotencyKey))
+    assert.equal(keys.size, 100)
+    for (const key of keys) assert.match(key, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+  })
+})
+
+describe('Paris wall-clock time', () => {
+  it('converts in winter, in summer and across the changes of hour', () => {
+    assert.equal(parisLocalToIso('2025-01-15T14:30'), '2025-01-15T13:30:00.000Z')
+    assert.equal(parisLocalToIso('2025-07-15T14:30'), '2025-07-15T12:30:00.000Z')
+    assert.equal(parisLocalToIso('2025-03-30T03:30'), '2025-03-30T01:30:00.000Z')
+    // 02:30 does not exist that night: clocks jump from 02:00 to 03:00.
+    assert.equal(parisLocalToIso('2025-03-30T02:30'), '2025-03-30T01:30:00.000Z')
+    assert.equal(parisLocalToIso('2025-10-26T04:00'), '2025-10-26T03:00:00.000Z')
+    assert.equal(parisLocalToIso('nonsense'), null)
+    assert.equal(parisLocalToIso('2025-13-01T10:00'), null)
+  })
+
+  it('shows an instant as Paris time', () => {
+    assert.equal(isoToParisLocal('2025-01-15T13:30:00.000Z'), '2025-01-15T14:30')
+    assert.equal(isoToParisLocal('2025-07-15T22:30:00.000Z'), '2025-07-16T00:30')
+  })
+})
