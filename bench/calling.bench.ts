@@ -201,6 +201,8 @@ async function seedTargets(
         objectionNote: null,
         fragilityLevel: null,
         lastContactedAt: null,
+        lastImportId: null,
+        importSignature: null,
         createdAt: now,
         updatedAt: now,
       })

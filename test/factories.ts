@@ -86,6 +86,8 @@ export async function makeHousehold(db: Db, fields: Partial<HouseholdTable> & { 
     objectionNote: null,
     fragilityLevel: null,
     lastContactedAt: null,
+    lastImportId: null,
+    importSignature: null,
     createdAt: now,
     updatedAt: now,
     ...fields,

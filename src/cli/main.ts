@@ -7,6 +7,7 @@ import { isRole, ORGANIZATION_TYPES, ROLES } from '../shared/roles.js'
 import { addOrganization, addUser } from './admin.command.js'
 import { CliInputError } from './cli-errors.js'
 import { runDemo } from './demo.command.js'
+import { importHouseholds } from './import.command.js'
 import { readStdin } from './stdin.js'
 
 function positiveInteger(value: string): number {
@@ -78,6 +79,18 @@ usersCommand
     const password = options.passwordStdin ? (await readStdin()).replace(/\r?\n$/, '') : undefined
     await addUser({ ...options, password })
   })
+
+const importCommand = program.command('import').description('Import data')
+importCommand
+  .command('households')
+  .description('Import the landlord’s tenant export (CSV or XLSX) into an organisation')
+  .argument('<file>', 'CSV (; , tab or |, UTF-8 or Windows-1252) or XLSX file')
+  .requiredOption('--org <code>', 'organisation code')
+  .option('--mapping <name>', 'a saved column mapping of the organisation')
+  .option('--snapshot', 'the file is complete: households absent from it are marked as left')
+  .option('--dry-run', 'read and check everything, save nothing')
+  .option('--json', 'print exactly one JSON report on stdout')
+  .action(async (file: string, options) => importHouseholds(file, options))
 
 try {
   await program.parseAsync(process.argv)

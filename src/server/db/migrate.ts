@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as foundation from './migrations/2026-11-26T01-foundation.js'
 import * as campaigns from './migrations/2026-11-26T02-campaigns.js'
 import * as referrals from './migrations/2026-11-26T03-referrals.js'
+import * as imports from './migrations/2026-11-26T04-imports.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
 const migrations: Record<string, Migration> = {
   '2026-11-26T01-foundation': foundation,
   '2026-11-26T02-campaigns': campaigns,
   '2026-11-26T03-referrals': referrals,
+  '2026-11-26T04-imports': imports,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -113,6 +113,9 @@ export interface HouseholdTable {
   objectionNote: string | null
   fragilityLevel: string | null
   lastContactedAt: Timestamp | null
+  /** The last import run whose file held this household (a snapshot import marks the others as left). */
+  lastImportId: string | null
+  importSignature: string | null
   createdAt: Timestamp
   updatedAt: Timestamp
 }
@@ -296,6 +299,33 @@ export interface OutboxEmailTable {
   sentAt: Timestamp | null
 }
 
+export interface ImportRunTable {
+  id: string
+  organizationId: string
+  createdBy: string | null
+  fileName: string
+  /** `running`, `done`, `refused`, `failed`. */
+  status: string
+  isSnapshot: number
+  isDryRun: number
+  rowsTotal: number
+  rowsDone: number
+  /** JSON: the report (counts, rejected rows, warnings). */
+  report: string | null
+  error: string | null
+  createdAt: Timestamp
+  finishedAt: Timestamp | null
+}
+
+export interface ImportMappingTable {
+  id: string
+  organizationId: string
+  name: string
+  /** JSON: { "<header>": "<field>" }. */
+  columns: string
+  createdAt: Timestamp
+}
+
 export interface Database {
   network: NetworkTable
   organization: OrganizationTable
@@ -316,6 +346,8 @@ export interface Database {
   referral: ReferralTable
   referralEvent: ReferralEventTable
   outboxEmail: OutboxEmailTable
+  importRun: ImportRunTable
+  importMapping: ImportMappingTable
 }
 
 export type Organization = Selectable<OrganizationTable>

@@ -120,6 +120,8 @@ describe('targeting rules in SQL and in memory', () => {
       organizationId: organization.id,
       agencyId: agency ? agencies.get(agency)! : null,
       externalRef: `P-${index}`,
+      lastImportId: null,
+      importSignature: null,
       lastName: 'Propriété',
       firstName: null,
       email: null,

@@ -46,6 +46,8 @@ function household(fields: Partial<HouseholdTable> & { agencyCode?: string | nul
     objectionNote: null,
     fragilityLevel: null,
     lastContactedAt: null,
+    lastImportId: null,
+    importSignature: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...fields,

@@ -93,6 +93,8 @@ export function demoHouseholdRows(source: DemoHousehold, organizationId: string,
     objectionNote: null,
     fragilityLevel: null,
     lastContactedAt: null,
+    lastImportId: null,
+    importSignature: null,
     createdAt: now,
     updatedAt: now,
   }
