@@ -16,7 +16,8 @@ function isRealDate(year: number, month: number, day: number) {
  */
 export function parseFrenchDate(raw: string, today = new Date()): Parsed<string> {
   const text = raw.trim()
-  let match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(text)
+  const match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(text)
+  const isoMatch = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(text)
   let year: number
   let month: number
   let day: number
@@ -28,10 +29,10 @@ export function parseFrenchDate(raw: string, today = new Date()): Parsed<string>
       const century = Math.floor(today.getUTCFullYear() / 100) * 100
       year = century + year > today.getUTCFullYear() ? century - 100 + year : century + year
     }
-  } else if ((match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(text))) {
-    year = Number(match[1])
-    month = Number(match[2])
-    day = Number(match[3])
+  } else if (isoMatch) {
+    year = Number(isoMatch[1])
+    month = Number(isoMatch[2])
+    day = Number(isoMatch[3])
   } else if (/^\d{4,5}(\.\d+)?$/.test(text)) {
     // Excel serial day (1900 system): 25569 is 1970-01-01.
     const date = new Date(Math.round((Number(text) - 25569) * 86_400_000))
