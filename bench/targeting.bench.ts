@@ -2,19 +2,27 @@
 // or support programme) and the activation of a 100,000-target campaign, on SQLite and PostgreSQL. Prints figures
 // and the query plans relied on; asserts nothing about time.
 import { sql } from 'kysely'
-import { parisToday } from '../src/shared/dates.js'
 import type { Db } from '../src/server/db/database.js'
 import { countMatchingHouseholds, listMatchingHouseholds } from '../src/server/features/campaigns/campaigns.queries.js'
 import { changeCampaignStatus, createCampaign } from '../src/server/features/campaigns/campaigns.service.js'
 import { compileRule, validateRule } from '../src/server/features/campaigns/targeting.js'
 import { DEMO_ORGANIZATIONS, generateHouseholds } from '../src/server/features/demo/demo.generator.js'
 import { demoHouseholdRows } from '../src/server/features/demo/demo.service.js'
+import { parisToday } from '../src/shared/dates.js'
 import { makeOrganization, makeUser } from '../test/factories.js'
 import { benchEngines, formatMs, freshBenchDatabase, percentile } from './support/bench-db.js'
 
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 1_000_000)
 const TYPICAL = validateRule({
-  any: [{ all: [{ field: 'age', op: '>=', value: 75 }, { field: 'livesAlone', op: '=', value: true }] }, { field: 'supportProgramme', op: '=', value: true }],
+  any: [
+    {
+      all: [
+        { field: 'age', op: '>=', value: 75 },
+        { field: 'livesAlone', op: '=', value: true },
+      ],
+    },
+    { field: 'supportProgramme', op: '=', value: true },
+  ],
 })
 
 async function seed(db: Db, organizationId: string) {
@@ -27,7 +35,11 @@ async function seed(db: Db, organizationId: string) {
     const rows = batch
     batch = []
     await db.transaction().execute(async (tx) => {
-      for (let start = 0; start < rows.length; start += 500) await tx.insertInto('household').values(rows.slice(start, start + 500)).execute()
+      for (let start = 0; start < rows.length; start += 500)
+        await tx
+          .insertInto('household')
+          .values(rows.slice(start, start + 500))
+          .execute()
     })
     done += rows.length
     if (done % 200_000 === 0) process.stdout.write(`${done / 1000}k… `)
@@ -62,7 +74,10 @@ async function plan(db: Db, organizationId: string) {
     .select((eb) => eb.fn.countAll().as('n'))
     .compile()
   const prefix = db.engine === 'postgres' ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'
-  const rows = await sql.raw(`${prefix} ${compiled.sql}`).execute(db).catch(() => null)
+  const rows = await sql
+    .raw(`${prefix} ${compiled.sql}`)
+    .execute(db)
+    .catch(() => null)
   if (!rows) {
     // Parameters are positional; re-run through the driver with them bound.
     const bound = await db.executeQuery({ ...compiled, sql: `${prefix} ${compiled.sql}` } as never)
@@ -89,7 +104,13 @@ for (const engine of benchEngines()) {
 
   // Activation: a campaign of about 100,000 targets (age ≥ 70 among the generated million).
   const targeting = validateRule({ field: 'age', op: '>=', value: 74 })
-  const campaign = await createCampaign(db, { organizationId: organization.id, createdBy: manager.id, name: 'Bench', type: 'crisis_check', targeting })
+  const campaign = await createCampaign(db, {
+    organizationId: organization.id,
+    createdBy: manager.id,
+    name: 'Bench',
+    type: 'crisis_check',
+    targeting,
+  })
   const started = performance.now()
   const sync = await changeCampaignStatus(db, campaign, 'activate', targeting)
   console.log(`activation: ${sync?.added} targets queued in ${formatMs(performance.now() - started)}`)

@@ -16,7 +16,10 @@ describe('campaigns in Chromium', () => {
     await page.getByLabel('Adresse e-mail').fill(manager.email)
     await page.getByLabel(/^Mot de passe/).fill(manager.password)
     await page.getByRole('button', { name: 'Se connecter' }).click()
-    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Campagnes' }).click()
+    await page
+      .getByRole('navigation', { name: 'Navigation principale' })
+      .getByRole('link', { name: 'Campagnes' })
+      .click()
 
     await page.getByRole('radio', { name: 'Canicule — appel de vigilance' }).check()
     await page.getByLabel(/^Nom de la campagne/).fill('Canicule août')
@@ -29,7 +32,9 @@ describe('campaigns in Chromium', () => {
     await countHeading.waitFor()
     const expected = Number((await countHeading.innerText()).match(/\d+/)![0])
     assert.ok(expected > 0, 'the heat-wave target finds households in the demo data')
-    const violations = (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    const violations = (await new AxeBuilder({ page }).analyze()).violations.filter(
+      (v) => v.impact === 'serious' || v.impact === 'critical',
+    )
     assert.deepEqual(
       violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
       [],
@@ -39,9 +44,16 @@ describe('campaigns in Chromium', () => {
     await page.getByRole('button', { name: 'Démarrer' }).click()
     await page.getByText('En cours').first().waitFor()
     const targeted = page.locator('[data-progress="targeted"]')
-    await page.waitForFunction((n) => document.querySelector('[data-progress="targeted"]')?.textContent === String(n), expected)
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-progress="targeted"]')?.textContent === String(n),
+      expected,
+    )
     assert.equal(Number(await targeted.innerText()), expected, 'every previewed household is queued')
-    const campaign = await server.db.selectFrom('campaign').selectAll().where('name', '=', 'Canicule août').executeTakeFirstOrThrow()
+    const campaign = await server.db
+      .selectFrom('campaign')
+      .selectAll()
+      .where('name', '=', 'Canicule août')
+      .executeTakeFirstOrThrow()
     assert.equal(campaign.status, 'active')
     await page.screenshot({ path: screenshotPath('campaign-active'), fullPage: true })
   })
