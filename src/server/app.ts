@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
+import multipart from '@fastify/multipart'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -15,6 +16,7 @@ import { supervisionRoutes } from './features/calling/supervision.routes.js'
 import { campaignRoutes } from './features/campaigns/campaigns.routes.js'
 import { healthRoutes } from './features/health/health.routes.js'
 import { householdRoutes } from './features/households/households.routes.js'
+import { importRoutes } from './features/imports/imports.routes.js'
 import { instrumentRoutes } from './features/instruments/instruments.routes.js'
 import { organizationRoutes } from './features/organizations/organizations.routes.js'
 import { referralRoutes } from './features/referrals/referrals.routes.js'
@@ -84,6 +86,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
     hsts: isHttps,
   })
   await app.register(cookie)
+  await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1 } })
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
@@ -180,6 +183,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
       await api.register(organizationRoutes)
       await api.register(userRoutes)
       await api.register(householdRoutes)
+      await api.register(importRoutes)
       await api.register(instrumentRoutes)
       await api.register(campaignRoutes)
       await api.register(callingRoutes)

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { buildTestApp } from '../../../../test/app.js'
+import { makeOrganization, makeUser } from '../../../../test/factories.js'
+
+const fixture = (name: string) => join(import.meta.dirname, '../../../../test/fixtures/imports', name)
+
+function multipart(fields: Record<string, string>, file?: { name: string; content: Buffer }) {
+  const boundary = '----allervers-test-boundary'
+  const parts: Buffer[] = []
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
+  }
+  if (file) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`,
+      ),
+    )
+    parts.push(file.content, Buffer.from('\r\n'))
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`))
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
+}
+
+async function waitForImport(
+  app: Awaited<ReturnType<typeof buildTestApp>>['app'],
+  id: string,
+  headers: Record<string, string>,
+) {
+  for (let tries = 0; tries < 100; tries++) {
+    const response = await app.inject({ url: `/api/imports/${id}`, headers })
+    if (response.json().import.status !== 'running') return response.json().import
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('the import did not finish')
+}
+
+describe('imports over HTTP', () => {
+  it('previews a file, runs the import in the background, reports it and serves the rejected rows', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const organization = await makeOrganization(db, { code: 'TDL-IMPORT' })
+    const headers = await loginAs(await makeUser(db, 'manager', { organizationId: organization.id }))
+    const file = { name: 'locataires.csv', content: readFileSync(fixture('tenants-cp1252.csv')) }
+    const preview = await app.inject({
+      method: 'POST',
+      url: '/api/imports/preview',
+      ...multipart({}, file),
+      headers: { ...headers, ...multipart({}, file).headers },
+    })
+    assert.equal(preview.statusCode, 200)
+    const body = preview.json()
+    assert.deepEqual([body.format, body.encoding, body.separator, body.rowCount], ['csv', 'windows-1252', ';', 8])
+    assert.equal(body.mapping[0], 'externalRef')
+
+    const start = multipart({
+      uploadId: body.uploadId,
+      organization: 'TDL-IMPORT',
+      mapping: JSON.stringify(body.mapping),
+      saveMappingAs: 'Export GIM',
+    })
+    const started = await app.inject({
+      method: 'POST',
+      url: '/api/imports',
+      payload: start.payload,
+      headers: { ...headers, ...start.headers },
+    })
+    assert.equal(started.statusCode, 202)
+    const done = await waitForImport(app, started.json().import.id, headers)
+    assert.equal(done.status, 'done')
+    assert.deepEqual(done.report.households, { created: 4, updated: 0, unchanged: 0, left: 0 })
+    assert.equal(done.report.rejected.length, 2)
+
+    const rejected = await app.inject({ url: `/api/imports/${done.id}/rejected.csv`, headers })
+    assert.equal(rejected.statusCode, 200)
+    assert.ok(rejected.body.startsWith('\uFEFFLigne;Motif;N° locataire;Nom'))
+    assert.match(rejected.body, /\r\n7;no household reference;;Sans;/)
+    const mappings = await app.inject({ url: '/api/import-mappings?organization=TDL-IMPORT', headers })
+    assert.equal(mappings.json().items[0].name, 'Export GIM')
+  })
+
+  it('refuses an unreadable file with 422 and the reason, and a caller with 403', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const organization = await makeOrganization(db)
+    const headers = await loginAs(await makeUser(db, 'manager', { organizationId: organization.id }))
+    const broken = multipart({}, { name: 'casse.csv', content: readFileSync(fixture('broken-quote.csv')) })
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/api/imports/preview',
+      payload: broken.payload,
+      headers: { ...headers, ...broken.headers },
+    })
+    assert.equal(refused.statusCode, 422)
+    assert.match(refused.json().error.message, /^Line 2: a quote/)
+    const caller = await loginAs(await makeUser(db, 'caller', { organizationId: organization.id }))
+    const forbidden = await app.inject({
+      method: 'POST',
+      url: '/api/imports/preview',
+      payload: broken.payload,
+      headers: { ...caller, ...broken.headers },
+    })
+    assert.equal(forbidden.statusCode, 403)
+  })
+})
