@@ -12,6 +12,7 @@ import { CampaignsPage } from './features/campaigns/CampaignsPage.js'
 import { HomePage } from './features/home/HomePage.js'
 import { HouseholdPage } from './features/households/HouseholdPage.js'
 import { HouseholdsPage } from './features/households/HouseholdsPage.js'
+import { ImportPage } from './features/imports/ImportPage.js'
 import { ReferralPage } from './features/referrals/ReferralPage.js'
 import { ReferralsPage } from './features/referrals/ReferralsPage.js'
 
@@ -35,6 +36,7 @@ export function App() {
         <Route path="/campaigns" element={<CampaignsPage user={user} />} />
         <Route path="/campaigns/:id" element={<CampaignPage />} />
         <Route path="/households" element={<HouseholdsPage />} />
+        <Route path="/households/import" element={<ImportPage user={user} />} />
         <Route path="/households/:id" element={<HouseholdPage />} />
         <Route path="/referrals" element={<ReferralsPage />} />
         <Route path="/referrals/:id" element={<ReferralPage />} />

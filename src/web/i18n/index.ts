@@ -1,6 +1,7 @@
 import i18n from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.js'
+import { importsEn, importsFr } from '../features/imports/imports.i18n.js'
 import { referralsEn, referralsFr } from '../features/referrals/referrals.i18n.js'
 import { en } from './en.js'
 import { fr } from './fr.js'
@@ -15,8 +16,8 @@ const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('aller
 void i18n.use(initReactI18next).init({
   // Feature folders may bring their own words; they are merged under the feature's name.
   resources: {
-    fr: { translation: { ...fr, referrals: referralsFr, campaigns: campaignsFr } },
-    en: { translation: { ...en, referrals: referralsEn, campaigns: campaignsEn } },
+    fr: { translation: { ...fr, referrals: referralsFr, campaigns: campaignsFr, imports: importsFr } },
+    en: { translation: { ...en, referrals: referralsEn, campaigns: campaignsEn, imports: importsEn } },
   },
   lng: stored === 'en' ? 'en' : 'fr',
   fallbackLng: 'fr',

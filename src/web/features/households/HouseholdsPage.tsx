@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Anchor, Badge, Button, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import { api } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
+import { useSession } from '../auth/session.js'
 
 interface HouseholdSummary {
   id: string
@@ -19,6 +20,8 @@ interface HouseholdSummary {
 
 export function HouseholdsPage() {
   const { t } = useTranslation()
+  const session = useSession()
+  const canImport = session.data?.memberships.some((m) => m.role === 'manager' || m.role === 'admin') ?? false
   const [search, setSearch] = useState('')
   const [debounced] = useDebouncedValue(search, 300)
   const result = useQuery({
@@ -28,7 +31,14 @@ export function HouseholdsPage() {
   })
   return (
     <Stack>
-      <Title order={2}>{t('households.title')}</Title>
+      <Group justify="space-between">
+        <Title order={2}>{t('households.title')}</Title>
+        {canImport && (
+          <Button component={Link} to="/households/import" variant="light">
+            {t('imports.open')}
+          </Button>
+        )}
+      </Group>
       <TextInput
         label={t('households.search')}
         type="search"
