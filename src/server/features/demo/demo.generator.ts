@@ -1,4 +1,4 @@
-import communes from '@etalab/decoupage-administratif/data/communes.json' with { type: 'json' }
+import { officialCommunes } from '../../communes.js'
 
 /**
  * A deterministic generator of a plausible Lorraine social-housing network: the same seed gives the same data on
@@ -50,7 +50,7 @@ let lorraineCache: Map<string, DemoCommune[]> | undefined
 export function lorraineCommunes(): Map<string, DemoCommune[]> {
   if (lorraineCache) return lorraineCache
   lorraineCache = new Map()
-  for (const commune of communes as Commune[]) {
+  for (const commune of officialCommunes() as Commune[]) {
     if (commune.type !== 'commune-actuelle' || !commune.departement || !commune.codesPostaux?.length) continue
     if (!['54', '55', '57', '88'].includes(commune.departement) || (commune.population ?? 0) < 500) continue
     const list = lorraineCache.get(commune.departement) ?? []

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { deriveHouseholdFacts } from '../../../shared/households.js'
 import { normalizePhone } from '../../../shared/phones.js'
 import type { Role } from '../../../shared/roles.js'
 import { type Db, inTransaction } from '../../db/database.js'
@@ -43,17 +44,6 @@ export interface DemoAccount {
   role: Role
   organization: string
   password: string
-}
-
-/** Facts about a household derived from its occupants: who is oldest, how many, whether the leaseholder is alone. */
-export function deriveHouseholdFacts(members: ReadonlyArray<{ birthDate: string | null }>) {
-  const birthDates = members.map((member) => member.birthDate).filter((date): date is string => date !== null)
-  return {
-    occupants: members.length,
-    livesAlone: members.length === 1,
-    // ISO dates sort as text: the smallest is the oldest person's.
-    oldestBirthDate: birthDates.length ? birthDates.sort()[0] : null,
-  }
 }
 
 /** Turns one generated household into the rows of household, member and phone. */

@@ -1,4 +1,4 @@
-import communes from '@etalab/decoupage-administratif/data/communes.json' with { type: 'json' }
+import { officialCommunes } from '../../communes.js'
 
 interface CommuneEntry {
   inseeCode: string
@@ -23,7 +23,7 @@ export function communeKey(name: string): string {
 function index() {
   if (byPostcode) return byPostcode
   byPostcode = new Map()
-  for (const commune of communes as Array<{ code: string; nom: string; type: string; codesPostaux?: string[] }>) {
+  for (const commune of officialCommunes()) {
     if (commune.type !== 'commune-actuelle') continue
     for (const postcode of commune.codesPostaux ?? []) {
       const list = byPostcode.get(postcode) ?? []

@@ -1,0 +1,159 @@
+// npm run bench:import — generates a 200,000-household Windows-1252 `;` file (and an XLSX of the same data) with the
+// demo generator, imports it, then imports it again unchanged, on SQLite and PostgreSQL. Prints rows/s and peak RSS.
+
+import { randomUUID } from 'node:crypto'
+import { createWriteStream, mkdirSync, statSync } from 'node:fs'
+import ExcelJS from 'exceljs'
+import iconv from 'iconv-lite'
+import type { Db } from '../src/server/db/database.js'
+import { DEMO_ORGANIZATIONS, generateHouseholds } from '../src/server/features/demo/demo.generator.js'
+import { autoMap, checkMapping } from '../src/server/features/imports/imports.columns.js'
+import { openTable } from '../src/server/features/imports/imports.reader.js'
+import { runImport } from '../src/server/features/imports/imports.service.js'
+import { makeOrganization } from '../test/factories.js'
+import { benchEngines, freshBenchDatabase } from './support/bench-db.js'
+
+const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 200_000)
+const XLSX_HOUSEHOLDS = Number(process.env.BENCH_XLSX_HOUSEHOLDS ?? 50_000)
+const HEADERS = [
+  'N° locataire',
+  'Nom',
+  'Prénom',
+  'Date de naissance',
+  'Rôle',
+  'Téléphone',
+  'Portable',
+  'Adresse',
+  'Complément d’adresse',
+  'Code postal',
+  'Ville',
+  'Agence',
+  'Étage',
+  'Ascenseur',
+  'Date d’entrée',
+  'Solde',
+  'APL',
+  'Accompagnement',
+  'Programme de travaux',
+]
+
+function frenchDate(iso: string | null) {
+  if (!iso) return ''
+  const [y, m, d] = iso.split('-')
+  return `${d}/${m}/${y}`
+}
+
+function* tableRows(count: number) {
+  for (const household of generateHouseholds(DEMO_ORGANIZATIONS[0], count, { seed: 11 })) {
+    for (const [index, member] of household.members.entries()) {
+      const first = index === 0
+      yield [
+        household.externalRef,
+        member.lastName,
+        member.firstName,
+        frenchDate(member.birthDate),
+        member.role,
+        first ? (household.phones[0] ?? '') : '',
+        first ? (household.phones[1] ?? '') : '',
+        first ? household.addressLine1 : '',
+        first ? (household.addressLine2 ?? '') : '',
+        household.postcode,
+        household.city,
+        household.agencyCode,
+        first ? String(household.floor) : '',
+        first ? (household.hasLift ? 'oui' : 'non') : '',
+        first ? frenchDate(household.leaseStart) : '',
+        first ? `${(household.arrearsCents / 100).toFixed(2).replace('.', ',')} €` : '',
+        first ? (household.housingBenefit ? 'oui' : 'non') : '',
+        first ? (household.supportProgramme ? 'x' : '') : '',
+        first ? (household.worksProgramme ?? '') : '',
+      ]
+    }
+  }
+}
+
+async function writeCsv(path: string) {
+  const out = createWriteStream(path)
+  const quote = (cell: string) => (/[;"\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)
+  let rows = 0
+  let buffer = `${HEADERS.join(';')}\r\n`
+  for (const row of tableRows(HOUSEHOLDS)) {
+    buffer += `${row.map(quote).join(';')}\r\n`
+    rows++
+    if (buffer.length > 1 << 20) {
+      if (!out.write(iconv.encode(buffer, 'windows-1252')))
+        await new Promise<void>((resolve) => out.once('drain', () => resolve()))
+      buffer = ''
+    }
+  }
+  out.end(iconv.encode(buffer, 'windows-1252'))
+  await new Promise<void>((resolve) => out.on('finish', () => resolve()))
+  return rows
+}
+
+async function writeXlsx(path: string) {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path })
+  const sheet = workbook.addWorksheet('Locataires')
+  sheet.addRow(HEADERS).commit()
+  let rows = 0
+  for (const row of tableRows(XLSX_HOUSEHOLDS)) {
+    sheet.addRow(row).commit()
+    rows++
+  }
+  await workbook.commit()
+  return rows
+}
+
+let peakRss = 0
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss)
+}, 50)
+
+async function measure(db: Db, organizationId: string, path: string, label: string) {
+  peakRss = process.memoryUsage().rss
+  const started = performance.now()
+  const table = await openTable(path)
+  const { mapping } = autoMap(table.headers)
+  checkMapping(mapping, table.headers)
+  const report = await runImport(db, {
+    importId: randomUUID(),
+    organizationId,
+    actorUserId: null,
+    table,
+    mapping,
+    snapshot: true,
+    dryRun: false,
+  })
+  const seconds = (performance.now() - started) / 1000
+  peakRss = Math.max(peakRss, process.memoryUsage().rss)
+  const h = report.households
+  console.log(
+    `  ${label}: ${report.rows} rows in ${seconds.toFixed(1)} s = ${Math.round(report.rows / seconds)} rows/s; peak RSS ${Math.round(peakRss / 1048576)} MB; created ${h.created}, updated ${h.updated}, unchanged ${h.unchanged}, left ${h.left}, rejected ${report.rejected.length}, warnings ${report.warningsTotal}`,
+  )
+}
+
+mkdirSync('.bench', { recursive: true })
+const csv = '.bench/import-200k-cp1252.csv'
+const xlsx = '.bench/import.xlsx'
+let started = performance.now()
+const csvRows = await writeCsv(csv)
+console.log(
+  `generated ${csv}: ${csvRows} rows, ${(statSync(csv).size / 1048576).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+)
+started = performance.now()
+const xlsxRows = await writeXlsx(xlsx)
+console.log(
+  `generated ${xlsx}: ${xlsxRows} rows, ${(statSync(xlsx).size / 1048576).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+)
+
+for (const engine of benchEngines()) {
+  console.log(`\n=== ${engine} ===`)
+  const { db } = await freshBenchDatabase('import', engine)
+  const organization = await makeOrganization(db, { code: 'BENCH' })
+  await measure(db, organization.id, csv, 'CSV first import')
+  await measure(db, organization.id, csv, 'CSV re-import, unchanged')
+  const other = await makeOrganization(db, { code: 'BENCH-XLSX' })
+  await measure(db, other.id, xlsx, 'XLSX first import')
+  await db.destroy()
+}
+clearInterval(sampler)

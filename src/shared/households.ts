@@ -1,0 +1,10 @@
+/** Facts about a household derived from its occupants: who is oldest, how many, whether the leaseholder is alone. */
+export function deriveHouseholdFacts(members: ReadonlyArray<{ birthDate: string | null }>) {
+  const birthDates = members.map((member) => member.birthDate).filter((date): date is string => date !== null)
+  return {
+    occupants: members.length,
+    livesAlone: members.length === 1,
+    // ISO dates sort as text: the smallest is the oldest person's.
+    oldestBirthDate: birthDates.length ? birthDates.sort()[0] : null,
+  }
+}
