@@ -1,89 +1,158 @@
 import { ageOn } from '../../../shared/dates.js'
-import type { TargetableHousehold } from './targeting.js'
+import { parisDayStart, type TargetableHousehold } from './targeting.js'
 
 /**
- * The fragility priority: who is called first. Points add up, capped at 100; a manager may change any weight.
- * Defaults follow the source document's priorities (seniors, isolated people, support programmes) and what earlier
- * calls found.
+ * The fragility priority: who is called first. Each criterion that applies adds its points; the sum is capped at 100.
+ * Tiers of one criterion exclude each other (an 88-year-old scores the 85+ points only, not 85+ and 75–84). Defaults
+ * follow the source document's priorities — seniors, isolated people, support programmes — and what earlier calls
+ * found; a manager may change any weight (0 turns a criterion off). Unknown data never adds points.
  */
 export const DEFAULT_PRIORITY_WEIGHTS = [
-  { key: 'age85', points: 30, label: { fr: '85 ans ou plus', en: 'Aged 85 or more' } },
-  { key: 'age75', points: 20, label: { fr: '75 à 84 ans', en: 'Aged 75 to 84' } },
-  { key: 'age70', points: 10, label: { fr: '70 à 74 ans', en: 'Aged 70 to 74' } },
+  {
+    key: 'age85',
+    points: 30,
+    label: { fr: '85 ans ou plus (occupant le plus âgé)', en: 'Aged 85 or more (oldest occupant)' },
+  },
+  {
+    key: 'age75',
+    points: 20,
+    label: { fr: '75 à 84 ans (occupant le plus âgé)', en: 'Aged 75 to 84 (oldest occupant)' },
+  },
+  {
+    key: 'age70',
+    points: 10,
+    label: { fr: '70 à 74 ans (occupant le plus âgé)', en: 'Aged 70 to 74 (oldest occupant)' },
+  },
   { key: 'livesAlone', points: 20, label: { fr: 'Vit seul·e', en: 'Lives alone' } },
   { key: 'supportProgramme', points: 15, label: { fr: 'Dispositif d’accompagnement', en: 'Support programme' } },
   {
     key: 'highVulnerability',
     points: 30,
-    label: { fr: 'Grande vulnérabilité repérée', en: 'High vulnerability found' },
+    label: { fr: 'Grande vulnérabilité repérée lors d’un appel', en: 'High vulnerability found by a call' },
   },
-  { key: 'fragile', points: 20, label: { fr: 'Fragilité repérée', en: 'Fragility found' } },
-  { key: 'watch', points: 10, label: { fr: 'À surveiller', en: 'To watch' } },
-  { key: 'arrears', points: 10, label: { fr: 'Impayé', en: 'Arrears' } },
-  { key: 'arrearsOver500', points: 5, label: { fr: 'Impayé de plus de 500 €', en: 'Arrears over €500' } },
+  { key: 'fragile', points: 20, label: { fr: 'Fragilité repérée lors d’un appel', en: 'Fragility found by a call' } },
+  { key: 'watch', points: 10, label: { fr: 'À surveiller (appel précédent)', en: 'To watch (earlier call)' } },
+  { key: 'arrears', points: 10, label: { fr: 'Impayé jusqu’à 500 €', en: 'Arrears up to €500' } },
+  { key: 'arrearsOver500', points: 15, label: { fr: 'Impayé de plus de 500 €', en: 'Arrears over €500' } },
   {
     key: 'highFloorNoLift',
     points: 5,
-    label: { fr: '3e étage ou plus sans ascenseur', en: '3rd floor or higher without lift' },
+    label: { fr: '3e étage ou plus sans ascenseur', en: '3rd floor or higher without a lift' },
   },
-  { key: 'noRecentContact', points: 5, label: { fr: 'Pas de contact depuis 90 jours', en: 'No contact for 90 days' } },
+  {
+    key: 'noRecentContact',
+    points: 5,
+    label: { fr: 'Aucun contact depuis 90 jours ou jamais', en: 'No contact for 90 days, or never' },
+  },
 ] as const
 
 export type PriorityKey = (typeof DEFAULT_PRIORITY_WEIGHTS)[number]['key']
+/** A manager's overrides: points by key; keys left out keep their default. */
 export type PriorityWeights = Partial<Record<PriorityKey, number>>
 
-/** Problems with a manager's weights: unknown keys, or points that are not whole numbers from 0 to 100. */
-export function validatePriorityWeights(input: unknown): { field: string; message: string; value?: unknown }[] {
+export const MAX_PRIORITY = 100
+export const RECENT_CONTACT_DAYS = 90
+
+export interface PriorityWeightProblem {
+  /** `priorityWeights.<key>`, as the API reports fields. */
+  field: string
+  message: string
+  value?: unknown
+}
+
+/** Problems with a manager's weights, each naming its key: unknown keys, or points that are not whole numbers 0–100. */
+export function validatePriorityWeights(input: unknown): PriorityWeightProblem[] {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return [{ field: 'priorityWeights', message: 'expected an object of points by key' }]
+    return [
+      {
+        field: 'priorityWeights',
+        message: 'expected an object of points by key, e.g. {"livesAlone": 25}',
+        value: input,
+      },
+    ]
   }
-  const known = DEFAULT_PRIORITY_WEIGHTS.map((weight) => weight.key as string)
-  const problems: { field: string; message: string; value?: unknown }[] = []
+  const known: string[] = DEFAULT_PRIORITY_WEIGHTS.map((weight) => weight.key)
+  const problems: PriorityWeightProblem[] = []
   for (const [key, value] of Object.entries(input)) {
-    if (!known.includes(key))
-      problems.push({ field: `priorityWeights.${key}`, message: `unknown weight "${key}"; known: ${known.join(', ')}` })
-    else if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 100) {
-      problems.push({ field: `priorityWeights.${key}`, message: 'points are whole numbers from 0 to 100', value })
+    if (!known.includes(key)) {
+      problems.push({
+        field: `priorityWeights.${key}`,
+        message: `unknown priority weight "${key}"; known weights: ${known.join(', ')}`,
+        value,
+      })
+    } else if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_PRIORITY) {
+      problems.push({
+        field: `priorityWeights.${key}`,
+        message: `priority weight "${key}" must be a whole number of points from 0 to ${MAX_PRIORITY}, got ${JSON.stringify(value)}`,
+        value,
+      })
     }
   }
   return problems
 }
 
-export interface PriorityResult {
-  score: number
-  reasons: { key: PriorityKey; points: number; label: { fr: string; en: string } }[]
+export interface PriorityReason {
+  key: PriorityKey
+  points: number
+  label: { fr: string; en: string }
 }
 
-/** The household's priority score (0–100) and the reasons behind it. */
-export function computePriority(
-  household: TargetableHousehold,
-  today: string,
-  overrides?: PriorityWeights,
-): PriorityResult {
-  const age = ageOn(household.birthDate, today)
-  const oldest = ageOn(household.oldestBirthDate, today)
-  const eldest = Math.max(age ?? -1, oldest ?? -1)
-  const ninetyDaysAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 90 * 86_400_000).toISOString()
-  const applies: Record<PriorityKey, boolean> = {
-    age85: eldest >= 85,
-    age75: eldest >= 75 && eldest < 85,
-    age70: eldest >= 70 && eldest < 75,
+export interface PriorityResult {
+  /** 0 to 100: higher is called first. */
+  score: number
+  /** The criteria that applied, with the points each gave (before the cap), in the weights' order. */
+  reasons: PriorityReason[]
+}
+
+function daysBefore(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number)
+  return new Date(Date.UTC(y, m - 1, d - days)).toISOString().slice(0, 10)
+}
+
+/** Which criteria apply to a household on the Paris day `today`. */
+export function priorityCriteria(household: TargetableHousehold, today: string): Record<PriorityKey, boolean> {
+  // The oldest person in the home sets the age tier: an old parent living with a younger leaseholder counts.
+  const ages = [ageOn(household.birthDate, today), ageOn(household.oldestBirthDate, today)].filter(
+    (age): age is number => age !== null,
+  )
+  const eldest = ages.length ? Math.max(...ages) : null
+  const arrearsCents = household.arrearsCents === null ? null : Number(household.arrearsCents)
+  // "Recent" is since the start of the Paris day 90 days ago: the same bound as the rule lastContactedAt < that day.
+  const recentSince = parisDayStart(daysBefore(today, RECENT_CONTACT_DAYS))
+  return {
+    age85: eldest !== null && eldest >= 85,
+    age75: eldest !== null && eldest >= 75 && eldest < 85,
+    age70: eldest !== null && eldest >= 70 && eldest < 75,
     livesAlone: household.livesAlone === 1,
     supportProgramme: household.supportProgramme === 1,
     highVulnerability: household.fragilityLevel === 'high_vulnerability',
     fragile: household.fragilityLevel === 'fragile',
     watch: household.fragilityLevel === 'watch',
-    arrears: (household.arrearsCents ?? 0) > 0,
-    arrearsOver500: (household.arrearsCents ?? 0) > 50_000,
-    highFloorNoLift: (household.floor ?? 0) >= 3 && household.hasLift === 0,
-    noRecentContact: household.lastContactedAt === null || household.lastContactedAt < ninetyDaysAgo,
+    arrears: arrearsCents !== null && arrearsCents > 0 && arrearsCents <= 50_000,
+    arrearsOver500: arrearsCents !== null && arrearsCents > 50_000,
+    noRecentContact: household.lastContactedAt === null || household.lastContactedAt < recentSince,
+    // Without a lift only when the file says so: an unknown lift gives no points.
+    highFloorNoLift: household.floor !== null && household.floor >= 3 && household.hasLift === 0,
   }
-  const reasons = DEFAULT_PRIORITY_WEIGHTS.filter((weight) => applies[weight.key])
-    .map((weight) => ({ key: weight.key, points: overrides?.[weight.key] ?? weight.points, label: weight.label }))
-    .filter((reason) => reason.points > 0)
-  const score = Math.min(
-    100,
-    reasons.reduce((sum, reason) => sum + reason.points, 0),
-  )
-  return { score, reasons }
+}
+
+/**
+ * A household's fragility priority on the Paris day `today`: the points of every criterion that applies, capped at
+ * 100, with the reasons so the UI can say why. `overrides` (validated with `validatePriorityWeights`) replace default
+ * points by key; a criterion weighted 0 gives no reason.
+ */
+export function computePriority(
+  household: TargetableHousehold,
+  today: string,
+  overrides?: PriorityWeights | null,
+): PriorityResult {
+  const applies = priorityCriteria(household, today)
+  const reasons: PriorityReason[] = []
+  for (const weight of DEFAULT_PRIORITY_WEIGHTS) {
+    if (!applies[weight.key]) continue
+    const points = overrides?.[weight.key] ?? weight.points
+    if (points > 0) reasons.push({ key: weight.key, points, label: weight.label })
+  }
+  const total = reasons.reduce((sum, reason) => sum + reason.points, 0)
+  return { score: Math.min(MAX_PRIORITY, total), reasons }
 }
