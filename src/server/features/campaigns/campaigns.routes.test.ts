@@ -257,7 +257,7 @@ describe('campaigns', () => {
     const body = explained.json()
     assert.equal(body.matches, true)
     assert.equal(body.explanation.children.length, 2)
-    assert.match(body.explanation.children[0].text.fr, /^Âge du titulaire du bail : \d+ >= 75 ✓$/)
+    assert.match(body.explanation.children[0].text.fr, /^Âge \d+ ≥ 75 ✓$/)
     assert.deepEqual(
       body.priority.reasons.map((r: { key: string }) => r.key),
       ['age85', 'livesAlone', 'supportProgramme', 'noRecentContact'],
