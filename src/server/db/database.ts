@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
+import Cursor from 'pg-cursor'
 import type { Database } from './schema.js'
 
 export type Engine = 'sqlite' | 'postgres'
@@ -55,7 +56,11 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
   let kysely: Kysely<Database>
   if (engine === 'postgres') {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 })
-    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
+    // `cursor` lets Kysely's `.stream()` read a large export in batches instead of loading every row.
+    kysely = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool, cursor: Cursor }),
+      plugins: [new CamelCasePlugin()],
+    })
   } else {
     const path = sqlitePathOf(databaseUrl)
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
