@@ -9,7 +9,11 @@ import type { Database } from './schema.js'
 export type Engine = 'sqlite' | 'postgres'
 
 /** The application's handle on the database: a typed Kysely instance that also knows which engine it talks to. */
-export type Db = Kysely<Database> & { readonly engine: Engine }
+export type Db = Kysely<Database> & {
+  readonly engine: Engine
+  /** The SQLite file behind this handle (absent in memory and on PostgreSQL): long reads open their own connection. */
+  readonly sqliteFile?: string
+}
 
 // PostgreSQL returns bigint (int8) as a string; arrears in cents fit comfortably in a JS number.
 pg.types.setTypeParser(20, (value) => Number(value))
@@ -54,6 +58,7 @@ export interface CreateDbOptions {
 export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db {
   const engine = engineOf(databaseUrl)
   let kysely: Kysely<Database>
+  let sqliteFile: string | undefined
   if (engine === 'postgres') {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 })
     // `cursor` lets Kysely's `.stream()` read a large export in batches instead of loading every row.
@@ -63,7 +68,10 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
     })
   } else {
     const path = sqlitePathOf(databaseUrl)
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true })
+      sqliteFile = path
+    }
     const sqlite = new SQLite(path)
     sqlite.pragma('journal_mode = WAL')
     sqlite.pragma('synchronous = NORMAL')
@@ -74,7 +82,26 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
       plugins: [new CamelCasePlugin()],
     })
   }
-  return Object.assign(kysely, { engine }) as Db
+  return Object.assign(kysely, { engine, sqliteFile }) as Db
+}
+
+/**
+ * A handle for one long read (a streamed export). Kysely's SQLite driver has one connection behind a mutex, and a
+ * stream holds it until the last row: a download of a million rows would stall every other request. A SQLite file
+ * therefore gets its own read-only connection for the read (WAL lets it read a consistent snapshot while others
+ * write). PostgreSQL takes one connection of the pool; in-memory SQLite (tests) cannot be opened twice and uses the
+ * app's handle. Close it when the read is over.
+ */
+export function openLongReader(db: Db): { reader: Db; close(): Promise<void> } {
+  if (db.engine !== 'sqlite' || !db.sqliteFile) return { reader: db, close: async () => {} }
+  const sqlite = new SQLite(db.sqliteFile, { readonly: true, fileMustExist: true })
+  sqlite.pragma('busy_timeout = 5000')
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    plugins: [new CamelCasePlugin()],
+  })
+  const reader = Object.assign(kysely, { engine: 'sqlite' as const, sqliteFile: db.sqliteFile }) as Db
+  return { reader, close: () => kysely.destroy() }
 }
 
 /** Runs `work` in one transaction; the handle it receives is a Db like any other, so queries accept either. */
