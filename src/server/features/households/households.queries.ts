@@ -81,3 +81,114 @@ export async function findHouseholdById(db: Db, organizationIds: string[], house
   ])
   return { household, members, phones }
 }
+
+/** Everything that happened to one household, newest first: calls, referrals and their steps, imports, objection. */
+export async function householdTimeline(db: Db, householdId: string) {
+  const [calls, referrals, events, traces] = await Promise.all([
+    db
+      .selectFrom('call')
+      .innerJoin('campaign', 'campaign.id', 'call.campaignId')
+      .innerJoin('user', 'user.id', 'call.callerId')
+      .select([
+        'call.id',
+        'call.createdAt',
+        'call.disposition',
+        'call.attempt',
+        'call.fragilityLevel',
+        'call.needs',
+        'call.notes',
+        'call.durationSeconds',
+        'campaign.id as campaignId',
+        'campaign.name as campaignName',
+        'user.name as callerName',
+      ])
+      .where('call.householdId', '=', householdId)
+      .execute(),
+    db
+      .selectFrom('referral')
+      .innerJoin('organization as recipient', 'recipient.id', 'referral.recipientOrganizationId')
+      .select([
+        'referral.id',
+        'referral.createdAt',
+        'referral.category',
+        'referral.urgency',
+        'referral.status',
+        'referral.recipientTeam',
+        'referral.senderOrganizationId',
+        'recipient.name as recipientName',
+      ])
+      .where('referral.householdId', '=', householdId)
+      .execute(),
+    db
+      .selectFrom('referralEvent')
+      .innerJoin('referral', 'referral.id', 'referralEvent.referralId')
+      .innerJoin('user', 'user.id', 'referralEvent.actorUserId')
+      .select([
+        'referralEvent.id',
+        'referralEvent.referralId',
+        'referralEvent.createdAt',
+        'referralEvent.fromStatus',
+        'referralEvent.toStatus',
+        'user.name as actorName',
+      ])
+      .where('referral.householdId', '=', householdId)
+      .where('referralEvent.kind', '=', 'transition')
+      .execute(),
+    db
+      .selectFrom('auditEvent')
+      .leftJoin('user', 'user.id', 'auditEvent.actorUserId')
+      .select(['auditEvent.id', 'auditEvent.at', 'auditEvent.action', 'auditEvent.details', 'user.name as actorName'])
+      .where('auditEvent.entityType', '=', 'household')
+      .where('auditEvent.entityId', '=', householdId)
+      .where('auditEvent.action', 'in', [
+        'household.import_update',
+        'household.objection',
+        'household.objection_withdrawn',
+      ])
+      .execute(),
+  ])
+  return { calls, referrals, events, traces }
+}
+
+export interface ObjectionChange {
+  at: string
+  channel: string
+  recordedBy: string
+  note: string | null
+  now: string
+}
+
+/** Records a tenant's objection and takes the household out of every queue it waits in. Returns false if one exists. */
+export async function recordObjection(db: Db, householdId: string, objection: ObjectionChange) {
+  const updated = await db
+    .updateTable('household')
+    .set({
+      objectionAt: objection.at,
+      objectionChannel: objection.channel,
+      objectionRecordedBy: objection.recordedBy,
+      objectionNote: objection.note,
+      updatedAt: objection.now,
+    })
+    .where('id', '=', householdId)
+    .where('objectionAt', 'is', null)
+    .executeTakeFirst()
+  if (Number(updated.numUpdatedRows) === 0) return { recorded: false, targetsRemoved: 0 }
+  const removed = await db
+    .updateTable('campaignTarget')
+    .set({ status: 'excluded', removedAt: objection.now, updatedAt: objection.now })
+    .where('householdId', '=', householdId)
+    .where('status', 'in', ['pending', 'scheduled'])
+    .executeTakeFirst()
+  return { recorded: true, targetsRemoved: Number(removed.numUpdatedRows) }
+}
+
+/** The tenant withdrew their objection: calls become possible again for campaigns that target them afterwards. */
+export async function withdrawObjection(db: Db, householdId: string, now: string) {
+  const updated = await db
+    .updateTable('household')
+    .set({ objectionAt: null, objectionChannel: null, objectionRecordedBy: null, objectionNote: null, updatedAt: now })
+    .where('id', '=', householdId)
+    .where('objectionAt', 'is not', null)
+    .executeTakeFirst()
+  return Number(updated.numUpdatedRows) > 0
+}

@@ -1,14 +1,27 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { DateTime } from 'luxon'
 import { Type } from 'typebox'
 import { ageOn, parisToday } from '../../../shared/dates.js'
 import { HOUSEHOLD_READER_ROLES } from '../../../shared/roles.js'
-import { fromFlag } from '../../db/time.js'
+import { inTransaction } from '../../db/database.js'
+import { fromFlag, nowTimestamp } from '../../db/time.js'
 import { organizationIdsWithRole, requireRole } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { hasActiveReferral } from '../referrals/referrals.queries.js'
 import * as households from './households.queries.js'
-import { HouseholdDetailSchema, HouseholdSummarySchema } from './households.schemas.js'
+import {
+  HouseholdDetailSchema,
+  HouseholdSummarySchema,
+  OBJECTION_CHANNELS,
+  TimelineEntrySchema,
+} from './households.schemas.js'
+import { buildTimeline } from './timeline.js'
+
+/** Who may record a tenant's objection (the tenant may say it to anyone who calls or visits). */
+const OBJECTION_RECORDER_ROLES = HOUSEHOLD_READER_ROLES
+/** Only managers and administrators may lift an objection, when the tenant withdraws it. */
+const OBJECTION_WITHDRAWER_ROLES = ['manager', 'admin'] as const
 
 type Found = NonNullable<Awaited<ReturnType<typeof households.findHouseholdById>>>
 
@@ -160,6 +173,131 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })
       const household = presentHousehold(found, parisToday())
       return isThroughReferral ? essentialsOnly(household) : household
+    },
+  )
+
+  app.get(
+    '/households/:id/timeline',
+    {
+      preHandler: requireRole(...HOUSEHOLD_READER_ROLES),
+      schema: {
+        tags: ['households'],
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 200: Type.Object({ items: Type.Array(TimelineEntrySchema) }) },
+      },
+    },
+    async (request) => {
+      const organizationIds = organizationIdsWithRole(request.scope, HOUSEHOLD_READER_ROLES)
+      const found = await households.findHouseholdById(db, organizationIds, request.params.id)
+      if (!found) throw new AppError('NOT_FOUND', 'No such household')
+      const history = await households.householdTimeline(db, found.household.id)
+      await recordAuditEvent(db, {
+        actorUserId: request.user!.id,
+        organizationId: found.household.organizationId,
+        action: 'household.timeline_read',
+        entityType: 'household',
+        entityId: found.household.id,
+        ip: request.ip,
+      })
+      return { items: buildTimeline(history, organizationIds) }
+    },
+  )
+
+  app.post(
+    '/households/:id/objection',
+    {
+      preHandler: requireRole(...OBJECTION_RECORDER_ROLES),
+      schema: {
+        tags: ['households'],
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        body: Type.Object(
+          {
+            channel: Type.Enum(OBJECTION_CHANNELS),
+            at: Type.Optional(Type.String({ format: 'date', description: 'the day the tenant objected (YYYY-MM-DD)' })),
+            note: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const organizationIds = organizationIdsWithRole(request.scope, OBJECTION_RECORDER_ROLES)
+      const found = await households.findHouseholdById(db, organizationIds, request.params.id)
+      if (!found) throw new AppError('NOT_FOUND', 'No such household')
+      const now = nowTimestamp()
+      const today = parisToday()
+      const day = request.body.at ?? today
+      if (day > today) {
+        throw new AppError('VALIDATION_FAILED', `The objection date ${day} is in the future`, {
+          field: 'at',
+          value: day,
+        })
+      }
+      const at = day === today ? now : DateTime.fromISO(day, { zone: 'Europe/Paris' }).startOf('day').toUTC().toISO()!
+      const result = await inTransaction(db, async (tx) => {
+        const outcome = await households.recordObjection(tx, found.household.id, {
+          at,
+          channel: request.body.channel,
+          recordedBy: request.user!.id,
+          note: request.body.note?.trim() || null,
+          now,
+        })
+        if (outcome.recorded) {
+          await recordAuditEvent(tx, {
+            actorUserId: request.user!.id,
+            organizationId: found.household.organizationId,
+            action: 'household.objection',
+            entityType: 'household',
+            entityId: found.household.id,
+            ip: request.ip,
+            details: { channel: request.body.channel, targetsRemoved: outcome.targetsRemoved },
+          })
+        }
+        return outcome
+      })
+      if (!result.recorded) {
+        throw new AppError('CONFLICT', 'This tenant’s objection to calls is already recorded', {
+          field: 'objection',
+          at: found.household.objectionAt,
+        })
+      }
+      return reply
+        .status(201)
+        .send({ objection: { at, channel: request.body.channel }, targetsRemoved: result.targetsRemoved })
+    },
+  )
+
+  app.post(
+    '/households/:id/objection/withdraw',
+    {
+      preHandler: requireRole(...OBJECTION_WITHDRAWER_ROLES),
+      schema: {
+        tags: ['households'],
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        body: Type.Object({ reason: Type.String({ minLength: 5, maxLength: 500 }) }, { additionalProperties: false }),
+      },
+    },
+    async (request) => {
+      const organizationIds = organizationIdsWithRole(request.scope, OBJECTION_WITHDRAWER_ROLES)
+      const found = await households.findHouseholdById(db, organizationIds, request.params.id)
+      if (!found) throw new AppError('NOT_FOUND', 'No such household')
+      const withdrawn = await inTransaction(db, async (tx) => {
+        const done = await households.withdrawObjection(tx, found.household.id, nowTimestamp())
+        if (done) {
+          await recordAuditEvent(tx, {
+            actorUserId: request.user!.id,
+            organizationId: found.household.organizationId,
+            action: 'household.objection_withdrawn',
+            entityType: 'household',
+            entityId: found.household.id,
+            ip: request.ip,
+            details: { reason: request.body.reason.trim() },
+          })
+        }
+        return done
+      })
+      if (!withdrawn) throw new AppError('CONFLICT', 'This tenant has no objection to withdraw', { field: 'objection' })
+      return { objection: null }
     },
   )
 }

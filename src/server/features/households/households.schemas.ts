@@ -73,3 +73,45 @@ export const HouseholdDetailSchema = Type.Object({
     Type.Null(),
   ]),
 })
+
+export const OBJECTION_CHANNELS = ['phone', 'mail', 'email', 'in_person', 'other'] as const
+
+/** One line of a household's history. `kind` says which of the optional fields are filled. */
+export const TimelineEntrySchema = Type.Object({
+  id: Type.String(),
+  at: Type.String(),
+  kind: Type.Union([
+    Type.Literal('call'),
+    Type.Literal('referral'),
+    Type.Literal('referral_step'),
+    Type.Literal('import_update'),
+    Type.Literal('objection'),
+    Type.Literal('objection_withdrawn'),
+  ]),
+  actor: Nullable(Type.String()),
+  call: Type.Optional(
+    Type.Object({
+      campaignId: Type.String(),
+      campaignName: Type.String(),
+      disposition: Type.String(),
+      attempt: Type.Integer(),
+      fragilityLevel: Nullable(Type.String()),
+      needs: Type.Array(Type.String()),
+      notes: Nullable(Type.String()),
+      durationSeconds: NullableNumber,
+    }),
+  ),
+  referral: Type.Optional(
+    Type.Object({
+      id: Type.String(),
+      category: Type.String(),
+      urgency: Type.String(),
+      status: Type.String(),
+      recipient: Type.String(),
+      fromStatus: Nullable(Type.String()),
+      toStatus: Nullable(Type.String()),
+    }),
+  ),
+  fields: Type.Optional(Type.Array(Type.String())),
+  channel: Type.Optional(Nullable(Type.String())),
+})
