@@ -149,3 +149,64 @@ export async function listOverdue(db: Db, now: Timestamp) {
     .limit(500)
     .execute()
 }
+
+/**
+ * The campaign target a referral's follow-up calls go through: the one of the call that raised it, otherwise the
+ * household's most recent target in a running or paused campaign of the sender organisation.
+ */
+export async function findFollowUpTarget(
+  db: Db,
+  referral: { callId: string | null; householdId: string; senderOrganizationId: string },
+) {
+  const base = db
+    .selectFrom('campaignTarget')
+    .innerJoin('campaign', 'campaign.id', 'campaignTarget.campaignId')
+    .innerJoin('household', 'household.id', 'campaignTarget.householdId')
+    .select([
+      'campaignTarget.id',
+      'campaignTarget.status',
+      'campaignTarget.priority',
+      'campaignTarget.campaignId',
+      'campaign.name as campaignName',
+      'campaign.status as campaignStatus',
+      'household.objectionAt',
+    ])
+    .where('campaignTarget.householdId', '=', referral.householdId)
+    .where('campaignTarget.organizationId', '=', referral.senderOrganizationId)
+  if (referral.callId) {
+    const viaCall = await base
+      .innerJoin('call', 'call.targetId', 'campaignTarget.id')
+      .where('call.id', '=', referral.callId)
+      .where('campaign.status', 'in', ['active', 'paused'])
+      .executeTakeFirst()
+    if (viaCall) return viaCall
+  }
+  return base
+    .where('campaign.status', 'in', ['active', 'paused'])
+    .orderBy('campaignTarget.addedAt', 'desc')
+    .executeTakeFirst()
+}
+
+/** Puts a target on the watch: its next call at `at`, ahead of ordinary targets, then every N days until a day. */
+export async function scheduleFollowUp(
+  db: Db,
+  targetId: string,
+  plan: { at: Timestamp; priority: number; intervalDays: number | null; until: string | null; now: Timestamp },
+) {
+  await db
+    .updateTable('campaignTarget')
+    .set({
+      status: 'scheduled',
+      attempts: 0,
+      nextAttemptAt: plan.at,
+      phonePosition: 0,
+      preferredCallerId: null,
+      priority: plan.priority,
+      followUpIntervalDays: plan.intervalDays,
+      followUpUntil: plan.until,
+      removedAt: null,
+      updatedAt: plan.now,
+    })
+    .where('id', '=', targetId)
+    .execute()
+}

@@ -19,6 +19,7 @@ import {
   addReferralNote,
   createReferral,
   mayView,
+  planFollowUp,
   RECIPIENT_ROLES,
   SENDER_ROLES,
   sideOf,
@@ -268,6 +269,37 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.body.note,
       )
       return reply.status(201).send({ ok: true })
+    },
+  )
+
+  app.post(
+    '/referrals/:id/follow-up',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags: ['referrals'],
+        params: Type.Object({ id: Type.String() }),
+        body: Type.Union([
+          Type.Object({ at: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
+          Type.Object(
+            {
+              everyDays: Type.Integer({ minimum: 1, maximum: 31 }),
+              until: Type.String({ format: 'date' }),
+            },
+            { additionalProperties: false },
+          ),
+        ]),
+      },
+    },
+    async (request, reply) => {
+      const followUp = await planFollowUp(
+        db,
+        request.scope,
+        { id: request.user!.id, ip: request.ip },
+        request.params.id,
+        request.body,
+      )
+      return reply.status(201).send({ followUp })
     },
   )
 }

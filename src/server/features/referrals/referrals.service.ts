@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { FOLLOW_UP_PRIORITY_BOOST, nextFollowUp } from '../../../shared/calling-rules.js'
+import { parisToday } from '../../../shared/dates.js'
 import {
   ACTIVE_REFERRAL_STATUSES,
   DEFAULT_DUE_HOURS,
@@ -342,4 +344,96 @@ export async function notifyOverdueReferrals(db: Db, publicUrl: string | null, n
     })
   }
   return overdue.length
+}
+
+export type FollowUpRequest = { at: string } | { everyDays: number; until: string }
+
+/**
+ * A referral plans follow-up calls (the watch) through the campaign that reached the household: one call at a given
+ * time, or one every N days until a day. Only the sender's side plans them; never for a tenant who objects.
+ */
+export async function planFollowUp(
+  db: Db,
+  scope: Scope,
+  actor: { id: string; ip: string },
+  referralId: string,
+  request: FollowUpRequest,
+  now = new Date(),
+) {
+  const referral = await referrals.findReferral(db, referralId)
+  if (!referral || !mayView(scope, referral)) throw new AppError('NOT_FOUND', 'No such referral')
+  if (!hasRole(scope, SENDER_ROLES, referral.senderOrganizationId)) {
+    throw new AppError('FORBIDDEN', 'Only the organisation that sent the referral plans calls to its tenant')
+  }
+  const nowText = now.toISOString()
+  let first: Date
+  let plan: { intervalDays: number | null; until: string | null }
+  if ('at' in request) {
+    first = new Date(request.at)
+    if (!(first > now)) {
+      throw new AppError('VALIDATION_FAILED', 'A follow-up call must be planned in the future', {
+        field: 'at',
+        value: request.at,
+      })
+    }
+    plan = { intervalDays: null, until: null }
+  } else {
+    plan = { intervalDays: request.everyDays, until: request.until }
+    const next = nextFollowUp(plan, now)
+    if (!next) {
+      throw new AppError('VALIDATION_FAILED', `The watch must end after the first call, ${request.until} is too soon`, {
+        field: 'until',
+        value: request.until,
+      })
+    }
+    first = next
+  }
+  return inTransaction(db, async (tx) => {
+    const target = await referrals.findFollowUpTarget(tx, referral)
+    if (!target) {
+      throw new AppError('CONFLICT', 'No running campaign calls this household: add it to a campaign first', {
+        field: 'campaign',
+      })
+    }
+    if (target.objectionAt) throw new AppError('CONFLICT', 'This tenant objects to calls', { field: 'objection' })
+    if (target.status === 'held') {
+      throw new AppError('CONFLICT', 'Someone is calling this household right now; plan the follow-up after the call', {
+        field: 'status',
+      })
+    }
+    await referrals.scheduleFollowUp(tx, target.id, {
+      at: first.toISOString(),
+      priority: (target.priority % FOLLOW_UP_PRIORITY_BOOST) + FOLLOW_UP_PRIORITY_BOOST,
+      intervalDays: plan.intervalDays,
+      until: plan.until,
+      now: nowText,
+    })
+    const day = parisToday(first)
+    await referrals.insertReferralEvent(tx, {
+      referralId,
+      actorUserId: actor.id,
+      actorOrganizationId: referral.senderOrganizationId,
+      kind: 'note',
+      note: plan.intervalDays
+        ? `Appels de suivi planifiés tous les ${plan.intervalDays} jours, du ${day} au ${plan.until} (campagne « ${target.campaignName} »).`
+        : `Appel de suivi planifié le ${day} (campagne « ${target.campaignName} »).`,
+      at: nowText,
+    })
+    await recordAuditEvent(tx, {
+      actorUserId: actor.id,
+      organizationId: referral.senderOrganizationId,
+      action: 'referral.follow_up',
+      entityType: 'referral',
+      entityId: referralId,
+      ip: actor.ip,
+      details: { targetId: target.id, intervalDays: plan.intervalDays },
+    })
+    return {
+      campaignId: target.campaignId,
+      campaignName: target.campaignName,
+      nextCallAt: first.toISOString(),
+      everyDays: plan.intervalDays,
+      until: plan.until,
+    }
+  })
 }
