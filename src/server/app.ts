@@ -20,6 +20,7 @@ import { importRoutes } from './features/imports/imports.routes.js'
 import { instrumentRoutes } from './features/instruments/instruments.routes.js'
 import { organizationRoutes } from './features/organizations/organizations.routes.js'
 import { referralRoutes } from './features/referrals/referrals.routes.js'
+import { statsRoutes } from './features/stats/stats.routes.js'
 import { userRoutes } from './features/users/users.routes.js'
 import { loadSession, SESSION_COOKIE } from './http/auth.js'
 import { AppError, type ErrorBody } from './http/errors.js'
@@ -189,6 +190,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
       await api.register(callingRoutes)
       await api.register(supervisionRoutes)
       await api.register(referralRoutes)
+      await api.register(statsRoutes)
     },
     { prefix: '/api' },
   )

@@ -326,6 +326,23 @@ export interface ImportMappingTable {
   createdAt: Timestamp
 }
 
+/** What a caller felt at the end of a calling session, and whether they asked a supervisor for a debrief. */
+export interface CallerFeedbackTable {
+  id: string
+  organizationId: string
+  campaignId: string
+  callerId: string
+  /** 1–5. */
+  meaningful: number
+  /** 1–5. */
+  useful: number
+  comment: string | null
+  debriefRequested: number
+  debriefHandledBy: string | null
+  debriefHandledAt: Timestamp | null
+  createdAt: Timestamp
+}
+
 export interface Database {
   network: NetworkTable
   organization: OrganizationTable
@@ -348,6 +365,7 @@ export interface Database {
   outboxEmail: OutboxEmailTable
   importRun: ImportRunTable
   importMapping: ImportMappingTable
+  callerFeedback: CallerFeedbackTable
 }
 
 export type Organization = Selectable<OrganizationTable>

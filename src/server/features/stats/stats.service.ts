@@ -1,0 +1,443 @@
+import { DISPOSITIONS, FRAGILITY_LEVELS, NEED_CATEGORIES, type NeedCategory } from '../../../shared/campaigns.js'
+import { INSTRUMENTS } from '../../../shared/instruments/index.js'
+import { REFERRAL_CATEGORIES, REFERRAL_STATUSES } from '../../../shared/referrals.js'
+import type { Role } from '../../../shared/roles.js'
+import type {
+  CallersPanel,
+  CallsPanel,
+  FindingsPanel,
+  ReachPanel,
+  ReferralsPanel,
+  StatsPeriod,
+  StatsReview,
+  StatsScope,
+  StatsSummary,
+} from '../../../shared/stats.js'
+import type { Db } from '../../db/database.js'
+import type { Scope } from '../../http/auth.js'
+import { AppError } from '../../http/errors.js'
+import {
+  buckets,
+  checkPeriod,
+  foldHoursIntoParisDays,
+  histogramStats,
+  isHidden,
+  median,
+  percentile,
+  periodBounds,
+  round,
+  shown,
+} from './stats.figures.js'
+import type { StatsFilter } from './stats.queries.js'
+import * as stats from './stats.queries.js'
+
+/** Who asks: the session's user and memberships (`request.scope`). */
+export type StatsActor = Scope
+
+/** Roles that read the review. Callers, social workers and partners do not (403). */
+export const STATS_ROLES: readonly Role[] = ['admin', 'manager', 'viewer']
+
+/**
+ * Instruments and the categories counted as positive, by each one's published threshold (docs/instruments.md):
+ * EPICES precarious, LSNS-6 at risk, UCLA-3 lonely, FRAIL frail, USDA-6 low and very low food security.
+ */
+export const POSITIVE_CATEGORIES: Record<string, readonly string[]> = {
+  epices: ['precarious'],
+  lsns6: ['at_risk'],
+  ucla3: ['lonely'],
+  frail: ['frail'],
+  usda6: ['low', 'very_low'],
+}
+
+/** The review lists at most this many feedback comments (the latest). */
+export const MAX_COMMENTS = 200
+
+/** A review's question once checked: what to count, and whether counts are shown exactly. */
+export interface StatsContext {
+  db: Db
+  scope: StatsScope
+  scopeLabel: string
+  period: StatsPeriod
+  filter: StatsFilter
+  /** Viewers (and non-admins looking at the whole network) see counts under 5 as "< 5". */
+  suppressed: boolean
+}
+
+function badPeriod(period: StatsPeriod) {
+  const problem = checkPeriod(period)
+  if (problem) {
+    throw new AppError('VALIDATION_FAILED', problem.message, {
+      field: problem.parameter,
+      value: problem.value,
+    })
+  }
+}
+
+/**
+ * Checks who may read which scope and resolves it to organisations, campaigns and UTC bounds.
+ * - network: admins of an organisation of the network (exact figures); managers and viewers of one of its
+ *   organisations too, with counts under 5 suppressed, since the figures include other organisations' tenants;
+ * - organisation: its admins, managers and viewers, and the network's admins; viewers get suppressed counts;
+ * - campaign: as its organisation.
+ * No review role anywhere → 403; an organisation or campaign unknown or out of reach → 404.
+ */
+export async function resolveStatsContext(
+  db: Db,
+  actor: StatsActor,
+  scope: StatsScope,
+  period: StatsPeriod,
+): Promise<StatsContext> {
+  const readers = actor.memberships.filter((m) => STATS_ROLES.includes(m.role))
+  if (!readers.length) {
+    throw new AppError('FORBIDDEN', `The review needs one of these roles: ${STATS_ROLES.join(', ')}`)
+  }
+  badPeriod(period)
+  const { fromUtc, toUtc } = periodBounds(period)
+  const adminNetworks = new Set(readers.filter((m) => m.role === 'admin').map((m) => m.networkId))
+
+  /** The role that decides what this user sees of one organisation, or null when it is out of reach. */
+  const accessTo = (organization: { id: string; networkId: string }) => {
+    if (adminNetworks.has(organization.networkId)) return { suppressed: false }
+    const roles = readers.filter((m) => m.organizationId === organization.id).map((m) => m.role)
+    if (!roles.length) return null
+    return { suppressed: !roles.some((role) => role === 'manager' || role === 'admin') }
+  }
+
+  if (scope.kind === 'network') {
+    const isAdmin = adminNetworks.size > 0
+    const networkIds = isAdmin ? [...adminNetworks] : [...new Set(readers.map((m) => m.networkId))]
+    const organizations = await stats.listNetworkOrganizations(db, networkIds)
+    const organizationIds = organizations.map((o) => o.id)
+    return {
+      db,
+      scope,
+      scopeLabel: [...new Set(organizations.map((o) => o.networkName))].join(', ') || 'Réseau',
+      period,
+      suppressed: !isAdmin,
+      filter: {
+        organizationIds,
+        targetCampaignIds: await stats.listCampaignsActiveIn(db, organizationIds, fromUtc, toUtc),
+        fromUtc,
+        toUtc,
+        dedupe: true,
+      },
+    }
+  }
+
+  if (scope.kind === 'organization') {
+    const organization = await stats.findOrganizationByCode(db, scope.code)
+    const access = organization ? accessTo(organization) : null
+    if (!organization || !access) throw new AppError('NOT_FOUND', `No organisation "${scope.code}" within your reach`)
+    let agency: { id: string; name: string } | undefined
+    if (scope.agencyCode !== undefined) {
+      agency = await stats.findAgency(db, organization.id, scope.agencyCode)
+      if (!agency) {
+        throw new AppError('VALIDATION_FAILED', `No agency "${scope.agencyCode}" in ${organization.code}`, {
+          field: 'agency',
+          value: scope.agencyCode,
+        })
+      }
+    }
+    return {
+      db,
+      scope,
+      scopeLabel: agency ? `${organization.name} — ${agency.name}` : organization.name,
+      period,
+      suppressed: access.suppressed,
+      filter: {
+        organizationIds: [organization.id],
+        targetCampaignIds: await stats.listCampaignsActiveIn(db, [organization.id], fromUtc, toUtc),
+        agencyId: agency?.id,
+        fromUtc,
+        toUtc,
+        dedupe: false,
+      },
+    }
+  }
+
+  const campaign = await stats.findCampaign(db, scope.id)
+  const access = campaign ? accessTo({ id: campaign.organizationId, networkId: campaign.networkId }) : null
+  if (!campaign || !access) throw new AppError('NOT_FOUND', `No campaign "${scope.id}" within your reach`)
+  return {
+    db,
+    scope,
+    scopeLabel: `${campaign.name} (${campaign.organizationCode})`,
+    period,
+    suppressed: access.suppressed,
+    filter: {
+      organizationIds: [campaign.organizationId],
+      campaignId: campaign.id,
+      targetCampaignIds: [campaign.id],
+      fromUtc,
+      toUtc,
+      dedupe: false,
+    },
+  }
+}
+
+/** Every known key first (0 when absent), then any other key the data holds. */
+function completeCounts(known: readonly string[], rows: Array<{ key: string; count: number }>) {
+  const counts = new Map<string, number>(known.map((key) => [key, 0]))
+  for (const row of rows) counts.set(row.key, (counts.get(row.key) ?? 0) + row.count)
+  return counts
+}
+
+function countBy<T>(rows: readonly T[], key: (row: T) => string) {
+  const counts = new Map<string, number>()
+  for (const row of rows) counts.set(key(row), (counts.get(key(row)) ?? 0) + 1)
+  return [...counts].map(([k, count]) => ({ key: k, count }))
+}
+
+async function reachFigures(ctx: StatsContext) {
+  const [targets, calls] = await Promise.all([
+    stats.countTargets(ctx.db, ctx.filter),
+    stats.countAttemptedReached(ctx.db, ctx.filter),
+  ])
+  return { ...targets, ...calls }
+}
+
+export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
+  const [reach, dispositions, referrals, perCaller] = await Promise.all([
+    reachFigures(ctx),
+    stats.countCallsByDisposition(ctx.db, ctx.filter),
+    stats.listReferrals(ctx.db, ctx.filter),
+    stats.countCallsPerCaller(ctx.db, ctx.filter),
+  ])
+  const show = shown(ctx.suppressed)
+  const record = (counts: Map<string, number>) => Object.fromEntries([...counts].map(([k, v]) => [k, show(v)]))
+  return {
+    households: {
+      targeted: show(reach.targeted),
+      attempted: show(reach.attempted),
+      reached: show(reach.reached),
+      unreachable: show(reach.unreachable),
+    },
+    calls: {
+      total: show(dispositions.reduce((sum, row) => sum + row.count, 0)),
+      byDisposition: record(completeCounts(DISPOSITIONS, dispositions)),
+    },
+    referrals: {
+      total: show(referrals.length),
+      byStatus: record(
+        completeCounts(
+          REFERRAL_STATUSES,
+          countBy(referrals, (r) => r.status),
+        ),
+      ),
+      byCategory: record(
+        completeCounts(
+          REFERRAL_CATEGORIES,
+          countBy(referrals, (r) => r.category),
+        ),
+      ),
+    },
+    callers: { active: show(perCaller.length) },
+  }
+}
+
+export async function reachOf(ctx: StatsContext): Promise<ReachPanel> {
+  const reach = await reachFigures(ctx)
+  const show = shown(ctx.suppressed)
+  const rateHidden = isHidden(ctx.suppressed, reach.targeted, reach.reached)
+  return {
+    targeted: show(reach.targeted),
+    attempted: show(reach.attempted),
+    reached: show(reach.reached),
+    reachRate: rateHidden || !reach.targeted ? null : round(reach.reached / reach.targeted, 4),
+    attemptsPerReached:
+      isHidden(ctx.suppressed, reach.reached, reach.callsToReached) || !reach.reached
+        ? null
+        : round(reach.callsToReached / reach.reached),
+    unreachable: show(reach.unreachable),
+  }
+}
+
+export async function callsOf(ctx: StatsContext): Promise<CallsPanel> {
+  const [dispositions, hours, durations] = await Promise.all([
+    stats.countCallsByDisposition(ctx.db, ctx.filter),
+    stats.countCallsByUtcHour(ctx.db, ctx.filter),
+    stats.durationHistogram(ctx.db, ctx.filter),
+  ])
+  const show = shown(ctx.suppressed)
+  const duration = histogramStats(durations)
+  const durationHidden = isHidden(ctx.suppressed, duration.count)
+  return {
+    total: show(dispositions.reduce((sum, row) => sum + row.count, 0)),
+    perDay: foldHoursIntoParisDays(ctx.period, hours).map((day) => ({ key: day.key, count: show(day.count) })),
+    byDisposition: buckets(completeCounts(DISPOSITIONS, dispositions), show),
+    averageDurationSeconds: durationHidden ? null : round(duration.mean, 1),
+    medianDurationSeconds: durationHidden ? null : duration.median,
+  }
+}
+
+export async function findingsOf(ctx: StatsContext): Promise<FindingsPanel> {
+  const [fragility, needs, combinations] = await Promise.all([
+    stats.countLatestFragility(ctx.db, ctx.filter),
+    stats.countNeeds(ctx.db, ctx.filter),
+    stats.countLatestInstrumentCategories(ctx.db, ctx.filter),
+  ])
+  const show = shown(ctx.suppressed)
+  const needCounts = completeCounts(NEED_CATEGORIES, needs)
+  const instruments: FindingsPanel['instruments'] = []
+  for (const instrument of INSTRUMENTS) {
+    const code = instrument.code
+    let scored = 0
+    let positive = 0
+    for (const row of combinations) {
+      const category = row[code]
+      if (category === null || category === undefined) continue
+      scored += row.count
+      if (POSITIVE_CATEGORIES[code]?.includes(category)) positive += row.count
+    }
+    if (!scored) continue
+    instruments.push({
+      instrument: code,
+      label: instrument.name.fr,
+      scored: show(scored),
+      positive: show(positive),
+      share: isHidden(ctx.suppressed, scored, positive) ? null : round(positive / scored, 4),
+    })
+  }
+  return {
+    fragility: buckets(completeCounts(FRAGILITY_LEVELS, fragility), show),
+    needs: [...needCounts]
+      .filter(([key]) => (NEED_CATEGORIES as readonly string[]).includes(key))
+      .map(([key, count]) => ({ key: key as NeedCategory, count: show(count) })),
+    instruments,
+  }
+}
+
+export async function referralsOf(ctx: StatsContext): Promise<ReferralsPanel> {
+  const rows = await stats.listReferrals(ctx.db, ctx.filter)
+  const show = shown(ctx.suppressed)
+  const hours = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 3_600_000
+  const toAccept = rows
+    .filter((r) => r.acceptedAt)
+    .map((r) => hours(r.createdAt, r.acceptedAt!))
+    .sort((a, b) => a - b)
+  const done = rows.filter((r) => r.status === 'done' && r.closedAt)
+  const toResolve = done.map((r) => hours(r.createdAt, r.closedAt!)).sort((a, b) => a - b)
+  const withinDue = done.filter((r) => r.closedAt! <= r.dueResolveBy).length
+  const timing = (values: number[]) =>
+    isHidden(ctx.suppressed, values.length)
+      ? { median: null, p90: null }
+      : { median: round(median(values), 1), p90: round(percentile(values, 90), 1) }
+  const recipients = countBy(rows, (r) =>
+    r.recipientTeam ? `${r.recipientCode} — ${r.recipientTeam}` : r.recipientCode,
+  )
+  recipients.sort((a, b) => b.count - a.count || a.key.localeCompare(b.key))
+  return {
+    total: show(rows.length),
+    byCategory: buckets(
+      completeCounts(
+        REFERRAL_CATEGORIES,
+        countBy(rows, (r) => r.category),
+      ),
+      show,
+    ),
+    byRecipient: recipients.map((r) => ({ key: r.key, count: show(r.count) })),
+    byStatus: buckets(
+      completeCounts(
+        REFERRAL_STATUSES,
+        countBy(rows, (r) => r.status),
+      ),
+      show,
+    ),
+    hoursToAccept: timing(toAccept),
+    hoursToResolve: timing(toResolve),
+    resolvedWithinDue:
+      !done.length || isHidden(ctx.suppressed, done.length, withinDue) ? null : round(withinDue / done.length, 4),
+  }
+}
+
+export async function callersOf(ctx: StatsContext): Promise<CallersPanel> {
+  const [perCaller, feedback] = await Promise.all([
+    stats.countCallsPerCaller(ctx.db, ctx.filter),
+    stats.listFeedback(ctx.db, ctx.filter),
+  ])
+  const show = shown(ctx.suppressed)
+  const sorted = [...perCaller].sort((a, b) => a - b)
+  const hidden = isHidden(ctx.suppressed, sorted.length)
+  const scale = (pick: (row: (typeof feedback)[number]) => number) =>
+    buckets(
+      completeCounts(
+        ['1', '2', '3', '4', '5'],
+        countBy(feedback, (row) => String(pick(row))),
+      ),
+      show,
+    )
+  return {
+    active: show(sorted.length),
+    callsPerCaller: hidden ? { median: null, max: null } : { median: median(sorted), max: sorted.at(-1) ?? null },
+    feedback: {
+      answers: show(feedback.length),
+      meaningful: scale((row) => row.meaningful),
+      useful: scale((row) => row.useful),
+      // Free text could name a tenant or a caller: never for viewers. The latest ones, at most MAX_COMMENTS.
+      comments: ctx.suppressed
+        ? []
+        : feedback.flatMap((row) => (row.comment?.trim() ? [row.comment.trim()] : [])).slice(-MAX_COMMENTS),
+    },
+    debriefsRequested: show(feedback.filter((row) => row.debriefRequested === 1).length),
+  }
+}
+
+export async function computeSummary(db: Db, actor: StatsActor, scope: StatsScope, period: StatsPeriod) {
+  return summaryOf(await resolveStatsContext(db, actor, scope, period))
+}
+export async function computeReach(db: Db, actor: StatsActor, scope: StatsScope, period: StatsPeriod) {
+  return reachOf(await resolveStatsContext(db, actor, scope, period))
+}
+export async function computeCalls(db: Db, actor: StatsActor, scope: StatsScope, period: StatsPeriod) {
+  return callsOf(await resolveStatsContext(db, actor, scope, period))
+}
+export async function computeFindings(db: Db, actor: StatsActor, scope: StatsScope, period: StatsPeriod) {
+  return findingsOf(await resolveStatsContext(db, actor, scope, period))
+}
+export async function computeReferrals(db: Db, actor: StatsActor, scope: StatsScope, period: StatsPeriod) {
+  return referralsOf(await resolveStatsContext(db, actor, scope, period))
+}
+export async function computeCallers(db: Db, actor: StatsActor, scope: StatsScope, period: StatsPeriod) {
+  return callersOf(await resolveStatsContext(db, actor, scope, period))
+}
+
+export const PANELS = {
+  reach: reachOf,
+  calls: callsOf,
+  findings: findingsOf,
+  referrals: referralsOf,
+  callers: callersOf,
+} as const
+export type PanelName = keyof typeof PANELS
+
+/**
+ * The whole review for one scope and period, as the dashboard, the PDF and the exports read it. Checks the actor's
+ * access first (403 without a review role, 404 for a scope out of reach, 400 for a bad period).
+ */
+export async function computeReview(
+  db: Db,
+  actor: StatsActor,
+  scope: StatsScope,
+  period: StatsPeriod,
+): Promise<StatsReview> {
+  const ctx = await resolveStatsContext(db, actor, scope, period)
+  // One after the other: SQLite has one connection, and PostgreSQL's pool is shared with other requests.
+  const summary = await summaryOf(ctx)
+  const reach = await reachOf(ctx)
+  const calls = await callsOf(ctx)
+  const findings = await findingsOf(ctx)
+  const referrals = await referralsOf(ctx)
+  const callers = await callersOf(ctx)
+  return {
+    scope,
+    scopeLabel: ctx.scopeLabel,
+    period,
+    generatedAt: new Date().toISOString(),
+    summary,
+    reach,
+    calls,
+    findings,
+    referrals,
+    callers,
+  }
+}
