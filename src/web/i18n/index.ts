@@ -1,6 +1,7 @@
 import i18n from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.js'
+import { historyEn, historyFr } from '../features/households/history.i18n.js'
 import { importsEn, importsFr } from '../features/imports/imports.i18n.js'
 import { referralsEn, referralsFr } from '../features/referrals/referrals.i18n.js'
 import { en } from './en.js'
@@ -16,8 +17,12 @@ const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('aller
 void i18n.use(initReactI18next).init({
   // Feature folders may bring their own words; they are merged under the feature's name.
   resources: {
-    fr: { translation: { ...fr, referrals: referralsFr, campaigns: campaignsFr, imports: importsFr } },
-    en: { translation: { ...en, referrals: referralsEn, campaigns: campaignsEn, imports: importsEn } },
+    fr: {
+      translation: { ...fr, referrals: referralsFr, campaigns: campaignsFr, imports: importsFr, history: historyFr },
+    },
+    en: {
+      translation: { ...en, referrals: referralsEn, campaigns: campaignsEn, imports: importsEn, history: historyEn },
+    },
   },
   lng: stored === 'en' ? 'en' : 'fr',
   fallbackLng: 'fr',

@@ -22,6 +22,8 @@ import { Link, useParams } from 'react-router'
 import { api } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { ReferralForm } from '../referrals/ReferralForm.js'
+import { HouseholdTimeline } from './HouseholdTimeline.js'
+import { ObjectionPanel } from './ObjectionPanel.js'
 
 interface HouseholdDetail {
   id: string
@@ -161,7 +163,9 @@ export function HouseholdPage() {
             </Table.Tbody>
           </Table>
         </Card>
+        <ObjectionPanel householdId={h.id} objection={h.objection} />
       </SimpleGrid>
+      <HouseholdTimeline householdId={h.id} />
     </Stack>
   )
 }

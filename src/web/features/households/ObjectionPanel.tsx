@@ -1,0 +1,169 @@
+import { Alert, Button, Card, Group, Modal, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core'
+import { useDisclosure } from '@mantine/hooks'
+import { notifications } from '@mantine/notifications'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { api } from '../../api/client.js'
+import { describeError } from '../../components/errors.js'
+import { useSession } from '../auth/session.js'
+
+const CHANNELS = ['phone', 'mail', 'email', 'in_person', 'other'] as const
+
+function parisToday() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())
+}
+
+/** Shows a tenant's objection to calls, lets staff record one and managers lift it with a reason. */
+export function ObjectionPanel({
+  householdId,
+  objection,
+}: {
+  householdId: string
+  objection: { at: string; channel: string | null } | null
+}) {
+  const { t, i18n } = useTranslation()
+  const queryClient = useQueryClient()
+  const { data: user } = useSession()
+  const [isRecording, recording] = useDisclosure(false)
+  const [isWithdrawing, withdrawing] = useDisclosure(false)
+  const [channel, setChannel] = useState<string>('phone')
+  const [day, setDay] = useState(parisToday())
+  const [note, setNote] = useState('')
+  const [reason, setReason] = useState('')
+  // The server checks the organisation too; this only hides a button the user could not use.
+  const mayWithdraw = (user?.memberships ?? []).some((m) => m.role === 'manager' || m.role === 'admin')
+  const refresh = (message: string) => {
+    notifications.show({ message, color: 'teal' })
+    void queryClient.invalidateQueries({ queryKey: ['household', householdId] })
+  }
+  const record = useMutation({
+    mutationFn: () =>
+      api(`/households/${householdId}/objection`, {
+        method: 'POST',
+        body: { channel, at: day, ...(note.trim() ? { note: note.trim() } : {}) },
+      }),
+    onSuccess: () => {
+      recording.close()
+      setNote('')
+      refresh(t('history.saved'))
+    },
+  })
+  const withdraw = useMutation({
+    mutationFn: () =>
+      api(`/households/${householdId}/objection/withdraw`, { method: 'POST', body: { reason: reason.trim() } }),
+    onSuccess: () => {
+      withdrawing.close()
+      setReason('')
+      refresh(t('history.withdrawn'))
+    },
+  })
+  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { timeZone: 'Europe/Paris' })
+  return (
+    <Card withBorder component="section" aria-labelledby="household-objection">
+      <Title order={3} size="h4" mb="xs" id="household-objection">
+        {t('history.objectionTitle')}
+      </Title>
+      <Text>
+        {objection
+          ? t('history.objectionSince', {
+              date: date(objection.at),
+              channel: t(`history.channels.${objection.channel ?? 'other'}`),
+            })
+          : t('history.objectionNone')}
+      </Text>
+      <Text size="sm" c="dimmed" mt={4}>
+        {t('history.objectionHelp')}
+      </Text>
+      <Group mt="sm">
+        {!objection && (
+          <Button variant="light" color="red" onClick={recording.open}>
+            {t('history.record')}
+          </Button>
+        )}
+        {objection && mayWithdraw && (
+          <Button variant="subtle" onClick={withdrawing.open}>
+            {t('history.withdraw')}
+          </Button>
+        )}
+      </Group>
+      <Modal opened={isRecording} onClose={recording.close} title={t('history.recordTitle')}>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault()
+            record.mutate()
+          }}
+        >
+          <Stack>
+            <Select
+              label={t('history.channel')}
+              data={CHANNELS.map((value) => ({ value, label: t(`history.channels.${value}`) }))}
+              value={channel}
+              onChange={(value) => setChannel(value ?? 'phone')}
+              allowDeselect={false}
+            />
+            <TextInput
+              type="date"
+              label={t('history.day')}
+              value={day}
+              max={parisToday()}
+              onChange={(event) => setDay(event.currentTarget.value)}
+              required
+            />
+            <Textarea
+              label={t('history.note')}
+              value={note}
+              onChange={(e) => setNote(e.currentTarget.value)}
+              maxLength={500}
+            />
+            {record.error && (
+              <Alert color="red" role="alert">
+                {describeError(t, record.error)}
+              </Alert>
+            )}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={recording.close}>
+                {t('history.cancel')}
+              </Button>
+              <Button type="submit" color="red" loading={record.isPending}>
+                {t('history.save')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+      <Modal opened={isWithdrawing} onClose={withdrawing.close} title={t('history.withdrawTitle')}>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault()
+            withdraw.mutate()
+          }}
+        >
+          <Stack>
+            <Textarea
+              label={t('history.withdrawReason')}
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+              required
+              minLength={5}
+              maxLength={500}
+            />
+            {withdraw.error && (
+              <Alert color="red" role="alert">
+                {describeError(t, withdraw.error)}
+              </Alert>
+            )}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={withdrawing.close}>
+                {t('history.cancel')}
+              </Button>
+              <Button type="submit" loading={withdraw.isPending} disabled={reason.trim().length < 5}>
+                {t('history.withdrawSave')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </Card>
+  )
+}
