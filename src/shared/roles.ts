@@ -19,7 +19,7 @@ export const NAVIGATION: ReadonlyArray<{ key: string; path: string; roles: reado
   { key: 'campaigns', path: '/campaigns', roles: ['manager', 'admin'] },
   { key: 'households', path: '/households', roles: ['manager', 'admin', 'social_worker'] },
   { key: 'referrals', path: '/referrals', roles: ['social_worker', 'partner', 'manager', 'caller'] },
-  { key: 'stats', path: '/stats', roles: ['manager', 'admin', 'viewer'] },
+  { key: 'stats', path: '/bilan', roles: ['manager', 'admin', 'viewer'] },
   { key: 'administration', path: '/administration', roles: ['admin'] },
 ]
 

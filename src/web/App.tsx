@@ -1,7 +1,6 @@
 import { Center, Loader } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import { Navigate, Route, Routes } from 'react-router'
-import { ComingSoon } from './components/ComingSoon.js'
 import { Shell } from './components/Shell.js'
 import { AdministrationPage } from './features/administration/AdministrationPage.js'
 import { LoginPage } from './features/auth/LoginPage.js'
@@ -15,6 +14,7 @@ import { HouseholdsPage } from './features/households/HouseholdsPage.js'
 import { ImportPage } from './features/imports/ImportPage.js'
 import { ReferralPage } from './features/referrals/ReferralPage.js'
 import { ReferralsPage } from './features/referrals/ReferralsPage.js'
+import { StatsPage } from './features/stats/StatsPage.js'
 
 export function App() {
   const { t } = useTranslation()
@@ -40,7 +40,8 @@ export function App() {
         <Route path="/households/:id" element={<HouseholdPage />} />
         <Route path="/referrals" element={<ReferralsPage />} />
         <Route path="/referrals/:id" element={<ReferralPage />} />
-        <Route path="/stats" element={<ComingSoon titleKey="nav.stats" />} />
+        <Route path="/bilan" element={<StatsPage user={user} />} />
+        <Route path="/stats" element={<Navigate to="/bilan" replace />} />
         <Route path="/administration" element={<AdministrationPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>

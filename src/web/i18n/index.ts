@@ -4,6 +4,7 @@ import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.j
 import { historyEn, historyFr } from '../features/households/history.i18n.js'
 import { importsEn, importsFr } from '../features/imports/imports.i18n.js'
 import { referralsEn, referralsFr } from '../features/referrals/referrals.i18n.js'
+import { statsEn, statsFr } from '../features/stats/stats.i18n.js'
 import { en } from './en.js'
 import { fr } from './fr.js'
 
@@ -18,10 +19,24 @@ void i18n.use(initReactI18next).init({
   // Feature folders may bring their own words; they are merged under the feature's name.
   resources: {
     fr: {
-      translation: { ...fr, referrals: referralsFr, campaigns: campaignsFr, imports: importsFr, history: historyFr },
+      translation: {
+        ...fr,
+        referrals: referralsFr,
+        campaigns: campaignsFr,
+        imports: importsFr,
+        stats: statsFr,
+        history: historyFr,
+      },
     },
     en: {
-      translation: { ...en, referrals: referralsEn, campaigns: campaignsEn, imports: importsEn, history: historyEn },
+      translation: {
+        ...en,
+        referrals: referralsEn,
+        campaigns: campaignsEn,
+        imports: importsEn,
+        stats: statsEn,
+        history: historyEn,
+      },
     },
   },
   lng: stored === 'en' ? 'en' : 'fr',
