@@ -20,6 +20,7 @@ import { importRoutes } from './features/imports/imports.routes.js'
 import { instrumentRoutes } from './features/instruments/instruments.routes.js'
 import { organizationRoutes } from './features/organizations/organizations.routes.js'
 import { referralRoutes } from './features/referrals/referrals.routes.js'
+import { reviewPdfRoutes } from './features/stats/review-pdf.routes.js'
 import { statsRoutes } from './features/stats/stats.routes.js'
 import { userRoutes } from './features/users/users.routes.js'
 import { loadSession, SESSION_COOKIE } from './http/auth.js'
@@ -191,6 +192,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
       await api.register(supervisionRoutes)
       await api.register(referralRoutes)
       await api.register(statsRoutes)
+      await api.register(reviewPdfRoutes)
     },
     { prefix: '/api' },
   )
