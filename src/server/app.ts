@@ -14,6 +14,7 @@ import { authRoutes } from './features/auth/auth.routes.js'
 import { callingRoutes } from './features/calling/calling.routes.js'
 import { supervisionRoutes } from './features/calling/supervision.routes.js'
 import { campaignRoutes } from './features/campaigns/campaigns.routes.js'
+import { feedbackRoutes } from './features/feedback/feedback.routes.js'
 import { exportRoutes } from './features/exports/exports.routes.js'
 import { healthRoutes } from './features/health/health.routes.js'
 import { householdRoutes } from './features/households/households.routes.js'
@@ -193,6 +194,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
       await api.register(supervisionRoutes)
       await api.register(referralRoutes)
       await api.register(statsRoutes)
+      await api.register(feedbackRoutes)
       await api.register(reviewPdfRoutes)
       await api.register(exportRoutes)
     },
