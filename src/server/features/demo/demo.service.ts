@@ -17,6 +17,7 @@ import {
   findCommune,
   generateHouseholds,
 } from './demo.generator.js'
+import { seedDemoHistory } from './demo.history.js'
 
 export const DEMO_ACCOUNTS: ReadonlyArray<{ email: string; name: string; organization: string; role: Role }> = [
   { email: 'admin@demo.allervers.local', name: 'Anne Administratrice', organization: 'TDL', role: 'admin' },
@@ -261,6 +262,19 @@ async function seedDemoCampaigns(db: Db, organizationIds: Map<string, string>, a
     callingHours: 'always',
   })
   await changeCampaignStatus(db, crisis, 'activate', validateRule(JSON.parse(crisis.targeting)))
+  // Three weeks of past calls, referrals and feedback, so that the review (/bilan) has something to show.
+  const accountId = (organization: string, role: Role) =>
+    idOf(accounts.find((a) => a.organization === organization && a.role === role)!.email)
+  await seedDemoHistory(db, {
+    campaignId: crisis.id,
+    organizationId: organizationIds.get('TDL')!,
+    partnerOrganizationId: organizationIds.get('CCAS-NANCY')!,
+    managerId: accountId('TDL', 'manager'),
+    socialWorkerId: accountId('TDL', 'social_worker'),
+    partnerUserId: accountId('CCAS-NANCY', 'partner'),
+    callerIds: [accountId('TDL', 'caller')],
+    volunteers: 6,
+  })
   await createCampaign(db, {
     organizationId: organizationIds.get('MHS')!,
     createdBy: idOf(managerOf('MHS')),
