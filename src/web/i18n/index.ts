@@ -1,5 +1,6 @@
 import i18n from 'i18next'
 import { initReactI18next } from 'react-i18next'
+import { feedbackEn, feedbackFr } from '../features/calling/feedback.i18n.js'
 import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.js'
 import { historyEn, historyFr } from '../features/households/history.i18n.js'
 import { importsEn, importsFr } from '../features/imports/imports.i18n.js'
@@ -25,6 +26,7 @@ void i18n.use(initReactI18next).init({
         campaigns: campaignsFr,
         imports: importsFr,
         stats: statsFr,
+        feedback: feedbackFr,
         history: historyFr,
       },
     },
@@ -35,6 +37,7 @@ void i18n.use(initReactI18next).init({
         campaigns: campaignsEn,
         imports: importsEn,
         stats: statsEn,
+        feedback: feedbackEn,
         history: historyEn,
       },
     },

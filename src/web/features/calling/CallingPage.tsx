@@ -10,6 +10,7 @@ import { describeError } from '../../components/errors.js'
 import { ReferralForm } from '../referrals/ReferralForm.js'
 import { type CallableCampaign, callingApi, type SavedCall } from './api.js'
 import { type CallDraft, countCall, type DayFigures, listDrafts, readTodayFigures, saveDraft } from './drafts.js'
+import { FeedbackDialog, type FeedbackResult } from './FeedbackDialog.js'
 import { Notice } from './Notice.js'
 import { emptyForm } from './outcome.js'
 import { Workspace } from './Workspace.js'
@@ -19,6 +20,7 @@ const CAMPAIGN_PREFERENCE = 'allervers.calling.campaign'
 type PageStatus =
   | { kind: 'saved'; call: SavedCall; householdId: string; householdName: string }
   | { kind: 'released' | 'discarded' | 'nothingDue' }
+  | { kind: 'feedback'; result: Exclude<FeedbackResult, 'skipped'> | 'ended' }
   | null
 
 /** The caller's workspace: pick a campaign, take the next household, call, record the outcome. */
@@ -31,6 +33,8 @@ export function CallingPage({ user }: { user: SessionUser }) {
   const [figures, setFigures] = useState<DayFigures>(() => readTodayFigures(user.id))
   const [chosenId, setChosenId] = useState<string | null>(() => localStorage.getItem(CAMPAIGN_PREFERENCE))
   const [isReferring, referring] = useDisclosure(false)
+  // The end-of-session questions, or a debrief request after a hard call: for which campaign, and which.
+  const [feedbackFor, setFeedbackFor] = useState<{ campaignId: string; debrief: boolean } | null>(null)
   const nextButton = useRef<HTMLButtonElement>(null)
   const current = drafts[0] ?? null
 
@@ -112,14 +116,37 @@ export function CallingPage({ user }: { user: SessionUser }) {
         {status?.kind === 'saved' && (
           <Notice color="teal" icon={<IconCircleCheck size={20} aria-hidden />}>
             <Text fw={600}>{t('calling.status.saved')}</Text>
-            {['completed', 'refused', 'callback'].includes(status.call.disposition) && (
-              <Button size="xs" variant="light" color="grape" onClick={referring.open}>
-                {t('calling.status.referAfter', { name: status.householdName })}
+            <Group gap="xs">
+              {['completed', 'refused', 'callback'].includes(status.call.disposition) && (
+                <Button size="xs" variant="light" color="grape" onClick={referring.open}>
+                  {t('calling.status.referAfter', { name: status.householdName })}
+                </Button>
+              )}
+              <Button
+                size="xs"
+                variant="subtle"
+                color="gray"
+                onClick={() => setFeedbackFor({ campaignId: status.call.campaignId, debrief: true })}
+              >
+                {t('feedback.askDebrief')}
               </Button>
-            )}
+            </Group>
           </Notice>
         )}
-        {status && status.kind !== 'saved' && (
+        {status?.kind === 'feedback' && (
+          <Notice color="teal" icon={<IconCircleCheck size={20} aria-hidden />}>
+            <Text size="sm">
+              {t(
+                status.result === 'debriefRequested'
+                  ? 'feedback.thanksDebrief'
+                  : status.result === 'ended'
+                    ? 'feedback.ended'
+                    : 'feedback.thanks',
+              )}
+            </Text>
+          </Notice>
+        )}
+        {status && status.kind !== 'saved' && status.kind !== 'feedback' && (
           <Notice color="blue" icon={<IconInfoCircle size={20} aria-hidden />}>
             <Text size="sm">{t(`calling.status.${status.kind}`)}</Text>
           </Notice>
@@ -185,11 +212,32 @@ export function CallingPage({ user }: { user: SessionUser }) {
                   {t('calling.next')}
                 </Button>
                 {!campaign && <Text size="sm">{t('calling.pickFirst')}</Text>}
+                {campaign && (
+                  <Button
+                    variant="default"
+                    size="lg"
+                    onClick={() => setFeedbackFor({ campaignId: campaign.id, debrief: false })}
+                  >
+                    {t('feedback.endSession')}
+                  </Button>
+                )}
               </Group>
             )}
           </Stack>
         </Card>
       )}
+
+      <FeedbackDialog
+        campaignId={feedbackFor?.campaignId ?? ''}
+        opened={feedbackFor !== null}
+        debrief={feedbackFor?.debrief ?? false}
+        onDone={(result) => {
+          const endingSession = feedbackFor?.debrief === false
+          setFeedbackFor(null)
+          if (result !== 'skipped') setStatus({ kind: 'feedback', result })
+          else if (endingSession) setStatus({ kind: 'feedback', result: 'ended' })
+        }}
+      />
 
       <Modal opened={isReferring} onClose={referring.close} title={t('calling.outcome.referral')} size="lg">
         {status?.kind === 'saved' && (

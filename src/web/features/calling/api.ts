@@ -1,5 +1,6 @@
 import type { Disposition, FragilityLevel, NeedCategory } from '../../../shared/campaigns.js'
 import type { QuestionnaireDefinition } from '../../../shared/questionnaire.js'
+import type { CallerFeedbackInput } from '../../../shared/stats.js'
 import { api } from '../../api/client.js'
 
 export interface CallableCampaign {
@@ -78,4 +79,10 @@ export const callingApi = {
   release: (assignmentId: string) => api<void>(`/assignments/${assignmentId}/release`, { method: 'POST' }),
   renew: (assignmentId: string) =>
     api<{ leaseExpiresAt: string }>(`/assignments/${assignmentId}/renew`, { method: 'POST' }),
+  /** The caller's end-of-session answers, and a request for a debrief with a supervisor. */
+  feedback: (campaignId: string, body: Omit<CallerFeedbackInput, 'campaignId'>) =>
+    api<{ feedback: { id: string } }>(`/campaigns/${encodeURIComponent(campaignId)}/feedback`, {
+      method: 'POST',
+      body,
+    }),
 }
