@@ -77,7 +77,13 @@ export function HouseholdPage() {
           {t('referrals.new')}
         </Button>
       </Group>
-      <Modal opened={isReferring} onClose={referring.close} title={t('referrals.new')} size="lg">
+      <Modal
+        opened={isReferring}
+        onClose={referring.close}
+        title={t('referrals.new')}
+        size="lg"
+        closeButtonProps={{ 'aria-label': t('history.close') }}
+      >
         <ReferralForm
           householdId={h.id}
           onSent={() => {

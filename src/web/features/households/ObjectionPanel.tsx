@@ -87,7 +87,12 @@ export function ObjectionPanel({
           </Button>
         )}
       </Group>
-      <Modal opened={isRecording} onClose={recording.close} title={t('history.recordTitle')}>
+      <Modal
+        opened={isRecording}
+        onClose={recording.close}
+        title={t('history.recordTitle')}
+        closeButtonProps={{ 'aria-label': t('history.cancel') }}
+      >
         <form
           onSubmit={(event) => {
             event.preventDefault()
@@ -132,7 +137,12 @@ export function ObjectionPanel({
           </Stack>
         </form>
       </Modal>
-      <Modal opened={isWithdrawing} onClose={withdrawing.close} title={t('history.withdrawTitle')}>
+      <Modal
+        opened={isWithdrawing}
+        onClose={withdrawing.close}
+        title={t('history.withdrawTitle')}
+        closeButtonProps={{ 'aria-label': t('history.cancel') }}
+      >
         <form
           onSubmit={(event) => {
             event.preventDefault()

@@ -32,6 +32,7 @@ export const historyFr = {
   withdrawSave: 'Lever l’opposition',
   withdrawn: 'Opposition levée.',
   cancel: 'Annuler',
+  close: 'Fermer',
   channels: {
     phone: 'par téléphone',
     mail: 'par courrier',
@@ -82,6 +83,7 @@ export const historyEn: typeof historyFr = {
   withdrawSave: 'Lift the objection',
   withdrawn: 'Objection lifted.',
   cancel: 'Cancel',
+  close: 'Close',
   channels: { phone: 'by phone', mail: 'by letter', email: 'by email', in_person: 'in person', other: 'otherwise' },
   referralStatus: {
     sent: 'sent',

@@ -101,12 +101,16 @@ export function ReferralForm({
         </Title>
         <Select
           label={t('referrals.fields.urgency')}
+          required
+          allowDeselect={false}
           data={URGENCIES.map((urgency) => ({ value: urgency, label: t(`referrals.urgency.${urgency}`) }))}
           {...form.getInputProps('urgency')}
         />
         {form.values.urgency === 'immediate' && <EmergencyPanel />}
         <Select
           label={t('referrals.fields.category')}
+          required
+          allowDeselect={false}
           data={NEED_CATEGORIES.map((category) => ({ value: category, label: t(`referrals.category.${category}`) }))}
           {...form.getInputProps('category')}
         />

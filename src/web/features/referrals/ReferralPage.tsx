@@ -19,6 +19,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
 import { describeError } from '../../components/errors.js'
 import { referralsApi } from './api.js'
+import { FollowUpCard } from './FollowUpCard.js'
 import { STATUS_COLOR } from './ReferralsPage.js'
 
 export function ReferralPage() {
@@ -44,6 +45,9 @@ export function ReferralPage() {
   const when = (iso: string) => new Date(iso).toLocaleString(i18n.language)
   const isRecipient = r.side === 'recipient'
   const isActive = ['sent', 'accepted', 'in_progress'].includes(r.status)
+  // The organisation that owns the household plans its calls: the sender, or either side of an internal referral.
+  const isInternal = r.sender.organization === r.recipient.organization
+  const mayPlanFollowUp = r.status !== 'revoked' && (r.side === 'sender' || (isInternal && r.side === 'recipient'))
   return (
     <Stack>
       <Anchor component={Link} to="/referrals">
@@ -129,6 +133,12 @@ export function ReferralPage() {
             )}
           </Group>
         </Stack>
+      )}
+      {mayPlanFollowUp && (
+        <FollowUpCard
+          referralId={r.id}
+          onPlanned={() => void queryClient.invalidateQueries({ queryKey: ['referral', id] })}
+        />
       )}
       <Title order={3} size="h4">
         {t('referrals.history')}

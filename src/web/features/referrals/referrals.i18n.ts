@@ -66,6 +66,17 @@ export const referralsFr = {
   from: 'De {{name}}',
   consentRequired: 'Sans l’accord du locataire, un partenaire extérieur ne peut pas recevoir ce signalement.',
   created: 'Signalement envoyé.',
+  followUp: {
+    title: 'Appels de suivi',
+    help: 'Faire rappeler le ménage par la campagne qui l’a joint : ces appels passent avant les autres le moment venu.',
+    once: 'Un appel à une date',
+    weekly: 'Un appel régulier (veille)',
+    at: 'Date et heure de l’appel',
+    everyDays: 'Tous les combien de jours ?',
+    until: 'Jusqu’au',
+    submit: 'Planifier',
+    planned: 'Prochain appel le {{date}} (campagne « {{campaign}} »).',
+  },
   saved: 'Enregistré.',
 }
 
@@ -136,5 +147,16 @@ export const referralsEn: typeof referralsFr = {
   from: 'From {{name}}',
   consentRequired: 'Without the tenant’s consent, an outside partner cannot receive this referral.',
   created: 'Referral sent.',
+  followUp: {
+    title: 'Follow-up calls',
+    help: 'Have the household called again by the campaign that reached it: these calls come before the others when due.',
+    once: 'One call on a date',
+    weekly: 'Regular calls (the watch)',
+    at: 'Date and time of the call',
+    everyDays: 'Every how many days?',
+    until: 'Until',
+    submit: 'Plan',
+    planned: 'Next call on {{date}} (campaign “{{campaign}}”).',
+  },
   saved: 'Saved.',
 }

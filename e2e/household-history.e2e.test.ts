@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import AxeBuilder from '@axe-core/playwright'
+import type { Browser, Page } from 'playwright-core'
+import { seedDemo } from '../src/server/features/demo/demo.service.js'
+import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+
+async function signIn(browser: Browser, url: string, email: string, password: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'fr-FR' })
+  const page = await context.newPage()
+  await page.goto(url)
+  await page.getByLabel('Adresse e-mail').fill(email)
+  await page.getByLabel(/^Mot de passe/).fill(password)
+  await page.getByRole('button', { name: 'Se connecter' }).click()
+  await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
+  return page
+}
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+
+describe('a household’s history in Chromium', () => {
+  it('a social worker refers a targeted household, plans the watch from the referral, reads it in the history; a caller records an objection and a manager lifts it', async (t) => {
+    const server = await startTestServer(t)
+    const { accounts } = await seedDemo(server.db, { households: 30 })
+    const account = (role: string) => accounts.find((a) => a.role === role && a.organization !== 'MHS')!
+    const target = await server.db
+      .selectFrom('campaignTarget')
+      .innerJoin('campaign', 'campaign.id', 'campaignTarget.campaignId')
+      .innerJoin('household', 'household.id', 'campaignTarget.householdId')
+      .innerJoin('organization', 'organization.id', 'campaign.organizationId')
+      .select(['campaignTarget.id', 'household.id as householdId', 'campaign.name as campaignName'])
+      .where('organization.code', '=', 'TDL')
+      .where('campaign.status', '=', 'active')
+      .where('campaignTarget.status', '=', 'pending')
+      .orderBy('campaignTarget.priority', 'desc')
+      .executeTakeFirstOrThrow()
+    const browser = await launchBrowser(t)
+
+    const worker = await signIn(browser, server.url, account('social_worker').email, account('social_worker').password)
+    await worker.goto(`${server.url}/households/${target.householdId}`)
+    await worker.getByText('Aucun appel, aucune orientation ni changement enregistré pour ce ménage.').waitFor()
+    await worker.getByRole('button', { name: 'Signaler une situation' }).click()
+    const dialog = worker.getByRole('dialog')
+    await dialog.getByLabel('Catégorie').click()
+    await worker.getByRole('option', { name: 'Isolement' }).click()
+    await dialog.getByLabel(/^Équipe/).fill('Service social')
+    await dialog
+      .getByLabel(/^Résumé factuel/)
+      .fill('Vit seule, ne sort plus depuis l’hiver ; souhaite des nouvelles régulières.')
+    await dialog.getByRole('button', { name: 'Envoyer le signalement' }).click()
+    await worker.getByText('Signalement envoyé.').waitFor()
+    const referral = await server.db.selectFrom('referral').select('id').executeTakeFirstOrThrow()
+
+    await worker.goto(`${server.url}/referrals/${referral.id}`)
+    const followUp = worker.getByRole('region', { name: 'Appels de suivi' })
+    await followUp.getByLabel(/^Tous les combien de jours/).fill('7')
+    await followUp.getByLabel(/^Jusqu’au/).fill(inDays(40))
+    await followUp.getByRole('button', { name: 'Planifier' }).click()
+    await followUp.getByText(/^Prochain appel le .*campagne « /).waitFor()
+    const watched = await server.db
+      .selectFrom('campaignTarget')
+      .selectAll()
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(watched.followUpIntervalDays, 7)
+    assert.equal(watched.followUpUntil, inDays(40))
+    assert.equal(watched.status, 'scheduled')
+    await worker.getByText(/^Appels de suivi planifiés tous les 7 jours/).waitFor()
+
+    await worker.goto(`${server.url}/households/${target.householdId}`)
+    const history = worker.getByRole('region', { name: 'Historique' })
+    await history.getByText(/^Orientation envoyée à .* — Service social$/).waitFor()
+
+    const caller = await signIn(browser, server.url, account('caller').email, account('caller').password)
+    await caller.goto(`${server.url}/households/${target.householdId}`)
+    const objection = caller.getByRole('region', { name: 'Opposition aux appels' })
+    await objection.getByText('Ce locataire ne s’est pas opposé aux appels.').waitFor()
+    assert.equal(await objection.getByRole('button', { name: 'Lever l’opposition' }).count(), 0)
+    await objection.getByRole('button', { name: 'Enregistrer une opposition' }).click()
+    const record = caller.getByRole('dialog', { name: 'Enregistrer l’opposition du locataire' })
+    await record.getByLabel('Comment le locataire l’a-t-il exprimée ?').click()
+    await caller.getByRole('option', { name: 'par courrier' }).click()
+    await record.getByLabel('Date de l’opposition').fill(inDays(1))
+    await record.getByRole('button', { name: 'Enregistrer l’opposition' }).click()
+    assert.equal(
+      await record
+        .getByLabel('Date de l’opposition')
+        .evaluate((input: HTMLInputElement) => input.validity.rangeOverflow),
+      true,
+      'a date after today is refused before anything is sent',
+    )
+    await record.getByLabel('Date de l’opposition').fill(inDays(-2))
+    await record.getByRole('button', { name: 'Enregistrer l’opposition' }).click()
+    await caller.getByText('Opposition enregistrée : le ménage ne sera plus appelé.').waitFor()
+    await objection.getByText(/^Opposé·e aux appels depuis le .* \(par courrier\)\.$/).waitFor()
+    await caller
+      .getByRole('region', { name: 'Historique' })
+      .getByText('Opposition aux appels enregistrée (par courrier)')
+      .waitFor()
+    const violations = (await new AxeBuilder({ page: caller }).analyze()).violations.filter(
+      (v) => v.impact === 'serious' || v.impact === 'critical',
+    )
+    assert.deepEqual(
+      violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      [],
+    )
+    await caller.screenshot({ path: screenshotPath('household-history'), fullPage: true })
+    const excluded = await server.db
+      .selectFrom('campaignTarget')
+      .select('status')
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(excluded.status, 'excluded')
+
+    const manager = await signIn(browser, server.url, account('manager').email, account('manager').password)
+    await manager.goto(`${server.url}/households/${target.householdId}`)
+    await manager.getByRole('button', { name: 'Lever l’opposition' }).click()
+    const lift = manager.getByRole('dialog', { name: 'Lever l’opposition aux appels' })
+    await lift.getByLabel(/^Pourquoi/).fill('La locataire a rappelé l’agence : elle souhaite de nouveau être appelée.')
+    await lift.getByRole('button', { name: 'Lever l’opposition' }).click()
+    await manager.getByText('Opposition levée.').waitFor()
+    await manager.getByText('Ce locataire ne s’est pas opposé aux appels.').waitFor()
+    const household = await server.db
+      .selectFrom('household')
+      .select('objectionAt')
+      .where('id', '=', target.householdId)
+      .executeTakeFirstOrThrow()
+    assert.equal(household.objectionAt, null)
+  })
+})

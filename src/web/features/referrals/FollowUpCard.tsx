@@ -1,0 +1,108 @@
+import { Alert, Button, Card, Group, NumberInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core'
+import { useMutation } from '@tanstack/react-query'
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { api } from '../../api/client.js'
+import { describeError } from '../../components/errors.js'
+
+interface FollowUp {
+  campaignId: string
+  campaignName: string
+  nextCallAt: string
+  everyDays: number | null
+  until: string | null
+}
+
+/** The sender of a referral plans follow-up calls: one on a date, or the watch every N days until a day. */
+export function FollowUpCard({ referralId, onPlanned }: { referralId: string; onPlanned: () => void }) {
+  const { t, i18n } = useTranslation()
+  const [mode, setMode] = useState<'once' | 'weekly'>('weekly')
+  const [at, setAt] = useState('')
+  const [everyDays, setEveryDays] = useState<number>(7)
+  const [until, setUntil] = useState('')
+  const plan = useMutation({
+    mutationFn: () =>
+      api<{ followUp: FollowUp }>(`/referrals/${referralId}/follow-up`, {
+        method: 'POST',
+        body: mode === 'once' ? { at: new Date(at).toISOString() } : { everyDays, until },
+      }),
+    onSuccess: onPlanned,
+  })
+  const planned = plan.data?.followUp
+  return (
+    <Card withBorder component="section" aria-labelledby="referral-follow-up">
+      <Title order={3} size="h4" id="referral-follow-up">
+        {t('referrals.followUp.title')}
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {t('referrals.followUp.help')}
+      </Text>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault()
+          plan.mutate()
+        }}
+      >
+        <Stack>
+          <SegmentedControl
+            value={mode}
+            onChange={(value) => setMode(value as 'once' | 'weekly')}
+            data={[
+              { value: 'weekly', label: t('referrals.followUp.weekly') },
+              { value: 'once', label: t('referrals.followUp.once') },
+            ]}
+          />
+          {mode === 'once' ? (
+            <TextInput
+              type="datetime-local"
+              label={t('referrals.followUp.at')}
+              value={at}
+              onChange={(event) => setAt(event.currentTarget.value)}
+              required
+            />
+          ) : (
+            <Group grow>
+              <NumberInput
+                label={t('referrals.followUp.everyDays')}
+                min={1}
+                max={31}
+                value={everyDays}
+                onChange={(value) => setEveryDays(Number(value) || 7)}
+                required
+              />
+              <TextInput
+                type="date"
+                label={t('referrals.followUp.until')}
+                value={until}
+                onChange={(event) => setUntil(event.currentTarget.value)}
+                required
+              />
+            </Group>
+          )}
+          {plan.error && (
+            <Alert color="red" role="alert">
+              {describeError(t, plan.error)}
+            </Alert>
+          )}
+          {planned && (
+            <Alert color="teal" role="status">
+              {t('referrals.followUp.planned', {
+                date: new Date(planned.nextCallAt).toLocaleString(i18n.language, {
+                  dateStyle: 'full',
+                  timeStyle: 'short',
+                  timeZone: 'Europe/Paris',
+                }),
+                campaign: planned.campaignName,
+              })}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button type="submit" loading={plan.isPending}>
+              {t('referrals.followUp.submit')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  )
+}
