@@ -4,6 +4,7 @@ import * as campaigns from './migrations/2026-11-26T02-campaigns.js'
 import * as referrals from './migrations/2026-11-26T03-referrals.js'
 import * as imports from './migrations/2026-11-26T04-imports.js'
 import * as review from './migrations/2026-11-30T01-review.js'
+import * as targetingIndexes from './migrations/2026-11-30T02-targeting-indexes.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T03-referrals': referrals,
   '2026-11-26T04-imports': imports,
   '2026-11-30T01-review': review,
+  '2026-11-30T02-targeting-indexes': targetingIndexes,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
