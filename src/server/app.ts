@@ -14,13 +14,14 @@ import { authRoutes } from './features/auth/auth.routes.js'
 import { callingRoutes } from './features/calling/calling.routes.js'
 import { supervisionRoutes } from './features/calling/supervision.routes.js'
 import { campaignRoutes } from './features/campaigns/campaigns.routes.js'
-import { feedbackRoutes } from './features/feedback/feedback.routes.js'
 import { exportRoutes } from './features/exports/exports.routes.js'
+import { feedbackRoutes } from './features/feedback/feedback.routes.js'
 import { healthRoutes } from './features/health/health.routes.js'
 import { householdRoutes } from './features/households/households.routes.js'
 import { importRoutes } from './features/imports/imports.routes.js'
 import { instrumentRoutes } from './features/instruments/instruments.routes.js'
 import { organizationRoutes } from './features/organizations/organizations.routes.js'
+import { planningRoutes } from './features/planning/planning.routes.js'
 import { referralRoutes } from './features/referrals/referrals.routes.js'
 import { reviewPdfRoutes } from './features/stats/review-pdf.routes.js'
 import { statsRoutes } from './features/stats/stats.routes.js'
@@ -197,6 +198,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
       await api.register(feedbackRoutes)
       await api.register(reviewPdfRoutes)
       await api.register(exportRoutes)
+      await api.register(planningRoutes)
     },
     { prefix: '/api' },
   )

@@ -25,6 +25,27 @@ describe('export formatting', () => {
     assert.equal(parisWallClock('2026-12-31T23:30:00.000Z').toISOString(), '2027-01-01T00:30:00.000Z')
   })
 
+  it('formats like a time-zone library would, at any instant of several years (property)', () => {
+    const reference = new Intl.DateTimeFormat('fr-FR', {
+      timeZone: 'Europe/Paris',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }),
+        (date) => {
+          assert.equal(formatParisDateTime(date.toISOString()), reference.format(date).replace(',', ''))
+        },
+      ),
+      { numRuns: 2000 },
+    )
+  })
+
   it('bounds Paris days in UTC across daylight saving', () => {
     assert.deepEqual(parisDayRange('2026-12-01', '2026-12-31'), {
       start: '2026-11-30T23:00:00.000Z',

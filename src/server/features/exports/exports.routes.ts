@@ -150,8 +150,15 @@ function rowsOf(reader: Db, dataset: Dataset, resolved: ResolvedExport, start: s
   }
 }
 
+/** Rows between two turns given back to the event loop, so a long export never starves other requests. */
+const ROWS_PER_TURN = 1000
+
 async function* mapRows<T>(rows: AsyncIterable<T>, toCells: (row: T) => Cell[]): AsyncGenerator<Cell[]> {
-  for await (const row of rows) yield toCells(row)
+  let count = 0
+  for await (const row of rows) {
+    yield toCells(row)
+    if (++count % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve))
+  }
 }
 
 /** Writes a streamed sheet, waiting whenever the client reads slower than the database gives rows. */
