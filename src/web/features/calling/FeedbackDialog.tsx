@@ -83,6 +83,7 @@ export function FeedbackDialog({
       onClose={() => onDone('skipped')}
       title={debrief ? t('feedback.debriefTitle') : t('feedback.title')}
       size="lg"
+      closeButtonProps={{ 'aria-label': t('feedback.skip') }}
     >
       <form onSubmit={submit} noValidate>
         <Stack gap="md">

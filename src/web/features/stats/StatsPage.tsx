@@ -352,7 +352,7 @@ function Review({ review }: { review: StatsReview }) {
           <ChartFigure title={t('stats.charts.needs')} rows={rows(findings.needs, 'need')} />
         </SimpleGrid>
         {findings.instruments.length > 0 && (
-          <Table striped withTableBorder fz="sm">
+          <Table striped withTableBorder fz="sm" captionSide="top">
             <caption>{t('stats.tables.instruments')}</caption>
             <Table.Thead>
               <Table.Tr>
@@ -397,7 +397,7 @@ function Review({ review }: { review: StatsReview }) {
             header={t('stats.tables.recipient')}
             rows={rows(referrals.byRecipient, null)}
           />
-          <Table withTableBorder fz="sm">
+          <Table withTableBorder fz="sm" captionSide="top">
             <caption>{t('stats.tables.delays')}</caption>
             <Table.Thead>
               <Table.Tr>
@@ -509,7 +509,7 @@ function Section({ id, title, children }: { id: string; title: string; children:
 function CountTable({ caption, header, rows }: { caption: string; header: string; rows: ChartRow[] }) {
   const { t, i18n } = useTranslation()
   return (
-    <Table striped withTableBorder fz="sm">
+    <Table striped withTableBorder fz="sm" captionSide="top">
       <caption>{caption}</caption>
       <Table.Thead>
         <Table.Tr>
