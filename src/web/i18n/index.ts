@@ -4,6 +4,7 @@ import { feedbackEn, feedbackFr } from '../features/calling/feedback.i18n.js'
 import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.js'
 import { historyEn, historyFr } from '../features/households/history.i18n.js'
 import { importsEn, importsFr } from '../features/imports/imports.i18n.js'
+import { planningEn, planningFr } from '../features/planning/planning.i18n.js'
 import { referralsEn, referralsFr } from '../features/referrals/referrals.i18n.js'
 import { statsEn, statsFr } from '../features/stats/stats.i18n.js'
 import { en } from './en.js'
@@ -28,6 +29,7 @@ void i18n.use(initReactI18next).init({
         stats: statsFr,
         feedback: feedbackFr,
         history: historyFr,
+        planning: planningFr,
       },
     },
     en: {
@@ -39,6 +41,7 @@ void i18n.use(initReactI18next).init({
         stats: statsEn,
         feedback: feedbackEn,
         history: historyEn,
+        planning: planningEn,
       },
     },
   },

@@ -21,6 +21,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
 import { describeError } from '../../components/errors.js'
+import { PlanCard } from '../planning/PlanCard.js'
 import { type Campaign, campaignsApi } from './api.js'
 import { CAMPAIGN_STATUS_COLOR } from './CampaignsPage.js'
 import { TargetingEditor } from './TargetingEditor.js'
@@ -204,6 +205,7 @@ export function CampaignPage() {
         </Alert>
       )}
       <ProgressCards campaign={c} />
+      {c.status !== 'closed' && <PlanCard campaignId={c.id} />}
       <Tabs defaultValue="targeting">
         <Tabs.List>
           <Tabs.Tab value="targeting">{t('campaigns.targeting.title')}</Tabs.Tab>
