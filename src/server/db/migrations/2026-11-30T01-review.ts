@@ -99,26 +99,37 @@ export async function up(db: Kysely<any>): Promise<void> {
       `alter table household add column dedupe_key text generated always as (${DEDUPE_KEY_EXPRESSION}) ${isPostgres ? 'stored' : 'virtual'}`,
     )
     .execute(db)
-  await db.schema.createIndex('household_dedupe_idx').on('household').columns(['id', 'dedupe_key']).execute()
+  // The network review finds the homes known to several organisations by grouping this index.
+  await db.schema
+    .createIndex('household_dedupe_idx')
+    .on('household')
+    .columns(['dedupe_key', 'organization_id'])
+    .execute()
 
-  // Calls of organisations in a period (network and organisation scopes): covering for counts by disposition,
-  // households attempted and reached, callers.
+  // Calls of organisations (or of one campaign) in a period: covering for counts by hour and disposition,
+  // households attempted and reached, callers and durations.
   await db.schema
     .createIndex('call_stats_org_idx')
     .on('call')
-    .columns(['organization_id', 'created_at', 'disposition', 'household_id', 'caller_id'])
+    .columns(['organization_id', 'created_at', 'disposition', 'household_id', 'caller_id', 'duration_seconds'])
     .execute()
-  // The same within one campaign.
   await db.schema
     .createIndex('call_stats_campaign_idx')
     .on('call')
-    .columns(['campaign_id', 'created_at', 'disposition', 'household_id', 'caller_id'])
+    .columns(['campaign_id', 'created_at', 'disposition', 'household_id', 'caller_id', 'duration_seconds'])
+    .execute()
+  // Completed calls only (a quarter of them): the latest fragility level per household.
+  await db.schema
+    .createIndex('call_completed_idx')
+    .on('call')
+    .columns(['organization_id', 'created_at', 'household_id', 'fragility_level'])
+    .where(sql.ref('disposition'), '=', sql.lit('completed'))
     .execute()
   // Targets of the campaigns in scope, covering the status (targeted, unreachable).
   await db.schema
     .createIndex('campaign_target_stats_idx')
     .on('campaign_target')
-    .columns(['campaign_id', 'removed_at', 'status', 'household_id'])
+    .columns(['campaign_id', 'removed_at', 'household_id', 'status'])
     .execute()
   // Referrals sent by organisations in a period.
   await db.schema
@@ -135,6 +146,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'referral_stats_idx',
     'campaign_target_stats_idx',
     'call_stats_campaign_idx',
+    'call_completed_idx',
     'call_stats_org_idx',
     'household_dedupe_idx',
   ]) {

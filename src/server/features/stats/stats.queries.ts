@@ -20,12 +20,54 @@ export interface StatsFilter {
   toUtc: string
   /** Network scope: a household counts once under its dedupe key (the same home in two organisations). */
   dedupe: boolean
+  /** Which households to count (see HouseholdSet); all by default. */
+  households?: HouseholdSet
 }
+
+/**
+ * Which households a query counts. The network review counts a home once: households whose dedupe key is shared
+ * by several organisations ("shared", few) are read row by row and merged by key in the service; all the others
+ * ("unshared") are counted by id in the database.
+ */
+export type HouseholdSet = 'all' | 'unshared' | 'shared'
 
 type CallEb = ExpressionBuilder<Database, 'call'>
 
-/** The calls a review counts: organisation (or campaign), period, agency. */
-function callScope(filter: StatsFilter) {
+/**
+ * Households of these organisations whose home (dedupe key) is in the files of more than one organisation. The
+ * grouping reads household_dedupe_idx only (min/max rather than count(distinct): no temporary tree); a home shared
+ * with an organisation out of scope is merely read row by row, which changes no figure.
+ */
+function sharedHouseholdIds(db: Db, organizationIds: string[]) {
+  const ids = organizationIds.length ? organizationIds : ['']
+  return db
+    .selectFrom('household')
+    .select('household.id')
+    .where('household.organizationId', 'in', ids)
+    .where(
+      sql<string>`household.dedupe_key`,
+      'in',
+      db
+        .selectFrom('household as other')
+        .select(sql<string>`other.dedupe_key`.as('dedupeKey'))
+        .groupBy(sql`other.dedupe_key`)
+        .having(sql`min(other.organization_id)`, '<>', sql`max(other.organization_id)`),
+    )
+}
+
+function householdCondition(db: Db, filter: StatsFilter, column: 'call.household_id' | 'campaign_target.household_id') {
+  const set = filter.households ?? 'all'
+  if (set === 'all') return []
+  const shared = sharedHouseholdIds(db, filter.organizationIds)
+  return [
+    set === 'shared'
+      ? sql<SqlBool>`${sql.raw(column)} in (${shared})`
+      : sql<SqlBool>`${sql.raw(column)} not in (${shared})`,
+  ]
+}
+
+/** The calls a review counts: organisation (or campaign), period, agency, household set. */
+function callScope(db: Db, filter: StatsFilter) {
   return (eb: CallEb): Expression<SqlBool> => {
     const conditions: Expression<SqlBool>[] = [
       filter.campaignId
@@ -33,6 +75,7 @@ function callScope(filter: StatsFilter) {
         : eb('call.organizationId', 'in', filter.organizationIds.length ? filter.organizationIds : ['']),
       eb('call.createdAt', '>=', filter.fromUtc),
       eb('call.createdAt', '<', filter.toUtc),
+      ...householdCondition(db, filter, 'call.household_id'),
     ]
     if (filter.agencyId) {
       conditions.push(
@@ -48,11 +91,17 @@ function callScope(filter: StatsFilter) {
 }
 
 function callsInScope(db: Db, filter: StatsFilter) {
-  return db.selectFrom('call').where(callScope(filter))
+  return db.selectFrom('call').where(callScope(db, filter))
 }
 
-/** The household key: its id, or the network's once-per-home key. */
-const dedupeKey = sql<string>`household.dedupe_key`
+/** Completed calls in scope; the literal lets SQLite use the partial index of completed calls. */
+function completedInScope(db: Db, filter: StatsFilter) {
+  return callsInScope(db, filter).where('call.disposition', '=', sql.lit('completed'))
+}
+
+/** The household's once-per-home key, read for the few shared households only. */
+const homeKeyOf = (column: string) =>
+  sql<string>`(select household.dedupe_key from household where household.id = ${sql.ref(column)})`
 
 export async function findOrganizationByCode(db: Db, code: string) {
   return db
@@ -110,27 +159,25 @@ export async function listCampaignsActiveIn(db: Db, organizationIds: string[], f
   return rows.map((row) => row.id)
 }
 
-/** Targeted and unreachable households: distinct households (or homes) among the targets not removed. */
-export async function countTargets(db: Db, filter: StatsFilter) {
-  if (!filter.targetCampaignIds.length) return { targeted: 0, unreachable: 0 }
+function targetsInScope(db: Db, filter: StatsFilter) {
   let query = db
     .selectFrom('campaignTarget')
-    .where('campaignTarget.campaignId', 'in', filter.targetCampaignIds)
+    .where('campaignTarget.campaignId', 'in', filter.targetCampaignIds.length ? filter.targetCampaignIds : [''])
     .where('campaignTarget.removedAt', 'is', null)
-  if (filter.dedupe || filter.agencyId) {
-    let joined = query.innerJoin('household', 'household.id', 'campaignTarget.householdId')
-    if (filter.agencyId) joined = joined.where('household.agencyId', '=', filter.agencyId)
-    const key = filter.dedupe ? dedupeKey : sql<string>`campaign_target.household_id`
-    const row = await joined
-      .select([
-        sql<number>`count(distinct ${key})`.as('targeted'),
-        sql<number>`count(distinct case when campaign_target.status = 'unreachable' then ${key} end)`.as('unreachable'),
-      ])
-      .executeTakeFirstOrThrow()
-    return { targeted: toCount(row.targeted), unreachable: toCount(row.unreachable) }
+    .where((eb) => eb.and(householdCondition(db, filter, 'campaign_target.household_id')))
+  if (filter.agencyId) {
+    query = query.where(
+      'campaignTarget.householdId',
+      'in',
+      db.selectFrom('household').select('household.id').where('household.agencyId', '=', filter.agencyId),
+    )
   }
-  query = query.where('campaignTarget.removedAt', 'is', null)
-  const row = await query
+  return query
+}
+
+/** Targeted and unreachable households: distinct households among the targets not removed. */
+export async function countTargets(db: Db, filter: StatsFilter) {
+  const row = await targetsInScope(db, filter)
     .select([
       sql<number>`count(distinct campaign_target.household_id)`.as('targeted'),
       sql<number>`count(distinct case when campaign_target.status = 'unreachable' then campaign_target.household_id end)`.as(
@@ -141,45 +188,36 @@ export async function countTargets(db: Db, filter: StatsFilter) {
   return { targeted: toCount(row.targeted), unreachable: toCount(row.unreachable) }
 }
 
-/**
- * Households attempted (≥ 1 call) and reached (≥ 1 completed call) in the period, and the calls made to the reached
- * ones (for attempts per household reached).
- */
-export async function countAttemptedReached(db: Db, filter: StatsFilter) {
-  const perHousehold = callsInScope(db, filter)
+/** The same, one row per household with its home key (for the few shared households). */
+export async function listTargetHouseholds(db: Db, filter: StatsFilter) {
+  const rows = await targetsInScope(db, filter)
+    .select([
+      'campaignTarget.householdId',
+      homeKeyOf('campaign_target.household_id').as('homeKey'),
+      sql<number>`max(case when campaign_target.status = 'unreachable' then 1 else 0 end)`.as('unreachable'),
+    ])
+    .groupBy('campaignTarget.householdId')
+    .execute()
+  return rows.map((row) => ({ homeKey: row.homeKey, unreachable: toCount(row.unreachable) === 1 }))
+}
+
+function attemptsPerHousehold(db: Db, filter: StatsFilter) {
+  return callsInScope(db, filter)
     .select([
       'call.householdId',
       sql<number>`max(case when call.disposition = 'completed' then 1 else 0 end)`.as('reached'),
       sql<number>`count(*)`.as('calls'),
     ])
     .groupBy('call.householdId')
-  if (filter.dedupe) {
-    // Per home: reached if any of its households was reached; its calls summed.
-    const perHome = db
-      .selectFrom(perHousehold.as('h'))
-      .innerJoin('household', 'household.id', 'h.householdId')
-      .select([
-        dedupeKey.as('homeKey'),
-        sql<number>`max(h.reached)`.as('reached'),
-        sql<number>`sum(h.calls)`.as('calls'),
-      ])
-      .groupBy(dedupeKey)
-    const row = await db
-      .selectFrom(perHome.as('home'))
-      .select([
-        sql<number>`count(*)`.as('attempted'),
-        sql<number>`sum(home.reached)`.as('reached'),
-        sql<number>`sum(case when home.reached = 1 then home.calls else 0 end)`.as('callsToReached'),
-      ])
-      .executeTakeFirstOrThrow()
-    return {
-      attempted: toCount(row.attempted),
-      reached: toCount(row.reached),
-      callsToReached: toCount(row.callsToReached),
-    }
-  }
+}
+
+/**
+ * Households attempted (≥ 1 call) and reached (≥ 1 completed call) in the period, and the calls made to the reached
+ * ones (for attempts per household reached).
+ */
+export async function countAttemptedReached(db: Db, filter: StatsFilter) {
   const row = await db
-    .selectFrom(perHousehold.as('h'))
+    .selectFrom(attemptsPerHousehold(db, filter).as('h'))
     .select([
       sql<number>`count(*)`.as('attempted'),
       sql<number>`sum(h.reached)`.as('reached'),
@@ -193,22 +231,31 @@ export async function countAttemptedReached(db: Db, filter: StatsFilter) {
   }
 }
 
+/** The same, one row per household with its home key (for the few shared households). */
+export async function listAttemptedHouseholds(db: Db, filter: StatsFilter) {
+  const rows = await db
+    .selectFrom(attemptsPerHousehold(db, filter).as('h'))
+    .select(['h.reached', 'h.calls', homeKeyOf('h.household_id').as('homeKey')])
+    .execute()
+  return rows.map((row) => ({ homeKey: row.homeKey, reached: toCount(row.reached) === 1, calls: toCount(row.calls) }))
+}
+
+/** Calls per UTC hour ("YYYY-MM-DDTHH") and disposition, in one pass; the service folds hours into Paris days. */
+export async function countCallsByHourAndDisposition(db: Db, filter: StatsFilter) {
+  const hour = sql<string>`substr(call.created_at, 1, 13)`
+  const rows = await callsInScope(db, filter)
+    .select([hour.as('hour'), 'call.disposition', sql<number>`count(*)`.as('count')])
+    .groupBy([hour, 'call.disposition'])
+    .execute()
+  return rows.map((row) => ({ hour: row.hour, disposition: row.disposition, count: toCount(row.count) }))
+}
+
 export async function countCallsByDisposition(db: Db, filter: StatsFilter) {
   const rows = await callsInScope(db, filter)
     .select(['call.disposition', sql<number>`count(*)`.as('count')])
     .groupBy('call.disposition')
     .execute()
   return rows.map((row) => ({ key: row.disposition, count: toCount(row.count) }))
-}
-
-/** Calls per UTC hour ("YYYY-MM-DDTHH"): the service folds hours into Europe/Paris days (offsets are whole hours). */
-export async function countCallsByUtcHour(db: Db, filter: StatsFilter) {
-  const hour = sql<string>`substr(call.created_at, 1, 13)`
-  const rows = await callsInScope(db, filter)
-    .select([hour.as('hour'), sql<number>`count(*)`.as('count')])
-    .groupBy(hour)
-    .execute()
-  return rows.map((row) => ({ hour: row.hour, count: toCount(row.count) }))
 }
 
 /** How many calls lasted each number of seconds: the service computes mean and median exactly from it. */
@@ -230,79 +277,108 @@ export async function countCallsPerCaller(db: Db, filter: StatsFilter) {
   return rows.map((row) => toCount(row.count))
 }
 
-/**
- * Latest completed call per household (or home) in the period, as `row_number() = 1` over the household key:
- * its fragility level and each instrument's category.
- */
-function latestCompleted(db: Db, filter: StatsFilter, extra: 'fragility' | 'scores') {
-  const key = filter.dedupe ? dedupeKey : sql<string>`call.household_id`
-  const category = (code: string) =>
-    db.engine === 'postgres'
-      ? sql<string | null>`(call.scores::jsonb) #>> ${sql.lit(`{${code},category}`)}`
-      : sql<string | null>`json_extract(call.scores, ${sql.lit(`$.${code}.category`)})`
-  let base = db.selectFrom('call')
-  if (filter.dedupe) base = base.innerJoin('household', 'household.id', 'call.householdId') as typeof base
-  const scoped = base
-    .where(callScope(filter))
-    .where('call.disposition', '=', 'completed')
-    .where(extra === 'fragility' ? 'call.fragilityLevel' : 'call.scores', 'is not', null)
-  return scoped.select([
-    sql<number>`row_number() over (partition by ${key} order by call.created_at desc)`.as('rank'),
-    'call.fragilityLevel',
-    category('epices').as('epices'),
-    category('lsns6').as('lsns6'),
-    category('ucla3').as('ucla3'),
-    category('frail').as('frail'),
-    category('usda6').as('usda6'),
-  ])
+// Timestamps are 24 characters ("2026-10-24T21:59:00.000Z"): max(created_at || value) is the latest value, in one
+// grouping pass on both engines, and substr(…, 25) gives the value back.
+const STAMP = 24
+
+function latestFragilityPerHousehold(db: Db, filter: StatsFilter) {
+  return completedInScope(db, filter)
+    .where('call.fragilityLevel', 'is not', null)
+    .select(['call.householdId', sql<string>`max(call.created_at || call.fragility_level)`.as('latest')])
+    .groupBy('call.householdId')
 }
 
+/** Latest fragility level found per household in the period, counted by level. */
 export async function countLatestFragility(db: Db, filter: StatsFilter) {
-  const latest = latestCompleted(db, filter, 'fragility')
+  const level = sql<string>`substr(h.latest, ${sql.lit(STAMP + 1)})`
   const rows = await db
-    .selectFrom(latest.as('latest'))
-    .where('latest.rank', '=', 1)
-    .select(['latest.fragilityLevel', sql<number>`count(*)`.as('count')])
-    .groupBy('latest.fragilityLevel')
+    .selectFrom(latestFragilityPerHousehold(db, filter).as('h'))
+    .select([level.as('level'), sql<number>`count(*)`.as('count')])
+    .groupBy(level)
     .execute()
-  return rows.map((row) => ({ key: row.fragilityLevel ?? 'unknown', count: toCount(row.count) }))
+  return rows.map((row) => ({ key: row.level, count: toCount(row.count) }))
+}
+
+export async function listLatestFragility(db: Db, filter: StatsFilter) {
+  const rows = await db
+    .selectFrom(latestFragilityPerHousehold(db, filter).as('h'))
+    .select(['h.latest', homeKeyOf('h.household_id').as('homeKey')])
+    .execute()
+  return rows.map((row) => ({ homeKey: row.homeKey, at: row.latest.slice(0, STAMP), level: row.latest.slice(STAMP) }))
+}
+
+const INSTRUMENT_COLUMNS = ['epices', 'lsns6', 'ucla3', 'frail', 'usda6'] as const
+export type InstrumentCategories = Record<(typeof INSTRUMENT_COLUMNS)[number], string | null>
+
+function latestScoresPerHousehold(db: Db, filter: StatsFilter) {
+  return completedInScope(db, filter)
+    .where('call.scores', 'is not', null)
+    .select(['call.householdId', sql<string>`max(call.created_at || call.scores)`.as('latest')])
+    .groupBy('call.householdId')
+}
+
+function categoryOf(db: Db, code: string) {
+  const scores = sql`substr(h.latest, ${sql.lit(STAMP + 1)})`
+  return db.engine === 'postgres'
+    ? sql<string | null>`(${scores})::jsonb #>> ${sql.lit(`{${code},category}`)}`
+    : sql<string | null>`json_extract(${scores}, ${sql.lit(`$.${code}.category`)})`
 }
 
 /** Combinations of the five instruments' categories at each household's latest scored interview, with counts. */
 export async function countLatestInstrumentCategories(db: Db, filter: StatsFilter) {
-  const latest = latestCompleted(db, filter, 'scores')
+  const perHousehold = db
+    .selectFrom(latestScoresPerHousehold(db, filter).as('h'))
+    .select(INSTRUMENT_COLUMNS.map((code) => categoryOf(db, code).as(code)))
   const rows = await db
-    .selectFrom(latest.as('latest'))
-    .where('latest.rank', '=', 1)
-    .select(['epices', 'lsns6', 'ucla3', 'frail', 'usda6', sql<number>`count(*)`.as('count')])
-    .groupBy(['epices', 'lsns6', 'ucla3', 'frail', 'usda6'])
+    .selectFrom(perHousehold.as('latest'))
+    .select([...INSTRUMENT_COLUMNS, sql<number>`count(*)`.as('count')])
+    .groupBy([...INSTRUMENT_COLUMNS])
     .execute()
-  return rows.map((row) => ({ ...row, count: toCount(row.count) }))
+  return rows.map((row) => ({ ...(row as InstrumentCategories), count: toCount(row.count) }))
 }
 
-/** Households (or homes) with each need among their completed calls in the period. */
-export async function countNeeds(db: Db, filter: StatsFilter) {
+export async function listLatestInstrumentCategories(db: Db, filter: StatsFilter) {
+  const rows = await db
+    .selectFrom(latestScoresPerHousehold(db, filter).as('h'))
+    .select([
+      sql<string>`substr(h.latest, 1, ${sql.lit(STAMP)})`.as('at'),
+      homeKeyOf('h.household_id').as('homeKey'),
+      ...INSTRUMENT_COLUMNS.map((code) => categoryOf(db, code).as(code)),
+    ])
+    .execute()
+  return rows as Array<InstrumentCategories & { at: string; homeKey: string }>
+}
+
+function needsPerHousehold(db: Db, filter: StatsFilter) {
   // A table-valued function after a comma sees the call row on both engines (implicitly lateral).
   const elements =
     db.engine === 'postgres'
       ? sql<{ value: string }>`jsonb_array_elements_text(call.needs::jsonb)`.as('need')
       : sql<{ value: string }>`json_each(call.needs)`.as('need')
-  const base = filter.dedupe
-    ? db
-        .selectFrom(['call', 'household', elements])
-        .whereRef('household.id', '=', 'call.householdId')
-        .select([dedupeKey.as('householdKey'), 'need.value as need'])
-    : db.selectFrom(['call', elements]).select(['call.householdId as householdKey', 'need.value as need'])
-  const perHousehold = base
-    .where(callScope(filter))
-    .where('call.disposition', '=', 'completed')
+  return db
+    .selectFrom(['call', elements])
+    .where(callScope(db, filter))
+    .where('call.disposition', '=', sql.lit('completed'))
     .where('call.needs', 'is not', null)
+    .select(['call.householdId', 'need.value as need'])
+    .distinct()
+}
+
+/** Households with each need among their completed calls in the period. */
+export async function countNeeds(db: Db, filter: StatsFilter) {
   const rows = await db
-    .selectFrom(perHousehold.as('needs'))
-    .select(['needs.need', sql<number>`count(distinct needs.household_key)`.as('count')])
+    .selectFrom(needsPerHousehold(db, filter).as('needs'))
+    .select(['needs.need', sql<number>`count(*)`.as('count')])
     .groupBy('needs.need')
     .execute()
   return rows.map((row) => ({ key: row.need, count: toCount(row.count) }))
+}
+
+export async function listNeeds(db: Db, filter: StatsFilter) {
+  return db
+    .selectFrom(needsPerHousehold(db, filter).as('needs'))
+    .select(['needs.need', homeKeyOf('needs.household_id').as('homeKey')])
+    .execute()
 }
 
 /** Referrals sent from the scope in the period, with what the panel needs to compute timings. */

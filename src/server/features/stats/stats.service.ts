@@ -188,12 +188,79 @@ function countBy<T>(rows: readonly T[], key: (row: T) => string) {
   return [...counts].map(([k, count]) => ({ key: k, count }))
 }
 
+/**
+ * On the network, households whose home is known to several organisations are few: figures are computed by id for
+ * all the others in the database, and for those row by row here, merged by home key. Elsewhere, by id only.
+ */
+function splitByHome(filter: StatsFilter) {
+  return filter.dedupe
+    ? { unshared: { ...filter, households: 'unshared' as const }, shared: { ...filter, households: 'shared' as const } }
+    : null
+}
+
+function groupByHome<T extends { homeKey: string }>(rows: readonly T[]) {
+  const homes = new Map<string, T[]>()
+  for (const row of rows) homes.set(row.homeKey, [...(homes.get(row.homeKey) ?? []), row])
+  return [...homes.values()]
+}
+
+/** Of several households' rows for one home, the latest (by `at`). */
+function latestOf<T extends { at: string }>(rows: readonly T[]): T {
+  return rows.reduce((latest, row) => (row.at > latest.at ? row : latest))
+}
+
 async function reachFigures(ctx: StatsContext) {
-  const [targets, calls] = await Promise.all([
-    stats.countTargets(ctx.db, ctx.filter),
-    stats.countAttemptedReached(ctx.db, ctx.filter),
+  const split = splitByHome(ctx.filter)
+  if (!split) {
+    const [targets, calls] = await Promise.all([
+      stats.countTargets(ctx.db, ctx.filter),
+      stats.countAttemptedReached(ctx.db, ctx.filter),
+    ])
+    return { ...targets, ...calls }
+  }
+  const [targets, calls, sharedTargets, sharedCalls] = await Promise.all([
+    stats.countTargets(ctx.db, split.unshared),
+    stats.countAttemptedReached(ctx.db, split.unshared),
+    stats.listTargetHouseholds(ctx.db, split.shared),
+    stats.listAttemptedHouseholds(ctx.db, split.shared),
   ])
+  for (const home of groupByHome(sharedTargets)) {
+    targets.targeted += 1
+    if (home.some((row) => row.unreachable)) targets.unreachable += 1
+  }
+  for (const home of groupByHome(sharedCalls)) {
+    calls.attempted += 1
+    if (home.some((row) => row.reached)) {
+      calls.reached += 1
+      calls.callsToReached += home.reduce((sum, row) => sum + row.calls, 0)
+    }
+  }
   return { ...targets, ...calls }
+}
+
+async function findingsFigures(ctx: StatsContext) {
+  const split = splitByHome(ctx.filter)
+  if (!split) {
+    const [fragility, needs, combinations] = await Promise.all([
+      stats.countLatestFragility(ctx.db, ctx.filter),
+      stats.countNeeds(ctx.db, ctx.filter),
+      stats.countLatestInstrumentCategories(ctx.db, ctx.filter),
+    ])
+    return { fragility, needs, combinations }
+  }
+  const [fragility, needs, combinations, sharedFragility, sharedNeeds, sharedScores] = await Promise.all([
+    stats.countLatestFragility(ctx.db, split.unshared),
+    stats.countNeeds(ctx.db, split.unshared),
+    stats.countLatestInstrumentCategories(ctx.db, split.unshared),
+    stats.listLatestFragility(ctx.db, split.shared),
+    stats.listNeeds(ctx.db, split.shared),
+    stats.listLatestInstrumentCategories(ctx.db, split.shared),
+  ])
+  for (const home of groupByHome(sharedFragility)) fragility.push({ key: latestOf(home).level, count: 1 })
+  const homeNeeds = new Set(sharedNeeds.map((row) => `${row.need}\u0000${row.homeKey}`))
+  for (const entry of homeNeeds) needs.push({ key: entry.split('\u0000')[0]!, count: 1 })
+  for (const home of groupByHome(sharedScores)) combinations.push({ ...latestOf(home), count: 1 })
+  return { fragility, needs, combinations }
 }
 
 export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
@@ -253,29 +320,34 @@ export async function reachOf(ctx: StatsContext): Promise<ReachPanel> {
 }
 
 export async function callsOf(ctx: StatsContext): Promise<CallsPanel> {
-  const [dispositions, hours, durations] = await Promise.all([
-    stats.countCallsByDisposition(ctx.db, ctx.filter),
-    stats.countCallsByUtcHour(ctx.db, ctx.filter),
+  const [perHour, durations] = await Promise.all([
+    stats.countCallsByHourAndDisposition(ctx.db, ctx.filter),
     stats.durationHistogram(ctx.db, ctx.filter),
   ])
   const show = shown(ctx.suppressed)
   const duration = histogramStats(durations)
   const durationHidden = isHidden(ctx.suppressed, duration.count)
+  const hours = new Map<string, number>()
+  const dispositions = new Map<string, number>()
+  for (const row of perHour) {
+    hours.set(row.hour, (hours.get(row.hour) ?? 0) + row.count)
+    dispositions.set(row.disposition, (dispositions.get(row.disposition) ?? 0) + row.count)
+  }
+  const byDisposition = [...dispositions].map(([key, count]) => ({ key, count }))
   return {
-    total: show(dispositions.reduce((sum, row) => sum + row.count, 0)),
-    perDay: foldHoursIntoParisDays(ctx.period, hours).map((day) => ({ key: day.key, count: show(day.count) })),
-    byDisposition: buckets(completeCounts(DISPOSITIONS, dispositions), show),
+    total: show(perHour.reduce((sum, row) => sum + row.count, 0)),
+    perDay: foldHoursIntoParisDays(
+      ctx.period,
+      [...hours].map(([hour, count]) => ({ hour, count })),
+    ).map((day) => ({ key: day.key, count: show(day.count) })),
+    byDisposition: buckets(completeCounts(DISPOSITIONS, byDisposition), show),
     averageDurationSeconds: durationHidden ? null : round(duration.mean, 1),
     medianDurationSeconds: durationHidden ? null : duration.median,
   }
 }
 
 export async function findingsOf(ctx: StatsContext): Promise<FindingsPanel> {
-  const [fragility, needs, combinations] = await Promise.all([
-    stats.countLatestFragility(ctx.db, ctx.filter),
-    stats.countNeeds(ctx.db, ctx.filter),
-    stats.countLatestInstrumentCategories(ctx.db, ctx.filter),
-  ])
+  const { fragility, needs, combinations } = await findingsFigures(ctx)
   const show = shown(ctx.suppressed)
   const needCounts = completeCounts(NEED_CATEGORIES, needs)
   const instruments: FindingsPanel['instruments'] = []
