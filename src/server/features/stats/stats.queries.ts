@@ -250,14 +250,6 @@ export async function countCallsByHourAndDisposition(db: Db, filter: StatsFilter
   return rows.map((row) => ({ hour: row.hour, disposition: row.disposition, count: toCount(row.count) }))
 }
 
-export async function countCallsByDisposition(db: Db, filter: StatsFilter) {
-  const rows = await callsInScope(db, filter)
-    .select(['call.disposition', sql<number>`count(*)`.as('count')])
-    .groupBy('call.disposition')
-    .execute()
-  return rows.map((row) => ({ key: row.disposition, count: toCount(row.count) }))
-}
-
 /** How many calls lasted each number of seconds: the service computes mean and median exactly from it. */
 export async function durationHistogram(db: Db, filter: StatsFilter) {
   const rows = await callsInScope(db, filter)
@@ -266,6 +258,15 @@ export async function durationHistogram(db: Db, filter: StatsFilter) {
     .groupBy('call.durationSeconds')
     .execute()
   return rows.map((row) => ({ value: toCount(row.durationSeconds), count: toCount(row.count) }))
+}
+
+/** Calls per caller and disposition, in one pass (the summary's dispositions and active callers). */
+export async function countCallsByCallerAndDisposition(db: Db, filter: StatsFilter) {
+  const rows = await callsInScope(db, filter)
+    .select(['call.callerId', 'call.disposition', sql<number>`count(*)`.as('count')])
+    .groupBy(['call.callerId', 'call.disposition'])
+    .execute()
+  return rows.map((row) => ({ callerId: row.callerId, disposition: row.disposition, count: toCount(row.count) }))
 }
 
 /** Calls made by each caller in the scope and period. */

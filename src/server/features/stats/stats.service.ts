@@ -209,6 +209,12 @@ function latestOf<T extends { at: string }>(rows: readonly T[]): T {
   return rows.reduce((latest, row) => (row.at > latest.at ? row : latest))
 }
 
+function sumBy<T extends { count: number }>(rows: readonly T[], key: (row: T) => string) {
+  const sums = new Map<string, number>()
+  for (const row of rows) sums.set(key(row), (sums.get(key(row)) ?? 0) + row.count)
+  return [...sums].map(([k, count]) => ({ key: k, count }))
+}
+
 async function reachFigures(ctx: StatsContext) {
   const split = splitByHome(ctx.filter)
   if (!split) {
@@ -264,12 +270,14 @@ async function findingsFigures(ctx: StatsContext) {
 }
 
 export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
-  const [reach, dispositions, referrals, perCaller] = await Promise.all([
+  const [reach, perCallerAndDisposition, referrals] = await Promise.all([
     reachFigures(ctx),
-    stats.countCallsByDisposition(ctx.db, ctx.filter),
+    stats.countCallsByCallerAndDisposition(ctx.db, ctx.filter),
     stats.listReferrals(ctx.db, ctx.filter),
-    stats.countCallsPerCaller(ctx.db, ctx.filter),
   ])
+  // One pass over the calls gives both the dispositions and the active callers.
+  const dispositions = sumBy(perCallerAndDisposition, (row) => row.disposition)
+  const perCaller = sumBy(perCallerAndDisposition, (row) => row.callerId)
   const show = shown(ctx.suppressed)
   const record = (counts: Map<string, number>) => Object.fromEntries([...counts].map(([k, v]) => [k, show(v)]))
   return {
