@@ -1,8 +1,12 @@
 // npm run bench:import — generates a 200,000-household Windows-1252 `;` file (and an XLSX of the same data) with the
 // demo generator, imports it, then imports it again unchanged, on SQLite and PostgreSQL. Prints rows/s and peak RSS.
+// Each engine and format runs in a child process so that the peak RSS is the import's own; generated files are kept
+// in .bench/ and reused. `--engine=sqlite|postgres` runs one engine; BENCH_PROFILE=1 writes CPU profiles.
 
+import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { createWriteStream, mkdirSync, statSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import type { Db } from '../src/server/db/database.js'
@@ -104,13 +108,10 @@ async function writeXlsx(path: string) {
   return rows
 }
 
-let peakRss = 0
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss)
-}, 50)
+/** The process's peak resident memory so far (getrusage), in MB: the true peak, not a sample. */
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
 
 async function measure(db: Db, organizationId: string, path: string, label: string) {
-  peakRss = process.memoryUsage().rss
   const started = performance.now()
   const table = await openTable(path)
   const { mapping } = autoMap(table.headers)
@@ -124,36 +125,58 @@ async function measure(db: Db, organizationId: string, path: string, label: stri
     snapshot: true,
     dryRun: false,
   })
+  await table.close()
   const seconds = (performance.now() - started) / 1000
-  peakRss = Math.max(peakRss, process.memoryUsage().rss)
   const h = report.households
   console.log(
-    `  ${label}: ${report.rows} rows in ${seconds.toFixed(1)} s = ${Math.round(report.rows / seconds)} rows/s; peak RSS ${Math.round(peakRss / 1048576)} MB; created ${h.created}, updated ${h.updated}, unchanged ${h.unchanged}, left ${h.left}, rejected ${report.rejected.length}, warnings ${report.warningsTotal}`,
+    `  ${label}: ${report.rows} rows in ${seconds.toFixed(1)} s = ${Math.round(report.rows / seconds)} rows/s; peak RSS ${peakRssMb()} MB; created ${h.created}, updated ${h.updated}, unchanged ${h.unchanged}, left ${h.left}, rejected ${report.rejected.length}, warnings ${report.warningsTotal}`,
   )
 }
 
 mkdirSync('.bench', { recursive: true })
-const csv = '.bench/import-200k-cp1252.csv'
-const xlsx = '.bench/import.xlsx'
-let started = performance.now()
-const csvRows = await writeCsv(csv)
-console.log(
-  `generated ${csv}: ${csvRows} rows, ${(statSync(csv).size / 1048576).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-)
-started = performance.now()
-const xlsxRows = await writeXlsx(xlsx)
-console.log(
-  `generated ${xlsx}: ${xlsxRows} rows, ${(statSync(xlsx).size / 1048576).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-)
+const csv = `.bench/import-${HOUSEHOLDS}-cp1252.csv`
+const xlsx = `.bench/import-${XLSX_HOUSEHOLDS}.xlsx`
+const child = process.argv.find((arg) => arg.startsWith('--child='))?.split('=')[1]
 
-for (const engine of benchEngines()) {
-  console.log(`\n=== ${engine} ===`)
-  const { db } = await freshBenchDatabase('import', engine)
+if (child) {
+  // One engine and one format per process, so that the peak memory printed is the import's own.
+  const [engine] = benchEngines()
+  const { db } = await freshBenchDatabase(`import-${child}`, engine)
   const organization = await makeOrganization(db, { code: 'BENCH' })
-  await measure(db, organization.id, csv, 'CSV first import')
-  await measure(db, organization.id, csv, 'CSV re-import, unchanged')
-  const other = await makeOrganization(db, { code: 'BENCH-XLSX' })
-  await measure(db, other.id, xlsx, 'XLSX first import')
+  if (child === 'csv') {
+    await measure(db, organization.id, csv, 'CSV first import')
+    await measure(db, organization.id, csv, 'CSV re-import, unchanged')
+  } else {
+    await measure(db, organization.id, xlsx, 'XLSX first import')
+  }
   await db.destroy()
+} else {
+  console.log(
+    `load average at start: ${readFileSync('/proc/loadavg', 'utf8').trim()} (${availableParallelism()} cores)`,
+  )
+  let started = performance.now()
+  if (!existsSync(csv)) {
+    const csvRows = await writeCsv(csv)
+    console.log(`generated ${csv}: ${csvRows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  }
+  console.log(`${csv}: ${(statSync(csv).size / 1048576).toFixed(1)} MB, Windows-1252, ';'`)
+  started = performance.now()
+  if (!existsSync(xlsx)) {
+    const xlsxRows = await writeXlsx(xlsx)
+    console.log(`generated ${xlsx}: ${xlsxRows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  }
+  console.log(`${xlsx}: ${(statSync(xlsx).size / 1048576).toFixed(1)} MB`)
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.bench/profiles'] : []
+  for (const engine of benchEngines()) {
+    console.log(`\n=== ${engine} ===`)
+    for (const format of ['csv', 'xlsx']) {
+      const run = spawnSync(
+        process.execPath,
+        [...profile, '--import', 'tsx', process.argv[1], `--child=${format}`, `--engine=${engine}`],
+        { stdio: 'inherit', env: process.env },
+      )
+      if (run.status !== 0) process.exitCode = 1
+    }
+  }
+  console.log(`load average at end: ${readFileSync('/proc/loadavg', 'utf8').trim()}`)
 }
-clearInterval(sampler)

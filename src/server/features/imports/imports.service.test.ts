@@ -19,7 +19,7 @@ async function importFile(
   db: Db,
   organizationId: string,
   path: string,
-  options: { snapshot?: boolean; dryRun?: boolean } = {},
+  options: { snapshot?: boolean; dryRun?: boolean; chunkRows?: number } = {},
 ) {
   const table = await openTable(path)
   const { mapping } = autoMap(table.headers)
@@ -32,6 +32,7 @@ async function importFile(
     mapping,
     snapshot: Boolean(options.snapshot),
     dryRun: Boolean(options.dryRun),
+    chunkRows: options.chunkRows,
   })
 }
 
@@ -164,6 +165,72 @@ describe('importing households', () => {
       .where('action', '=', 'household.import_update')
       .execute()
     assert.equal(traces.length, 2)
+  })
+
+  it('writes a household whose rows fall in several chunks once, and a re-run changes none of it', async (t) => {
+    const { db, organization } = await setup(t)
+    const other = await makeOrganization(db)
+    const dir = mkdtempSync(join(tmpdir(), 'import-'))
+    const path = join(dir, 'spread.csv')
+    // C1's occupants are far apart (rows 1, 4 and 7) so that 2-row chunks put them in three chunks; C2's are adjacent.
+    const lines = [
+      'Référence;Nom;Prénom;Téléphone',
+      'C1;Martin;Anne;06 12 34 56 78',
+      'C2;Petit;Luc;03 83 12 34 56',
+      'C2;Petit;Zoé;06 11 22 33 44',
+      'C1;Martin;Paul;07 81 23 45 67',
+      'C3;Roux;Eva;',
+      'C4;Blanc;Léa;',
+      'C1;Martin;Jade;06 98 76 54 32',
+    ]
+    writeFileSync(path, lines.join('\n'))
+    const occupants = async (organizationId: string) =>
+      db
+        .selectFrom('member')
+        .innerJoin('household', 'household.id', 'member.householdId')
+        .select(['household.externalRef', 'member.firstName'])
+        .where('member.organizationId', '=', organizationId)
+        .orderBy('household.externalRef')
+        .orderBy('member.position')
+        .execute()
+    const phones = async (organizationId: string) =>
+      db
+        .selectFrom('phone')
+        .innerJoin('household', 'household.id', 'phone.householdId')
+        .select(['household.externalRef', 'phone.e164'])
+        .where('phone.organizationId', '=', organizationId)
+        .orderBy('household.externalRef')
+        .orderBy('phone.position')
+        .execute()
+    const expected = [
+      { externalRef: 'C1', firstName: 'Anne' },
+      { externalRef: 'C1', firstName: 'Paul' },
+      { externalRef: 'C1', firstName: 'Jade' },
+      { externalRef: 'C2', firstName: 'Luc' },
+      { externalRef: 'C2', firstName: 'Zoé' },
+      { externalRef: 'C3', firstName: 'Eva' },
+      { externalRef: 'C4', firstName: 'Léa' },
+    ]
+    const expectedPhones = [
+      { externalRef: 'C1', e164: '+33612345678' },
+      { externalRef: 'C1', e164: '+33781234567' },
+      { externalRef: 'C1', e164: '+33698765432' },
+      { externalRef: 'C2', e164: '+33383123456' },
+      { externalRef: 'C2', e164: '+33611223344' },
+    ]
+    const first = await importFile(db, organization.id, path, { chunkRows: 2 })
+    assert.deepEqual(first.households, { created: 4, updated: 0, unchanged: 0, left: 0 })
+    assert.deepEqual(await occupants(organization.id), expected)
+    assert.deepEqual(await phones(organization.id), expectedPhones)
+    // The same file in one chunk gives the same households.
+    await importFile(db, other.id, path)
+    assert.deepEqual(await occupants(other.id), expected)
+    assert.deepEqual(await phones(other.id), expectedPhones)
+    // Run again in small chunks: nothing doubles, nothing is lost.
+    const again = await importFile(db, organization.id, path, { chunkRows: 2, snapshot: true })
+    assert.deepEqual(again.households, { created: 0, updated: 0, unchanged: 4, left: 0 })
+    assert.deepEqual(await occupants(organization.id), expected)
+    assert.deepEqual(await phones(organization.id), expectedPhones)
   })
 
   it('marks households absent from a snapshot as left, never deletes them, and brings them back when they reappear', async (t) => {

@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { deriveHouseholdFacts } from '../../../shared/households.js'
 import type { Db } from '../../db/database.js'
 import { inTransaction } from '../../db/database.js'
+import { sortableId } from '../../db/ids.js'
 import type { HouseholdTable, MemberTable, PhoneTable } from '../../db/schema.js'
 import { nowTimestamp, toFlag } from '../../db/time.js'
 import type { Mapping } from './imports.columns.js'
@@ -29,12 +30,29 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void
   /** Where rejected rows go, whole, for the "download the rejected rows" file. */
   onRejected?: (line: number, cells: string[], reason: string) => void
+  /** Rows per transaction (tests make it tiny to put chunk boundaries everywhere). */
+  chunkRows?: number
 }
 
-const CHUNK = 2000
+/**
+ * Rows per transaction. Large, because each commit writes to the WAL every page the chunk dirtied, and the indexes in
+ * no particular order (names, phones, targeting) get a few new entries in nearly every one of their pages per chunk:
+ * 2,000 rows per chunk wrote those pages 230 times over a 200,000-household file. A 10,000-row chunk holds the
+ * connection about half a second.
+ */
+const CHUNK = 10_000
 const MAX_WARNINGS = 10_000
 
 class DryRunRollback extends Error {}
+
+/**
+ * A copy of a string that shares nothing with the text it was cut from. A cell is a slice of the megabyte of the file
+ * decoded with it, and V8 keeps that whole megabyte alive as long as the slice lives: 10,000 kept warnings spread over
+ * a 200,000-row file held some 50 such blocks (100 MB) until the end of the import.
+ */
+function detached(text: string): string {
+  return text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8')
+}
 
 interface Draft {
   externalRef: string
@@ -73,9 +91,8 @@ function buildHousehold(draft: Draft) {
   }
   const agency = pick('agency')
   const objection = ordered.some((row) => row.household.objection === true)
-  const signature = createHash('sha1')
-    .update(JSON.stringify([fields, agency, members, phones.map((phone) => phone.raw)]))
-    .digest('base64')
+  // One-shot hash: the same digest as createHash().update().digest(), without a Hash object per household.
+  const signature = hash('sha1', JSON.stringify([fields, agency, members, phones.map((phone) => phone.raw)]), 'base64')
   return { fields, agency, members, phones, objection, signature }
 }
 
@@ -99,7 +116,9 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
       [a.name.toUpperCase(), a.id],
     ]),
   )
-  const seenThisRun = new Set<string>()
+  // Each reference met in an earlier chunk of this run, with the number of chunks that held its rows so far.
+  const seenThisRun = new Map<string, number>()
+  const chunkRows = options.chunkRows ?? CHUNK
   let chunk: InterpretedRow[] = []
 
   const flush = async () => {
@@ -126,10 +145,14 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
       const members: MemberTable[] = []
       const phones: PhoneTable[] = []
       const replaced: string[] = []
+      const continued: string[] = []
       const changes: Array<{ id: string; fields: Partial<HouseholdTable> }> = []
       for (const draft of drafts.values()) {
         // Occupants of a household spread over two chunks: the second part adds to what the first wrote.
-        const isContinuation = seenThisRun.has(draft.externalRef)
+        const earlierParts = seenThisRun.get(draft.externalRef) ?? 0
+        const isContinuation = earlierParts > 0
+        // Occupants met in the k-th later chunk take positions from 100·k: apart from the first part and each other.
+        const offset = 100 * earlierParts
         const built = buildHousehold(draft)
         let agencyId: string | null = null
         if (built.agency) {
@@ -149,13 +172,13 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
           }
         }
         const current = existing.get(draft.externalRef)
-        const id = current?.id ?? randomUUID()
+        const id = current?.id ?? sortableId()
         const memberRows = built.members.map(
           (member, position): MemberTable => ({
-            id: randomUUID(),
+            id: sortableId(),
             householdId: id,
             organizationId: options.organizationId,
-            position: isContinuation ? 100 + position : position,
+            position: offset + position,
             isLeaseholder: position === 0 && !isContinuation ? 1 : 0,
             lastName: member.lastName,
             firstName: member.firstName,
@@ -165,19 +188,21 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
         )
         const phoneRows = built.phones.map(
           (phone, position): PhoneTable => ({
-            id: randomUUID(),
+            id: sortableId(),
             householdId: id,
             organizationId: options.organizationId,
             memberId: null,
-            position: isContinuation ? 100 + position : position,
+            position: offset + position,
             raw: phone.raw,
             e164: phone.e164,
             kind: phone.kind,
             isValid: toFlag(phone.isValid),
           }),
         )
-        seenThisRun.add(draft.externalRef)
+        seenThisRun.set(draft.externalRef, earlierParts + 1)
         if (isContinuation && current) {
+          // The first later part replaces what earlier runs wrote from later parts: a re-run converges, never doubles.
+          if (earlierParts === 1) continued.push(id)
           members.push(...memberRows)
           phones.push(...phoneRows)
           continue
@@ -237,45 +262,29 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
           phones.push(...phoneRows)
         }
       }
-      // 36 columns × 400 rows stays under SQLite's 32,766 bound values per statement.
-      for (let start = 0; start < inserts.length; start += 400)
-        await tx
-          .insertInto('household')
-          .values(inserts.slice(start, start + 400))
-          .execute()
-      for (const change of changes)
-        await tx.updateTable('household').set(change.fields).where('id', '=', change.id).execute()
+      // Multi-row statements of a few fixed shapes (bulkInsert), updates by a statement prepared once.
+      await imports.insertHouseholds(tx, inserts)
+      for (const change of changes) await imports.updateHousehold(tx, change.id, change.fields)
       await imports.replaceMembersAndPhones(tx, replaced)
-      for (let start = 0; start < members.length; start += 2000)
-        await tx
-          .insertInto('member')
-          .values(members.slice(start, start + 2000))
-          .execute()
-      for (let start = 0; start < phones.length; start += 2000)
-        await tx
-          .insertInto('phone')
-          .values(phones.slice(start, start + 2000))
-          .execute()
+      await imports.removeLaterParts(tx, continued)
+      await imports.insertMembers(tx, members)
+      await imports.insertPhones(tx, phones)
       await imports.markSeen(tx, seen, options.importId)
-      if (changes.length) {
-        // A trace of each change: which fields the file changed, never their values.
-        await tx
-          .insertInto('auditEvent')
-          .values(
-            changes.map((change) => ({
-              at: now,
-              actorUserId: options.actorUserId,
-              actorEmail: null,
-              organizationId: options.organizationId,
-              action: 'household.import_update',
-              entityType: 'household',
-              entityId: change.id,
-              ip: null,
-              details: JSON.stringify({ importId: options.importId }),
-            })),
-          )
-          .execute()
-      }
+      // A trace of each change: which import changed the household, never the values.
+      await imports.insertAuditEvents(
+        tx,
+        changes.map((change) => ({
+          at: now,
+          actorUserId: options.actorUserId,
+          actorEmail: null,
+          organizationId: options.organizationId,
+          action: 'household.import_update',
+          entityType: 'household',
+          entityId: change.id,
+          ip: null,
+          details: JSON.stringify({ importId: options.importId }),
+        })),
+      )
       if (options.dryRun) throw new DryRunRollback()
     }).catch((error) => {
       if (!(error instanceof DryRunRollback)) throw error
@@ -286,22 +295,34 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     options.onProgress?.(report.rows, options.table.rowCount)
   }
 
-  for await (const row of options.table.rows()) {
-    report.rows++
-    const interpreted = interpretRow(row.cells, options.mapping, options.table.headers, row.line)
-    if (interpreted.kind === 'rejected') {
-      report.rejected.push({ line: interpreted.line, reason: interpreted.reason })
-      options.onRejected?.(interpreted.line, interpreted.cells, interpreted.reason)
-      continue
+  await imports.withImportSettings(db, async () => {
+    for await (const row of options.table.rows()) {
+      report.rows++
+      const interpreted = interpretRow(row.cells, options.mapping, options.table.headers, row.line)
+      if (interpreted.kind === 'rejected') {
+        report.rejected.push({ line: interpreted.line, reason: detached(interpreted.reason) })
+        options.onRejected?.(interpreted.line, interpreted.cells, interpreted.reason)
+        continue
+      }
+      for (const warning of interpreted.warnings) {
+        report.warningsTotal++
+        if (report.warnings.length < MAX_WARNINGS)
+          report.warnings.push({
+            line: warning.line,
+            column: warning.column,
+            value: detached(warning.value),
+            message: detached(warning.message),
+          })
+      }
+      // A chunk ends between two references, so that a household's adjacent rows are written together (a file with
+      // one reference on every row still gets cut, at twice the size).
+      const last = chunk.at(-1)
+      if (chunk.length >= 2 * chunkRows || (chunk.length >= chunkRows && last?.externalRef !== interpreted.externalRef))
+        await flush()
+      chunk.push(interpreted)
     }
-    for (const warning of interpreted.warnings) {
-      report.warningsTotal++
-      if (report.warnings.length < MAX_WARNINGS) report.warnings.push(warning)
-    }
-    chunk.push(interpreted)
-    if (chunk.length >= CHUNK) await flush()
-  }
-  await flush()
+    await flush()
+  })
   if (options.snapshot && !options.dryRun) {
     report.households.left = await imports.markAbsentAsLeft(
       db,
