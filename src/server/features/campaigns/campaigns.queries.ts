@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
+import { bulkInsert, valuesIn } from '../../db/bulk.js'
 import type { Db } from '../../db/database.js'
 import type { CampaignTable, CampaignTargetTable, Database } from '../../db/schema.js'
 import { nowTimestamp, toCount } from '../../db/time.js'
+import { PRIORITY_COLUMNS } from './priority.js'
 
 export type HouseholdFilter = (eb: ExpressionBuilder<Database, 'household'>) => Expression<SqlBool>
 
@@ -99,6 +101,13 @@ export async function listMatchingHouseholds(db: Db, organizationId: string, fil
   return query.execute()
 }
 
+/** The matching households' ids with just the columns their priority needs: what activation reads, at 100,000 rows. */
+export async function listMatchingForPriority(db: Db, organizationId: string, filter: HouseholdFilter) {
+  return matchingHouseholds(db, organizationId, filter)
+    .select(['household.id', ...PRIORITY_COLUMNS.map((column) => `household.${column}` as const)])
+    .execute()
+}
+
 export async function findHouseholdWithAgency(db: Db, organizationId: string, householdId: string) {
   return db
     .selectFrom('household')
@@ -118,14 +127,9 @@ export async function listTargetStates(db: Db, campaignId: string) {
     .execute()
 }
 
+/** Multi-row statements of a few fixed shapes (see bulkInsert): 100,000 targets in some 200 statements. */
 export async function insertTargets(db: Db, targets: CampaignTargetTable[]) {
-  // 18 columns × 1,000 rows stays under SQLite's 32,766 bound values per statement.
-  for (let start = 0; start < targets.length; start += 1000) {
-    await db
-      .insertInto('campaignTarget')
-      .values(targets.slice(start, start + 1000))
-      .execute()
-  }
+  await bulkInsert(db, 'campaignTarget', targets)
 }
 
 export async function setTargetsStatus(
@@ -135,13 +139,12 @@ export async function setTargetsStatus(
     Pick<CampaignTargetTable, 'status' | 'removedAt' | 'priority' | 'priorityReasons' | 'nextAttemptAt'>
   >,
 ) {
-  for (let start = 0; start < targetIds.length; start += 1000) {
-    await db
-      .updateTable('campaignTarget')
-      .set({ ...changes, updatedAt: nowTimestamp() })
-      .where('id', 'in', targetIds.slice(start, start + 1000))
-      .execute()
-  }
+  if (targetIds.length === 0) return
+  await db
+    .updateTable('campaignTarget')
+    .set({ ...changes, updatedAt: nowTimestamp() })
+    .where('id', 'in', valuesIn(db, targetIds))
+    .execute()
 }
 
 export async function countTargetsByStatus(db: Db, campaignId: string) {

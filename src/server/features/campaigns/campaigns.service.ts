@@ -9,6 +9,7 @@ import {
 } from '../../../shared/campaigns.js'
 import { parisToday } from '../../../shared/dates.js'
 import { type Db, inTransaction } from '../../db/database.js'
+import { sortableId } from '../../db/ids.js'
 import type { CampaignTable, CampaignTargetTable } from '../../db/schema.js'
 import { nowTimestamp } from '../../db/time.js'
 import { AppError } from '../../http/errors.js'
@@ -97,7 +98,7 @@ export async function syncTargets(db: Db, campaign: Campaign, rule: Rule): Promi
   const now = nowTimestamp()
   const weights = weightsOf(campaign)
   return inTransaction(db, async (tx) => {
-    const matching = await campaigns.listMatchingHouseholds(tx, campaign.organizationId, compileRule(rule, today))
+    const matching = await campaigns.listMatchingForPriority(tx, campaign.organizationId, compileRule(rule, today))
     const existing = new Map((await campaigns.listTargetStates(tx, campaign.id)).map((t) => [t.householdId, t]))
     const toInsert: CampaignTargetTable[] = []
     const toRestore: string[] = []
@@ -112,7 +113,7 @@ export async function syncTargets(db: Db, campaign: Campaign, rule: Rule): Promi
       }
       const priority = computePriority(household, today, weights)
       toInsert.push({
-        id: randomUUID(),
+        id: sortableId(),
         campaignId: campaign.id,
         organizationId: campaign.organizationId,
         householdId: household.id,
