@@ -3,12 +3,32 @@
 // twice and none was lost. Prints figures; asserts nothing about time.
 import { type ChildProcess, fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import type { CampaignTargetTable, HouseholdTable, PhoneTable } from '../src/server/db/schema.js'
+import { readFileSync } from 'node:fs'
+import http from 'node:http'
 import { makeCampaign, makeOrganization, makeUser } from '../test/factories.js'
 import { type BenchEngine, benchEngines, formatMs, freshBenchDatabase, percentile } from './support/bench-db.js'
+import { seedTargets } from './support/calling-seed.js'
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000
 const CONCURRENCY = (process.env.BENCH_CALLERS ?? '50,200').split(',').map(Number)
+
+/** CPU time (user + system, µs) an app instance has used so far. */
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const listener = (message: { cpu?: { user: number; system: number } }) => {
+      if (!message?.cpu) return
+      child.off('message', listener)
+      resolve(message.cpu.user + message.cpu.system)
+    }
+    child.on('message', listener)
+    child.send({ cpu: true })
+  })
+}
+
+/** The 1-minute load average: the machine is shared, and the figures mean little without it. */
+function loadAverage() {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ')[0]
+}
 
 async function startInstance(url: string, port: number): Promise<{ child: ChildProcess; base: string }> {
   const child = fork('bench/support/server.ts', [], {
@@ -27,14 +47,72 @@ async function startInstance(url: string, port: number): Promise<{ child: ChildP
   return { child, base: `http://127.0.0.1:${port}` }
 }
 
-async function login(base: string, email: string, password: string): Promise<string> {
-  const response = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
+// The load generator shares the machine's two cores with the server: plain node:http over kept-alive sockets costs
+// a fraction of what fetch does per request.
+const agents = new Map<string, http.Agent>()
+function agentFor(base: string) {
+  let agent = agents.get(base)
+  if (!agent) {
+    agent = new http.Agent({ keepAlive: true, maxSockets: 1000 })
+    agents.set(base, agent)
+  }
+  return agent
+}
+
+interface Answer {
+  status: number
+  body: string
+  setCookie?: string[]
+}
+
+function request(base: string, path: string, headers: http.OutgoingHttpHeaders, body?: string): Promise<Answer> {
+  const url = new URL(path, base)
+  return new Promise((resolve, reject) => {
+    const outgoing = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent: agentFor(base),
+        headers:
+          body === undefined
+            ? { ...headers, 'content-length': 0 }
+            : { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        let text = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => {
+          text += chunk
+        })
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: text, setCookie: response.headers['set-cookie'] }),
+        )
+        response.on('error', reject)
+      },
+    )
+    outgoing.on('error', reject)
+    outgoing.end(body)
   })
-  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`)
-  return response.headers.getSetCookie()[0].split(';')[0]
+}
+
+async function login(base: string, email: string, password: string): Promise<string> {
+  const response = await request(
+    base,
+    '/api/auth/login',
+    { 'content-type': 'application/json' },
+    JSON.stringify({ email, password }),
+  )
+  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${response.body}`)
+  return response.setCookie![0].split(';')[0]
+}
+
+/** The assignment id is the first field the response schema writes: no need to parse the whole household. */
+function assignmentIdOf(body: string): string {
+  const marker = '{"assignment":{"id":"'
+  if (!body.startsWith(marker)) return (JSON.parse(body) as { assignment: { id: string } }).assignment.id
+  return body.slice(marker.length, body.indexOf('"', marker.length))
 }
 
 async function runScenario(engine: BenchEngine, callers: number) {
@@ -68,17 +146,18 @@ async function runScenario(engine: BenchEngine, callers: number) {
     let saved = 0
     let errors = 0
     let empty = 0
+    const loadBefore = loadAverage()
+    const cpuBefore = await Promise.all(servers.map((server) => cpuOf(server.child)))
     const deadline = Date.now() + DURATION_MS
     const startedAt = Date.now()
+    const outcomeBody = JSON.stringify({ disposition: 'no_answer', durationSeconds: 30 })
     await Promise.all(
       cookies.map(async (cookie, index) => {
         const base = servers[index % instances].base
+        const claimPath = `/api/campaigns/${campaign.id}/claim`
         while (Date.now() < deadline) {
           const cycleStart = performance.now()
-          const claim = await fetch(`${base}/api/campaigns/${campaign.id}/claim`, {
-            method: 'POST',
-            headers: { cookie },
-          })
+          const claim = await request(base, claimPath, { cookie })
           const claimEnd = performance.now()
           claimLatencies.push(claimEnd - cycleStart)
           if (claim.status === 204) {
@@ -87,26 +166,27 @@ async function runScenario(engine: BenchEngine, callers: number) {
           }
           if (claim.status !== 200) {
             errors++
-            await claim.text()
             continue
           }
-          const { assignment } = (await claim.json()) as { assignment: { id: string } }
-          claimed.set(assignment.id, (claimed.get(assignment.id) ?? 0) + 1)
-          const outcome = await fetch(`${base}/api/assignments/${assignment.id}/outcome`, {
-            method: 'POST',
-            headers: { cookie, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-            body: JSON.stringify({ disposition: 'no_answer', durationSeconds: 30 }),
-          })
+          const assignmentId = assignmentIdOf(claim.body)
+          claimed.set(assignmentId, (claimed.get(assignmentId) ?? 0) + 1)
+          const outcome = await request(
+            base,
+            `/api/assignments/${assignmentId}/outcome`,
+            { cookie, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+            outcomeBody,
+          )
           const end = performance.now()
           outcomeLatencies.push(end - claimEnd)
           cycleLatencies.push(end - cycleStart)
           if (outcome.status === 201) saved++
           else errors++
-          await outcome.text()
         }
       }),
     )
     const seconds = (Date.now() - startedAt) / 1000
+    const cpuAfter = await Promise.all(servers.map((server) => cpuOf(server.child)))
+    const serverCpu = cpuAfter.reduce((sum, value, index) => sum + value - cpuBefore[index], 0)
     const doubles = [...claimed.values()].filter((count) => count > 1).length
     const { db: check } = { db: (await import('../src/server/db/database.js')).createDb(url) }
     const calls = Number(
@@ -138,12 +218,17 @@ async function runScenario(engine: BenchEngine, callers: number) {
     )
     await check.destroy()
     for (const list of [claimLatencies, outcomeLatencies, cycleLatencies]) list.sort((a, b) => a - b)
+    const spread = (list: number[]) =>
+      `p50 ${formatMs(percentile(list, 50))}, p95 ${formatMs(percentile(list, 95))}, p99 ${formatMs(percentile(list, 99))}`
     console.log(
-      `  ${engine}, ${instances} instance(s), ${callers} callers: ${saved} cycles in ${seconds.toFixed(1)} s = ${(saved / seconds).toFixed(0)} cycles/s`,
+      `  ${engine}, ${instances} instance(s), ${callers} callers: ${saved} cycles in ${seconds.toFixed(1)} s = ${(saved / seconds).toFixed(0)} cycles/s (load average ${loadBefore} before, ${loadAverage()} after)`,
     )
     console.log(
-      `    claim p50 ${formatMs(percentile(claimLatencies, 50))}, p99 ${formatMs(percentile(claimLatencies, 99))}; outcome p50 ${formatMs(percentile(outcomeLatencies, 50))}, p99 ${formatMs(percentile(outcomeLatencies, 99))}; cycle p99 ${formatMs(percentile(cycleLatencies, 99))}`,
+      `    server CPU ${(serverCpu / 1000 / Math.max(saved, 1)).toFixed(2)} ms per cycle (${(serverCpu / 1e6 / seconds).toFixed(2)} cores busy)`,
     )
+    console.log(`    claim   ${spread(claimLatencies)}`)
+    console.log(`    outcome ${spread(outcomeLatencies)}`)
+    console.log(`    cycle   ${spread(cycleLatencies)}`)
     console.log(
       `    checks: claimed twice ${doubles}, lost ${saved - calls} (calls in database ${calls}, outcomes acknowledged ${saved}), targets attempted once ${attempted}, still held ${stillHeld}, errors ${errors}, queue empty ${empty}`,
     )
@@ -153,96 +238,6 @@ async function runScenario(engine: BenchEngine, callers: number) {
     }
   } finally {
     for (const server of servers) server.child.kill('SIGTERM')
-  }
-}
-
-async function seedTargets(
-  db: Awaited<ReturnType<typeof freshBenchDatabase>>['db'],
-  campaign: { id: string; organizationId: string },
-  count: number,
-) {
-  const { randomUUID: uuid } = await import('node:crypto')
-  const now = new Date().toISOString()
-  for (let start = 0; start < count; start += 500) {
-    const households: HouseholdTable[] = []
-    const phones: PhoneTable[] = []
-    const targets: CampaignTargetTable[] = []
-    for (let index = start; index < Math.min(count, start + 500); index++) {
-      const id = uuid()
-      households.push({
-        id,
-        organizationId: campaign.organizationId,
-        agencyId: null,
-        externalRef: `B-${index}`,
-        lastName: 'Banc',
-        firstName: 'Essai',
-        birthDate: '1940-01-01',
-        oldestBirthDate: '1940-01-01',
-        email: null,
-        addressLine1: '1 rue du Banc',
-        addressLine2: null,
-        postcode: '54000',
-        city: 'Nancy',
-        inseeCode: '54395',
-        floor: 1,
-        hasLift: 0,
-        occupants: 1,
-        livesAlone: 1,
-        leaseStart: null,
-        arrearsCents: 0,
-        housingBenefit: 0,
-        supportProgramme: 0,
-        worksProgramme: null,
-        status: 'active',
-        leftAt: null,
-        objectionAt: null,
-        objectionChannel: null,
-        objectionRecordedBy: null,
-        objectionNote: null,
-        fragilityLevel: null,
-        lastContactedAt: null,
-        lastImportId: null,
-        importSignature: null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      phones.push({
-        id: uuid(),
-        householdId: id,
-        organizationId: campaign.organizationId,
-        memberId: null,
-        position: 0,
-        raw: '0612345678',
-        e164: '+33612345678',
-        kind: 'mobile',
-        isValid: 1,
-      })
-      targets.push({
-        id: uuid(),
-        campaignId: campaign.id,
-        organizationId: campaign.organizationId,
-        householdId: id,
-        status: 'pending',
-        priority: index % 100,
-        priorityReasons: null,
-        attempts: 0,
-        nextAttemptAt: '2000-01-01T00:00:00.000Z',
-        heldBy: null,
-        leaseUntil: null,
-        lastDisposition: null,
-        lastCalledAt: null,
-        phonePosition: 0,
-        preferredCallerId: null,
-        followUpIntervalDays: null,
-        followUpUntil: null,
-        addedAt: now,
-        removedAt: null,
-        updatedAt: now,
-      })
-    }
-    await db.insertInto('household').values(households).execute()
-    await db.insertInto('phone').values(phones).execute()
-    await db.insertInto('campaignTarget').values(targets).execute()
   }
 }
 

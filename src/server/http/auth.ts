@@ -6,6 +6,7 @@ import type { Timestamp } from '../db/time.js'
 import { addMinutes, nowTimestamp } from '../db/time.js'
 import * as authQueries from '../features/auth/auth.queries.js'
 import { AppError } from './errors.js'
+import { forgetSessions, recallSession, rememberSession } from './session-cache.js'
 
 export const SESSION_COOKIE = 'allervers_session'
 
@@ -63,7 +64,11 @@ export interface SessionPolicy {
   maxHours: number
 }
 
-/** Loads the session named by the cookie, enforcing idle and absolute lifetimes; returns null when there is none. */
+/**
+ * Loads the session named by the cookie, enforcing idle and absolute lifetimes; returns null when there is none.
+ * A session validated in the last few seconds is taken from this process's memory (`session-cache.ts`): its limits
+ * are still checked against `now`, and logout or a change of memberships forgets it at once.
+ */
 export async function loadSession(
   db: Db,
   token: string | undefined,
@@ -72,18 +77,28 @@ export async function loadSession(
 ) {
   if (!token) return null
   const sessionId = hashToken(token)
+  const cached = recallSession<{ user: CurrentUser; scope: Scope }>(sessionId)
+  if (cached && cached.expiresAt > now && cached.idleLimit > now) return cached.value
   const row = await authQueries.findSessionWithUser(db, sessionId)
   if (!row) return null
   const idleLimit = addMinutes(row.lastSeenAt, policy.idleMinutes)
   if (row.expiresAt <= now || idleLimit <= now || row.isActive !== 1) {
+    forgetSessions(sessionId)
     await authQueries.deleteSession(db, sessionId)
     return null
   }
   // One write a minute at most per session: keeps a busy caller's requests from all writing.
-  if (addMinutes(row.lastSeenAt, 1) <= now) await authQueries.touchSession(db, sessionId, now)
+  const isTouched = addMinutes(row.lastSeenAt, 1) <= now
+  if (isTouched) await authQueries.touchSession(db, sessionId, now)
   const memberships = (await authQueries.listMemberships(db, row.id)) as Membership[]
   const user: CurrentUser = { id: row.id, email: row.email, name: row.name, locale: row.locale, sessionId }
-  return { user, scope: { userId: row.id, memberships } satisfies Scope }
+  const session = { user, scope: { userId: row.id, memberships } satisfies Scope }
+  rememberSession(sessionId, {
+    value: session,
+    expiresAt: row.expiresAt,
+    idleLimit: addMinutes(isTouched ? now : row.lastSeenAt, policy.idleMinutes),
+  })
+  return session
 }
 
 /** preHandler: the request must come from a signed-in user. */

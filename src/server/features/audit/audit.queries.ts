@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely'
 import type { Db } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
 
@@ -14,22 +15,31 @@ export interface AuditEntry {
   details?: Record<string, unknown> | null
 }
 
-/** Appends to the audit log. The application never updates or deletes an audit row. */
+const INSERT_AUDIT_EVENT = {
+  sqlite:
+    'insert into "audit_event" ("at", "actor_user_id", "actor_email", "organization_id", "action", "entity_type", "entity_id", "ip", "details") values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  postgres:
+    'insert into "audit_event" ("at", "actor_user_id", "actor_email", "organization_id", "action", "entity_type", "entity_id", "ip", "details") values ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+}
+
+/**
+ * Appends to the audit log. The application never updates or deletes an audit row. The statement is written once
+ * rather than built per call: every claim and every outcome writes one, and building it cost more than running it.
+ */
 export async function recordAuditEvent(db: Db, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('auditEvent')
-    .values({
-      at: nowTimestamp(),
-      actorUserId: entry.actorUserId,
-      actorEmail: entry.actorEmail ?? null,
-      organizationId: entry.organizationId ?? null,
-      action: entry.action,
-      entityType: entry.entityType ?? null,
-      entityId: entry.entityId ?? null,
-      ip: entry.ip ?? null,
-      details: entry.details ? JSON.stringify(entry.details) : null,
-    })
-    .execute()
+  await db.executeQuery(
+    CompiledQuery.raw(INSERT_AUDIT_EVENT[db.engine], [
+      nowTimestamp(),
+      entry.actorUserId,
+      entry.actorEmail ?? null,
+      entry.organizationId ?? null,
+      entry.action,
+      entry.entityType ?? null,
+      entry.entityId ?? null,
+      entry.ip ?? null,
+      entry.details ? JSON.stringify(entry.details) : null,
+    ]),
+  )
 }
 
 export async function listAuditEvents(db: Db, filter: { entityType?: string; entityId?: string; limit: number }) {

@@ -2,6 +2,7 @@ import type { Db } from '../../db/database.js'
 import type { OrganizationType } from '../../db/schema.js'
 import type { Timestamp } from '../../db/time.js'
 import { toCount } from '../../db/time.js'
+import { forgetSessions } from '../../http/session-cache.js'
 
 export async function findUserByEmail(db: Db, email: string) {
   return db.selectFrom('user').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst()
@@ -81,6 +82,7 @@ export async function touchSession(db: Db, sessionId: string, now: Timestamp) {
 }
 
 export async function deleteSession(db: Db, sessionId: string) {
+  forgetSessions(sessionId)
   await db.deleteFrom('session').where('id', '=', sessionId).execute()
 }
 

@@ -1,5 +1,6 @@
+import { CompiledQuery } from 'kysely'
 import type { Db } from '../../db/database.js'
-import type { CallTable } from '../../db/schema.js'
+import type { CallTable, CampaignTargetTable, HouseholdTable, MemberTable, PhoneTable } from '../../db/schema.js'
 import type { Timestamp } from '../../db/time.js'
 import { toCount } from '../../db/time.js'
 
@@ -64,39 +65,61 @@ export async function replaceCampaignCallers(db: Db, campaignId: string, userIds
 }
 
 /**
- * Moves targets whose next attempt has come from `scheduled` to `pending`. Keeping not-yet-due targets out of the
- * pending range means the claim never steps over them (claims slowed 3–4× as a queue drained when they were mixed).
+ * The calling hot path (claim, outcome) runs as SQL written once per engine instead of built per request: building
+ * a Kysely query cost more than SQLite took to run it, and a claim and an outcome run about fifteen statements.
+ * Placeholders are `?` here and become `$1…` for PostgreSQL. Rows still go through the CamelCasePlugin, so they come
+ * back in camelCase like every other query.
  */
-export async function promoteDueTargets(db: Db, campaignId: string, now: Timestamp) {
-  await db
-    .updateTable('campaignTarget')
-    .set({ status: 'pending', updatedAt: now })
-    .where('campaignId', '=', campaignId)
-    .where('status', '=', 'scheduled')
-    .where('nextAttemptAt', '<=', now)
-    .execute()
+const postgresTexts = new Map<string, string>()
+function compiled(db: Db, text: string, parameters: readonly unknown[]) {
+  if (db.engine !== 'postgres') return CompiledQuery.raw(text, [...parameters])
+  let converted = postgresTexts.get(text)
+  if (!converted) {
+    let index = 0
+    converted = text.replace(/\?/g, () => `$${++index}`)
+    if (postgresTexts.size > 500) postgresTexts.clear()
+    postgresTexts.set(text, converted)
+  }
+  return CompiledQuery.raw(converted, [...parameters])
 }
 
-/** Gives expired leases of a campaign back to the queue; the last holder is kept to recognise a late outcome. */
-export async function releaseExpiredLeases(db: Db, campaignId: string, now: Timestamp) {
-  await db
-    .updateTable('campaignTarget')
-    .set({ status: 'pending', leaseUntil: null, updatedAt: now })
-    .where('campaignId', '=', campaignId)
-    .where('status', '=', 'held')
-    .where('leaseUntil', '<=', now)
-    .execute()
+async function rowsOf<Row>(db: Db, text: string, parameters: readonly unknown[]): Promise<Row[]> {
+  return (await db.executeQuery<Row>(compiled(db, text, parameters))).rows
 }
+
+const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ')
+
+/** The fields of a campaign that decide whether a cached copy of it is still right. */
+export async function findCampaignVersion(db: Db, organizationIds: string[], campaignId: string) {
+  if (organizationIds.length === 0) return undefined
+  const [row] = await rowsOf<{ updatedAt: string; status: string; callersRestricted: number }>(
+    db,
+    `select "updated_at", "status", "callers_restricted" from "campaign" where "id" = ? and "organization_id" in (${placeholders(organizationIds.length)})`,
+    [campaignId, ...organizationIds],
+  )
+  return row
+}
+
+const PROMOTE_DUE_TARGETS = `update "campaign_target" set "status" = 'pending', "updated_at" = ? where "campaign_id" = ? and "status" = 'scheduled' and "next_attempt_at" <= ?`
+const RELEASE_EXPIRED_LEASES = `update "campaign_target" set "status" = 'pending', "lease_until" = null, "updated_at" = ? where "campaign_id" = ? and "status" = 'held' and "lease_until" <= ?`
+
+/**
+ * The queue's upkeep before a claim: moves targets whose next attempt has come from `scheduled` to `pending`, and
+ * gives expired leases back to the queue (the last holder is kept to recognise a late outcome). Keeping
+ * not-yet-due targets out of the pending range means the claim never steps over them (claims slowed 3–4× as a queue
+ * drained when they were mixed). Each is an index range that usually holds nothing (two statements: one with an OR
+ * made SQLite walk the whole campaign).
+ */
+export async function maintainQueue(db: Db, campaignId: string, now: Timestamp) {
+  await db.executeQuery(compiled(db, PROMOTE_DUE_TARGETS, [now, campaignId, now]))
+  await db.executeQuery(compiled(db, RELEASE_EXPIRED_LEASES, [now, campaignId, now]))
+}
+
+const FIND_HELD_TARGET = `select * from "campaign_target" where "campaign_id" = ? and "held_by" = ? and "status" = 'held' and "lease_until" > ?`
 
 export async function findHeldTargetOfCaller(db: Db, campaignId: string, callerId: string, now: Timestamp) {
-  return db
-    .selectFrom('campaignTarget')
-    .selectAll()
-    .where('campaignId', '=', campaignId)
-    .where('status', '=', 'held')
-    .where('heldBy', '=', callerId)
-    .where('leaseUntil', '>', now)
-    .executeTakeFirst()
+  const [row] = await rowsOf<CampaignTargetTable>(db, FIND_HELD_TARGET, [campaignId, callerId, now])
+  return row
 }
 
 export interface ClaimCriteria {
@@ -110,86 +133,57 @@ export interface ClaimCriteria {
   skipHouseholdIds: string[]
 }
 
+function claimText(engine: Db['engine'], skipped: number) {
+  const skip = skipped ? ` and "t"."household_id" not in (${placeholders(skipped)})` : ''
+  const lock = engine === 'postgres' ? ' for update of "t" skip locked' : ''
+  return `update "campaign_target" set "status" = 'held', "held_by" = ?, "lease_until" = ?, "updated_at" = ? where "id" = (select "t"."id" from "campaign_target" as "t" inner join "household" as "h" on "h"."id" = "t"."household_id" where "t"."campaign_id" = ? and "t"."status" = 'pending' and ("t"."attempts" < ? or "t"."last_disposition" = 'callback') and ("t"."preferred_caller_id" is null or "t"."preferred_caller_id" = ?) and "h"."status" = 'active' and "h"."objection_at" is null and not exists (select 1 from "household_hold" as "hold" where "hold"."household_id" = "t"."household_id" and "hold"."lease_until" > ?) and (select count(*) from "call" as "c" where "c"."household_id" = "t"."household_id" and "c"."created_at" > ?) < ?${skip} order by "t"."priority" desc, "t"."next_attempt_at" limit 1${lock}) returning *`
+}
+
 /**
  * Holds the most urgent due target of a campaign for one caller. One statement: PostgreSQL skips rows another
  * transaction holds (FOR UPDATE SKIP LOCKED); SQLite serialises writers. Due means: pending (next attempt reached),
  * under the attempt limit (unless a callback), household active, not objected, not held elsewhere, and under the
- * cross-campaign cap of attempts in the last days.
+ * cross-campaign cap of attempts in the last days. `pending` means due (scheduled targets are promoted first); with
+ * no time condition here the planner walks the claim index in ORDER BY order instead of sorting every pending row.
  */
 export async function claimDueTarget(db: Db, criteria: ClaimCriteria) {
-  let due = db
-    .selectFrom('campaignTarget as t')
-    .innerJoin('household as h', 'h.id', 't.householdId')
-    .select('t.id')
-    .where('t.campaignId', '=', criteria.campaignId)
-    // `pending` means due (scheduled targets are promoted first); no time condition here, so the planner walks the
-    // claim index in ORDER BY order instead of sorting every pending row.
-    .where('t.status', '=', 'pending')
-    .where((eb) => eb.or([eb('t.attempts', '<', criteria.maxAttempts), eb('t.lastDisposition', '=', 'callback')]))
-    .where((eb) => eb.or([eb('t.preferredCallerId', 'is', null), eb('t.preferredCallerId', '=', criteria.callerId)]))
-    .where('h.status', '=', 'active')
-    .where('h.objectionAt', 'is', null)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('householdHold as hold')
-            .select('hold.householdId')
-            .whereRef('hold.householdId', '=', 't.householdId')
-            .where('hold.leaseUntil', '>', criteria.now),
-        ),
-      ),
-    )
-    .where(
-      (eb) =>
-        eb
-          .selectFrom('call as c')
-          .select((inner) => inner.fn.countAll().as('recent'))
-          .whereRef('c.householdId', '=', 't.householdId')
-          .where('c.createdAt', '>', criteria.capSince),
-      '<',
-      criteria.capAttempts,
-    )
-    .orderBy('t.priority', 'desc')
-    .orderBy('t.nextAttemptAt')
-    .limit(1)
-  if (criteria.skipHouseholdIds.length) due = due.where('t.householdId', 'not in', criteria.skipHouseholdIds)
-  const locked = db.engine === 'postgres' ? due.forUpdate('t').skipLocked() : due
-  return db
-    .updateTable('campaignTarget')
-    .set({ status: 'held', heldBy: criteria.callerId, leaseUntil: criteria.leaseUntil, updatedAt: criteria.now })
-    .where('id', '=', (eb) => eb.selectFrom(locked.as('due')).select('due.id'))
-    .returningAll()
-    .executeTakeFirst()
+  const [row] = await rowsOf<CampaignTargetTable>(db, claimText(db.engine, criteria.skipHouseholdIds.length), [
+    criteria.callerId,
+    criteria.leaseUntil,
+    criteria.now,
+    criteria.campaignId,
+    criteria.maxAttempts,
+    criteria.callerId,
+    criteria.now,
+    criteria.capSince,
+    criteria.capAttempts,
+    ...criteria.skipHouseholdIds,
+  ])
+  return row
 }
+
+const TAKE_HOUSEHOLD_HOLD = `insert into "household_hold" ("household_id", "target_id", "caller_id", "lease_until") values (?, ?, ?, ?) on conflict ("household_id") do update set "target_id" = excluded."target_id", "caller_id" = excluded."caller_id", "lease_until" = excluded."lease_until" where "household_hold"."lease_until" <= ? or "household_hold"."target_id" = ? returning "household_id"`
 
 /** Takes the household-wide hold; false when another campaign's caller holds it with a live lease. */
 export async function takeHouseholdHold(
   db: Db,
   hold: { householdId: string; targetId: string; callerId: string; leaseUntil: Timestamp; now: Timestamp },
 ) {
-  const result = await db
-    .insertInto('householdHold')
-    .values({
-      householdId: hold.householdId,
-      targetId: hold.targetId,
-      callerId: hold.callerId,
-      leaseUntil: hold.leaseUntil,
-    })
-    .onConflict((oc) =>
-      oc
-        .column('householdId')
-        .doUpdateSet({ targetId: hold.targetId, callerId: hold.callerId, leaseUntil: hold.leaseUntil })
-        .where((eb) =>
-          eb.or([eb('householdHold.leaseUntil', '<=', hold.now), eb('householdHold.targetId', '=', hold.targetId)]),
-        ),
-    )
-    .executeTakeFirst()
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0
+  const rows = await rowsOf(db, TAKE_HOUSEHOLD_HOLD, [
+    hold.householdId,
+    hold.targetId,
+    hold.callerId,
+    hold.leaseUntil,
+    hold.now,
+    hold.targetId,
+  ])
+  return rows.length > 0
 }
 
 export async function releaseHouseholdHold(db: Db, householdId: string, targetId: string) {
-  await db.deleteFrom('householdHold').where('householdId', '=', householdId).where('targetId', '=', targetId).execute()
+  await db.executeQuery(
+    compiled(db, 'delete from "household_hold" where "household_id" = ? and "target_id" = ?', [householdId, targetId]),
+  )
 }
 
 export async function renewLease(db: Db, targetId: string, callerId: string, leaseUntil: Timestamp, now: Timestamp) {
@@ -225,19 +219,65 @@ export async function findTargetById(db: Db, targetId: string) {
     .executeTakeFirst()
 }
 
+const FIND_CALL_BY_KEY = 'select * from "call" where "caller_id" = ? and "idempotency_key" = ?'
+
 export async function findCallByIdempotencyKey(db: Db, callerId: string, key: string) {
-  return db
-    .selectFrom('call')
-    .selectAll()
-    .where('callerId', '=', callerId)
-    .where('idempotencyKey', '=', key)
-    .executeTakeFirst()
+  const [row] = await rowsOf<CallTable>(db, FIND_CALL_BY_KEY, [callerId, key])
+  return row
 }
 
+const FIND_TARGET_FOR_OUTCOME = `select "t".*, "c"."max_attempts", "c"."retry_delays", "c"."calling_hours", "c"."questionnaire_version_id", "c"."status" as "campaign_status", (select count(*) from "phone" as "p" where "p"."household_id" = "t"."household_id" and "p"."is_valid" = 1) as "usable_phones" from "campaign_target" as "t" inner join "campaign" as "c" on "c"."id" = "t"."campaign_id" where "t"."id" = ?`
+
+/** A target with what its campaign decides about the next attempt, and how many usable phones its household has. */
+export async function findTargetForOutcome(db: Db, targetId: string) {
+  const [row] = await rowsOf<
+    CampaignTargetTable & {
+      maxAttempts: number
+      retryDelays: string
+      callingHours: string
+      questionnaireVersionId: string | null
+      campaignStatus: string
+      usablePhones: number | string
+    }
+  >(db, FIND_TARGET_FOR_OUTCOME, [targetId])
+  return row && { ...row, usablePhones: toCount(row.usablePhones) }
+}
+
+const CALL_COLUMNS = [
+  'id',
+  'campaignId',
+  'targetId',
+  'householdId',
+  'organizationId',
+  'callerId',
+  'attempt',
+  'disposition',
+  'phoneE164',
+  'questionnaireVersionId',
+  'answers',
+  'scores',
+  'needs',
+  'fragilityLevel',
+  'notes',
+  'callbackAt',
+  'durationSeconds',
+  'idempotencyKey',
+  'createdAt',
+] as const satisfies readonly (keyof CallTable)[]
+const INSERT_CALL = `insert into "call" (${CALL_COLUMNS.map((column) => `"${column.replace(/[A-Z0-9]+/g, (part) => `_${part.toLowerCase()}`)}"`).join(', ')}) values (${placeholders(CALL_COLUMNS.length)})`
+
 export async function insertCall(db: Db, call: CallTable) {
-  await db.insertInto('call').values(call).execute()
+  await db.executeQuery(
+    compiled(
+      db,
+      INSERT_CALL,
+      CALL_COLUMNS.map((column) => call[column]),
+    ),
+  )
   return call
 }
+
+const UPDATE_TARGET_AFTER_CALL = `update "campaign_target" set "status" = ?, "attempts" = ?, "next_attempt_at" = ?, "phone_position" = ?, "last_disposition" = ?, "last_called_at" = ?, "preferred_caller_id" = ?, "priority" = coalesce(?, "priority"), "follow_up_interval_days" = case when ? = 1 then ? else "follow_up_interval_days" end, "follow_up_until" = case when ? = 1 then ? else "follow_up_until" end, "held_by" = null, "lease_until" = null, "updated_at" = ? where "id" = ?`
 
 export async function updateTargetAfterCall(
   db: Db,
@@ -255,11 +295,25 @@ export async function updateTargetAfterCall(
     followUpUntil?: string | null
   },
 ) {
-  await db
-    .updateTable('campaignTarget')
-    .set({ ...changes, heldBy: null, leaseUntil: null, updatedAt: changes.lastCalledAt })
-    .where('id', '=', targetId)
-    .execute()
+  const isPlanChanged = changes.followUpIntervalDays !== undefined || changes.followUpUntil !== undefined ? 1 : 0
+  await db.executeQuery(
+    compiled(db, UPDATE_TARGET_AFTER_CALL, [
+      changes.status,
+      changes.attempts,
+      changes.nextAttemptAt,
+      changes.phonePosition,
+      changes.lastDisposition,
+      changes.lastCalledAt,
+      changes.preferredCallerId,
+      changes.priority ?? null,
+      isPlanChanged,
+      changes.followUpIntervalDays ?? null,
+      isPlanChanged,
+      changes.followUpUntil ?? null,
+      changes.lastCalledAt,
+      targetId,
+    ]),
+  )
 }
 
 export async function releaseTarget(db: Db, targetId: string, callerId: string, now: Timestamp) {
@@ -273,37 +327,60 @@ export async function releaseTarget(db: Db, targetId: string, callerId: string, 
   return Number(result.numUpdatedRows) > 0
 }
 
+const HOUSEHOLD_FOR_CALL = `select "h"."id", "h"."external_ref", "h"."last_name", "h"."first_name", "h"."address_line1", "h"."address_line2", "h"."postcode", "h"."city", "h"."floor", "h"."has_lift", "h"."fragility_level", "a"."name" as "agency_name", "o"."name" as "organization_name" from "household" as "h" left join "agency" as "a" on "a"."id" = "h"."agency_id" inner join "organization" as "o" on "o"."id" = "h"."organization_id" where "h"."id" = ?`
+const MEMBERS_FOR_CALL = `select "first_name", "last_name", "birth_date", "is_leaseholder" from "member" where "household_id" = ? order by "position"`
+const PHONES_FOR_CALL = `select "e164", "kind", "is_valid" from "phone" where "household_id" = ? order by "position"`
+const EARLIER_CALLS = `select "call"."created_at", "call"."disposition", "call"."fragility_level", "campaign"."name" as "campaign_name" from "call" inner join "campaign" on "campaign"."id" = "call"."campaign_id" where "call"."household_id" = ? order by "call"."created_at" desc limit 20`
+
+/** What a caller's screen shows of a household: occupants, phones, the last calls of every campaign. */
 export async function findHouseholdForCall(db: Db, householdId: string) {
-  const household = await db
-    .selectFrom('household')
-    .leftJoin('agency', 'agency.id', 'household.agencyId')
-    .innerJoin('organization', 'organization.id', 'household.organizationId')
-    .selectAll('household')
-    .select(['agency.name as agencyName', 'organization.name as organizationName'])
-    .where('household.id', '=', householdId)
-    .executeTakeFirstOrThrow()
-  const [members, phones, calls] = await Promise.all([
-    db.selectFrom('member').selectAll().where('householdId', '=', householdId).orderBy('position').execute(),
-    db.selectFrom('phone').selectAll().where('householdId', '=', householdId).orderBy('position').execute(),
-    db
-      .selectFrom('call')
-      .innerJoin('campaign', 'campaign.id', 'call.campaignId')
-      .select(['call.id', 'call.createdAt', 'call.disposition', 'call.fragilityLevel', 'campaign.name as campaignName'])
-      .where('call.householdId', '=', householdId)
-      .orderBy('call.createdAt', 'desc')
-      .limit(20)
-      .execute(),
-  ])
+  const [household] = await rowsOf<
+    Pick<
+      HouseholdTable,
+      | 'id'
+      | 'externalRef'
+      | 'lastName'
+      | 'firstName'
+      | 'addressLine1'
+      | 'addressLine2'
+      | 'postcode'
+      | 'city'
+      | 'floor'
+      | 'hasLift'
+      | 'fragilityLevel'
+    > & { agencyName: string | null; organizationName: string }
+  >(db, HOUSEHOLD_FOR_CALL, [householdId])
+  if (!household) throw new Error(`household ${householdId} vanished while being handed out`)
+  const members = await rowsOf<Pick<MemberTable, 'firstName' | 'lastName' | 'birthDate' | 'isLeaseholder'>>(
+    db,
+    MEMBERS_FOR_CALL,
+    [householdId],
+  )
+  const phones = await rowsOf<Pick<PhoneTable, 'e164' | 'kind' | 'isValid'>>(db, PHONES_FOR_CALL, [householdId])
+  const calls = await rowsOf<{
+    createdAt: string
+    disposition: string
+    fragilityLevel: string | null
+    campaignName: string
+  }>(db, EARLIER_CALLS, [householdId])
   return { household, members, phones, calls }
 }
+
+const UPDATE_HOUSEHOLD_AFTER_CALL = `update "household" set "last_contacted_at" = coalesce(?, "last_contacted_at"), "fragility_level" = coalesce(?, "fragility_level") where "id" = ?`
 
 export async function updateHouseholdAfterCall(
   db: Db,
   householdId: string,
   changes: { lastContactedAt?: Timestamp; fragilityLevel?: string },
 ) {
-  if (Object.keys(changes).length === 0) return
-  await db.updateTable('household').set(changes).where('id', '=', householdId).execute()
+  if (changes.lastContactedAt === undefined && changes.fragilityLevel === undefined) return
+  await db.executeQuery(
+    compiled(db, UPDATE_HOUSEHOLD_AFTER_CALL, [
+      changes.lastContactedAt ?? null,
+      changes.fragilityLevel ?? null,
+      householdId,
+    ]),
+  )
 }
 
 export async function recordObjection(db: Db, householdId: string, objection: { at: Timestamp; by: string }) {

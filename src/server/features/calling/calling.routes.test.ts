@@ -197,6 +197,63 @@ describe('POST /api/campaigns/:id/claim', () => {
   })
 })
 
+describe('campaign changes reach the next claim', () => {
+  it('serves the campaign as changed by its manager: new script, then paused, then restricted to other callers', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db)
+    for (let index = 0; index < 3; index++) await makeTarget(db, campaign)
+    const callerUser = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
+    const caller = await loginAs(callerUser)
+    const manager = await loginAs(await makeUser(db, 'manager', { organizationId: campaign.organizationId }))
+    const claim = () => app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers: caller })
+    const release = (id: string) =>
+      app.inject({ method: 'POST', url: `/api/assignments/${id}/release`, headers: caller })
+    const first = await claim()
+    assert.equal(first.statusCode, 200)
+    assert.match(first.json().assignment.script, /^Bonjour /)
+    assert.equal((await release(first.json().assignment.id)).statusCode, 204)
+
+    const edited = await app.inject({
+      method: 'PATCH',
+      url: `/api/campaigns/${campaign.id}`,
+      headers: manager,
+      payload: { script: 'Bonsoir {{civilite_nom}}.' },
+    })
+    assert.equal(edited.statusCode, 200)
+    const second = await claim()
+    assert.equal(second.statusCode, 200)
+    assert.match(second.json().assignment.script, /^Bonsoir /, 'the new script at once')
+    assert.equal((await release(second.json().assignment.id)).statusCode, 204)
+
+    const paused = await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/pause`, headers: manager })
+    assert.equal(paused.statusCode, 200)
+    const refused = await claim()
+    assert.equal(refused.statusCode, 409, 'a paused campaign hands out nothing')
+    assert.equal(
+      (await db.selectFrom('campaignTarget').select('id').where('status', '=', 'held').execute()).length,
+      0,
+      'nothing held by the refused claim',
+    )
+
+    const resumed = await app.inject({
+      method: 'POST',
+      url: `/api/campaigns/${campaign.id}/activate`,
+      headers: manager,
+    })
+    assert.equal(resumed.statusCode, 200)
+    assert.equal((await claim()).statusCode, 200)
+    const other = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
+    const restricted = await app.inject({
+      method: 'PUT',
+      url: `/api/campaigns/${campaign.id}/callers`,
+      headers: manager,
+      payload: { userIds: [other.id] },
+    })
+    assert.equal(restricted.statusCode, 200)
+    assert.equal((await claim()).statusCode, 403, 'no longer among the listed callers')
+  })
+})
+
 describe('POST /api/assignments/:id/outcome', () => {
   async function claimOne(t: Parameters<typeof buildTestApp>[0]) {
     const context = await buildTestApp(t)

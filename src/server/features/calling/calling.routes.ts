@@ -2,16 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { isWithinCallingHours } from '../../../shared/calling-rules.js'
 import type { CallingHours } from '../../../shared/campaigns.js'
-import type { Db } from '../../db/database.js'
 import type { CallTable } from '../../db/schema.js'
 import { addMinutes, nowTimestamp } from '../../db/time.js'
-import { hasRole, organizationIdsWithRole, requireRole, type Scope } from '../../http/auth.js'
+import { organizationIdsWithRole, requireRole } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findCampaignById } from '../campaigns/campaigns.queries.js'
 import * as calling from './calling.queries.js'
 import { AssignmentSchema, CallSchema, OutcomeSchema } from './calling.schemas.js'
-import { claimNext, LEASE_MINUTES, presentAssignment, recordOutcome } from './calling.service.js'
+import { claimNext, LEASE_MINUTES, recordOutcome } from './calling.service.js'
 
 const CALLING_ROLES = ['caller', 'manager', 'admin'] as const
 
@@ -27,27 +26,6 @@ function presentCall(call: CallTable) {
     scores: call.scores ? (JSON.parse(call.scores) as Record<string, unknown>) : {},
     createdAt: call.createdAt,
   }
-}
-
-/**
- * The campaign, if this user may call for it: 404 when it belongs to an organisation they cannot see, 403 when they
- * see it but are not among its callers.
- */
-async function loadCallableCampaign(db: Db, scope: Scope, campaignId: string) {
-  const visible = scope.memberships.map((m) => m.organizationId)
-  const campaign = await findCampaignById(db, visible, campaignId)
-  if (!campaign) throw new AppError('NOT_FOUND', 'No such campaign')
-  const isManager = hasRole(scope, ['manager', 'admin'], campaign.organizationId)
-  const isCaller = hasRole(scope, ['caller'], campaign.organizationId)
-  if (!isManager && !isCaller) throw new AppError('FORBIDDEN', 'You are not a caller of this campaign')
-  if (
-    !isManager &&
-    campaign.callersRestricted === 1 &&
-    !(await calling.isListedCaller(db, campaign.id, scope.userId))
-  ) {
-    throw new AppError('FORBIDDEN', 'This campaign is reserved to the callers its manager listed')
-  }
-  return campaign
 }
 
 export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -136,11 +114,10 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const campaign = await loadCallableCampaign(db, request.scope, request.params.id)
       const caller = { id: request.user!.id, name: request.user!.name, ip: request.ip }
-      const target = await claimNext(db, campaign, caller)
-      if (!target) return reply.status(204).send(null)
-      return { assignment: await presentAssignment(db, campaign, target, caller) }
+      const assignment = await claimNext(db, request.scope, request.params.id, caller)
+      if (!assignment) return reply.status(204).send(null)
+      return { assignment }
     },
   )
 

@@ -15,26 +15,106 @@ import {
   type QuestionnaireDefinition,
 } from '../../../shared/questionnaire.js'
 import { fillScript } from '../../../shared/script.js'
-import { type Db, inTransaction } from '../../db/database.js'
+import type { Db } from '../../db/database.js'
+import { inGroupedTransaction } from '../../db/group-commit.js'
 import type { CallTable, CampaignTable } from '../../db/schema.js'
 import { addMinutes } from '../../db/time.js'
+import { hasRole, type Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
-import { findQuestionnaireVersion } from '../campaigns/campaigns.queries.js'
+import { findCampaignById, findQuestionnaireVersion } from '../campaigns/campaigns.queries.js'
 import * as calling from './calling.queries.js'
 
 export const LEASE_MINUTES = 15
 
 // Questionnaire versions never change once written: caching them by id is always correct.
-const questionnaireVersions = new Map<string, Promise<Awaited<ReturnType<typeof findQuestionnaireVersion>>>>()
+type QuestionnaireVersion = NonNullable<Awaited<ReturnType<typeof findQuestionnaireVersion>>>
+const questionnaireVersions = new Map<string, Promise<QuestionnaireVersion | undefined>>()
 function cachedQuestionnaireVersion(db: Db, versionId: string) {
   let version = questionnaireVersions.get(versionId)
   if (!version) {
     version = findQuestionnaireVersion(db, versionId)
+    // A failed read is not remembered.
+    version.catch(() => questionnaireVersions.delete(versionId))
     if (questionnaireVersions.size > 1000) questionnaireVersions.clear()
     questionnaireVersions.set(versionId, version)
   }
   return version
+}
+
+// Parsed definitions, keyed by the (immutable) version row.
+const definitions = new WeakMap<QuestionnaireVersion, QuestionnaireDefinition>()
+function parsedDefinition(version: QuestionnaireVersion): QuestionnaireDefinition {
+  let definition = definitions.get(version)
+  if (!definition) {
+    definition = JSON.parse(version.definition) as QuestionnaireDefinition
+    definitions.set(version, definition)
+  }
+  return definition
+}
+
+// Small JSON settings (calling hours, retry delays) repeat on every outcome: parse each distinct text once.
+const parsedTexts = new Map<string, unknown>()
+function parsedJson<T>(text: string): T {
+  let value = parsedTexts.get(text)
+  if (value === undefined) {
+    value = JSON.parse(text)
+    if (parsedTexts.size > 1000) parsedTexts.clear()
+    parsedTexts.set(text, value)
+  }
+  return value as T
+}
+
+interface CampaignConfiguration {
+  callingHours: CallingHours
+  frequencyCap: FrequencyCap
+  faq: { question: string; answer: string }[]
+}
+const configurations = new WeakMap<CampaignTable, CampaignConfiguration>()
+/** The campaign's JSON settings, parsed once per campaign row (rows are replaced, never changed, in the cache). */
+function configurationOf(campaign: CampaignTable): CampaignConfiguration {
+  let configuration = configurations.get(campaign)
+  if (!configuration) {
+    configuration = {
+      callingHours: JSON.parse(campaign.callingHours) as CallingHours,
+      frequencyCap: JSON.parse(campaign.frequencyCap) as FrequencyCap,
+      faq: JSON.parse(campaign.faq) as { question: string; answer: string }[],
+    }
+    configurations.set(campaign, configuration)
+  }
+  return configuration
+}
+
+// Campaigns by id, as last read by this process. Each use checks, in one small indexed read, that the row's
+// `updated_at`, status and callers restriction are unchanged, and reads the whole row again otherwise: the copy is
+// never older than that read, whichever instance changed the campaign (see docs/decisions.md).
+// A copy read during the very millisecond of its `updated_at` is not trusted: a second change in that millisecond
+// would carry the same `updated_at`.
+const campaigns = new Map<string, { campaign: CampaignTable; readAt: number }>()
+
+/**
+ * The campaign, if it belongs to one of these organisations; undefined otherwise. Served from memory when the
+ * stored row has not changed since it was read.
+ */
+export async function findCampaignForCalling(db: Db, organizationIds: string[], campaignId: string) {
+  const version = await calling.findCampaignVersion(db, organizationIds, campaignId)
+  if (!version) return undefined
+  const cached = campaigns.get(campaignId)
+  if (
+    cached &&
+    cached.campaign.updatedAt === version.updatedAt &&
+    cached.campaign.status === version.status &&
+    cached.campaign.callersRestricted === version.callersRestricted &&
+    Date.parse(version.updatedAt) < cached.readAt - 1
+  ) {
+    return cached.campaign
+  }
+  const readAt = Date.now()
+  const campaign = await findCampaignById(db, organizationIds, campaignId)
+  if (!campaign) return undefined
+  if (campaigns.size > 1000) campaigns.clear()
+  campaigns.set(campaignId, { campaign, readAt })
+  return campaign
 }
 
 export interface Caller {
@@ -56,6 +136,7 @@ export async function presentAssignment(
   const questionnaire = campaign.questionnaireVersionId
     ? await cachedQuestionnaireVersion(db, campaign.questionnaireVersionId)
     : undefined
+  const { faq } = configurationOf(campaign)
   const usablePhones = phones.filter((phone) => phone.isValid === 1)
   const civility = [household.firstName, household.lastName].filter(Boolean).join(' ')
   return {
@@ -108,77 +189,102 @@ export async function presentAssignment(
       appelant: caller.name,
       campagne: campaign.name,
     }),
-    faq: JSON.parse(campaign.faq) as { question: string; answer: string }[],
+    faq,
     questionnaire: questionnaire
       ? {
           versionId: questionnaire.id,
           version: questionnaire.version,
-          definition: JSON.parse(questionnaire.definition),
+          definition: parsedDefinition(questionnaire),
         }
       : null,
   }
 }
 
 /**
- * Returns expired leases to the queue and promotes scheduled targets whose time has come. Both are index range
- * updates that touch nothing most of the time; every app instance runs them, so no instance's memory matters.
+ * The campaign, if this user may call for it: 404 when it belongs to an organisation they cannot see, 403 when they
+ * see it but are not among its callers.
  */
-async function maintainQueue(db: Db, campaignId: string, now: Date) {
-  await calling.releaseExpiredLeases(db, campaignId, now.toISOString())
-  await calling.promoteDueTargets(db, campaignId, now.toISOString())
+export async function loadCallableCampaign(db: Db, scope: Scope, campaignId: string) {
+  const visible = scope.memberships.map((m) => m.organizationId)
+  const campaign = await findCampaignForCalling(db, visible, campaignId)
+  if (!campaign) throw new AppError('NOT_FOUND', 'No such campaign')
+  const isManager = hasRole(scope, ['manager', 'admin'], campaign.organizationId)
+  const isCaller = hasRole(scope, ['caller'], campaign.organizationId)
+  if (!isManager && !isCaller) throw new AppError('FORBIDDEN', 'You are not a caller of this campaign')
+  if (
+    !isManager &&
+    campaign.callersRestricted === 1 &&
+    !(await calling.isListedCaller(db, campaign.id, scope.userId))
+  ) {
+    throw new AppError('FORBIDDEN', 'This campaign is reserved to the callers its manager listed')
+  }
+  return campaign
 }
 
 /**
- * Gives the caller the most urgent due household of the campaign, holding it under a lease. A caller who already
- * holds one in this campaign gets it back (a reload never loses the household). Returns null when nothing is due.
+ * Gives the caller the most urgent due household of the campaign, holding it under a lease, with what their screen
+ * shows of it. A caller who already holds one in this campaign gets it back (a reload never loses the household).
+ * Returns null when nothing is due.
+ *
+ * One transaction (grouped with others' on SQLite, see group-commit.ts): the permission check, the queue's upkeep
+ * (due retries promoted, expired leases returned), the caller's current hold, the claim, the household-wide hold,
+ * the audit of the read and the household's details. When the household turns out to be held in another campaign
+ * (PostgreSQL, a concurrent claim), the transaction is rolled back and the next household is tried.
  */
-export async function claimNext(db: Db, campaign: CampaignTable, caller: Caller, now = new Date()) {
-  if (campaign.status !== 'active') throw new AppError('CONFLICT', 'This campaign is not running')
-  const nowText = now.toISOString()
-  if (!isWithinCallingHours(JSON.parse(campaign.callingHours) as CallingHours, now)) return null
-  await maintainQueue(db, campaign.id, now)
-  const already = await calling.findHeldTargetOfCaller(db, campaign.id, caller.id, nowText)
-  if (already) {
-    await recordAuditEvent(db, householdReadEvent(campaign, already.householdId, caller))
-    return already
-  }
-  const cap = JSON.parse(campaign.frequencyCap) as FrequencyCap
-  const leaseUntil = addMinutes(nowText, LEASE_MINUTES)
+export async function claimNext(db: Db, scope: Scope, campaignId: string, caller: Caller, now = new Date()) {
   const skipHouseholdIds: string[] = []
   // A household held in another campaign makes the hold fail: skip it and take the next one, a few times at most.
   for (let tries = 0; tries < 5; tries++) {
-    const claimed = await inTransaction(db, async (tx) => {
-      const target = await calling.claimDueTarget(tx, {
-        campaignId: campaign.id,
-        callerId: caller.id,
-        now: nowText,
-        leaseUntil,
-        capSince: new Date(now.getTime() - cap.days * 86_400_000).toISOString(),
-        capAttempts: cap.maxAttempts,
-        maxAttempts: campaign.maxAttempts,
-        skipHouseholdIds,
-      })
-      if (!target) return { target: null, busyHousehold: null }
-      const held = await calling.takeHouseholdHold(tx, {
-        householdId: target.householdId,
-        targetId: target.id,
-        callerId: caller.id,
-        leaseUntil,
-        now: nowText,
-      })
-      if (!held) throw new HouseholdBusy(target.householdId)
-      // Logged in the same transaction: the read is on record exactly when the household was handed out.
-      await recordAuditEvent(tx, householdReadEvent(campaign, target.householdId, caller))
-      return { target, busyHousehold: null }
+    const claimed = await inGroupedTransaction(db, async (tx) => {
+      const campaign = await loadCallableCampaign(tx, scope, campaignId)
+      const target = await holdNextTarget(tx, campaign, caller, now, skipHouseholdIds)
+      return { assignment: target ? await presentAssignment(tx, campaign, target, caller) : null, busyHousehold: null }
     }).catch((error) => {
-      if (error instanceof HouseholdBusy) return { target: null, busyHousehold: error.householdId }
+      if (error instanceof HouseholdBusy) return { assignment: null, busyHousehold: error.householdId }
       throw error
     })
-    if (claimed.target) return claimed.target
+    if (claimed.assignment) return claimed.assignment
     if (!claimed.busyHousehold) return null
     skipHouseholdIds.push(claimed.busyHousehold)
   }
   return null
+}
+
+/** The claim itself, inside the caller's transaction; throws HouseholdBusy when the household is held elsewhere. */
+async function holdNextTarget(tx: Db, campaign: CampaignTable, caller: Caller, now: Date, skipHouseholdIds: string[]) {
+  if (campaign.status !== 'active') throw new AppError('CONFLICT', 'This campaign is not running')
+  const nowText = now.toISOString()
+  const { callingHours, frequencyCap: cap } = configurationOf(campaign)
+  if (!isWithinCallingHours(callingHours, now)) return null
+  const leaseUntil = addMinutes(nowText, LEASE_MINUTES)
+  await calling.maintainQueue(tx, campaign.id, nowText)
+  const already = await calling.findHeldTargetOfCaller(tx, campaign.id, caller.id, nowText)
+  if (already) {
+    await recordAuditEvent(tx, householdReadEvent(campaign, already.householdId, caller))
+    return already
+  }
+  const target = await calling.claimDueTarget(tx, {
+    campaignId: campaign.id,
+    callerId: caller.id,
+    now: nowText,
+    leaseUntil,
+    capSince: new Date(now.getTime() - cap.days * 86_400_000).toISOString(),
+    capAttempts: cap.maxAttempts,
+    maxAttempts: campaign.maxAttempts,
+    skipHouseholdIds,
+  })
+  if (!target) return null
+  const held = await calling.takeHouseholdHold(tx, {
+    householdId: target.householdId,
+    targetId: target.id,
+    callerId: caller.id,
+    leaseUntil,
+    now: nowText,
+  })
+  if (!held) throw new HouseholdBusy(target.householdId)
+  // Logged in the same transaction: the read is on record exactly when the household was handed out.
+  await recordAuditEvent(tx, householdReadEvent(campaign, target.householdId, caller))
+  return target
 }
 
 function householdReadEvent(campaign: CampaignTable, householdId: string, caller: Caller) {
@@ -246,8 +352,6 @@ export async function recordOutcome(
   idempotencyKey: string,
   input: OutcomeInput,
 ) {
-  const previous = await calling.findCallByIdempotencyKey(db, caller.id, idempotencyKey)
-  if (previous) return { call: previous, created: false }
   try {
     return await saveOutcome(db, targetId, caller, idempotencyKey, input)
   } catch (error) {
@@ -268,8 +372,10 @@ function isUniqueViolation(error: unknown): boolean {
 async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotencyKey: string, input: OutcomeInput) {
   const now = new Date()
   const nowText = now.toISOString()
-  return inTransaction(db, async (tx) => {
-    const target = await calling.findTargetById(tx, targetId)
+  return inGroupedTransaction(db, async (tx) => {
+    const previous = await calling.findCallByIdempotencyKey(tx, caller.id, idempotencyKey)
+    if (previous) return { call: previous, created: false }
+    const target = await calling.findTargetForOutcome(tx, targetId)
     if (!target) throw new AppError('NOT_FOUND', 'No such assignment')
     // Held by this caller, or released by an expired lease that nobody has taken over since.
     const isStillMine = target.heldBy === caller.id && (target.status === 'held' || target.status === 'pending')
@@ -284,7 +390,7 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
     if (input.disposition === 'completed') {
       if (!target.questionnaireVersionId) throw new AppError('CONFLICT', 'The campaign has no questionnaire')
       const version = await cachedQuestionnaireVersion(tx, target.questionnaireVersionId)
-      const checked = scoreAnswers(JSON.parse(version!.definition), input.answers ?? {})
+      const checked = scoreAnswers(parsedDefinition(version!), input.answers ?? {})
       if (checked.issues.length) {
         throw new AppError(
           'VALIDATION_FAILED',
@@ -305,23 +411,17 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
         field: 'callbackAt',
       })
     }
-    const phones = await tx
-      .selectFrom('phone')
-      .select('id')
-      .where('householdId', '=', target.householdId)
-      .where('isValid', '=', 1)
-      .execute()
     const attempts = target.attempts + 1
     const next = reschedule(
       { attempts, phonePosition: target.phonePosition },
       input.disposition,
       {
         maxAttempts: target.maxAttempts,
-        retryDelays: JSON.parse(target.retryDelays) as RetryDelays,
-        callingHours: JSON.parse(target.callingHours) as CallingHours,
+        retryDelays: parsedJson<RetryDelays>(target.retryDelays),
+        callingHours: parsedJson<CallingHours>(target.callingHours),
       },
       now,
-      { usablePhones: phones.length, callbackAt: input.callbackAt ? new Date(input.callbackAt) : null },
+      { usablePhones: target.usablePhones, callbackAt: input.callbackAt ? new Date(input.callbackAt) : null },
     )
     // A follow-up asked now, or the plan already running, turns a finished target into a scheduled watch call.
     const plan =

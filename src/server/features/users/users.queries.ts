@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
+import { forgetSessions } from '../../http/session-cache.js'
 
 export async function findUserByEmail(db: Db, email: string) {
   return db.selectFrom('user').select(['id', 'email', 'name']).where('email', '=', email).executeTakeFirst()
@@ -23,6 +24,7 @@ export async function insertUser(db: Db, user: { email: string; name: string; pa
 
 export async function updatePasswordHash(db: Db, userId: string, passwordHash: string) {
   await db.updateTable('user').set({ passwordHash }).where('id', '=', userId).execute()
+  forgetSessions()
 }
 
 /** Gives the user this role in the organisation, replacing any role they had there. */
@@ -32,6 +34,8 @@ export async function upsertMembership(db: Db, membership: { userId: string; org
     .values({ id: randomUUID(), ...membership, createdAt: nowTimestamp() })
     .onConflict((oc) => oc.columns(['userId', 'organizationId']).doUpdateSet({ role: membership.role }))
     .execute()
+  // What the user may reach has changed: sessions remembered by this process are read again.
+  forgetSessions()
 }
 
 /** Users holding at least one membership in an organisation of these networks, with those memberships. */

@@ -1,6 +1,7 @@
 import type { Role } from '../../../shared/roles.js'
 import { type Db, inTransaction } from '../../db/database.js'
 import { AppError } from '../../http/errors.js'
+import { forgetSessions } from '../../http/session-cache.js'
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords.js'
 import * as users from './users.queries.js'
 
@@ -35,7 +36,7 @@ export async function createUserWithMembership(db: Db, input: NewUser) {
   }
   const generatedPassword = input.password === undefined ? generatePassword() : null
   const passwordHash = await hashPassword(input.password ?? generatedPassword!)
-  return inTransaction(db, async (tx) => {
+  const result = await inTransaction(db, async (tx) => {
     const existing = await users.findUserByEmail(tx, email)
     if (existing) {
       await users.upsertMembership(tx, { userId: existing.id, organizationId: input.organizationId, role: input.role })
@@ -45,4 +46,7 @@ export async function createUserWithMembership(db: Db, input: NewUser) {
     await users.upsertMembership(tx, { userId: user.id, organizationId: input.organizationId, role: input.role })
     return { user: { id: user.id, email: user.email, name: user.name }, created: true, generatedPassword }
   })
+  // Once committed: no session remembered in this process keeps the memberships it had before.
+  forgetSessions()
+  return result
 }
