@@ -1,7 +1,8 @@
 // npm run bench:import — generates a 200,000-household Windows-1252 `;` file (and an XLSX of the same data) with the
 // demo generator, imports it, then imports it again unchanged, on SQLite and PostgreSQL. Prints rows/s and peak RSS.
 // Each engine and format runs in a child process so that the peak RSS is the import's own; generated files are kept
-// in .bench/ and reused. `--engine=sqlite|postgres` runs one engine; BENCH_PROFILE=1 writes CPU profiles.
+// in .bench/ and reused. `--engine=sqlite|postgres` runs one engine; BENCH_PROFILE=1 writes CPU profiles;
+// BENCH_MAX_OLD_SPACE=<MB> caps the children's V8 heap.
 
 import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
@@ -113,6 +114,7 @@ const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
 
 async function measure(db: Db, organizationId: string, path: string, label: string) {
   const started = performance.now()
+  const cpuBefore = process.cpuUsage()
   const table = await openTable(path)
   const { mapping } = autoMap(table.headers)
   checkMapping(mapping, table.headers)
@@ -127,9 +129,12 @@ async function measure(db: Db, organizationId: string, path: string, label: stri
   })
   await table.close()
   const seconds = (performance.now() - started) / 1000
+  const cpu = process.cpuUsage(cpuBefore)
+  // On a shared machine wall time includes waiting for a core; this process's CPU time (user + system) does not.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6
   const h = report.households
   console.log(
-    `  ${label}: ${report.rows} rows in ${seconds.toFixed(1)} s = ${Math.round(report.rows / seconds)} rows/s; peak RSS ${peakRssMb()} MB; created ${h.created}, updated ${h.updated}, unchanged ${h.unchanged}, left ${h.left}, rejected ${report.rejected.length}, warnings ${report.warningsTotal}`,
+    `  ${label}: ${report.rows} rows in ${seconds.toFixed(1)} s = ${Math.round(report.rows / seconds)} rows/s (process CPU ${cpuSeconds.toFixed(1)} s = ${Math.round(report.rows / cpuSeconds)} rows/s of CPU); peak RSS ${peakRssMb()} MB; created ${h.created}, updated ${h.updated}, unchanged ${h.unchanged}, left ${h.left}, rejected ${report.rejected.length}, warnings ${report.warningsTotal}`,
   )
 }
 
@@ -167,6 +172,11 @@ if (child) {
   }
   console.log(`${xlsx}: ${(statSync(xlsx).size / 1048576).toFixed(1)} MB`)
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.bench/profiles'] : []
+  // BENCH_MAX_OLD_SPACE=160: V8 otherwise lets its heap grow to ~3× the live data when the machine has memory to spare.
+  if (process.env.BENCH_MAX_OLD_SPACE) {
+    profile.push(`--max-old-space-size=${process.env.BENCH_MAX_OLD_SPACE}`)
+    console.log(`children run with --max-old-space-size=${process.env.BENCH_MAX_OLD_SPACE}`)
+  }
   for (const engine of benchEngines()) {
     console.log(`\n=== ${engine} ===`)
     for (const format of ['csv', 'xlsx']) {

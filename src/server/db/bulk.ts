@@ -4,7 +4,7 @@ import type { Database } from './schema.js'
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
 const texts = new Map<string, string>()
-const MAX_ROWS = 512
+const MAX_ROWS = 128
 
 /**
  * Inserts many rows with one plain multi-row statement per slice. Kysely builds a syntax tree for every value, which
@@ -18,7 +18,7 @@ export async function bulkInsert<T extends keyof Database & string>(
 ) {
   if (rows.length === 0) return
   const columns = Object.keys(rows[0] as object) as (keyof Database[T] & string)[]
-  // SQLite binds at most 32,766 values per statement; PostgreSQL 65,535. Beyond ~500 rows a statement gains nothing.
+  // SQLite binds at most 32,766 values per statement; PostgreSQL 65,535. Beyond ~100 rows a statement gains little, and its prepared form weighs more.
   const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(30_000 / columns.length)))
   for (let start = 0; start < rows.length; ) {
     // Full statements, then the rest in powers of two: a handful of statement shapes per table, so the prepared
