@@ -146,7 +146,7 @@ const child = process.argv.find((arg) => arg.startsWith('--child='))?.split('=')
 if (child) {
   // One engine and one format per process, so that the peak memory printed is the import's own.
   const [engine] = benchEngines()
-  const { db } = await freshBenchDatabase(`import-${child}`, engine)
+  const { db } = await freshBenchDatabase(`import_${child}`, engine)
   const organization = await makeOrganization(db, { code: 'BENCH' })
   if (child === 'csv') {
     await measure(db, organization.id, csv, 'CSV first import')
