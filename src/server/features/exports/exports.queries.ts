@@ -142,14 +142,18 @@ export function streamReferrals(
  * what a letter or a visit needs: name, address, the numbers already tried.
  */
 export function streamUnreachable(reader: Db, filter: ExportFilter): AsyncIterable<UnreachableExportRow> {
+  return unreachableQuery(reader, filter).stream(CURSOR_BATCH)
+}
+
+export function unreachableQuery(reader: Db, filter: ExportFilter) {
+  // Correlated by household through the call_household index (a target's few calls), not by target (no index) nor
+  // by campaign (every call of the campaign for each row): SQLite's unary `+` keeps it off the campaign index.
   const phonesTried =
     reader.engine === 'postgres'
-      ? sql<
-          string | null
-        >`(select string_agg(distinct c.phone_e164, ',') from call c where c.target_id = campaign_target.id)`
-      : sql<
-          string | null
-        >`(select group_concat(distinct c.phone_e164) from call c where c.target_id = campaign_target.id)`
+      ? sql<string | null>`(select string_agg(distinct c.phone_e164, ',') from call c
+          where c.household_id = campaign_target.household_id and c.campaign_id = campaign_target.campaign_id)`
+      : sql<string | null>`(select group_concat(distinct c.phone_e164) from call c
+          where c.household_id = campaign_target.household_id and +c.campaign_id = campaign_target.campaign_id)`
   const lastAttempt = sql<string>`coalesce(campaign_target.last_called_at, campaign_target.updated_at)`
   let query = reader
     .selectFrom('campaignTarget')
@@ -177,9 +181,5 @@ export function streamUnreachable(reader: Db, filter: ExportFilter): AsyncIterab
     ? query.where('campaignTarget.campaignId', '=', filter.campaignId)
     : query.where('campaignTarget.organizationId', 'in', filter.organizationIds)
   if (filter.agencyId) query = query.where('household.agencyId', '=', filter.agencyId)
-  return query
-    .orderBy('household.postcode')
-    .orderBy('household.externalRef')
-    .orderBy('campaignTarget.id')
-    .stream(CURSOR_BATCH)
+  return query.orderBy('household.postcode').orderBy('household.externalRef').orderBy('campaignTarget.id')
 }
