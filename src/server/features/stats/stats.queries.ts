@@ -59,6 +59,12 @@ function householdCondition(db: Db, filter: StatsFilter, column: 'call.household
   const set = filter.households ?? 'all'
   if (set === 'all') return []
   const shared = sharedHouseholdIds(db, filter.organizationIds)
+  if (db.engine === 'postgres') {
+    // (NOT) EXISTS plans as a hash (anti-)join; NOT IN over a subquery the planner guesses large is re-read per row.
+    const match = sql<SqlBool>`exists (select 1 from (${shared}) as shared where shared.id = ${sql.raw(column)})`
+    return [set === 'shared' ? match : sql<SqlBool>`not ${match}`]
+  }
+  // SQLite builds the list once per statement.
   return [
     set === 'shared'
       ? sql<SqlBool>`${sql.raw(column)} in (${shared})`
