@@ -31,4 +31,13 @@ describe('loadConfig', () => {
     assert.equal(config.databaseUrl, 'postgres://u@h:5432/db')
     assert.equal(config.publicUrl, 'https://a.example')
   })
+
+  it('reads the referral due hours by urgency, keeps the defaults of the others, and names a bad item', () => {
+    const config = loadConfig({ REFERRAL_DUE_HOURS: 'immediate=2/12, routine=48/240' })
+    assert.deepEqual(config.referralDueHours.immediate, { accept: 2, resolve: 12 })
+    assert.deepEqual(config.referralDueHours.routine, { accept: 48, resolve: 240 })
+    assert.deepEqual(config.referralDueHours.within_24h, { accept: 24, resolve: 72 })
+    assert.throws(() => loadConfig({ REFERRAL_DUE_HOURS: 'urgent=1/2' }), /got "urgent=1\/2"/)
+    assert.throws(() => loadConfig({ REFERRAL_DUE_HOURS: 'immediate=10/5' }), /for immediate .* got "immediate=10\/5"/)
+  })
 })

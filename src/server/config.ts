@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { DEFAULT_DUE_HOURS, URGENCIES, type Urgency } from '../shared/referrals.js'
 
 /** The whole configuration of a running Allervers; read once from the environment by `loadConfig`. */
 export interface Config {
@@ -16,6 +17,8 @@ export interface Config {
   smtpUrl: string | null
   mailFrom: string
   trustProxy: boolean
+  /** Hours to accept and to resolve a referral, by urgency (REFERRAL_DUE_HOURS overrides some or all). */
+  referralDueHours: Record<Urgency, { accept: number; resolve: number }>
 }
 
 export class ConfigError extends Error {}
@@ -28,6 +31,36 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
     throw new ConfigError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`)
   }
   return value
+}
+
+/**
+ * `REFERRAL_DUE_HOURS="immediate=1/24,within_24h=24/72"`: for each urgency named, hours to accept / hours to resolve.
+ * Urgencies not named keep their default.
+ */
+function readDueHours(raw: string | undefined): Config['referralDueHours'] {
+  const hours = structuredClone(DEFAULT_DUE_HOURS) as Config['referralDueHours']
+  if (!raw?.trim()) return hours
+  for (const item of raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const match = /^([a-z0-9_]+)=(\d+)\/(\d+)$/.exec(item)
+    const urgency = match?.[1] as Urgency | undefined
+    if (!match || !urgency || !URGENCIES.includes(urgency)) {
+      throw new ConfigError(
+        `REFERRAL_DUE_HOURS items look like urgency=accept/resolve with an urgency among ${URGENCIES.join(', ')}, got "${item}"`,
+      )
+    }
+    const accept = Number(match[2])
+    const resolve = Number(match[3])
+    if (accept < 1 || resolve < accept || resolve > 24 * 365) {
+      throw new ConfigError(
+        `REFERRAL_DUE_HOURS: for ${urgency} the hours must satisfy 1 ≤ accept ≤ resolve ≤ 8760, got "${item}"`,
+      )
+    }
+    hours[urgency] = { accept, resolve }
+  }
+  return hours
 }
 
 /** Reads and validates the environment; the only place in the server that touches process.env. */
@@ -58,5 +91,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL?.trim() || null,
     mailFrom: env.MAIL_FROM?.trim() || 'Allervers <no-reply@allervers.localhost>',
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    referralDueHours: readDueHours(env.REFERRAL_DUE_HOURS),
   }
 }

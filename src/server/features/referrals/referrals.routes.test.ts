@@ -294,3 +294,22 @@ describe('overdue referrals', () => {
     assert.ok(mails[0].body.includes(referral.id))
   })
 })
+
+describe('referral due dates', () => {
+  it('follow the hours the organisation configured for each urgency (REFERRAL_DUE_HOURS)', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t, { REFERRAL_DUE_HOURS: 'within_7_days=10/20' })
+    const landlord = await makeOrganization(db)
+    const household = await makeHousehold(db, { organizationId: landlord.id })
+    const caller = await makeUser(db, 'caller', { organizationId: landlord.id })
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/referrals',
+      headers: await loginAs(caller),
+      payload: { ...toPartner(household.id, 'unused'), recipient: { team: 'Service social' } },
+    })
+    assert.equal(response.statusCode, 201)
+    const { createdAt, dueAcceptBy, dueResolveBy } = response.json().referral
+    assert.equal((Date.parse(dueAcceptBy) - Date.parse(createdAt)) / 3600_000, 10)
+    assert.equal((Date.parse(dueResolveBy) - Date.parse(createdAt)) / 3600_000, 20)
+  })
+})

@@ -159,6 +159,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
         { id: request.user!.id, ip: request.ip },
         request.body,
         config.publicUrl,
+        config.referralDueHours,
       )
       return reply.status(201).send({ referral: await presentReferral(db, request.scope, referral, false) })
     },

@@ -60,6 +60,7 @@ export async function createReferral(
   actor: { id: string; ip: string },
   input: NewReferral,
   publicUrl: string | null,
+  dueHours: Record<Urgency, { accept: number; resolve: number }> = DEFAULT_DUE_HOURS,
 ) {
   const household = await db
     .selectFrom('household')
@@ -112,7 +113,7 @@ export async function createReferral(
   }
   const now = new Date()
   const nowText = now.toISOString()
-  const due = DEFAULT_DUE_HOURS[input.urgency]
+  const due = dueHours[input.urgency]
   const referral: ReferralTable = {
     id: randomUUID(),
     householdId: household.id,
