@@ -1,5 +1,6 @@
-import { Anchor, AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core'
+import { ActionIcon, Anchor, AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
+import { IconLogout } from '@tabler/icons-react'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { NavLink as RouterLink, useLocation } from 'react-router'
@@ -26,7 +27,7 @@ export function Shell({ user, children }: { user: SessionUser; children: ReactNo
       </Anchor>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group wrap="nowrap">
+          <Group wrap="nowrap" gap="xs">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('shell.menu')} />
             <Title order={1} size="h3">
               {t('app.name')}
@@ -37,9 +38,27 @@ export function Shell({ user, children }: { user: SessionUser; children: ReactNo
               {t('shell.signedInAs', { name: user.name })}
             </Text>
             <LanguageSwitch />
-            <Button variant="light" size="xs" onClick={() => logout.mutate()} loading={logout.isPending}>
+            <Button
+              variant="light"
+              size="xs"
+              onClick={() => logout.mutate()}
+              loading={logout.isPending}
+              visibleFrom="xs"
+            >
               {t('shell.logout')}
             </Button>
+            {/* On a phone the words do not fit beside the language switch: the same action as an icon, same name. */}
+            <ActionIcon
+              variant="light"
+              size="lg"
+              onClick={() => logout.mutate()}
+              loading={logout.isPending}
+              hiddenFrom="xs"
+              aria-label={t('shell.logout')}
+              title={t('shell.logout')}
+            >
+              <IconLogout size={18} aria-hidden="true" />
+            </ActionIcon>
           </Group>
         </Group>
       </AppShell.Header>
