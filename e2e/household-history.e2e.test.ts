@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
+import { parisToday } from '../src/shared/dates.js'
 import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
 
 async function signIn(browser: Browser, url: string, email: string, password: string): Promise<Page> {
@@ -16,7 +17,9 @@ async function signIn(browser: Browser, url: string, email: string, password: st
   return page
 }
 
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+/** A Paris calendar day N days from Paris today (the day the forms and the server reason in). */
+const inDays = (days: number) =>
+  new Date(Date.parse(`${parisToday()}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 
 describe('a household’s history in Chromium', () => {
   it('a social worker refers a targeted household, plans the watch from the referral, reads it in the history; a caller records an objection and a manager lifts it', async (t) => {
