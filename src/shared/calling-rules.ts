@@ -118,6 +118,11 @@ export function reschedule(
 /** Priority added to a follow-up call (the watch): it comes before every ordinary target when due. */
 export const FOLLOW_UP_PRIORITY_BOOST = 1000
 
+/** A target's priority while it waits for a follow-up call: its own priority, boosted once (never twice). */
+export function followUpPriority(priority: number): number {
+  return (priority % FOLLOW_UP_PRIORITY_BOOST) + FOLLOW_UP_PRIORITY_BOOST
+}
+
 export interface FollowUpPlan {
   intervalDays: number | null
   until: string | null

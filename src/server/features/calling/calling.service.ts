@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import {
-  FOLLOW_UP_PRIORITY_BOOST,
-  isWithinCallingHours,
-  nextFollowUp,
-  reschedule,
-} from '../../../shared/calling-rules.js'
+import { followUpPriority, isWithinCallingHours, nextFollowUp, reschedule } from '../../../shared/calling-rules.js'
 import type { CallingHours, Disposition, FrequencyCap, NeedCategory, RetryDelays } from '../../../shared/campaigns.js'
 import { ageOn, parisToday } from '../../../shared/dates.js'
 import { InstrumentAnswerError, isInstrumentCode, scoreInstrument } from '../../../shared/instruments/index.js'
@@ -474,7 +469,7 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
             lastDisposition: input.disposition,
             lastCalledAt: nowText,
             preferredCallerId: null,
-            priority: (target.priority % FOLLOW_UP_PRIORITY_BOOST) + FOLLOW_UP_PRIORITY_BOOST,
+            priority: followUpPriority(target.priority),
             followUpIntervalDays: plan.intervalDays,
             followUpUntil: plan.until,
           }

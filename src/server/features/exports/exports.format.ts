@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon'
 import type { Role } from '../../../shared/roles.js'
+import { reviewLabel } from '../../../shared/stats-labels.js'
 
 export const DATASETS = ['calls', 'referrals', 'unreachable'] as const
 export type Dataset = (typeof DATASETS)[number]
@@ -23,20 +24,6 @@ export interface Column {
   width: number
 }
 
-export const DISPOSITION_LABELS: Record<string, string> = {
-  completed: 'Entretien réalisé',
-  refused: 'Refus de l’entretien',
-  callback: 'À rappeler',
-  no_answer: 'Pas de réponse',
-  voicemail: 'Messagerie',
-  busy: 'Occupé',
-  wrong_number: 'Mauvais numéro',
-  not_in_service: 'Numéro non attribué',
-  moved_out: 'A déménagé',
-  deceased: 'Décès',
-  other: 'Autre',
-}
-
 export const NEED_LABELS: Record<string, string> = {
   isolation: 'Isolement',
   health_autonomy: 'Santé et autonomie',
@@ -48,13 +35,6 @@ export const NEED_LABELS: Record<string, string> = {
   admin_digital: 'Aide administrative ou numérique',
   psychological_distress: 'Détresse psychologique',
   other: 'Autre besoin',
-}
-
-export const FRAGILITY_LABELS: Record<string, string> = {
-  none: 'Pas de fragilité repérée',
-  watch: 'À surveiller',
-  fragile: 'Fragile',
-  high_vulnerability: 'Très grande vulnérabilité',
 }
 
 export const REFERRAL_STATUS_LABELS: Record<string, string> = {
@@ -110,9 +90,9 @@ export function callCells(row: CallExportRow): Cell[] {
     row.externalRef,
     row.callerName,
     Number(row.attempt),
-    label(DISPOSITION_LABELS, row.disposition),
+    row.disposition ? reviewLabel('disposition', row.disposition, 'fr') : null,
     row.durationSeconds === null ? null : Number(row.durationSeconds),
-    label(FRAGILITY_LABELS, row.fragilityLevel),
+    row.fragilityLevel ? reviewLabel('fragility', row.fragilityLevel, 'fr') : null,
     needs.map((need) => NEED_LABELS[need] ?? need).join(', ') || null,
   ]
 }
@@ -233,7 +213,7 @@ export function unreachableCells(row: UnreachableExportRow): Cell[] {
     phones.map(formatFrenchPhone).join(', ') || null,
     Number(row.attempts),
     row.lastCalledAt ? { instant: row.lastCalledAt } : null,
-    label(DISPOSITION_LABELS, row.lastDisposition),
+    row.lastDisposition ? reviewLabel('disposition', row.lastDisposition, 'fr') : null,
     row.campaignName,
   ]
 }

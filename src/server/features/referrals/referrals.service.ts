@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { FOLLOW_UP_PRIORITY_BOOST, nextFollowUp } from '../../../shared/calling-rules.js'
+import { followUpPriority, nextFollowUp } from '../../../shared/calling-rules.js'
 import { parisToday } from '../../../shared/dates.js'
 import {
   ACTIVE_REFERRAL_STATUSES,
@@ -404,7 +404,7 @@ export async function planFollowUp(
     }
     await referrals.scheduleFollowUp(tx, target.id, {
       at: first.toISOString(),
-      priority: (target.priority % FOLLOW_UP_PRIORITY_BOOST) + FOLLOW_UP_PRIORITY_BOOST,
+      priority: followUpPriority(target.priority),
       intervalDays: plan.intervalDays,
       until: plan.until,
       now: nowText,

@@ -4,15 +4,12 @@ import { notifications } from '@mantine/notifications'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { parisToday } from '../../../shared/dates.js'
 import { api } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { useSession } from '../auth/session.js'
 
 const CHANNELS = ['phone', 'mail', 'email', 'in_person', 'other'] as const
-
-function parisToday() {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())
-}
 
 /** Shows a tenant's objection to calls, lets staff record one and managers lift it with a reason. */
 export function ObjectionPanel({
