@@ -8,7 +8,6 @@ import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import type { Db } from '../src/server/db/database.js'
 import { DEMO_ORGANIZATIONS, generateHouseholds } from '../src/server/features/demo/demo.generator.js'
@@ -97,6 +96,8 @@ async function writeCsv(path: string) {
 }
 
 async function writeXlsx(path: string) {
+  // Loaded here only: the children that import must not carry exceljs unless the import itself loads it.
+  const { default: ExcelJS } = await import('exceljs')
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path })
   const sheet = workbook.addWorksheet('Locataires')
   sheet.addRow(HEADERS).commit()

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import ExcelJS from 'exceljs'
 import Papa from 'papaparse'
 import {
   decodeChunks,
@@ -530,7 +529,14 @@ function cellText(value: unknown): string {
   return String(value)
 }
 
+/**
+ * exceljs is loaded when a workbook is first read, not with this module: it weighs some 25 MB of memory, which a CSV
+ * import (and every server process that never reads a workbook) would otherwise carry.
+ */
+const loadExcel = () => import('exceljs').then((module) => module.default)
+
 async function* xlsxRows(source: ByteSource, seen: { worksheet: boolean }): AsyncGenerator<TableRow> {
+  const ExcelJS = await loadExcel()
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(source.xlsxInput(), {
     sharedStrings: 'cache',
     styles: 'cache', // needed to tell a date from a number

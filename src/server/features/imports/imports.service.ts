@@ -8,6 +8,7 @@ import { nowTimestamp, toFlag } from '../../db/time.js'
 import type { Mapping } from './imports.columns.js'
 import * as imports from './imports.queries.js'
 import type { OpenedTable } from './imports.reader.js'
+import { ReferenceCounts } from './imports.refs.js'
 import { type InterpretedRow, interpretRow, type RowWarning } from './imports.rows.js'
 
 export interface ImportReport {
@@ -117,7 +118,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     ]),
   )
   // Each reference met in an earlier chunk of this run, with the number of chunks that held its rows so far.
-  const seenThisRun = new Map<string, number>()
+  const seenThisRun = new ReferenceCounts()
   const chunkRows = options.chunkRows ?? CHUNK
   let chunk: InterpretedRow[] = []
 
@@ -149,7 +150,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
       const changes: Array<{ id: string; fields: Partial<HouseholdTable> }> = []
       for (const draft of drafts.values()) {
         // Occupants of a household spread over two chunks: the second part adds to what the first wrote.
-        const earlierParts = seenThisRun.get(draft.externalRef) ?? 0
+        const earlierParts = seenThisRun.get(draft.externalRef)
         const isContinuation = earlierParts > 0
         // Occupants met in the k-th later chunk take positions from 100·k: apart from the first part and each other.
         const offset = 100 * earlierParts
