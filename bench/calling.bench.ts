@@ -3,7 +3,7 @@
 // twice and none was lost. Prints figures; asserts nothing about time.
 import { type ChildProcess, fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import http from 'node:http'
 import { makeCampaign, makeOrganization, makeUser } from '../test/factories.js'
 import { type BenchEngine, benchEngines, formatMs, freshBenchDatabase, percentile } from './support/bench-db.js'
@@ -188,6 +188,9 @@ async function runScenario(engine: BenchEngine, callers: number) {
     const cpuAfter = await Promise.all(servers.map((server) => cpuOf(server.child)))
     const serverCpu = cpuAfter.reduce((sum, value, index) => sum + value - cpuBefore[index], 0)
     const doubles = [...claimed.values()].filter((count) => count > 1).length
+    // The WAL's size as the run ends: checkpoints kept up with the writes when it stays small (tens of MB at most).
+    const walFile = `${url.replace(/^sqlite:/, '')}-wal`
+    const walSize = engine === 'sqlite' && existsSync(walFile) ? statSync(walFile).size : undefined
     const { db: check } = { db: (await import('../src/server/db/database.js')).createDb(url) }
     const calls = Number(
       (
@@ -226,6 +229,7 @@ async function runScenario(engine: BenchEngine, callers: number) {
     console.log(
       `    server CPU ${(serverCpu / 1000 / Math.max(saved, 1)).toFixed(2)} ms per cycle (${(serverCpu / 1e6 / seconds).toFixed(2)} cores busy)`,
     )
+    if (walSize !== undefined) console.log(`    WAL at the end of the run ${(walSize / 1048576).toFixed(1)} MB`)
     console.log(`    claim   ${spread(claimLatencies)}`)
     console.log(`    outcome ${spread(outcomeLatencies)}`)
     console.log(`    cycle   ${spread(cycleLatencies)}`)

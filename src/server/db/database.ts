@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3'
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
+import { startCheckpointer } from './checkpointer.js'
 import type { Database } from './schema.js'
 
 export type Engine = 'sqlite' | 'postgres'
@@ -31,10 +32,13 @@ export function sqlitePathOf(databaseUrl: string): string {
  * Kysely prepares every query anew; better-sqlite3's prepare is a real cost on hot paths (claims, outcomes).
  * The same SQL text reuses its prepared statement. Bounded: the least recently added statements are dropped.
  */
-function withStatementCache(sqlite: SQLite.Database, limit = 500) {
+function withStatementCache(sqlite: SQLite.Database, onClose?: () => void, limit = 500) {
   const cache = new Map<string, SQLite.Statement>()
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      onClose?.()
+      sqlite.close()
+    },
     prepare(sqlText: string) {
       let statement = cache.get(sqlText)
       // A statement still iterating (a streamed export) cannot run again until it is done: give a fresh one.
@@ -80,11 +84,12 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
     // 64 MB of page cache instead of 2 MB: a grouped commit of many claims and outcomes dirties more pages than the
     // default holds, and spilling them mid-transaction cost more than the memory (docs/decisions.md).
     sqlite.pragma('cache_size = -65536')
-    // Checkpoint the WAL every ~16 MB instead of ~4 MB: fewer checkpoints (each ends with an fsync), and a page
-    // rewritten many times between two of them is copied once.
-    sqlite.pragma('wal_autocheckpoint = 4000')
+    // A file's WAL is checkpointed by a worker thread (checkpointer.ts), off the request path; the connection's own
+    // checkpoint is a backstop at ~64 MB. In memory there is no WAL: ~16 MB as before.
+    sqlite.pragma(`wal_autocheckpoint = ${sqliteFile ? 16_000 : 4000}`)
+    const checkpointer = sqliteFile ? startCheckpointer(sqliteFile) : undefined
     kysely = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite, () => checkpointer?.stop()) }),
       plugins: [new CamelCasePlugin()],
     })
   }
