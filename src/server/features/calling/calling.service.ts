@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { followUpPriority, isWithinCallingHours, nextFollowUp, reschedule } from '../../../shared/calling-rules.js'
 import type { CallingHours, Disposition, FrequencyCap, NeedCategory, RetryDelays } from '../../../shared/campaigns.js'
 import { ageOn, parisToday } from '../../../shared/dates.js'
@@ -12,6 +11,7 @@ import {
 import { fillScript } from '../../../shared/script.js'
 import type { Db } from '../../db/database.js'
 import { inGroupedTransaction } from '../../db/group-commit.js'
+import { sortableId } from '../../db/ids.js'
 import type { CallTable, CampaignTable } from '../../db/schema.js'
 import { addMinutes } from '../../db/time.js'
 import { hasRole, type Scope } from '../../http/auth.js'
@@ -350,10 +350,12 @@ export async function recordOutcome(
   try {
     return await saveOutcome(db, targetId, caller, idempotencyKey, input)
   } catch (error) {
-    // Two deliveries of the same retried request raced: the second hit the unique key; answer with the first.
-    const raced = isUniqueViolation(error)
-      ? await calling.findCallByIdempotencyKey(db, caller.id, idempotencyKey)
-      : undefined
+    // Two deliveries of the same retried request raced: the second hit the unique key, or (PostgreSQL) read the
+    // target after the first had committed and found it no longer held; either way, answer with the first.
+    const raced =
+      isUniqueViolation(error) || (error instanceof AppError && error.code === 'CONFLICT')
+        ? await calling.findCallByIdempotencyKey(db, caller.id, idempotencyKey)
+        : undefined
     if (raced) return { call: raced, created: false }
     throw error
   }
@@ -435,7 +437,9 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
       })
     }
     const call: CallTable = {
-      id: randomUUID(),
+      // Time-ordered: a call appends to the primary key and to the indexes led by its id, instead of dirtying a
+      // random page of each (fewer pages per grouped commit written to the WAL and checkpointed).
+      id: sortableId(),
       campaignId: target.campaignId,
       targetId: target.id,
       householdId: target.householdId,
