@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import cookie from '@fastify/cookie'
-import helmet from '@fastify/helmet'
 import multipart from '@fastify/multipart'
 import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
@@ -28,6 +27,7 @@ import { statsRoutes } from './features/stats/stats.routes.js'
 import { userRoutes } from './features/users/users.routes.js'
 import { loadSession, SESSION_COOKIE } from './http/auth.js'
 import { AppError, type ErrorBody } from './http/errors.js'
+import { addSecurityHeaders } from './http/security-headers.js'
 import { VERSION } from './version.js'
 
 declare module 'fastify' {
@@ -71,7 +71,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
   app.decorateRequest('scope', null as never)
 
   const isHttps = config.publicUrl?.startsWith('https://') ?? false
-  await app.register(helmet, {
+  addSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
