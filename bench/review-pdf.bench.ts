@@ -46,8 +46,8 @@ function largestReview(): StatsReview {
 
 async function renderBench() {
   const review = largestReview()
-  await readStream(renderReviewPdf(review, 'fr')) // warm-up
-  const { value: pdf, ms } = await timed(() => readStream(renderReviewPdf(review, 'fr')))
+  await readStream(await renderReviewPdf(review, 'fr')) // warm-up
+  const { value: pdf, ms } = await timed(async () => readStream(await renderReviewPdf(review, 'fr')))
   console.log(
     `renderer alone, largest review (1,100 days, 60 recipients, 300 comments): ${ms.toFixed(0)} ms, ${(pdf.length / 1024).toFixed(0)} KiB`,
   )
@@ -91,7 +91,7 @@ async function networkBench(engine: 'sqlite' | 'postgres') {
   const actor = await adminOf(db, data.organizations[0]!.id, data.managers[0]!.id)
   const period = data.period
   const compute = await timed(() => computeReview(db, actor, { kind: 'network' }, period))
-  const render = await timed(() => readStream(renderReviewPdf(compute.value, 'fr')))
+  const render = await timed(async () => readStream(await renderReviewPdf(compute.value, 'fr')))
   console.log(
     `network review: computeReview ${compute.ms.toFixed(0)} ms + render ${render.ms.toFixed(0)} ms = ${(compute.ms + render.ms).toFixed(0)} ms (target < 5000 ms), PDF ${(render.value.length / 1024).toFixed(0)} KiB`,
   )

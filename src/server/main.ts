@@ -5,6 +5,7 @@ import { createDb, type Db } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { createTransport, startOutboxWorker } from './features/mail/outbox.worker.js'
 import { notifyOverdueReferrals } from './features/referrals/referrals.service.js'
+import { startRollupWorker } from './features/stats/stats.refresh.js'
 
 export interface RunningServer {
   app: FastifyInstance
@@ -27,10 +28,15 @@ export async function startServer(config: Config, options: { db?: Db; handleSign
       })
     : () => {}
   if (!config.smtpUrl) app.log.warn('SMTP_URL is not set: notifications are queued but not sent')
+  // The review's rollups count new calls every 30 s (a review also counts what is left before answering).
+  const stopRollups = startRollupWorker(db, {
+    onError: (error) => app.log.error({ err: error }, 'review rollups: refresh failed'),
+  })
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
       stopWorker()
+      stopRollups()
       await app.close()
       await db.destroy()
     })()

@@ -235,6 +235,8 @@ export interface CallTable {
   durationSeconds: number | null
   idempotencyKey: string
   createdAt: Timestamp
+  /** 1 until the review's rollups count this call (stats feature). */
+  statsPending?: number
 }
 
 export interface HouseholdHoldTable {
@@ -343,6 +345,23 @@ export interface CallerFeedbackTable {
   createdAt: Timestamp
 }
 
+/** The review's counts per scope, figure and Paris day (see features/stats/stats.rollups.ts). */
+export interface StatsRollupTable {
+  id: string
+  scope: string
+  metric: string
+  dayFrom: string
+  dayTo: string
+  counts: string
+}
+
+/** The home key and agency a household's calls were last counted under in the rollups. */
+export interface StatsHouseholdTable {
+  householdId: string
+  homeKey: string
+  agencyId: string | null
+}
+
 export interface Database {
   network: NetworkTable
   organization: OrganizationTable
@@ -366,6 +385,8 @@ export interface Database {
   importRun: ImportRunTable
   importMapping: ImportMappingTable
   callerFeedback: CallerFeedbackTable
+  statsRollup: StatsRollupTable
+  statsHousehold: StatsHouseholdTable
 }
 
 export type Organization = Selectable<OrganizationTable>

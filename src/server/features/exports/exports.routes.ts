@@ -2,7 +2,7 @@ import { PassThrough, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { stringify } from 'csv-stringify'
-import ExcelJS from 'exceljs'
+import type ExcelJSModule from 'exceljs'
 import type { FastifyBaseLogger } from 'fastify'
 import { Type } from 'typebox'
 import type { Role } from '../../../shared/roles.js'
@@ -161,6 +161,13 @@ async function* mapRows<T>(rows: AsyncIterable<T>, toCells: (row: T) => Cell[]):
   }
 }
 
+// exceljs (about 20 MB resident) is loaded with the first workbook, not with the server.
+let exceljs: Promise<typeof ExcelJSModule> | undefined
+const loadExcel = () => {
+  exceljs ??= import('exceljs').then((module) => module.default)
+  return exceljs
+}
+
 /** Writes a streamed sheet, waiting whenever the client reads slower than the database gives rows. */
 async function writeWorkbook(
   output: PassThrough,
@@ -168,6 +175,7 @@ async function writeWorkbook(
   rows: AsyncIterable<Cell[]>,
   log: FastifyBaseLogger,
 ): Promise<void> {
+  const ExcelJS = await loadExcel()
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false })
   const names: Record<Dataset, string> = { calls: 'Appels', referrals: 'Orientations', unreachable: 'Injoignables' }
   const columns = COLUMNS[dataset]

@@ -50,7 +50,7 @@ export const reviewPdfRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="${name}"`)
         .header('cache-control', 'private, no-store')
-        .send(renderReviewPdf(review, locale))
+        .send(await renderReviewPdf(review, locale))
     },
   )
 }

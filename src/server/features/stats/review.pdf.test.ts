@@ -6,7 +6,7 @@ import { renderReviewPdf, toWinAnsi } from './review.pdf.js'
 
 /** The PDF's text as one string, no-break spaces read as spaces. */
 async function textOf(review = fixtureReview(), locale: 'fr' | 'en' = 'fr') {
-  const pdf = await readStream(renderReviewPdf(review, locale))
+  const pdf = await readStream(await renderReviewPdf(review, locale))
   assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-')
   const pages = await pdfPages(pdf)
   return { pages, all: pages.join(' ') }

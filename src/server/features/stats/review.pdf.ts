@@ -6,7 +6,7 @@
  * `toWinAnsi` so that nothing prints as garbage (an emoji is left out, a character of another script becomes "?").
  */
 import type { Readable } from 'node:stream'
-import PDFDocument from 'pdfkit'
+import type PDFKit from 'pdfkit'
 import { type Bucket, type Count, type StatsReview, SUPPRESSED } from '../../../shared/stats.js'
 import { formatReviewDay, type LabelKind, type ReviewLocale, reviewLabel } from '../../../shared/stats-labels.js'
 
@@ -71,6 +71,7 @@ const WORDS = {
       'Ménages ciblés : les ménages retenus par le ciblage d’au moins une campagne du périmètre (hors ménages exclus).',
       'Ménages appelés : ceux qui ont reçu au moins un appel sur la période, quelle qu’en soit l’issue.',
       'Ménages joints : ceux dont au moins un appel porte l’issue « Entretien réalisé ». Taux de joignabilité = joints / ciblés.',
+      'Appels par ménage joint : pour les ménages joints pour la première fois sur la période, le nombre d’appels qu’il a fallu, l’appel réussi compris.',
       'Injoignables : ménages dont les tentatives sont épuisées ou sans numéro utilisable, à contacter par courrier ou par visite.',
       'Les jours sont ceux de Paris (Europe/Paris) : un appel passé à 0 h 30 heure de Paris compte pour ce jour-là, heure d’été comme d’hiver.',
       'À l’échelle du réseau, un ménage appelé par plusieurs campagnes ou plusieurs organismes n’est compté qu’une fois.',
@@ -135,6 +136,7 @@ const WORDS = {
       'Households targeted: households selected by the targeting of at least one campaign in scope (excluded ones left out).',
       'Households called: those that received at least one call in the period, whatever its outcome.',
       'Households reached: those with at least one call whose outcome is "Interview completed". Reach rate = reached / targeted.',
+      'Calls per household reached: for the households reached for the first time in the period, the calls it took, the successful one included.',
       'Unreachable: households whose attempts are exhausted or without a usable number, to be contacted by letter or visit.',
       'Days are Paris days (Europe/Paris): a call at 0:30 Paris time counts for that day, in summer and winter time alike.',
       'Across the network, a household called by several campaigns or organisations is counted once.',
@@ -219,7 +221,7 @@ function formatGeneratedAt(iso: string, locale: ReviewLocale): string {
   })
 }
 
-type Doc = InstanceType<typeof PDFDocument>
+type Doc = InstanceType<typeof PDFKit>
 
 class Writer {
   constructor(
@@ -423,8 +425,16 @@ function labelled(buckets: Bucket[], kind: LabelKind | null, locale: ReviewLocal
   }))
 }
 
+// pdfkit (about 20 MB resident) is loaded with the first PDF, not with the server.
+let pdfkit: Promise<typeof PDFKit> | undefined
+const loadPdfKit = () => {
+  pdfkit ??= import('pdfkit').then((module) => module.default)
+  return pdfkit
+}
+
 /** Renders the review as an A4 PDF in the given language; the stream ends when the document is complete. */
-export function renderReviewPdf(review: StatsReview, locale: ReviewLocale): Readable {
+export async function renderReviewPdf(review: StatsReview, locale: ReviewLocale): Promise<Readable> {
+  const PDFDocument = await loadPdfKit()
   const w = WORDS[locale]
   const doc = new PDFDocument({
     size: 'A4',

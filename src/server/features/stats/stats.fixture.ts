@@ -282,5 +282,5 @@ export async function seedStatsFixture(db: Db) {
   await feedback(cA1, callerA1.id, 4, 2, '2026-10-20T10:00:00.000Z', { comment: 'Avant la période' })
   await feedback(cB1, callerB1.id, 1, 1, '2026-10-26T10:00:00.000Z', { debrief: true })
 
-  return { a, b, p, x, users, campaigns: { cA1, cA2, cB1 } }
+  return { a, b, p, x, users, households: h, campaigns: { cA1, cA2, cB1 } }
 }

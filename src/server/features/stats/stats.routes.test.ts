@@ -77,7 +77,9 @@ describe('stats: the review’s figures', () => {
       attempted: 4,
       reached: 3,
       reachRate: 0.6,
-      attemptsPerReached: 2, // h1: c1 c2, h2: c3 c4, hShared: c7 c8
+      // Households first reached in the period and the calls it took: h1 c1 (1), h2 c3 c4 (2), hShared c8 (1); h3's
+      // first success c6 falls on the 27th.
+      attemptsPerReached: 1.33,
       unreachable: 1,
     })
 
@@ -163,8 +165,8 @@ describe('stats: the review’s figures', () => {
       callers: { active: 3 },
     })
     const reach = (await get('adminA', 'panels/reach', { scope: 'network' })).json()
-    // Calls to reached homes: h1 2, h2 2, the shared home c7 c8 c9 = 3 → 7 calls for 3 homes.
-    assert.equal(reach.attemptsPerReached, 2.33)
+    // Calls it took to first reach each home: h1 1 (c1), h2 2 (c3 c4), the shared home 1 (c8, before c7 and B's c9).
+    assert.equal(reach.attemptsPerReached, 1.33)
     assert.equal(reach.reachRate, 0.5)
     const findings = (await get('adminA', 'panels/findings', { scope: 'network' })).json()
     // The shared home's latest completed call is B's c9 (fragile, UCLA not lonely, food).

@@ -19,17 +19,19 @@ import { AppError } from '../../http/errors.js'
 import {
   buckets,
   checkPeriod,
-  foldHoursIntoParisDays,
   histogramStats,
   isHidden,
   median,
   percentile,
   periodBounds,
+  periodDays,
   round,
   shown,
 } from './stats.figures.js'
 import type { StatsFilter } from './stats.queries.js'
 import * as stats from './stats.queries.js'
+import { refreshRollups } from './stats.refresh.js'
+import { type Metric, type PeriodFigures, readPeriod, scopeKey } from './stats.rollups.js'
 
 /** Who asks: the session's user and memberships (`request.scope`). */
 export type StatsActor = Scope
@@ -61,6 +63,10 @@ export interface StatsContext {
   filter: StatsFilter
   /** Viewers (and non-admins looking at the whole network) see counts under 5 as "< 5". */
   suppressed: boolean
+  /** The rollup scopes whose rows answer this review (stats.rollups.ts). */
+  rollupScopes: string[]
+  /** The period's figures from the rollups, by the figures read ('all' for a whole review). */
+  figures?: Map<string, Promise<PeriodFigures>>
 }
 
 function badPeriod(period: StatsPeriod) {
@@ -114,6 +120,7 @@ export async function resolveStatsContext(
       scopeLabel: [...new Set(organizations.map((o) => o.networkName))].join(', ') || 'Réseau',
       period,
       suppressed: !isAdmin,
+      rollupScopes: [...new Set(organizations.map((o) => o.networkId))].map(scopeKey.network),
       filter: {
         organizationIds,
         targetCampaignIds: await stats.listCampaignsActiveIn(db, organizationIds, fromUtc, toUtc),
@@ -144,6 +151,7 @@ export async function resolveStatsContext(
       scopeLabel: agency ? `${organization.name} — ${agency.name}` : organization.name,
       period,
       suppressed: access.suppressed,
+      rollupScopes: [agency ? scopeKey.agency(agency.id) : scopeKey.organization(organization.id)],
       filter: {
         organizationIds: [organization.id],
         targetCampaignIds: await stats.listCampaignsActiveIn(db, [organization.id], fromUtc, toUtc),
@@ -164,6 +172,7 @@ export async function resolveStatsContext(
     scopeLabel: `${campaign.name} (${campaign.organizationCode})`,
     period,
     suppressed: access.suppressed,
+    rollupScopes: [scopeKey.campaign(campaign.id)],
     filter: {
       organizationIds: [campaign.organizationId],
       campaignId: campaign.id,
@@ -189,95 +198,71 @@ function countBy<T>(rows: readonly T[], key: (row: T) => string) {
 }
 
 /**
- * On the network, households whose home is known to several organisations are few: figures are computed by id for
- * all the others in the database, and for those row by row here, merged by home key. Elsewhere, by id only.
+ * The period's call figures, from the rollups: the calls not yet counted are counted first, so the review is exact
+ * up to the moment it is asked.
  */
-function splitByHome(filter: StatsFilter) {
-  return filter.dedupe
-    ? { unshared: { ...filter, households: 'unshared' as const }, shared: { ...filter, households: 'shared' as const } }
-    : null
+function figuresOf(ctx: StatsContext, metrics: readonly Metric[]): Promise<PeriodFigures> {
+  const key = ctx.figures ? 'all' : metrics.join(',')
+  let figures = ctx.figures?.get(key)
+  if (!figures) {
+    figures = (async () => {
+      await refreshRollups(ctx.db)
+      const rows = await stats.listRollups(ctx.db, ctx.rollupScopes, key === 'all' ? null : metrics, ctx.period.to)
+      return readPeriod(rows, ctx.period.from, ctx.period.to)
+    })()
+    ctx.figures ??= new Map()
+    ctx.figures.set(key, figures)
+  }
+  return figures
 }
 
-function groupByHome<T extends { homeKey: string }>(rows: readonly T[]) {
-  const homes = new Map<string, T[]>()
-  for (const row of rows) homes.set(row.homeKey, [...(homes.get(row.homeKey) ?? []), row])
-  return [...homes.values()]
-}
-
-/** Of several households' rows for one home, the latest (by `at`). */
-function latestOf<T extends { at: string }>(rows: readonly T[]): T {
-  return rows.reduce((latest, row) => (row.at > latest.at ? row : latest))
-}
-
-function sumBy<T extends { count: number }>(rows: readonly T[], key: (row: T) => string) {
-  const sums = new Map<string, number>()
-  for (const row of rows) sums.set(key(row), (sums.get(key(row)) ?? 0) + row.count)
-  return [...sums].map(([k, count]) => ({ key: k, count }))
+/**
+ * Targeted and unreachable from the campaigns' targets. On the network a home counts once: households are counted
+ * by id, then each home with several targeted households gives back all but one (and likewise for unreachable).
+ */
+async function targetFigures(ctx: StatsContext) {
+  const targets = await stats.countTargets(ctx.db, ctx.filter)
+  if (!ctx.filter.dedupe) return targets
+  const shared = await stats.listSharedHomeHouseholds(ctx.db, ctx.filter.organizationIds)
+  const homeOf = new Map(shared.map((row) => [row.id, row.homeKey]))
+  const homes = new Map<string, { targeted: number; unreachable: number }>()
+  for (const row of await stats.listTargetedAmong(ctx.db, ctx.filter, [...homeOf.keys()])) {
+    const key = homeOf.get(row.householdId)!
+    const home = homes.get(key) ?? { targeted: 0, unreachable: 0 }
+    home.targeted += 1
+    if (row.unreachable) home.unreachable += 1
+    homes.set(key, home)
+  }
+  for (const home of homes.values()) {
+    targets.targeted -= home.targeted - 1
+    targets.unreachable -= Math.max(0, home.unreachable - 1)
+  }
+  return targets
 }
 
 async function reachFigures(ctx: StatsContext) {
-  const split = splitByHome(ctx.filter)
-  if (!split) {
-    const [targets, calls] = await Promise.all([
-      stats.countTargets(ctx.db, ctx.filter),
-      stats.countAttemptedReached(ctx.db, ctx.filter),
-    ])
-    return { ...targets, ...calls }
-  }
-  const [targets, calls, sharedTargets, sharedCalls] = await Promise.all([
-    stats.countTargets(ctx.db, split.unshared),
-    stats.countAttemptedReached(ctx.db, split.unshared),
-    stats.listTargetHouseholds(ctx.db, split.shared),
-    stats.listAttemptedHouseholds(ctx.db, split.shared),
+  const [targets, figures] = await Promise.all([
+    targetFigures(ctx),
+    figuresOf(ctx, ['attempted', 'reached', 'first_reach']),
   ])
-  for (const home of groupByHome(sharedTargets)) {
-    targets.targeted += 1
-    if (home.some((row) => row.unreachable)) targets.unreachable += 1
-  }
-  for (const home of groupByHome(sharedCalls)) {
-    calls.attempted += 1
-    if (home.some((row) => row.reached)) {
-      calls.reached += 1
-      calls.callsToReached += home.reduce((sum, row) => sum + row.calls, 0)
-    }
-  }
-  return { ...targets, ...calls }
+  return { ...targets, attempted: figures.attempted, reached: figures.reached, firstReached: figures.firstReached }
 }
 
-async function findingsFigures(ctx: StatsContext) {
-  const split = splitByHome(ctx.filter)
-  if (!split) {
-    const [fragility, needs, combinations] = await Promise.all([
-      stats.countLatestFragility(ctx.db, ctx.filter),
-      stats.countNeeds(ctx.db, ctx.filter),
-      stats.countLatestInstrumentCategories(ctx.db, ctx.filter),
-    ])
-    return { fragility, needs, combinations }
+function dispositionsOf(figures: PeriodFigures) {
+  const dispositions = new Map<string, number>()
+  for (const day of figures.callsPerDay.values()) {
+    for (const [disposition, count] of day) dispositions.set(disposition, (dispositions.get(disposition) ?? 0) + count)
   }
-  const [fragility, needs, combinations, sharedFragility, sharedNeeds, sharedScores] = await Promise.all([
-    stats.countLatestFragility(ctx.db, split.unshared),
-    stats.countNeeds(ctx.db, split.unshared),
-    stats.countLatestInstrumentCategories(ctx.db, split.unshared),
-    stats.listLatestFragility(ctx.db, split.shared),
-    stats.listNeeds(ctx.db, split.shared),
-    stats.listLatestInstrumentCategories(ctx.db, split.shared),
-  ])
-  for (const home of groupByHome(sharedFragility)) fragility.push({ key: latestOf(home).level, count: 1 })
-  const homeNeeds = new Set(sharedNeeds.map((row) => `${row.need}\u0000${row.homeKey}`))
-  for (const entry of homeNeeds) needs.push({ key: entry.split('\u0000')[0]!, count: 1 })
-  for (const home of groupByHome(sharedScores)) combinations.push({ ...latestOf(home), count: 1 })
-  return { fragility, needs, combinations }
+  return [...dispositions].map(([key, count]) => ({ key, count }))
 }
 
 export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
-  const [reach, perCallerAndDisposition, referrals] = await Promise.all([
+  const [reach, figures, referrals] = await Promise.all([
     reachFigures(ctx),
-    stats.countCallsByCallerAndDisposition(ctx.db, ctx.filter),
+    figuresOf(ctx, ['calls', 'callers']),
     stats.listReferrals(ctx.db, ctx.filter),
   ])
-  // One pass over the calls gives both the dispositions and the active callers.
-  const dispositions = sumBy(perCallerAndDisposition, (row) => row.disposition)
-  const perCaller = sumBy(perCallerAndDisposition, (row) => row.callerId)
+  const dispositions = dispositionsOf(figures)
   const show = shown(ctx.suppressed)
   const record = (counts: Map<string, number>) => Object.fromEntries([...counts].map(([k, v]) => [k, show(v)]))
   return {
@@ -306,7 +291,7 @@ export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
         ),
       ),
     },
-    callers: { active: show(perCaller.length) },
+    callers: { active: show(figures.callers.size) },
   }
 }
 
@@ -319,35 +304,29 @@ export async function reachOf(ctx: StatsContext): Promise<ReachPanel> {
     attempted: show(reach.attempted),
     reached: show(reach.reached),
     reachRate: rateHidden || !reach.targeted ? null : round(reach.reached / reach.targeted, 4),
+    // Calls it took to reach the households reached for the first time in the period (the reaching call included).
     attemptsPerReached:
-      isHidden(ctx.suppressed, reach.reached, reach.callsToReached) || !reach.reached
+      isHidden(ctx.suppressed, reach.firstReached.households) || !reach.firstReached.households
         ? null
-        : round(reach.callsToReached / reach.reached),
+        : round(reach.firstReached.calls / reach.firstReached.households),
     unreachable: show(reach.unreachable),
   }
 }
 
 export async function callsOf(ctx: StatsContext): Promise<CallsPanel> {
-  const [perHour, durations] = await Promise.all([
-    stats.countCallsByHourAndDisposition(ctx.db, ctx.filter),
-    stats.durationHistogram(ctx.db, ctx.filter),
-  ])
+  const figures = await figuresOf(ctx, ['calls', 'duration'])
   const show = shown(ctx.suppressed)
-  const duration = histogramStats(durations)
+  const duration = histogramStats([...figures.durations].map(([value, count]) => ({ value, count })))
   const durationHidden = isHidden(ctx.suppressed, duration.count)
-  const hours = new Map<string, number>()
-  const dispositions = new Map<string, number>()
-  for (const row of perHour) {
-    hours.set(row.hour, (hours.get(row.hour) ?? 0) + row.count)
-    dispositions.set(row.disposition, (dispositions.get(row.disposition) ?? 0) + row.count)
-  }
-  const byDisposition = [...dispositions].map(([key, count]) => ({ key, count }))
+  const byDisposition = dispositionsOf(figures)
+  const perDay = periodDays(ctx.period).map((day) => {
+    let count = 0
+    for (const value of figures.callsPerDay.get(day)?.values() ?? []) count += value
+    return { key: day, count: show(count) }
+  })
   return {
-    total: show(perHour.reduce((sum, row) => sum + row.count, 0)),
-    perDay: foldHoursIntoParisDays(
-      ctx.period,
-      [...hours].map(([hour, count]) => ({ hour, count })),
-    ).map((day) => ({ key: day.key, count: show(day.count) })),
+    total: show(byDisposition.reduce((sum, row) => sum + row.count, 0)),
+    perDay,
     byDisposition: buckets(completeCounts(DISPOSITIONS, byDisposition), show),
     averageDurationSeconds: durationHidden ? null : round(duration.mean, 1),
     medianDurationSeconds: durationHidden ? null : duration.median,
@@ -355,19 +334,20 @@ export async function callsOf(ctx: StatsContext): Promise<CallsPanel> {
 }
 
 export async function findingsOf(ctx: StatsContext): Promise<FindingsPanel> {
-  const { fragility, needs, combinations } = await findingsFigures(ctx)
+  const figures = await figuresOf(ctx, ['needs', 'fragility', 'score'])
   const show = shown(ctx.suppressed)
-  const needCounts = completeCounts(NEED_CATEGORIES, needs)
+  const toRows = (counts: Map<string, number>) => [...counts].map(([key, count]) => ({ key, count }))
+  const needCounts = completeCounts(NEED_CATEGORIES, toRows(figures.needs))
   const instruments: FindingsPanel['instruments'] = []
   for (const instrument of INSTRUMENTS) {
     const code = instrument.code
     let scored = 0
     let positive = 0
-    for (const row of combinations) {
-      const category = row[code]
-      if (category === null || category === undefined) continue
-      scored += row.count
-      if (POSITIVE_CATEGORIES[code]?.includes(category)) positive += row.count
+    for (const [key, count] of figures.scores) {
+      const [keyCode, category] = key.split(':')
+      if (keyCode !== code || category === undefined) continue
+      scored += count
+      if (POSITIVE_CATEGORIES[code]?.includes(category)) positive += count
     }
     if (!scored) continue
     instruments.push({
@@ -379,7 +359,7 @@ export async function findingsOf(ctx: StatsContext): Promise<FindingsPanel> {
     })
   }
   return {
-    fragility: buckets(completeCounts(FRAGILITY_LEVELS, fragility), show),
+    fragility: buckets(completeCounts(FRAGILITY_LEVELS, toRows(figures.fragility)), show),
     needs: [...needCounts]
       .filter(([key]) => (NEED_CATEGORIES as readonly string[]).includes(key))
       .map(([key, count]) => ({ key: key as NeedCategory, count: show(count) })),
@@ -431,10 +411,8 @@ export async function referralsOf(ctx: StatsContext): Promise<ReferralsPanel> {
 }
 
 export async function callersOf(ctx: StatsContext): Promise<CallersPanel> {
-  const [perCaller, feedback] = await Promise.all([
-    stats.countCallsPerCaller(ctx.db, ctx.filter),
-    stats.listFeedback(ctx.db, ctx.filter),
-  ])
+  const [figures, feedback] = await Promise.all([figuresOf(ctx, ['callers']), stats.listFeedback(ctx.db, ctx.filter)])
+  const perCaller = [...figures.callers.values()]
   const show = shown(ctx.suppressed)
   const sorted = [...perCaller].sort((a, b) => a - b)
   const hidden = isHidden(ctx.suppressed, sorted.length)
@@ -501,6 +479,8 @@ export async function computeReview(
   period: StatsPeriod,
 ): Promise<StatsReview> {
   const ctx = await resolveStatsContext(db, actor, scope, period)
+  // Every figure: the rollup rows are read once for all the panels.
+  ctx.figures = new Map()
   // One after the other: SQLite has one connection, and PostgreSQL's pool is shared with other requests.
   const summary = await summaryOf(ctx)
   const reach = await reachOf(ctx)

@@ -94,7 +94,7 @@ export const statsFr = {
   method: {
     title: 'Notes de méthode',
     items: [
-      'Ménages ciblés : ceux retenus par le ciblage d’au moins une campagne du périmètre. Ménages appelés : au moins un appel sur la période. Ménages joints : au moins un appel « Entretien réalisé ».',
+      'Ménages ciblés : ceux retenus par le ciblage d’au moins une campagne du périmètre. Ménages appelés : au moins un appel sur la période. Ménages joints : au moins un appel « Entretien réalisé ». Appels par ménage joint : appels qu’il a fallu, l’appel réussi compris, pour les ménages joints pour la première fois sur la période.',
       'Les jours sont ceux de Paris (Europe/Paris), heure d’été comme d’hiver.',
       'À l’échelle du réseau, un ménage appelé par plusieurs campagnes ou organismes n’est compté qu’une fois.',
       'Pour le rôle « Direction (lecture) », tout effectif de 1 à 4 est affiché « < 5 ».',
@@ -197,7 +197,7 @@ export const statsEn: typeof statsFr = {
   method: {
     title: 'Method notes',
     items: [
-      'Households targeted: selected by the targeting of at least one campaign in scope. Called: at least one call in the period. Reached: at least one "Interview completed" call.',
+      'Households targeted: selected by the targeting of at least one campaign in scope. Called: at least one call in the period. Reached: at least one "Interview completed" call. Calls per household reached: the calls it took, the successful one included, for the households reached for the first time in the period.',
       'Days are Paris days (Europe/Paris), in summer and winter time alike.',
       'Across the network, a household called by several campaigns or organisations is counted once.',
       'For the viewer role, any count from 1 to 4 is shown as "< 5".',
