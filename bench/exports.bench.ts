@@ -1,12 +1,15 @@
 // npm run bench:stats (second half) — a 1,000,000-row calls export streamed through the real HTTP server, in its own
 // process, on SQLite and PostgreSQL. Prints rows/s and the server's peak resident memory (VmHWM, target < 200 MB).
 // Checks the row count against a count(*) of the same period. Asserts nothing about time.
-//   BENCH_HOUSEHOLDS (200000), BENCH_CALLS (1000000), BENCH_FORMATS (csv,xlsx), --engine=sqlite|postgres
+//   BENCH_HOUSEHOLDS (200000), BENCH_CALLS (1000000), BENCH_FORMATS (csv,xlsx), --engine=sqlite|postgres,
+//   --reuse: the database the last `npm run bench:stats` seeded (.bench/stats-<engine>.json), instead of a new one.
 import { type ChildProcess, fork } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { createDb, type Db } from '../src/server/db/database.js'
+import { migrateToLatest } from '../src/server/db/migrate.js'
 import { makeUser } from '../test/factories.js'
 import { type BenchEngine, benchEngines, freshBenchDatabase } from './support/bench-db.js'
-import { seedReviewData } from './support/review-data.js'
+import { type ReviewData, seedReviewData } from './support/review-data.js'
 
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 200_000)
 const CALLS = Number(process.env.BENCH_CALLS ?? 1_000_000)
@@ -43,13 +46,24 @@ async function login(base: string, email: string, password: string): Promise<str
 }
 
 async function runEngine(engine: BenchEngine) {
-  const { url, db } = await freshBenchDatabase('exports', engine)
+  const saved = `.bench/stats-${engine}.json`
   const seedStart = Date.now()
-  const data = await seedReviewData(db, {
-    households: HOUSEHOLDS,
-    calls: CALLS,
-    log: (line) => console.log(`    ${line}`),
-  })
+  let url: string
+  let db: Db
+  let data: ReviewData
+  if (process.argv.includes('--reuse') && existsSync(saved)) {
+    // The database `npm run bench:stats` seeded (same generator, same sizes).
+    ;({ url, data } = JSON.parse(readFileSync(saved, 'utf8')) as { url: string; data: ReviewData })
+    db = createDb(url)
+    await migrateToLatest(db)
+  } else {
+    ;({ url, db } = await freshBenchDatabase('exports', engine))
+    data = await seedReviewData(db, {
+      households: HOUSEHOLDS,
+      calls: CALLS,
+      log: (line) => console.log(`    ${line}`),
+    })
+  }
   const admin = await makeUser(db, 'admin', { organizationId: data.organizations[0]!.id })
   const { from, to } = data.period
   // The independent count: every call of the network whose Paris day is in the period (the generator stays inside).
