@@ -5,6 +5,7 @@ import iconv from 'iconv-lite'
 import {
   decodeChunks,
   decodeText,
+  decodeWindows1252,
   describeBinaryContent,
   detectEncoding,
   incompleteUtf8Tail,
@@ -103,6 +104,24 @@ describe('encodings', () => {
         },
       ),
       { numRuns: 300 },
+    )
+  })
+})
+
+describe('Windows-1252 without iconv-lite', () => {
+  it('reads every byte as iconv-lite does, undefined bytes as U+FFFD, whatever the chunks', async () => {
+    const every = Buffer.from(Array.from({ length: 256 }, (_, byte) => byte))
+    assert.equal(decodeWindows1252(every), iconv.decode(every, 'windows-1252'))
+    assert.equal(decodeWindows1252(Buffer.from([0x80, 0x92, 0x9c, 0x81])), '€’œ\uFFFD')
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.array(fc.nat(40), { maxLength: 8 }),
+        async (bytes, sizes) => {
+          const buffer = Buffer.from(bytes)
+          assert.equal(await decodeInChunks(buffer, sizes, 'windows-1252'), iconv.decode(buffer, 'windows-1252'))
+        },
+      ),
     )
   })
 })
