@@ -115,8 +115,24 @@ function targetsInScope(db: Db, filter: StatsFilter) {
   return query
 }
 
-/** Targeted and unreachable households: distinct households among the targets not removed. */
+/**
+ * Targeted and unreachable households: distinct households among the targets not removed. PostgreSQL groups (a hash)
+ * rather than count(distinct) (a sort of every target); SQLite is quicker with count(distinct) over its covering index.
+ */
 export async function countTargets(db: Db, filter: StatsFilter) {
+  if (db.engine === 'postgres') {
+    const perHousehold = targetsInScope(db, filter)
+      .select([
+        'campaignTarget.householdId',
+        sql<number>`max(case when campaign_target.status = 'unreachable' then 1 else 0 end)`.as('unreachable'),
+      ])
+      .groupBy('campaignTarget.householdId')
+    const row = await db
+      .selectFrom(perHousehold.as('h'))
+      .select([sql<number>`count(*)`.as('targeted'), sql<number>`coalesce(sum(h.unreachable), 0)`.as('unreachable')])
+      .executeTakeFirstOrThrow()
+    return { targeted: toCount(row.targeted), unreachable: toCount(row.unreachable) }
+  }
   const row = await targetsInScope(db, filter)
     .select([
       sql<number>`count(distinct campaign_target.household_id)`.as('targeted'),
@@ -131,10 +147,17 @@ export async function countTargets(db: Db, filter: StatsFilter) {
 /** Of these households, those targeted in scope, and whether one of their targets is unreachable. */
 export async function listTargetedAmong(db: Db, filter: StatsFilter, householdIds: readonly string[]) {
   const rows: Array<{ householdId: string; unreachable: number }> = []
-  for (let start = 0; start < householdIds.length; start += CHUNK) {
+  // PostgreSQL takes the ids as one array parameter (one statement, one plan); SQLite as lists of bound values.
+  const size = db.engine === 'postgres' ? Math.max(1, householdIds.length) : CHUNK
+  for (let start = 0; start < householdIds.length; start += size) {
+    const part = householdIds.slice(start, start + size)
     rows.push(
       ...(await targetsInScope(db, filter)
-        .where('campaignTarget.householdId', 'in', householdIds.slice(start, start + CHUNK))
+        .where((eb) =>
+          db.engine === 'postgres'
+            ? eb(sql.ref('campaign_target.household_id'), '=', sql<string>`any(${part}::text[])`)
+            : eb('campaignTarget.householdId', 'in', part),
+        )
         .select([
           'campaignTarget.householdId',
           sql<number>`max(case when campaign_target.status = 'unreachable' then 1 else 0 end)`.as('unreachable'),

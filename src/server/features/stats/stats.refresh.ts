@@ -19,6 +19,8 @@ import {
 
 /** Calls counted per transaction: each one rewrites the rollup rows it touches, so a first count goes in few. */
 const BATCH = 50_000
+/** Calls counted in one refresh beyond which PostgreSQL's call table is vacuumed and analysed. */
+const VACUUM_AFTER = 50_000
 /** Any number: the PostgreSQL advisory lock that serialises refreshes across app instances. */
 const REFRESH_LOCK = 7_274_311
 
@@ -38,6 +40,9 @@ export async function refreshRollups(db: Db, options: { moved?: boolean; batch?:
     // Let waiting requests in between two transactions.
     await new Promise((resolve) => setImmediate(resolve))
   }
+  // After a first count of a large table PostgreSQL's pending index still holds an entry per counted call and its
+  // statistics say every call is pending, until autovacuum comes by: do its work now (not in a transaction).
+  if (db.engine === 'postgres' && counted >= VACUUM_AFTER) await sql`vacuum (analyze) call`.execute(db)
   return counted
 }
 

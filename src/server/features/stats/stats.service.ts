@@ -221,17 +221,22 @@ function figuresOf(ctx: StatsContext, metrics: readonly Metric[]): Promise<Perio
  * by id, then each home with several targeted households gives back all but one (and likewise for unreachable).
  */
 async function targetFigures(ctx: StatsContext) {
-  const targets = await stats.countTargets(ctx.db, ctx.filter)
-  if (!ctx.filter.dedupe) return targets
-  const shared = await stats.listSharedHomeHouseholds(ctx.db, ctx.filter.organizationIds)
-  const homeOf = new Map(shared.map((row) => [row.id, row.homeKey]))
+  if (!ctx.filter.dedupe) return stats.countTargets(ctx.db, ctx.filter)
+  // Two independent reads: PostgreSQL runs them side by side on two connections.
+  const [targets, sharedTargets] = await Promise.all([
+    stats.countTargets(ctx.db, ctx.filter),
+    stats.listSharedHomeHouseholds(ctx.db, ctx.filter.organizationIds).then(async (shared) => {
+      const homeOf = new Map(shared.map((row) => [row.id, row.homeKey]))
+      const rows = await stats.listTargetedAmong(ctx.db, ctx.filter, [...homeOf.keys()])
+      return rows.map((row) => ({ homeKey: homeOf.get(row.householdId)!, unreachable: row.unreachable }))
+    }),
+  ])
   const homes = new Map<string, { targeted: number; unreachable: number }>()
-  for (const row of await stats.listTargetedAmong(ctx.db, ctx.filter, [...homeOf.keys()])) {
-    const key = homeOf.get(row.householdId)!
-    const home = homes.get(key) ?? { targeted: 0, unreachable: 0 }
+  for (const row of sharedTargets) {
+    const home = homes.get(row.homeKey) ?? { targeted: 0, unreachable: 0 }
     home.targeted += 1
     if (row.unreachable) home.unreachable += 1
-    homes.set(key, home)
+    homes.set(row.homeKey, home)
   }
   for (const home of homes.values()) {
     targets.targeted -= home.targeted - 1
