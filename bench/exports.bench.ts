@@ -5,6 +5,7 @@
 //   --reuse: the database the last `npm run bench:stats` seeded (.bench/stats-<engine>.json), instead of a new one.
 import { type ChildProcess, fork } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
+import { build } from 'esbuild'
 import { createDb, type Db } from '../src/server/db/database.js'
 import { migrateToLatest } from '../src/server/db/migrate.js'
 import { makeUser } from '../test/factories.js'
@@ -15,9 +16,23 @@ const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 200_000)
 const CALLS = Number(process.env.BENCH_CALLS ?? 1_000_000)
 const FORMATS = (process.env.BENCH_FORMATS ?? 'csv,xlsx').split(',')
 
+// The server as production runs it (`npm start`): compiled once, not through tsx. Two folders below the root, like
+// dist/server/allervers.mjs (src/server/version.ts reads ../../package.json).
+const SERVER_BUNDLE = 'dist/bench/server.mjs'
+await build({
+  entryPoints: ['bench/support/server.ts'],
+  outfile: SERVER_BUNDLE,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+})
+
 async function startServer(url: string, port: number): Promise<{ child: ChildProcess; base: string }> {
-  const child = fork('bench/support/server.ts', [], {
-    execArgv: ['--import', 'tsx'],
+  const child = fork(SERVER_BUNDLE, [], {
+    execArgv: [],
     env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
