@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import { ageOn, parisToday } from '../../../shared/dates.js'
 
 const key = () => `key-${randomUUID()}`
 
@@ -33,6 +34,91 @@ describe('POST /api/campaigns/:id/claim', () => {
     const reads = await db.selectFrom('auditEvent').selectAll().where('action', '=', 'household.read').execute()
     assert.equal(reads.length, 1)
     assert.equal(reads[0].entityId, urgent.householdId)
+  })
+
+  it('shows the occupants in order with their ages, the usable phones and the last calls of every campaign, latest first', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db)
+    const earlier = await makeCampaign(db, { organizationId: campaign.organizationId })
+    await db.updateTable('campaign').set({ name: 'Canicule 2026' }).where('id', '=', campaign.id).execute()
+    await db.updateTable('campaign').set({ name: 'Grand froid' }).where('id', '=', earlier.id).execute()
+    const target = await makeTarget(db, campaign, { phones: ['+33612345678', '+33383000000', '+33600000000'] })
+    await db.updateTable('phone').set({ isValid: 0 }).where('e164', '=', '+33383000000').execute()
+    await db.updateTable('phone').set({ kind: 'landline' }).where('e164', '=', '+33600000000').execute()
+    const member = (position: number, firstName: string, birthDate: string | null, isLeaseholder: number) => ({
+      id: randomUUID(),
+      householdId: target.householdId,
+      organizationId: campaign.organizationId,
+      position,
+      isLeaseholder,
+      lastName: 'Martin',
+      firstName,
+      birthDate,
+      role: null,
+    })
+    // Written out of order: the screen follows the household's order.
+    await db
+      .insertInto('member')
+      .values(member(1, 'Paul', null, 0))
+      .execute()
+    await db
+      .insertInto('member')
+      .values(member(0, 'Jeanne', '1940-03-15', 1))
+      .execute()
+    const caller = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
+    const call = (campaignId: string, disposition: string, createdAt: string, fragilityLevel: string | null) => ({
+      id: randomUUID(),
+      campaignId,
+      targetId: target.id,
+      householdId: target.householdId,
+      organizationId: campaign.organizationId,
+      callerId: caller.id,
+      attempt: 1,
+      disposition,
+      phoneE164: null,
+      questionnaireVersionId: null,
+      answers: null,
+      scores: null,
+      needs: null,
+      fragilityLevel,
+      notes: null,
+      callbackAt: null,
+      durationSeconds: null,
+      idempotencyKey: key(),
+      createdAt,
+    })
+    await db
+      .insertInto('call')
+      .values(call(earlier.id, 'completed', '2026-01-10T09:00:00.000Z', 'watch'))
+      .execute()
+    await db
+      .insertInto('call')
+      .values(call(campaign.id, 'no_answer', '2026-06-02T14:00:00.000Z', null))
+      .execute()
+    await db
+      .insertInto('call')
+      .values(call(earlier.id, 'busy', '2026-01-09T09:00:00.000Z', null))
+      .execute()
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/campaigns/${campaign.id}/claim`,
+      headers: await loginAs(caller),
+    })
+    assert.equal(response.statusCode, 200)
+    const { household, phones } = response.json().assignment
+    assert.deepEqual(household.members, [
+      { firstName: 'Jeanne', lastName: 'Martin', age: ageOn('1940-03-15', parisToday()), isLeaseholder: true },
+      { firstName: 'Paul', lastName: 'Martin', age: null, isLeaseholder: false },
+    ])
+    assert.deepEqual(phones, [
+      { e164: '+33612345678', kind: 'mobile' },
+      { e164: '+33600000000', kind: 'landline' },
+    ])
+    assert.deepEqual(household.earlierCalls, [
+      { at: '2026-06-02T14:00:00.000Z', campaign: 'Canicule 2026', disposition: 'no_answer', fragilityLevel: null },
+      { at: '2026-01-10T09:00:00.000Z', campaign: 'Grand froid', disposition: 'completed', fragilityLevel: 'watch' },
+      { at: '2026-01-09T09:00:00.000Z', campaign: 'Grand froid', disposition: 'busy', fragilityLevel: null },
+    ])
   })
 
   it('gives two callers who claim at once two different households', async (t) => {
