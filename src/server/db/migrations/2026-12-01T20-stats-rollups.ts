@@ -39,9 +39,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('agency_id', 'text')
     .execute()
   await db.schema.createIndex('stats_household_home_idx').on('stats_household').columns(['home_key']).execute()
+  // The rollups' worker looks at the households updated lately for a changed home or agency.
+  await db.schema.createIndex('household_updated_idx').on('household').columns(['updated_at']).execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('household_updated_idx').execute()
   await db.schema.dropTable('stats_household').execute()
   await db.schema.dropTable('stats_rollup').execute()
   await db.schema.dropIndex('call_stats_pending_idx').execute()

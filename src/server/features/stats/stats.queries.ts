@@ -311,12 +311,16 @@ export async function listStatsHouseholdsOfHomes(db: Db, homeKeys: readonly stri
   return rows
 }
 
-/** Households whose home key or agency changed since their calls were counted (an import moved them). */
-export async function listMovedHouseholds(db: Db): Promise<string[]> {
+/**
+ * Households updated since `since` ('' for ever) whose home key or agency changed since their calls were counted (an
+ * import moved them). household_updated_idx keeps a recent `since` cheap.
+ */
+export async function listMovedHouseholds(db: Db, since: string): Promise<string[]> {
   const rows = await db
-    .selectFrom('statsHousehold')
-    .innerJoin('household', 'household.id', 'statsHousehold.householdId')
+    .selectFrom('household')
+    .innerJoin('statsHousehold', 'statsHousehold.householdId', 'household.id')
     .select('statsHousehold.householdId')
+    .where('household.updatedAt', '>=', since)
     .where((eb) =>
       eb.or([
         eb(sql.ref('household.dedupe_key'), '<>', sql.ref('stats_household.home_key')),

@@ -61,12 +61,16 @@ describe('review rollups in the database', () => {
       ],
     }
     const before = await computeSummary(db, admin, { kind: 'network' }, PERIOD)
+    const beforeMove = new Date(Date.now() - 1000).toISOString()
     await db
       .updateTable('household')
-      .set({ addressLine1: '9 avenue Foch' })
+      .set({ addressLine1: '9 avenue Foch', updatedAt: new Date().toISOString() })
       .where('id', '=', fixture.households.hSharedB.id)
       .execute()
-    assert.equal(await refreshRollups(db, { moved: true }), 0, 'no call to count, one household to recount')
+    // Looking only at households updated later than the move finds nothing; from before it, the moved household.
+    await refreshRollups(db, { movedSince: new Date(Date.now() + 60_000).toISOString() })
+    assert.deepEqual(await rollupState(db), incremental, 'not recounted: not updated since')
+    assert.equal(await refreshRollups(db, { movedSince: beforeMove }), 0, 'no call to count, one household to recount')
     const moved = await rollupState(db)
     assert.notDeepEqual(moved.rows, incremental.rows)
     assert.deepEqual(moved, await rebuild(db))

@@ -10,11 +10,13 @@ import { type Db, inTransaction } from '../../db/database.js'
 import * as stats from './stats.queries.js'
 import {
   addCallDayFigures,
-  addUnitFigures,
+  addFigures,
   type CallFact,
+  figuresDiff,
   mergeCounts,
   RollupDelta,
   scopeKey,
+  unitFigures,
 } from './stats.rollups.js'
 
 /** Calls counted per transaction: each one rewrites the rollup rows it touches, so a first count goes in few. */
@@ -27,12 +29,13 @@ const REFRESH_LOCK = 7_274_311
 type Fact = CallFact & { statsPending: number }
 
 /**
- * Counts the calls not yet counted (all of them, batch after batch); with `moved`, also recounts households an import
+ * Counts the calls not yet counted (all of them, batch after batch); with `movedSince` (an ISO time, or '' for
+ * ever), also recounts the households updated since then whose home key or agency changed (an import moved them)
  * gave another home or agency. Returns how many calls were counted.
  */
-export async function refreshRollups(db: Db, options: { moved?: boolean; batch?: number } = {}): Promise<number> {
+export async function refreshRollups(db: Db, options: { movedSince?: string; batch?: number } = {}): Promise<number> {
   let counted = 0
-  let moved = options.moved ? await stats.listMovedHouseholds(db) : []
+  let moved = options.movedSince === undefined ? [] : await stats.listMovedHouseholds(db, options.movedSince)
   while (moved.length || (await stats.hasPendingCalls(db))) {
     const batch = options.batch ?? BATCH
     counted += await inTransaction(db, (tx) => refreshBatch(tx, moved, batch))
@@ -92,8 +95,7 @@ async function refreshBatch(tx: Db, moved: readonly string[], size: number): Pro
     const beforeRow = before.get(household.id)
     const was = callsOf(household.id, countedBefore)
     const now = callsOf(household.id, countedAfter)
-    if (beforeRow) addHouseholdFigures(delta, household, beforeRow.agencyId, was, -1)
-    addHouseholdFigures(delta, household, household.agencyId, now, 1)
+    addHouseholdFigures(delta, household, beforeRow?.agencyId ?? household.agencyId, was, now)
     for (const call of now) {
       if (!batchIds.has(call.id)) continue
       addCallDayFigures(
@@ -110,29 +112,24 @@ async function refreshBatch(tx: Db, moved: readonly string[], size: number): Pro
   }
   // Network figures count a home once: all its households' calls together, per network.
   for (const homeKey of homeKeys) {
-    for (const [networkId, ids] of byNetwork(known, membersBefore.get(homeKey) ?? [])) {
-      addUnitFigures(
-        delta,
-        scopeKey.network(networkId),
-        ids.flatMap((id) => callsOf(id, countedBefore)),
-        -1,
-      )
-    }
-    for (const [networkId, ids] of byNetwork(known, membersNow.get(homeKey) ?? [])) {
-      addUnitFigures(
-        delta,
-        scopeKey.network(networkId),
-        ids.flatMap((id) => callsOf(id, countedAfter)),
-        1,
-      )
+    const wasByNetwork = byNetwork(known, membersBefore.get(homeKey) ?? [])
+    const nowByNetwork = byNetwork(known, membersNow.get(homeKey) ?? [])
+    for (const networkId of new Set([...wasByNetwork.keys(), ...nowByNetwork.keys()])) {
+      const was = (wasByNetwork.get(networkId) ?? []).flatMap((id) => callsOf(id, countedBefore))
+      const now = (nowByNetwork.get(networkId) ?? []).flatMap((id) => callsOf(id, countedAfter))
+      addFigures(delta, scopeKey.network(networkId), figuresDiff(unitFigures(was), unitFigures(now)))
     }
   }
 
-  const ids = [...delta.rows.keys()]
-  const stored = await stats.readRollupCounts(tx, ids)
+  // Most of a recount gives back what it takes (a household's earlier days): only rows whose counts move are read.
+  const changed = [...delta.rows].filter(([, row]) => [...row.counts.values()].some((value) => value !== 0))
+  const stored = await stats.readRollupCounts(
+    tx,
+    changed.map(([id]) => id),
+  )
   const upserts = []
   const deletes = []
-  for (const [id, row] of delta.rows) {
+  for (const [id, row] of changed) {
     const counts = mergeCounts(stored.get(id) ?? null, row.counts)
     if (counts === null) {
       if (stored.has(id)) deletes.push(id)
@@ -153,21 +150,45 @@ async function refreshBatch(tx: Db, moved: readonly string[], size: number): Pro
   return batchIds.size
 }
 
-/** A household's figures in its campaigns, its organisation and its agency. */
+/**
+ * What a household's recount changes in its campaigns, its organisation and its agency: the difference between its
+ * figures from the calls counted before (`was`, under the agency they were counted in) and from those counted now.
+ */
 function addHouseholdFigures(
   delta: RollupDelta,
   household: stats.RollupHousehold,
-  agencyId: string | null,
-  calls: readonly CallFact[],
-  sign: number,
+  agencyBefore: string | null,
+  was: readonly CallFact[],
+  now: readonly CallFact[],
 ) {
-  const byCampaign = new Map<string, CallFact[]>()
-  for (const call of calls) byCampaign.set(call.campaignId, [...(byCampaign.get(call.campaignId) ?? []), call])
-  for (const [campaignId, campaignCalls] of byCampaign) {
-    addUnitFigures(delta, scopeKey.campaign(campaignId), campaignCalls, sign)
+  const wasByCampaign = groupBy(was, (call) => call.campaignId)
+  for (const [campaignId, campaignCalls] of groupBy(now, (call) => call.campaignId)) {
+    const earlier = wasByCampaign.get(campaignId) ?? []
+    // `now` holds `was`: the same number of calls is the same calls.
+    if (earlier.length === campaignCalls.length) continue
+    addFigures(delta, scopeKey.campaign(campaignId), figuresDiff(unitFigures(earlier), unitFigures(campaignCalls)))
   }
-  addUnitFigures(delta, scopeKey.organization(household.organizationId), calls, sign)
-  if (agencyId) addUnitFigures(delta, scopeKey.agency(agencyId), calls, sign)
+  if (was.length === now.length && agencyBefore === household.agencyId) return
+  const before = unitFigures(was)
+  const after = unitFigures(now)
+  const diff = figuresDiff(before, after)
+  addFigures(delta, scopeKey.organization(household.organizationId), diff)
+  if (agencyBefore === household.agencyId) {
+    if (household.agencyId) addFigures(delta, scopeKey.agency(household.agencyId), diff)
+  } else {
+    if (agencyBefore) addFigures(delta, scopeKey.agency(agencyBefore), before, -1)
+    if (household.agencyId) addFigures(delta, scopeKey.agency(household.agencyId), after)
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string) {
+  const groups = new Map<string, T[]>()
+  for (const item of items) {
+    const list = groups.get(key(item))
+    if (list) list.push(item)
+    else groups.set(key(item), [item])
+  }
+  return groups
 }
 
 function byNetwork(known: ReadonlyMap<string, stats.RollupHousehold>, ids: readonly string[]) {
@@ -188,17 +209,23 @@ function byNetwork(known: ReadonlyMap<string, stats.RollupHousehold>, ids: reado
  */
 export function startRollupWorker(
   db: Db,
-  options: { intervalMs?: number; movedEvery?: number; onError?: (error: unknown) => void } = {},
+  options: { intervalMs?: number; movedEvery?: number; batch?: number; onError?: (error: unknown) => void } = {},
 ) {
   const movedEvery = options.movedEvery ?? 10
   let tick = 0
   let running = false
+  // Households updated since the last look (a minute of margin for transactions that committed late); after a restart,
+  // the last week's.
+  let movedSince = new Date(Date.now() - 7 * 86_400_000).toISOString()
   const timer = setInterval(async () => {
     if (running) return
     running = true
     try {
+      const lookForMoved = tick++ % movedEvery === 0
+      const startedAt = Date.now()
       // Short transactions: requests on the same SQLite connection wait for each one.
-      await refreshRollups(db, { moved: tick++ % movedEvery === 0, batch: 2_000 })
+      await refreshRollups(db, { movedSince: lookForMoved ? movedSince : undefined, batch: options.batch ?? 250 })
+      if (lookForMoved) movedSince = new Date(startedAt - 60_000).toISOString()
     } catch (error) {
       options.onError?.(error)
     } finally {

@@ -115,18 +115,31 @@ export function addCallDayFigures(delta: RollupDelta, scopes: readonly string[],
   }
 }
 
-function pairs(delta: RollupDelta, scope: string, metric: Metric, key: string, days: Iterable<string>, sign: number) {
+/**
+ * What one unit's calls contribute, before it is given a scope: "metric|from|to|key" → value. Computed once per unit
+ * and added to each scope it counts in; a recount adds only the difference between two of them.
+ */
+export type UnitFigures = Map<string, number>
+
+const SEP = '\u0001'
+
+function put(figures: UnitFigures, metric: Metric, from: string, to: string, key: string, value: number) {
+  const id = `${metric}${SEP}${from}${SEP}${to}${SEP}${key}`
+  figures.set(id, (figures.get(id) ?? 0) + value)
+}
+
+function pairs(figures: UnitFigures, metric: Metric, key: string, days: Iterable<string>) {
   let previous = FIRST
   for (const day of [...new Set(days)].sort()) {
-    delta.add(scope, metric, previous, day, key, sign)
+    put(figures, metric, previous, day, key, 1)
     previous = day
   }
 }
 
-function latest(delta: RollupDelta, scope: string, metric: Metric, perDay: Map<string, string[]>, sign: number) {
+function latest(figures: UnitFigures, metric: Metric, perDay: Map<string, string[]>) {
   const days = [...perDay.keys()].sort()
   days.forEach((day, index) => {
-    for (const key of perDay.get(day)!) delta.add(scope, metric, day, days[index + 1] ?? LAST, key, sign)
+    for (const key of perDay.get(day)!) put(figures, metric, day, days[index + 1] ?? LAST, key, 1)
   })
 }
 
@@ -157,34 +170,30 @@ function scoreKeys(text: string): string[] {
 
 /**
  * What one unit's calls (a household within a campaign, an organisation or an agency; a home on the network)
- * contribute to a scope's "some event" and "latest event" figures and to first reach. `sign` -1 takes an earlier
- * contribution back.
+ * contribute to a scope's "some event" and "latest event" figures and to first reach.
  */
-export function addUnitFigures(delta: RollupDelta, scope: string, calls: readonly CallFact[], sign = 1) {
-  if (!calls.length) return
+export function unitFigures(calls: readonly CallFact[]): UnitFigures {
+  const figures: UnitFigures = new Map()
+  if (!calls.length) return figures
   const sorted = [...calls].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0))
   pairs(
-    delta,
-    scope,
+    figures,
     'attempted',
     '',
     sorted.map((call) => parisDay(call.createdAt)),
-    sign,
   )
   const completed = sorted.filter((call) => call.disposition === 'completed')
-  if (!completed.length) return
+  if (!completed.length) return figures
   pairs(
-    delta,
-    scope,
+    figures,
     'reached',
     '',
     completed.map((call) => parisDay(call.createdAt)),
-    sign,
   )
   const first = completed[0]!
   const firstDay = parisDay(first.createdAt)
-  delta.add(scope, 'first_reach', firstDay, FIRST, 'households', sign)
-  delta.add(scope, 'first_reach', firstDay, FIRST, 'calls', sign * (sorted.indexOf(first) + 1))
+  put(figures, 'first_reach', firstDay, FIRST, 'households', 1)
+  put(figures, 'first_reach', firstDay, FIRST, 'calls', sorted.indexOf(first) + 1)
   const needDays = new Map<string, string[]>()
   const fragility = new Map<string, string[]>()
   const scores = new Map<string, string[]>()
@@ -195,9 +204,34 @@ export function addUnitFigures(delta: RollupDelta, scope: string, calls: readonl
     if (call.fragilityLevel !== null) fragility.set(day, [call.fragilityLevel])
     if (call.scores !== null) scores.set(day, scoreKeys(call.scores))
   }
-  for (const [need, days] of needDays) pairs(delta, scope, 'needs', need, days, sign)
-  latest(delta, scope, 'fragility', fragility, sign)
-  latest(delta, scope, 'score', scores, sign)
+  for (const [need, days] of needDays) pairs(figures, 'needs', need, days)
+  latest(figures, 'fragility', fragility)
+  latest(figures, 'score', scores)
+  return figures
+}
+
+/** after − before, without the entries that cancel out. */
+export function figuresDiff(before: UnitFigures, after: UnitFigures): UnitFigures {
+  const diff: UnitFigures = new Map()
+  for (const [id, value] of after) {
+    const change = value - (before.get(id) ?? 0)
+    if (change) diff.set(id, change)
+  }
+  for (const [id, value] of before) if (!after.has(id) && value) diff.set(id, -value)
+  return diff
+}
+
+/** Adds a unit's figures (times `sign`) to one scope's rows. */
+export function addFigures(delta: RollupDelta, scope: string, figures: UnitFigures, sign = 1) {
+  for (const [id, value] of figures) {
+    const [metric, from, to, key] = id.split(SEP) as [Metric, string, string, string]
+    delta.add(scope, metric, from, to, key, sign * value)
+  }
+}
+
+/** unitFigures and addFigures in one step. */
+export function addUnitFigures(delta: RollupDelta, scope: string, calls: readonly CallFact[], sign = 1) {
+  addFigures(delta, scope, unitFigures(calls), sign)
 }
 
 /** A stored rollup row as read back. */

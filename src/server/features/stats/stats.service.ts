@@ -245,12 +245,19 @@ async function targetFigures(ctx: StatsContext) {
   return targets
 }
 
-async function reachFigures(ctx: StatsContext) {
+/** `extra`: other figures read in the same pass over the rollups (the summary's calls and callers). */
+async function reachFigures(ctx: StatsContext, extra: readonly Metric[] = []) {
   const [targets, figures] = await Promise.all([
     targetFigures(ctx),
-    figuresOf(ctx, ['attempted', 'reached', 'first_reach']),
+    figuresOf(ctx, ['attempted', 'reached', 'first_reach', ...extra]),
   ])
-  return { ...targets, attempted: figures.attempted, reached: figures.reached, firstReached: figures.firstReached }
+  return {
+    ...targets,
+    attempted: figures.attempted,
+    reached: figures.reached,
+    firstReached: figures.firstReached,
+    figures,
+  }
 }
 
 function dispositionsOf(figures: PeriodFigures) {
@@ -262,11 +269,11 @@ function dispositionsOf(figures: PeriodFigures) {
 }
 
 export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
-  const [reach, figures, referrals] = await Promise.all([
-    reachFigures(ctx),
-    figuresOf(ctx, ['calls', 'callers']),
+  const [reach, referrals] = await Promise.all([
+    reachFigures(ctx, ['calls', 'callers']),
     stats.listReferrals(ctx.db, ctx.filter),
   ])
+  const figures = reach.figures
   const dispositions = dispositionsOf(figures)
   const show = shown(ctx.suppressed)
   const record = (counts: Map<string, number>) => Object.fromEntries([...counts].map(([k, v]) => [k, show(v)]))
