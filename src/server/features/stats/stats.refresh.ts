@@ -30,8 +30,8 @@ type Fact = CallFact & { statsPending: number }
 
 /**
  * Counts the calls not yet counted (all of them, batch after batch); with `movedSince` (an ISO time, or '' for
- * ever), also recounts the households updated since then whose home key or agency changed (an import moved them)
- * gave another home or agency. Returns how many calls were counted.
+ * ever), also recounts the households updated since then whose home key or agency changed (an import moved them).
+ * Returns how many calls were counted.
  */
 export async function refreshRollups(db: Db, options: { movedSince?: string; batch?: number } = {}): Promise<number> {
   let counted = 0
