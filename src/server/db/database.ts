@@ -65,6 +65,10 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
   let sqliteFile: string | undefined
   if (engine === 'postgres') {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 })
+    // A connection the server ends while it sits idle in the pool (restart, administrator, a dropped test database)
+    // is an 'error' on the pool, which crashed the process without a listener. The pool has already let that
+    // connection go; the next query opens another.
+    pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`))
     // `cursor` lets Kysely's `.stream()` read a large export in batches instead of loading every row.
     kysely = new Kysely<Database>({
       dialect: new PostgresDialect({ pool, cursor: Cursor }),

@@ -332,12 +332,16 @@ export async function releaseTarget(db: Db, targetId: string, callerId: string, 
  * arrays (positional: small to write and to parse), ordered inside the aggregate. Four statements before; on
  * PostgreSQL each was a round trip.
  */
-function householdForCallText(engine: Db['engine']) {
+function householdColumns(engine: Db['engine']) {
   const list = (items: string, order: string) =>
     engine === 'postgres'
       ? `coalesce(json_agg(json_build_array(${items}) order by ${order}), '[]'::json)`
       : `coalesce(json_group_array(json_array(${items}) order by ${order}), '[]')`
-  return `select "h"."id", "h"."external_ref", "h"."last_name", "h"."first_name", "h"."address_line1", "h"."address_line2", "h"."postcode", "h"."city", "h"."floor", "h"."has_lift", "h"."fragility_level", "a"."name" as "agency_name", "o"."name" as "organization_name", (select ${list('"m"."first_name", "m"."last_name", "m"."birth_date", "m"."is_leaseholder"', '"m"."position"')} from "member" as "m" where "m"."household_id" = "h"."id") as "members", (select ${list('"p"."e164", "p"."kind", "p"."is_valid"', '"p"."position"')} from "phone" as "p" where "p"."household_id" = "h"."id") as "phones", (select ${list('"e"."created_at", "e"."disposition", "e"."fragility_level", "e"."campaign_name"', '"e"."created_at" desc')} from (select "call"."created_at", "call"."disposition", "call"."fragility_level", "campaign"."name" as "campaign_name" from "call" inner join "campaign" on "campaign"."id" = "call"."campaign_id" where "call"."household_id" = "h"."id" order by "call"."created_at" desc limit 20) as "e") as "calls" from "household" as "h" left join "agency" as "a" on "a"."id" = "h"."agency_id" inner join "organization" as "o" on "o"."id" = "h"."organization_id" where "h"."id" = ?`
+  return `"h"."id", "h"."external_ref", "h"."last_name", "h"."first_name", "h"."address_line1", "h"."address_line2", "h"."postcode", "h"."city", "h"."floor", "h"."has_lift", "h"."fragility_level", "a"."name" as "agency_name", "o"."name" as "organization_name", (select ${list('"m"."first_name", "m"."last_name", "m"."birth_date", "m"."is_leaseholder"', '"m"."position"')} from "member" as "m" where "m"."household_id" = "h"."id") as "members", (select ${list('"p"."e164", "p"."kind", "p"."is_valid"', '"p"."position"')} from "phone" as "p" where "p"."household_id" = "h"."id") as "phones", (select ${list('"e"."created_at", "e"."disposition", "e"."fragility_level", "e"."campaign_name"', '"e"."created_at" desc')} from (select "call"."created_at", "call"."disposition", "call"."fragility_level", "campaign"."name" as "campaign_name" from "call" inner join "campaign" on "campaign"."id" = "call"."campaign_id" where "call"."household_id" = "h"."id" order by "call"."created_at" desc limit 20) as "e") as "calls"`
+}
+const HOUSEHOLD_JOINS = `left join "agency" as "a" on "a"."id" = "h"."agency_id" left join "organization" as "o" on "o"."id" = "h"."organization_id"`
+function householdForCallText(engine: Db['engine']) {
+  return `select ${householdColumns(engine)} from "household" as "h" ${HOUSEHOLD_JOINS} where "h"."id" = ?`
 }
 const HOUSEHOLD_FOR_CALL = { sqlite: householdForCallText('sqlite'), postgres: householdForCallText('postgres') }
 
@@ -372,6 +376,10 @@ const parsedList = <T>(value: string | T[]): T[] => (typeof value === 'string' ?
 export async function findHouseholdForCall(db: Db, householdId: string) {
   const [row] = await rowsOf<HouseholdForCallRow>(db, HOUSEHOLD_FOR_CALL[db.engine], [householdId])
   if (!row) throw new Error(`household ${householdId} vanished while being handed out`)
+  return householdForCallOf(row)
+}
+
+function householdForCallOf(row: HouseholdForCallRow) {
   const { members, phones, calls, ...household } = row
   return {
     household,
@@ -390,6 +398,76 @@ export async function findHouseholdForCall(db: Db, householdId: string) {
       fragilityLevel,
       campaignName,
     })),
+  }
+}
+
+export type HouseholdForCall = ReturnType<typeof householdForCallOf>
+
+/**
+ * PostgreSQL: the claim, the household-wide hold, the audit of the read and the household's details in ONE statement
+ * (five round trips before). The due target is picked and locked (FOR UPDATE SKIP LOCKED), the hold taken for it,
+ * and only a target whose hold was taken is marked held and logged: when another campaign's caller holds the
+ * household, nothing is written and the household is named so that the next one can be tried.
+ * Parameters: $1 caller, $2 lease end, $3 now, $4 campaign, $5 max attempts, $6 cap start, $7 cap attempts,
+ * $8 audit time, $9 organisation, $10 ip, $11 audit details, then the households to skip.
+ */
+function claimWithHouseholdText(skipped: number) {
+  const skip = skipped
+    ? ` and "t"."household_id" not in (${Array.from({ length: skipped }, (_, index) => `$${12 + index}`).join(', ')})`
+    : ''
+  return `with "picked" as (select "t"."id", "t"."household_id" from "campaign_target" as "t" inner join "household" as "h" on "h"."id" = "t"."household_id" where "t"."campaign_id" = $4 and "t"."status" = 'pending' and ("t"."attempts" < $5 or "t"."last_disposition" = 'callback') and ("t"."preferred_caller_id" is null or "t"."preferred_caller_id" = $1) and "h"."status" = 'active' and "h"."objection_at" is null and not exists (select 1 from "household_hold" as "hold" where "hold"."household_id" = "t"."household_id" and "hold"."lease_until" > $3) and (select count(*) from "call" as "c" where "c"."household_id" = "t"."household_id" and "c"."created_at" > $6) < $7${skip} order by "t"."priority" desc, "t"."next_attempt_at" limit 1 for update of "t" skip locked), "hold" as (insert into "household_hold" ("household_id", "target_id", "caller_id", "lease_until") select "household_id", "id", $1, $2 from "picked" on conflict ("household_id") do update set "target_id" = excluded."target_id", "caller_id" = excluded."caller_id", "lease_until" = excluded."lease_until" where "household_hold"."lease_until" <= $3 or "household_hold"."target_id" = excluded."target_id" returning "target_id"), "claimed" as (update "campaign_target" set "status" = 'held', "held_by" = $1, "lease_until" = $2, "updated_at" = $3 where "id" = (select "target_id" from "hold") returning "id", "household_id", "attempts", "phone_position", "lease_until"), "audit" as (insert into "audit_event" ("at", "actor_user_id", "actor_email", "organization_id", "action", "entity_type", "entity_id", "ip", "details") select $8, $1, null, $9, 'household.read', 'household', "household_id", $10, $11 from "claimed") select "picked"."household_id" as "picked_household_id", "claimed"."id" as "target_id", "claimed"."attempts" as "target_attempts", "claimed"."phone_position" as "target_phone_position", "claimed"."lease_until" as "target_lease_until", ${householdColumns('postgres')} from "picked" left join "claimed" on true left join "household" as "h" on "h"."id" = "claimed"."household_id" ${HOUSEHOLD_JOINS}`
+}
+
+export type ClaimOutcome =
+  | { kind: 'none' }
+  | { kind: 'busy'; householdId: string }
+  | {
+      kind: 'claimed'
+      target: { id: string; householdId: string; attempts: number; phonePosition: number; leaseUntil: string }
+      details: HouseholdForCall
+    }
+
+/** See claimWithHouseholdText: PostgreSQL only. The audit entry is a `household.read` of the claimed household. */
+export async function claimWithHouseholdPostgres(
+  db: Db,
+  criteria: ClaimCriteria,
+  audit: { at: Timestamp; organizationId: string; ip: string; details: Record<string, unknown> },
+): Promise<ClaimOutcome> {
+  const [row] = await rowsOf<
+    HouseholdForCallRow & {
+      pickedHouseholdId: string
+      targetId: string | null
+      targetAttempts: number
+      targetPhonePosition: number
+      targetLeaseUntil: string
+    }
+  >(db, claimWithHouseholdText(criteria.skipHouseholdIds.length), [
+    criteria.callerId,
+    criteria.leaseUntil,
+    criteria.now,
+    criteria.campaignId,
+    criteria.maxAttempts,
+    criteria.capSince,
+    criteria.capAttempts,
+    audit.at,
+    audit.organizationId,
+    audit.ip,
+    JSON.stringify(audit.details),
+    ...criteria.skipHouseholdIds,
+  ])
+  if (!row) return { kind: 'none' }
+  if (!row.targetId) return { kind: 'busy', householdId: row.pickedHouseholdId }
+  const { pickedHouseholdId, targetId, targetAttempts, targetPhonePosition, targetLeaseUntil, ...household } = row
+  return {
+    kind: 'claimed',
+    target: {
+      id: targetId,
+      householdId: pickedHouseholdId,
+      attempts: targetAttempts,
+      phonePosition: targetPhonePosition,
+      leaseUntil: targetLeaseUntil,
+    },
+    details: householdForCallOf(household),
   }
 }
 

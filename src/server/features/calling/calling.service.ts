@@ -13,7 +13,7 @@ import type { Db } from '../../db/database.js'
 import { inGroupedTransaction } from '../../db/group-commit.js'
 import { sortableId } from '../../db/ids.js'
 import type { CallTable, CampaignTable } from '../../db/schema.js'
-import { addMinutes } from '../../db/time.js'
+import { addMinutes, nowTimestamp } from '../../db/time.js'
 import { hasRole, type Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
@@ -125,8 +125,10 @@ export async function presentAssignment(
   campaign: CampaignTable,
   target: { id: string; householdId: string; attempts: number; phonePosition: number; leaseUntil: string | null },
   caller: Caller,
+  /** The household's details when the claim already read them (PostgreSQL). */
+  details?: calling.HouseholdForCall,
 ) {
-  const { household, members, phones, calls } = await calling.findHouseholdForCall(db, target.householdId)
+  const { household, members, phones, calls } = details ?? (await calling.findHouseholdForCall(db, target.householdId))
   const today = parisToday()
   const questionnaire = campaign.questionnaireVersionId
     ? await cachedQuestionnaireVersion(db, campaign.questionnaireVersionId)
@@ -232,8 +234,11 @@ export async function claimNext(db: Db, scope: Scope, campaignId: string, caller
   for (let tries = 0; tries < 5; tries++) {
     const claimed = await inGroupedTransaction(db, async (tx) => {
       const campaign = await loadCallableCampaign(tx, scope, campaignId)
-      const target = await holdNextTarget(tx, campaign, caller, now, skipHouseholdIds)
-      return { assignment: target ? await presentAssignment(tx, campaign, target, caller) : null, busyHousehold: null }
+      const held = await holdNextTarget(tx, campaign, caller, now, skipHouseholdIds)
+      return {
+        assignment: held ? await presentAssignment(tx, campaign, held.target, caller, held.details) : null,
+        busyHousehold: null,
+      }
     }).catch((error) => {
       if (error instanceof HouseholdBusy) return { assignment: null, busyHousehold: error.householdId }
       throw error
@@ -256,9 +261,9 @@ async function holdNextTarget(tx: Db, campaign: CampaignTable, caller: Caller, n
   const already = await calling.findHeldTargetOfCaller(tx, campaign.id, caller.id, nowText)
   if (already) {
     await recordAuditEvent(tx, householdReadEvent(campaign, already.householdId, caller))
-    return already
+    return { target: already }
   }
-  const target = await calling.claimDueTarget(tx, {
+  const criteria = {
     campaignId: campaign.id,
     callerId: caller.id,
     now: nowText,
@@ -267,7 +272,21 @@ async function holdNextTarget(tx: Db, campaign: CampaignTable, caller: Caller, n
     capAttempts: cap.maxAttempts,
     maxAttempts: campaign.maxAttempts,
     skipHouseholdIds,
-  })
+  }
+  if (tx.engine === 'postgres') {
+    // One round trip for the claim, the hold, the audit of the read and the household's details.
+    const { details: auditDetails, organizationId, ip } = householdReadEvent(campaign, '', caller)
+    const claimed = await calling.claimWithHouseholdPostgres(tx, criteria, {
+      at: nowTimestamp(),
+      organizationId,
+      ip,
+      details: auditDetails,
+    })
+    if (claimed.kind === 'none') return null
+    if (claimed.kind === 'busy') throw new HouseholdBusy(claimed.householdId)
+    return { target: claimed.target, details: claimed.details }
+  }
+  const target = await calling.claimDueTarget(tx, criteria)
   if (!target) return null
   const held = await calling.takeHouseholdHold(tx, {
     householdId: target.householdId,
@@ -279,7 +298,7 @@ async function holdNextTarget(tx: Db, campaign: CampaignTable, caller: Caller, n
   if (!held) throw new HouseholdBusy(target.householdId)
   // Logged in the same transaction: the read is on record exactly when the household was handed out.
   await recordAuditEvent(tx, householdReadEvent(campaign, target.householdId, caller))
-  return target
+  return { target }
 }
 
 function householdReadEvent(campaign: CampaignTable, householdId: string, caller: Caller) {
