@@ -389,9 +389,8 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
   const now = new Date()
   const nowText = now.toISOString()
   return inGroupedTransaction(db, async (tx) => {
-    const previous = await calling.findCallByIdempotencyKey(tx, caller.id, idempotencyKey)
+    const { previous, target } = await calling.findOutcomeContext(tx, targetId, caller.id, idempotencyKey)
     if (previous) return { call: previous, created: false }
-    const target = await calling.findTargetForOutcome(tx, targetId)
     if (!target) throw new AppError('NOT_FOUND', 'No such assignment')
     // Held by this caller, or released by an expired lease that nobody has taken over since.
     const isStillMine = target.heldBy === caller.id && (target.status === 'held' || target.status === 'pending')
@@ -478,11 +477,10 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
       idempotencyKey,
       createdAt: nowText,
     }
-    await calling.insertCall(tx, call)
-    await calling.updateTargetAfterCall(
-      tx,
-      target.id,
-      followUpAt
+    const isReached = ['completed', 'refused', 'callback'].includes(input.disposition)
+    const saved = await calling.saveCall(tx, {
+      call,
+      target: followUpAt
         ? {
             status: 'scheduled',
             // Each follow-up call gets its own attempts; it comes before ordinary targets when due.
@@ -506,25 +504,23 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
             lastCalledAt: nowText,
             preferredCallerId: input.disposition === 'callback' && input.sameCallerForCallback ? caller.id : null,
           },
-    )
-    await calling.releaseHouseholdHold(tx, target.householdId, target.id)
-    const isReached = ['completed', 'refused', 'callback'].includes(input.disposition)
-    await calling.updateHouseholdAfterCall(tx, target.householdId, {
-      ...(isReached ? { lastContactedAt: nowText } : {}),
-      ...(input.fragilityLevel ? { fragilityLevel: input.fragilityLevel } : {}),
+      household: {
+        ...(isReached ? { lastContactedAt: nowText } : {}),
+        ...(input.fragilityLevel ? { fragilityLevel: input.fragilityLevel } : {}),
+      },
+      audit: {
+        at: nowTimestamp(),
+        organizationId: call.organizationId,
+        ip: caller.ip,
+        details: { disposition: call.disposition, householdId: call.householdId },
+      },
     })
+    // PostgreSQL: another caller took the target over between the read above and this write.
+    if (!saved)
+      throw new AppError('CONFLICT', 'This household is no longer assigned to you: another caller took it over')
     if (input.disposition === 'refused' && input.objection) {
       await calling.recordObjection(tx, target.householdId, { at: nowText, by: caller.id })
     }
-    await recordAuditEvent(tx, {
-      actorUserId: caller.id,
-      organizationId: call.organizationId,
-      action: 'call.create',
-      entityType: 'call',
-      entityId: call.id,
-      ip: caller.ip,
-      details: { disposition: call.disposition, householdId: call.householdId },
-    })
     return { call, created: true }
   })
 }
