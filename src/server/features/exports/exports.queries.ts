@@ -43,8 +43,11 @@ export interface ExportFilter {
   end: string
 }
 
-/** Rows read in batches of this size from a PostgreSQL cursor (SQLite iterates row by row anyway). */
-const CURSOR_BATCH = 2000
+/**
+ * Rows read in batches of this size from a PostgreSQL cursor (SQLite iterates row by row anyway). 500 rather than
+ * 2,000: the same speed, and a 1,000,000-row export peaked at 156 MB instead of 206–251 MB (bench/exports.bench.ts).
+ */
+const CURSOR_BATCH = 500
 
 /**
  * Calls of the period, oldest first, with only what the calls export shows: never notes, answers or scores.
