@@ -248,6 +248,7 @@ export const en: Messages = {
     FORBIDDEN: 'Your role does not allow this action.',
     NOT_FOUND: 'Not found.',
     INTERNAL: 'Something went wrong on our side. It has been logged.',
+    SERVICE_UNAVAILABLE: 'The service is busy for a moment. Try again in a minute; nothing is lost.',
     generic: 'This request did not go through: {{message}}',
   },
 }

@@ -249,6 +249,7 @@ export const fr = {
     FORBIDDEN: 'Votre rôle ne permet pas cette action.',
     NOT_FOUND: 'Introuvable.',
     INTERNAL: 'Une erreur est survenue de notre côté. Elle a été enregistrée.',
+    SERVICE_UNAVAILABLE: 'Le service est momentanément occupé. Réessayez dans une minute ; rien n’est perdu.',
     generic: 'Cette demande n’a pas abouti : {{message}}',
   },
 }

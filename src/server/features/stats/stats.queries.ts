@@ -245,6 +245,22 @@ export async function hasPendingCalls(db: Db): Promise<boolean> {
   return row !== undefined
 }
 
+/** How many calls are not yet counted, up to `limit` (and `limit` + 1 meaning more). */
+export async function countPendingCalls(db: Db, limit: number): Promise<number> {
+  const row = await db
+    .selectFrom(
+      db
+        .selectFrom('call')
+        .select('id')
+        .where('statsPending', '=', sql.lit(1))
+        .limit(limit + 1)
+        .as('pending'),
+    )
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow()
+  return toCount(row.n)
+}
+
 /** Calls not yet counted, household by household (a household's calls are then recounted once, not per batch). */
 export async function listPendingCalls(db: Db, limit: number) {
   return db

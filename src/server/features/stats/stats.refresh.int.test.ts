@@ -2,9 +2,10 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { createTestDatabase } from '../../../../test/database.js'
 import type { Db } from '../../db/database.js'
+import type { AppError } from '../../http/errors.js'
 import { PERIOD, seedStatsFixture } from './stats.fixture.js'
 import { refreshRollups } from './stats.refresh.js'
-import { computeSummary } from './stats.service.js'
+import { computeSummary, INLINE_COUNT_LIMIT } from './stats.service.js'
 
 /** Every rollup row and household snapshot, in a stable order. */
 async function rollupState(db: Db) {
@@ -79,5 +80,72 @@ describe('review rollups in the database', () => {
     assert.equal(after.households.attempted, (before.households.attempted as number) + 1)
     assert.equal(after.households.reached, (before.households.reached as number) + 1)
     assert.equal(after.households.targeted, (before.households.targeted as number) + 1)
+  })
+})
+
+describe('a review with too many calls left to count', () => {
+  it('answers 503 with how many are left, counts them in the background, then answers', async (t) => {
+    const test = await createTestDatabase()
+    t.after(() => test.destroy())
+    const db = test.db
+    const fixture = await seedStatsFixture(db)
+    const template = await db
+      .selectFrom('call')
+      .selectAll()
+      .where('disposition', '=', 'no_answer')
+      .executeTakeFirstOrThrow()
+    const extra = INLINE_COUNT_LIMIT + 1
+    for (let start = 0; start < extra; start += 1000) {
+      const rows = []
+      for (let index = start; index < Math.min(extra, start + 1000); index++) {
+        rows.push({
+          ...template,
+          id: `extra-${String(index).padStart(6, '0')}`,
+          idempotencyKey: `extra-${index}`,
+          statsPending: 1,
+        })
+      }
+      await db.insertInto('call').values(rows).execute()
+    }
+    const admin = {
+      userId: fixture.users.adminA.id,
+      memberships: [
+        {
+          organizationId: fixture.a.id,
+          organizationCode: fixture.a.code,
+          organizationName: fixture.a.name,
+          organizationType: fixture.a.type,
+          networkId: fixture.a.networkId,
+          role: 'admin' as const,
+        },
+      ],
+    }
+    await assert.rejects(
+      computeSummary(db, admin, { kind: 'organization', code: fixture.a.code }, PERIOD),
+      (error: AppError) => {
+        assert.equal(error.code, 'SERVICE_UNAVAILABLE')
+        assert.deepEqual(error.details, { pendingCalls: INLINE_COUNT_LIMIT + 1 })
+        return true
+      },
+    )
+    // The background count ends; the review then answers with every call.
+    for (
+      let waited = 0;
+      waited < 600 &&
+      (await db.selectFrom('call').select('id').where('statsPending', '=', 1).limit(1).executeTakeFirst());
+      waited++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const summary = await computeSummary(db, admin, { kind: 'organization', code: fixture.a.code }, PERIOD)
+    const calls = await db
+      .selectFrom('call')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('organizationId', '=', fixture.a.id)
+      .where('createdAt', '>=', '2026-10-23T22:00:00.000Z')
+      .where('createdAt', '<', '2026-10-26T23:00:00.000Z')
+      .executeTakeFirstOrThrow()
+    assert.equal(summary.calls.total, Number(calls.n))
+    assert.ok(Number(calls.n) > INLINE_COUNT_LIMIT)
   })
 })

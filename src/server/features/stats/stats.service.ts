@@ -201,11 +201,36 @@ function countBy<T>(rows: readonly T[], key: (row: T) => string) {
  * The period's call figures, from the rollups: the calls not yet counted are counted first, so the review is exact
  * up to the moment it is asked.
  */
+/** More calls than this left to count and a review does not wait for them (the first count after an upgrade). */
+export const INLINE_COUNT_LIMIT = 20_000
+const backgroundCounts = new WeakSet<Db>()
+
+/**
+ * A review counts the calls left before answering; when there are too many (a database just upgraded), it starts
+ * counting them in the background and answers 503 with how many are left, rather than keeping the user waiting.
+ */
+async function countPendingOrWait(db: Db) {
+  const pending = await stats.countPendingCalls(db, INLINE_COUNT_LIMIT)
+  if (pending <= INLINE_COUNT_LIMIT) return
+  if (!backgroundCounts.has(db)) {
+    backgroundCounts.add(db)
+    refreshRollups(db)
+      .catch(() => {})
+      .finally(() => backgroundCounts.delete(db))
+  }
+  throw new AppError(
+    'SERVICE_UNAVAILABLE',
+    `The review is being prepared: more than ${INLINE_COUNT_LIMIT} calls are still to be counted. Try again in a minute.`,
+    { pendingCalls: pending },
+  )
+}
+
 function figuresOf(ctx: StatsContext, metrics: readonly Metric[]): Promise<PeriodFigures> {
   const key = ctx.figures ? 'all' : metrics.join(',')
   let figures = ctx.figures?.get(key)
   if (!figures) {
     figures = (async () => {
+      await countPendingOrWait(ctx.db)
       await refreshRollups(ctx.db)
       const rows = await stats.listRollups(ctx.db, ctx.rollupScopes, key === 'all' ? null : metrics, ctx.period.to)
       return readPeriod(rows, ctx.period.from, ctx.period.to)
