@@ -7,8 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { sql } from 'kysely'
 import { createDb, type Db } from '../src/server/db/database.js'
+import { migrateToLatest } from '../src/server/db/migrate.js'
 import { fixtureReview } from '../src/server/features/stats/review.fixture.js'
 import { renderReviewPdf } from '../src/server/features/stats/review.pdf.js'
+import { refreshRollups } from '../src/server/features/stats/stats.refresh.js'
 import { computeReview } from '../src/server/features/stats/stats.service.js'
 import type { Membership } from '../src/server/http/auth.js'
 import type { StatsReview } from '../src/shared/stats.js'
@@ -88,6 +90,10 @@ async function networkBench(engine: 'sqlite' | 'postgres') {
     console.log(`  seeded in ${(ms / 1000).toFixed(1)} s`)
   }
   console.log(`\n=== ${engine}: ${data.counts.households} households, ${data.counts.calls} calls ===`)
+  // The calls are counted into the review's rollups as the server's worker would have done by then.
+  await migrateToLatest(db)
+  const counting = await timed(() => refreshRollups(db))
+  if (counting.value) console.log(`  rollups: ${counting.value} calls counted in ${(counting.ms / 1000).toFixed(1)} s`)
   const actor = await adminOf(db, data.organizations[0]!.id, data.managers[0]!.id)
   const period = data.period
   const compute = await timed(() => computeReview(db, actor, { kind: 'network' }, period))

@@ -3,6 +3,7 @@ import { loadConfig } from '../server/config.js'
 import { createDb } from '../server/db/database.js'
 import { migrateToLatest } from '../server/db/migrate.js'
 import { seedDemo } from '../server/features/demo/demo.service.js'
+import { refreshRollups } from '../server/features/stats/stats.refresh.js'
 import { startServer } from '../server/main.js'
 
 export async function runDemo(options: { households: number; seed: number; serve?: boolean }) {
@@ -17,6 +18,8 @@ export async function runDemo(options: { households: number; seed: number; serve
     onProgress: (done) => bar?.update(done),
   })
   bar?.stop()
+  // The history's calls counted into the review's rollups now, so the first review answers at once.
+  await refreshRollups(db)
   console.log(
     result.createdHouseholds > 0
       ? `Demo network seeded: ${result.createdHouseholds} households (${db.engine}).`
