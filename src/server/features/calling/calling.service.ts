@@ -223,16 +223,19 @@ export async function loadCallableCampaign(db: Db, scope: Scope, campaignId: str
  * shows of it. A caller who already holds one in this campaign gets it back (a reload never loses the household).
  * Returns null when nothing is due.
  *
- * One transaction (grouped with others' on SQLite, see group-commit.ts): the permission check, the queue's upkeep
+ * SQLite: one transaction, grouped with others' (see group-commit.ts): the permission check, the queue's upkeep
  * (due retries promoted, expired leases returned), the caller's current hold, the claim, the household-wide hold,
- * the audit of the read and the household's details. When the household turns out to be held in another campaign
- * (PostgreSQL, a concurrent claim), the transaction is rolled back and the next household is tried.
+ * the audit of the read and the household's details. PostgreSQL: the same statements without a transaction around
+ * them (each of its two round trips, BEGIN and COMMIT, cost as much as a statement): the claim, the hold, the audit
+ * and the details are one atomic statement, and the reads and the upkeep before it need no isolation that READ
+ * COMMITTED gave them. When the household turns out to be held in another campaign (PostgreSQL, a concurrent
+ * claim), nothing was written and the next household is tried.
  */
 export async function claimNext(db: Db, scope: Scope, campaignId: string, caller: Caller, now = new Date()) {
   const skipHouseholdIds: string[] = []
   // A household held in another campaign makes the hold fail: skip it and take the next one, a few times at most.
   for (let tries = 0; tries < 5; tries++) {
-    const claimed = await inGroupedTransaction(db, async (tx) => {
+    const claimed = await atomically(db, async (tx) => {
       const campaign = await loadCallableCampaign(tx, scope, campaignId)
       const held = await holdNextTarget(tx, campaign, caller, now, skipHouseholdIds)
       return {
@@ -313,6 +316,14 @@ function householdReadEvent(campaign: CampaignTable, householdId: string, caller
   }
 }
 
+/**
+ * A claim or an outcome: grouped in one transaction on SQLite; on PostgreSQL run on the pool without BEGIN and
+ * COMMIT, its writes being one statement (see claimNext and calling.saveCall).
+ */
+function atomically<T>(db: Db, work: (db: Db) => Promise<T>): Promise<T> {
+  return db.engine === 'postgres' && !db.isTransaction ? work(db) : inGroupedTransaction(db, work)
+}
+
 class HouseholdBusy extends Error {
   constructor(readonly householdId: string) {
     super('household held in another campaign')
@@ -388,7 +399,8 @@ function isUniqueViolation(error: unknown): boolean {
 async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotencyKey: string, input: OutcomeInput) {
   const now = new Date()
   const nowText = now.toISOString()
-  return inGroupedTransaction(db, async (tx) => {
+  // PostgreSQL: the read, then the writes in one atomic statement; an objection adds writes, kept in one transaction.
+  return (input.objection ? inGroupedTransaction : atomically)(db, async (tx) => {
     const { previous, target } = await calling.findOutcomeContext(tx, targetId, caller.id, idempotencyKey)
     if (previous) return { call: previous, created: false }
     if (!target) throw new AppError('NOT_FOUND', 'No such assignment')
