@@ -19,6 +19,24 @@ async function rollupState(db: Db) {
   return { rows: rows.map((row) => ({ id: row.id, counts: JSON.parse(row.counts) as unknown })), snapshots }
 }
 
+/** The first landlord's administrator, as a review reader. */
+function adminOf(fixture: Awaited<ReturnType<typeof seedStatsFixture>>) {
+  const { a, users } = fixture
+  return {
+    userId: users.adminA.id,
+    memberships: [
+      {
+        organizationId: a.id,
+        organizationCode: a.code,
+        organizationName: a.name,
+        organizationType: a.type,
+        networkId: a.networkId,
+        role: 'admin' as const,
+      },
+    ],
+  }
+}
+
 /** Counts everything again from nothing. */
 async function rebuild(db: Db) {
   await db.deleteFrom('statsRollup').execute()
@@ -48,19 +66,7 @@ describe('review rollups in the database', () => {
     assert.deepEqual(incremental, await rebuild(db))
 
     // An import moves B's household out of the home it shared with A's: the network now sees two homes.
-    const admin = {
-      userId: fixture.users.adminA.id,
-      memberships: [
-        {
-          organizationId: fixture.a.id,
-          organizationCode: fixture.a.code,
-          organizationName: fixture.a.name,
-          organizationType: fixture.a.type,
-          networkId: fixture.a.networkId,
-          role: 'admin' as const,
-        },
-      ],
-    }
+    const admin = adminOf(fixture)
     const before = await computeSummary(db, admin, { kind: 'network' }, PERIOD)
     const beforeMove = new Date(Date.now() - 1000).toISOString()
     await db
@@ -107,19 +113,7 @@ describe('a review with too many calls left to count', () => {
       }
       await db.insertInto('call').values(rows).execute()
     }
-    const admin = {
-      userId: fixture.users.adminA.id,
-      memberships: [
-        {
-          organizationId: fixture.a.id,
-          organizationCode: fixture.a.code,
-          organizationName: fixture.a.name,
-          organizationType: fixture.a.type,
-          networkId: fixture.a.networkId,
-          role: 'admin' as const,
-        },
-      ],
-    }
+    const admin = adminOf(fixture)
     await assert.rejects(
       computeSummary(db, admin, { kind: 'organization', code: fixture.a.code }, PERIOD),
       (error: AppError) => {
