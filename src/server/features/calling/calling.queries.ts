@@ -89,10 +89,16 @@ async function rowsOf<Row>(db: Db, text: string, parameters: readonly unknown[])
 
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ')
 
+export interface CampaignVersion {
+  updatedAt: string
+  status: string
+  callersRestricted: number
+}
+
 /** The fields of a campaign that decide whether a cached copy of it is still right. */
 export async function findCampaignVersion(db: Db, organizationIds: string[], campaignId: string) {
   if (organizationIds.length === 0) return undefined
-  const [row] = await rowsOf<{ updatedAt: string; status: string; callersRestricted: number }>(
+  const [row] = await rowsOf<CampaignVersion>(
     db,
     `select "updated_at", "status", "callers_restricted" from "campaign" where "id" = ? and "organization_id" in (${placeholders(organizationIds.length)})`,
     [campaignId, ...organizationIds],
@@ -119,6 +125,56 @@ export async function maintainQueue(db: Db, campaignId: string, now: Timestamp) 
   }
   await db.executeQuery(compiled(db, PROMOTE_DUE_TARGETS, [now, campaignId, now]))
   await db.executeQuery(compiled(db, RELEASE_EXPIRED_LEASES, [now, campaignId, now]))
+}
+
+export interface PreparedClaim {
+  version: CampaignVersion | undefined
+  held: Pick<CampaignTargetTable, 'id' | 'householdId' | 'attempts' | 'phonePosition' | 'leaseUntil'> | undefined
+}
+
+/**
+ * PostgreSQL, before a claim, in one statement (three round trips before): the queue's upkeep (as maintainQueue,
+ * for a campaign of these organisations), the campaign's version (as findCampaignVersion) and the target this caller
+ * already holds in it (as findHeldTargetOfCaller). The upkeep touches scheduled and expired rows, the held target
+ * has a live lease: what one part writes, the other does not read.
+ */
+export async function prepareClaimPostgres(
+  db: Db,
+  organizationIds: string[],
+  campaignId: string,
+  callerId: string,
+  now: Timestamp,
+): Promise<PreparedClaim> {
+  if (organizationIds.length === 0) return { version: undefined, held: undefined }
+  const organizations = organizationIds.map((_, index) => `$${4 + index}`).join(', ')
+  const visible = `exists (select 1 from "campaign" where "id" = $1 and "organization_id" in (${organizations}))`
+  const [row] = await rowsOf<
+    CampaignVersion & {
+      heldId: string | null
+      heldHouseholdId: string
+      heldAttempts: number
+      heldPhonePosition: number
+      heldLeaseUntil: string
+    }
+  >(
+    db,
+    `with "promoted" as (update "campaign_target" set "status" = 'pending', "updated_at" = $2 where "campaign_id" = $1 and "status" = 'scheduled' and "next_attempt_at" <= $2 and ${visible} returning 1), "released" as (update "campaign_target" set "status" = 'pending', "lease_until" = null, "updated_at" = $2 where "campaign_id" = $1 and "status" = 'held' and "lease_until" <= $2 and ${visible} returning 1) select "c"."updated_at", "c"."status", "c"."callers_restricted", "t"."id" as "held_id", "t"."household_id" as "held_household_id", "t"."attempts" as "held_attempts", "t"."phone_position" as "held_phone_position", "t"."lease_until" as "held_lease_until" from "campaign" as "c" left join lateral (select * from "campaign_target" where "campaign_id" = "c"."id" and "held_by" = $3 and "status" = 'held' and "lease_until" > $2 limit 1) as "t" on true where "c"."id" = $1 and "c"."organization_id" in (${organizations})`,
+    [campaignId, now, callerId, ...organizationIds],
+  )
+  if (!row) return { version: undefined, held: undefined }
+  const { heldId, heldHouseholdId, heldAttempts, heldPhonePosition, heldLeaseUntil, ...version } = row
+  return {
+    version,
+    held: heldId
+      ? {
+          id: heldId,
+          householdId: heldHouseholdId,
+          attempts: heldAttempts,
+          phonePosition: heldPhonePosition,
+          leaseUntil: heldLeaseUntil,
+        }
+      : undefined,
+  }
 }
 
 const FIND_HELD_TARGET = `select * from "campaign_target" where "campaign_id" = ? and "held_by" = ? and "status" = 'held' and "lease_until" > ?`

@@ -121,6 +121,30 @@ describe('POST /api/campaigns/:id/claim', () => {
     ])
   })
 
+  it('gives a caller who claims again the household they already hold (a reload loses nothing), logging each read', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db)
+    const first = await makeTarget(db, campaign, { priority: 90 })
+    await makeTarget(db, campaign, { priority: 10 })
+    const headers = await loginAs(await makeUser(db, 'caller', { organizationId: campaign.organizationId }))
+    const claim = () => app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers })
+    const [before, again] = [await claim(), await claim()]
+    assert.equal(before.json().assignment.id, first.id)
+    assert.equal(again.json().assignment.id, first.id, 'the same household, not the next one')
+    assert.equal(again.json().assignment.household.id, first.householdId)
+    assert.equal(again.json().assignment.attempt, 1)
+    const held = await db.selectFrom('campaignTarget').select('id').where('status', '=', 'held').execute()
+    assert.deepEqual(
+      held.map((row) => row.id),
+      [first.id],
+    )
+    const reads = await db.selectFrom('auditEvent').select('entityId').where('action', '=', 'household.read').execute()
+    assert.deepEqual(
+      reads.map((row) => row.entityId),
+      [first.householdId, first.householdId],
+    )
+  })
+
   it('gives two callers who claim at once two different households', async (t) => {
     const { app, db, loginAs } = await buildTestApp(t)
     const campaign = await makeCampaign(db)

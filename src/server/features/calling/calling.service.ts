@@ -91,8 +91,14 @@ const campaigns = new Map<string, { campaign: CampaignTable; readAt: number }>()
  * The campaign, if it belongs to one of these organisations; undefined otherwise. Served from memory when the
  * stored row has not changed since it was read.
  */
-export async function findCampaignForCalling(db: Db, organizationIds: string[], campaignId: string) {
-  const version = await calling.findCampaignVersion(db, organizationIds, campaignId)
+export async function findCampaignForCalling(
+  db: Db,
+  organizationIds: string[],
+  campaignId: string,
+  /** The version already read with the claim's first statement (PostgreSQL). */
+  known?: { version: calling.CampaignVersion | undefined },
+) {
+  const version = known ? known.version : await calling.findCampaignVersion(db, organizationIds, campaignId)
   if (!version) return undefined
   const cached = campaigns.get(campaignId)
   if (
@@ -201,9 +207,14 @@ export async function presentAssignment(
  * The campaign, if this user may call for it: 404 when it belongs to an organisation they cannot see, 403 when they
  * see it but are not among its callers.
  */
-export async function loadCallableCampaign(db: Db, scope: Scope, campaignId: string) {
+export async function loadCallableCampaign(
+  db: Db,
+  scope: Scope,
+  campaignId: string,
+  known?: { version: calling.CampaignVersion | undefined },
+) {
   const visible = scope.memberships.map((m) => m.organizationId)
-  const campaign = await findCampaignForCalling(db, visible, campaignId)
+  const campaign = await findCampaignForCalling(db, visible, campaignId, known)
   if (!campaign) throw new AppError('NOT_FOUND', 'No such campaign')
   const isManager = hasRole(scope, ['manager', 'admin'], campaign.organizationId)
   const isCaller = hasRole(scope, ['caller'], campaign.organizationId)
@@ -236,8 +247,20 @@ export async function claimNext(db: Db, scope: Scope, campaignId: string, caller
   // A household held in another campaign makes the hold fail: skip it and take the next one, a few times at most.
   for (let tries = 0; tries < 5; tries++) {
     const claimed = await atomically(db, async (tx) => {
-      const campaign = await loadCallableCampaign(tx, scope, campaignId)
-      const held = await holdNextTarget(tx, campaign, caller, now, skipHouseholdIds)
+      // PostgreSQL, first try: the queue's upkeep, the campaign's version and the caller's current hold in one
+      // round trip (the checks below are the same, made on what it read).
+      const prepared =
+        tx.engine === 'postgres' && tries === 0
+          ? await calling.prepareClaimPostgres(
+              tx,
+              scope.memberships.map((m) => m.organizationId),
+              campaignId,
+              caller.id,
+              now.toISOString(),
+            )
+          : undefined
+      const campaign = await loadCallableCampaign(tx, scope, campaignId, prepared)
+      const held = await holdNextTarget(tx, campaign, caller, now, skipHouseholdIds, prepared)
       return {
         assignment: held ? await presentAssignment(tx, campaign, held.target, caller, held.details) : null,
         busyHousehold: null,
@@ -254,14 +277,24 @@ export async function claimNext(db: Db, scope: Scope, campaignId: string, caller
 }
 
 /** The claim itself, inside the caller's transaction; throws HouseholdBusy when the household is held elsewhere. */
-async function holdNextTarget(tx: Db, campaign: CampaignTable, caller: Caller, now: Date, skipHouseholdIds: string[]) {
+async function holdNextTarget(
+  tx: Db,
+  campaign: CampaignTable,
+  caller: Caller,
+  now: Date,
+  skipHouseholdIds: string[],
+  prepared?: calling.PreparedClaim,
+) {
   if (campaign.status !== 'active') throw new AppError('CONFLICT', 'This campaign is not running')
   const nowText = now.toISOString()
   const { callingHours, frequencyCap: cap } = configurationOf(campaign)
   if (!isWithinCallingHours(callingHours, now)) return null
   const leaseUntil = addMinutes(nowText, LEASE_MINUTES)
-  await calling.maintainQueue(tx, campaign.id, nowText)
-  const already = await calling.findHeldTargetOfCaller(tx, campaign.id, caller.id, nowText)
+  let already = prepared?.held
+  if (!prepared) {
+    await calling.maintainQueue(tx, campaign.id, nowText)
+    already = await calling.findHeldTargetOfCaller(tx, campaign.id, caller.id, nowText)
+  }
   if (already) {
     await recordAuditEvent(tx, householdReadEvent(campaign, already.householdId, caller))
     return { target: already }
