@@ -2,7 +2,9 @@
 // demo generator, imports it, then imports it again unchanged, on SQLite and PostgreSQL. Prints rows/s and peak RSS.
 // Each engine and format runs in a child process so that the peak RSS is the import's own; generated files are kept
 // in .bench/ and reused. `--engine=sqlite|postgres` runs one engine; BENCH_PROFILE=1 writes CPU profiles;
-// BENCH_MAX_OLD_SPACE=<MB> caps the children's V8 heap.
+// BENCH_MAX_OLD_SPACE=<MB> caps the children's V8 heap. The children run this file compiled by esbuild, as production
+// runs the server (`npm start`, docs/decisions.md "Production runs a compiled server"): through tsx each process
+// carried ~40 MB more for the compiler. BENCH_TSX=1 runs them through tsx as before.
 
 import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
@@ -178,14 +180,32 @@ if (child) {
     profile.push(`--max-old-space-size=${process.env.BENCH_MAX_OLD_SPACE}`)
     console.log(`children run with --max-old-space-size=${process.env.BENCH_MAX_OLD_SPACE}`)
   }
+  let childScript = ['--import', 'tsx', process.argv[1]]
+  if (process.env.BENCH_TSX) console.log('children run through tsx')
+  else {
+    // Packages stay in node_modules (found from .bench/), only our TypeScript is compiled, as for production.
+    const outfile = '.bench/import-child.mjs'
+    const { build } = await import('esbuild') // not in the children
+    await build({
+      entryPoints: [process.argv[1]],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'warning',
+    })
+    childScript = [outfile]
+    console.log(`children run ${outfile}, compiled by esbuild`)
+  }
   for (const engine of benchEngines()) {
     console.log(`\n=== ${engine} ===`)
     for (const format of ['csv', 'xlsx']) {
-      const run = spawnSync(
-        process.execPath,
-        [...profile, '--import', 'tsx', process.argv[1], `--child=${format}`, `--engine=${engine}`],
-        { stdio: 'inherit', env: process.env },
-      )
+      const run = spawnSync(process.execPath, [...profile, ...childScript, `--child=${format}`, `--engine=${engine}`], {
+        stdio: 'inherit',
+        env: process.env,
+      })
       if (run.status !== 0) process.exitCode = 1
     }
   }
