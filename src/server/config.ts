@@ -19,6 +19,8 @@ export interface Config {
   trustProxy: boolean
   /** Hours to accept and to resolve a referral, by urgency (REFERRAL_DUE_HOURS overrides some or all). */
   referralDueHours: Record<Urgency, { accept: number; resolve: number }>
+  /** Seconds between two counts of new calls into the review's rollups (STATS_REFRESH_SECONDS). */
+  statsRefreshSeconds: number
 }
 
 export class ConfigError extends Error {}
@@ -92,5 +94,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM?.trim() || 'Allervers <no-reply@allervers.localhost>',
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     referralDueHours: readDueHours(env.REFERRAL_DUE_HOURS),
+    statsRefreshSeconds: readInteger(env, 'STATS_REFRESH_SECONDS', 30, 1, 3600),
   }
 }

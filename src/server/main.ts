@@ -30,6 +30,7 @@ export async function startServer(config: Config, options: { db?: Db; handleSign
   if (!config.smtpUrl) app.log.warn('SMTP_URL is not set: notifications are queued but not sent')
   // The review's rollups count new calls every 30 s (a review also counts what is left before answering).
   const stopRollups = startRollupWorker(db, {
+    intervalMs: config.statsRefreshSeconds * 1000,
     onError: (error) => app.log.error({ err: error }, 'review rollups: refresh failed'),
   })
   let closing: Promise<void> | undefined

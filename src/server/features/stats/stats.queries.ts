@@ -2,6 +2,12 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/database.js'
 import { toCount } from '../../db/time.js'
 
+/**
+ * More households than this under one home key are not one home (a building's address without flat number, a common
+ * name): the network counts them one by one, in its targets as in its rollups.
+ */
+export const MAX_HOME_HOUSEHOLDS = 10
+
 /** Statements take at most this many bound values (well under both engines' limits). */
 const CHUNK = 5000
 
@@ -36,6 +42,7 @@ export async function listSharedHomeHouseholds(db: Db, organizationIds: readonly
     .select(sql<string>`other.dedupe_key`.as('dedupeKey'))
     .groupBy(sql`other.dedupe_key`)
     .having(sql`count(*)`, '>', 1)
+    .having(sql`count(*)`, '<=', MAX_HOME_HOUSEHOLDS)
   return db
     .selectFrom('household')
     .select(['household.id', sql<string>`household.dedupe_key`.as('homeKey')])
@@ -327,6 +334,21 @@ export async function listStatsHouseholdsOfHomes(db: Db, homeKeys: readonly stri
   return rows
 }
 
+/** How many households are on file under each of these home keys. */
+export async function countHomeSizes(db: Db, homeKeys: readonly string[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>()
+  for (const part of chunks(homeKeys)) {
+    const rows = await db
+      .selectFrom('household')
+      .select([sql<string>`household.dedupe_key`.as('homeKey'), sql<number>`count(*)`.as('households')])
+      .where(sql<string>`household.dedupe_key`, 'in', part)
+      .groupBy(sql`household.dedupe_key`)
+      .execute()
+    for (const row of rows) sizes.set(row.homeKey, toCount(row.households))
+  }
+  return sizes
+}
+
 /**
  * Households updated since `since` ('' for ever) whose home key or agency changed since their calls were counted (an
  * import moved them). household_updated_idx keeps a recent `since` cheap.
@@ -339,7 +361,11 @@ export async function listMovedHouseholds(db: Db, since: string): Promise<string
     .where('household.updatedAt', '>=', since)
     .where((eb) =>
       eb.or([
-        eb(sql.ref('household.dedupe_key'), '<>', sql.ref('stats_household.home_key')),
+        eb.and([
+          eb(sql.ref('household.dedupe_key'), '<>', sql.ref('stats_household.home_key')),
+          // A household of an oversized home is counted under its own key (see MAX_HOME_HOUSEHOLDS).
+          eb(sql.ref('stats_household.home_key'), '<>', sql`'id:' || household.id`),
+        ]),
         eb(sql`coalesce(household.agency_id, '')`, '<>', sql`coalesce(stats_household.agency_id, '')`),
       ]),
     )

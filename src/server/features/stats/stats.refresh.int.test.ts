@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { createTestDatabase } from '../../../../test/database.js'
+import { makeTarget } from '../../../../test/factories.js'
 import type { Db } from '../../db/database.js'
 import type { AppError } from '../../http/errors.js'
 import { PERIOD, seedStatsFixture } from './stats.fixture.js'
+import { MAX_HOME_HOUSEHOLDS } from './stats.queries.js'
 import { refreshRollups } from './stats.refresh.js'
 import { computeSummary, INLINE_COUNT_LIMIT } from './stats.service.js'
 
@@ -141,5 +144,50 @@ describe('a review with too many calls left to count', () => {
       .executeTakeFirstOrThrow()
     assert.equal(summary.calls.total, Number(calls.n))
     assert.ok(Number(calls.n) > INLINE_COUNT_LIMIT)
+  })
+})
+
+describe('homes on the network', () => {
+  it('merge a few households under one key, but not a whole building written without flat numbers', async (t) => {
+    const test = await createTestDatabase()
+    t.after(() => test.destroy())
+    const db = test.db
+    const fixture = await seedStatsFixture(db)
+    const admin = adminOf(fixture)
+    const before = await computeSummary(db, admin, { kind: 'network' }, PERIOD)
+    const template = await db
+      .selectFrom('call')
+      .selectAll()
+      .where('disposition', '=', 'completed')
+      .where('campaignId', '=', fixture.campaigns.cA1.id)
+      .executeTakeFirstOrThrow()
+    // Two households under one key (one home), and MAX_HOME_HOUSEHOLDS + 1 under another (not one home).
+    const address = async (addressLine1: string, count: number) => {
+      for (let index = 0; index < count; index++) {
+        const target = await makeTarget(db, fixture.campaigns.cA1, {
+          household: { addressLine1, lastName: 'Lebrun', postcode: '54100' },
+        })
+        await db
+          .insertInto('call')
+          .values({
+            ...template,
+            id: randomUUID(),
+            idempotencyKey: randomUUID(),
+            targetId: target.id,
+            householdId: target.householdId,
+            statsPending: 1,
+          })
+          .execute()
+      }
+    }
+    await address('4 place Carnot', 2)
+    await address('1 avenue du Général Leclerc', MAX_HOME_HOUSEHOLDS + 1)
+    const after = await computeSummary(db, admin, { kind: 'network' }, PERIOD)
+    const grown = (key: 'targeted' | 'attempted' | 'reached') =>
+      (after.households[key] as number) - (before.households[key] as number)
+    assert.equal(grown('targeted'), 1 + MAX_HOME_HOUSEHOLDS + 1)
+    assert.equal(grown('attempted'), 1 + MAX_HOME_HOUSEHOLDS + 1)
+    assert.equal(grown('reached'), 1 + MAX_HOME_HOUSEHOLDS + 1)
+    assert.deepEqual(await rollupState(db), await rebuild(db))
   })
 })

@@ -33,15 +33,21 @@ type Fact = CallFact & { statsPending: number }
  * ever), also recounts the households updated since then whose home key or agency changed (an import moved them).
  * Returns how many calls were counted.
  */
-export async function refreshRollups(db: Db, options: { movedSince?: string; batch?: number } = {}): Promise<number> {
+export async function refreshRollups(
+  db: Db,
+  options: { movedSince?: string; batch?: number; restFactor?: number } = {},
+): Promise<number> {
   let counted = 0
   let moved = options.movedSince === undefined ? [] : await stats.listMovedHouseholds(db, options.movedSince)
   while (moved.length || (await stats.hasPendingCalls(db))) {
     const batch = options.batch ?? BATCH
+    const started = performance.now()
     counted += await inTransaction(db, (tx) => refreshBatch(tx, moved, batch))
     moved = []
-    // Let waiting requests in between two transactions.
-    await new Promise((resolve) => setImmediate(resolve))
+    // Let waiting requests in between two transactions; the worker rests `restFactor` times as long as it worked, so
+    // that counting never takes more than its share of the process from the callers.
+    const rest = (performance.now() - started) * (options.restFactor ?? 0)
+    await new Promise((resolve) => (rest >= 1 ? setTimeout(resolve, rest) : setImmediate(resolve)))
   }
   // After a first count of a large table PostgreSQL's pending index still holds an entry per counted call and its
   // statistics say every call is pending, until autovacuum comes by: do its work now (not in a transaction).
@@ -57,6 +63,11 @@ async function refreshBatch(tx: Db, moved: readonly string[], size: number): Pro
   if (!householdIds.length) return 0
 
   const households = await stats.listRollupHouseholds(tx, householdIds)
+  // A home of more than MAX_HOME_HOUSEHOLDS households is not one home: each of them counts as its own.
+  const sizes = await stats.countHomeSizes(tx, [...new Set(households.map((household) => household.homeKey))])
+  for (const household of households) {
+    if ((sizes.get(household.homeKey) ?? 0) > stats.MAX_HOME_HOUSEHOLDS) household.homeKey = `id:${household.id}`
+  }
   const inBatch = new Set(households.map((household) => household.id))
   const before = new Map((await stats.listStatsHouseholds(tx, householdIds)).map((row) => [row.householdId, row]))
   // Homes whose network figures change: the households' homes now and those they were counted under. A home's
@@ -224,7 +235,12 @@ export function startRollupWorker(
       const lookForMoved = tick++ % movedEvery === 0
       const startedAt = Date.now()
       // Short transactions: requests on the same SQLite connection wait for each one.
-      await refreshRollups(db, { movedSince: lookForMoved ? movedSince : undefined, batch: options.batch ?? 250 })
+      // At most a fifth of the process: under a burst of calls the backlog waits (a review counts what is left).
+      await refreshRollups(db, {
+        movedSince: lookForMoved ? movedSince : undefined,
+        batch: options.batch ?? 250,
+        restFactor: 4,
+      })
       if (lookForMoved) movedSince = new Date(startedAt - 60_000).toISOString()
     } catch (error) {
       options.onError?.(error)
