@@ -2,7 +2,7 @@
 // demo generator, imports it, then imports it again unchanged, on SQLite and PostgreSQL. Prints rows/s and peak RSS.
 // Each engine and format runs in a child process so that the peak RSS is the import's own; generated files are kept
 // in .bench/ and reused. `--engine=sqlite|postgres` runs one engine; BENCH_PROFILE=1 writes CPU profiles;
-// BENCH_MAX_OLD_SPACE=<MB> caps the children's V8 heap. The children run this file compiled by esbuild, as production
+// BENCH_MAX_OLD_SPACE=<MB> caps the children's V8 heap (default 1024, as `allervers import` does; 0 for none). The children run this file compiled by esbuild, as production
 // runs the server (`npm start`, docs/decisions.md "Production runs a compiled server"): through tsx each process
 // carried ~40 MB more for the compiler. BENCH_TSX=1 runs them through tsx as before.
 
@@ -175,11 +175,14 @@ if (child) {
   }
   console.log(`${xlsx}: ${(statSync(xlsx).size / 1048576).toFixed(1)} MB`)
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.bench/profiles'] : []
-  // BENCH_MAX_OLD_SPACE=160: V8 otherwise lets its heap grow to ~3× the live data when the machine has memory to spare.
-  if (process.env.BENCH_MAX_OLD_SPACE) {
-    profile.push(`--max-old-space-size=${process.env.BENCH_MAX_OLD_SPACE}`)
-    console.log(`children run with --max-old-space-size=${process.env.BENCH_MAX_OLD_SPACE}`)
-  }
+  // The children run with the heap ceiling `allervers import` sets on itself (bin/allervers.js, 1,024 MB): V8 otherwise
+  // lets its heap grow to ~3× the live data when the machine has memory to spare. BENCH_MAX_OLD_SPACE=<MB> sets another,
+  // BENCH_MAX_OLD_SPACE=0 none (V8's default, as the server's web import runs).
+  const heapMb = process.env.BENCH_MAX_OLD_SPACE ?? '1024'
+  if (heapMb !== '0') {
+    profile.push(`--max-old-space-size=${heapMb}`)
+    console.log(`children run with --max-old-space-size=${heapMb}`)
+  } else console.log('children run with V8’s default heap limit')
   let childScript = ['--import', 'tsx', process.argv[1]]
   if (process.env.BENCH_TSX) console.log('children run through tsx')
   else {

@@ -99,4 +99,21 @@ describe('allervers CLI', () => {
     assert.equal(again.code, 2)
     assert.match(again.stderr, /already exists/)
   })
+  it('imports a tenant file under its heap ceiling and prints one JSON report; refuses an unreadable file with exit 2', async (t) => {
+    const url = await freshDatabaseUrl(t)
+    assert.equal(cli(['orgs', 'add', '--code', 'TDL', '--name', 'Toits', '--type', 'landlord'], url).code, 0)
+    // `allervers import` starts itself again with --max-old-space-size (bin/allervers.js): exit code, standard output
+    // and error come through unchanged.
+    const imported = cli(
+      ['import', 'households', 'test/fixtures/imports/tenants-utf8-bom.csv', '--org', 'TDL', '--json'],
+      url,
+    )
+    assert.equal(imported.code, 0, imported.stderr)
+    const report = JSON.parse(imported.stdout) as { rows: number; households: { created: number } }
+    assert.ok(report.rows > 0)
+    assert.ok(report.households.created > 0)
+    const refused = cli(['import', 'households', 'test/fixtures/imports/binary.png', '--org', 'TDL', '--json'], url)
+    assert.equal(refused.code, 2)
+    assert.notEqual(refused.stderr.trim(), '')
+  })
 })
