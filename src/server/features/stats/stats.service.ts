@@ -197,10 +197,6 @@ function countBy<T>(rows: readonly T[], key: (row: T) => string) {
   return [...counts].map(([k, count]) => ({ key: k, count }))
 }
 
-/**
- * The period's call figures, from the rollups: the calls not yet counted are counted first, so the review is exact
- * up to the moment it is asked.
- */
 /** More calls than this left to count and a review does not wait for them (the first count after an upgrade). */
 export const INLINE_COUNT_LIMIT = 20_000
 const backgroundCounts = new WeakSet<Db>()
@@ -225,6 +221,10 @@ async function countPendingOrWait(db: Db) {
   )
 }
 
+/**
+ * The period's call figures, from the rollups: the calls not yet counted are counted first, so the review is exact
+ * up to the moment it is asked. Read once per review and set of figures.
+ */
 function figuresOf(ctx: StatsContext, metrics: readonly Metric[]): Promise<PeriodFigures> {
   const key = ctx.figures ? 'all' : metrics.join(',')
   let figures = ctx.figures?.get(key)
