@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { valuesIn } from '../../db/bulk.js'
 import type { Db } from '../../db/database.js'
 import { toCount } from '../../db/time.js'
 
@@ -7,9 +8,6 @@ import { toCount } from '../../db/time.js'
  * name): the network counts them one by one, in its targets as in its rollups.
  */
 export const MAX_HOME_HOUSEHOLDS = 10
-
-/** Statements take at most this many bound values (well under both engines' limits). */
-const CHUNK = 5000
 
 /**
  * What one review reads, already resolved from the user's scope: the organisations (and campaign) whose data it
@@ -153,26 +151,15 @@ export async function countTargets(db: Db, filter: StatsFilter) {
 
 /** Of these households, those targeted in scope, and whether one of their targets is unreachable. */
 export async function listTargetedAmong(db: Db, filter: StatsFilter, householdIds: readonly string[]) {
-  const rows: Array<{ householdId: string; unreachable: number }> = []
-  // PostgreSQL takes the ids as one array parameter (one statement, one plan); SQLite as lists of bound values.
-  const size = db.engine === 'postgres' ? Math.max(1, householdIds.length) : CHUNK
-  for (let start = 0; start < householdIds.length; start += size) {
-    const part = householdIds.slice(start, start + size)
-    rows.push(
-      ...(await targetsInScope(db, filter)
-        .where((eb) =>
-          db.engine === 'postgres'
-            ? eb(sql.ref('campaign_target.household_id'), '=', sql<string>`any(${part}::text[])`)
-            : eb('campaignTarget.householdId', 'in', part),
-        )
-        .select([
-          'campaignTarget.householdId',
-          sql<number>`max(case when campaign_target.status = 'unreachable' then 1 else 0 end)`.as('unreachable'),
-        ])
-        .groupBy('campaignTarget.householdId')
-        .execute()),
-    )
-  }
+  if (!householdIds.length) return []
+  const rows = await targetsInScope(db, filter)
+    .where('campaignTarget.householdId', 'in', valuesIn(db, householdIds))
+    .select([
+      'campaignTarget.householdId',
+      sql<number>`max(case when campaign_target.status = 'unreachable' then 1 else 0 end)`.as('unreachable'),
+    ])
+    .groupBy('campaignTarget.householdId')
+    .execute()
   return rows.map((row) => ({ householdId: row.householdId, unreachable: toCount(row.unreachable) === 1 }))
 }
 
@@ -236,12 +223,6 @@ export async function listFeedback(db: Db, filter: StatsFilter) {
 // Rollups (stats.rollups.ts): the calls not yet counted, what the refresh reads of households and calls, and the
 // rollup rows themselves.
 
-function chunks<T>(values: readonly T[]): T[][] {
-  const out: T[][] = []
-  for (let start = 0; start < values.length; start += CHUNK) out.push(values.slice(start, start + CHUNK))
-  return out
-}
-
 export async function hasPendingCalls(db: Db): Promise<boolean> {
   const row = await db
     .selectFrom('call')
@@ -301,52 +282,33 @@ function rollupHouseholds(db: Db) {
 }
 
 export async function listRollupHouseholds(db: Db, ids: readonly string[]): Promise<RollupHousehold[]> {
-  const rows: RollupHousehold[] = []
-  for (const part of chunks(ids)) rows.push(...(await rollupHouseholds(db).where('household.id', 'in', part).execute()))
-  return rows
+  if (!ids.length) return []
+  return rollupHouseholds(db).where('household.id', 'in', valuesIn(db, ids)).execute()
 }
 
-/** The home key and agency each household's calls were last counted under. */
-export async function listStatsHouseholds(db: Db, ids: readonly string[]) {
-  const rows: Array<{ householdId: string; homeKey: string; agencyId: string | null }> = []
-  for (const part of chunks(ids))
-    rows.push(
-      ...(await db
-        .selectFrom('statsHousehold')
-        .select(['householdId', 'homeKey', 'agencyId'])
-        .where('householdId', 'in', part)
-        .execute()),
-    )
-  return rows
-}
-
-/** Households last counted under one of these home keys. */
-export async function listStatsHouseholdsOfHomes(db: Db, homeKeys: readonly string[]) {
-  const rows: Array<{ householdId: string; homeKey: string; agencyId: string | null }> = []
-  for (const part of chunks(homeKeys))
-    rows.push(
-      ...(await db
-        .selectFrom('statsHousehold')
-        .select(['householdId', 'homeKey', 'agencyId'])
-        .where('homeKey', 'in', part)
-        .execute()),
-    )
-  return rows
+/**
+ * The home key and agency households' calls were last counted under: of these households (`householdId`), or of the
+ * households last counted under these home keys (`homeKey`).
+ */
+export async function listStatsHouseholds(db: Db, by: 'householdId' | 'homeKey', values: readonly string[]) {
+  if (!values.length) return []
+  return db
+    .selectFrom('statsHousehold')
+    .select(['householdId', 'homeKey', 'agencyId'])
+    .where(by, 'in', valuesIn(db, values))
+    .execute()
 }
 
 /** How many households are on file under each of these home keys. */
 export async function countHomeSizes(db: Db, homeKeys: readonly string[]): Promise<Map<string, number>> {
-  const sizes = new Map<string, number>()
-  for (const part of chunks(homeKeys)) {
-    const rows = await db
-      .selectFrom('household')
-      .select([sql<string>`household.dedupe_key`.as('homeKey'), sql<number>`count(*)`.as('households')])
-      .where(sql<string>`household.dedupe_key`, 'in', part)
-      .groupBy(sql`household.dedupe_key`)
-      .execute()
-    for (const row of rows) sizes.set(row.homeKey, toCount(row.households))
-  }
-  return sizes
+  if (!homeKeys.length) return new Map()
+  const rows = await db
+    .selectFrom('household')
+    .select([sql<string>`household.dedupe_key`.as('homeKey'), sql<number>`count(*)`.as('households')])
+    .where(sql<string>`household.dedupe_key`, 'in', valuesIn(db, homeKeys))
+    .groupBy(sql`household.dedupe_key`)
+    .execute()
+  return new Map(rows.map((row) => [row.homeKey, toCount(row.households)]))
 }
 
 /**
@@ -375,37 +337,35 @@ export async function listMovedHouseholds(db: Db, since: string): Promise<string
 
 /** Every call of these households, with whether it is already counted. */
 export async function listCallFacts(db: Db, householdIds: readonly string[]) {
-  const rows = []
-  for (const part of chunks(householdIds))
-    rows.push(
-      ...(await db
-        .selectFrom('call')
-        .select([
-          'id',
-          'householdId',
-          'campaignId',
-          'callerId',
-          'createdAt',
-          'disposition',
-          'durationSeconds',
-          'fragilityLevel',
-          'scores',
-          'needs',
-          'statsPending',
-        ])
-        .where('householdId', 'in', part)
-        .execute()),
-    )
+  if (!householdIds.length) return []
+  const rows = await db
+    .selectFrom('call')
+    .select([
+      'id',
+      'householdId',
+      'campaignId',
+      'callerId',
+      'createdAt',
+      'disposition',
+      'durationSeconds',
+      'fragilityLevel',
+      'scores',
+      'needs',
+      'statsPending',
+    ])
+    .where('householdId', 'in', valuesIn(db, householdIds))
+    .execute()
   return rows.map((row) => ({ ...row, statsPending: Number(row.statsPending) }))
 }
 
 export async function readRollupCounts(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
-  const stored = new Map<string, string>()
-  for (const part of chunks(ids)) {
-    const rows = await db.selectFrom('statsRollup').select(['id', 'counts']).where('id', 'in', part).execute()
-    for (const row of rows) stored.set(row.id, row.counts)
-  }
-  return stored
+  if (!ids.length) return new Map()
+  const rows = await db
+    .selectFrom('statsRollup')
+    .select(['id', 'counts'])
+    .where('id', 'in', valuesIn(db, ids))
+    .execute()
+  return new Map(rows.map((row) => [row.id, row.counts]))
 }
 
 export async function writeRollups(
@@ -422,12 +382,11 @@ export async function writeRollups(
       .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ counts: eb.ref('excluded.counts') })))
       .execute()
   }
-  for (const part of chunks(deletes)) await db.deleteFrom('statsRollup').where('id', 'in', part).execute()
+  if (deletes.length) await db.deleteFrom('statsRollup').where('id', 'in', valuesIn(db, deletes)).execute()
 }
 
 export async function markCallsCounted(db: Db, ids: readonly string[]) {
-  for (const part of chunks(ids))
-    await db.updateTable('call').set({ statsPending: 0 }).where('id', 'in', part).execute()
+  if (ids.length) await db.updateTable('call').set({ statsPending: 0 }).where('id', 'in', valuesIn(db, ids)).execute()
 }
 
 export async function saveStatsHouseholds(

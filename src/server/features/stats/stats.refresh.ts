@@ -69,34 +69,25 @@ async function refreshBatch(tx: Db, moved: readonly string[], size: number): Pro
     if ((sizes.get(household.homeKey) ?? 0) > stats.MAX_HOME_HOUSEHOLDS) household.homeKey = `id:${household.id}`
   }
   const inBatch = new Set(households.map((household) => household.id))
-  const before = new Map((await stats.listStatsHouseholds(tx, householdIds)).map((row) => [row.householdId, row]))
+  const before = new Map(
+    (await stats.listStatsHouseholds(tx, 'householdId', householdIds)).map((row) => [row.householdId, row]),
+  )
   // Homes whose network figures change: the households' homes now and those they were counted under. A home's
   // other households stay under the key they were counted under until a refresh recounts them (`moved`).
   const homeKeys = new Set<string>()
   for (const household of households) homeKeys.add(household.homeKey)
   for (const row of before.values()) homeKeys.add(row.homeKey)
-  const membersBefore = new Map<string, string[]>()
-  const membersNow = new Map<string, string[]>()
-  const addTo = (map: Map<string, string[]>, key: string, id: string) => {
-    const list = map.get(key)
-    if (list) list.push(id)
-    else map.set(key, [id])
-  }
-  for (const row of await stats.listStatsHouseholdsOfHomes(tx, [...homeKeys])) {
-    addTo(membersBefore, row.homeKey, row.householdId)
-    if (!inBatch.has(row.householdId)) addTo(membersNow, row.homeKey, row.householdId)
-  }
-  for (const household of households) addTo(membersNow, household.homeKey, household.id)
+  const countedUnder = await stats.listStatsHouseholds(tx, 'homeKey', [...homeKeys])
+  const membersBefore = groupBy(countedUnder, (row) => row.homeKey)
+  const membersNow = groupBy(
+    [...countedUnder.filter((row) => !inBatch.has(row.householdId)), ...households.map(asCountedUnder)],
+    (row) => row.homeKey,
+  )
   const known = new Map<string, stats.RollupHousehold>(households.map((household) => [household.id, household]))
-  const missing = [...new Set([...membersBefore.values()].flat())].filter((id) => !known.has(id))
+  const missing = countedUnder.map((row) => row.householdId).filter((id) => !known.has(id))
   for (const household of await stats.listRollupHouseholds(tx, missing)) known.set(household.id, household)
 
-  const callsByHousehold = new Map<string, Fact[]>()
-  for (const call of await stats.listCallFacts(tx, [...known.keys()])) {
-    const list = callsByHousehold.get(call.householdId)
-    if (list) list.push(call)
-    else callsByHousehold.set(call.householdId, [call])
-  }
+  const callsByHousehold = groupBy(await stats.listCallFacts(tx, [...known.keys()]), (call) => call.householdId)
   const countedBefore = (call: Fact) => call.statsPending === 0
   const countedAfter = (call: Fact) => call.statsPending === 0 || batchIds.has(call.id)
   const callsOf = (id: string, counted: (call: Fact) => boolean) => (callsByHousehold.get(id) ?? []).filter(counted)
@@ -150,14 +141,7 @@ async function refreshBatch(tx: Db, moved: readonly string[], size: number): Pro
   }
   await stats.writeRollups(tx, upserts, deletes)
   await stats.markCallsCounted(tx, [...batchIds])
-  await stats.saveStatsHouseholds(
-    tx,
-    households.map((household) => ({
-      householdId: household.id,
-      homeKey: household.homeKey,
-      agencyId: household.agencyId,
-    })),
-  )
+  await stats.saveStatsHouseholds(tx, households.map(asCountedUnder))
   return batchIds.size
 }
 
@@ -202,16 +186,18 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string) {
   return groups
 }
 
-function byNetwork(known: ReadonlyMap<string, stats.RollupHousehold>, ids: readonly string[]) {
-  const groups = new Map<string, string[]>()
-  for (const id of ids) {
-    const household = known.get(id)
-    if (!household) continue
-    const list = groups.get(household.networkId)
-    if (list) list.push(id)
-    else groups.set(household.networkId, [id])
-  }
-  return groups
+/** What a household is counted under in the rollups (its stats_household row). */
+function asCountedUnder(household: stats.RollupHousehold) {
+  return { householdId: household.id, homeKey: household.homeKey, agencyId: household.agencyId }
+}
+
+/** A home's households, by the network of their organisation, as household ids. */
+function byNetwork(known: ReadonlyMap<string, stats.RollupHousehold>, members: ReadonlyArray<{ householdId: string }>) {
+  const groups = groupBy(
+    members.filter((row) => known.has(row.householdId)),
+    (row) => known.get(row.householdId)!.networkId,
+  )
+  return new Map([...groups].map(([networkId, rows]) => [networkId, rows.map((row) => row.householdId)]))
 }
 
 /**
