@@ -5,7 +5,7 @@
 //   --reuse: the database the last `npm run bench:stats` seeded (.bench/stats-<engine>.json), instead of a new one.
 import { type ChildProcess, fork } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { build } from 'esbuild'
+import { bundleForNode } from '../scripts/node-bundle.mjs'
 import { createDb, type Db } from '../src/server/db/database.js'
 import { migrateToLatest } from '../src/server/db/migrate.js'
 import { makeUser } from '../test/factories.js'
@@ -19,16 +19,7 @@ const FORMATS = (process.env.BENCH_FORMATS ?? 'csv,xlsx').split(',')
 // The server as production runs it (`npm start`): compiled once, not through tsx. Two folders below the root, like
 // dist/server/allervers.mjs (src/server/version.ts reads ../../package.json).
 const SERVER_BUNDLE = 'dist/bench/server.mjs'
-await build({
-  entryPoints: ['bench/support/server.ts'],
-  outfile: SERVER_BUNDLE,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-})
+await bundleForNode({ entryPoints: ['bench/support/server.ts'], outfile: SERVER_BUNDLE })
 
 async function startServer(url: string, port: number): Promise<{ child: ChildProcess; base: string }> {
   const child = fork(SERVER_BUNDLE, [], {

@@ -188,17 +188,10 @@ if (child) {
   else {
     // Packages stay in node_modules (found from .bench/), only our TypeScript is compiled, as for production.
     const outfile = '.bench/import-child.mjs'
-    const { build } = await import('esbuild') // not in the children
-    await build({
-      entryPoints: [process.argv[1]],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'warning',
-    })
+    // A path esbuild cannot follow: the children (this file, compiled) must not load esbuild.
+    const helper = '../scripts/node-bundle.mjs'
+    const { bundleForNode } = (await import(helper)) as typeof import('../scripts/node-bundle.mjs')
+    await bundleForNode({ entryPoints: [process.argv[1]], outfile })
     childScript = [outfile]
     console.log(`children run ${outfile}, compiled by esbuild`)
   }

@@ -3,17 +3,11 @@
 // in node_modules, only our TypeScript is compiled. Running the compiled file instead of compiling TypeScript at
 // start-up (tsx) keeps about 40 MB less resident (docs/decisions.md "Production runs a compiled server").
 // The file must stay two folders below the project root: src/server/version.ts reads ../../package.json.
-import { build } from 'esbuild'
+import { bundleForNode } from './node-bundle.mjs'
 
-await build({
+await bundleForNode({
   entryPoints: { allervers: 'src/cli/main.ts' },
   outdir: 'dist/server',
   outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
   sourcemap: true,
-  logLevel: 'warning',
 })
