@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process'
 // `allervers import …` runs under a 1 GB V8 heap ceiling (docs/decisions.md "Import memory"): without one V8 lets the
 // garbage of a 200,000-household file grow to several times the live data before collecting it. The ceiling is set by
 // starting the command again with the flag, unless it (or NODE_OPTIONS) already names one.
-export const IMPORT_HEAP_MB = 1024
+const IMPORT_HEAP_MB = 1024
 const heapFlag = '--max-old-space-size'
 if (
   process.argv[2] === 'import' &&

@@ -202,12 +202,16 @@ export const INLINE_COUNT_LIMIT = 20_000
 const backgroundCounts = new WeakSet<Db>()
 
 /**
- * A review counts the calls left before answering; when there are too many (a database just upgraded), it starts
+ * A review counts the calls left before answering (none, mostly: the worker keeps up); when there are too many (a database just upgraded), it starts
  * counting them in the background and answers 503 with how many are left, rather than keeping the user waiting.
  */
 async function countPendingOrWait(db: Db) {
   const pending = await stats.countPendingCalls(db, INLINE_COUNT_LIMIT)
-  if (pending <= INLINE_COUNT_LIMIT) return
+  if (pending === 0) return
+  if (pending <= INLINE_COUNT_LIMIT) {
+    await refreshRollups(db)
+    return
+  }
   if (!backgroundCounts.has(db)) {
     backgroundCounts.add(db)
     refreshRollups(db)
@@ -231,7 +235,6 @@ function figuresOf(ctx: StatsContext, metrics: readonly Metric[]): Promise<Perio
   if (!figures) {
     figures = (async () => {
       await countPendingOrWait(ctx.db)
-      await refreshRollups(ctx.db)
       const rows = await stats.listRollups(ctx.db, ctx.rollupScopes, key === 'all' ? null : metrics, ctx.period.to)
       return readPeriod(rows, ctx.period.from, ctx.period.to)
     })()
