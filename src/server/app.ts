@@ -28,6 +28,7 @@ import { userRoutes } from './features/users/users.routes.js'
 import { loadSession, SESSION_COOKIE } from './http/auth.js'
 import { AppError, type ErrorBody } from './http/errors.js'
 import { addSecurityHeaders } from './http/security-headers.js'
+import { enforceAccessPolicy } from './policy/policy.hook.js'
 import { VERSION } from './version.js'
 
 declare module 'fastify' {
@@ -182,6 +183,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
 
   await app.register(
     async (api) => {
+      enforceAccessPolicy(api)
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
       await api.register(healthRoutes)
       await api.register(authRoutes)

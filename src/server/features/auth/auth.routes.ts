@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { OrganizationType } from '../../../shared/roles.js'
 import { addMinutes, nowTimestamp } from '../../db/time.js'
-import { hashToken, type Membership, newSessionToken, requireUser, SESSION_COOKIE } from '../../http/auth.js'
+import { hashToken, type Membership, newSessionToken, SESSION_COOKIE } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import * as authQueries from './auth.queries.js'
@@ -25,6 +25,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/login',
     {
+      config: { access: 'auth.login' },
       schema: {
         tags: ['auth'],
         security: [],
@@ -94,19 +95,23 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   )
 
-  app.post('/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
-    if (request.user) {
-      await authQueries.deleteSession(db, request.user.sessionId)
-      await recordAuditEvent(db, { actorUserId: request.user.id, action: 'auth.logout', ip: request.ip })
-    }
-    reply.clearCookie(SESSION_COOKIE, { path: '/' })
-    return reply.status(204).send()
-  })
+  app.post(
+    '/auth/logout',
+    { config: { access: 'auth.logout' }, schema: { tags: ['auth'] } },
+    async (request, reply) => {
+      if (request.user) {
+        await authQueries.deleteSession(db, request.user.sessionId)
+        await recordAuditEvent(db, { actorUserId: request.user.id, action: 'auth.logout', ip: request.ip })
+      }
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return reply.status(204).send()
+    },
+  )
 
   app.get(
     '/auth/me',
     {
-      preHandler: requireUser,
+      config: { access: 'auth.me' },
       schema: { tags: ['auth'], response: { 200: Type.Object({ user: SessionUserSchema }) } },
     },
     async (request) => {

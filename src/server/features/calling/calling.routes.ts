@@ -4,7 +4,7 @@ import { isWithinCallingHours } from '../../../shared/calling-rules.js'
 import type { CallingHours } from '../../../shared/campaigns.js'
 import type { CallTable } from '../../db/schema.js'
 import { addMinutes, nowTimestamp } from '../../db/time.js'
-import { organizationIdsWithRole, requireRole } from '../../http/auth.js'
+import { organizationIdsWithRole } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findCampaignById } from '../campaigns/campaigns.queries.js'
@@ -33,7 +33,7 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/calling/campaigns',
-    { preHandler: requireRole(...CALLING_ROLES), schema: { tags: ['calling'] } },
+    { config: { access: 'campaign.call' }, schema: { tags: ['calling'] } },
     async (request) => {
       const rows = await calling.listCallableCampaigns(
         db,
@@ -57,7 +57,7 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/campaigns/:id/callers',
     {
-      preHandler: requireRole('manager', 'admin'),
+      config: { access: 'campaign.manage' },
       schema: {
         tags: ['calling'],
         params: Type.Object({ id: Type.String() }),
@@ -106,7 +106,7 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/campaigns/:id/claim',
     {
-      preHandler: requireRole(...CALLING_ROLES),
+      config: { access: 'campaign.call' },
       schema: {
         tags: ['calling'],
         params: Type.Object({ id: Type.String() }),
@@ -124,7 +124,7 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/assignments/:id/outcome',
     {
-      preHandler: requireRole(...CALLING_ROLES),
+      config: { access: 'campaign.call' },
       schema: {
         tags: ['calling'],
         params: Type.Object({ id: Type.String() }),
@@ -149,7 +149,7 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/assignments/:id/release',
     {
-      preHandler: requireRole(...CALLING_ROLES),
+      config: { access: 'campaign.call' },
       schema: { tags: ['calling'], params: Type.Object({ id: Type.String() }) },
     },
     async (request, reply) => {
@@ -166,7 +166,7 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/assignments/:id/renew',
     {
-      preHandler: requireRole(...CALLING_ROLES),
+      config: { access: 'campaign.call' },
       schema: { tags: ['calling'], params: Type.Object({ id: Type.String() }) },
     },
     async (request) => {

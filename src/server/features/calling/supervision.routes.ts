@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { nowTimestamp } from '../../db/time.js'
-import { organizationIdsWithRole, requireRole } from '../../http/auth.js'
+import { organizationIdsWithRole } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findCampaignById } from '../campaigns/campaigns.queries.js'
@@ -22,7 +22,7 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/campaigns/:id/supervision',
     {
-      preHandler: requireRole(...SUPERVISING_ROLES),
+      config: { access: 'campaign.supervise' },
       schema: { tags: ['calling'], params: Type.Object({ id: Type.String() }) },
     },
     async (request) => {
@@ -35,7 +35,7 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/campaigns/:id/live',
     {
-      preHandler: requireRole(...SUPERVISING_ROLES),
+      config: { access: 'campaign.supervise' },
       schema: { tags: ['calling'], params: Type.Object({ id: Type.String() }) },
     },
     async (request, reply) => {
@@ -69,7 +69,7 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/campaigns/:id/callbacks/:targetId/reassign',
     {
-      preHandler: requireRole(...SUPERVISING_ROLES),
+      config: { access: 'campaign.supervise' },
       schema: {
         tags: ['calling'],
         params: Type.Object({ id: Type.String(), targetId: Type.String() }),

@@ -6,7 +6,7 @@ import { checkQuestionnaire } from '../../../shared/questionnaire.js'
 import { unknownPlaceholders } from '../../../shared/script.js'
 import type { Db } from '../../db/database.js'
 import type { CampaignTable } from '../../db/schema.js'
-import { hasRole, organizationIdsWithRole, requireRole, type Scope } from '../../http/auth.js'
+import { hasRole, organizationIdsWithRole, type Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
@@ -183,7 +183,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/campaign-templates',
-    { preHandler: requireRole(...MANAGING_ROLES), schema: { tags: ['campaigns'] } },
+    { config: { access: 'campaign.manage' }, schema: { tags: ['campaigns'] } },
     async () => ({
       items: CAMPAIGN_TEMPLATES,
       priorityWeights: DEFAULT_PRIORITY_WEIGHTS,
@@ -194,7 +194,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/campaigns',
     {
-      preHandler: requireRole(...MANAGING_ROLES),
+      config: { access: 'campaign.manage' },
       schema: {
         tags: ['campaigns'],
         response: {
@@ -236,7 +236,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/campaigns',
     {
-      preHandler: requireRole(...MANAGING_ROLES),
+      config: { access: 'campaign.manage' },
       schema: {
         tags: ['campaigns'],
         body: NewCampaignSchema,
@@ -272,7 +272,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/campaigns/:id',
     {
-      preHandler: requireRole(...MANAGING_ROLES),
+      config: { access: 'campaign.manage' },
       schema: {
         tags: ['campaigns'],
         params: Type.Object({ id: Type.String() }),
@@ -288,7 +288,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
     '/campaigns/:id',
     {
-      preHandler: requireRole(...MANAGING_ROLES),
+      config: { access: 'campaign.manage' },
       schema: {
         tags: ['campaigns'],
         params: Type.Object({ id: Type.String() }),
@@ -339,7 +339,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/campaigns/preview',
     {
-      preHandler: requireRole(...MANAGING_ROLES),
+      config: { access: 'campaign.manage' },
       schema: {
         tags: ['campaigns'],
         body: Type.Object(
@@ -383,7 +383,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/campaigns/:id/explain/:householdId',
     {
-      preHandler: requireRole(...MANAGING_ROLES),
+      config: { access: 'campaign.manage' },
       schema: { tags: ['campaigns'], params: Type.Object({ id: Type.String(), householdId: Type.String() }) },
     },
     async (request) => {
@@ -408,7 +408,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.post(
       `/campaigns/:id/${action}`,
       {
-        preHandler: requireRole(...MANAGING_ROLES),
+        config: { access: 'campaign.manage' },
         schema: {
           tags: ['campaigns'],
           params: Type.Object({ id: Type.String() }),
@@ -436,7 +436,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/campaigns/:id/targeting',
     {
-      preHandler: requireRole(...MANAGING_ROLES),
+      config: { access: 'campaign.manage' },
       schema: {
         tags: ['campaigns'],
         params: Type.Object({ id: Type.String() }),

@@ -8,7 +8,7 @@ import { Type } from 'typebox'
 import type { Role } from '../../../shared/roles.js'
 import { parseScope } from '../../../shared/stats.js'
 import { type Db, openLongReader } from '../../db/database.js'
-import { requireUser, type Scope } from '../../http/auth.js'
+import type { Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import {
@@ -203,7 +203,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/exports/:dataset.:format',
     {
-      preHandler: requireUser,
+      config: { access: 'export.download' },
       schema: {
         tags: ['exports'],
         description:

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { inTransaction } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
-import { hasRole, organizationIdsWithRole, requireUser } from '../../http/auth.js'
+import { hasRole, organizationIdsWithRole } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { isListedCaller } from '../calling/calling.queries.js'
@@ -36,7 +36,7 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/campaigns/:id/feedback',
     {
-      preHandler: requireUser,
+      config: { access: 'campaign.feedback' },
       schema: { tags: ['feedback'], params: Type.Object({ id: Type.String() }), body: FeedbackSchema },
     },
     async (request, reply) => {
@@ -104,7 +104,7 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/campaigns/:id/debriefs',
     {
-      preHandler: requireUser,
+      config: { access: 'campaign.supervise' },
       schema: { tags: ['feedback'], params: Type.Object({ id: Type.String() }) },
     },
     async (request) => {
@@ -131,7 +131,7 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/debriefs/:id/handled',
     {
-      preHandler: requireUser,
+      config: { access: 'campaign.supervise' },
       schema: { tags: ['feedback'], params: Type.Object({ id: Type.String() }) },
     },
     async (request) => {

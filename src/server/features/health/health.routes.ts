@@ -1,26 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
-import { Type } from 'typebox'
+import { healthContract } from '../../../shared/contracts/health.js'
 import { AppError } from '../../http/errors.js'
 import { VERSION } from '../../version.js'
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '/health',
-    {
-      schema: {
-        tags: ['health'],
-        security: [],
-        response: {
-          200: Type.Object({
-            status: Type.Literal('ok'),
-            database: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
-            version: Type.String(),
-          }),
-        },
-      },
-    },
-    async () => {
+  app.route({
+    ...healthContract.read,
+    config: { access: 'health.read' },
+    handler: async () => {
       try {
         await sql`select 1`.execute(app.db)
       } catch {
@@ -28,5 +16,5 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       return { status: 'ok' as const, database: app.db.engine, version: VERSION }
     },
-  )
+  })
 }

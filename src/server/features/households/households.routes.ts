@@ -5,7 +5,7 @@ import { ageOn, parisToday } from '../../../shared/dates.js'
 import { HOUSEHOLD_READER_ROLES } from '../../../shared/roles.js'
 import { inTransaction } from '../../db/database.js'
 import { fromFlag, nowTimestamp } from '../../db/time.js'
-import { organizationIdsWithRole, requireRole } from '../../http/auth.js'
+import { organizationIdsWithRole } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { hasActiveReferral } from '../referrals/referrals.queries.js'
@@ -105,7 +105,7 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/households',
     {
-      preHandler: requireRole(...HOUSEHOLD_READER_ROLES),
+      config: { access: 'household.search' },
       schema: {
         tags: ['households'],
         querystring: Type.Object({
@@ -134,7 +134,7 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/households/:id',
     {
-      preHandler: requireRole(...HOUSEHOLD_READER_ROLES, 'partner'),
+      config: { access: 'household.read' },
       schema: {
         tags: ['households'],
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
@@ -179,7 +179,7 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/households/:id/timeline',
     {
-      preHandler: requireRole(...HOUSEHOLD_READER_ROLES),
+      config: { access: 'household.timeline' },
       schema: {
         tags: ['households'],
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
@@ -206,7 +206,7 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/households/:id/objection',
     {
-      preHandler: requireRole(...OBJECTION_RECORDER_ROLES),
+      config: { access: 'household.recordObjection' },
       schema: {
         tags: ['households'],
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
@@ -270,7 +270,7 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/households/:id/objection/withdraw',
     {
-      preHandler: requireRole(...OBJECTION_WITHDRAWER_ROLES),
+      config: { access: 'household.withdrawObjection' },
       schema: {
         tags: ['households'],
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),

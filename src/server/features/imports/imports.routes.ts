@@ -9,7 +9,7 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Db } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
-import { hasRole, organizationIdsWithRole, requireRole, type Scope } from '../../http/auth.js'
+import { hasRole, organizationIdsWithRole, type Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
@@ -98,7 +98,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/imports/preview',
-    { preHandler: requireRole(...IMPORTING_ROLES), schema: { tags: ['imports'], consumes: ['multipart/form-data'] } },
+    { config: { access: 'import.run' }, schema: { tags: ['imports'], consumes: ['multipart/form-data'] } },
     async (request) => {
       const { upload } = await receive(request)
       const table = await openOrRefuse(upload.path)
@@ -123,7 +123,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/imports',
-    { preHandler: requireRole(...IMPORTING_ROLES), schema: { tags: ['imports'], consumes: ['multipart/form-data'] } },
+    { config: { access: 'import.run' }, schema: { tags: ['imports'], consumes: ['multipart/form-data'] } },
     async (request, reply) => {
       const { fields, upload } = await receive(request)
       const organization = await resolveOrganization(db, request.scope, fields.organization)
@@ -229,7 +229,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/imports/:id',
     {
-      preHandler: requireRole(...IMPORTING_ROLES),
+      config: { access: 'import.run' },
       schema: { tags: ['imports'], params: Type.Object({ id: Type.String() }) },
     },
     async (request) => {
@@ -246,7 +246,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/imports/:id/rejected.csv',
     {
-      preHandler: requireRole(...IMPORTING_ROLES),
+      config: { access: 'import.run' },
       schema: { tags: ['imports'], params: Type.Object({ id: Type.String() }) },
     },
     async (request, reply) => {
@@ -275,7 +275,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/import-mappings',
     {
-      preHandler: requireRole(...IMPORTING_ROLES),
+      config: { access: 'import.run' },
       schema: { tags: ['imports'], querystring: Type.Object({ organization: Type.String() }) },
     },
     async (request) => {

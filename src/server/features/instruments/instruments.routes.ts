@@ -6,18 +6,17 @@ import {
   isInstrumentCode,
   scoreInstrument,
 } from '../../../shared/instruments/index.js'
-import { requireUser } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 
 export const instrumentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/instruments', { preHandler: requireUser, schema: { tags: ['instruments'] } }, async () => ({
+  app.get('/instruments', { config: { access: 'instrument.use' }, schema: { tags: ['instruments'] } }, async () => ({
     items: INSTRUMENTS,
   }))
 
   app.post(
     '/instruments/:code/score',
     {
-      preHandler: requireUser,
+      config: { access: 'instrument.use' },
       schema: {
         tags: ['instruments'],
         params: Type.Object({ code: Type.String() }),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { hasRole, requireRole, requireUser, type Scope } from '../../http/auth.js'
+import { hasRole, type Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import * as organizations from './organizations.queries.js'
@@ -17,7 +17,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/organizations',
     {
-      preHandler: requireUser,
+      config: { access: 'organization.list' },
       schema: { tags: ['organizations'], response: { 200: Type.Object({ items: Type.Array(OrganizationSchema) }) } },
     },
     async (request) => {
@@ -29,7 +29,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/organizations',
     {
-      preHandler: requireRole('admin'),
+      config: { access: 'organization.create' },
       schema: {
         tags: ['organizations'],
         body: NewOrganizationSchema,
@@ -60,7 +60,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/organizations/:code/agencies',
     {
-      preHandler: requireUser,
+      config: { access: 'agency.list' },
       schema: {
         tags: ['organizations'],
         params: Type.Object({ code: Type.String() }),
@@ -80,7 +80,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/organizations/:code/agencies',
     {
-      preHandler: requireRole('admin', 'manager'),
+      config: { access: 'agency.create' },
       schema: {
         tags: ['organizations'],
         params: Type.Object({ code: Type.String() }),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { CallingHours, FrequencyCap } from '../../../shared/campaigns.js'
 import { PLANNING_DEFAULTS, planCampaign } from '../../../shared/planning.js'
-import { organizationIdsWithRole, requireRole } from '../../http/auth.js'
+import { organizationIdsWithRole } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { findCampaignById } from '../campaigns/campaigns.queries.js'
 import * as planning from './planning.queries.js'
@@ -37,7 +37,7 @@ export const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/campaigns/:id/plan',
     {
-      preHandler: requireRole(...PLANNING_ROLES),
+      config: { access: 'campaign.manage' },
       schema: {
         tags: ['campaigns'],
         description:

@@ -11,7 +11,7 @@ import {
 import type { Db } from '../../db/database.js'
 import type { ReferralTable } from '../../db/schema.js'
 import { nowTimestamp } from '../../db/time.js'
-import { organizationIdsWithRole, requireUser, type Scope } from '../../http/auth.js'
+import { organizationIdsWithRole, type Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import * as referrals from './referrals.queries.js'
@@ -134,7 +134,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/referrals/emergency-numbers',
-    { preHandler: requireUser, schema: { tags: ['referrals'] } },
+    { config: { access: 'referral.emergencyNumbers' }, schema: { tags: ['referrals'] } },
     async (request) => {
       const organizations = await db
         .selectFrom('organization')
@@ -151,7 +151,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/referrals',
-    { preHandler: requireUser, schema: { tags: ['referrals'], body: NewReferralSchema } },
+    { config: { access: 'referral.send' }, schema: { tags: ['referrals'], body: NewReferralSchema } },
     async (request, reply) => {
       const referral = await createReferral(
         db,
@@ -168,7 +168,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/referrals',
     {
-      preHandler: requireUser,
+      config: { access: 'referral.list' },
       schema: {
         tags: ['referrals'],
         querystring: Type.Object({
@@ -203,7 +203,10 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/referrals/:id',
-    { preHandler: requireUser, schema: { tags: ['referrals'], params: Type.Object({ id: Type.String() }) } },
+    {
+      config: { access: 'referral.read' },
+      schema: { tags: ['referrals'], params: Type.Object({ id: Type.String() }) },
+    },
     async (request) => {
       const referral = await referrals.findReferral(db, request.params.id)
       if (!referral || !mayView(request.scope, referral)) throw new AppError('NOT_FOUND', 'No such referral')
@@ -222,7 +225,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/referrals/:id/transition',
     {
-      preHandler: requireUser,
+      config: { access: 'referral.act' },
       schema: {
         tags: ['referrals'],
         params: Type.Object({ id: Type.String() }),
@@ -254,7 +257,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/referrals/:id/notes',
     {
-      preHandler: requireUser,
+      config: { access: 'referral.act' },
       schema: {
         tags: ['referrals'],
         params: Type.Object({ id: Type.String() }),
@@ -276,7 +279,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/referrals/:id/follow-up',
     {
-      preHandler: requireUser,
+      config: { access: 'referral.act' },
       schema: {
         tags: ['referrals'],
         params: Type.Object({ id: Type.String() }),

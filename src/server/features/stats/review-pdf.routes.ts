@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requireRole } from '../../http/auth.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { renderReviewPdf } from './review.pdf.js'
 import { StatsQuerySchema, scopeAndPeriodOf } from './stats.routes.js'
-import { computeReview, STATS_ROLES } from './stats.service.js'
+import { computeReview } from './stats.service.js'
 
 const ReviewPdfQuery = Type.Object(
   {
@@ -26,7 +25,7 @@ export const reviewPdfRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/stats/review.pdf',
     {
-      preHandler: requireRole(...STATS_ROLES),
+      config: { access: 'review.read' },
       schema: {
         tags: ['stats'],
         summary: 'The review as a PDF: cover, key figures, charts, tables, method notes',

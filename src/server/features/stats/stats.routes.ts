@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { parseScope, type StatsPeriod, type StatsScope } from '../../../shared/stats.js'
-import { requireRole } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
-import { computeReview, PANELS, resolveStatsContext, STATS_ROLES, summaryOf } from './stats.service.js'
+import { computeReview, PANELS, resolveStatsContext, summaryOf } from './stats.service.js'
 
 export const StatsQuerySchema = Type.Object(
   {
@@ -45,7 +44,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/stats/summary',
-    { preHandler: requireRole(...STATS_ROLES), schema: { tags: ['stats'], querystring: StatsQuerySchema } },
+    { config: { access: 'review.read' }, schema: { tags: ['stats'], querystring: StatsQuerySchema } },
     async (request) => {
       const { scope, period } = scopeAndPeriodOf(request.query)
       return summaryOf(await resolveStatsContext(db, request.scope, scope, period))
@@ -55,7 +54,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/stats/panels/:panel',
     {
-      preHandler: requireRole(...STATS_ROLES),
+      config: { access: 'review.read' },
       schema: {
         tags: ['stats'],
         params: Type.Object({
@@ -79,7 +78,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/stats/review',
-    { preHandler: requireRole(...STATS_ROLES), schema: { tags: ['stats'], querystring: StatsQuerySchema } },
+    { config: { access: 'review.read' }, schema: { tags: ['stats'], querystring: StatsQuerySchema } },
     async (request) => {
       const { scope, period } = scopeAndPeriodOf(request.query)
       const review = await computeReview(db, request.scope, scope, period)

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ROLES } from '../../../shared/roles.js'
-import { requireRole } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
@@ -28,7 +27,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/users',
     {
-      preHandler: requireRole('admin'),
+      config: { access: 'user.list' },
       schema: { tags: ['users'], response: { 200: Type.Object({ items: Type.Array(UserSchema) }) } },
     },
     async (request) => ({ items: await users.listUsersOfNetworks(db, administeredNetworkIds(request.scope)) }),
@@ -37,7 +36,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/users',
     {
-      preHandler: requireRole('admin'),
+      config: { access: 'user.create' },
       schema: {
         tags: ['users'],
         body: Type.Object(

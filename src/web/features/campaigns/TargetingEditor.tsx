@@ -38,7 +38,7 @@ const OPERATORS: Record<TargetingField['type'], string[]> = {
 function asFlat(rule: Rule): { combinator: 'all' | 'any'; leaves: Leaf[] } | null {
   if ('field' in rule) return { combinator: 'all', leaves: [rule] }
   const list = 'all' in rule ? rule.all : 'any' in rule ? rule.any : null
-  if (!list || !list.every((child) => 'field' in child)) return null
+  if (!list?.every((child) => 'field' in child)) return null
   return { combinator: 'all' in rule ? 'all' : 'any', leaves: list as Leaf[] }
 }
 

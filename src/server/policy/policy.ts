@@ -1,0 +1,111 @@
+/**
+ * The one access policy: who may do what, on which organisation. Pure functions of the signed-in user's memberships;
+ * no database here. Every route under /api names its action in `config.access` (enforced when routes are
+ * registered, `policy.hook.ts`); handlers ask `organizationsWhere` which organisations their queries may touch, and
+ * `may` for a decision about one organisation. Finer rules that depend on the data (a referral addressed to a
+ * partner, a caller listed on a campaign) are checked by the feature's service with the organisations given here.
+ * The role × route matrix test (`policy.matrix.routes.test.ts`) walks this table against the running app.
+ */
+import type { Role } from '../../shared/roles.js'
+
+/** Anyone, signed in or not. */
+export const ANYONE = 'anyone'
+/** Any signed-in user, whatever their roles (the handler narrows what they see). */
+export const SIGNED_IN = 'signed-in'
+
+type Grant = typeof ANYONE | typeof SIGNED_IN | readonly Role[]
+
+const HOUSEHOLD_READERS = ['admin', 'manager', 'caller', 'social_worker'] as const
+const MANAGERS = ['manager', 'admin'] as const
+const CALLERS = ['caller', 'manager', 'admin'] as const
+
+/** Every action, and what grants it: a role in the organisation concerned, any signed-in user, or anyone. */
+export const POLICY = {
+  'health.read': ANYONE,
+  'auth.login': ANYONE,
+  // Logging out without a session only clears the cookie.
+  'auth.logout': ANYONE,
+  'auth.me': SIGNED_IN,
+
+  'organization.list': SIGNED_IN,
+  'organization.create': ['admin'],
+  'agency.list': SIGNED_IN,
+  'agency.create': ['admin', 'manager'],
+  'user.list': ['admin'],
+  'user.create': ['admin'],
+
+  'household.search': HOUSEHOLD_READERS,
+  // Partners read a household only while a referral to their organisation about it is active (checked with the data).
+  'household.read': [...HOUSEHOLD_READERS, 'partner'],
+  'household.timeline': HOUSEHOLD_READERS,
+  'household.recordObjection': HOUSEHOLD_READERS,
+  'household.withdrawObjection': MANAGERS,
+
+  'import.run': MANAGERS,
+  'instrument.use': SIGNED_IN,
+
+  'campaign.manage': MANAGERS,
+  'campaign.call': CALLERS,
+  'campaign.supervise': MANAGERS,
+  // Only the campaign's callers give feedback (checked with the data: the campaign's list of callers).
+  'campaign.feedback': SIGNED_IN,
+
+  // Referrals: senders, recipients and the partner's view are decided with the referral's data.
+  'referral.emergencyNumbers': SIGNED_IN,
+  'referral.send': ['caller', 'social_worker', 'manager', 'admin'],
+  'referral.list': SIGNED_IN,
+  'referral.read': SIGNED_IN,
+  'referral.act': SIGNED_IN,
+  // Finer rules, asked with `may(user, action, organizationId)` once the referral or household is known:
+  'referral.receive': ['partner', 'social_worker', 'manager', 'admin'],
+  'referral.receiveAsTeam': ['social_worker', 'manager'],
+  'referral.overrideConsent': ['social_worker', 'manager', 'admin'],
+
+  'review.read': ['admin', 'manager', 'viewer'],
+  // Which dataset each role may export is decided per dataset below, once the scope is known; viewers and callers
+  // never get one (they are told why: aggregates only, or no export for callers).
+  'export.download': SIGNED_IN,
+  'export.calls': MANAGERS,
+  'export.unreachable': MANAGERS,
+  'export.referrals': ['admin', 'manager', 'social_worker', 'partner'],
+} as const satisfies Record<string, Grant>
+
+export type Action = keyof typeof POLICY
+
+/** What the policy needs to know about a user: their memberships (an organisation and a role each). */
+export interface PolicySubject {
+  memberships: ReadonlyArray<{ organizationId: string; role: Role }>
+}
+
+export function isAction(value: unknown): value is Action {
+  return typeof value === 'string' && Object.hasOwn(POLICY, value)
+}
+
+/** The roles that grant an action, or ANYONE / SIGNED_IN. */
+export function grantOf(action: Action): Grant {
+  return POLICY[action]
+}
+
+/**
+ * Whether the user may perform the action: on one organisation when `organizationId` is given, else on at least one.
+ * `user` is null for a request without a session.
+ */
+export function may(user: PolicySubject | null, action: Action, organizationId?: string): boolean {
+  const grant: Grant = POLICY[action]
+  if (grant === ANYONE) return true
+  if (!user) return false
+  if (grant === SIGNED_IN) return true
+  return user.memberships.some(
+    (membership) =>
+      grant.includes(membership.role) && (organizationId === undefined || membership.organizationId === organizationId),
+  )
+}
+
+/** The organisations on which the user may perform the action: every query of tenant data is scoped by them. */
+export function organizationsWhere(user: PolicySubject, action: Action): string[] {
+  const grant: Grant = POLICY[action]
+  const ids = user.memberships
+    .filter((membership) => grant === ANYONE || grant === SIGNED_IN || grant.includes(membership.role))
+    .map((membership) => membership.organizationId)
+  return [...new Set(ids)]
+}
