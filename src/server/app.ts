@@ -27,6 +27,7 @@ import { statsRoutes } from './features/stats/stats.routes.js'
 import { userRoutes } from './features/users/users.routes.js'
 import { loadSession, SESSION_COOKIE } from './http/auth.js'
 import { AppError, type ErrorBody } from './http/errors.js'
+import { refuseHostileInput } from './http/hostile-input.js'
 import { addSecurityHeaders } from './http/security-headers.js'
 import { enforceAccessPolicy } from './policy/policy.hook.js'
 import { VERSION } from './version.js'
@@ -184,6 +185,12 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
   await app.register(
     async (api) => {
       enforceAccessPolicy(api)
+      refuseHostileInput(api)
+      // Answers of the API may carry personal data: no browser or proxy keeps a copy.
+      api.addHook('onSend', (_request, reply, payload, done) => {
+        if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+        done(null, payload)
+      })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
       await api.register(healthRoutes)
       await api.register(authRoutes)
