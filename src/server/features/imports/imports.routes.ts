@@ -7,21 +7,14 @@ import { pipeline } from 'node:stream/promises'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { IMPORT_FIELDS, type Mapping } from '../../../shared/import-fields.js'
 import type { Db } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
 import { hasRole, organizationIdsWithRole, type Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
-import {
-  autoMap,
-  checkMapping,
-  HEADER_ALIASES,
-  IMPORT_FIELDS,
-  type Mapping,
-  MappingError,
-  mappingFromNamed,
-} from './imports.columns.js'
+import { autoMap, checkMapping, HEADER_ALIASES, MappingError, mappingFromNamed } from './imports.columns.js'
 import * as imports from './imports.queries.js'
 import { FileRefusedError, openTable } from './imports.reader.js'
 import { runImport } from './imports.service.js'

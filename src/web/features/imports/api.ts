@@ -1,30 +1,5 @@
+import type { ImportField, Mapping } from '../../../shared/import-fields.js'
 import { ApiError, api } from '../../api/client.js'
-
-export const IMPORT_FIELDS = [
-  'externalRef',
-  'lastName',
-  'firstName',
-  'birthDate',
-  'role',
-  'phones',
-  'email',
-  'addressLine1',
-  'addressLine2',
-  'postcode',
-  'city',
-  'agency',
-  'occupants',
-  'floor',
-  'hasLift',
-  'leaseStart',
-  'arrears',
-  'housingBenefit',
-  'supportProgramme',
-  'worksProgramme',
-  'objection',
-] as const
-export type ImportField = (typeof IMPORT_FIELDS)[number]
-export type Mapping = Array<ImportField | null>
 
 export interface Preview {
   uploadId: string
@@ -121,13 +96,4 @@ export function getImport(id: string) {
 
 export function listMappings(organization: string) {
   return api<{ items: SavedMapping[] }>(`/import-mappings?organization=${encodeURIComponent(organization)}`)
-}
-
-/** Header comparison as the server does it: case, accents, spaces and punctuation ignored. */
-export function normalizeHeader(header: string): string {
-  return header
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '')
 }
