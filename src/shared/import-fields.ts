@@ -1,7 +1,7 @@
 /**
  * An import's vocabulary, one copy for the server and the web app: the household fields an import can fill and how a
- * column's header is compared (automatic mapping, saved mappings, the row reader, the mapping step), and what a file
- * is read as.
+ * column's header is compared (automatic mapping, saved mappings, the row reader, the mapping step), what a file is
+ * read as, and the states of a run. The contract (`contracts/imports.ts`) builds its schemas from these lists.
  */
 
 export const IMPORT_FIELDS = [
@@ -63,3 +63,7 @@ export type TextEncoding = (typeof TEXT_ENCODINGS)[number]
 /** The column separators a text table may use, in the order that breaks ties (French exports use `;`). */
 export const SEPARATORS = [';', ',', '\t', '|'] as const
 export type Separator = (typeof SEPARATORS)[number]
+
+/** An import's run: going on in the background, finished (with its report), or stopped on an unexpected error. */
+export const IMPORT_STATUSES = ['running', 'done', 'failed'] as const
+export type ImportStatus = (typeof IMPORT_STATUSES)[number]

@@ -2,6 +2,7 @@ import { Alert, Button, Checkbox, Group, Select, SimpleGrid, Stack, Table, Text,
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { ImportPreview } from '../../../shared/contracts/imports.js'
 import {
   IMPORT_FIELDS,
   isImportField,
@@ -9,11 +10,12 @@ import {
   MULTI_COLUMN_FIELDS,
   normalizeHeader,
   REQUIRED_FIELDS,
+  type Separator,
 } from '../../../shared/import-fields.js'
-import { listMappings, type Preview } from './api.js'
+import { listMappings } from './api.js'
 
 const NONE = '__none__'
-const SEPARATOR_KEYS: Record<string, string> = { ';': 'semicolon', ',': 'comma', '\t': 'tab', '|': 'pipe' }
+const SEPARATOR_KEYS: Record<Separator, string> = { ';': 'semicolon', ',': 'comma', '\t': 'tab', '|': 'pipe' }
 
 export interface RunOptions {
   mapping: Mapping
@@ -41,7 +43,7 @@ export function MappingStep({
   busy,
   onRun,
 }: {
-  preview: Preview
+  preview: ImportPreview
   organization: string
   busy: boolean
   onRun: (options: RunOptions) => void
