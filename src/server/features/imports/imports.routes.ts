@@ -23,10 +23,10 @@ import { runImport } from './imports.service.js'
 
 const UPLOADS = join(tmpdir(), 'allervers-uploads')
 
-async function resolveOrganization(db: Db, scope: Scope, code: string | undefined) {
+async function resolveOrganization(db: Db, scope: Scope, code: string) {
   const organization = code ? await findOrganizationByCode(db, code) : undefined
   if (!organization || !may(scope, 'import.run', organization.id)) {
-    throw new AppError('VALIDATION_FAILED', `You do not manage an organisation with code "${code ?? ''}"`, {
+    throw new AppError('VALIDATION_FAILED', `You do not manage an organisation with code "${code}"`, {
       field: 'organization',
       value: code,
     })
