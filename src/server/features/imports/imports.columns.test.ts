@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { IMPORT_FIELDS, type ImportField, normalizeHeader } from '../../../shared/import-fields.js'
 import {
   autoMap,
   checkMapping,
   fieldForHeader,
   HEADER_ALIASES,
-  IMPORT_FIELDS,
-  type ImportField,
   isSensitiveHeader,
   looksLikeNir,
   MappingError,
   mappingFromNamed,
-  normalizeHeader,
   validateMapping,
 } from './imports.columns.js'
 import { FileRefusedError, openTable } from './imports.reader.js'

@@ -1,38 +1,19 @@
+import {
+  IMPORT_FIELDS,
+  type ImportField,
+  isImportField,
+  type Mapping,
+  MULTI_COLUMN_FIELDS,
+  normalizeHeader,
+  REQUIRED_FIELDS,
+} from '../../../shared/import-fields.js'
 import { FileRefusedError } from './imports.decode.js'
 
-/** The household fields an import can fill, and the header names landlords' exports use for each. */
-export const IMPORT_FIELDS = [
-  'externalRef',
-  'lastName',
-  'firstName',
-  'birthDate',
-  'role',
-  'phones',
-  'email',
-  'addressLine1',
-  'addressLine2',
-  'postcode',
-  'city',
-  'agency',
-  'occupants',
-  'floor',
-  'hasLift',
-  'leaseStart',
-  'arrears',
-  'housingBenefit',
-  'supportProgramme',
-  'worksProgramme',
-  'objection',
-] as const
-export type ImportField = (typeof IMPORT_FIELDS)[number]
-
-/** Fields that may take several columns (a landline column and a mobile column); any other field takes one. */
-export const MULTI_COLUMN_FIELDS: readonly ImportField[] = ['phones']
-
 /**
- * Aliases, compared after normalisation (case, accents, spaces and punctuation ignored, so `N° locataire`,
- * `n locataire` and `N°LOCATAIRE` are one). Phone aliases also match with a number after them (`Téléphone 2`).
- * The README documents this table.
+ * The header names landlords' exports use for each field (the fields: `src/shared/import-fields.ts`). Aliases are
+ * compared after normalisation (case, accents, spaces and punctuation ignored, so `N° locataire`, `n locataire` and
+ * `N°LOCATAIRE` are one). Phone aliases also match with a number after them (`Téléphone 2`). The README documents
+ * this table.
  */
 export const HEADER_ALIASES: Record<ImportField, string[]> = {
   externalRef: [
@@ -108,16 +89,6 @@ export const SENSITIVE_HEADERS = [
   'n° insee',
 ]
 
-/** Header text → comparison key: case, accents, spaces and punctuation ignored. */
-export function normalizeHeader(header: string): string {
-  return header
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/œ/g, 'oe')
-    .replace(/[^a-z0-9]+/g, '')
-}
-
 const ALIAS_INDEX = new Map<string, ImportField>()
 for (const field of IMPORT_FIELDS)
   for (const alias of HEADER_ALIASES[field]) ALIAS_INDEX.set(normalizeHeader(alias), field)
@@ -148,9 +119,6 @@ export function fieldForHeader(header: string): ImportField | null {
   const withoutNumber = key.replace(TRAILING_NUMBER, '')
   return withoutNumber !== key && ALIAS_INDEX.get(withoutNumber) === 'phones' ? 'phones' : null
 }
-
-/** Column index → field (null = not imported). `phones` may take several columns; any other field one. */
-export type Mapping = Array<ImportField | null>
 
 export interface AutoMapping {
   mapping: Mapping
@@ -214,7 +182,7 @@ export function mappingFromNamed(headers: string[], named: Record<string, string
   })
   const mapping: Mapping = headers.map(() => null)
   for (const [header, field] of Object.entries(named)) {
-    if (!(IMPORT_FIELDS as readonly string[]).includes(field))
+    if (!isImportField(field))
       throw new MappingError(`Unknown field "${field}" for column "${header}"; fields: ${IMPORT_FIELDS.join(', ')}`)
     const index = byHeader.get(normalizeHeader(header))
     if (index === undefined) {
@@ -224,7 +192,7 @@ export function mappingFromNamed(headers: string[], named: Record<string, string
     }
     if (isSensitiveHeader(header))
       throw new MappingError(`Column "${header}" may not be imported: it holds social-security numbers`)
-    mapping[index] = field as ImportField
+    mapping[index] = field
   }
   return mapping
 }
@@ -237,7 +205,7 @@ export function validateMapping(mapping: Mapping, headers: string[]): void {
   if (mapping.length !== headers.length) {
     throw new MappingError(`The mapping lists ${mapping.length} columns but the file has ${headers.length}`)
   }
-  for (const field of ['externalRef', 'lastName'] as const) {
+  for (const field of REQUIRED_FIELDS) {
     if (!mapping.includes(field)) {
       throw new MappingError(
         `No column for ${field === 'externalRef' ? 'the household reference' : 'the name'}: expected one of ${HEADER_ALIASES[field].join(', ')}; found headers: ${headers.join(', ')}`,
@@ -247,8 +215,7 @@ export function validateMapping(mapping: Mapping, headers: string[]): void {
   const seen = new Map<ImportField, number>()
   mapping.forEach((field, index) => {
     if (!field) return
-    if (!(IMPORT_FIELDS as readonly string[]).includes(field))
-      throw new MappingError(`Unknown field "${field}" for column "${headers[index]}"`)
+    if (!isImportField(field)) throw new MappingError(`Unknown field "${field}" for column "${headers[index]}"`)
     if (isSensitiveHeader(headers[index]))
       throw new MappingError(`Column "${headers[index]}" may not be imported: it holds social-security numbers`)
     const first = seen.get(field)

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import chardet from 'chardet'
 import iconv from 'iconv-lite'
+import type { TextEncoding } from '../../../shared/import-fields.js'
 
 /**
  * A file refused before anything is written, with a message that says what is wrong and where (a line, a column, a
@@ -9,9 +10,6 @@ import iconv from 'iconv-lite'
 export class FileRefusedError extends Error {
   override name = 'FileRefusedError'
 }
-
-/** The encodings landlords' exports come in: UTF-8 (with or without BOM), Windows-1252, Excel's "Unicode text". */
-export type TextEncoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be'
 
 export interface DetectedEncoding {
   encoding: TextEncoding

@@ -24,20 +24,6 @@ export async function findImportRun(db: Db, organizationIds: string[], id: strin
     .executeTakeFirst()
 }
 
-export async function listAgencies(db: Db, organizationId: string) {
-  return db.selectFrom('agency').select(['id', 'code', 'name']).where('organizationId', '=', organizationId).execute()
-}
-
-export async function insertAgency(
-  db: Db,
-  agency: { organizationId: string; code: string; name: string },
-  now: Timestamp,
-) {
-  const row = { id: randomUUID(), ...agency, inseeCode: null, createdAt: now }
-  await db.insertInto('agency').values(row).execute()
-  return row
-}
-
 export async function findHouseholdsByRefs(db: Db, organizationId: string, refs: string[]) {
   if (refs.length === 0) return []
   return db

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -72,6 +73,9 @@ describe('imports over HTTP', () => {
     assert.equal(done.status, 'done')
     assert.deepEqual(done.report.households, { created: 4, updated: 0, unchanged: 0, left: 0 })
     assert.equal(done.report.rejected.length, 2)
+    // The stored report keeps the headers and whole rejected rows for the CSV; the answer names neither.
+    assert.deepEqual([done.report.headers, done.report.rejectedRows], [undefined, undefined])
+    assert.ok(done.createdAt && done.finishedAt)
 
     const rejected = await app.inject({ url: `/api/imports/${done.id}/rejected.csv`, headers })
     assert.equal(rejected.statusCode, 200)
@@ -102,5 +106,28 @@ describe('imports over HTTP', () => {
       headers: { ...caller, ...broken.headers },
     })
     assert.equal(forbidden.statusCode, 403)
+  })
+
+  it('checks the form against the contract: an upload id that is not one, or an unknown part, is refused', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const organization = await makeOrganization(db, { code: 'TDL-FORM' })
+    const headers = await loginAs(await makeUser(db, 'manager', { organizationId: organization.id }))
+    const post = (fields: Record<string, string>) => {
+      const form = multipart(fields)
+      return app.inject({
+        method: 'POST',
+        url: '/api/imports',
+        payload: form.payload,
+        headers: { ...headers, ...form.headers },
+      })
+    }
+    const outside = await post({ uploadId: '../../../etc/passwd-0000000000000000000', organization: 'TDL-FORM' })
+    assert.equal(outside.statusCode, 400)
+    assert.equal(outside.json().error.details[0].field, 'uploadId')
+    const unknown = await post({ uploadId: randomUUID(), organization: 'TDL-FORM', colour: 'blue' })
+    assert.equal(unknown.statusCode, 400)
+    assert.equal(unknown.json().error.details[0].field, 'colour')
+    const gone = await post({ uploadId: randomUUID(), organization: 'TDL-FORM' })
+    assert.equal(gone.statusCode, 404)
   })
 })

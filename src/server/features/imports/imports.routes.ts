@@ -6,34 +6,27 @@ import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { Type } from 'typebox'
+import { type ImportReport, type ImportRun, importsContract } from '../../../shared/contracts/imports.js'
+import { IMPORT_FIELDS, type ImportStatus, isImportField, type Mapping } from '../../../shared/import-fields.js'
 import type { Db } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
-import { hasRole, organizationIdsWithRole, type Scope } from '../../http/auth.js'
+import type { Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
+import { currentUser } from '../../policy/policy.hook.js'
+import { may, organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
-import {
-  autoMap,
-  checkMapping,
-  HEADER_ALIASES,
-  IMPORT_FIELDS,
-  type Mapping,
-  MappingError,
-  mappingFromNamed,
-} from './imports.columns.js'
+import { autoMap, checkMapping, HEADER_ALIASES, MappingError, mappingFromNamed } from './imports.columns.js'
 import * as imports from './imports.queries.js'
 import { FileRefusedError, openTable } from './imports.reader.js'
 import { runImport } from './imports.service.js'
 
-const IMPORTING_ROLES = ['manager', 'admin'] as const
 const UPLOADS = join(tmpdir(), 'allervers-uploads')
-const UPLOAD_ID = /^[0-9a-f-]{36}$/
 
-async function resolveOrganization(db: Db, scope: Scope, code: string | undefined) {
+async function resolveOrganization(db: Db, scope: Scope, code: string) {
   const organization = code ? await findOrganizationByCode(db, code) : undefined
-  if (!organization || !hasRole(scope, [...IMPORTING_ROLES], organization.id)) {
-    throw new AppError('VALIDATION_FAILED', `You do not manage an organisation with code "${code ?? ''}"`, {
+  if (!organization || !may(scope, 'import.run', organization.id)) {
+    throw new AppError('VALIDATION_FAILED', `You do not manage an organisation with code "${code}"`, {
       field: 'organization',
       value: code,
     })
@@ -41,27 +34,42 @@ async function resolveOrganization(db: Db, scope: Scope, code: string | undefine
   return organization
 }
 
-/** Reads a multipart request: the file goes to a temporary upload, the other parts are returned as fields. */
-async function receive(request: FastifyRequest) {
+interface Upload {
+  id: string
+  path: string
+  fileName: string
+}
+
+/** The file part of each multipart request, once written to a temporary upload (see `receiveForm`). */
+const uploadedFiles = new WeakMap<FastifyRequest, Upload>()
+
+/**
+ * Reads a multipart request before validation (a route's preValidation hook): the file goes to a temporary upload,
+ * the other parts become the body, which the contract's form schema then validates like any JSON body.
+ */
+async function receiveForm(request: FastifyRequest) {
   await mkdir(UPLOADS, { recursive: true })
   const fields: Record<string, string> = {}
-  let upload: { id: string; path: string; fileName: string } | null = null
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       const id = randomUUID()
       const path = join(UPLOADS, id)
       await pipeline(part.file, createWriteStream(path))
       if (part.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', 'The file is larger than the 200 MB accepted')
-      upload = { id, path, fileName: part.filename }
+      uploadedFiles.set(request, { id, path, fileName: part.filename })
     } else fields[part.fieldname] = String(part.value)
   }
-  if (!upload && fields.uploadId) {
-    if (!UPLOAD_ID.test(fields.uploadId))
-      throw new AppError('VALIDATION_FAILED', 'Unknown upload', { field: 'uploadId' })
-    upload = { id: fields.uploadId, path: join(UPLOADS, fields.uploadId), fileName: fields.fileName ?? 'import' }
+  request.body = fields
+}
+
+/** The file of the request, or the earlier upload its `uploadId` names (its form is checked against the contract). */
+function uploadOf(request: FastifyRequest, form: { uploadId?: string; fileName?: string }): Upload {
+  const upload = uploadedFiles.get(request)
+  if (upload) return upload
+  if (form.uploadId) {
+    return { id: form.uploadId, path: join(UPLOADS, form.uploadId), fileName: form.fileName ?? 'import' }
   }
-  if (!upload) throw new AppError('VALIDATION_FAILED', 'Send the file in a part named "file"', { field: 'file' })
-  return { fields, upload }
+  throw new AppError('VALIDATION_FAILED', 'Send the file in a part named "file"', { field: 'file' })
 }
 
 async function openOrRefuse(path: string) {
@@ -75,12 +83,13 @@ async function openOrRefuse(path: string) {
   }
 }
 
-function presentRun(run: NonNullable<Awaited<ReturnType<typeof imports.findImportRun>>>) {
-  const report = run.report ? JSON.parse(run.report) : null
+/** A run as the contract gives it. The stored report also holds the headers and the rejected rows whole (for the CSV). */
+function presentRun(run: NonNullable<Awaited<ReturnType<typeof imports.findImportRun>>>): ImportRun {
+  const report = run.report ? (JSON.parse(run.report) as ImportReport & { rejectedRows?: unknown }) : null
   if (report) delete report.rejectedRows
   return {
     id: run.id,
-    status: run.status,
+    status: run.status as ImportStatus,
     fileName: run.fileName,
     isSnapshot: run.isSnapshot === 1,
     isDryRun: run.isDryRun === 1,
@@ -96,11 +105,12 @@ function presentRun(run: NonNullable<Awaited<ReturnType<typeof imports.findImpor
 export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
 
-  app.post(
-    '/imports/preview',
-    { config: { access: 'import.run' }, schema: { tags: ['imports'], consumes: ['multipart/form-data'] } },
-    async (request) => {
-      const { upload } = await receive(request)
+  app.route({
+    ...importsContract.preview,
+    config: { access: 'import.run' },
+    preValidation: receiveForm,
+    handler: async (request) => {
+      const upload = uploadOf(request, {})
       const table = await openOrRefuse(upload.path)
       const { mapping, unmapped, ignoredSensitive } = autoMap(table.headers)
       return {
@@ -115,36 +125,38 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         mapping,
         unmapped,
         ignoredSensitive,
-        fields: IMPORT_FIELDS,
+        fields: [...IMPORT_FIELDS],
         aliases: HEADER_ALIASES,
       }
     },
-  )
+  })
 
-  app.post(
-    '/imports',
-    { config: { access: 'import.run' }, schema: { tags: ['imports'], consumes: ['multipart/form-data'] } },
-    async (request, reply) => {
-      const { fields, upload } = await receive(request)
-      const organization = await resolveOrganization(db, request.scope, fields.organization)
+  app.route({
+    ...importsContract.start,
+    config: { access: 'import.run' },
+    preValidation: receiveForm,
+    handler: async (request, reply) => {
+      const form = request.body
+      const upload = uploadOf(request, form)
+      const user = currentUser(request)
+      const organization = await resolveOrganization(db, request.scope, form.organization)
       const table = await openOrRefuse(upload.path)
       let mapping: Mapping
       try {
-        if (fields.mapping) {
-          const parsed = JSON.parse(fields.mapping) as unknown
+        if (form.mapping) {
+          const parsed = JSON.parse(form.mapping) as unknown
           if (!Array.isArray(parsed) || parsed.length !== table.headers.length) {
             throw new MappingError(
               `"mapping" must list one field (or null) for each of the ${table.headers.length} columns`,
             )
           }
           for (const field of parsed) {
-            if (field !== null && !(IMPORT_FIELDS as readonly string[]).includes(field))
-              throw new MappingError(`Unknown field "${field}"`)
+            if (field !== null && !isImportField(field)) throw new MappingError(`Unknown field "${field}"`)
           }
           mapping = parsed as Mapping
-        } else if (fields.mappingName) {
-          const saved = await imports.findMapping(db, organization.id, fields.mappingName)
-          if (!saved) throw new MappingError(`No saved mapping named "${fields.mappingName}"`)
+        } else if (form.mappingName) {
+          const saved = await imports.findMapping(db, organization.id, form.mappingName)
+          if (!saved) throw new MappingError(`No saved mapping named "${form.mappingName}"`)
           mapping = mappingFromNamed(table.headers, JSON.parse(saved.columns))
         } else mapping = autoMap(table.headers).mapping
         checkMapping(mapping, table.headers)
@@ -154,24 +166,24 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
         throw error
       }
-      if (fields.saveMappingAs?.trim()) {
+      if (form.saveMappingAs?.trim()) {
         const columns = Object.fromEntries(
           mapping.flatMap((field, index) => (field ? [[table.headers[index], field]] : [])),
         )
         await imports.saveMapping(
           db,
-          { organizationId: organization.id, name: fields.saveMappingAs.trim(), columns },
+          { organizationId: organization.id, name: form.saveMappingAs.trim(), columns },
           nowTimestamp(),
         )
       }
       const run = await imports.insertImportRun(db, {
         id: randomUUID(),
         organizationId: organization.id,
-        createdBy: request.user!.id,
+        createdBy: user.id,
         fileName: upload.fileName,
         status: 'running',
-        isSnapshot: fields.snapshot === 'true' ? 1 : 0,
-        isDryRun: fields.dryRun === 'true' ? 1 : 0,
+        isSnapshot: form.snapshot === 'true' ? 1 : 0,
+        isDryRun: form.dryRun === 'true' ? 1 : 0,
         rowsTotal: table.rowCount,
         rowsDone: 0,
         report: null,
@@ -180,7 +192,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         finishedAt: null,
       })
       await recordAuditEvent(db, {
-        actorUserId: request.user!.id,
+        actorUserId: user.id,
         organizationId: organization.id,
         action: 'import.start',
         entityType: 'import',
@@ -193,7 +205,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       void runImport(db, {
         importId: run.id,
         organizationId: organization.id,
-        actorUserId: request.user!.id,
+        actorUserId: user.id,
         table,
         mapping,
         snapshot: run.isSnapshot === 1,
@@ -224,37 +236,23 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .finally(() => rm(upload.path, { force: true }))
       return reply.status(202).send({ import: presentRun(run) })
     },
-  )
+  })
 
-  app.get(
-    '/imports/:id',
-    {
-      config: { access: 'import.run' },
-      schema: { tags: ['imports'], params: Type.Object({ id: Type.String() }) },
-    },
-    async (request) => {
-      const run = await imports.findImportRun(
-        db,
-        organizationIdsWithRole(request.scope, [...IMPORTING_ROLES]),
-        request.params.id,
-      )
+  app.route({
+    ...importsContract.read,
+    config: { access: 'import.run' },
+    handler: async (request) => {
+      const run = await imports.findImportRun(db, organizationsWhere(request.scope, 'import.run'), request.params.id)
       if (!run) throw new AppError('NOT_FOUND', 'No such import')
       return { import: presentRun(run) }
     },
-  )
+  })
 
-  app.get(
-    '/imports/:id/rejected.csv',
-    {
-      config: { access: 'import.run' },
-      schema: { tags: ['imports'], params: Type.Object({ id: Type.String() }) },
-    },
-    async (request, reply) => {
-      const run = await imports.findImportRun(
-        db,
-        organizationIdsWithRole(request.scope, [...IMPORTING_ROLES]),
-        request.params.id,
-      )
+  app.route({
+    ...importsContract.rejectedRows,
+    config: { access: 'import.run' },
+    handler: async (request, reply) => {
+      const run = await imports.findImportRun(db, organizationsWhere(request.scope, 'import.run'), request.params.id)
       if (!run?.report) throw new AppError('NOT_FOUND', 'No finished import with this id')
       const report = JSON.parse(run.report) as {
         headers: string[]
@@ -270,18 +268,15 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('content-disposition', `attachment; filename="lignes-rejetees-${run.id.slice(0, 8)}.csv"`)
         .send(`\uFEFF${lines.join('\r\n')}\r\n`)
     },
-  )
+  })
 
-  app.get(
-    '/import-mappings',
-    {
-      config: { access: 'import.run' },
-      schema: { tags: ['imports'], querystring: Type.Object({ organization: Type.String() }) },
-    },
-    async (request) => {
+  app.route({
+    ...importsContract.mappings,
+    config: { access: 'import.run' },
+    handler: async (request) => {
       const organization = await resolveOrganization(db, request.scope, request.query.organization)
       const rows = await imports.listMappings(db, organization.id)
       return { items: rows.map((row) => ({ name: row.name, columns: JSON.parse(row.columns) })) }
     },
-  )
+  })
 }

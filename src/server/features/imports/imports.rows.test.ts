@@ -2,8 +2,9 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import type { Mapping } from '../../../shared/import-fields.js'
 import { normalizePhone } from '../../../shared/phones.js'
-import { autoMap, type Mapping } from './imports.columns.js'
+import { autoMap } from './imports.columns.js'
 import { openTable } from './imports.reader.js'
 import {
   type InterpretedRow,

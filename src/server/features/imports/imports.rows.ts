@@ -1,5 +1,5 @@
+import { IMPORT_FIELDS, type ImportField, type Mapping, normalizeHeader } from '../../../shared/import-fields.js'
 import { type NormalizedPhone, normalizePhone, type PhoneKind } from '../../../shared/phones.js'
-import { type ImportField, type Mapping, normalizeHeader } from './imports.columns.js'
 import { checkAddress } from './imports.communes.js'
 import { type Parsed, parseAmountCents, parseFrenchDate, parseInteger, parseYesNo } from './imports.values.js'
 
@@ -169,28 +169,7 @@ interface Plan {
 
 const plans = new WeakMap<Mapping, Plan>()
 
-const SINGLE_FIELDS: SingleField[] = [
-  'externalRef',
-  'lastName',
-  'firstName',
-  'birthDate',
-  'role',
-  'email',
-  'addressLine1',
-  'addressLine2',
-  'postcode',
-  'city',
-  'agency',
-  'occupants',
-  'floor',
-  'hasLift',
-  'leaseStart',
-  'arrears',
-  'housingBenefit',
-  'supportProgramme',
-  'worksProgramme',
-  'objection',
-]
+const SINGLE_FIELDS = IMPORT_FIELDS.filter((field): field is SingleField => field !== 'phones')
 
 /** Where each field is (-1: not in the file), worked out once per mapping rather than once per row. */
 function planFor(mapping: Mapping, headers: string[]): Plan {

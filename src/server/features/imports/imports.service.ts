@@ -1,11 +1,12 @@
 import { hash } from 'node:crypto'
 import { deriveHouseholdFacts } from '../../../shared/households.js'
+import type { Mapping } from '../../../shared/import-fields.js'
 import type { Db } from '../../db/database.js'
 import { inTransaction } from '../../db/database.js'
 import { sortableId } from '../../db/ids.js'
 import type { HouseholdTable, MemberTable, PhoneTable } from '../../db/schema.js'
 import { nowTimestamp, toFlag } from '../../db/time.js'
-import type { Mapping } from './imports.columns.js'
+import { createAgency, listAgencies } from '../organizations/organizations.queries.js'
 import * as imports from './imports.queries.js'
 import type { OpenedTable } from './imports.reader.js'
 import { ReferenceCounts } from './imports.refs.js'
@@ -121,7 +122,7 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     warningsTotal: 0,
   }
   const agencies = new Map(
-    (await imports.listAgencies(db, options.organizationId)).flatMap((a) => [
+    (await listAgencies(db, options.organizationId)).flatMap((a) => [
       [a.code.toUpperCase(), a.id],
       [a.name.toUpperCase(), a.id],
     ]),
@@ -168,15 +169,11 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
         if (built.agency) {
           agencyId = agencies.get(built.agency.toUpperCase()) ?? null
           if (!agencyId) {
-            const created = await imports.insertAgency(
-              tx,
-              {
-                organizationId: options.organizationId,
-                code: built.agency.toUpperCase().slice(0, 40),
-                name: built.agency,
-              },
-              now,
-            )
+            const created = await createAgency(tx, {
+              organizationId: options.organizationId,
+              code: built.agency.toUpperCase().slice(0, 40),
+              name: built.agency,
+            })
             agencyId = created.id
             agencies.set(built.agency.toUpperCase(), agencyId)
           }

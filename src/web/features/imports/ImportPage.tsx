@@ -3,9 +3,10 @@ import { useMutation, useQuery } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
+import type { ImportPreview } from '../../../shared/contracts/imports.js'
 import type { SessionUser } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
-import { getImport, type Preview, previewFile, startImport } from './api.js'
+import { getImport, previewFile, startImport } from './api.js'
 import { explainRefusal } from './explain.js'
 import { FailedImport, ImportReportView, RunningImport } from './ImportProgress.js'
 import { MappingStep, type RunOptions } from './MappingStep.js'
@@ -28,7 +29,7 @@ export function ImportPage({ user }: { user: SessionUser }) {
   ]
   const [organization, setOrganization] = useState<string | null>(organizations[0]?.code ?? null)
   const [fileName, setFileName] = useState<string | null>(null)
-  const [preview, setPreview] = useState<Preview | null>(null)
+  const [preview, setPreview] = useState<ImportPreview | null>(null)
   const [runId, setRunId] = useState<string | null>(null)
   const resetFile = useRef<() => void>(null)
 

@@ -1,7 +1,8 @@
 import { Alert, Anchor, Button, Group, Paper, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
-import type { ImportReport, ImportRun } from './api.js'
+import type { ImportReport, ImportRun } from '../../../shared/contracts/imports.js'
+import { rejectedRowsUrl } from './api.js'
 import { explainReason } from './explain.js'
 
 const MAX_WARNINGS_SHOWN = 200
@@ -75,7 +76,7 @@ export function ImportReportView({
           <Stack gap="xs">
             <Text size="sm">{t('imports.report.rejectedHelp')}</Text>
             <Group>
-              <Anchor href={`/api/imports/${run.id}/rejected.csv`} download fw={600}>
+              <Anchor href={rejectedRowsUrl(run.id)} download fw={600}>
                 {t('imports.report.download')}
               </Anchor>
             </Group>

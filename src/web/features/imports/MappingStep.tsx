@@ -2,10 +2,20 @@ import { Alert, Button, Checkbox, Group, Select, SimpleGrid, Stack, Table, Text,
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { IMPORT_FIELDS, type ImportField, listMappings, type Mapping, normalizeHeader, type Preview } from './api.js'
+import type { ImportPreview } from '../../../shared/contracts/imports.js'
+import {
+  IMPORT_FIELDS,
+  isImportField,
+  type Mapping,
+  MULTI_COLUMN_FIELDS,
+  normalizeHeader,
+  REQUIRED_FIELDS,
+  type Separator,
+} from '../../../shared/import-fields.js'
+import { listMappings } from './api.js'
 
 const NONE = '__none__'
-const SEPARATOR_KEYS: Record<string, string> = { ';': 'semicolon', ',': 'comma', '\t': 'tab', '|': 'pipe' }
+const SEPARATOR_KEYS: Record<Separator, string> = { ';': 'semicolon', ',': 'comma', '\t': 'tab', '|': 'pipe' }
 
 export interface RunOptions {
   mapping: Mapping
@@ -33,7 +43,7 @@ export function MappingStep({
   busy,
   onRun,
 }: {
-  preview: Preview
+  preview: ImportPreview
   organization: string
   busy: boolean
   onRun: (options: RunOptions) => void
@@ -56,13 +66,13 @@ export function MappingStep({
   ]
 
   const choose = (index: number, value: string | null) => {
-    const field = !value || value === NONE ? null : (value as ImportField)
+    const field = value && isImportField(value) ? value : null
     setApplied(null)
     setMapping((current) =>
       current.map((existing, i) => {
         if (i === index) return field
         // A field other than phones fills from one column only: the column that had it gives it up.
-        if (field && field !== 'phones' && existing === field) return null
+        if (field && !MULTI_COLUMN_FIELDS.includes(field) && existing === field) return null
         return existing
       }),
     )
@@ -76,15 +86,13 @@ export function MappingStep({
       preview.headers.map((header, index) => {
         if (preview.ignoredSensitive.includes(header)) return null
         const field = byHeader.get(normalizeHeader(header))
-        return field && (IMPORT_FIELDS as readonly string[]).includes(field)
-          ? (field as ImportField)
-          : (mapping[index] ?? null)
+        return field && isImportField(field) ? field : (mapping[index] ?? null)
       }),
     )
     setApplied(chosen.name)
   }
 
-  const missing = (['externalRef', 'lastName'] as const).filter((field) => !mapping.includes(field))
+  const missing = REQUIRED_FIELDS.filter((field) => !mapping.includes(field))
   const separatorKey = preview.separator ? SEPARATOR_KEYS[preview.separator] : undefined
 
   return (

@@ -1,98 +1,45 @@
-import { ApiError, api } from '../../api/client.js'
+import type { Static, TSchema } from 'typebox'
+import { Value } from 'typebox/value'
+import { importsContract, type StartForm } from '../../../shared/contracts/imports.js'
+import type { Mapping } from '../../../shared/import-fields.js'
+import { ApiError, call, urlOf } from '../../api/client.js'
 
-export const IMPORT_FIELDS = [
-  'externalRef',
-  'lastName',
-  'firstName',
-  'birthDate',
-  'role',
-  'phones',
-  'email',
-  'addressLine1',
-  'addressLine2',
-  'postcode',
-  'city',
-  'agency',
-  'occupants',
-  'floor',
-  'hasLift',
-  'leaseStart',
-  'arrears',
-  'housingBenefit',
-  'supportProgramme',
-  'worksProgramme',
-  'objection',
-] as const
-export type ImportField = (typeof IMPORT_FIELDS)[number]
-export type Mapping = Array<ImportField | null>
-
-export interface Preview {
-  uploadId: string
-  fileName: string
-  format: 'csv' | 'xlsx'
-  encoding: 'utf-8' | 'windows-1252' | null
-  separator: string | null
-  headers: string[]
-  rowCount: number
-  preview: { line: number; cells: string[] }[]
-  mapping: Mapping
-  unmapped: string[]
-  ignoredSensitive: string[]
-  fields: ImportField[]
-  aliases: Record<ImportField, string[]>
-}
-
-export interface ImportReport {
-  rows: number
-  households: { created: number; updated: number; unchanged: number; left: number }
-  rejected: { line: number; reason: string }[]
-  warnings: { line: number; column: string; value: string; message: string }[]
-  warningsTotal: number
-}
-
-export interface ImportRun {
-  id: string
-  status: 'running' | 'done' | 'failed'
-  fileName: string
-  isSnapshot: boolean
-  isDryRun: boolean
-  rowsTotal: number
-  rowsDone: number
-  report: ImportReport | null
-  error: string | null
-}
-
-export interface SavedMapping {
-  name: string
-  columns: Record<string, string>
-}
-
-/** POSTs a multipart form; errors are mapped to ApiError exactly as `api()` does for JSON. */
-async function postForm<T>(path: string, form: FormData): Promise<T> {
+/**
+ * POSTs a multipart form (the typed client sends JSON only): errors become ApiError and the answer is checked against
+ * the contract's response schema, as `call()` does.
+ */
+async function postForm<S extends TSchema>(url: string, form: FormData, schema: S): Promise<Static<S>> {
   let response: Response
   try {
-    response = await fetch(`/api${path}`, { method: 'POST', credentials: 'same-origin', body: form })
+    response = await fetch(url, { method: 'POST', credentials: 'same-origin', body: form })
   } catch {
     throw new ApiError(0, 'NETWORK', 'network')
   }
   const text = await response.text()
-  let body: { error?: { code: string; message: string; details?: unknown } } | undefined
+  let body: unknown
   try {
     body = text ? JSON.parse(text) : undefined
   } catch {
     body = undefined
   }
   if (!response.ok) {
-    const error = body?.error ?? { code: 'INTERNAL', message: response.statusText }
+    const error = (body as { error?: { code: string; message: string; details?: unknown } } | undefined)?.error ?? {
+      code: 'INTERNAL',
+      message: response.statusText,
+    }
     throw new ApiError(response.status, error.code, error.message, error.details)
   }
-  return body as T
+  if (!Value.Check(schema, body)) {
+    throw new ApiError(response.status, 'UNEXPECTED_RESPONSE', `The answer of POST ${url} does not match its contract`)
+  }
+  return body as Static<S>
 }
 
 export function previewFile(file: File) {
   const form = new FormData()
   form.append('file', file, file.name)
-  return postForm<Preview>('/imports/preview', form)
+  const { preview } = importsContract
+  return postForm(urlOf(preview), form, preview.schema.response[200])
 }
 
 export function startImport(input: {
@@ -104,30 +51,30 @@ export function startImport(input: {
   snapshot: boolean
   dryRun: boolean
 }) {
+  const fields: StartForm = {
+    uploadId: input.uploadId,
+    fileName: input.fileName,
+    organization: input.organization,
+    mapping: JSON.stringify(input.mapping),
+    saveMappingAs: input.saveMappingAs?.trim() || undefined,
+    snapshot: input.snapshot ? 'true' : undefined,
+    dryRun: input.dryRun ? 'true' : undefined,
+  }
   const form = new FormData()
-  form.append('uploadId', input.uploadId)
-  form.append('fileName', input.fileName)
-  form.append('organization', input.organization)
-  form.append('mapping', JSON.stringify(input.mapping))
-  if (input.saveMappingAs?.trim()) form.append('saveMappingAs', input.saveMappingAs.trim())
-  if (input.snapshot) form.append('snapshot', 'true')
-  if (input.dryRun) form.append('dryRun', 'true')
-  return postForm<{ import: ImportRun }>('/imports', form)
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.append(name, value)
+  const { start } = importsContract
+  return postForm(urlOf(start), form, start.schema.response[202])
 }
 
 export function getImport(id: string) {
-  return api<{ import: ImportRun }>(`/imports/${encodeURIComponent(id)}`)
+  return call(importsContract.read, { params: { id } })
 }
 
 export function listMappings(organization: string) {
-  return api<{ items: SavedMapping[] }>(`/import-mappings?organization=${encodeURIComponent(organization)}`)
+  return call(importsContract.mappings, { query: { organization } })
 }
 
-/** Header comparison as the server does it: case, accents, spaces and punctuation ignored. */
-export function normalizeHeader(header: string): string {
-  return header
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '')
+/** The link to a finished import's rejected rows (CSV). */
+export function rejectedRowsUrl(id: string) {
+  return urlOf(importsContract.rejectedRows, { params: { id } })
 }
