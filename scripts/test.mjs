@@ -4,9 +4,10 @@
 //
 // Conventions: every `*.test.ts` under src/ and test/ runs on SQLite; those named `*.routes.test.ts`,
 // `*.queries.test.ts`, `*.service.test.ts` or `*.int.test.ts` touch the database and run on PostgreSQL too;
-// `e2e/*.e2e.test.ts` drive the built web app in Chromium.
+// `e2e/*.e2e.test.ts` drive the built web app in Chromium. A test that opens a database under any other name stops the
+// suite before anything runs (see the guard below).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 
@@ -28,8 +29,30 @@ function findFiles(dir, pattern) {
 }
 
 const allTests = [...findFiles('src', /\.test\.tsx?$/), ...findFiles('test', /\.test\.tsx?$/)]
-const integrationTests = allTests.filter((f) => /\.(routes|queries|service|int)\.test\.tsx?$/.test(f))
+const INTEGRATION_NAME = /\.(routes|queries|service|int)\.test\.tsx?$/
+const integrationTests = allTests.filter((f) => INTEGRATION_NAME.test(f))
 const e2eTests = findFiles('e2e', /\.e2e\.test\.ts$/)
+
+// Guard: a test that opens a database must run on PostgreSQL too, so its name must be one the PostgreSQL run picks.
+// A file calling one of these helpers under another name would pass on SQLite only and nobody would notice. End-to-end
+// tests (`*.e2e.test.ts`) are exempt: they drive the built app in Chromium on SQLite by design. The check reads the
+// file's own text (comments stripped): a helper that opens a database behind another name escapes it.
+const OPENS_DATABASE = /\b(buildTestApp|createTestDatabase|startTestServer|startServer|createDb)\b/
+const withoutComments = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1')
+const misnamed = allTests.filter(
+  (file) =>
+    !INTEGRATION_NAME.test(file) &&
+    !/\.e2e\.test\.tsx?$/.test(file) &&
+    OPENS_DATABASE.test(withoutComments(readFileSync(file, 'utf8'))),
+)
+if (misnamed.length > 0) {
+  for (const file of misnamed) {
+    console.error(
+      `${file} opens a database but the PostgreSQL run skips it: name it *.routes|queries|service|int.test.ts`,
+    )
+  }
+  process.exit(1)
+}
 const totals = { passed: 0, failed: 0, skipped: 0 }
 const runs = []
 

@@ -3,7 +3,11 @@ import type { Db } from '../src/server/db/database.js'
 import type { HouseholdTable, OrganizationType } from '../src/server/db/schema.js'
 import { nowTimestamp } from '../src/server/db/time.js'
 import { hashPassword } from '../src/server/features/auth/passwords.js'
-import { createNetwork, createOrganization } from '../src/server/features/organizations/organizations.queries.js'
+import {
+  createNetwork,
+  createOrganization,
+  findNetworkByCode,
+} from '../src/server/features/organizations/organizations.queries.js'
 import { insertUser, upsertMembership } from '../src/server/features/users/users.queries.js'
 import type { Role } from '../src/shared/roles.js'
 
@@ -11,8 +15,9 @@ let counter = 0
 const next = () => `${++counter}-${randomUUID().slice(0, 8)}`
 
 export async function makeNetwork(db: Db) {
-  const existing = await db.selectFrom('network').selectAll().where('code', '=', 'test-network').executeTakeFirst()
-  return existing ?? createNetwork(db, { code: 'test-network', name: 'Réseau de test' })
+  return (
+    (await findNetworkByCode(db, 'test-network')) ?? createNetwork(db, { code: 'test-network', name: 'Réseau de test' })
+  )
 }
 
 export async function makeOrganization(

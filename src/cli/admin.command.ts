@@ -1,21 +1,9 @@
-import { loadConfig } from '../server/config.js'
-import { createDb, type Db } from '../server/db/database.js'
-import { migrateToLatest } from '../server/db/migrate.js'
 import * as organizations from '../server/features/organizations/organizations.queries.js'
 import { createUserWithMembership } from '../server/features/users/users.service.js'
 import { AppError } from '../server/http/errors.js'
 import { ORGANIZATION_TYPES, type OrganizationType, type Role } from '../shared/roles.js'
 import { CliInputError } from './cli-errors.js'
-
-async function withDb<T>(work: (db: Db) => Promise<T>): Promise<T> {
-  const db = createDb(loadConfig().databaseUrl)
-  try {
-    await migrateToLatest(db)
-    return await work(db)
-  } finally {
-    await db.destroy()
-  }
-}
+import { withDatabase } from './database.js'
 
 export async function addOrganization(options: { code: string; name: string; type: string; network?: string }) {
   if (!(ORGANIZATION_TYPES as readonly string[]).includes(options.type)) {
@@ -24,7 +12,7 @@ export async function addOrganization(options: { code: string; name: string; typ
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$/.test(options.code)) {
     throw new CliInputError(`code "${options.code}" must be 2–40 letters, digits, - or _`)
   }
-  await withDb(async (db) => {
+  await withDatabase(async (db) => {
     if (await organizations.findOrganizationByCode(db, options.code)) {
       throw new CliInputError(`an organisation with code "${options.code}" already exists`)
     }
@@ -46,7 +34,7 @@ export async function addOrganization(options: { code: string; name: string; typ
 }
 
 export async function addUser(options: { org: string; email: string; name: string; role: Role; password?: string }) {
-  await withDb(async (db) => {
+  await withDatabase(async (db) => {
     const organization = await organizations.findOrganizationByCode(db, options.org)
     if (!organization) throw new CliInputError(`no organisation with code "${options.org}"`)
     try {

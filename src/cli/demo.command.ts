@@ -1,15 +1,13 @@
 import { SingleBar } from 'cli-progress'
 import { loadConfig } from '../server/config.js'
-import { createDb } from '../server/db/database.js'
-import { migrateToLatest } from '../server/db/migrate.js'
 import { seedDemo } from '../server/features/demo/demo.service.js'
 import { refreshRollups } from '../server/features/stats/stats.refresh.js'
 import { startServer } from '../server/main.js'
+import { openDatabase } from './database.js'
 
 export async function runDemo(options: { households: number; seed: number; serve?: boolean }) {
   const config = loadConfig()
-  const db = createDb(config.databaseUrl)
-  await migrateToLatest(db)
+  const db = await openDatabase(config.databaseUrl)
   const bar = process.stdout.isTTY ? new SingleBar({ format: 'Demo households [{bar}] {value}/{total}' }) : null
   bar?.start(options.households, 0)
   const result = await seedDemo(db, {

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { SingleBar } from 'cli-progress'
-import { loadConfig } from '../server/config.js'
-import { createDb } from '../server/db/database.js'
-import { migrateToLatest } from '../server/db/migrate.js'
 import { nowTimestamp } from '../server/db/time.js'
 import { autoMap, checkMapping, MappingError, mappingFromNamed } from '../server/features/imports/imports.columns.js'
 import * as importQueries from '../server/features/imports/imports.queries.js'
@@ -10,14 +7,13 @@ import { FileRefusedError, openTable } from '../server/features/imports/imports.
 import { runImport } from '../server/features/imports/imports.service.js'
 import { findOrganizationByCode } from '../server/features/organizations/organizations.queries.js'
 import { CliInputError } from './cli-errors.js'
+import { withDatabase } from './database.js'
 
 export async function importHouseholds(
   file: string,
   options: { org: string; mapping?: string; snapshot?: boolean; dryRun?: boolean; json?: boolean },
 ) {
-  const db = createDb(loadConfig().databaseUrl)
-  try {
-    await migrateToLatest(db)
+  await withDatabase(async (db) => {
     const organization = await findOrganizationByCode(db, options.org)
     if (!organization) throw new CliInputError(`no organisation with code "${options.org}"`)
     let table: Awaited<ReturnType<typeof openTable>>
@@ -90,7 +86,5 @@ export async function importHouseholds(
         console.log(`  line ${warning.line}, ${warning.column} "${warning.value}": ${warning.message}`)
       }
     }
-  } finally {
-    await db.destroy()
-  }
+  })
 }

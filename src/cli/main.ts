@@ -20,7 +20,7 @@ const program = new Command()
   .name('allervers')
   .description('Allervers: phone outreach to fragile social-housing tenants')
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') })
+  .configureOutput({ outputError: (text, write) => write(`${text.split('\n')[0]}\n`) })
 
 program
   .command('serve')

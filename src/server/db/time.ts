@@ -4,10 +4,6 @@
  */
 export type Timestamp = string
 
-export function toTimestamp(date: Date): Timestamp {
-  return date.toISOString()
-}
-
 export function nowTimestamp(): Timestamp {
   return new Date().toISOString()
 }

@@ -7,12 +7,15 @@
  * caller still has households to call today.
  */
 import { randomUUID } from 'node:crypto'
-import { DateTime } from 'luxon'
+import type { DateTime } from 'luxon'
+import { inParis, parisDayOf } from '../../../shared/clock.js'
 import { type Db, inTransaction } from '../../db/database.js'
 import type { CallerFeedbackTable, CallTable, ReferralEventTable, ReferralTable } from '../../db/schema.js'
 import { generatePassword, hashPassword } from '../auth/passwords.js'
+import { findCampaignById } from '../campaigns/campaigns.queries.js'
 import * as users from '../users/users.queries.js'
 import { createRandom, type Random } from './demo.generator.js'
+import * as demo from './demo.queries.js'
 
 const NEEDS = [
   'isolation',
@@ -99,21 +102,11 @@ export interface DemoHistoryOptions {
 export async function seedDemoHistory(db: Db, options: DemoHistoryOptions) {
   const random = createRandom(options.seed ?? 2020)
   const days = options.days ?? 21
-  const now = DateTime.fromJSDate(options.now ?? new Date(), { zone: 'Europe/Paris' })
+  const now = inParis(options.now ?? new Date())
   const iso = (at: DateTime) => at.toUTC().toISO() as string
-  const campaign = await db
-    .selectFrom('campaign')
-    .select(['questionnaireVersionId'])
-    .where('id', '=', options.campaignId)
-    .executeTakeFirstOrThrow()
-  const targets = await db
-    .selectFrom('campaignTarget')
-    .select(['id', 'householdId'])
-    .where('campaignId', '=', options.campaignId)
-    .where('status', '=', 'pending')
-    .orderBy('priority', 'desc')
-    .orderBy('id')
-    .execute()
+  const campaign = await findCampaignById(db, [options.organizationId], options.campaignId)
+  if (!campaign) throw new Error(`No campaign ${options.campaignId} in organisation ${options.organizationId}`)
+  const targets = await demo.listPendingTargets(db, options.campaignId)
   const chosen = targets.filter((_, index) => index % 3 === 1).slice(0, 400)
   const callerIds = [...options.callerIds]
   if (options.volunteers) {
@@ -203,7 +196,7 @@ export async function seedDemoHistory(db: Db, options: DemoHistoryOptions) {
     // Referrals for the more fragile households with a need, at every stage of their life.
     const need = last.needs ? (JSON.parse(last.needs) as string[])[0] : undefined
     if (need && (last.fragilityLevel === 'fragile' || last.fragilityLevel === 'high_vulnerability')) {
-      const sentAt = DateTime.fromISO(last.createdAt).plus({ minutes: 20 })
+      const sentAt = inParis(last.createdAt).plus({ minutes: 20 })
       const toPartner = need === 'food' || need === 'isolation' || random.chance(0.3)
       const stage = random.pick(['sent', 'accepted', 'in_progress', 'done', 'done', 'done'])!
       const acceptedAt = stage === 'sent' ? null : sentAt.plus({ hours: random.integer(1, 40) })
@@ -261,7 +254,7 @@ export async function seedDemoHistory(db: Db, options: DemoHistoryOptions) {
 
   // Feedback: about one end-of-session answer per caller and calling day.
   const feedback: CallerFeedbackTable[] = []
-  const sessions = new Set(calls.map((call) => `${call.callerId}|${call.createdAt.slice(0, 10)}`))
+  const sessions = new Set(calls.map((call) => `${call.callerId}|${parisDayOf(call.createdAt)}`))
   for (const session of [...sessions].sort()) {
     if (!random.chance(0.6)) continue
     const [callerId, day] = session.split('|') as [string, string]
@@ -282,46 +275,28 @@ export async function seedDemoHistory(db: Db, options: DemoHistoryOptions) {
   }
 
   const activatedAt = iso(now.minus({ days: days + 1 }).set({ hour: 9, minute: 0 }))
-  await inTransaction(db, async (tx) => {
-    await tx
-      .updateTable('campaign')
-      .set({ activatedAt, createdAt: activatedAt })
-      .where('id', '=', options.campaignId)
-      .execute()
-    for (let start = 0; start < calls.length; start += 500) {
-      await tx
-        .insertInto('call')
-        .values(calls.slice(start, start + 500))
-        .execute()
-    }
-    if (referrals.length) await tx.insertInto('referral').values(referrals).execute()
-    if (events.length) await tx.insertInto('referralEvent').values(events).execute()
-    if (feedback.length) await tx.insertInto('callerFeedback').values(feedback).execute()
-    for (const update of targetUpdates) {
-      await tx
-        .updateTable('campaignTarget')
-        .set({
-          status: update.status,
-          attempts: update.attempts,
-          lastDisposition: update.last.disposition,
-          lastCalledAt: update.last.createdAt,
-          nextAttemptAt:
-            update.status === 'scheduled'
-              ? (update.last.callbackAt ?? iso(now.plus({ hours: random.integer(2, 48) })))
-              : update.last.createdAt,
-          updatedAt: update.last.createdAt,
-        })
-        .where('id', '=', update.id)
-        .execute()
-    }
-    for (const update of householdUpdates) {
-      await tx
-        .updateTable('household')
-        .set({ fragilityLevel: update.fragilityLevel, lastContactedAt: update.lastContactedAt })
-        .where('id', '=', update.id)
-        .execute()
-    }
-  })
+  await inTransaction(db, (tx) =>
+    demo.insertHistory(tx, {
+      campaignId: options.campaignId,
+      activatedAt,
+      calls,
+      referrals,
+      events,
+      feedback,
+      targets: targetUpdates.map((update) => ({
+        id: update.id,
+        status: update.status,
+        attempts: update.attempts,
+        lastDisposition: update.last.disposition,
+        lastCalledAt: update.last.createdAt,
+        nextAttemptAt:
+          update.status === 'scheduled'
+            ? (update.last.callbackAt ?? iso(now.plus({ hours: random.integer(2, 48) })))
+            : update.last.createdAt,
+      })),
+      households: householdUpdates,
+    }),
+  )
   return { calls: calls.length, referrals: referrals.length, feedback: feedback.length }
 }
 

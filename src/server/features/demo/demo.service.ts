@@ -8,6 +8,7 @@ import { nowTimestamp, toFlag } from '../../db/time.js'
 import { generatePassword, hashPassword } from '../auth/passwords.js'
 import { changeCampaignStatus, createCampaign } from '../campaigns/campaigns.service.js'
 import { validateRule } from '../campaigns/targeting.js'
+import * as imports from '../imports/imports.queries.js'
 import * as organizations from '../organizations/organizations.queries.js'
 import * as users from '../users/users.queries.js'
 import {
@@ -18,6 +19,7 @@ import {
   generateHouseholds,
 } from './demo.generator.js'
 import { seedDemoHistory } from './demo.history.js'
+import * as demo from './demo.queries.js'
 
 export const DEMO_ACCOUNTS: ReadonlyArray<{ email: string; name: string; organization: string; role: Role }> = [
   { email: 'admin@demo.allervers.local', name: 'Anne Administratrice', organization: 'TDL', role: 'admin' },
@@ -117,10 +119,6 @@ export function demoHouseholdRows(source: DemoHousehold, organizationId: string,
   return { household, members, phones }
 }
 
-async function insertInBatches<T>(rows: T[], size: number, insert: (batch: T[]) => Promise<unknown>) {
-  for (let start = 0; start < rows.length; start += size) await insert(rows.slice(start, start + size))
-}
-
 /** Writes households in batches inside one transaction per batch of 1,000. */
 export async function insertDemoHouseholds(
   db: Db,
@@ -137,21 +135,17 @@ export async function insertDemoHouseholds(
     const batch = buffer
     buffer = []
     await inTransaction(db, async (tx) => {
-      // SQLite allows 32,766 bound values per statement: 34 columns × 500 rows stays under it.
-      await insertInBatches(
+      await imports.insertHouseholds(
+        tx,
         batch.map((rows) => rows.household),
-        500,
-        (rows) => tx.insertInto('household').values(rows).execute(),
       )
-      await insertInBatches(
+      await imports.insertMembers(
+        tx,
         batch.flatMap((rows) => rows.members),
-        2000,
-        (rows) => tx.insertInto('member').values(rows).execute(),
       )
-      await insertInBatches(
+      await imports.insertPhones(
+        tx,
         batch.flatMap((rows) => rows.phones),
-        2000,
-        (rows) => tx.insertInto('phone').values(rows).execute(),
       )
     })
     done += batch.length
@@ -205,12 +199,7 @@ export async function seedDemo(
       agencyIds.set(agency.code, row.id)
     }
     if (spec.share === 0) continue
-    const existingCount = await db
-      .selectFrom('household')
-      .select((eb) => eb.fn.countAll().as('count'))
-      .where('organizationId', '=', organization.id)
-      .executeTakeFirst()
-    if (Number(existingCount?.count ?? 0) > 0) continue
+    if (await demo.hasHouseholds(db, organization.id)) continue
     const count = Math.round(options.households * spec.share)
     const base = createdHouseholds
     createdHouseholds += await insertDemoHouseholds(
@@ -224,6 +213,7 @@ export async function seedDemo(
   }
 
   const accounts: DemoAccount[] = []
+  const userIds = new Map<string, string>()
   for (const account of DEMO_ACCOUNTS) {
     const password = generatePassword()
     const passwordHash = await hashPassword(password)
@@ -232,6 +222,7 @@ export async function seedDemo(
       ? existing.id
       : (await users.insertUser(db, { email: account.email, name: account.name, passwordHash })).id
     if (existing) await users.updatePasswordHash(db, userId, passwordHash)
+    userIds.set(account.email, userId)
     await users.upsertMembership(db, {
       userId,
       organizationId: organizationIds.get(account.organization)!,
@@ -239,7 +230,7 @@ export async function seedDemo(
     })
     accounts.push({ email: account.email, role: account.role, organization: account.organization, password })
   }
-  const campaignsCreated = await seedDemoCampaigns(db, organizationIds, accounts)
+  const campaignsCreated = await seedDemoCampaigns(db, organizationIds, accounts, userIds)
   return { accounts, createdHouseholds, campaignsCreated }
 }
 
@@ -247,11 +238,14 @@ export async function seedDemo(
  * A running well-being campaign for the first landlord (callable at any hour, so the demo works at night) and a
  * heat-wave draft for the second: enough for every role to see something real.
  */
-async function seedDemoCampaigns(db: Db, organizationIds: Map<string, string>, accounts: DemoAccount[]) {
-  const existing = await db.selectFrom('campaign').select('id').limit(1).execute()
-  if (existing.length) return 0
-  const users = await db.selectFrom('user').select(['id', 'email']).execute()
-  const idOf = (email: string) => users.find((user) => user.email === email)!.id
+async function seedDemoCampaigns(
+  db: Db,
+  organizationIds: Map<string, string>,
+  accounts: DemoAccount[],
+  userIds: Map<string, string>,
+) {
+  if (await demo.hasCampaigns(db)) return 0
+  const idOf = (email: string) => userIds.get(email)!
   const managerOf = (organization: string) =>
     accounts.find((a) => a.organization === organization && a.role === 'manager')!.email
   const crisis = await createCampaign(db, {
