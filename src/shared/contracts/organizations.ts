@@ -46,6 +46,7 @@ const OrganizationCodeParams = Type.Object({ code: Type.String() })
 
 export type Organization = Static<typeof OrganizationSchema>
 export type Agency = Static<typeof AgencySchema>
+export type NewOrganization = Static<typeof NewOrganizationSchema>
 
 export const organizationsContract = {
   /** The organisations of the user's networks. */
