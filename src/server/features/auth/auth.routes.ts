@@ -5,7 +5,7 @@ import type { OrganizationType } from '../../../shared/roles.js'
 import { addMinutes, nowTimestamp } from '../../db/time.js'
 import { hashToken, type Membership, newSessionToken, SESSION_COOKIE } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
-import { currentUser } from '../../policy/policy.hook.js'
+import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findUserByEmail } from '../users/users.queries.js'
 import * as authQueries from './auth.queries.js'
@@ -112,7 +112,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           email: user.email,
           name: user.name,
           locale: user.locale,
-          memberships: presentMemberships(request.scope.memberships),
+          memberships: presentMemberships(currentScope(request).memberships),
         },
       }
     },
