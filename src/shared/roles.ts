@@ -9,9 +9,6 @@ export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value)
 }
 
-/** Roles that may open a household's record of their own organisation (partners go through referrals only). */
-export const HOUSEHOLD_READER_ROLES: readonly Role[] = ['admin', 'manager', 'caller', 'social_worker']
-
 /** The pages of the web app, and which roles see each in the navigation. */
 export const NAVIGATION: ReadonlyArray<{ key: string; path: string; roles: readonly Role[] }> = [
   { key: 'home', path: '/', roles: ROLES },

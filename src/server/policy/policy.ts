@@ -30,13 +30,18 @@ export const POLICY = {
   'organization.list': SIGNED_IN,
   'organization.create': ['admin'],
   'agency.list': SIGNED_IN,
+  // Managers add agencies to their own organisation (asked with its id); administrators to any of their network:
   'agency.create': ['admin', 'manager'],
+  'agency.createInNetwork': ['admin'],
   'user.list': ['admin'],
   'user.create': ['admin'],
 
   'household.search': HOUSEHOLD_READERS,
   // Partners read a household only while a referral to their organisation about it is active (checked with the data).
   'household.read': [...HOUSEHOLD_READERS, 'partner'],
+  // Finer rules of household.read: the whole record of one's own organisation's household; a partner's essentials.
+  'household.readRecord': HOUSEHOLD_READERS,
+  'household.readThroughReferral': ['partner'],
   'household.timeline': HOUSEHOLD_READERS,
   'household.recordObjection': HOUSEHOLD_READERS,
   'household.withdrawObjection': MANAGERS,

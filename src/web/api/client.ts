@@ -139,16 +139,3 @@ export async function api<T>(
   }
   return body as T
 }
-
-export interface Membership {
-  organization: { code: string; name: string; type: 'landlord' | 'association' | 'partner' }
-  role: 'admin' | 'manager' | 'caller' | 'social_worker' | 'partner' | 'viewer'
-}
-
-export interface SessionUser {
-  id: string
-  email: string
-  name: string
-  locale: string
-  memberships: Membership[]
-}

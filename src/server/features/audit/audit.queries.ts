@@ -41,10 +41,3 @@ export async function recordAuditEvent(db: Db, entry: AuditEntry): Promise<void>
     ]),
   )
 }
-
-export async function listAuditEvents(db: Db, filter: { entityType?: string; entityId?: string; limit: number }) {
-  let query = db.selectFrom('auditEvent').selectAll().orderBy('id', 'desc').limit(filter.limit)
-  if (filter.entityType) query = query.where('entityType', '=', filter.entityType)
-  if (filter.entityId) query = query.where('entityId', '=', filter.entityId)
-  return query.execute()
-}

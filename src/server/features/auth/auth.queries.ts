@@ -4,10 +4,6 @@ import type { Timestamp } from '../../db/time.js'
 import { toCount } from '../../db/time.js'
 import { forgetSessions } from '../../http/session-cache.js'
 
-export async function findUserByEmail(db: Db, email: string) {
-  return db.selectFrom('user').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst()
-}
-
 export interface MembershipView {
   organizationId: string
   organizationCode: string

@@ -1,16 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { Type } from 'typebox'
+import { authContract } from '../../../shared/contracts/auth.js'
 import type { OrganizationType } from '../../../shared/roles.js'
 import { addMinutes, nowTimestamp } from '../../db/time.js'
 import { hashToken, type Membership, newSessionToken, SESSION_COOKIE } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
+import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
+import { findUserByEmail } from '../users/users.queries.js'
 import * as authQueries from './auth.queries.js'
-import { LoginBodySchema, SessionUserSchema } from './auth.schemas.js'
 import { verifyAgainstNothing, verifyPassword } from './passwords.js'
 
-export function presentMemberships(memberships: Membership[]) {
+function presentMemberships(memberships: Membership[]) {
   return memberships.map((m) => ({
     organization: { code: m.organizationCode, name: m.organizationName, type: m.organizationType as OrganizationType },
     role: m.role,
@@ -22,18 +23,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const isSecureCookie = (request: FastifyRequest) =>
     request.protocol === 'https' || (config.publicUrl?.startsWith('https://') ?? false)
 
-  app.post(
-    '/auth/login',
-    {
-      config: { access: 'auth.login' },
-      schema: {
-        tags: ['auth'],
-        security: [],
-        body: LoginBodySchema,
-        response: { 200: Type.Object({ user: SessionUserSchema }) },
-      },
-    },
-    async (request, reply) => {
+  app.route({
+    ...authContract.login,
+    config: { access: 'auth.login' },
+    handler: async (request, reply) => {
       const email = request.body.email.trim().toLowerCase()
       const ip = request.ip
       const now = nowTimestamp()
@@ -50,7 +43,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })
       }
 
-      const user = await authQueries.findUserByEmail(db, email)
+      const user = await findUserByEmail(db, email)
       const isValid = user ? await verifyPassword(user.passwordHash, request.body.password) : false
       if (!user) await verifyAgainstNothing(request.body.password)
       if (!user || !isValid || user.isActive !== 1) {
@@ -93,38 +86,35 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       }
     },
-  )
+  })
 
-  app.post(
-    '/auth/logout',
-    { config: { access: 'auth.logout' }, schema: { tags: ['auth'] } },
-    async (request, reply) => {
+  app.route({
+    ...authContract.logout,
+    config: { access: 'auth.logout' },
+    handler: async (request, reply) => {
       if (request.user) {
         await authQueries.deleteSession(db, request.user.sessionId)
         await recordAuditEvent(db, { actorUserId: request.user.id, action: 'auth.logout', ip: request.ip })
       }
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
-      return reply.status(204).send()
+      return reply.status(204).send(null)
     },
-  )
+  })
 
-  app.get(
-    '/auth/me',
-    {
-      config: { access: 'auth.me' },
-      schema: { tags: ['auth'], response: { 200: Type.Object({ user: SessionUserSchema }) } },
-    },
-    async (request) => {
-      const user = request.user!
+  app.route({
+    ...authContract.me,
+    config: { access: 'auth.me' },
+    handler: async (request) => {
+      const user = currentUser(request)
       return {
         user: {
           id: user.id,
           email: user.email,
           name: user.name,
           locale: user.locale,
-          memberships: presentMemberships(request.scope.memberships),
+          memberships: presentMemberships(currentScope(request).memberships),
         },
       }
     },
-  )
+  })
 }

@@ -82,6 +82,12 @@ export async function findHouseholdById(db: Db, organizationIds: string[], house
   return { household, members, phones }
 }
 
+/** The organisation a household belongs to, whoever asks: only for a check that decides access (a referral). */
+export async function findHouseholdOrganizationId(db: Db, householdId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('household').select('organizationId').where('id', '=', householdId).executeTakeFirst()
+  return row?.organizationId
+}
+
 /** Everything that happened to one household, newest first: calls, referrals and their steps, imports, objection. */
 export async function householdTimeline(db: Db, householdId: string) {
   const [calls, referrals, events, traces] = await Promise.all([

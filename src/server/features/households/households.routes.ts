@@ -1,27 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { DateTime } from 'luxon'
-import { Type } from 'typebox'
-import { ageOn, parisToday } from '../../../shared/dates.js'
-import { HOUSEHOLD_READER_ROLES } from '../../../shared/roles.js'
+import { ageOn, parisDayStart, parisToday } from '../../../shared/clock.js'
+import { householdsContract, SEARCH_PAGE_SIZE } from '../../../shared/contracts/households.js'
 import { inTransaction } from '../../db/database.js'
 import { fromFlag, nowTimestamp } from '../../db/time.js'
-import { organizationIdsWithRole } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
+import { currentScope, currentUser } from '../../policy/policy.hook.js'
+import { organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { hasActiveReferral } from '../referrals/referrals.queries.js'
 import * as households from './households.queries.js'
-import {
-  HouseholdDetailSchema,
-  HouseholdSummarySchema,
-  OBJECTION_CHANNELS,
-  TimelineEntrySchema,
-} from './households.schemas.js'
 import { buildTimeline } from './timeline.js'
-
-/** Who may record a tenant's objection (the tenant may say it to anyone who calls or visits). */
-const OBJECTION_RECORDER_ROLES = HOUSEHOLD_READER_ROLES
-/** Only managers and administrators may lift an objection, when the tenant withdraws it. */
-const OBJECTION_WITHDRAWER_ROLES = ['manager', 'admin'] as const
 
 type Found = NonNullable<Awaited<ReturnType<typeof households.findHouseholdById>>>
 
@@ -102,26 +90,15 @@ function essentialsOnly(household: ReturnType<typeof presentHousehold>) {
 export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
 
-  app.get(
-    '/households',
-    {
-      config: { access: 'household.search' },
-      schema: {
-        tags: ['households'],
-        querystring: Type.Object({
-          q: Type.Optional(Type.String({ maxLength: 200 })),
-          ref: Type.Optional(Type.String({ maxLength: 100 })),
-          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-          offset: Type.Integer({ minimum: 0, default: 0 }),
-        }),
-        response: { 200: Type.Object({ items: Type.Array(HouseholdSummarySchema), total: Type.Integer() }) },
-      },
-    },
-    async (request) => {
-      const organizationIds = organizationIdsWithRole(request.scope, HOUSEHOLD_READER_ROLES)
-      const result = await households.searchHouseholds(db, { organizationIds, ...request.query })
+  app.route({
+    ...householdsContract.search,
+    config: { access: 'household.search' },
+    handler: async (request) => {
+      const { limit = SEARCH_PAGE_SIZE, offset = 0, ...criteria } = request.query
+      const organizationIds = organizationsWhere(currentScope(request), 'household.search')
+      const result = await households.searchHouseholds(db, { organizationIds, ...criteria, limit, offset })
       await recordAuditEvent(db, {
-        actorUserId: request.user!.id,
+        actorUserId: currentUser(request).id,
         action: 'household.search',
         entityType: 'household',
         ip: request.ip,
@@ -129,41 +106,34 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })
       return result
     },
-  )
+  })
 
-  app.get(
-    '/households/:id',
-    {
-      config: { access: 'household.read' },
-      schema: {
-        tags: ['households'],
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        response: { 200: HouseholdDetailSchema },
-      },
-    },
-    async (request) => {
-      const organizationIds = organizationIdsWithRole(request.scope, HOUSEHOLD_READER_ROLES)
-      let found = await households.findHouseholdById(db, organizationIds, request.params.id)
+  app.route({
+    ...householdsContract.read,
+    config: { access: 'household.read' },
+    handler: async (request) => {
+      const scope = currentScope(request)
+      let found = await households.findHouseholdById(
+        db,
+        organizationsWhere(scope, 'household.readRecord'),
+        request.params.id,
+      )
       let isThroughReferral = false
       if (!found) {
         // A partner opens a household only while a referral to their organisation about it is active, and sees only
         // its essentials; otherwise 404, never revealing that the household exists.
-        const partnerOrganizations = organizationIdsWithRole(request.scope, ['partner'])
+        const partnerOrganizations = organizationsWhere(scope, 'household.readThroughReferral')
         if (await hasActiveReferral(db, request.params.id, partnerOrganizations)) {
-          const candidate = await db
-            .selectFrom('household')
-            .select('organizationId')
-            .where('id', '=', request.params.id)
-            .executeTakeFirst()
-          found = candidate
-            ? await households.findHouseholdById(db, [candidate.organizationId], request.params.id)
+          const organizationId = await households.findHouseholdOrganizationId(db, request.params.id)
+          found = organizationId
+            ? await households.findHouseholdById(db, [organizationId], request.params.id)
             : undefined
           isThroughReferral = found !== undefined
         }
       }
       if (!found) throw new AppError('NOT_FOUND', 'No such household')
       await recordAuditEvent(db, {
-        actorUserId: request.user!.id,
+        actorUserId: currentUser(request).id,
         organizationId: found.household.organizationId,
         action: 'household.read',
         entityType: 'household',
@@ -174,25 +144,18 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const household = presentHousehold(found, parisToday())
       return isThroughReferral ? essentialsOnly(household) : household
     },
-  )
+  })
 
-  app.get(
-    '/households/:id/timeline',
-    {
-      config: { access: 'household.timeline' },
-      schema: {
-        tags: ['households'],
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        response: { 200: Type.Object({ items: Type.Array(TimelineEntrySchema) }) },
-      },
-    },
-    async (request) => {
-      const organizationIds = organizationIdsWithRole(request.scope, HOUSEHOLD_READER_ROLES)
+  app.route({
+    ...householdsContract.timeline,
+    config: { access: 'household.timeline' },
+    handler: async (request) => {
+      const organizationIds = organizationsWhere(currentScope(request), 'household.timeline')
       const found = await households.findHouseholdById(db, organizationIds, request.params.id)
       if (!found) throw new AppError('NOT_FOUND', 'No such household')
       const history = await households.householdTimeline(db, found.household.id)
       await recordAuditEvent(db, {
-        actorUserId: request.user!.id,
+        actorUserId: currentUser(request).id,
         organizationId: found.household.organizationId,
         action: 'household.timeline_read',
         entityType: 'household',
@@ -201,27 +164,14 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })
       return { items: buildTimeline(history, organizationIds) }
     },
-  )
+  })
 
-  app.post(
-    '/households/:id/objection',
-    {
-      config: { access: 'household.recordObjection' },
-      schema: {
-        tags: ['households'],
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        body: Type.Object(
-          {
-            channel: Type.Enum(OBJECTION_CHANNELS),
-            at: Type.Optional(Type.String({ format: 'date', description: 'the day the tenant objected (YYYY-MM-DD)' })),
-            note: Type.Optional(Type.String({ maxLength: 500 })),
-          },
-          { additionalProperties: false },
-        ),
-      },
-    },
-    async (request, reply) => {
-      const organizationIds = organizationIdsWithRole(request.scope, OBJECTION_RECORDER_ROLES)
+  app.route({
+    ...householdsContract.recordObjection,
+    config: { access: 'household.recordObjection' },
+    handler: async (request, reply) => {
+      const user = currentUser(request)
+      const organizationIds = organizationsWhere(currentScope(request), 'household.recordObjection')
       const found = await households.findHouseholdById(db, organizationIds, request.params.id)
       if (!found) throw new AppError('NOT_FOUND', 'No such household')
       const now = nowTimestamp()
@@ -233,18 +183,19 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
           value: day,
         })
       }
-      const at = day === today ? now : DateTime.fromISO(day, { zone: 'Europe/Paris' }).startOf('day').toUTC().toISO()!
+      // Today's objection is dated now; an earlier one, from the start of that Paris day.
+      const at = day === today ? now : parisDayStart(day)
       const result = await inTransaction(db, async (tx) => {
         const outcome = await households.recordObjection(tx, found.household.id, {
           at,
           channel: request.body.channel,
-          recordedBy: request.user!.id,
+          recordedBy: user.id,
           note: request.body.note?.trim() || null,
           now,
         })
         if (outcome.recorded) {
           await recordAuditEvent(tx, {
-            actorUserId: request.user!.id,
+            actorUserId: user.id,
             organizationId: found.household.organizationId,
             action: 'household.objection',
             entityType: 'household',
@@ -265,27 +216,21 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .status(201)
         .send({ objection: { at, channel: request.body.channel }, targetsRemoved: result.targetsRemoved })
     },
-  )
+  })
 
-  app.post(
-    '/households/:id/objection/withdraw',
-    {
-      config: { access: 'household.withdrawObjection' },
-      schema: {
-        tags: ['households'],
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        body: Type.Object({ reason: Type.String({ minLength: 5, maxLength: 500 }) }, { additionalProperties: false }),
-      },
-    },
-    async (request) => {
-      const organizationIds = organizationIdsWithRole(request.scope, OBJECTION_WITHDRAWER_ROLES)
+  app.route({
+    ...householdsContract.withdrawObjection,
+    config: { access: 'household.withdrawObjection' },
+    handler: async (request) => {
+      const user = currentUser(request)
+      const organizationIds = organizationsWhere(currentScope(request), 'household.withdrawObjection')
       const found = await households.findHouseholdById(db, organizationIds, request.params.id)
       if (!found) throw new AppError('NOT_FOUND', 'No such household')
       const withdrawn = await inTransaction(db, async (tx) => {
         const done = await households.withdrawObjection(tx, found.household.id, nowTimestamp())
         if (done) {
           await recordAuditEvent(tx, {
-            actorUserId: request.user!.id,
+            actorUserId: user.id,
             organizationId: found.household.organizationId,
             action: 'household.objection_withdrawn',
             entityType: 'household',
@@ -299,5 +244,5 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!withdrawn) throw new AppError('CONFLICT', 'This tenant has no objection to withdraw', { field: 'objection' })
       return { objection: null }
     },
-  )
+  })
 }

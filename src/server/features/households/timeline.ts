@@ -1,9 +1,7 @@
-import type { Static } from 'typebox'
+import type { TimelineEntry } from '../../../shared/contracts/households.js'
 import type { householdTimeline } from './households.queries.js'
-import type { TimelineEntrySchema } from './households.schemas.js'
 
 type History = Awaited<ReturnType<typeof householdTimeline>>
-export type TimelineEntry = Static<typeof TimelineEntrySchema>
 
 function parse<T>(text: string | null, fallback: T): T {
   if (!text) return fallback

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeUser } from '../../../../test/factories.js'
+import { INSTRUMENTS } from '../../../shared/instruments/index.js'
 
 describe('instruments API', () => {
   it('lists the five instruments with their items and options', async (t) => {
@@ -14,6 +15,7 @@ describe('instruments API', () => {
       ['epices', 'lsns6', 'ucla3', 'frail', 'usda6'],
     )
     assert.equal(items[0].items.length, 11)
+    assert.deepEqual(response.json().items, JSON.parse(JSON.stringify(INSTRUMENTS)), 'the schema names every field')
   })
 
   it('scores EPICES on the server as published: 31.96 is precarious (threshold 30.17)', async (t) => {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
+import { instrumentsContract } from '../../../shared/contracts/instruments.js'
 import {
   INSTRUMENTS,
   InstrumentAnswerError,
@@ -9,29 +9,16 @@ import {
 import { AppError } from '../../http/errors.js'
 
 export const instrumentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/instruments', { config: { access: 'instrument.use' }, schema: { tags: ['instruments'] } }, async () => ({
-    items: INSTRUMENTS,
-  }))
+  app.route({
+    ...instrumentsContract.list,
+    config: { access: 'instrument.use' },
+    handler: async () => ({ items: INSTRUMENTS }),
+  })
 
-  app.post(
-    '/instruments/:code/score',
-    {
-      config: { access: 'instrument.use' },
-      schema: {
-        tags: ['instruments'],
-        params: Type.Object({ code: Type.String() }),
-        body: Type.Object({ answers: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false }),
-        response: {
-          200: Type.Object({
-            score: Type.Union([Type.Number(), Type.Null()]),
-            category: Type.Union([Type.String(), Type.Null()]),
-            complete: Type.Boolean(),
-            details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-          }),
-        },
-      },
-    },
-    async (request) => {
+  app.route({
+    ...instrumentsContract.score,
+    config: { access: 'instrument.use' },
+    handler: async (request) => {
       const { code } = request.params
       if (!isInstrumentCode(code)) {
         throw new AppError(
@@ -48,5 +35,5 @@ export const instrumentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw error
       }
     },
-  )
+  })
 }

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto'
+import type { Role } from '../../../shared/roles.js'
 import type { Db } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
 import { forgetSessions } from '../../http/session-cache.js'
 
+/** The account with this email address (stored trimmed and in lower case), with what signing in checks. */
 export async function findUserByEmail(db: Db, email: string) {
-  return db.selectFrom('user').select(['id', 'email', 'name']).where('email', '=', email).executeTakeFirst()
+  return db
+    .selectFrom('user')
+    .select(['id', 'email', 'name', 'locale', 'passwordHash', 'isActive'])
+    .where('email', '=', email.trim().toLowerCase())
+    .executeTakeFirst()
 }
 
 export async function insertUser(db: Db, user: { email: string; name: string; passwordHash: string; locale?: string }) {
@@ -66,7 +72,7 @@ export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
       name: string
       isActive: boolean
       lastLoginAt: string | null
-      memberships: { organization: { code: string; name: string }; role: string }[]
+      memberships: { organization: { code: string; name: string }; role: Role }[]
     }
   >()
   for (const row of rows) {
@@ -78,7 +84,11 @@ export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
       lastLoginAt: row.lastLoginAt,
       memberships: [],
     }
-    user.memberships.push({ organization: { code: row.organizationCode, name: row.organizationName }, role: row.role })
+    user.memberships.push({
+      organization: { code: row.organizationCode, name: row.organizationName },
+      // Memberships are written with a role of ROLES only (the API and the CLI check it).
+      role: row.role as Role,
+    })
     users.set(row.id, user)
   }
   return [...users.values()]

@@ -40,7 +40,11 @@ export async function createUserWithMembership(db: Db, input: NewUser) {
     const existing = await users.findUserByEmail(tx, email)
     if (existing) {
       await users.upsertMembership(tx, { userId: existing.id, organizationId: input.organizationId, role: input.role })
-      return { user: existing, created: false, generatedPassword: null }
+      return {
+        user: { id: existing.id, email: existing.email, name: existing.name },
+        created: false,
+        generatedPassword: null,
+      }
     }
     const user = await users.insertUser(tx, { email, name: input.name.trim(), passwordHash, locale: input.locale })
     await users.upsertMembership(tx, { userId: user.id, organizationId: input.organizationId, role: input.role })

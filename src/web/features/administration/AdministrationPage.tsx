@@ -4,34 +4,19 @@ import { notifications } from '@mantine/notifications'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { type NewOrganization, organizationsContract } from '../../../shared/contracts/organizations.js'
+import { type NewUser, usersContract } from '../../../shared/contracts/users.js'
 import { ORGANIZATION_TYPES, ROLES } from '../../../shared/roles.js'
-import { api } from '../../api/client.js'
+import { call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
-
-interface Organization {
-  id: string
-  code: string
-  name: string
-  type: string
-}
-interface UserRow {
-  id: string
-  email: string
-  name: string
-  lastLoginAt: string | null
-  memberships: { organization: { code: string; name: string }; role: string }[]
-}
 
 function OrganizationsTab() {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
-  const organizations = useQuery({
-    queryKey: ['organizations'],
-    queryFn: () => api<{ items: Organization[] }>('/organizations'),
-  })
-  const form = useForm({ initialValues: { code: '', name: '', type: 'partner' } })
+  const organizations = useQuery({ queryKey: ['organizations'], queryFn: () => call(organizationsContract.list) })
+  const form = useForm<NewOrganization>({ initialValues: { code: '', name: '', type: 'partner' } })
   const create = useMutation({
-    mutationFn: (values: typeof form.values) => api('/organizations', { method: 'POST', body: values }),
+    mutationFn: (values: typeof form.values) => call(organizationsContract.create, { body: values }),
     onSuccess: () => {
       form.reset()
       notifications.show({ message: t('admin.created'), color: 'teal' })
@@ -88,15 +73,11 @@ function UsersTab() {
   const { t, i18n } = useTranslation()
   const queryClient = useQueryClient()
   const [password, setPassword] = useState<string | null>(null)
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ items: UserRow[] }>('/users') })
-  const organizations = useQuery({
-    queryKey: ['organizations'],
-    queryFn: () => api<{ items: Organization[] }>('/organizations'),
-  })
-  const form = useForm({ initialValues: { email: '', name: '', organization: '', role: 'caller' } })
+  const users = useQuery({ queryKey: ['users'], queryFn: () => call(usersContract.list) })
+  const organizations = useQuery({ queryKey: ['organizations'], queryFn: () => call(organizationsContract.list) })
+  const form = useForm<NewUser>({ initialValues: { email: '', name: '', organization: '', role: 'caller' } })
   const create = useMutation({
-    mutationFn: (values: typeof form.values) =>
-      api<{ user: { email: string }; generatedPassword: string | null }>('/users', { method: 'POST', body: values }),
+    mutationFn: (values: typeof form.values) => call(usersContract.create, { body: values }),
     onSuccess: (result) => {
       form.reset()
       setPassword(

@@ -2,7 +2,8 @@ import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Ti
 import { useForm } from '@mantine/form'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
-import { ApiError, api, type SessionUser } from '../../api/client.js'
+import { authContract } from '../../../shared/contracts/auth.js'
+import { ApiError, call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { LanguageSwitch } from '../../components/LanguageSwitch.js'
 
@@ -11,8 +12,7 @@ export function LoginPage() {
   const queryClient = useQueryClient()
   const form = useForm({ initialValues: { email: '', password: '' } })
   const login = useMutation({
-    mutationFn: (values: { email: string; password: string }) =>
-      api<{ user: SessionUser }>('/auth/login', { method: 'POST', body: values }),
+    mutationFn: (values: { email: string; password: string }) => call(authContract.login, { body: values }),
     onSuccess: ({ user }) => queryClient.setQueryData(['session'], user),
   })
 

@@ -1,12 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { ApiError, api, type SessionUser } from '../../api/client.js'
+import { authContract, type SessionUser } from '../../../shared/contracts/auth.js'
+import { ApiError, call } from '../../api/client.js'
 
 export function useSession() {
   return useQuery({
     queryKey: ['session'],
     queryFn: async () => {
       try {
-        return (await api<{ user: SessionUser }>('/auth/me')).user
+        return (await call(authContract.me)).user
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) return null
         throw error
@@ -19,7 +20,7 @@ export function useSession() {
 export function useLogout() {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: () => api<void>('/auth/logout', { method: 'POST' }),
+    mutationFn: () => call(authContract.logout),
     onSettled: () => {
       queryClient.clear()
       queryClient.setQueryData(['session'], null)

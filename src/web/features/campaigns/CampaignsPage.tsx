@@ -18,7 +18,7 @@ import { useForm } from '@mantine/form'
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate } from 'react-router'
-import type { SessionUser } from '../../api/client.js'
+import type { SessionUser } from '../../../shared/contracts/auth.js'
 import { describeError } from '../../components/errors.js'
 import { campaignsApi } from './api.js'
 

@@ -1,8 +1,8 @@
 import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
+import type { SessionUser } from '../../../shared/contracts/auth.js'
 import { NAVIGATION } from '../../../shared/roles.js'
-import type { SessionUser } from '../../api/client.js'
 
 const ROLE_TARGET: Record<string, string> = {
   admin: 'administration',

@@ -19,42 +19,20 @@ import { notifications } from '@mantine/notifications'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
-import { api } from '../../api/client.js'
+import { householdsContract } from '../../../shared/contracts/households.js'
+import { call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { ReferralForm } from '../referrals/ReferralForm.js'
 import { HouseholdTimeline } from './HouseholdTimeline.js'
 import { ObjectionPanel } from './ObjectionPanel.js'
 
-interface HouseholdDetail {
-  id: string
-  externalRef: string
-  lastName: string
-  firstName: string | null
-  members: { id: string; lastName: string; firstName: string | null; age: number | null; isLeaseholder: boolean }[]
-  phones: { e164: string | null; raw: string; kind: 'mobile' | 'landline' | 'other'; isValid: boolean }[]
-  address: {
-    line1: string | null
-    line2: string | null
-    postcode: string | null
-    city: string | null
-    inseeCode: string | null
-  }
-  flags: {
-    livesAlone: boolean | null
-    supportProgramme: boolean | null
-    housingBenefit: boolean | null
-    arrears: number | null
-    worksProgramme: string | null
-    floor: number | null
-    hasLift: boolean | null
-  }
-  objection: { at: string; channel: string | null } | null
-}
-
 export function HouseholdPage() {
   const { t, i18n } = useTranslation()
   const { id } = useParams()
-  const household = useQuery({ queryKey: ['household', id], queryFn: () => api<HouseholdDetail>(`/households/${id}`) })
+  const household = useQuery({
+    queryKey: ['household', id],
+    queryFn: () => call(householdsContract.read, { params: { id: id ?? '' } }),
+  })
   const [isReferring, referring] = useDisclosure(false)
   const yesNo = (value: boolean | null) =>
     value === null ? t('households.unknown') : value ? t('households.yes') : t('households.no')

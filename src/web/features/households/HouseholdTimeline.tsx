@@ -2,35 +2,10 @@ import { Alert, Anchor, Badge, Card, Group, Loader, Text, Timeline, Title } from
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
-import { api } from '../../api/client.js'
+import { PARIS } from '../../../shared/clock.js'
+import { householdsContract, type TimelineEntry } from '../../../shared/contracts/households.js'
+import { call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
-
-export interface TimelineEntry {
-  id: string
-  at: string
-  kind: 'call' | 'referral' | 'referral_step' | 'import_update' | 'objection' | 'objection_withdrawn'
-  actor: string | null
-  call?: {
-    campaignId: string
-    campaignName: string
-    disposition: string
-    attempt: number
-    fragilityLevel: string | null
-    needs: string[]
-    notes: string | null
-    durationSeconds: number | null
-  }
-  referral?: {
-    id: string
-    category: string
-    urgency: string
-    status: string
-    recipient: string
-    fromStatus: string | null
-    toStatus: string | null
-  }
-  channel?: string | null
-}
 
 const FRAGILITY_COLOR: Record<string, string> = {
   none: 'gray',
@@ -44,10 +19,10 @@ export function HouseholdTimeline({ householdId }: { householdId: string }) {
   const { t, i18n } = useTranslation()
   const timeline = useQuery({
     queryKey: ['household', householdId, 'timeline'],
-    queryFn: () => api<{ items: TimelineEntry[] }>(`/households/${householdId}/timeline`),
+    queryFn: () => call(householdsContract.timeline, { params: { id: householdId } }),
   })
   const when = (iso: string) =>
-    new Date(iso).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Paris' })
+    new Date(iso).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short', timeZone: PARIS })
   const title = (entry: TimelineEntry) => {
     switch (entry.kind) {
       case 'call':

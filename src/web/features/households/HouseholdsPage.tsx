@@ -4,19 +4,10 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
-import { api } from '../../api/client.js'
+import { householdsContract } from '../../../shared/contracts/households.js'
+import { call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { useSession } from '../auth/session.js'
-
-interface HouseholdSummary {
-  id: string
-  externalRef: string
-  lastName: string
-  firstName: string | null
-  postcode: string | null
-  city: string | null
-  status: string
-}
 
 export function HouseholdsPage() {
   const { t } = useTranslation()
@@ -26,7 +17,7 @@ export function HouseholdsPage() {
   const [debounced] = useDebouncedValue(search, 300)
   const result = useQuery({
     queryKey: ['households', debounced],
-    queryFn: () => api<{ items: HouseholdSummary[]; total: number }>(`/households?q=${encodeURIComponent(debounced)}`),
+    queryFn: () => call(householdsContract.search, { query: { q: debounced } }),
     placeholderData: keepPreviousData,
   })
   return (

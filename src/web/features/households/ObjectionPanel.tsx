@@ -4,12 +4,16 @@ import { notifications } from '@mantine/notifications'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { parisToday } from '../../../shared/dates.js'
-import { api } from '../../api/client.js'
+import { PARIS, parisToday } from '../../../shared/clock.js'
+import {
+  type HouseholdDetail,
+  householdsContract,
+  OBJECTION_CHANNELS,
+  type ObjectionChannel,
+} from '../../../shared/contracts/households.js'
+import { call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { useSession } from '../auth/session.js'
-
-const CHANNELS = ['phone', 'mail', 'email', 'in_person', 'other'] as const
 
 /** Shows a tenant's objection to calls, lets staff record one and managers lift it with a reason. */
 export function ObjectionPanel({
@@ -17,14 +21,14 @@ export function ObjectionPanel({
   objection,
 }: {
   householdId: string
-  objection: { at: string; channel: string | null } | null
+  objection: HouseholdDetail['objection']
 }) {
   const { t, i18n } = useTranslation()
   const queryClient = useQueryClient()
   const { data: user } = useSession()
   const [isRecording, recording] = useDisclosure(false)
   const [isWithdrawing, withdrawing] = useDisclosure(false)
-  const [channel, setChannel] = useState<string>('phone')
+  const [channel, setChannel] = useState<ObjectionChannel>('phone')
   const [day, setDay] = useState(parisToday())
   const [note, setNote] = useState('')
   const [reason, setReason] = useState('')
@@ -36,8 +40,8 @@ export function ObjectionPanel({
   }
   const record = useMutation({
     mutationFn: () =>
-      api(`/households/${householdId}/objection`, {
-        method: 'POST',
+      call(householdsContract.recordObjection, {
+        params: { id: householdId },
         body: { channel, at: day, ...(note.trim() ? { note: note.trim() } : {}) },
       }),
     onSuccess: () => {
@@ -48,14 +52,14 @@ export function ObjectionPanel({
   })
   const withdraw = useMutation({
     mutationFn: () =>
-      api(`/households/${householdId}/objection/withdraw`, { method: 'POST', body: { reason: reason.trim() } }),
+      call(householdsContract.withdrawObjection, { params: { id: householdId }, body: { reason: reason.trim() } }),
     onSuccess: () => {
       withdrawing.close()
       setReason('')
       refresh(t('history.withdrawn'))
     },
   })
-  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { timeZone: 'Europe/Paris' })
+  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { timeZone: PARIS })
   return (
     <Card withBorder component="section" aria-labelledby="household-objection">
       <Title order={3} size="h4" mb="xs" id="household-objection">
@@ -99,9 +103,9 @@ export function ObjectionPanel({
           <Stack>
             <Select
               label={t('history.channel')}
-              data={CHANNELS.map((value) => ({ value, label: t(`history.channels.${value}`) }))}
+              data={OBJECTION_CHANNELS.map((value) => ({ value, label: t(`history.channels.${value}`) }))}
               value={channel}
-              onChange={(value) => setChannel(value ?? 'phone')}
+              onChange={(value) => setChannel((value as ObjectionChannel | null) ?? 'phone')}
               allowDeselect={false}
             />
             <TextInput

@@ -1,3 +1,5 @@
+import type { ObjectionChannel } from '../../../shared/contracts/households.js'
+
 /** Words of a household's history and of tenants' objections to calls, merged under `history`. */
 export const historyFr = {
   title: 'Historique',
@@ -39,7 +41,7 @@ export const historyFr = {
     email: 'par courriel',
     in_person: 'en personne',
     other: 'autrement',
-  },
+  } satisfies Record<ObjectionChannel, string>,
   referralStatus: {
     sent: 'envoyée',
     accepted: 'acceptée',
@@ -84,7 +86,13 @@ export const historyEn: typeof historyFr = {
   withdrawn: 'Objection lifted.',
   cancel: 'Cancel',
   close: 'Close',
-  channels: { phone: 'by phone', mail: 'by letter', email: 'by email', in_person: 'in person', other: 'otherwise' },
+  channels: {
+    phone: 'by phone',
+    mail: 'by letter',
+    email: 'by email',
+    in_person: 'in person',
+    other: 'otherwise',
+  } satisfies Record<ObjectionChannel, string>,
   referralStatus: {
     sent: 'sent',
     accepted: 'accepted',

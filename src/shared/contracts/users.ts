@@ -1,0 +1,44 @@
+/** The accounts of a network, for its administrators: the `/users` routes. */
+import { type Static, Type } from 'typebox'
+import { RoleSchema } from './auth.js'
+import { Nullable } from './common.js'
+import { route } from './route.js'
+
+export const UserSchema = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  isActive: Type.Boolean(),
+  lastLoginAt: Nullable(Type.String()),
+  memberships: Type.Array(
+    Type.Object({ organization: Type.Object({ code: Type.String(), name: Type.String() }), role: RoleSchema }),
+  ),
+})
+
+export const NewUserSchema = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 254 }),
+    name: Type.String({ minLength: 2, maxLength: 200 }),
+    /** The organisation's code. */
+    organization: Type.String(),
+    role: RoleSchema,
+    /** When absent a password is generated and answered once. */
+    password: Type.Optional(Type.String({ maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+)
+
+export const UserCreatedSchema = Type.Object({
+  user: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }),
+  /** False when the address had an account already: it was given the membership. */
+  created: Type.Boolean(),
+  generatedPassword: Nullable(Type.String()),
+})
+
+export type User = Static<typeof UserSchema>
+export type NewUser = Static<typeof NewUserSchema>
+
+export const usersContract = {
+  list: route('GET', '/users', { tags: ['users'], response: { 200: Type.Object({ items: Type.Array(UserSchema) }) } }),
+  create: route('POST', '/users', { tags: ['users'], body: NewUserSchema, response: { 201: UserCreatedSchema } }),
+}
