@@ -12,7 +12,7 @@ import {
 } from '../../../shared/referrals.js'
 import { type Db, inTransaction } from '../../db/database.js'
 import type { ReferralTable } from '../../db/schema.js'
-import { nowTimestamp } from '../../db/time.js'
+import { addMinutes, nowTimestamp, toTimestamp } from '../../db/time.js'
 import type { Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { may, organizationsWhere, POLICY } from '../../policy/policy.js'
@@ -90,8 +90,7 @@ export async function createReferral(
       })
     }
   }
-  const now = new Date()
-  const nowText = now.toISOString()
+  const nowText = nowTimestamp()
   const due = dueHours[input.urgency]
   const referral: ReferralTable = {
     id: randomUUID(),
@@ -110,8 +109,8 @@ export async function createReferral(
     consentRecordedAt: input.consent.given ? (input.consent.recordedAt ?? nowText) : null,
     overrideReason: isExternal && !input.consent.given ? input.overrideReason!.trim() : null,
     outcome: null,
-    dueAcceptBy: new Date(now.getTime() + due.accept * 3600_000).toISOString(),
-    dueResolveBy: new Date(now.getTime() + due.resolve * 3600_000).toISOString(),
+    dueAcceptBy: addMinutes(nowText, due.accept * 60),
+    dueResolveBy: addMinutes(nowText, due.resolve * 60),
     acceptedAt: null,
     closedAt: null,
     overdueNotifiedAt: null,
@@ -352,7 +351,7 @@ export async function planFollowUp(
   if (!may(scope, 'referral.send', referral.senderOrganizationId)) {
     throw new AppError('FORBIDDEN', 'Only the organisation that sent the referral plans calls to its tenant')
   }
-  const nowText = now.toISOString()
+  const nowText = toTimestamp(now)
   let first: Date
   let plan: { intervalDays: number | null; until: string | null }
   if ('at' in request) {
@@ -389,7 +388,7 @@ export async function planFollowUp(
       })
     }
     await referrals.scheduleFollowUp(tx, target.id, {
-      at: first.toISOString(),
+      at: toTimestamp(first),
       priority: followUpPriority(target.priority),
       intervalDays: plan.intervalDays,
       until: plan.until,
@@ -418,7 +417,7 @@ export async function planFollowUp(
     return {
       campaignId: target.campaignId,
       campaignName: target.campaignName,
-      nextCallAt: first.toISOString(),
+      nextCallAt: toTimestamp(first),
       everyDays: plan.intervalDays,
       until: plan.until,
     }
