@@ -13,7 +13,29 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number]
 /** While a referral is active its recipient sees the household's essentials; after, only their own notes. */
 export const ACTIVE_REFERRAL_STATUSES: readonly ReferralStatus[] = ['sent', 'accepted', 'in_progress']
 
-export type Side = 'sender' | 'recipient'
+/** A referral waits for its recipient to accept it while `sent`, then to resolve it while accepted or in progress. */
+export const AWAITING_ACCEPTANCE: readonly ReferralStatus[] = ['sent']
+export const AWAITING_RESOLUTION: readonly ReferralStatus[] = ['accepted', 'in_progress']
+
+/** Whether a referral has passed the time it had to be accepted or resolved by (ISO instants compare as text). */
+export function isOverdue(
+  referral: { status: string; dueAcceptBy: string; dueResolveBy: string },
+  now: string,
+): boolean {
+  const status = referral.status as ReferralStatus
+  return (
+    (AWAITING_ACCEPTANCE.includes(status) && referral.dueAcceptBy < now) ||
+    (AWAITING_RESOLUTION.includes(status) && referral.dueResolveBy < now)
+  )
+}
+
+/** The two sides of a referral: the organisation that raised it and the one (or the team) it is addressed to. */
+export const SIDES = ['sender', 'recipient'] as const
+export type Side = (typeof SIDES)[number]
+
+/** What a referral's history records: its creation, each move of its lifecycle, and notes. */
+export const REFERRAL_EVENT_KINDS = ['created', 'transition', 'note'] as const
+export type ReferralEventKind = (typeof REFERRAL_EVENT_KINDS)[number]
 
 /** The allowed moves, who may make each, and what each requires. Anything else is refused (409). */
 export const TRANSITIONS: ReadonlyArray<{

@@ -65,6 +65,8 @@ export const POLICY = {
   'referral.receive': ['partner', 'social_worker', 'manager', 'admin'],
   'referral.receiveAsTeam': ['social_worker', 'manager'],
   'referral.overrideConsent': ['social_worker', 'manager', 'admin'],
+  // Sees every referral the organisation sent; a caller sees only the referrals they raised.
+  'referral.readAllSent': ['social_worker', 'manager', 'admin'],
 
   'review.read': ['admin', 'manager', 'viewer'],
   // Which dataset each role may export is decided per dataset below, once the scope is known; viewers and callers

@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer'
 import type { Db } from '../../db/database.js'
 import { inTransaction } from '../../db/database.js'
+import { addMinutes, nowTimestamp, toTimestamp } from '../../db/time.js'
 import * as outbox from './outbox.queries.js'
 
 export const MAX_ATTEMPTS = 20
@@ -19,22 +20,20 @@ export function createTransport(smtpUrl: string): Transporter {
  * before marking it sent can, at worst, send it again after the lock — never two workers at the same time.
  */
 export async function deliverDueEmails(db: Db, transport: Transporter, from: string, now = new Date(), limit = 20) {
-  const nowText = now.toISOString()
-  const claimed = await inTransaction(db, (tx) =>
-    outbox.claimDueEmails(tx, nowText, new Date(now.getTime() + 60_000).toISOString(), limit),
-  )
+  const nowText = toTimestamp(now)
+  const claimed = await inTransaction(db, (tx) => outbox.claimDueEmails(tx, nowText, addMinutes(nowText, 1), limit))
   let sent = 0
   let failed = 0
   for (const email of claimed) {
     try {
       await transport.sendMail({ from, to: email.recipient, subject: email.subject, text: email.body })
-      await outbox.markSent(db, email.id, new Date().toISOString())
+      await outbox.markSent(db, email.id, nowTimestamp())
       sent++
     } catch (error) {
       const attempts = email.attempts + 1
       await outbox.markFailedAttempt(db, email.id, {
         attempts,
-        nextAttemptAt: new Date(now.getTime() + backoffSeconds(attempts) * 1000).toISOString(),
+        nextAttemptAt: addMinutes(nowText, backoffSeconds(attempts) / 60),
         // The SMTP server's own words, short: never the mail's content.
         lastError: (error instanceof Error ? error.message : String(error)).slice(0, 300),
         gaveUp: attempts >= MAX_ATTEMPTS,

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { type SqlBool, sql } from 'kysely'
+import type { ReferralBox } from '../../../shared/contracts/referrals.js'
+import { ACTIVE_REFERRAL_STATUSES, AWAITING_ACCEPTANCE, AWAITING_RESOLUTION } from '../../../shared/referrals.js'
 import type { Db } from '../../db/database.js'
 import type { ReferralTable } from '../../db/schema.js'
 import type { Timestamp } from '../../db/time.js'
@@ -39,56 +41,82 @@ export async function insertReferralEvent(
     .execute()
 }
 
-export async function findReferral(db: Db, referralId: string) {
-  return db.selectFrom('referral').selectAll().where('id', '=', referralId).executeTakeFirst()
+/** Referrals with the codes and names of their sender and recipient organisations. */
+function selectReferrals(db: Db) {
+  return db
+    .selectFrom('referral')
+    .innerJoin('organization as recipient', 'recipient.id', 'referral.recipientOrganizationId')
+    .innerJoin('organization as sender', 'sender.id', 'referral.senderOrganizationId')
 }
 
+function withOrganizations<Q extends ReturnType<typeof selectReferrals>>(query: Q) {
+  return query
+    .selectAll('referral')
+    .select([
+      'recipient.code as recipientCode',
+      'recipient.name as recipientName',
+      'sender.code as senderCode',
+      'sender.name as senderName',
+    ])
+}
+
+/** One referral with its organisations' codes and names; access is the caller's to check (`viewerSide`). */
+export async function findReferral(db: Db, referralId: string) {
+  return withOrganizations(selectReferrals(db)).where('referral.id', '=', referralId).executeTakeFirst()
+}
+
+export type ReferralRow = NonNullable<Awaited<ReturnType<typeof findReferral>>>
+
+/**
+ * What a user's list may hold, as organisations (from the policy): the same rules as `viewerSide`, in SQL, so that the
+ * page and its total count only what the user sees.
+ */
 export interface ReferralListFilter {
+  /** Organisations whose referrals from other organisations land in the user's inbox. */
   inboxOrganizationIds: string[]
+  /** Organisations whose internal (team) referrals land in the user's inbox. */
+  teamInboxOrganizationIds: string[]
+  /** Organisations all of whose sent referrals the user sees. */
   sentOrganizationIds: string[]
-  /** When set, the sent box holds only this user's own referrals (callers see what they raised, not all). */
-  sentByUserId?: string
-  box: 'inbox' | 'sent' | 'all'
+  /** Organisations whose sent referrals the user sees when they raised them. */
+  ownSentOrganizationIds: string[]
+  userId: string
+  box: ReferralBox
   status?: string
   limit: number
   offset: number
 }
 
 export async function listReferrals(db: Db, filter: ReferralListFilter) {
-  let query = db
-    .selectFrom('referral')
-    .innerJoin('organization as recipient', 'recipient.id', 'referral.recipientOrganizationId')
-    .innerJoin('organization as sender', 'sender.id', 'referral.senderOrganizationId')
-    .where((eb) => {
-      const inbox =
-        filter.box !== 'sent' && filter.inboxOrganizationIds.length
-          ? [eb('referral.recipientOrganizationId', 'in', filter.inboxOrganizationIds)]
-          : []
-      const sent =
-        filter.box !== 'inbox' && filter.sentOrganizationIds.length
-          ? [
-              eb.and([
-                eb('referral.senderOrganizationId', 'in', filter.sentOrganizationIds),
-                ...(filter.sentByUserId ? [eb('referral.senderUserId', '=', filter.sentByUserId)] : []),
-              ]),
-            ]
-          : []
-      return inbox.length + sent.length ? eb.or([...inbox, ...sent]) : sql<SqlBool>`1 = 0`
-    })
+  let query = selectReferrals(db).where((eb) => {
+    const isInternal = eb(eb.ref('referral.recipientOrganizationId'), '=', eb.ref('referral.senderOrganizationId'))
+    const inbox = [
+      ...(filter.inboxOrganizationIds.length
+        ? [eb.and([eb('referral.recipientOrganizationId', 'in', filter.inboxOrganizationIds), eb.not(isInternal)])]
+        : []),
+      ...(filter.teamInboxOrganizationIds.length
+        ? [eb.and([eb('referral.recipientOrganizationId', 'in', filter.teamInboxOrganizationIds), isInternal])]
+        : []),
+    ]
+    const sent = [
+      ...(filter.sentOrganizationIds.length
+        ? [eb('referral.senderOrganizationId', 'in', filter.sentOrganizationIds)]
+        : []),
+      ...(filter.ownSentOrganizationIds.length
+        ? [
+            eb.and([
+              eb('referral.senderOrganizationId', 'in', filter.ownSentOrganizationIds),
+              eb('referral.senderUserId', '=', filter.userId),
+            ]),
+          ]
+        : []),
+    ]
+    const boxes = [...(filter.box !== 'sent' ? inbox : []), ...(filter.box !== 'inbox' ? sent : [])]
+    return boxes.length ? eb.or(boxes) : sql<SqlBool>`1 = 0`
+  })
   if (filter.status) query = query.where('referral.status', '=', filter.status)
   const [items, count] = await Promise.all([
-    query
-      .selectAll('referral')
-      .select([
-        'recipient.code as recipientCode',
-        'recipient.name as recipientName',
-        'sender.code as senderCode',
-        'sender.name as senderName',
-      ])
-      .orderBy('referral.createdAt', 'desc')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
+    withOrganizations(query).orderBy('referral.createdAt', 'desc').limit(filter.limit).offset(filter.offset).execute(),
     query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst(),
   ])
   return { items, total: toCount(count?.total) }
@@ -110,7 +138,7 @@ export async function listEvents(db: Db, referralId: string) {
 }
 
 /** Emails of the people of an organisation holding one of the roles (active accounts only). */
-export async function emailsOfMembers(db: Db, organizationId: string, roles: string[]) {
+export async function emailsOfMembers(db: Db, organizationId: string, roles: readonly string[]) {
   const rows = await db
     .selectFrom('membership')
     .innerJoin('user', 'user.id', 'membership.userId')
@@ -122,6 +150,45 @@ export async function emailsOfMembers(db: Db, organizationId: string, roles: str
   return rows.map((row) => row.email)
 }
 
+/** The address of the person who raised a referral (told of what its recipient does). */
+export async function emailOfSender(db: Db, referralId: string) {
+  const row = await db
+    .selectFrom('referral')
+    .innerJoin('user', 'user.id', 'referral.senderUserId')
+    .select('user.email')
+    .where('referral.id', '=', referralId)
+    .executeTakeFirst()
+  return row?.email
+}
+
+/** The household a call was about, if the call exists. */
+export async function findCallHouseholdId(db: Db, callId: string) {
+  const row = await db.selectFrom('call').select('householdId').where('id', '=', callId).executeTakeFirst()
+  return row?.householdId
+}
+
+/**
+ * What a referral shows of its household: name, address and valid phones, nothing else (a partner reads it while the
+ * referral is active).
+ */
+export async function findHouseholdEssentials(db: Db, householdId: string) {
+  const [household, phones] = await Promise.all([
+    db
+      .selectFrom('household')
+      .select(['id', 'lastName', 'firstName', 'addressLine1', 'addressLine2', 'postcode', 'city'])
+      .where('id', '=', householdId)
+      .executeTakeFirst(),
+    db
+      .selectFrom('phone')
+      .select(['e164', 'raw'])
+      .where('householdId', '=', householdId)
+      .where('isValid', '=', 1)
+      .orderBy('position')
+      .execute(),
+  ])
+  return household && { ...household, phones }
+}
+
 /** Whether an organisation has an active referral about a household (what lets a partner open it). */
 export async function hasActiveReferral(db: Db, householdId: string, organizationIds: string[]) {
   if (organizationIds.length === 0) return false
@@ -130,7 +197,7 @@ export async function hasActiveReferral(db: Db, householdId: string, organizatio
     .select('id')
     .where('householdId', '=', householdId)
     .where('recipientOrganizationId', 'in', organizationIds)
-    .where('status', 'in', ['sent', 'accepted', 'in_progress'])
+    .where('status', 'in', ACTIVE_REFERRAL_STATUSES)
     .executeTakeFirst()
   return row !== undefined
 }
@@ -142,8 +209,8 @@ export async function listOverdue(db: Db, now: Timestamp) {
     .where('overdueNotifiedAt', 'is', null)
     .where((eb) =>
       eb.or([
-        eb.and([eb('status', '=', 'sent'), eb('dueAcceptBy', '<', now)]),
-        eb.and([eb('status', 'in', ['accepted', 'in_progress']), eb('dueResolveBy', '<', now)]),
+        eb.and([eb('status', 'in', AWAITING_ACCEPTANCE), eb('dueAcceptBy', '<', now)]),
+        eb.and([eb('status', 'in', AWAITING_RESOLUTION), eb('dueResolveBy', '<', now)]),
       ]),
     )
     .limit(500)

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import type { TSchema } from 'typebox'
+import { Value } from 'typebox/value'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeHousehold, makeOrganization, makePhone, makeUser } from '../../../../test/factories.js'
+import { ReferralDetailSchema, ReferralSummarySchema } from '../../../shared/contracts/referrals.js'
 
 async function setup(t: Parameters<typeof buildTestApp>[0]) {
   const context = await buildTestApp(t)
@@ -30,6 +33,12 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
   }
 }
 
+/** The answer matches its contract: what the web app checks before showing it. */
+function assertMatches(schema: TSchema, value: unknown) {
+  const errors = [...Value.Errors(schema, value)].map((error) => `${error.instancePath}: ${error.message}`)
+  assert.deepEqual(errors, [])
+}
+
 const toPartner = (householdId: string, code: string, consent = true) => ({
   householdId,
   category: 'food',
@@ -50,6 +59,7 @@ describe('referrals', () => {
     })
     assert.equal(created.statusCode, 201)
     const referral = created.json().referral
+    assertMatches(ReferralSummarySchema, referral)
     assert.equal(referral.status, 'sent')
     const acceptHours = (Date.parse(referral.dueAcceptBy) - Date.parse(referral.createdAt)) / 3600_000
     assert.equal(Math.round(acceptHours), 72)
@@ -86,6 +96,7 @@ describe('referrals', () => {
 
     const asSender = await app.inject({ url: `/api/referrals/${referral.id}`, headers: headers.socialWorker })
     assert.equal(asSender.json().referral.status, 'done', 'the sender organisation sees it resolved')
+    assertMatches(ReferralDetailSchema, asSender.json().referral)
     assert.deepEqual(
       asSender.json().referral.events.map((e: { toStatus: string | null }) => e.toStatus),
       ['sent', 'accepted', 'in_progress', 'done'],
@@ -234,6 +245,7 @@ describe('referrals', () => {
     const closed = await app.inject({ url: `/api/referrals/${referral.id}`, headers: headers.partner })
     assert.equal(closed.statusCode, 200)
     const view = closed.json().referral
+    assertMatches(ReferralDetailSchema, view)
     assert.equal(view.household, null)
     assert.equal(view.summary, null)
     assert.deepEqual(
@@ -266,6 +278,43 @@ describe('referrals', () => {
       payload: toPartner(household.id, ccas.code),
     })
     assert.equal(refused.statusCode, 404)
+  })
+})
+
+describe('lists of referrals', () => {
+  it('fill each box with what the user sees, and count only that', async (t) => {
+    const { app, db, household, ccas, landlord, headers, loginAs } = await setup(t)
+    const otherCaller = await loginAs(await makeUser(db, 'caller', { organizationId: landlord.id }))
+    const admin = await loginAs(await makeUser(db, 'admin', { organizationId: landlord.id }))
+    const raise = async (as: Record<string, string>, payload: object) => {
+      const response = await app.inject({ method: 'POST', url: '/api/referrals', headers: as, payload })
+      assert.equal(response.statusCode, 201)
+      return response.json().referral.id as string
+    }
+    const toCcas = await raise(headers.caller, toPartner(household.id, ccas.code))
+    const toTeam = await raise(otherCaller, {
+      ...toPartner(household.id, ccas.code),
+      recipient: { team: 'Service social' },
+    })
+    const list = async (as: Record<string, string>, box: string) => {
+      const response = await app.inject({ url: `/api/referrals?box=${box}`, headers: as })
+      assert.equal(response.statusCode, 200)
+      const { items, total } = response.json() as { items: { id: string; side: string }[]; total: number }
+      for (const item of items) assertMatches(ReferralSummarySchema, item)
+      assert.equal(total, items.length, 'the total counts the referrals the user sees')
+      const names: Record<string, string> = { [toCcas]: 'ccas', [toTeam]: 'team' }
+      return items.map((item) => `${names[item.id]}:${item.side}`).sort()
+    }
+    assert.deepEqual(await list(headers.caller, 'sent'), ['ccas:sender'], 'a caller sees what they raised')
+    assert.deepEqual(await list(headers.caller, 'inbox'), [])
+    assert.deepEqual(await list(otherCaller, 'all'), ['team:sender'])
+    assert.deepEqual(await list(headers.socialWorker, 'inbox'), ['team:recipient'], 'the team receives it')
+    assert.deepEqual(await list(headers.socialWorker, 'sent'), ['ccas:sender', 'team:recipient'])
+    assert.deepEqual(await list(admin, 'inbox'), [], 'an admin is not in the team')
+    assert.deepEqual(await list(admin, 'sent'), ['ccas:sender', 'team:sender'])
+    assert.deepEqual(await list(headers.partner, 'inbox'), ['ccas:recipient'])
+    assert.deepEqual(await list(headers.partner, 'sent'), [])
+    assert.deepEqual(await list(headers.partnerManager, 'all'), ['ccas:recipient'])
   })
 })
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { followUpPriority, nextFollowUp } from '../../../shared/calling-rules.js'
-import { parisToday } from '../../../shared/dates.js'
+import { parisDayOf } from '../../../shared/clock.js'
+import type { FollowUp, FollowUpRequest, NewReferral, ReferralTransition } from '../../../shared/contracts/referrals.js'
 import {
   ACTIVE_REFERRAL_STATUSES,
   DEFAULT_DUE_HOURS,
@@ -9,34 +10,18 @@ import {
   type Side,
   type Urgency,
 } from '../../../shared/referrals.js'
-import type { Role } from '../../../shared/roles.js'
 import { type Db, inTransaction } from '../../db/database.js'
 import type { ReferralTable } from '../../db/schema.js'
-import { nowTimestamp } from '../../db/time.js'
-import { hasRole, type Scope } from '../../http/auth.js'
+import { addMinutes, nowTimestamp, toTimestamp } from '../../db/time.js'
+import type { Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
+import { may, organizationsWhere, POLICY } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
+import { listMemberships } from '../auth/auth.queries.js'
+import { findHouseholdById } from '../households/households.queries.js'
 import { queueEmails } from '../mail/outbox.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
 import * as referrals from './referrals.queries.js'
-
-/** Roles that may raise a referral about a household of their organisation. */
-export const SENDER_ROLES: readonly Role[] = ['caller', 'social_worker', 'manager', 'admin']
-/** Roles that may send to an external partner without consent in an emergency, giving a logged reason. */
-export const OVERRIDE_ROLES: readonly Role[] = ['social_worker', 'manager', 'admin']
-/** Roles of a recipient organisation that work on the referrals addressed to it. */
-export const RECIPIENT_ROLES: readonly Role[] = ['partner', 'social_worker', 'manager', 'admin']
-
-export interface NewReferral {
-  householdId: string
-  callId?: string
-  category: string
-  urgency: Urgency
-  recipient: { organization: string } | { team: string }
-  summary: string
-  consent: { given: boolean; recordedAt?: string }
-  overrideReason?: string
-}
 
 function notificationEmail(publicUrl: string | null, referralId: string, kind: 'new' | 'overdue' | 'update') {
   const link = `${publicUrl ?? 'http://localhost:3000'}/referrals/${referralId}`
@@ -62,14 +47,9 @@ export async function createReferral(
   publicUrl: string | null,
   dueHours: Record<Urgency, { accept: number; resolve: number }> = DEFAULT_DUE_HOURS,
 ) {
-  const household = await db
-    .selectFrom('household')
-    .select(['id', 'organizationId'])
-    .where('id', '=', input.householdId)
-    .executeTakeFirst()
-  if (!household || !hasRole(scope, SENDER_ROLES, household.organizationId)) {
-    throw new AppError('NOT_FOUND', 'No such household')
-  }
+  const household = (await findHouseholdById(db, organizationsWhere(scope, 'referral.send'), input.householdId))
+    ?.household
+  if (!household) throw new AppError('NOT_FOUND', 'No such household')
   let recipientOrganizationId = household.organizationId
   let recipientTeam: string | null = null
   if ('organization' in input.recipient) {
@@ -91,7 +71,7 @@ export async function createReferral(
   }
   const isExternal = recipientOrganizationId !== household.organizationId
   if (isExternal && !input.consent.given) {
-    const mayOverride = hasRole(scope, OVERRIDE_ROLES, household.organizationId)
+    const mayOverride = may(scope, 'referral.overrideConsent', household.organizationId)
     const isEmergency = input.urgency === 'immediate' || input.urgency === 'within_24h'
     if (!mayOverride || !isEmergency || !input.overrideReason?.trim()) {
       throw new AppError(
@@ -103,16 +83,14 @@ export async function createReferral(
     }
   }
   if (input.callId) {
-    const call = await db.selectFrom('call').select('householdId').where('id', '=', input.callId).executeTakeFirst()
-    if (!call || call.householdId !== household.id) {
+    if ((await referrals.findCallHouseholdId(db, input.callId)) !== household.id) {
       throw new AppError('VALIDATION_FAILED', 'The call is not about this household', {
         field: 'callId',
         value: input.callId,
       })
     }
   }
-  const now = new Date()
-  const nowText = now.toISOString()
+  const nowText = nowTimestamp()
   const due = dueHours[input.urgency]
   const referral: ReferralTable = {
     id: randomUUID(),
@@ -131,8 +109,8 @@ export async function createReferral(
     consentRecordedAt: input.consent.given ? (input.consent.recordedAt ?? nowText) : null,
     overrideReason: isExternal && !input.consent.given ? input.overrideReason!.trim() : null,
     outcome: null,
-    dueAcceptBy: new Date(now.getTime() + due.accept * 3600_000).toISOString(),
-    dueResolveBy: new Date(now.getTime() + due.resolve * 3600_000).toISOString(),
+    dueAcceptBy: addMinutes(nowText, due.accept * 60),
+    dueResolveBy: addMinutes(nowText, due.resolve * 60),
     acceptedAt: null,
     closedAt: null,
     overdueNotifiedAt: null,
@@ -152,7 +130,7 @@ export async function createReferral(
     const recipients = await referrals.emailsOfMembers(
       tx,
       recipientOrganizationId,
-      recipientTeam ? ['social_worker', 'manager'] : [...RECIPIENT_ROLES],
+      POLICY[recipientTeam ? 'referral.receiveAsTeam' : 'referral.receive'],
     )
     const email = notificationEmail(publicUrl, referral.id, 'new')
     await queueEmails(
@@ -170,37 +148,58 @@ export async function createReferral(
       details: { recipientOrganizationId, urgency: referral.urgency, consent: referral.consentGiven === 1 },
     })
   })
-  return referral
+  const created = (await referrals.findReferral(db, referral.id))!
+  // The sender holds `referral.send` in the household's organisation: they stand on one side of what they raised
+  // (the recipient's, for a team of their own organisation they belong to).
+  return { referral: created, side: sideOf(scope, created) ?? 'sender' }
 }
 
-/** Which side of a referral the user stands on, if any. */
-export function sideOf(scope: Scope, referral: ReferralTable): Side | null {
-  if (hasRole(scope, RECIPIENT_ROLES, referral.recipientOrganizationId)) {
-    // For an internal referral both sides are the same organisation: its social workers receive, its callers send.
-    if (referral.recipientOrganizationId !== referral.senderOrganizationId) return 'recipient'
-    if (hasRole(scope, ['social_worker', 'manager', 'admin'], referral.recipientOrganizationId)) return 'recipient'
+type ReferralParties = Pick<ReferralTable, 'recipientOrganizationId' | 'senderOrganizationId' | 'senderUserId'>
+
+/**
+ * Which side of a referral the user stands on, if any: the recipient organisation's members (for an internal team
+ * referral, its social workers and managers), else the sender organisation's.
+ */
+export function sideOf(scope: Scope, referral: ReferralParties): Side | null {
+  // For an internal referral both sides are the same organisation: its social workers receive, its callers send.
+  const isInternal = referral.recipientOrganizationId === referral.senderOrganizationId
+  if (may(scope, isInternal ? 'referral.receiveAsTeam' : 'referral.receive', referral.recipientOrganizationId)) {
+    return 'recipient'
   }
-  if (hasRole(scope, SENDER_ROLES, referral.senderOrganizationId)) return 'sender'
+  if (may(scope, 'referral.send', referral.senderOrganizationId)) return 'sender'
   return null
 }
 
-export function mayView(scope: Scope, referral: ReferralTable): boolean {
+/**
+ * The side from which the user sees a referral, or null when they may not see it: the recipient side sees it; on the
+ * sender side a caller sees the referrals they raised, social workers, managers and admins all of their
+ * organisation's. `listReferrals` applies the same rules in SQL.
+ */
+export function viewerSide(scope: Scope, referral: ReferralParties): Side | null {
   const side = sideOf(scope, referral)
-  if (side === 'recipient') return true
-  if (side !== 'sender') return false
-  // A caller sees the referrals they raised; managers, social workers and admins all of their organisation's.
-  return (
-    hasRole(scope, ['social_worker', 'manager', 'admin'], referral.senderOrganizationId) ||
-    referral.senderUserId === scope.userId
-  )
+  if (side !== 'sender') return side
+  const seesAll = may(scope, 'referral.readAllSent', referral.senderOrganizationId)
+  return seesAll || referral.senderUserId === scope.userId ? side : null
 }
 
-export interface TransitionInput {
-  to: ReferralStatus
-  note?: string
-  reason?: string
-  outcome?: string
-  assigneeId?: string
+/** The organisations that fill each box of the user's list, as `viewerSide` decides one referral. */
+export function listScope(scope: Scope) {
+  const seesAllSent = organizationsWhere(scope, 'referral.readAllSent')
+  return {
+    inboxOrganizationIds: organizationsWhere(scope, 'referral.receive'),
+    teamInboxOrganizationIds: organizationsWhere(scope, 'referral.receiveAsTeam'),
+    sentOrganizationIds: seesAllSent,
+    ownSentOrganizationIds: organizationsWhere(scope, 'referral.send').filter((id) => !seesAllSent.includes(id)),
+    userId: scope.userId,
+  }
+}
+
+/** The referral, when the user may see it, with the side they see it from; otherwise a 404. */
+export async function findVisibleReferral(db: Db, scope: Scope, referralId: string) {
+  const referral = await referrals.findReferral(db, referralId)
+  const side = referral ? viewerSide(scope, referral) : null
+  if (!referral || !side) throw new AppError('NOT_FOUND', 'No such referral')
+  return { referral, side }
 }
 
 /** Moves a referral along its lifecycle; any move not in the table is a 409, a missing reason or outcome a 400. */
@@ -209,12 +208,10 @@ export async function transitionReferral(
   scope: Scope,
   actor: { id: string; ip: string },
   referralId: string,
-  input: TransitionInput,
+  input: ReferralTransition,
   publicUrl: string | null,
 ) {
-  const referral = await referrals.findReferral(db, referralId)
-  if (!referral || !mayView(scope, referral)) throw new AppError('NOT_FOUND', 'No such referral')
-  const side = sideOf(scope, referral)!
+  const { referral, side } = await findVisibleReferral(db, scope, referralId)
   const transition = findTransition(referral.status, input.to)
   if (!transition) {
     throw new AppError('CONFLICT', `A ${referral.status} referral cannot become ${input.to}`, {
@@ -235,13 +232,8 @@ export async function transitionReferral(
     throw new AppError('VALIDATION_FAILED', 'Closing a referral needs its outcome', { field: 'outcome' })
   }
   if (input.assigneeId) {
-    const member = await db
-      .selectFrom('membership')
-      .select('userId')
-      .where('userId', '=', input.assigneeId)
-      .where('organizationId', '=', referral.recipientOrganizationId)
-      .executeTakeFirst()
-    if (!member) {
+    const memberships = await listMemberships(db, input.assigneeId)
+    if (!memberships.some((membership) => membership.organizationId === referral.recipientOrganizationId)) {
       throw new AppError('VALIDATION_FAILED', 'The assignee is not a member of the recipient organisation', {
         field: 'assigneeId',
         value: input.assigneeId,
@@ -273,10 +265,8 @@ export async function transitionReferral(
     const notifyOrganization = side === 'recipient' ? referral.senderOrganizationId : referral.recipientOrganizationId
     const recipients =
       side === 'recipient'
-        ? (await tx.selectFrom('user').select('email').where('id', '=', referral.senderUserId).execute()).map(
-            (row) => row.email,
-          )
-        : await referrals.emailsOfMembers(tx, notifyOrganization, [...RECIPIENT_ROLES])
+        ? [await referrals.emailOfSender(tx, referral.id)].filter((email) => email !== undefined)
+        : await referrals.emailsOfMembers(tx, notifyOrganization, POLICY['referral.receive'])
     const email = notificationEmail(publicUrl, referral.id, 'update')
     await queueEmails(
       tx,
@@ -292,7 +282,7 @@ export async function transitionReferral(
       ip: actor.ip,
     })
   })
-  return (await referrals.findReferral(db, referral.id))!
+  return { referral: (await referrals.findReferral(db, referral.id))!, side }
 }
 
 /** Adds an action or note to an active referral (recipient side), or a note from the sender. */
@@ -303,12 +293,10 @@ export async function addReferralNote(
   referralId: string,
   note: string,
 ) {
-  const referral = await referrals.findReferral(db, referralId)
-  if (!referral || !mayView(scope, referral)) throw new AppError('NOT_FOUND', 'No such referral')
+  const { referral, side } = await findVisibleReferral(db, scope, referralId)
   if (!ACTIVE_REFERRAL_STATUSES.includes(referral.status as ReferralStatus)) {
     throw new AppError('CONFLICT', `A ${referral.status} referral takes no more notes`)
   }
-  const side = sideOf(scope, referral)!
   const now = nowTimestamp()
   const actorOrganizationId = side === 'recipient' ? referral.recipientOrganizationId : referral.senderOrganizationId
   await referrals.insertReferralEvent(db, {
@@ -347,8 +335,6 @@ export async function notifyOverdueReferrals(db: Db, publicUrl: string | null, n
   return overdue.length
 }
 
-export type FollowUpRequest = { at: string } | { everyDays: number; until: string }
-
 /**
  * A referral plans follow-up calls (the watch) through the campaign that reached the household: one call at a given
  * time, or one every N days until a day. Only the sender's side plans them; never for a tenant who objects.
@@ -360,13 +346,12 @@ export async function planFollowUp(
   referralId: string,
   request: FollowUpRequest,
   now = new Date(),
-) {
-  const referral = await referrals.findReferral(db, referralId)
-  if (!referral || !mayView(scope, referral)) throw new AppError('NOT_FOUND', 'No such referral')
-  if (!hasRole(scope, SENDER_ROLES, referral.senderOrganizationId)) {
+): Promise<FollowUp> {
+  const { referral } = await findVisibleReferral(db, scope, referralId)
+  if (!may(scope, 'referral.send', referral.senderOrganizationId)) {
     throw new AppError('FORBIDDEN', 'Only the organisation that sent the referral plans calls to its tenant')
   }
-  const nowText = now.toISOString()
+  const nowText = toTimestamp(now)
   let first: Date
   let plan: { intervalDays: number | null; until: string | null }
   if ('at' in request) {
@@ -403,13 +388,13 @@ export async function planFollowUp(
       })
     }
     await referrals.scheduleFollowUp(tx, target.id, {
-      at: first.toISOString(),
+      at: toTimestamp(first),
       priority: followUpPriority(target.priority),
       intervalDays: plan.intervalDays,
       until: plan.until,
       now: nowText,
     })
-    const day = parisToday(first)
+    const day = parisDayOf(first)
     await referrals.insertReferralEvent(tx, {
       referralId,
       actorUserId: actor.id,
@@ -432,7 +417,7 @@ export async function planFollowUp(
     return {
       campaignId: target.campaignId,
       campaignName: target.campaignName,
-      nextCallAt: first.toISOString(),
+      nextCallAt: toTimestamp(first),
       everyDays: plan.intervalDays,
       until: plan.until,
     }

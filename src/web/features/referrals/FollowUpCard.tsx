@@ -2,16 +2,9 @@ import { Alert, Button, Card, Group, NumberInput, SegmentedControl, Stack, Text,
 import { useMutation } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api } from '../../api/client.js'
+import { PARIS, parisLocalToIso } from '../../../shared/clock.js'
 import { describeError } from '../../components/errors.js'
-
-interface FollowUp {
-  campaignId: string
-  campaignName: string
-  nextCallAt: string
-  everyDays: number | null
-  until: string | null
-}
+import { referralsApi } from './api.js'
 
 /** The sender of a referral plans follow-up calls: one on a date, or the watch every N days until a day. */
 export function FollowUpCard({ referralId, onPlanned }: { referralId: string; onPlanned: () => void }) {
@@ -21,11 +14,12 @@ export function FollowUpCard({ referralId, onPlanned }: { referralId: string; on
   const [everyDays, setEveryDays] = useState<number>(7)
   const [until, setUntil] = useState('')
   const plan = useMutation({
-    mutationFn: () =>
-      api<{ followUp: FollowUp }>(`/referrals/${referralId}/follow-up`, {
-        method: 'POST',
-        body: mode === 'once' ? { at: new Date(at).toISOString() } : { everyDays, until },
-      }),
+    mutationFn: () => {
+      if (mode === 'weekly') return referralsApi.planFollowUp(referralId, { everyDays, until })
+      // The time is typed as the tenant hears it: Paris wall-clock time, whatever zone the device is set to. A
+      // malformed value goes as typed, for the server to say what is wrong with it.
+      return referralsApi.planFollowUp(referralId, { at: parisLocalToIso(at) ?? at })
+    },
     onSuccess: onPlanned,
   })
   const planned = plan.data?.followUp
@@ -90,7 +84,7 @@ export function FollowUpCard({ referralId, onPlanned }: { referralId: string; on
                 date: new Date(planned.nextCallAt).toLocaleString(i18n.language, {
                   dateStyle: 'full',
                   timeStyle: 'short',
-                  timeZone: 'Europe/Paris',
+                  timeZone: PARIS,
                 }),
                 campaign: planned.campaignName,
               })}

@@ -15,8 +15,7 @@ import {
 import { useForm } from '@mantine/form'
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
-import { NEED_CATEGORIES } from '../../../shared/campaigns.js'
-import { URGENCIES } from '../../../shared/referrals.js'
+import { REFERRAL_CATEGORIES, type ReferralCategory, URGENCIES, type Urgency } from '../../../shared/referrals.js'
 import { ApiError, api } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { referralsApi } from './api.js'
@@ -24,7 +23,11 @@ import { referralsApi } from './api.js'
 /** Immediate danger: the emergency numbers and the organisation's on-call contact come first, before any form. */
 export function EmergencyPanel() {
   const { t, i18n } = useTranslation()
-  const emergency = useQuery({ queryKey: ['emergency-numbers'], queryFn: referralsApi.emergency, staleTime: Infinity })
+  const emergency = useQuery({
+    queryKey: ['emergency-numbers'],
+    queryFn: referralsApi.emergencyNumbers,
+    staleTime: Infinity,
+  })
   return (
     <Alert color="red" role="alert" title={t('referrals.emergencyTitle')}>
       <List>
@@ -46,6 +49,10 @@ export function EmergencyPanel() {
   )
 }
 
+function isReferralCategory(value: string | undefined): value is ReferralCategory {
+  return (REFERRAL_CATEGORIES as readonly (string | undefined)[]).includes(value)
+}
+
 export function ReferralForm({
   householdId,
   callId,
@@ -62,9 +69,18 @@ export function ReferralForm({
     queryKey: ['organizations'],
     queryFn: () => api<{ items: { code: string; name: string; type: string }[] }>('/organizations'),
   })
-  const form = useForm({
+  const form = useForm<{
+    category: ReferralCategory
+    urgency: Urgency
+    recipientKind: 'internal' | 'external'
+    team: string
+    partner: string
+    summary: string
+    consent: boolean
+    overrideReason: string
+  }>({
     initialValues: {
-      category: defaultCategory ?? 'isolation',
+      category: isReferralCategory(defaultCategory) ? defaultCategory : 'isolation',
       urgency: 'within_7_days',
       recipientKind: 'internal',
       team: 'Service social',
@@ -111,7 +127,10 @@ export function ReferralForm({
           label={t('referrals.fields.category')}
           required
           allowDeselect={false}
-          data={NEED_CATEGORIES.map((category) => ({ value: category, label: t(`referrals.category.${category}`) }))}
+          data={REFERRAL_CATEGORIES.map((category) => ({
+            value: category,
+            label: t(`referrals.category.${category}`),
+          }))}
           {...form.getInputProps('category')}
         />
         <Radio.Group label={t('referrals.fields.recipientKind')} {...form.getInputProps('recipientKind')}>

@@ -17,34 +17,46 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
+import { PARIS } from '../../../shared/clock.js'
+import type { ReferralTransition } from '../../../shared/contracts/referrals.js'
+import { ACTIVE_REFERRAL_STATUSES, type ReferralStatus, TRANSITIONS } from '../../../shared/referrals.js'
 import { describeError } from '../../components/errors.js'
 import { referralsApi } from './api.js'
 import { FollowUpCard } from './FollowUpCard.js'
 import { STATUS_COLOR } from './ReferralsPage.js'
+
+/** The button of each move a side may make (the moves themselves are `TRANSITIONS`, shared with the server). */
+const MOVE_BUTTON: Partial<Record<ReferralStatus, { action: string; color?: string; variant?: 'light' | 'subtle' }>> = {
+  accepted: { action: 'accept' },
+  rejected: { action: 'reject', color: 'red', variant: 'light' },
+  in_progress: { action: 'start' },
+  done: { action: 'done' },
+  revoked: { action: 'revoke', color: 'red', variant: 'subtle' },
+}
 
 export function ReferralPage() {
   const { t, i18n } = useTranslation()
   const { id } = useParams()
   const queryClient = useQueryClient()
   const [text, setText] = useState('')
-  const referral = useQuery({ queryKey: ['referral', id], queryFn: () => referralsApi.get(id!) })
+  const referral = useQuery({ queryKey: ['referral', id], queryFn: () => referralsApi.read(id!) })
   const refresh = () => {
     setText('')
     notifications.show({ message: t('referrals.saved'), color: 'teal' })
     void queryClient.invalidateQueries({ queryKey: ['referral', id] })
     void queryClient.invalidateQueries({ queryKey: ['referrals'] })
   }
-  const move = useMutation({
-    mutationFn: (body: { to: string; reason?: string; outcome?: string }) => referralsApi.transition(id!, body),
+  const transition = useMutation({
+    mutationFn: (body: ReferralTransition) => referralsApi.transition(id!, body),
     onSuccess: refresh,
   })
-  const note = useMutation({ mutationFn: () => referralsApi.note(id!, text), onSuccess: refresh })
+  const note = useMutation({ mutationFn: () => referralsApi.addNote(id!, text), onSuccess: refresh })
   if (referral.isPending) return <Loader />
   if (referral.error) return <Alert color="red">{describeError(t, referral.error)}</Alert>
   const r = referral.data.referral
-  const when = (iso: string) => new Date(iso).toLocaleString(i18n.language)
-  const isRecipient = r.side === 'recipient'
-  const isActive = ['sent', 'accepted', 'in_progress'].includes(r.status)
+  const when = (iso: string) => new Date(iso).toLocaleString(i18n.language, { timeZone: PARIS })
+  const isActive = ACTIVE_REFERRAL_STATUSES.includes(r.status)
+  const moves = TRANSITIONS.filter((transition) => transition.from === r.status && transition.by === r.side)
   // The organisation that owns the household plans its calls: the sender, or either side of an internal referral.
   const isInternal = r.sender.organization === r.recipient.organization
   const mayPlanFollowUp = r.status !== 'revoked' && (r.side === 'sender' || (isInternal && r.side === 'recipient'))
@@ -87,9 +99,9 @@ export function ReferralPage() {
         </Card>
       )}
       {r.outcome && <Alert color="green">{r.outcome}</Alert>}
-      {(move.error || note.error) && (
+      {(transition.error || note.error) && (
         <Alert color="red" role="alert">
-          {describeError(t, move.error ?? note.error)}
+          {describeError(t, transition.error ?? note.error)}
         </Alert>
       )}
       {isActive && (
@@ -105,32 +117,28 @@ export function ReferralPage() {
             <Button variant="light" disabled={!text.trim()} onClick={() => note.mutate()} loading={note.isPending}>
               {t('referrals.actions.addNote')}
             </Button>
-            {isRecipient && r.status === 'sent' && (
-              <>
-                <Button onClick={() => move.mutate({ to: 'accepted' })}>{t('referrals.actions.accept')}</Button>
+            {moves.map((move) => {
+              const button = MOVE_BUTTON[move.to]
+              if (!button) return null
+              // A rejection takes its reason, a closing its outcome, from the text above.
+              const body: ReferralTransition =
+                move.requires === 'reason'
+                  ? { to: move.to, reason: text }
+                  : move.requires === 'outcome'
+                    ? { to: move.to, outcome: text }
+                    : { to: move.to }
+              return (
                 <Button
-                  color="red"
-                  variant="light"
-                  disabled={!text.trim()}
-                  onClick={() => move.mutate({ to: 'rejected', reason: text })}
+                  key={move.to}
+                  color={button.color}
+                  variant={button.variant}
+                  disabled={move.requires !== undefined && !text.trim()}
+                  onClick={() => transition.mutate(body)}
                 >
-                  {t('referrals.actions.reject')}
+                  {t(`referrals.actions.${button.action}`)}
                 </Button>
-              </>
-            )}
-            {isRecipient && r.status === 'accepted' && (
-              <Button onClick={() => move.mutate({ to: 'in_progress' })}>{t('referrals.actions.start')}</Button>
-            )}
-            {isRecipient && r.status === 'in_progress' && (
-              <Button disabled={!text.trim()} onClick={() => move.mutate({ to: 'done', outcome: text })}>
-                {t('referrals.actions.done')}
-              </Button>
-            )}
-            {r.side === 'sender' && (
-              <Button color="red" variant="subtle" onClick={() => move.mutate({ to: 'revoked' })}>
-                {t('referrals.actions.revoke')}
-              </Button>
-            )}
+              )
+            })}
           </Group>
         </Stack>
       )}

@@ -2,10 +2,12 @@ import { Anchor, Badge, Group, Stack, Table, Tabs, Text, Title } from '@mantine/
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
+import { PARIS } from '../../../shared/clock.js'
+import type { ReferralStatus } from '../../../shared/referrals.js'
 import { describeError } from '../../components/errors.js'
-import { type ReferralSummary, referralsApi } from './api.js'
+import { referralsApi } from './api.js'
 
-export const STATUS_COLOR: Record<string, string> = {
+export const STATUS_COLOR: Record<ReferralStatus, string> = {
   sent: 'blue',
   accepted: 'teal',
   in_progress: 'teal',
@@ -32,13 +34,13 @@ function ReferralTable({ box }: { box: 'inbox' | 'sent' }) {
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
-        {list.data?.items.map((referral: ReferralSummary) => (
+        {list.data?.items.map((referral) => (
           <Table.Tr key={referral.id}>
             <Table.Td>
               <Anchor component={Link} to={`/referrals/${referral.id}`}>
                 {referral.category ? t(`referrals.category.${referral.category}`) : '—'}
               </Anchor>
-              <Text size="xs">{new Date(referral.createdAt).toLocaleString(i18n.language)}</Text>
+              <Text size="xs">{new Date(referral.createdAt).toLocaleString(i18n.language, { timeZone: PARIS })}</Text>
             </Table.Td>
             <Table.Td>{t(`referrals.urgency.${referral.urgency}`)}</Table.Td>
             <Table.Td>

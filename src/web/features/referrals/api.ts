@@ -1,45 +1,18 @@
-import { api } from '../../api/client.js'
-
-export interface ReferralSummary {
-  id: string
-  status: 'sent' | 'accepted' | 'rejected' | 'in_progress' | 'done' | 'revoked'
-  category: string | null
-  urgency: string
-  summary: string | null
-  side: 'sender' | 'recipient' | null
-  recipient: { organization: string; name: string; team: string | null }
-  sender: { organization: string; name: string }
-  consent: { given: boolean; recordedAt: string | null }
-  outcome: string | null
-  dueAcceptBy: string
-  dueResolveBy: string
-  isOverdue: boolean
-  createdAt: string
-  householdId: string | null
-}
-
-export interface ReferralDetail extends ReferralSummary {
-  household: { id: string; lastName: string; firstName: string | null; address: string; phones: string[] } | null
-  events: {
-    kind: string
-    fromStatus: string | null
-    toStatus: string | null
-    note: string | null
-    actor: string
-    at: string
-  }[]
-}
+import {
+  type FollowUpRequest,
+  type NewReferral,
+  type ReferralBox,
+  type ReferralTransition,
+  referralsContract,
+} from '../../../shared/contracts/referrals.js'
+import { call } from '../../api/client.js'
 
 export const referralsApi = {
-  list: (box: 'inbox' | 'sent') => api<{ items: ReferralSummary[]; total: number }>(`/referrals?box=${box}`),
-  get: (id: string) => api<{ referral: ReferralDetail }>(`/referrals/${id}`),
-  transition: (id: string, body: { to: string; reason?: string; outcome?: string; note?: string }) =>
-    api<{ referral: ReferralSummary }>(`/referrals/${id}/transition`, { method: 'POST', body }),
-  note: (id: string, note: string) => api(`/referrals/${id}/notes`, { method: 'POST', body: { note } }),
-  create: (body: unknown) => api<{ referral: ReferralSummary }>('/referrals', { method: 'POST', body }),
-  emergency: () =>
-    api<{
-      numbers: { number: string; label: { fr: string; en: string } }[]
-      onCall: { code: string; name: string; onCallContact: string }[]
-    }>('/referrals/emergency-numbers'),
+  list: (box: ReferralBox) => call(referralsContract.list, { query: { box } }),
+  read: (id: string) => call(referralsContract.read, { params: { id } }),
+  transition: (id: string, body: ReferralTransition) => call(referralsContract.transition, { params: { id }, body }),
+  addNote: (id: string, note: string) => call(referralsContract.addNote, { params: { id }, body: { note } }),
+  create: (body: NewReferral) => call(referralsContract.create, { body }),
+  emergencyNumbers: () => call(referralsContract.emergencyNumbers),
+  planFollowUp: (id: string, body: FollowUpRequest) => call(referralsContract.planFollowUp, { params: { id }, body }),
 }
