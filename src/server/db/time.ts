@@ -4,6 +4,11 @@
  */
 export type Timestamp = string
 
+/** A Date as a stored timestamp. */
+export function toTimestamp(date: Date): Timestamp {
+  return date.toISOString()
+}
+
 export function nowTimestamp(): Timestamp {
   return new Date().toISOString()
 }

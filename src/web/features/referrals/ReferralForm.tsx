@@ -15,8 +15,9 @@ import {
 import { useForm } from '@mantine/form'
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
+import { organizationsContract } from '../../../shared/contracts/organizations.js'
 import { REFERRAL_CATEGORIES, type ReferralCategory, URGENCIES, type Urgency } from '../../../shared/referrals.js'
-import { ApiError, api } from '../../api/client.js'
+import { ApiError, call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { referralsApi } from './api.js'
 
@@ -67,7 +68,7 @@ export function ReferralForm({
   const { t } = useTranslation()
   const organizations = useQuery({
     queryKey: ['organizations'],
-    queryFn: () => api<{ items: { code: string; name: string; type: string }[] }>('/organizations'),
+    queryFn: () => call(organizationsContract.list),
   })
   const form = useForm<{
     category: ReferralCategory
