@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { CallingHours, CampaignType } from '../../../shared/campaigns.js'
-import { ageOn, parisToday } from '../../../shared/dates.js'
+import { ageOn, parisToday } from '../../../shared/clock.js'
 import { checkQuestionnaire } from '../../../shared/questionnaire.js'
 import { unknownPlaceholders } from '../../../shared/script.js'
 import type { Db } from '../../db/database.js'

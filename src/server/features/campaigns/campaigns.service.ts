@@ -7,7 +7,7 @@ import {
   type FrequencyCap,
   type RetryDelays,
 } from '../../../shared/campaigns.js'
-import { parisToday } from '../../../shared/dates.js'
+import { parisToday } from '../../../shared/clock.js'
 import { type Db, inTransaction } from '../../db/database.js'
 import { sortableId } from '../../db/ids.js'
 import type { CampaignTable, CampaignTargetTable } from '../../db/schema.js'

@@ -12,7 +12,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely'
-import { ageOn } from '../../../shared/dates.js'
+import { ageOn, parisDayStart } from '../../../shared/clock.js'
 import type { Database, HouseholdTable } from '../../db/schema.js'
 import {
   computePriority,
@@ -27,7 +27,6 @@ import {
   evaluateRule,
   explainRule,
   type Operator,
-  parisDayStart,
   type Rule,
   RuleError,
   type RuleIssue,
