@@ -1,4 +1,12 @@
-/** Campaign vocabulary shared by server and web. */
+/** Campaign vocabulary shared by server and web. The shapes of a campaign's settings are its contract's schemas. */
+import type { Static } from 'typebox'
+import type {
+  CallingHoursSchema,
+  CallingWindowSchema,
+  FrequencyCapSchema,
+  RetryDelaysSchema,
+} from './contracts/campaigns.js'
+
 export const CAMPAIGN_TYPES = [
   'crisis_check',
   'heat_wave',
@@ -56,12 +64,8 @@ export const FRAGILITY_LEVELS = ['none', 'watch', 'fragile', 'high_vulnerability
 export type FragilityLevel = (typeof FRAGILITY_LEVELS)[number]
 
 /** One weekly calling window in Europe/Paris time; day 1 = Monday … 7 = Sunday (ISO). */
-export interface CallingWindow {
-  day: number
-  from: string
-  to: string
-}
-export type CallingHours = 'always' | CallingWindow[]
+export type CallingWindow = Static<typeof CallingWindowSchema>
+export type CallingHours = Static<typeof CallingHoursSchema>
 
 export const DEFAULT_CALLING_HOURS: CallingWindow[] = [
   ...[1, 2, 3, 4, 5].flatMap((day) => [
@@ -71,20 +75,13 @@ export const DEFAULT_CALLING_HOURS: CallingWindow[] = [
   { day: 6, from: '09:00', to: '12:00' },
 ]
 
-/** Minutes to wait before the next attempt, by outcome; `null` means the outcome ends the target's calls. */
-export interface RetryDelays {
-  no_answer: number
-  voicemail: number
-  busy: number
-  other: number
-}
+/** Minutes to wait before the next attempt, by outcome. */
+export type RetryDelays = Static<typeof RetryDelaysSchema>
 
 export const DEFAULT_RETRY_DELAYS: RetryDelays = { no_answer: 120, voicemail: 240, busy: 15, other: 1440 }
 
-export interface FrequencyCap {
-  maxAttempts: number
-  days: number
-}
+/** At most `maxAttempts` attempts per household in `days` days. */
+export type FrequencyCap = Static<typeof FrequencyCapSchema>
 
 export const DEFAULT_FREQUENCY_CAP: FrequencyCap = { maxAttempts: 3, days: 7 }
 export const DEFAULT_MAX_ATTEMPTS = 5

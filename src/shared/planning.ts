@@ -12,15 +12,10 @@
  * final attempt cannot be finished sooner, whatever the team.
  */
 import type { CallingHours, FrequencyCap } from './campaigns.js'
+import type { Assumption, PlanAssumptions, PlanRequirement } from './contracts/planning.js'
 
-export type AssumptionSource = 'observed' | 'default'
-
-export interface Assumption {
-  value: number
-  source: AssumptionSource
-  /** How many observations it rests on (0 for a default). */
-  sample: number
-}
+export type { Assumption, PlanAssumptions, PlanRequirement }
+export type AssumptionSource = Assumption['source']
 
 /** Defaults used until a campaign has enough calls of its own. Sources in docs/decisions.md ("Planning defaults"). */
 export const PLANNING_DEFAULTS = {
@@ -61,29 +56,12 @@ export interface PlanCampaign {
   frequencyCap: FrequencyCap
 }
 
-export interface PlanAssumptions {
-  reachRate: Assumption
-  attemptsPerHousehold: Assumption
-  conversationMinutes: Assumption
-  wrapUpMinutes: Assumption
-  unansweredAttemptMinutes: Assumption
-  /** The hours each caller gives, as asked, and what the campaign's calling windows let them use. */
-  hoursPerWeekPerCaller: { requested: number; used: number; campaignWeeklyHours: number; isCapped: boolean }
-}
-
 export interface PlanEstimate {
   callers: number
   teamHoursPerWeek: number
   /** Calendar days from today until every remaining household is done (at least `minimumDays`). */
   days: number
   weeks: number
-}
-
-export interface PlanRequirement {
-  days: number
-  /** Callers needed to finish within `days`; null when no team can (the frequency cap alone takes longer). */
-  callers: number | null
-  reason?: 'frequency_cap'
 }
 
 export interface Plan {

@@ -23,6 +23,19 @@ export async function findCampaignById(db: Db, organizationIds: string[], campai
     .executeTakeFirst()
 }
 
+/** A campaign of one of these organisations, with its organisation's code (what the API names it by). */
+export async function findCampaignWithOrganization(db: Db, organizationIds: string[], campaignId: string) {
+  if (organizationIds.length === 0) return undefined
+  return db
+    .selectFrom('campaign')
+    .innerJoin('organization', 'organization.id', 'campaign.organizationId')
+    .selectAll('campaign')
+    .select('organization.code as organizationCode')
+    .where('campaign.id', '=', campaignId)
+    .where('campaign.organizationId', 'in', organizationIds)
+    .executeTakeFirst()
+}
+
 export async function listCampaigns(db: Db, organizationIds: string[]) {
   if (organizationIds.length === 0) return []
   return db
@@ -144,6 +157,16 @@ export async function setTargetsStatus(
     .updateTable('campaignTarget')
     .set({ ...changes, updatedAt: nowTimestamp() })
     .where('id', 'in', valuesIn(db, targetIds))
+    .execute()
+}
+
+/** Closing frees the queue: targets still to call, or held, leave it; the history stays. */
+export async function excludeOpenTargets(db: Db, campaignId: string, now = nowTimestamp()) {
+  await db
+    .updateTable('campaignTarget')
+    .set({ status: 'excluded', removedAt: now, updatedAt: now })
+    .where('campaignId', '=', campaignId)
+    .where('status', 'in', ['pending', 'scheduled', 'held'])
     .execute()
 }
 

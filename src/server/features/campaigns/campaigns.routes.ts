@@ -1,23 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
-import type { CallingHours, CampaignType } from '../../../shared/campaigns.js'
-import { ageOn, parisToday } from '../../../shared/dates.js'
+import type { CallingHours, CampaignStatus, CampaignType, TargetStatus } from '../../../shared/campaigns.js'
+import { ageOn, parisToday } from '../../../shared/clock.js'
+import { CAMPAIGN_ACTIONS, campaignsContract } from '../../../shared/contracts/campaigns.js'
 import { checkQuestionnaire } from '../../../shared/questionnaire.js'
 import { unknownPlaceholders } from '../../../shared/script.js'
 import type { Db } from '../../db/database.js'
 import type { CampaignTable } from '../../db/schema.js'
-import { hasRole, organizationIdsWithRole, type Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
+import { currentUser } from '../../policy/policy.hook.js'
+import { may, organizationsWhere, type PolicySubject } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
 import * as campaigns from './campaigns.queries.js'
-import {
-  CampaignChangesSchema,
-  CampaignSchema,
-  HouseholdSampleSchema,
-  NewCampaignSchema,
-  ProgressSchema,
-} from './campaigns.schemas.js'
 import { changeCampaignStatus, createCampaign, syncTargets, weightsOf } from './campaigns.service.js'
 import { CAMPAIGN_TEMPLATES, findTemplate } from './campaigns.templates.js'
 import { computePriority, DEFAULT_PRIORITY_WEIGHTS, type PriorityWeights, validatePriorityWeights } from './priority.js'
@@ -30,8 +24,6 @@ import {
   TARGETING_FIELDS,
   validateRule,
 } from './targeting.js'
-
-const MANAGING_ROLES = ['manager', 'admin'] as const
 
 function parseRule(input: unknown, field = 'targeting'): Rule {
   try {
@@ -103,10 +95,21 @@ function checkEditableFields(body: {
   }
 }
 
-async function loadManagedCampaign(db: Db, scope: Scope, campaignId: string) {
-  const campaign = await campaigns.findCampaignById(db, organizationIdsWithRole(scope, [...MANAGING_ROLES]), campaignId)
+/** A campaign of an organisation the user manages, with that organisation's code; 404 otherwise. */
+async function loadManagedCampaign(db: Db, user: PolicySubject, campaignId: string) {
+  const campaign = await campaigns.findCampaignWithOrganization(
+    db,
+    organizationsWhere(user, 'campaign.manage'),
+    campaignId,
+  )
   if (!campaign) throw new AppError('NOT_FOUND', 'No such campaign')
   return campaign
+}
+
+/** The campaign as the contract describes it, read again after a change. */
+async function presentCampaignById(db: Db, campaign: { id: string; organizationId: string }) {
+  const updated = (await campaigns.findCampaignWithOrganization(db, [campaign.organizationId], campaign.id))!
+  return presentCampaign(db, updated, updated.organizationCode)
 }
 
 async function presentCampaign(db: Db, campaign: CampaignTable, organizationCode: string) {
@@ -119,8 +122,8 @@ async function presentCampaign(db: Db, campaign: CampaignTable, organizationCode
   return {
     id: campaign.id,
     name: campaign.name,
-    type: campaign.type,
-    status: campaign.status,
+    type: campaign.type as CampaignType,
+    status: campaign.status as CampaignStatus,
     organization: organizationCode,
     targeting: JSON.parse(campaign.targeting),
     priorityWeights: campaign.priorityWeights ? JSON.parse(campaign.priorityWeights) : null,
@@ -158,21 +161,13 @@ function progressOf(counts: Record<string, number>) {
   }
 }
 
-async function organizationCodeOf(db: Db, organizationId: string) {
-  const row = await db
-    .selectFrom('organization')
-    .select('code')
-    .where('id', '=', organizationId)
-    .executeTakeFirstOrThrow()
-  return row.code
-}
-
 export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
 
-  async function resolveManagedOrganization(scope: Scope, code: string) {
+  /** The organisation of that code, when the user manages it; 400 naming the code otherwise. */
+  async function resolveManagedOrganization(user: PolicySubject, code: string) {
     const organization = await findOrganizationByCode(db, code)
-    if (!organization || !hasRole(scope, [...MANAGING_ROLES], organization.id)) {
+    if (!organization || !may(user, 'campaign.manage', organization.id)) {
       throw new AppError('VALIDATION_FAILED', `You do not manage an organisation with code "${code}"`, {
         field: 'organization',
         value: code,
@@ -181,48 +176,27 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return organization
   }
 
-  app.get(
-    '/campaign-templates',
-    { config: { access: 'campaign.manage' }, schema: { tags: ['campaigns'] } },
-    async () => ({
+  app.route({
+    ...campaignsContract.templates,
+    config: { access: 'campaign.manage' },
+    handler: async () => ({
       items: CAMPAIGN_TEMPLATES,
-      priorityWeights: DEFAULT_PRIORITY_WEIGHTS,
-      targetingFields: TARGETING_FIELDS,
+      priorityWeights: [...DEFAULT_PRIORITY_WEIGHTS],
+      targetingFields: [...TARGETING_FIELDS],
     }),
-  )
+  })
 
-  app.get(
-    '/campaigns',
-    {
-      config: { access: 'campaign.manage' },
-      schema: {
-        tags: ['campaigns'],
-        response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                name: Type.String(),
-                type: Type.String(),
-                status: Type.String(),
-                organization: Type.String(),
-                createdAt: Type.String(),
-                activatedAt: Type.Union([Type.String(), Type.Null()]),
-                progress: ProgressSchema,
-              }),
-            ),
-          }),
-        },
-      },
-    },
-    async (request) => {
-      const rows = await campaigns.listCampaigns(db, organizationIdsWithRole(request.scope, [...MANAGING_ROLES]))
+  app.route({
+    ...campaignsContract.list,
+    config: { access: 'campaign.manage' },
+    handler: async (request) => {
+      const rows = await campaigns.listCampaigns(db, organizationsWhere(request.scope, 'campaign.manage'))
       const items = await Promise.all(
         rows.map(async (row) => ({
           id: row.id,
           name: row.name,
-          type: row.type,
-          status: row.status,
+          type: row.type as CampaignType,
+          status: row.status as CampaignStatus,
           organization: row.organizationCode,
           createdAt: row.createdAt,
           activatedAt: row.activatedAt,
@@ -231,72 +205,50 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       )
       return { items }
     },
-  )
+  })
 
-  app.post(
-    '/campaigns',
-    {
-      config: { access: 'campaign.manage' },
-      schema: {
-        tags: ['campaigns'],
-        body: NewCampaignSchema,
-        response: { 201: Type.Object({ campaign: CampaignSchema }) },
-      },
-    },
-    async (request, reply) => {
+  app.route({
+    ...campaignsContract.create,
+    config: { access: 'campaign.manage' },
+    handler: async (request, reply) => {
+      const user = currentUser(request)
       const body = request.body
       const organization = await resolveManagedOrganization(request.scope, body.organization)
-      const template = findTemplate(body.type as CampaignType)
+      const template = findTemplate(body.type)
       const rule = parseRule(body.targeting ?? template.targeting)
       checkEditableFields(body)
       const campaign = await createCampaign(db, {
         organizationId: organization.id,
-        createdBy: request.user!.id,
+        createdBy: user.id,
         ...body,
-        type: body.type as CampaignType,
         targeting: rule,
       })
-      const campaignId = campaign.id
       await recordAuditEvent(db, {
-        actorUserId: request.user!.id,
+        actorUserId: user.id,
         organizationId: organization.id,
         action: 'campaign.create',
         entityType: 'campaign',
-        entityId: campaignId,
+        entityId: campaign.id,
         ip: request.ip,
       })
       return reply.status(201).send({ campaign: await presentCampaign(db, campaign, organization.code) })
     },
-  )
+  })
 
-  app.get(
-    '/campaigns/:id',
-    {
-      config: { access: 'campaign.manage' },
-      schema: {
-        tags: ['campaigns'],
-        params: Type.Object({ id: Type.String() }),
-        response: { 200: Type.Object({ campaign: CampaignSchema }) },
-      },
-    },
-    async (request) => {
+  app.route({
+    ...campaignsContract.read,
+    config: { access: 'campaign.manage' },
+    handler: async (request) => {
       const campaign = await loadManagedCampaign(db, request.scope, request.params.id)
-      return { campaign: await presentCampaign(db, campaign, await organizationCodeOf(db, campaign.organizationId)) }
+      return { campaign: await presentCampaign(db, campaign, campaign.organizationCode) }
     },
-  )
+  })
 
-  app.patch(
-    '/campaigns/:id',
-    {
-      config: { access: 'campaign.manage' },
-      schema: {
-        tags: ['campaigns'],
-        params: Type.Object({ id: Type.String() }),
-        body: CampaignChangesSchema,
-        response: { 200: Type.Object({ campaign: CampaignSchema }) },
-      },
-    },
-    async (request) => {
+  app.route({
+    ...campaignsContract.update,
+    config: { access: 'campaign.manage' },
+    handler: async (request) => {
+      const user = currentUser(request)
       const campaign = await loadManagedCampaign(db, request.scope, request.params.id)
       if (campaign.status === 'closed') throw new AppError('CONFLICT', 'A closed campaign cannot be changed')
       const body = request.body
@@ -317,13 +269,13 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const version = await campaigns.insertQuestionnaireVersion(db, {
           campaignId: campaign.id,
           definition: body.questionnaire,
-          createdBy: request.user!.id,
+          createdBy: user.id,
         })
         changes.questionnaireVersionId = version.id
       }
       await campaigns.updateCampaign(db, campaign.id, changes)
       await recordAuditEvent(db, {
-        actorUserId: request.user!.id,
+        actorUserId: user.id,
         organizationId: campaign.organizationId,
         action: 'campaign.update',
         entityType: 'campaign',
@@ -331,40 +283,25 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ip: request.ip,
         details: { fields: Object.keys(body) },
       })
-      const updated = (await campaigns.findCampaignById(db, [campaign.organizationId], campaign.id))!
-      return { campaign: await presentCampaign(db, updated, await organizationCodeOf(db, campaign.organizationId)) }
+      return { campaign: await presentCampaignById(db, campaign) }
     },
-  )
+  })
 
-  app.post(
-    '/campaigns/preview',
-    {
-      config: { access: 'campaign.manage' },
-      schema: {
-        tags: ['campaigns'],
-        body: Type.Object(
-          {
-            organization: Type.String(),
-            targeting: Type.Unknown(),
-            priorityWeights: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Integer()), Type.Null()])),
-            sampleSize: Type.Integer({ minimum: 0, maximum: 100, default: 20 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ count: Type.Integer(), sample: Type.Array(HouseholdSampleSchema) }) },
-      },
-    },
-    async (request) => {
-      const organization = await resolveManagedOrganization(request.scope, request.body.organization)
-      const rule = parseRule(request.body.targeting)
-      checkEditableFields({ priorityWeights: request.body.priorityWeights })
+  app.route({
+    ...campaignsContract.preview,
+    config: { access: 'campaign.manage' },
+    handler: async (request) => {
+      const body = request.body
+      const organization = await resolveManagedOrganization(request.scope, body.organization)
+      const rule = parseRule(body.targeting)
+      checkEditableFields({ priorityWeights: body.priorityWeights })
       const today = parisToday()
       const filter = compileRule(rule, today)
       const [count, rows] = await Promise.all([
         campaigns.countMatchingHouseholds(db, organization.id, filter),
-        campaigns.listMatchingHouseholds(db, organization.id, filter, request.body.sampleSize),
+        campaigns.listMatchingHouseholds(db, organization.id, filter, body.sampleSize ?? 20),
       ])
-      const weights = (request.body.priorityWeights ?? undefined) as PriorityWeights | undefined
+      const weights = (body.priorityWeights ?? undefined) as PriorityWeights | undefined
       const sample = rows
         .map((household) => ({
           id: household.id,
@@ -378,15 +315,12 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .sort((a, b) => b.priority - a.priority)
       return { count, sample }
     },
-  )
+  })
 
-  app.get(
-    '/campaigns/:id/explain/:householdId',
-    {
-      config: { access: 'campaign.manage' },
-      schema: { tags: ['campaigns'], params: Type.Object({ id: Type.String(), householdId: Type.String() }) },
-    },
-    async (request) => {
+  app.route({
+    ...campaignsContract.explain,
+    config: { access: 'campaign.manage' },
+    handler: async (request) => {
       const campaign = await loadManagedCampaign(db, request.scope, request.params.id)
       const household = await campaigns.findHouseholdWithAgency(db, campaign.organizationId, request.params.householdId)
       if (!household) throw new AppError('NOT_FOUND', 'No such household in this campaign’s organisation')
@@ -399,27 +333,22 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
         status: household.status,
         explanation: explainRule(rule, household, today),
         priority: computePriority(household, today, weightsOf(campaign)),
-        target: target ? { status: target.status, attempts: target.attempts, priority: target.priority } : null,
+        target: target
+          ? { status: target.status as TargetStatus, attempts: target.attempts, priority: target.priority }
+          : null,
       }
     },
-  )
+  })
 
-  for (const action of ['activate', 'pause', 'close'] as const) {
-    app.post(
-      `/campaigns/:id/${action}`,
-      {
-        config: { access: 'campaign.manage' },
-        schema: {
-          tags: ['campaigns'],
-          params: Type.Object({ id: Type.String() }),
-          response: { 200: Type.Object({ campaign: CampaignSchema }) },
-        },
-      },
-      async (request) => {
+  for (const action of CAMPAIGN_ACTIONS) {
+    app.route({
+      ...campaignsContract[action],
+      config: { access: 'campaign.manage' },
+      handler: async (request) => {
         const campaign = await loadManagedCampaign(db, request.scope, request.params.id)
         const sync = await changeCampaignStatus(db, campaign, action, parseRule(JSON.parse(campaign.targeting)))
         await recordAuditEvent(db, {
-          actorUserId: request.user!.id,
+          actorUserId: currentUser(request).id,
           organizationId: campaign.organizationId,
           action: `campaign.${action}`,
           entityType: 'campaign',
@@ -427,37 +356,15 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ip: request.ip,
           details: sync ? { ...sync } : null,
         })
-        const updated = (await campaigns.findCampaignById(db, [campaign.organizationId], campaign.id))!
-        return { campaign: await presentCampaign(db, updated, await organizationCodeOf(db, campaign.organizationId)) }
+        return { campaign: await presentCampaignById(db, campaign) }
       },
-    )
+    })
   }
 
-  app.put(
-    '/campaigns/:id/targeting',
-    {
-      config: { access: 'campaign.manage' },
-      schema: {
-        tags: ['campaigns'],
-        params: Type.Object({ id: Type.String() }),
-        body: Type.Object({ targeting: Type.Unknown() }, { additionalProperties: false }),
-        response: {
-          200: Type.Object({
-            campaign: CampaignSchema,
-            changes: Type.Union([
-              Type.Object({
-                added: Type.Integer(),
-                restored: Type.Integer(),
-                removed: Type.Integer(),
-                targeted: Type.Integer(),
-              }),
-              Type.Null(),
-            ]),
-          }),
-        },
-      },
-    },
-    async (request) => {
+  app.route({
+    ...campaignsContract.retarget,
+    config: { access: 'campaign.manage' },
+    handler: async (request) => {
       const campaign = await loadManagedCampaign(db, request.scope, request.params.id)
       if (campaign.status === 'closed') throw new AppError('CONFLICT', 'A closed campaign cannot be retargeted')
       const rule = parseRule(request.body.targeting)
@@ -465,7 +372,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // A draft's queue is built at activation; a running or paused campaign's queue follows the new rule now.
       const changes = campaign.status === 'draft' ? null : await syncTargets(db, campaign, rule)
       await recordAuditEvent(db, {
-        actorUserId: request.user!.id,
+        actorUserId: currentUser(request).id,
         organizationId: campaign.organizationId,
         action: 'campaign.retarget',
         entityType: 'campaign',
@@ -473,11 +380,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ip: request.ip,
         details: changes ? { ...changes } : null,
       })
-      const updated = (await campaigns.findCampaignById(db, [campaign.organizationId], campaign.id))!
-      return {
-        campaign: await presentCampaign(db, updated, await organizationCodeOf(db, campaign.organizationId)),
-        changes,
-      }
+      return { campaign: await presentCampaignById(db, campaign), changes }
     },
-  )
+  })
 }

@@ -7,7 +7,7 @@ import {
   type FrequencyCap,
   type RetryDelays,
 } from '../../../shared/campaigns.js'
-import { parisToday } from '../../../shared/dates.js'
+import { parisToday } from '../../../shared/clock.js'
 import { type Db, inTransaction } from '../../db/database.js'
 import { sortableId } from '../../db/ids.js'
 import type { CampaignTable, CampaignTargetTable } from '../../db/schema.js'
@@ -176,14 +176,7 @@ export async function changeCampaignStatus(db: Db, campaign: Campaign, action: k
     ...(action === 'activate' && !campaign.activatedAt ? { activatedAt: now } : {}),
     ...(action === 'close' ? { closedAt: now } : {}),
   })
-  if (action === 'close') {
-    // Closing frees the queue: nothing of this campaign is called any more, the history stays.
-    await db
-      .updateTable('campaignTarget')
-      .set({ status: 'excluded', removedAt: now, updatedAt: now })
-      .where('campaignId', '=', campaign.id)
-      .where('status', 'in', ['pending', 'scheduled', 'held'])
-      .execute()
-  }
+  // Closing frees the queue: nothing of this campaign is called any more, the history stays.
+  if (action === 'close') await campaigns.excludeOpenTargets(db, campaign.id, now)
   return sync
 }

@@ -1,23 +1,9 @@
-import {
-  type CallingHours,
-  type CampaignType,
-  DEFAULT_CALLING_HOURS,
-  DEFAULT_MAX_ATTEMPTS,
-} from '../../../shared/campaigns.js'
-import type { QuestionnaireDefinition } from '../../../shared/questionnaire.js'
+import type { Static } from 'typebox'
+import { type CampaignType, DEFAULT_CALLING_HOURS, DEFAULT_MAX_ATTEMPTS } from '../../../shared/campaigns.js'
+import type { CampaignTemplateSchema } from '../../../shared/contracts/campaigns.js'
 
-export interface CampaignTemplate {
-  type: CampaignType
-  name: string
-  nameEn: string
-  description: string
-  targeting: unknown
-  script: string
-  faq: { question: string; answer: string }[]
-  questionnaire: QuestionnaireDefinition
-  callingHours: CallingHours
-  maxAttempts: number
-}
+/** A campaign type's starting point: its rule, script, FAQ, questionnaire and calling hours. */
+export type CampaignTemplate = Static<typeof CampaignTemplateSchema>
 
 const GREETING =
   'Bonjour {{civilite_nom}}, je m’appelle {{appelant}} et je travaille chez {{bailleur}}, votre bailleur ({{agence}}).'

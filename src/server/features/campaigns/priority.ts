@@ -1,5 +1,5 @@
-import { ageOn } from '../../../shared/dates.js'
-import { parisDayStart, type TargetableHousehold } from './targeting.js'
+import { addDays, ageOn, parisDayStart } from '../../../shared/clock.js'
+import type { TargetableHousehold } from './targeting.evaluation.js'
 
 /**
  * The fragility priority: who is called first. Each criterion that applies adds its points; the sum is capped at 100.
@@ -104,11 +104,6 @@ export interface PriorityResult {
   reasons: PriorityReason[]
 }
 
-function daysBefore(day: string, days: number): string {
-  const [y, m, d] = day.split('-').map(Number)
-  return new Date(Date.UTC(y, m - 1, d - days)).toISOString().slice(0, 10)
-}
-
 /** The household columns the priority reads: activation selects these and nothing more. */
 export const PRIORITY_COLUMNS = [
   'birthDate',
@@ -126,7 +121,7 @@ export type PriorityHousehold = Pick<TargetableHousehold, (typeof PRIORITY_COLUM
 let recentSince = { today: '', since: '' }
 /** The start of the Paris day RECENT_CONTACT_DAYS before `today`, worked out once per day (it takes ~0.1 ms with time zones). */
 function recentSinceOn(today: string): string {
-  if (recentSince.today !== today) recentSince = { today, since: parisDayStart(daysBefore(today, RECENT_CONTACT_DAYS)) }
+  if (recentSince.today !== today) recentSince = { today, since: parisDayStart(addDays(today, -RECENT_CONTACT_DAYS)) }
   return recentSince.since
 }
 

@@ -1,4 +1,4 @@
-import { parisToday } from '../../../shared/dates.js'
+import { parisToday } from '../../../shared/clock.js'
 import type { PlanObservations } from '../../../shared/planning.js'
 import type { Db } from '../../db/database.js'
 import { toCount } from '../../db/time.js'

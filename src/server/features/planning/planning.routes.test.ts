@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
+import { Value } from 'typebox/value'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeCampaign, makeHousehold, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import { CampaignPlanSchema } from '../../../shared/contracts/planning.js'
 import type { Db } from '../../db/database.js'
 
 /** One hour a week of calling (Tuesday 14:00–15:00): a caller's hours are capped to it. */
@@ -58,6 +60,7 @@ describe('GET /api/campaigns/:id/plan', () => {
     })
     assert.equal(response.statusCode, 200, response.body)
     const plan = response.json()
+    assert.deepEqual([...Value.Errors(CampaignPlanSchema, plan)], [], 'the answer is the contract’s')
     assert.equal(plan.remainingHouseholds, 10)
     assert.equal(plan.assumptions.reachRate.source, 'default')
     assert.equal(plan.assumptions.conversationMinutes.value, 10)
@@ -178,6 +181,21 @@ describe('GET /api/campaigns/:id/plan', () => {
     const other = await app.inject({ method: 'GET', url, headers: await loginAs(otherManager) })
     assert.equal(other.statusCode, 404)
     assert.equal((await app.inject({ method: 'GET', url })).statusCode, 401)
+  })
+
+  it('gives no days nor weeks to a team that has no calling hours, within the contract', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db, { callingHours: [] })
+    await makeTarget(db, campaign)
+    const manager = await makeUser(db, 'manager', { organizationId: campaign.organizationId })
+    const response = await app.inject({
+      url: `/api/campaigns/${campaign.id}/plan?callers=2`,
+      headers: await loginAs(manager),
+    })
+    assert.equal(response.statusCode, 200, response.body)
+    const plan = response.json()
+    assert.deepEqual([...Value.Errors(CampaignPlanSchema, plan)], [])
+    assert.deepEqual(plan.estimate, { callers: 2, teamHoursPerWeek: 0, days: null, weeks: null })
   })
 
   it('answers 400 naming the parameter and its value', async (t) => {

@@ -1,13 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
-import type { CallingHours, FrequencyCap } from '../../../shared/campaigns.js'
+import type { CallingHours, CampaignStatus, FrequencyCap } from '../../../shared/campaigns.js'
+import { planningContract } from '../../../shared/contracts/planning.js'
 import { PLANNING_DEFAULTS, planCampaign } from '../../../shared/planning.js'
-import { organizationIdsWithRole } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
+import { organizationsWhere } from '../../policy/policy.js'
 import { findCampaignById } from '../campaigns/campaigns.queries.js'
 import * as planning from './planning.queries.js'
-
-const PLANNING_ROLES = ['manager', 'admin'] as const
 
 function badParameter(field: string, value: unknown, message: string): AppError {
   return new AppError('VALIDATION_FAILED', `${field}: ${message} (got "${String(value)}")`, [{ field, value, message }])
@@ -34,27 +32,13 @@ function readHours(value: string | undefined): number | undefined {
 export const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
 
-  app.get(
-    '/campaigns/:id/plan',
-    {
-      config: { access: 'campaign.manage' },
-      schema: {
-        tags: ['campaigns'],
-        description:
-          'Days needed to call every remaining household with `callers` callers giving `hoursPerWeek` hours each, ' +
-          'and callers needed to finish within `days` calendar days; with the assumptions used and their source.',
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        querystring: Type.Object({
-          callers: Type.Optional(Type.String({ maxLength: 10 })),
-          hoursPerWeek: Type.Optional(Type.String({ maxLength: 10 })),
-          days: Type.Optional(Type.String({ maxLength: 10 })),
-        }),
-      },
-    },
-    async (request) => {
+  app.route({
+    ...planningContract.plan,
+    config: { access: 'campaign.manage' },
+    handler: async (request) => {
       const campaign = await findCampaignById(
         db,
-        organizationIdsWithRole(request.scope, PLANNING_ROLES),
+        organizationsWhere(request.scope, 'campaign.manage'),
         request.params.id,
       )
       if (!campaign) throw new AppError('NOT_FOUND', 'No such campaign')
@@ -81,17 +65,21 @@ export const planningRoutes: FastifyPluginAsyncTypebox = async (app) => {
         callers,
         targetDays,
       })
+      const finite = (value: number) => (Number.isFinite(value) ? value : null)
       return {
-        campaign: { id: campaign.id, name: campaign.name, status: campaign.status },
+        campaign: { id: campaign.id, name: campaign.name, status: campaign.status as CampaignStatus },
         availableCallers: available,
-        callersSource: requestedCallers !== undefined ? 'requested' : callers !== undefined ? available.source : null,
-        hoursPerWeekSource: request.query.hoursPerWeek ? 'requested' : 'default',
+        callersSource:
+          requestedCallers !== undefined ? ('requested' as const) : callers !== undefined ? available.source : null,
+        hoursPerWeekSource: request.query.hoursPerWeek ? ('requested' as const) : ('default' as const),
         ...plan,
+        // A team without calling hours never finishes: no number of days (nor weeks) to give.
         estimate: plan.estimate && {
           ...plan.estimate,
-          days: Number.isFinite(plan.estimate.days) ? plan.estimate.days : null,
+          days: finite(plan.estimate.days),
+          weeks: finite(plan.estimate.weeks),
         },
       }
     },
-  )
+  })
 }

@@ -20,6 +20,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
+import type { CampaignAction } from '../../../shared/contracts/campaigns.js'
+import { isInstrumentSection } from '../../../shared/questionnaire.js'
+import { SCRIPT_PLACEHOLDERS } from '../../../shared/script.js'
+import type { Rule } from '../../../shared/targeting-fields.js'
 import { describeError } from '../../components/errors.js'
 import { PlanCard } from '../planning/PlanCard.js'
 import { type Campaign, campaignsApi } from './api.js'
@@ -56,7 +60,7 @@ function ScriptEditor({ campaign, onSaved }: { campaign: Campaign; onSaved: () =
         autosize
         minRows={4}
       />
-      <Text size="sm">{'{{prenom}} {{nom}} {{civilite_nom}} {{agence}} {{bailleur}} {{appelant}} {{campagne}}'}</Text>
+      <Text size="sm">{SCRIPT_PLACEHOLDERS.map((name) => `{{${name}}}`).join(' ')}</Text>
       {save.error && <Alert color="red">{describeError(t, save.error)}</Alert>}
       <Group>
         <Button onClick={() => save.mutate()} loading={save.isPending}>
@@ -80,12 +84,7 @@ function ScriptEditor({ campaign, onSaved }: { campaign: Campaign; onSaved: () =
 
 function QuestionnaireView({ campaign }: { campaign: Campaign }) {
   const { t } = useTranslation()
-  const sections = (campaign.questionnaire?.definition.sections ?? []) as {
-    id: string
-    title?: string
-    instrument?: string
-    questions?: { id: string; label: string; type: string; required: boolean }[]
-  }[]
+  const sections = campaign.questionnaire?.definition.sections ?? []
   return (
     <Stack>
       <Text size="sm">
@@ -94,10 +93,10 @@ function QuestionnaireView({ campaign }: { campaign: Campaign }) {
       {sections.map((section) => (
         <Card key={section.id} withBorder>
           <Title order={3} size="h5">
-            {section.instrument ? section.instrument.toUpperCase() : section.title}
+            {isInstrumentSection(section) ? section.instrument.toUpperCase() : section.title}
           </Title>
           <List>
-            {section.questions?.map((question) => (
+            {(isInstrumentSection(section) ? [] : section.questions).map((question) => (
               <List.Item key={question.id}>
                 {question.label} {question.required ? '*' : ''}
               </List.Item>
@@ -151,23 +150,22 @@ export function CampaignPage() {
   const { id } = useParams()
   const queryClient = useQueryClient()
   const campaign = useQuery({ queryKey: ['campaign', id], queryFn: () => campaignsApi.get(id!) })
-  const templates = useQuery({ queryKey: ['campaign-templates'], queryFn: campaignsApi.templates })
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: ['campaign', id] })
     void queryClient.invalidateQueries({ queryKey: ['campaigns'] })
   }
   const act = useMutation({
-    mutationFn: (action: 'activate' | 'pause' | 'close') => campaignsApi.act(id!, action),
+    mutationFn: (action: CampaignAction) => campaignsApi.act(id!, action),
     onSuccess: refresh,
   })
   const retarget = useMutation({
-    mutationFn: (rule: unknown) => campaignsApi.retarget(id!, rule),
+    mutationFn: (rule: Rule) => campaignsApi.retarget(id!, rule),
     onSuccess: ({ changes }) => {
       if (changes) notifications.show({ color: 'teal', message: t('campaigns.targeting.saved', changes) })
       refresh()
     },
   })
-  if (campaign.isPending || templates.isPending) return <Loader />
+  if (campaign.isPending) return <Loader />
   if (campaign.error) return <Alert color="red">{describeError(t, campaign.error)}</Alert>
   const c = campaign.data.campaign
   return (
@@ -217,7 +215,6 @@ export function CampaignPage() {
           <TargetingEditor
             organization={c.organization}
             initial={c.targeting}
-            fields={templates.data?.targetingFields ?? []}
             onSave={c.status === 'closed' ? undefined : (rule) => retarget.mutate(rule)}
             isSaving={retarget.isPending}
           />

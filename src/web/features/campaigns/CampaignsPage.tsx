@@ -18,11 +18,12 @@ import { useForm } from '@mantine/form'
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate } from 'react-router'
+import type { CampaignStatus, CampaignType } from '../../../shared/campaigns.js'
 import type { SessionUser } from '../../../shared/contracts/auth.js'
 import { describeError } from '../../components/errors.js'
 import { campaignsApi } from './api.js'
 
-export const CAMPAIGN_STATUS_COLOR: Record<string, string> = {
+export const CAMPAIGN_STATUS_COLOR: Record<CampaignStatus, string> = {
   draft: 'gray',
   active: 'teal',
   paused: 'orange',
@@ -36,7 +37,11 @@ export function CampaignsPage({ user }: { user: SessionUser }) {
   const templates = useQuery({ queryKey: ['campaign-templates'], queryFn: campaignsApi.templates })
   const managed = user.memberships.filter((m) => m.role === 'manager' || m.role === 'admin')
   const form = useForm({
-    initialValues: { type: 'crisis_check', organization: managed[0]?.organization.code ?? '', name: '' },
+    initialValues: {
+      type: 'crisis_check' as CampaignType,
+      organization: managed[0]?.organization.code ?? '',
+      name: '',
+    },
   })
   const create = useMutation({
     mutationFn: campaignsApi.create,

@@ -16,47 +16,52 @@ import { useDebouncedValue } from '@mantine/hooks'
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import {
+  type Condition,
+  findTargetingField,
+  LIST_OPERATORS,
+  type Operator,
+  PRESENCE_OPERATORS,
+  type Rule,
+  TARGETING_FIELDS,
+  type TargetingField,
+} from '../../../shared/targeting-fields.js'
 import { describeError } from '../../components/errors.js'
-import { campaignsApi, type TargetingField } from './api.js'
+import { campaignsApi } from './api.js'
 
-interface Leaf {
-  field: string
-  op: string
-  value?: unknown
-}
-type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | Leaf
+const isListOperator = (op: Operator) => (LIST_OPERATORS as readonly Operator[]).includes(op)
+const isPresenceOperator = (op: Operator) => (PRESENCE_OPERATORS as readonly Operator[]).includes(op)
 
-const OPERATORS: Record<TargetingField['type'], string[]> = {
-  number: ['>=', '>', '<=', '<', '=', '!=', 'isSet', 'isNotSet'],
-  date: ['<', '<=', '>', '>=', '=', 'isSet', 'isNotSet'],
-  boolean: ['=', '!='],
-  text: ['=', '!=', 'in', 'notIn', 'isSet', 'isNotSet'],
-  enum: ['=', '!=', '>=', '<=', 'in', 'isSet', 'isNotSet'],
+/** A list typed as "a, b, c": numbers for a number field, texts otherwise. */
+function parseList(text: string, field: TargetingField | undefined): string[] | number[] {
+  const parts = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+  return field?.type === 'number' ? parts.map(Number) : parts
 }
 
 /** A flat rule (all/any of simple conditions) can be edited with the form; anything deeper with the JSON editor. */
-function asFlat(rule: Rule): { combinator: 'all' | 'any'; leaves: Leaf[] } | null {
+function asFlat(rule: Rule): { combinator: 'all' | 'any'; leaves: Condition[] } | null {
   if ('field' in rule) return { combinator: 'all', leaves: [rule] }
   const list = 'all' in rule ? rule.all : 'any' in rule ? rule.any : null
   if (!list?.every((child) => 'field' in child)) return null
-  return { combinator: 'all' in rule ? 'all' : 'any', leaves: list as Leaf[] }
+  return { combinator: 'all' in rule ? 'all' : 'any', leaves: list as Condition[] }
 }
 
 export function TargetingEditor({
   organization,
   initial,
-  fields,
   onSave,
   isSaving,
 }: {
   organization: string
-  initial: unknown
-  fields: TargetingField[]
-  onSave?: (rule: unknown) => void
+  initial: Rule
+  onSave?: (rule: Rule) => void
   isSaving?: boolean
 }) {
   const { t, i18n } = useTranslation()
-  const [rule, setRule] = useState<Rule>(initial as Rule)
+  const [rule, setRule] = useState<Rule>(initial)
   const [json, setJson] = useState(JSON.stringify(initial, null, 2))
   const [jsonError, setJsonError] = useState<string | null>(null)
   const [debounced] = useDebouncedValue(rule, 400)
@@ -66,13 +71,12 @@ export function TargetingEditor({
     retry: false,
   })
   const flat = asFlat(rule)
-  const fieldOf = (name: string) => fields.find((field) => field.field === name)
   const label = (field: TargetingField) => (i18n.language === 'en' ? field.label.en : field.label.fr)
   const update = (next: Rule) => {
     setRule(next)
     setJson(JSON.stringify(next, null, 2))
   }
-  const updateLeaves = (combinator: 'all' | 'any', leaves: Leaf[]) =>
+  const updateLeaves = (combinator: 'all' | 'any', leaves: Condition[]) =>
     update(combinator === 'all' ? { all: leaves } : { any: leaves })
 
   return (
@@ -92,34 +96,41 @@ export function TargetingEditor({
             />
           </Group>
           {flat.leaves.map((leaf, index) => {
-            const field = fieldOf(leaf.field)
-            const change = (patch: Partial<Leaf>) =>
+            const field = findTargetingField(leaf.field)
+            const change = (patch: Partial<Condition>) =>
               updateLeaves(
                 flat.combinator,
                 flat.leaves.map((other, i) => (i === index ? { ...other, ...patch } : other)),
               )
-            const needsValue = !['isSet', 'isNotSet'].includes(leaf.op)
+            const needsValue = !isPresenceOperator(leaf.op)
+            const isList = isListOperator(leaf.op)
             return (
               // biome-ignore lint/suspicious/noArrayIndexKey: conditions have no identity of their own; they are edited by position
               <Group key={`${index}-${leaf.field}`} align="end" wrap="wrap">
                 <Select
                   label={t('campaigns.targeting.field')}
-                  data={fields.map((f) => ({ value: f.field, label: label(f) }))}
+                  data={TARGETING_FIELDS.map((f) => ({ value: f.field, label: label(f) }))}
                   value={leaf.field}
-                  onChange={(value) =>
-                    value &&
-                    change({ field: value, op: OPERATORS[fieldOf(value)?.type ?? 'text'][0], value: undefined })
-                  }
+                  onChange={(value) => {
+                    const chosen = value ? findTargetingField(value) : undefined
+                    if (chosen) change({ field: chosen.field, op: chosen.operators[0], value: undefined })
+                  }}
                   searchable
                 />
                 <Select
                   label={t('campaigns.targeting.op')}
-                  data={OPERATORS[field?.type ?? 'text']}
+                  data={field?.operators ?? []}
                   value={leaf.op}
-                  onChange={(value) => value && change({ op: value })}
+                  onChange={(value) => {
+                    if (!value) return
+                    const op = value as Operator
+                    // A value of the wrong shape would only earn a 400: none for isSet/isNotSet, a list for in/notIn.
+                    const keepsValue = !isPresenceOperator(op) && isListOperator(op) === isList
+                    change(keepsValue ? { op } : { op, value: undefined })
+                  }}
                   w={110}
                 />
-                {needsValue && field?.type === 'number' && (
+                {needsValue && !isList && field?.type === 'number' && (
                   <NumberInput
                     label={t('campaigns.targeting.value')}
                     value={leaf.value as number}
@@ -139,16 +150,16 @@ export function TargetingEditor({
                     w={110}
                   />
                 )}
-                {needsValue && field?.type === 'enum' && !['in', 'notIn'].includes(leaf.op) && (
+                {needsValue && field?.type === 'enum' && !isList && (
                   <Select
                     label={t('campaigns.targeting.value')}
                     data={field.values ?? []}
                     value={leaf.value as string}
-                    onChange={(value) => change({ value })}
+                    onChange={(value) => change({ value: value ?? undefined })}
                   />
                 )}
                 {needsValue &&
-                  (field?.type === 'text' || field?.type === 'date' || ['in', 'notIn'].includes(leaf.op)) &&
+                  (field?.type === 'text' || field?.type === 'date' || isList) &&
                   field?.type !== 'boolean' && (
                     <TextInput
                       label={t('campaigns.targeting.value')}
@@ -156,14 +167,7 @@ export function TargetingEditor({
                       value={Array.isArray(leaf.value) ? leaf.value.join(', ') : ((leaf.value as string) ?? '')}
                       onChange={(event) => {
                         const text = event.currentTarget.value
-                        change({
-                          value: ['in', 'notIn'].includes(leaf.op)
-                            ? text
-                                .split(',')
-                                .map((part) => part.trim())
-                                .filter(Boolean)
-                            : text,
-                        })
+                        change({ value: isList ? parseList(text, field) : text })
                       }}
                     />
                   )}

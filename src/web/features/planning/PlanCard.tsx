@@ -174,7 +174,7 @@ export function PlanCard({ campaignId }: { campaignId: string }) {
                         callers: data.estimate.callers,
                         hours: hoursUsed,
                         days: data.estimate.days,
-                        weeks: number(data.estimate.weeks),
+                        weeks: number(data.estimate.weeks ?? 0),
                       })}
                     </Text>
                   ))}

@@ -1,37 +1,16 @@
-import { api } from '../../api/client.js'
+import { planningContract } from '../../../shared/contracts/planning.js'
+import { call } from '../../api/client.js'
 
-export interface Assumption {
-  value: number
-  source: 'observed' | 'default'
-  sample: number
-}
-
-export interface CampaignPlan {
-  campaign: { id: string; name: string; status: string }
-  availableCallers: { count: number; source: 'assigned' | 'organization' }
-  callersSource: 'requested' | 'assigned' | 'organization' | null
-  hoursPerWeekSource: 'requested' | 'default'
-  remainingHouseholds: number
-  assumptions: {
-    reachRate: Assumption
-    attemptsPerHousehold: Assumption
-    conversationMinutes: Assumption
-    wrapUpMinutes: Assumption
-    unansweredAttemptMinutes: Assumption
-    hoursPerWeekPerCaller: { requested: number; used: number; campaignWeeklyHours: number; isCapped: boolean }
-  }
-  minutesPerHousehold: number
-  totalHours: number
-  minimumDays: number
-  estimate: { callers: number; teamHoursPerWeek: number; days: number | null; weeks: number } | null
-  requirement: { days: number; callers: number | null; reason?: 'frequency_cap' } | null
-}
+export type { Assumption, CampaignPlan } from '../../../shared/contracts/planning.js'
 
 export const planningApi = {
-  plan: (campaignId: string, query: { callers?: number; hoursPerWeek?: number; days?: number }) => {
-    const parameters = new URLSearchParams()
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) parameters.set(key, String(value))
-    const search = parameters.toString()
-    return api<CampaignPlan>(`/campaigns/${campaignId}/plan${search ? `?${search}` : ''}`)
-  },
+  plan: (campaignId: string, query: { callers?: number; hoursPerWeek?: number; days?: number }) =>
+    call(planningContract.plan, {
+      params: { id: campaignId },
+      query: {
+        callers: query.callers?.toString(),
+        hoursPerWeek: query.hoursPerWeek?.toString(),
+        days: query.days?.toString(),
+      },
+    }),
 }

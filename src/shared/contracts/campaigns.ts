@@ -1,0 +1,338 @@
+/**
+ * The campaigns contract: every request and response of the campaign routes (templates, list, create, read, change,
+ * preview, explain, retarget, activate/pause/close). The plan of a campaign has its own (`planning.ts`); the callers of
+ * a campaign belong to calling.
+ */
+import { type Static, Type } from 'typebox'
+import { CAMPAIGN_STATUSES, CAMPAIGN_TYPES, TARGET_STATUSES } from '../campaigns.js'
+import type { QuestionnaireDefinition } from '../questionnaire.js'
+import {
+  LocalizedTextSchema,
+  OPERATORS,
+  type Rule,
+  TARGETING_FIELD_NAMES,
+  TargetingFieldSchema,
+} from '../targeting-fields.js'
+import { IdParams, Nullable } from './common.js'
+import { route } from './route.js'
+
+const TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$'
+
+/** One weekly calling window in Europe/Paris time; day 1 = Monday … 7 = Sunday (ISO). */
+export const CallingWindowSchema = Type.Object(
+  {
+    day: Type.Integer({ minimum: 1, maximum: 7, description: '1 = Monday … 7 = Sunday' }),
+    from: Type.String({ pattern: TIME }),
+    to: Type.String({ pattern: TIME }),
+  },
+  { additionalProperties: false },
+)
+
+export const CallingHoursSchema = Type.Union([
+  Type.Literal('always'),
+  Type.Array(CallingWindowSchema, { maxItems: 50 }),
+])
+
+const RETRY_MINUTES = { minimum: 1, maximum: 60 * 24 * 30 }
+/** Minutes to wait before the next attempt, by outcome. */
+export const RetryDelaysSchema = Type.Object(
+  {
+    no_answer: Type.Integer(RETRY_MINUTES),
+    voicemail: Type.Integer(RETRY_MINUTES),
+    busy: Type.Integer(RETRY_MINUTES),
+    other: Type.Integer(RETRY_MINUTES),
+  },
+  { additionalProperties: false },
+)
+
+/** At most `maxAttempts` attempts per household in `days` days. */
+export const FrequencyCapSchema = Type.Object(
+  { maxAttempts: Type.Integer({ minimum: 1, maximum: 100 }), days: Type.Integer({ minimum: 1, maximum: 365 }) },
+  { additionalProperties: false },
+)
+
+export const FaqSchema = Type.Array(
+  Type.Object(
+    { question: Type.String({ minLength: 1, maxLength: 500 }), answer: Type.String({ minLength: 1, maxLength: 4000 }) },
+    { additionalProperties: false },
+  ),
+  { maxItems: 100 },
+)
+
+/** A manager's priority weights: points by criterion key (validated against the criteria by the server). */
+export const PriorityWeightsSchema = Nullable(Type.Record(Type.String(), Type.Integer()))
+
+/**
+ * A targeting rule as the API answers it (always a rule the server validated). Requests carry it as any JSON: the
+ * server's `validateRule` names every mistake by its path, which a schema could not say as clearly.
+ */
+const RuleSchema = Type.Unsafe<Rule>(
+  Type.Unknown({ description: 'targeting rule: {"all":[…]}, {"any":[…]}, {"not":…} or {"field","op","value"}' }),
+)
+const RuleInput = Type.Unknown({
+  description: 'targeting rule: {"all":[…]}, {"any":[…]}, {"not":…} or {"field","op","value"}',
+})
+const QuestionnaireDefinitionSchema = Type.Unsafe<QuestionnaireDefinition>(
+  Type.Unknown({ description: 'questionnaire definition: { sections: [...] }' }),
+)
+
+const editable = {
+  name: Type.String({ minLength: 2, maxLength: 200 }),
+  callingHours: CallingHoursSchema,
+  maxAttempts: Type.Integer({ minimum: 1, maximum: 20 }),
+  retryDelays: RetryDelaysSchema,
+  frequencyCap: FrequencyCapSchema,
+  script: Type.String({ maxLength: 20_000 }),
+  faq: FaqSchema,
+  questionnaire: Type.Unknown({ description: 'questionnaire definition: { sections: [...] }' }),
+  priorityWeights: PriorityWeightsSchema,
+}
+
+export const NewCampaignSchema = Type.Object(
+  {
+    type: Type.Enum(CAMPAIGN_TYPES),
+    organization: Type.String({ description: 'organisation code' }),
+    name: editable.name,
+    targeting: Type.Optional(RuleInput),
+    callingHours: Type.Optional(editable.callingHours),
+    maxAttempts: Type.Optional(editable.maxAttempts),
+    retryDelays: Type.Optional(editable.retryDelays),
+    frequencyCap: Type.Optional(editable.frequencyCap),
+    script: Type.Optional(editable.script),
+    faq: Type.Optional(editable.faq),
+    questionnaire: Type.Optional(editable.questionnaire),
+    priorityWeights: Type.Optional(editable.priorityWeights),
+  },
+  { additionalProperties: false },
+)
+
+/** What PATCH may change; the targeting has its own route (it resyncs the queue). */
+export const CampaignChangesSchema = Type.Object(
+  {
+    name: Type.Optional(editable.name),
+    callingHours: Type.Optional(editable.callingHours),
+    maxAttempts: Type.Optional(editable.maxAttempts),
+    retryDelays: Type.Optional(editable.retryDelays),
+    frequencyCap: Type.Optional(editable.frequencyCap),
+    script: Type.Optional(editable.script),
+    faq: Type.Optional(editable.faq),
+    questionnaire: Type.Optional(editable.questionnaire),
+    priorityWeights: Type.Optional(editable.priorityWeights),
+  },
+  { additionalProperties: false },
+)
+
+/** A campaign's queue in figures; `targeted` leaves out excluded households. */
+export const ProgressSchema = Type.Object({
+  targeted: Type.Integer(),
+  pending: Type.Integer(),
+  inProgress: Type.Integer(),
+  completed: Type.Integer(),
+  unreachable: Type.Integer(),
+  excluded: Type.Integer(),
+})
+
+export const CampaignSummarySchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  type: Type.Enum(CAMPAIGN_TYPES),
+  status: Type.Enum(CAMPAIGN_STATUSES),
+  organization: Type.String({ description: 'organisation code' }),
+  createdAt: Type.String(),
+  activatedAt: Nullable(Type.String()),
+  progress: ProgressSchema,
+})
+
+export const CampaignSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  type: Type.Enum(CAMPAIGN_TYPES),
+  status: Type.Enum(CAMPAIGN_STATUSES),
+  organization: Type.String({ description: 'organisation code' }),
+  targeting: RuleSchema,
+  priorityWeights: PriorityWeightsSchema,
+  callingHours: CallingHoursSchema,
+  maxAttempts: Type.Integer(),
+  retryDelays: RetryDelaysSchema,
+  frequencyCap: FrequencyCapSchema,
+  script: Type.String(),
+  faq: FaqSchema,
+  questionnaire: Nullable(
+    Type.Object({ versionId: Type.String(), version: Type.Integer(), definition: QuestionnaireDefinitionSchema }),
+  ),
+  createdAt: Type.String(),
+  activatedAt: Nullable(Type.String()),
+  closedAt: Nullable(Type.String()),
+  progress: ProgressSchema,
+})
+export type Campaign = Static<typeof CampaignSchema>
+
+const CampaignAnswer = Type.Object({ campaign: CampaignSchema })
+
+export const CampaignTemplateSchema = Type.Object({
+  type: Type.Enum(CAMPAIGN_TYPES),
+  name: Type.String(),
+  nameEn: Type.String(),
+  description: Type.String(),
+  targeting: RuleSchema,
+  script: Type.String(),
+  faq: FaqSchema,
+  questionnaire: QuestionnaireDefinitionSchema,
+  callingHours: CallingHoursSchema,
+  maxAttempts: Type.Integer(),
+})
+
+/** One criterion of the fragility priority with its default points. */
+export const PriorityWeightSchema = Type.Object({
+  key: Type.String(),
+  points: Type.Integer(),
+  label: LocalizedTextSchema,
+})
+
+export const TemplatesSchema = Type.Object({
+  items: Type.Array(CampaignTemplateSchema),
+  priorityWeights: Type.Array(PriorityWeightSchema),
+  targetingFields: Type.Array(TargetingFieldSchema),
+})
+
+export const PreviewBodySchema = Type.Object(
+  {
+    organization: Type.String({ description: 'organisation code' }),
+    targeting: RuleInput,
+    priorityWeights: Type.Optional(PriorityWeightsSchema),
+    sampleSize: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+)
+
+export const HouseholdSampleSchema = Type.Object({
+  id: Type.String(),
+  externalRef: Type.String(),
+  lastName: Type.String(),
+  firstName: Nullable(Type.String()),
+  age: Nullable(Type.Integer()),
+  city: Nullable(Type.String()),
+  priority: Type.Integer(),
+})
+
+export const PreviewSchema = Type.Object({ count: Type.Integer(), sample: Type.Array(HouseholdSampleSchema) })
+
+/** A household's fragility priority: the score (0–100) and each criterion that gave points. */
+export const PrioritySchema = Type.Object({
+  score: Type.Integer(),
+  reasons: Type.Array(PriorityWeightSchema),
+})
+
+const ConditionValueSchema = Type.Union([
+  Type.Number(),
+  Type.Boolean(),
+  Type.String(),
+  Type.Array(Type.Number()),
+  Type.Array(Type.String()),
+])
+
+/**
+ * Why a household matches a rule or not: the rule's tree with each part's result, a short text in both languages
+ * ("Âge 82 ≥ 75 ✓"), and on conditions what was asked and the household's actual value.
+ */
+export const ExplanationSchema = Type.Cyclic(
+  {
+    Explanation: Type.Object({
+      holds: Type.Boolean(),
+      text: LocalizedTextSchema,
+      field: Type.Optional(Type.Enum(TARGETING_FIELD_NAMES)),
+      op: Type.Optional(Type.Enum(OPERATORS)),
+      value: Type.Optional(ConditionValueSchema),
+      actual: Type.Optional(Nullable(Type.Union([Type.Number(), Type.Boolean(), Type.String()]))),
+      children: Type.Optional(Type.Array(Type.Ref('Explanation'))),
+    }),
+  },
+  'Explanation',
+)
+export type Explanation = Static<typeof ExplanationSchema>
+
+export const ExplainSchema = Type.Object({
+  matches: Type.Boolean(),
+  /** The household objects to calls: never targeted, whatever the rule. */
+  objection: Type.Boolean(),
+  /** The household's own status (`active` tenants only are targeted). */
+  status: Type.String(),
+  explanation: ExplanationSchema,
+  priority: PrioritySchema,
+  target: Nullable(
+    Type.Object({ status: Type.Enum(TARGET_STATUSES), attempts: Type.Integer(), priority: Type.Integer() }),
+  ),
+})
+
+/** What a change of rule did to a running campaign's queue. */
+export const RetargetChangesSchema = Type.Object({
+  added: Type.Integer(),
+  restored: Type.Integer(),
+  removed: Type.Integer(),
+  targeted: Type.Integer(),
+})
+
+const tags = ['campaigns']
+
+export const campaignsContract = {
+  templates: route('GET', '/campaign-templates', {
+    tags,
+    summary: 'Campaign templates, default priority weights and the targeting catalogue',
+    response: { 200: TemplatesSchema },
+  }),
+  list: route('GET', '/campaigns', {
+    tags,
+    summary: 'Campaigns of the organisations the user manages, newest first',
+    response: { 200: Type.Object({ items: Type.Array(CampaignSummarySchema) }) },
+  }),
+  create: route('POST', '/campaigns', {
+    tags,
+    summary: 'A draft campaign from its type’s template and the manager’s choices',
+    body: NewCampaignSchema,
+    response: { 201: CampaignAnswer },
+  }),
+  read: route('GET', '/campaigns/:id', { tags, params: IdParams, response: { 200: CampaignAnswer } }),
+  update: route('PATCH', '/campaigns/:id', {
+    tags,
+    summary: 'Changes a campaign; a new questionnaire makes a new version',
+    params: IdParams,
+    body: CampaignChangesSchema,
+    response: { 200: CampaignAnswer },
+  }),
+  preview: route('POST', '/campaigns/preview', {
+    tags,
+    summary: 'How many households a rule selects today, with a sample ordered by priority',
+    body: PreviewBodySchema,
+    response: { 200: PreviewSchema },
+  }),
+  explain: route('GET', '/campaigns/:id/explain/:householdId', {
+    tags,
+    summary: 'Why a household matches the campaign’s rule or not, and its priority',
+    params: Type.Object({ id: Type.String({ maxLength: 64 }), householdId: Type.String({ maxLength: 64 }) }),
+    response: { 200: ExplainSchema },
+  }),
+  retarget: route('PUT', '/campaigns/:id/targeting', {
+    tags,
+    summary: 'Changes the rule; a running or paused campaign’s queue follows it at once',
+    params: IdParams,
+    body: Type.Object({ targeting: RuleInput }, { additionalProperties: false }),
+    response: { 200: Type.Object({ campaign: CampaignSchema, changes: Nullable(RetargetChangesSchema) }) },
+  }),
+  activate: route('POST', '/campaigns/:id/activate', {
+    tags,
+    summary: 'Starts a draft (building its queue) or resumes a paused campaign',
+    params: IdParams,
+    response: { 200: CampaignAnswer },
+  }),
+  pause: route('POST', '/campaigns/:id/pause', { tags, params: IdParams, response: { 200: CampaignAnswer } }),
+  close: route('POST', '/campaigns/:id/close', {
+    tags,
+    summary: 'Closes a campaign: nothing of it is called any more, its history stays',
+    params: IdParams,
+    response: { 200: CampaignAnswer },
+  }),
+}
+
+/** The status changes a manager may ask for, each its own route. */
+export const CAMPAIGN_ACTIONS = ['activate', 'pause', 'close'] as const
+export type CampaignAction = (typeof CAMPAIGN_ACTIONS)[number]
