@@ -38,7 +38,7 @@ const seniorsAlone = {
 
 describe('campaigns', () => {
   it('previews a target, creates a campaign from the heat-wave template, activates it and reports its progress', async (t) => {
-    const { app, headers, organization, household } = await setup(t)
+    const { app, db, headers, organization, household } = await setup(t)
     await household({ birthDate: '1930-01-01', oldestBirthDate: '1930-01-01', livesAlone: 1, floor: 5, hasLift: 0 })
     await household({ birthDate: '1990-01-01', oldestBirthDate: '1990-01-01', livesAlone: 0 })
     await household({
@@ -57,6 +57,13 @@ describe('campaigns', () => {
     assertAnswers(campaignsContract.preview, preview)
     assert.equal(preview.json().count, 1, 'the household objecting to calls is never targeted')
     assert.ok(preview.json().sample[0].priority >= 50)
+    const previewRead = await db
+      .selectFrom('auditEvent')
+      .selectAll()
+      .where('action', '=', 'campaign.preview')
+      .executeTakeFirstOrThrow()
+    assert.equal(previewRead.organizationId, organization.id, 'the sample names tenants: its read is audited')
+    assert.deepEqual(JSON.parse(previewRead.details ?? '{}'), { count: 1, sampled: 1 })
 
     const created = await app.inject({
       method: 'POST',
@@ -256,7 +263,7 @@ describe('campaigns', () => {
   })
 
   it('explains why a household matches and why it has its priority', async (t) => {
-    const { app, headers, organization, household } = await setup(t)
+    const { app, db, headers, organization, household } = await setup(t)
     const senior = await household({
       birthDate: '1931-03-01',
       oldestBirthDate: '1931-03-01',
@@ -288,5 +295,11 @@ describe('campaigns', () => {
       ['age85', 'livesAlone', 'supportProgramme', 'noRecentContact'],
     )
     assert.equal(body.priority.score, 70)
+    const explainRead = await db
+      .selectFrom('auditEvent')
+      .selectAll()
+      .where('action', '=', 'campaign.explain')
+      .executeTakeFirstOrThrow()
+    assert.equal(explainRead.entityId, senior.id, 'the explanation reads a household: audited')
   })
 })

@@ -313,6 +313,15 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
           priority: computePriority(household, today, weights).score,
         }))
         .sort((a, b) => b.priority - a.priority)
+      // The sample names tenants: a read of tenant data like any other.
+      await recordAuditEvent(db, {
+        actorUserId: currentUser(request).id,
+        organizationId: organization.id,
+        action: 'campaign.preview',
+        entityType: 'household',
+        ip: request.ip,
+        details: { count, sampled: sample.length },
+      })
       return { count, sample }
     },
   })
@@ -327,6 +336,15 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const today = parisToday()
       const rule = parseRule(JSON.parse(campaign.targeting))
       const target = await campaigns.findTarget(db, campaign.id, household.id)
+      await recordAuditEvent(db, {
+        actorUserId: currentUser(request).id,
+        organizationId: campaign.organizationId,
+        action: 'campaign.explain',
+        entityType: 'household',
+        entityId: household.id,
+        ip: request.ip,
+        details: { campaignId: campaign.id },
+      })
       return {
         matches: evaluateRule(rule, household, today),
         objection: household.objectionAt !== null,
