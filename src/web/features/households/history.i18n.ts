@@ -1,3 +1,5 @@
+import { labelsIn } from '../../../shared/labels.js'
+
 /** Words of a household's history and of tenants' objections to calls, merged under `history`. */
 export const historyFr = {
   title: 'Historique',
@@ -40,14 +42,7 @@ export const historyFr = {
     in_person: 'en personne',
     other: 'autrement',
   },
-  referralStatus: {
-    sent: 'envoyée',
-    accepted: 'acceptée',
-    rejected: 'refusée',
-    in_progress: 'en cours',
-    done: 'terminée',
-    revoked: 'retirée',
-  },
+  referralStatus: labelsIn('referralStatus', 'fr'),
 }
 
 export const historyEn: typeof historyFr = {
@@ -85,12 +80,5 @@ export const historyEn: typeof historyFr = {
   cancel: 'Cancel',
   close: 'Close',
   channels: { phone: 'by phone', mail: 'by letter', email: 'by email', in_person: 'in person', other: 'otherwise' },
-  referralStatus: {
-    sent: 'sent',
-    accepted: 'accepted',
-    rejected: 'rejected',
-    in_progress: 'in progress',
-    done: 'done',
-    revoked: 'revoked',
-  },
+  referralStatus: labelsIn('referralStatus', 'en'),
 }
