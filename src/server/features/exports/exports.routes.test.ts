@@ -381,6 +381,13 @@ describe('GET /api/exports/calls', () => {
     assert.equal(rows.length, expected.length)
     assert.ok(rows.some((row) => row[2] === 'B-001'))
     assert.match(response.headers['content-disposition'] as string, /appels_reseau_2026-12-01_2026-12-31\.csv/)
+    // Any one organisation of the network too, as they read its review (no role of theirs there needed).
+    const ofB = await exportAs(setup, admin, `calls.csv?scope=organization:${fixture.b.code}&from=${FROM}&to=${TO}`)
+    assert.equal(ofB.statusCode, 200, ofB.body)
+    assert.deepEqual(
+      readCsv(ofB.body).rows.map((row) => row[2]),
+      ['B-001'],
+    )
     const manager = await exportAs(setup, fixture.managerA, `calls.csv?scope=network&from=${FROM}&to=${TO}`)
     assert.equal(manager.statusCode, 403)
     assert.match(manager.json().error.message, /administrators/)
