@@ -13,7 +13,7 @@ import { renderReviewPdf } from '../src/server/features/stats/review.pdf.js'
 import { refreshRollups } from '../src/server/features/stats/stats.refresh.js'
 import { computeReview } from '../src/server/features/stats/stats.service.js'
 import type { Membership } from '../src/server/http/auth.js'
-import type { StatsReview } from '../src/shared/stats.js'
+import type { StatsReview } from '../src/shared/contracts/stats.js'
 import { readStream } from '../test/pdf-text.js'
 import { benchEngines, freshBenchDatabase } from './support/bench-db.js'
 import { type ReviewData, seedReviewData } from './support/review-data.js'
@@ -96,7 +96,7 @@ async function networkBench(engine: 'sqlite' | 'postgres') {
   if (counting.value) console.log(`  rollups: ${counting.value} calls counted in ${(counting.ms / 1000).toFixed(1)} s`)
   const actor = await adminOf(db, data.organizations[0]!.id, data.managers[0]!.id)
   const period = data.period
-  const compute = await timed(() => computeReview(db, actor, { kind: 'network' }, period))
+  const compute = await timed(() => computeReview(db, actor, { scope: 'network', ...period }))
   const render = await timed(async () => readStream(await renderReviewPdf(compute.value, 'fr')))
   console.log(
     `network review: computeReview ${compute.ms.toFixed(0)} ms + render ${render.ms.toFixed(0)} ms = ${(compute.ms + render.ms).toFixed(0)} ms (target < 5000 ms), PDF ${(render.value.length / 1024).toFixed(0)} KiB`,

@@ -20,7 +20,6 @@ import {
   summaryOf,
 } from '../src/server/features/stats/stats.service.js'
 import type { Membership } from '../src/server/http/auth.js'
-import type { StatsScope } from '../src/shared/stats.js'
 import { benchEngines, freshBenchDatabase, percentile } from './support/bench-db.js'
 import { type ReviewData, seedReviewData } from './support/review-data.js'
 
@@ -123,10 +122,10 @@ async function benchEngine(engine: 'sqlite' | 'postgres') {
     `  rollups: the latest ${recounted} calls recounted in ${(performance.now() - incrementalStart).toFixed(0)} ms (one transaction, figures unchanged)`,
   )
   const actor = await adminActor(db, data)
-  const scopes: Array<[string, StatsScope]> = [
-    ['network', { kind: 'network' }],
-    ['organization', { kind: 'organization', code: data.organizations[1]!.code }],
-    ['campaign', { kind: 'campaign', id: data.campaigns[2]!.id }],
+  const scopes: Array<[string, string]> = [
+    ['network', 'network'],
+    ['organization', `organization:${data.organizations[1]!.code}`],
+    ['campaign', `campaign:${data.campaigns[2]!.id}`],
   ]
   const table: Array<{ scope: string; work: string; median: number; max: number }> = []
   for (const [label, scope] of scopes) {
@@ -135,7 +134,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres') {
       for (let attempt = 0; attempt <= RUNS; attempt++) {
         const start = performance.now()
         // Access checks and scope resolution included: what a request pays.
-        await run(await resolveStatsContext(db, actor, scope, data.period))
+        await run(await resolveStatsContext(db, actor, { scope, ...data.period }))
         if (attempt > 0) times.push(performance.now() - start)
       }
       times.sort((a, b) => a - b)
@@ -144,7 +143,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres') {
   }
   const review = performance.now()
   const { computeReview } = await import('../src/server/features/stats/stats.service.js')
-  await computeReview(db, actor, { kind: 'network' }, data.period)
+  await computeReview(db, actor, { scope: 'network', ...data.period })
   const reviewMs = performance.now() - review
 
   console.log(`\n  ${engine}: median / worst of ${RUNS} runs (target < ${TARGET_MS} ms)`)
@@ -159,7 +158,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres') {
   }
   console.log(`  whole network review (computeReview, all panels): ${reviewMs.toFixed(0)} ms`)
 
-  const ctx = await resolveStatsContext(db, actor, { kind: 'network' }, data.period)
+  const ctx = await resolveStatsContext(db, actor, { scope: 'network', ...data.period })
   const network = ctx.filter
   const rollupRows = await db
     .selectFrom('statsRollup')

@@ -6,7 +6,7 @@ import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
 import type { Db } from '../src/server/db/database.js'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
-import { parisToday } from '../src/shared/dates.js'
+import { parisToday } from '../src/shared/clock.js'
 import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
 
 async function seriousViolations(page: Page) {

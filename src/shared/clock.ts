@@ -161,3 +161,10 @@ export function isoToParisLocal(instant: string | Date): string {
   const wall = parisWallClock(instant).toISOString()
   return wall.slice(0, 16)
 }
+
+/** A day YYYY-MM-DD as people read it: 05/11/2026 in French; in English as it is (2026-11-05, never ambiguous). */
+export function formatDay(day: string, locale: 'fr' | 'en'): string {
+  const match = DAY_PATTERN.exec(day)
+  if (!match) return day
+  return locale === 'fr' ? `${match[3]}/${match[2]}/${match[1]}` : day
+}

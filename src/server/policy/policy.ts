@@ -69,12 +69,21 @@ export const POLICY = {
   'referral.readAllSent': ['social_worker', 'manager', 'admin'],
 
   'review.read': ['admin', 'manager', 'viewer'],
+  // Counts shown exactly in an organisation's review; its other readers (viewers) see 1 to 4 as "< 5".
+  'review.exact': MANAGERS,
+  // The whole network read exactly, and each of its organisations as theirs: its admins (managers and viewers read
+  // the network with counts under 5 suppressed, through review.read).
+  'review.network': ['admin'],
   // Which dataset each role may export is decided per dataset below, once the scope is known; viewers and callers
   // never get one (they are told why: aggregates only, or no export for callers).
   'export.download': SIGNED_IN,
   'export.calls': MANAGERS,
   'export.unreachable': MANAGERS,
   'export.referrals': ['admin', 'manager', 'social_worker', 'partner'],
+  // Referrals both from and to the organisation; a partner (and nothing more there) exports those addressed to it.
+  'export.referralsBothWays': ['admin', 'manager', 'social_worker'],
+  // Exports of the whole network, and of each of its organisations as theirs: its admins.
+  'export.network': ['admin'],
 } as const satisfies Record<string, Grant>
 
 export type Action = keyof typeof POLICY
@@ -115,4 +124,19 @@ export function organizationsWhere(user: PolicySubject, action: Action): string[
     .filter((membership) => grant === ANYONE || grant === SIGNED_IN || grant.includes(membership.role))
     .map((membership) => membership.organizationId)
   return [...new Set(ids)]
+}
+
+/**
+ * The networks of the organisations on which the user may perform the action. Network administration works this way:
+ * an administrator of one organisation administers its whole network (its organisations, agencies, users, review).
+ */
+export function networksWhere(
+  user: { memberships: ReadonlyArray<{ organizationId: string; role: Role; networkId: string }> },
+  action: Action,
+): string[] {
+  const organizationIds = organizationsWhere(user, action)
+  const networkIds = user.memberships
+    .filter((membership) => organizationIds.includes(membership.organizationId))
+    .map((membership) => membership.networkId)
+  return [...new Set(networkIds)]
 }

@@ -1,3 +1,4 @@
+import { labelsIn } from '../../shared/labels.js'
 import type { Messages } from './fr.js'
 
 export const en: Messages = {
@@ -12,15 +13,8 @@ export const en: Messages = {
     stats: 'Review',
     administration: 'Administration',
   },
-  roles: {
-    admin: 'Administrator',
-    manager: 'Campaign manager',
-    caller: 'Caller',
-    social_worker: 'Social worker',
-    partner: 'Partner',
-    viewer: 'Director (read only)',
-  },
-  orgTypes: { landlord: 'Landlord', association: 'Association', partner: 'Partner' },
+  roles: labelsIn('role', 'en'),
+  orgTypes: labelsIn('organizationType', 'en'),
   login: {
     title: 'Sign in',
     intro: 'Sign in with the email address and password your organisation gave you.',
@@ -210,37 +204,9 @@ export const en: Messages = {
       callbackInPast: 'This time has passed: give a date and time to come.',
       notesTooLong: 'The notes are too long (4,000 characters at most).',
     },
-    dispositions: {
-      completed: 'Interview completed',
-      refused: 'Interview refused',
-      callback: 'Call back (time agreed)',
-      no_answer: 'No answer',
-      voicemail: 'Voicemail',
-      busy: 'Busy',
-      wrong_number: 'Wrong number',
-      not_in_service: 'Number not in service',
-      moved_out: 'Moved out',
-      deceased: 'Deceased',
-      other: 'Other',
-    },
-    needs: {
-      isolation: 'Isolation',
-      health_autonomy: 'Health and autonomy',
-      food: 'Food',
-      finances_arrears: 'Finances and arrears',
-      income_loss: 'Job or income loss',
-      family_violence: 'Family tension or violence',
-      housing_repair: 'Housing repairs',
-      admin_digital: 'Paperwork or digital help',
-      psychological_distress: 'Psychological distress',
-      other: 'Other need',
-    },
-    fragility: {
-      none: 'No fragility found',
-      watch: 'To watch',
-      fragile: 'Fragile',
-      high_vulnerability: 'Great vulnerability',
-    },
+    dispositions: labelsIn('disposition', 'en'),
+    needs: labelsIn('need', 'en'),
+    fragility: labelsIn('fragility', 'en'),
   },
   errors: {
     NETWORK: 'The server does not answer. Check your connection; nothing is lost.',

@@ -1,3 +1,4 @@
+import { labelsIn } from '../../shared/labels.js'
 export const fr = {
   app: { name: 'Allervers', tagline: 'Aller vers les locataires les plus fragiles', skip: 'Aller au contenu' },
   nav: {
@@ -10,15 +11,8 @@ export const fr = {
     stats: 'Bilan',
     administration: 'Administration',
   },
-  roles: {
-    admin: 'Administrateur·rice',
-    manager: 'Chargé·e de campagne',
-    caller: 'Appelant·e',
-    social_worker: 'Travailleur·se social·e',
-    partner: 'Partenaire',
-    viewer: 'Direction (lecture)',
-  },
-  orgTypes: { landlord: 'Bailleur', association: 'Association', partner: 'Partenaire' },
+  roles: labelsIn('role', 'fr'),
+  orgTypes: labelsIn('organizationType', 'fr'),
   login: {
     title: 'Connexion',
     intro: 'Connectez-vous avec l’adresse e-mail et le mot de passe que vous a remis votre organisme.',
@@ -211,37 +205,9 @@ export const fr = {
       callbackInPast: 'Ce moment est passé : indiquez une date et une heure à venir.',
       notesTooLong: 'Les notes sont trop longues (4 000 caractères au plus).',
     },
-    dispositions: {
-      completed: 'Entretien réalisé',
-      refused: 'Refus de l’entretien',
-      callback: 'À rappeler (moment convenu)',
-      no_answer: 'Pas de réponse',
-      voicemail: 'Messagerie',
-      busy: 'Occupé',
-      wrong_number: 'Mauvais numéro',
-      not_in_service: 'Numéro non attribué',
-      moved_out: 'A déménagé',
-      deceased: 'Décès',
-      other: 'Autre',
-    },
-    needs: {
-      isolation: 'Isolement',
-      health_autonomy: 'Santé et autonomie',
-      food: 'Alimentation',
-      finances_arrears: 'Finances et impayés',
-      income_loss: 'Perte d’emploi ou de revenus',
-      family_violence: 'Tensions ou violences familiales',
-      housing_repair: 'Réparation du logement',
-      admin_digital: 'Aide administrative ou numérique',
-      psychological_distress: 'Détresse psychologique',
-      other: 'Autre besoin',
-    },
-    fragility: {
-      none: 'Pas de fragilité repérée',
-      watch: 'À surveiller',
-      fragile: 'Fragile',
-      high_vulnerability: 'Très grande vulnérabilité',
-    },
+    dispositions: labelsIn('disposition', 'fr'),
+    needs: labelsIn('need', 'fr'),
+    fragility: labelsIn('fragility', 'fr'),
   },
   errors: {
     NETWORK: 'Le serveur ne répond pas. Vérifiez votre connexion ; rien n’est perdu.',

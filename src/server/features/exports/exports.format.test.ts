@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import { isCalendarDay, parisPeriodBounds, parisWallClock } from '../../../shared/clock.js'
+import type { Role } from '../../../shared/roles.js'
+import { decideExportAccess, VIEWER_REFUSAL } from './exports.access.js'
 import {
   callCells,
   csvValue,
-  decideExportAccess,
   exportFileName,
   formatFrenchPhone,
   formatParisDateTime,
-  isCalendarDay,
-  parisDayRange,
-  parisWallClock,
   referralCells,
-  VIEWER_REFUSAL,
 } from './exports.format.js'
 
 describe('export formatting', () => {
@@ -47,11 +45,11 @@ describe('export formatting', () => {
   })
 
   it('bounds Paris days in UTC across daylight saving', () => {
-    assert.deepEqual(parisDayRange('2026-12-01', '2026-12-31'), {
+    assert.deepEqual(parisPeriodBounds('2026-12-01', '2026-12-31'), {
       start: '2026-11-30T23:00:00.000Z',
       end: '2026-12-31T23:00:00.000Z',
     })
-    assert.deepEqual(parisDayRange('2026-03-29', '2026-03-29'), {
+    assert.deepEqual(parisPeriodBounds('2026-03-29', '2026-03-29'), {
       start: '2026-03-28T23:00:00.000Z',
       end: '2026-03-29T22:00:00.000Z',
     })
@@ -69,7 +67,7 @@ describe('export formatting', () => {
         fc.date({ min: new Date('2023-12-01T00:00:00Z'), max: new Date('2029-02-01T00:00:00Z'), noInvalidDate: true }),
         (a, b, instant) => {
           const [from, to] = a <= b ? [a, b] : [b, a]
-          const { start, end } = parisDayRange(from, to)
+          const { start, end } = parisPeriodBounds(from, to)
           const iso = instant.toISOString()
           const parisDay = paris.format(instant)
           assert.equal(iso >= start && iso < end, parisDay >= from && parisDay <= to)
@@ -152,16 +150,21 @@ describe('export formatting', () => {
     )
   })
 
-  it('decides who may export what from the roles held in the organisation', () => {
-    assert.deepEqual(decideExportAccess('calls', ['manager']), { allowed: true, partnerOnly: false })
-    assert.deepEqual(decideExportAccess('unreachable', ['admin']), { allowed: true, partnerOnly: false })
-    assert.deepEqual(decideExportAccess('referrals', ['social_worker']), { allowed: true, partnerOnly: false })
-    assert.deepEqual(decideExportAccess('referrals', ['partner']), { allowed: true, partnerOnly: true })
-    assert.deepEqual(decideExportAccess('referrals', ['partner', 'manager']), { allowed: true, partnerOnly: false })
-    assert.deepEqual(decideExportAccess('calls', ['viewer']), { allowed: false, status: 403, message: VIEWER_REFUSAL })
-    assert.equal(decideExportAccess('calls', ['caller']).allowed, false)
-    assert.equal(decideExportAccess('calls', ['social_worker']).allowed, false)
-    assert.equal(decideExportAccess('calls', ['partner']).allowed, false)
-    assert.deepEqual(decideExportAccess('calls', []), { allowed: false, status: 404, message: 'No such organisation' })
+  it('decides who may export what from the roles held in the organisation, through the policy', () => {
+    const access = (dataset: 'calls' | 'referrals' | 'unreachable', roles: Role[]) =>
+      decideExportAccess(dataset, { memberships: roles.map((role) => ({ organizationId: 'org', role })) }, 'org')
+    assert.deepEqual(access('calls', ['manager']), { allowed: true, partnerOnly: false })
+    assert.deepEqual(access('unreachable', ['admin']), { allowed: true, partnerOnly: false })
+    assert.deepEqual(access('referrals', ['social_worker']), { allowed: true, partnerOnly: false })
+    assert.deepEqual(access('referrals', ['partner']), { allowed: true, partnerOnly: true })
+    assert.deepEqual(access('referrals', ['partner', 'manager']), { allowed: true, partnerOnly: false })
+    assert.deepEqual(access('calls', ['viewer']), { allowed: false, status: 403, message: VIEWER_REFUSAL })
+    assert.equal(access('calls', ['caller']).allowed, false)
+    assert.equal(access('calls', ['social_worker']).allowed, false)
+    assert.equal(access('calls', ['partner']).allowed, false)
+    assert.deepEqual(access('calls', []), { allowed: false, status: 404, message: 'No such organisation' })
+    // Roles in another organisation count for nothing here.
+    const elsewhere = decideExportAccess('calls', { memberships: [{ organizationId: 'other', role: 'admin' }] }, 'org')
+    assert.equal(elsewhere.allowed, false)
   })
 })

@@ -3,16 +3,10 @@
  * Pure: no database, no HTTP. What is NOT here matters as much: never call notes, free-text answers, referral
  * summaries or health details; a list of households for a letter or a visit, not their situation.
  */
-import { DateTime } from 'luxon'
-import type { Role } from '../../../shared/roles.js'
-import { reviewLabel } from '../../../shared/stats-labels.js'
-
-export const DATASETS = ['calls', 'referrals', 'unreachable'] as const
-export type Dataset = (typeof DATASETS)[number]
-export const FORMATS = ['csv', 'xlsx'] as const
-export type ExportFormat = (typeof FORMATS)[number]
-
-const PARIS = 'Europe/Paris'
+import { parisWallClock } from '../../../shared/clock.js'
+import type { Dataset, ExportFormat } from '../../../shared/contracts/exports.js'
+import { type LabelKind, labelOf } from '../../../shared/labels.js'
+import { ACTIVE_REFERRAL_STATUSES } from '../../../shared/referrals.js'
 
 /** One cell: text, a number, an instant (shown as a Europe/Paris date and time) or empty. */
 export type Cell = string | number | { instant: string } | null
@@ -24,36 +18,8 @@ export interface Column {
   width: number
 }
 
-export const NEED_LABELS: Record<string, string> = {
-  isolation: 'Isolement',
-  health_autonomy: 'Santé et autonomie',
-  food: 'Alimentation',
-  finances_arrears: 'Finances et impayés',
-  income_loss: 'Perte d’emploi ou de revenus',
-  family_violence: 'Tensions ou violences familiales',
-  housing_repair: 'Réparation du logement',
-  admin_digital: 'Aide administrative ou numérique',
-  psychological_distress: 'Détresse psychologique',
-  other: 'Autre besoin',
-}
-
-export const REFERRAL_STATUS_LABELS: Record<string, string> = {
-  sent: 'Envoyée',
-  accepted: 'Acceptée',
-  rejected: 'Refusée',
-  in_progress: 'En cours',
-  done: 'Terminée',
-  revoked: 'Retirée',
-}
-
-export const URGENCY_LABELS: Record<string, string> = {
-  immediate: 'Immédiate',
-  within_24h: 'Sous 24 heures',
-  within_7_days: 'Sous 7 jours',
-  routine: 'Ordinaire',
-}
-
-const label = (labels: Record<string, string>, value: string | null) => (value ? (labels[value] ?? value) : null)
+/** Codes read in French, as the rest of the sheet (the one label source, `src/shared/labels.ts`). */
+const french = (kind: LabelKind, code: string | null) => (code ? labelOf(kind, code, 'fr') : null)
 
 // ——— Calls ———
 
@@ -90,10 +56,10 @@ export function callCells(row: CallExportRow): Cell[] {
     row.externalRef,
     row.callerName,
     Number(row.attempt),
-    row.disposition ? reviewLabel('disposition', row.disposition, 'fr') : null,
+    french('disposition', row.disposition),
     row.durationSeconds === null ? null : Number(row.durationSeconds),
-    row.fragilityLevel ? reviewLabel('fragility', row.fragilityLevel, 'fr') : null,
-    needs.map((need) => NEED_LABELS[need] ?? need).join(', ') || null,
+    french('fragility', row.fragilityLevel),
+    needs.map((need) => labelOf('need', need, 'fr')).join(', ') || null,
   ]
 }
 
@@ -134,8 +100,6 @@ export interface ReferralExportRow {
   closedAt: string | null
 }
 
-const ACTIVE_REFERRAL = new Set(['sent', 'accepted', 'in_progress'])
-
 /**
  * `partnerOrganizationIds`: organisations for which the exporting user is a partner and nothing more. As in the
  * referrals API, an outside recipient no longer sees which household or what need once the referral is over.
@@ -144,14 +108,14 @@ export function referralCells(row: ReferralExportRow, partnerOrganizationIds: Re
   const hidesCase =
     partnerOrganizationIds.has(row.recipientOrganizationId) &&
     row.recipientOrganizationId !== row.senderOrganizationId &&
-    !ACTIVE_REFERRAL.has(row.status)
+    !(ACTIVE_REFERRAL_STATUSES as readonly string[]).includes(row.status)
   const consent = Number(row.consentGiven) === 1 ? 'Oui' : row.overrideReason ? 'Dérogation' : 'Non'
   return [
     { instant: row.createdAt },
     hidesCase ? null : row.externalRef,
-    hidesCase ? null : label(NEED_LABELS, row.category),
-    label(URGENCY_LABELS, row.urgency),
-    label(REFERRAL_STATUS_LABELS, row.status),
+    hidesCase ? null : french('need', row.category),
+    french('urgency', row.urgency),
+    french('referralStatus', row.status),
     row.senderName,
     row.recipientName,
     row.recipientTeam,
@@ -213,7 +177,7 @@ export function unreachableCells(row: UnreachableExportRow): Cell[] {
     phones.map(formatFrenchPhone).join(', ') || null,
     Number(row.attempts),
     row.lastCalledAt ? { instant: row.lastCalledAt } : null,
-    row.lastDisposition ? reviewLabel('disposition', row.lastDisposition, 'fr') : null,
+    french('disposition', row.lastDisposition),
     row.campaignName,
   ]
 }
@@ -231,32 +195,6 @@ export const COLUMNS: Record<Dataset, Column[]> = {
 }
 
 // ——— Time ———
-
-const offsetByUtcHour = new Map<string, number>()
-
-/**
- * Minutes Paris is ahead of UTC at an ISO UTC instant. Clocks change on the hour in UTC (01:00), so the offset is
- * constant within a UTC hour: one time-zone computation per hour of data instead of one per row (a million-row
- * export spends most of its time here otherwise).
- */
-function parisOffsetMinutes(instant: string): number {
-  const hour = instant.slice(0, 13)
-  let offset = offsetByUtcHour.get(hour)
-  if (offset === undefined) {
-    offset = DateTime.fromISO(instant, { zone: 'utc' }).setZone(PARIS).offset
-    if (offsetByUtcHour.size > 100_000) offsetByUtcHour.clear()
-    offsetByUtcHour.set(hour, offset)
-  }
-  return offset
-}
-
-/**
- * The Paris wall-clock time of an instant as a Date whose UTC fields carry it: spreadsheets have no time zones and
- * read a date's UTC fields, so the sheet shows what a person in France saw on their clock.
- */
-export function parisWallClock(instant: string): Date {
-  return new Date(Date.parse(instant) + parisOffsetMinutes(instant) * 60_000)
-}
 
 const two = (value: number) => (value < 10 ? `0${value}` : String(value))
 
@@ -279,24 +217,6 @@ export function xlsxValue(cell: Cell): string | number | Date | null {
   return parisWallClock(cell.instant)
 }
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
-
-/** Whether a text is a real calendar day YYYY-MM-DD (no 2026-02-30). */
-export function isCalendarDay(value: string): boolean {
-  if (!DAY.test(value)) return false
-  return DateTime.fromISO(value, { zone: PARIS }).isValid
-}
-
-/**
- * The UTC instants bounding Europe/Paris days `from` to `to`, both inclusive: [start, end). Midnight in Paris is
- * 23:00 or 22:00 UTC the day before, depending on the season.
- */
-export function parisDayRange(from: string, to: string): { start: string; end: string } {
-  const start = DateTime.fromISO(from, { zone: PARIS }).startOf('day')
-  const end = DateTime.fromISO(to, { zone: PARIS }).startOf('day').plus({ days: 1 })
-  return { start: start.toUTC().toISO()!, end: end.toUTC().toISO()! }
-}
-
 /** The file name people see: dataset, scope and period, only characters safe in any file system. */
 export function exportFileName(
   dataset: Dataset,
@@ -313,38 +233,4 @@ export function exportFileName(
     .replace(/^-+|-+$/g, '')
     .slice(0, 60)
   return `${names[dataset]}_${safeScope || 'export'}_${from}_${to}.${format}`
-}
-
-// ——— Who may export what ———
-
-const ROLES_BY_DATASET: Record<Dataset, readonly Role[]> = {
-  calls: ['admin', 'manager'],
-  unreachable: ['admin', 'manager'],
-  referrals: ['admin', 'manager', 'social_worker', 'partner'],
-}
-
-export type ExportAccess =
-  | { allowed: true; partnerOnly: boolean }
-  | { allowed: false; status: 403 | 404; message: string }
-
-export const VIEWER_REFUSAL =
-  'Viewers see the review’s aggregates only; exports list households and are not open to this role'
-
-/**
- * Who may export a dataset of one organisation, from the roles the user holds in it. No role there at all: 404, as if
- * the organisation were unknown. A partner reads referrals addressed to their organisation only (`partnerOnly`).
- */
-export function decideExportAccess(dataset: Dataset, rolesInOrganization: readonly Role[]): ExportAccess {
-  if (rolesInOrganization.length === 0) return { allowed: false, status: 404, message: 'No such organisation' }
-  const allowedRoles = ROLES_BY_DATASET[dataset]
-  const granted = rolesInOrganization.filter((role) => allowedRoles.includes(role))
-  if (granted.length > 0) {
-    return { allowed: true, partnerOnly: granted.every((role) => role === 'partner') }
-  }
-  if (rolesInOrganization.includes('viewer')) return { allowed: false, status: 403, message: VIEWER_REFUSAL }
-  return {
-    allowed: false,
-    status: 403,
-    message: `Exporting ${dataset} needs one of these roles in the organisation: ${allowedRoles.join(', ')}`,
-  }
 }

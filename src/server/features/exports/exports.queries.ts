@@ -2,38 +2,6 @@ import { type SqlBool, sql } from 'kysely'
 import type { Db } from '../../db/database.js'
 import type { CallExportRow, ReferralExportRow, UnreachableExportRow } from './exports.format.js'
 
-export async function findOrganizationByCode(db: Db, code: string) {
-  return db
-    .selectFrom('organization')
-    .select(['id', 'code', 'name', 'networkId'])
-    .where('code', '=', code)
-    .executeTakeFirst()
-}
-
-export async function findCampaignWithOrganization(db: Db, campaignId: string) {
-  return db
-    .selectFrom('campaign')
-    .innerJoin('organization', 'organization.id', 'campaign.organizationId')
-    .select(['campaign.id', 'campaign.name', 'campaign.organizationId', 'organization.code as organizationCode'])
-    .where('campaign.id', '=', campaignId)
-    .executeTakeFirst()
-}
-
-export async function findAgency(db: Db, organizationId: string, code: string) {
-  return db
-    .selectFrom('agency')
-    .select(['id', 'code'])
-    .where('organizationId', '=', organizationId)
-    .where('code', '=', code)
-    .executeTakeFirst()
-}
-
-export async function listNetworkOrganizationIds(db: Db, networkIds: string[]) {
-  if (networkIds.length === 0) return []
-  const rows = await db.selectFrom('organization').select('id').where('networkId', 'in', networkIds).execute()
-  return rows.map((row) => row.id)
-}
-
 /** What one export reads: organisations (or one campaign), an optional agency, and a [start, end) UTC interval. */
 export interface ExportFilter {
   organizationIds: string[]

@@ -381,6 +381,13 @@ describe('GET /api/exports/calls', () => {
     assert.equal(rows.length, expected.length)
     assert.ok(rows.some((row) => row[2] === 'B-001'))
     assert.match(response.headers['content-disposition'] as string, /appels_reseau_2026-12-01_2026-12-31\.csv/)
+    // Any one organisation of the network too, as they read its review (no role of theirs there needed).
+    const ofB = await exportAs(setup, admin, `calls.csv?scope=organization:${fixture.b.code}&from=${FROM}&to=${TO}`)
+    assert.equal(ofB.statusCode, 200, ofB.body)
+    assert.deepEqual(
+      readCsv(ofB.body).rows.map((row) => row[2]),
+      ['B-001'],
+    )
     const manager = await exportAs(setup, fixture.managerA, `calls.csv?scope=network&from=${FROM}&to=${TO}`)
     assert.equal(manager.statusCode, 403)
     assert.match(manager.json().error.message, /administrators/)
@@ -476,7 +483,7 @@ describe('GET /api/exports/referrals', () => {
     const rows = readCsv(response.body).rows
     assert.equal(rows.length, 3, 'A→P sent, A→P done, B→P sent')
     assert.deepEqual(rows.map((row) => row[1]).sort(), ['', 'A-001', 'B-001'], 'the done one has no household')
-    const done = rows.find((row) => row[4] === 'Terminée')!
+    const done = rows.find((row) => row[4] === 'Résolue')!
     assert.equal(done[1], '')
     assert.equal(done[2], '', 'nor its need')
     const ofLandlord = await exportAs(
@@ -536,7 +543,7 @@ describe('Export role gates and parameters', () => {
       [`calls.csv?scope=everything&from=${FROM}&to=${TO}`, 'scope', 'everything'],
       [`calls.csv?scope=${scope}&from=2026-02-30&to=${TO}`, 'from', '2026-02-30'],
       [`calls.csv?scope=${scope}&from=${FROM}&to=31/12/2026`, 'to', '31/12/2026'],
-      [`calls.csv?scope=${scope}&from=${FROM}&to=2026-11-01`, 'to', '2026-11-01'],
+      [`calls.csv?scope=${scope}&from=${FROM}&to=2026-11-01`, 'from', FROM],
       [`calls.csv?scope=${scope}&from=${FROM}&to=${TO}&agency=ZZ`, 'agency', 'ZZ'],
       [`calls.csv?scope=network&from=${FROM}&to=${TO}&agency=N1`, 'agency', 'N1'],
     ]

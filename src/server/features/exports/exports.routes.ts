@@ -4,43 +4,42 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { stringify } from 'csv-stringify'
 import type ExcelJSModule from 'exceljs'
 import type { FastifyBaseLogger } from 'fastify'
-import { Type } from 'typebox'
-import type { Role } from '../../../shared/roles.js'
-import { parseScope } from '../../../shared/stats.js'
+import {
+  DATASETS,
+  type Dataset,
+  type ExportFormat,
+  exportsContract,
+  FORMATS,
+  isDataset,
+  isFormat,
+  MEDIA_TYPES,
+} from '../../../shared/contracts/exports.js'
 import { type Db, openLongReader } from '../../db/database.js'
 import type { Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
+import { currentScope, currentUser } from '../../policy/policy.hook.js'
+import { may, networksWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
+import { listNetworkOrganizations } from '../stats/stats.queries.js'
+import { badParameter, periodOf, resolveScope } from '../stats/stats.scope.js'
+import { decideExportAccess, EXPORT_ACTIONS, exportingRoles, VIEWER_REFUSAL } from './exports.access.js'
 import {
   type Cell,
   COLUMNS,
   callCells,
   csvValue,
-  DATASETS,
-  type Dataset,
-  decideExportAccess,
-  type ExportFormat,
   exportFileName,
-  FORMATS,
-  isCalendarDay,
-  parisDayRange,
   referralCells,
   unreachableCells,
-  VIEWER_REFUSAL,
   xlsxValue,
 } from './exports.format.js'
 import * as exportsQueries from './exports.queries.js'
 
+/** A stream sent as the file the contract documents (`fileResponse`): streams are never serialised by a schema. */
+const asFile = (stream: NodeJS.ReadableStream) => stream as unknown as string
+
 /** The longest period one export may cover, in days: a decade is already more than any campaign. */
 const MAX_PERIOD_DAYS = 3660
-
-function badParameter(field: string, value: unknown, message: string): AppError {
-  return new AppError('VALIDATION_FAILED', `${field}: ${message} (got "${String(value)}")`, [{ field, value, message }])
-}
-
-function rolesIn(scope: Scope, organizationId: string): Role[] {
-  return scope.memberships.filter((m) => m.organizationId === organizationId).map((m) => m.role)
-}
 
 interface ResolvedExport {
   organizationIds: string[]
@@ -54,78 +53,41 @@ interface ResolvedExport {
   auditOrganizationId: string | null
 }
 
-/** Resolves the scope parameter to what the user may read, or throws 400/403/404. */
+/** Resolves the scope (the review's one resolver) to what the user may export, or throws 400/403/404. */
 async function resolveExport(
   db: Db,
-  scope: Scope,
+  user: Scope,
   dataset: Dataset,
-  scopeParameter: string,
-  agencyCode: string | undefined,
+  query: { scope: string; agency?: string },
 ): Promise<ResolvedExport> {
-  const parsed = parseScope(scopeParameter)
-  if (!parsed) {
-    throw badParameter('scope', scopeParameter, 'expected network, organization:<code> or campaign:<id>')
-  }
-  if (parsed.kind === 'network') {
-    if (agencyCode !== undefined) {
-      throw badParameter('agency', agencyCode, 'an agency narrows an organisation or a campaign, not the network')
-    }
-    const adminNetworks = [...new Set(scope.memberships.filter((m) => m.role === 'admin').map((m) => m.networkId))]
-    if (adminNetworks.length === 0) {
-      if (scope.memberships.every((m) => m.role === 'viewer')) throw new AppError('FORBIDDEN', VIEWER_REFUSAL)
-      throw new AppError('FORBIDDEN', 'Exports of the whole network are for administrators')
-    }
+  const resolved = await resolveScope(db, user, query, { reach: 'export.download', network: 'export.network' })
+  if (resolved.kind === 'network') {
+    const networkIds = networksWhere(user, 'export.network')
+    if (networkIds.length === 0) throw new AppError('FORBIDDEN', 'Exports of the whole network are for administrators')
     return {
-      organizationIds: await exportsQueries.listNetworkOrganizationIds(db, adminNetworks),
+      organizationIds: (await listNetworkOrganizations(db, networkIds)).map((organization) => organization.id),
       partnerOrganizationIds: new Set(),
       recipientOnly: false,
       scopeLabel: 'reseau',
       auditOrganizationId: null,
     }
   }
-
-  let organizationId: string
-  let organizationCode: string
-  let campaignId: string | undefined
-  if (parsed.kind === 'organization') {
-    const organization = await exportsQueries.findOrganizationByCode(db, parsed.code)
-    // An organisation the user has no role in is answered exactly like one that does not exist.
-    if (!organization || rolesIn(scope, organization.id).length === 0) {
-      throw new AppError('NOT_FOUND', `No organisation "${parsed.code}" among yours`)
-    }
-    organizationId = organization.id
-    organizationCode = organization.code
-  } else {
-    const campaign = await exportsQueries.findCampaignWithOrganization(db, parsed.id)
-    if (!campaign || rolesIn(scope, campaign.organizationId).length === 0) {
-      throw new AppError('NOT_FOUND', `No campaign "${parsed.id}" among yours`)
-    }
-    organizationId = campaign.organizationId
-    organizationCode = campaign.organizationCode
-    campaignId = campaign.id
-  }
-  const roles = rolesIn(scope, organizationId)
-  const access = decideExportAccess(dataset, roles)
+  const { organization, agency, campaign, subject } = resolved
+  const access = decideExportAccess(dataset, subject, organization.id)
   if (!access.allowed) throw new AppError(access.status === 404 ? 'NOT_FOUND' : 'FORBIDDEN', access.message)
-  if (campaignId && access.partnerOnly) {
+  if (campaign && access.partnerOnly) {
     throw new AppError('FORBIDDEN', 'A partner exports the referrals addressed to their organisation, not a campaign')
   }
-  let agencyId: string | undefined
-  if (agencyCode !== undefined) {
-    const agency = await exportsQueries.findAgency(db, organizationId, agencyCode)
-    if (!agency) throw badParameter('agency', agencyCode, `no such agency in organisation ${organizationCode}`)
-    agencyId = agency.id
-  }
   return {
-    organizationIds: [organizationId],
-    campaignId,
-    agencyId,
-    partnerOrganizationIds: access.partnerOnly ? new Set([organizationId]) : new Set(),
+    organizationIds: [organization.id],
+    campaignId: campaign?.id,
+    agencyId: agency?.id,
+    partnerOrganizationIds: access.partnerOnly ? new Set([organization.id]) : new Set(),
     recipientOnly: access.partnerOnly,
-    scopeLabel: campaignId
-      ? `${organizationCode}_campagne-${campaignId.slice(0, 8)}`
-      : `${organizationCode}${agencyCode ? `_${agencyCode}` : ''}`,
-    auditOrganizationId: organizationId,
+    scopeLabel: campaign
+      ? `${organization.code}_campagne-${campaign.id.slice(0, 8)}`
+      : `${organization.code}${agency ? `_${agency.code}` : ''}`,
+    auditOrganizationId: organization.id,
   }
 }
 
@@ -200,58 +162,43 @@ async function writeWorkbook(
 export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
 
-  app.get(
-    '/exports/:dataset.:format',
-    {
-      config: { access: 'export.download' },
-      schema: {
-        tags: ['exports'],
-        description:
-          'Calls, referrals or unreachable households of a scope and a period (Europe/Paris days, both inclusive), ' +
-          'as CSV (UTF-8 with BOM, `;`, CRLF) or XLSX. Streamed; audited.',
-        params: Type.Object({ dataset: Type.String(), format: Type.String() }),
-        querystring: Type.Object({
-          scope: Type.String({ maxLength: 100 }),
-          from: Type.String({ maxLength: 20 }),
-          to: Type.String({ maxLength: 20 }),
-          agency: Type.Optional(Type.String({ maxLength: 64 })),
-        }),
-      },
-    },
-    async (request, reply) => {
-      const scope = request.scope
+  app.route({
+    ...exportsContract.download,
+    config: { access: 'export.download' },
+    handler: async (request, reply) => {
+      const scope = currentScope(request)
       // Role gates first: callers and viewers never export, whatever the parameters.
-      const roles = new Set(scope.memberships.map((m) => m.role))
-      if (![...roles].some((role) => ['admin', 'manager', 'social_worker', 'partner'].includes(role))) {
-        if (roles.has('viewer')) throw new AppError('FORBIDDEN', VIEWER_REFUSAL)
-        throw new AppError('FORBIDDEN', 'Exports need the role admin, manager, social_worker or partner')
+      if (!Object.values(EXPORT_ACTIONS).some((action) => may(scope, action))) {
+        // Reading the review without exporting anything is the viewer's lot.
+        if (may(scope, 'review.read')) throw new AppError('FORBIDDEN', VIEWER_REFUSAL)
+        throw new AppError('FORBIDDEN', `Exports need the role ${exportingRoles().join(', ')}`)
       }
-      const { dataset, format } = request.params
-      if (!(DATASETS as readonly string[]).includes(dataset)) {
-        throw badParameter('dataset', dataset, `expected one of ${DATASETS.join(', ')}`)
+      const { params } = request
+      if (!isDataset(params.dataset)) {
+        throw badParameter(
+          'dataset',
+          params.dataset,
+          `dataset "${params.dataset}" is not one of ${DATASETS.join(', ')}`,
+        )
       }
-      if (!(FORMATS as readonly string[]).includes(format)) {
-        throw badParameter('format', format, `expected one of ${FORMATS.join(', ')}`)
+      if (!isFormat(params.format)) {
+        throw badParameter('format', params.format, `format "${params.format}" is not one of ${FORMATS.join(', ')}`)
       }
-      const { from, to, agency } = request.query
-      if (!isCalendarDay(from)) throw badParameter('from', from, 'expected a day YYYY-MM-DD')
-      if (!isCalendarDay(to)) throw badParameter('to', to, 'expected a day YYYY-MM-DD')
-      if (to < from) throw badParameter('to', to, `the period ends before it starts (from ${from})`)
-      const { start, end } = parisDayRange(from, to)
-      if (Date.parse(end) - Date.parse(start) > MAX_PERIOD_DAYS * 86_400_000) {
-        throw badParameter('to', to, `a period covers at most ${MAX_PERIOD_DAYS} days`)
-      }
-
-      const resolved = await resolveExport(db, scope, dataset as Dataset, request.query.scope, agency)
-      const fileName = exportFileName(dataset as Dataset, resolved.scopeLabel, from, to, format as ExportFormat)
+      const dataset: Dataset = params.dataset
+      const format: ExportFormat = params.format
+      const { agency } = request.query
+      const { period, start, end } = periodOf(request.query, MAX_PERIOD_DAYS)
+      const { from, to } = period
+      const resolved = await resolveExport(db, scope, dataset, request.query)
+      const fileName = exportFileName(dataset, resolved.scopeLabel, from, to, format)
 
       const { reader, close } = openLongReader(db)
       let rowCount = 0
       let isComplete = false
-      const user = request.user!
+      const user = currentUser(request)
       async function* counted(): AsyncGenerator<Cell[]> {
         try {
-          for await (const cells of rowsOf(reader, dataset as Dataset, resolved, start, end)) {
+          for await (const cells of rowsOf(reader, dataset, resolved, start, end)) {
             rowCount++
             yield cells
           }
@@ -286,7 +233,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('X-Content-Type-Options', 'nosniff')
 
       if (format === 'csv') {
-        const header = COLUMNS[dataset as Dataset].map((column) => column.header)
+        const header = COLUMNS[dataset].map((column) => column.header)
         const lines = Readable.from(
           (async function* () {
             yield header
@@ -296,18 +243,18 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         )
         const csv = stringify({ delimiter: ';', record_delimiter: '\r\n', bom: true, escape_formulas: true })
         pipeline(lines, csv).catch((error) => request.log.warn({ err: error }, 'export stopped'))
-        return reply.type('text/csv; charset=utf-8').send(csv)
+        return reply.type(`${MEDIA_TYPES.csv}; charset=utf-8`).send(asFile(csv))
       }
 
       const output = new PassThrough()
-      writeWorkbook(output, dataset as Dataset, counted(), request.log).then(
+      writeWorkbook(output, dataset, counted(), request.log).then(
         () => output.end(),
         (error) => {
           request.log.warn({ err: error }, 'export stopped')
           output.destroy(error)
         },
       )
-      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(output)
+      return reply.type(MEDIA_TYPES.xlsx).send(asFile(output))
     },
-  )
+  })
 }

@@ -2,9 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { organizationsContract } from '../../../shared/contracts/organizations.js'
 import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
-import { may } from '../../policy/policy.js'
+import { may, networksWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
-import { networksWhere } from './networks.js'
 import * as organizations from './organizations.queries.js'
 
 export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {

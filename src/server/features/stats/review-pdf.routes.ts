@@ -1,19 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
+import { statsContract } from '../../../shared/contracts/stats.js'
+import { localeOf } from '../../../shared/labels.js'
+import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { renderReviewPdf } from './review.pdf.js'
-import { StatsQuerySchema, scopeAndPeriodOf } from './stats.routes.js'
 import { computeReview } from './stats.service.js'
-
-const ReviewPdfQuery = Type.Object(
-  {
-    ...StatsQuerySchema.properties,
-    lang: Type.Optional(
-      Type.Union([Type.Literal('fr'), Type.Literal('en')], { description: 'language of the PDF, French by default' }),
-    ),
-  },
-  { additionalProperties: false },
-)
 
 /**
  * `GET /api/stats/review.pdf`: the review of `computeReview` as a printable PDF, with the same checks as
@@ -22,34 +13,32 @@ const ReviewPdfQuery = Type.Object(
 export const reviewPdfRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
 
-  app.get(
-    '/stats/review.pdf',
-    {
-      config: { access: 'review.read' },
-      schema: {
-        tags: ['stats'],
-        summary: 'The review as a PDF: cover, key figures, charts, tables, method notes',
-        querystring: ReviewPdfQuery,
-      },
-    },
-    async (request, reply) => {
-      const { scope, period } = scopeAndPeriodOf(request.query)
-      const review = await computeReview(db, request.scope, scope, period)
-      const locale = request.query.lang ?? (request.user?.locale === 'en' ? 'en' : 'fr')
+  app.route({
+    ...statsContract.reviewPdf,
+    config: { access: 'review.read' },
+    handler: async (request, reply) => {
+      const { lang, ...query } = request.query
+      const user = currentUser(request)
+      const review = await computeReview(db, currentScope(request), query)
+      const locale = lang ?? localeOf(user.locale)
       await recordAuditEvent(db, {
-        actorUserId: request.user!.id,
+        actorUserId: user.id,
         action: 'stats.review_pdf',
         entityType: 'stats',
-        entityId: request.query.scope,
+        entityId: query.scope,
         ip: request.ip,
-        details: { from: period.from, to: period.to, agency: request.query.agency ?? null, lang: locale },
+        details: { from: review.period.from, to: review.period.to, agency: query.agency ?? null, lang: locale },
       })
-      const name = `bilan-${request.query.scope.replace(/[^A-Za-z0-9_-]+/g, '-')}-${period.from}-${period.to}.pdf`
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `attachment; filename="${name}"`)
-        .header('cache-control', 'private, no-store')
-        .send(await renderReviewPdf(review, locale))
+      const { from, to } = review.period
+      const name = `bilan-${query.scope.replace(/[^A-Za-z0-9_-]+/g, '-')}-${from}-${to}.pdf`
+      return (
+        reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="${name}"`)
+          .header('cache-control', 'private, no-store')
+          // A stream, documented by the contract as a file: never serialised by a schema.
+          .send((await renderReviewPdf(review, locale)) as unknown as string)
+      )
     },
-  )
+  })
 }

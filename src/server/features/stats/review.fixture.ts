@@ -1,5 +1,6 @@
 /** A known review, for the PDF's tests and the dashboard's development: figures chosen by hand, not computed. */
-import { type Count, type StatsReview, suppress } from '../../../shared/stats.js'
+import type { Count, StatsReview } from '../../../shared/contracts/stats.js'
+import { suppress } from './stats.figures.js'
 
 export function fixtureReview(): StatsReview {
   const perDay = Array.from({ length: 30 }, (_, index) => ({
@@ -50,8 +51,8 @@ export function fixtureReview(): StatsReview {
         { key: 'health_autonomy', count: 37 },
       ],
       instruments: [
-        { instrument: 'ucla3', label: 'UCLA-3 (solitude)', scored: 300, positive: 75, share: 0.25 },
-        { instrument: 'usda6', label: 'USDA-6 (sécurité alimentaire)', scored: 120, positive: 18, share: 0.15 },
+        { instrument: 'ucla3', scored: 300, positive: 75, share: 0.25 },
+        { instrument: 'usda6', scored: 120, positive: 18, share: 0.15 },
       ],
     },
     referrals: {

@@ -43,7 +43,8 @@ describe('review PDF', () => {
       'Pas de réponse 801',
       'Très grande vulnérabilité 15',
       'Isolement 88',
-      'UCLA-3 (solitude) 300 75 25 %',
+      // Instruments are named from their definitions (src/shared/instruments), in the PDF's language.
+      'Échelle de solitude UCLA à 3 questions 300 75 25 %',
       'Réparation du logement 16',
       'CCAS de Nancy 30',
       'Résolus dans le délai prévu : 80 %',

@@ -7,8 +7,9 @@
  */
 import type { Readable } from 'node:stream'
 import type PDFKit from 'pdfkit'
-import { type Bucket, type Count, type StatsReview, SUPPRESSED } from '../../../shared/stats.js'
-import { formatReviewDay, type LabelKind, type ReviewLocale, reviewLabel } from '../../../shared/stats-labels.js'
+import { formatDay, PARIS } from '../../../shared/clock.js'
+import { type Bucket, type Count, type StatsReview, SUPPRESSED } from '../../../shared/contracts/stats.js'
+import { type LabelKind, type Locale, labelOf } from '../../../shared/labels.js'
 
 const MARGIN = 50
 const TEAL = '#0b7285'
@@ -180,29 +181,29 @@ export function toWinAnsi(text: string): string {
   return out
 }
 
-function numberLocale(locale: ReviewLocale) {
+function numberLocale(locale: Locale) {
   return locale === 'fr' ? 'fr-FR' : 'en-GB'
 }
 
-export function formatCount(value: Count, locale: ReviewLocale): string {
+export function formatCount(value: Count, locale: Locale): string {
   return value === SUPPRESSED ? SUPPRESSED : value.toLocaleString(numberLocale(locale))
 }
 
-function formatShare(value: number | null, locale: ReviewLocale): string {
+function formatShare(value: number | null, locale: Locale): string {
   if (value === null) return '—'
   return value.toLocaleString(numberLocale(locale), { style: 'percent', maximumFractionDigits: 1 })
 }
 
-function formatNumber(value: number | null, locale: ReviewLocale, digits = 1): string {
+function formatNumber(value: number | null, locale: Locale, digits = 1): string {
   if (value === null) return '—'
   return value.toLocaleString(numberLocale(locale), { maximumFractionDigits: digits })
 }
 
-function formatMinutes(seconds: number | null, locale: ReviewLocale): string {
+function formatMinutes(seconds: number | null, locale: Locale): string {
   return seconds === null ? '—' : WORDS[locale].minutes(seconds / 60)
 }
 
-function formatHours(hours: number | null, locale: ReviewLocale): string {
+function formatHours(hours: number | null, locale: Locale): string {
   return hours === null ? '—' : WORDS[locale].hours(hours)
 }
 
@@ -211,11 +212,11 @@ function barValue(count: Count): number {
   return count === SUPPRESSED ? 4 : count
 }
 
-function formatGeneratedAt(iso: string, locale: ReviewLocale): string {
+function formatGeneratedAt(iso: string, locale: Locale): string {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
   return date.toLocaleString(numberLocale(locale), {
-    timeZone: 'Europe/Paris',
+    timeZone: PARIS,
     dateStyle: 'long',
     timeStyle: 'short',
   })
@@ -226,7 +227,7 @@ type Doc = InstanceType<typeof PDFKit>
 class Writer {
   constructor(
     readonly doc: Doc,
-    readonly locale: ReviewLocale,
+    readonly locale: Locale,
   ) {}
 
   get width() {
@@ -355,7 +356,7 @@ class Writer {
     for (const index of marks) {
       const bucket = buckets[index] as Bucket
       const center = axisLeft + index * step + step / 2
-      this.doc.text(formatReviewDay(bucket.key, this.locale), center - 30, top + height + 4, {
+      this.doc.text(formatDay(bucket.key, this.locale), center - 30, top + height + 4, {
         width: 60,
         align: 'center',
         lineBreak: false,
@@ -418,9 +419,9 @@ class Writer {
   }
 }
 
-function labelled(buckets: Bucket[], kind: LabelKind | null, locale: ReviewLocale) {
+function labelled(buckets: Bucket[], kind: LabelKind | null, locale: Locale) {
   return buckets.map((bucket) => ({
-    label: kind ? reviewLabel(kind, bucket.key, locale) : bucket.key,
+    label: kind ? labelOf(kind, bucket.key, locale) : bucket.key,
     count: bucket.count,
   }))
 }
@@ -433,7 +434,7 @@ const loadPdfKit = () => {
 }
 
 /** Renders the review as an A4 PDF in the given language; the stream ends when the document is complete. */
-export async function renderReviewPdf(review: StatsReview, locale: ReviewLocale): Promise<Readable> {
+export async function renderReviewPdf(review: StatsReview, locale: Locale): Promise<Readable> {
   const PDFDocument = await loadPdfKit()
   const w = WORDS[locale]
   const doc = new PDFDocument({
@@ -449,8 +450,8 @@ export async function renderReviewPdf(review: StatsReview, locale: ReviewLocale)
     },
   })
   const out = new Writer(doc, locale)
-  const from = formatReviewDay(review.period.from, locale)
-  const to = formatReviewDay(review.period.to, locale)
+  const from = formatDay(review.period.from, locale)
+  const to = formatDay(review.period.to, locale)
 
   // Cover.
   doc.rect(0, 0, doc.page.width, 220).fill(TEAL)
@@ -508,13 +509,13 @@ export async function renderReviewPdf(review: StatsReview, locale: ReviewLocale)
   out.horizontalBars(labelled(review.findings.fragility, 'fragility', locale))
   out.subheading(w.needs)
   out.horizontalBars(
-    review.findings.needs.map((need) => ({ label: reviewLabel('need', need.key, locale), count: need.count })),
+    review.findings.needs.map((need) => ({ label: labelOf('need', need.key, locale), count: need.count })),
   )
   out.subheading(w.instruments)
   out.table(
     [w.instrument, w.scored, w.positive, w.share],
     review.findings.instruments.map((line) => [
-      line.label,
+      labelOf('instrument', line.instrument, locale),
       formatCount(line.scored, locale),
       formatCount(line.positive, locale),
       formatShare(line.share, locale),
@@ -529,7 +530,7 @@ export async function renderReviewPdf(review: StatsReview, locale: ReviewLocale)
   out.table(
     [w.status, w.count],
     review.referrals.byStatus.map((bucket) => [
-      reviewLabel('referralStatus', bucket.key, locale),
+      labelOf('referralStatus', bucket.key, locale),
       formatCount(bucket.count, locale),
     ]),
   )

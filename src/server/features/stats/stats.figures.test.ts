@@ -1,42 +1,29 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import {
-  checkPeriod,
-  foldHoursIntoParisDays,
-  histogramStats,
-  isHidden,
-  median,
-  percentile,
-  periodBounds,
-  periodDays,
-} from './stats.figures.js'
+import { daysBetween } from '../../../shared/clock.js'
+import { histogramStats, isHidden, MAX_PERIOD_DAYS, median, percentile } from './stats.figures.js'
+import { periodOf } from './stats.scope.js'
+
+/** The parameter a period is refused for, or null when it is accepted. */
+function refusedParameter(from: string, to: string): string | null {
+  try {
+    periodOf({ from, to }, MAX_PERIOD_DAYS)
+    return null
+  } catch (error) {
+    return (error as { details: Array<{ field: string }> }).details[0]!.field
+  }
+}
 
 describe('stats figures', () => {
   it('bounds a period by Europe/Paris midnights, 25 hours on the day summer time ends and 23 on the day it starts', () => {
-    assert.deepEqual(periodBounds({ from: '2026-10-25', to: '2026-10-25' }), {
-      fromUtc: '2026-10-24T22:00:00.000Z',
-      toUtc: '2026-10-25T23:00:00.000Z',
+    assert.deepEqual(periodOf({ from: '2026-10-25', to: '2026-10-25' }, MAX_PERIOD_DAYS), {
+      period: { from: '2026-10-25', to: '2026-10-25' },
+      start: '2026-10-24T22:00:00.000Z',
+      end: '2026-10-25T23:00:00.000Z',
     })
-    assert.deepEqual(periodBounds({ from: '2026-03-29', to: '2026-03-29' }), {
-      fromUtc: '2026-03-28T23:00:00.000Z',
-      toUtc: '2026-03-29T22:00:00.000Z',
-    })
-    assert.deepEqual(periodDays({ from: '2024-02-28', to: '2024-03-01' }), ['2024-02-28', '2024-02-29', '2024-03-01'])
-  })
-
-  it('folds UTC hours into Paris days, keeping every day of the period', () => {
-    const days = foldHoursIntoParisDays({ from: '2026-10-24', to: '2026-10-26' }, [
-      { hour: '2026-10-24T21', count: 1 }, // 23:xx on the 24th
-      { hour: '2026-10-24T22', count: 2 }, // 00:xx on the 25th
-      { hour: '2026-10-25T22', count: 4 }, // 23:xx on the 25th (winter time)
-      { hour: '2026-10-25T23', count: 8 }, // 00:xx on the 26th
-      { hour: '2026-10-27T08', count: 16 }, // outside
-    ])
-    assert.deepEqual(days, [
-      { key: '2026-10-24', count: 1 },
-      { key: '2026-10-25', count: 6 },
-      { key: '2026-10-26', count: 8 },
-    ])
+    const spring = periodOf({ from: '2026-03-29', to: '2026-03-29' }, MAX_PERIOD_DAYS)
+    assert.equal(Date.parse(spring.end) - Date.parse(spring.start), 23 * 3_600_000)
+    assert.deepEqual(daysBetween('2024-02-28', '2024-03-01'), ['2024-02-28', '2024-02-29', '2024-03-01'])
   })
 
   it('computes medians, nearest-rank percentiles and histogram statistics', () => {
@@ -58,11 +45,11 @@ describe('stats figures', () => {
   })
 
   it('checks periods and says which parameter is wrong', () => {
-    assert.equal(checkPeriod({ from: '2026-10-01', to: '2026-10-31' }), null)
-    assert.equal(checkPeriod({ from: '2026-02-29', to: '2026-03-01' })?.parameter, 'from')
-    assert.equal(checkPeriod({ from: '2026-10-01', to: '2026-13-01' })?.parameter, 'to')
-    assert.equal(checkPeriod({ from: '2026-10-02', to: '2026-10-01' })?.parameter, 'from')
-    assert.equal(checkPeriod({ from: '2020-01-01', to: '2026-01-01' })?.parameter, 'to')
+    assert.equal(refusedParameter('2026-10-01', '2026-10-31'), null)
+    assert.equal(refusedParameter('2026-02-29', '2026-03-01'), 'from')
+    assert.equal(refusedParameter('2026-10-01', '2026-13-01'), 'to')
+    assert.equal(refusedParameter('2026-10-02', '2026-10-01'), 'from')
+    assert.equal(refusedParameter('2020-01-01', '2026-01-01'), 'to')
   })
 
   it('hides derived figures only for viewers and only from groups of 1 to 4', () => {

@@ -49,14 +49,7 @@ export async function listSharedHomeHouseholds(db: Db, organizationIds: readonly
     .execute()
 }
 
-export async function findOrganizationByCode(db: Db, code: string) {
-  return db
-    .selectFrom('organization')
-    .select(['id', 'code', 'name', 'networkId', 'type'])
-    .where('code', '=', code)
-    .executeTakeFirst()
-}
-
+/** A campaign with its organisation, as a review or an export scope names it. */
 export async function findCampaign(db: Db, id: string) {
   return db
     .selectFrom('campaign')
@@ -66,21 +59,14 @@ export async function findCampaign(db: Db, id: string) {
       'campaign.name',
       'campaign.organizationId',
       'organization.code as organizationCode',
+      'organization.name as organizationName',
       'organization.networkId',
     ])
     .where('campaign.id', '=', id)
     .executeTakeFirst()
 }
 
-export async function findAgency(db: Db, organizationId: string, code: string) {
-  return db
-    .selectFrom('agency')
-    .select(['id', 'code', 'name'])
-    .where('organizationId', '=', organizationId)
-    .where('code', '=', code)
-    .executeTakeFirst()
-}
-
+/** The organisations of these networks, with their network's name: what a network review or export covers. */
 export async function listNetworkOrganizations(db: Db, networkIds: string[]) {
   if (!networkIds.length) return []
   return db

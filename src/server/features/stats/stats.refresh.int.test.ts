@@ -8,7 +8,11 @@ import type { AppError } from '../../http/errors.js'
 import { PERIOD, seedStatsFixture } from './stats.fixture.js'
 import { MAX_HOME_HOUSEHOLDS } from './stats.queries.js'
 import { refreshRollups } from './stats.refresh.js'
-import { computeSummary, INLINE_COUNT_LIMIT } from './stats.service.js'
+import { INLINE_COUNT_LIMIT, resolveStatsContext, summaryOf } from './stats.service.js'
+
+/** The summary a user reads for a scope over the fixture's period. */
+const summaryFor = async (db: Db, user: Parameters<typeof resolveStatsContext>[1], scope: string) =>
+  summaryOf(await resolveStatsContext(db, user, { scope, ...PERIOD }))
 
 /** Every rollup row and household snapshot, in a stable order. */
 async function rollupState(db: Db) {
@@ -70,7 +74,7 @@ describe('review rollups in the database', () => {
 
     // An import moves B's household out of the home it shared with A's: the network now sees two homes.
     const admin = adminOf(fixture)
-    const before = await computeSummary(db, admin, { kind: 'network' }, PERIOD)
+    const before = await summaryFor(db, admin, 'network')
     const beforeMove = new Date(Date.now() - 1000).toISOString()
     await db
       .updateTable('household')
@@ -84,7 +88,7 @@ describe('review rollups in the database', () => {
     const moved = await rollupState(db)
     assert.notDeepEqual(moved.rows, incremental.rows)
     assert.deepEqual(moved, await rebuild(db))
-    const after = await computeSummary(db, admin, { kind: 'network' }, PERIOD)
+    const after = await summaryFor(db, admin, 'network')
     // Two homes where there was one: B's household is now attempted, reached and targeted on its own.
     assert.equal(after.households.attempted, (before.households.attempted as number) + 1)
     assert.equal(after.households.reached, (before.households.reached as number) + 1)
@@ -117,14 +121,11 @@ describe('a review with too many calls left to count', () => {
       await db.insertInto('call').values(rows).execute()
     }
     const admin = adminOf(fixture)
-    await assert.rejects(
-      computeSummary(db, admin, { kind: 'organization', code: fixture.a.code }, PERIOD),
-      (error: AppError) => {
-        assert.equal(error.code, 'SERVICE_UNAVAILABLE')
-        assert.deepEqual(error.details, { pendingCalls: INLINE_COUNT_LIMIT + 1 })
-        return true
-      },
-    )
+    await assert.rejects(summaryFor(db, admin, `organization:${fixture.a.code}`), (error: AppError) => {
+      assert.equal(error.code, 'SERVICE_UNAVAILABLE')
+      assert.deepEqual(error.details, { pendingCalls: INLINE_COUNT_LIMIT + 1 })
+      return true
+    })
     // The background count ends; the review then answers with every call.
     for (
       let waited = 0;
@@ -134,7 +135,7 @@ describe('a review with too many calls left to count', () => {
     ) {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    const summary = await computeSummary(db, admin, { kind: 'organization', code: fixture.a.code }, PERIOD)
+    const summary = await summaryFor(db, admin, `organization:${fixture.a.code}`)
     const calls = await db
       .selectFrom('call')
       .select((eb) => eb.fn.countAll().as('n'))
@@ -154,7 +155,7 @@ describe('homes on the network', () => {
     const db = test.db
     const fixture = await seedStatsFixture(db)
     const admin = adminOf(fixture)
-    const before = await computeSummary(db, admin, { kind: 'network' }, PERIOD)
+    const before = await summaryFor(db, admin, 'network')
     const template = await db
       .selectFrom('call')
       .selectAll()
@@ -182,7 +183,7 @@ describe('homes on the network', () => {
     }
     await address('4 place Carnot', 2)
     await address('1 avenue du Général Leclerc', MAX_HOME_HOUSEHOLDS + 1)
-    const after = await computeSummary(db, admin, { kind: 'network' }, PERIOD)
+    const after = await summaryFor(db, admin, 'network')
     const grown = (key: 'targeted' | 'attempted' | 'reached') =>
       (after.households[key] as number) - (before.households[key] as number)
     assert.equal(grown('targeted'), 1 + MAX_HOME_HOUSEHOLDS + 1)

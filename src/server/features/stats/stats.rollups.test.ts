@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import { parisDayOf as parisDay } from '../../../shared/clock.js'
 import {
   addCallDayFigures,
   addUnitFigures,
   type CallFact,
   mergeCounts,
-  parisDay,
   RollupDelta,
   type RollupRow,
   readPeriod,

@@ -12,8 +12,9 @@
  *   unit's next event day (or LAST); the latest event up to T is the one with day ≤ T < next, and it lies in the
  *   period when day ≥ F.
  */
+
+import { parisDayOf } from '../../../shared/clock.js'
 import { INSTRUMENTS } from '../../../shared/instruments/index.js'
-import { PARIS } from './stats.figures.js'
 
 /** Before every day / after every day (as text, '' < '2026-…' < '~'). */
 export const FIRST = ''
@@ -89,25 +90,9 @@ export function mergeCounts(stored: string | null, delta: Map<string, number>): 
   return Object.keys(counts).length ? JSON.stringify(counts) : null
 }
 
-// The Paris day of a UTC instant depends on its UTC hour only (offsets change on the hour): one Intl call per hour.
-const parisDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: PARIS })
-const dayOfHour = new Map<string, string>()
-
-/** Europe/Paris day (YYYY-MM-DD) of an ISO UTC timestamp. */
-export function parisDay(iso: string): string {
-  const hour = iso.slice(0, 13)
-  let day = dayOfHour.get(hour)
-  if (day === undefined) {
-    day = parisDayFormat.format(new Date(`${hour}:00:00.000Z`))
-    if (dayOfHour.size > 100_000) dayOfHour.clear()
-    dayOfHour.set(hour, day)
-  }
-  return day
-}
-
 /** A call's day figures, added once per scope it counts in. */
 export function addCallDayFigures(delta: RollupDelta, scopes: readonly string[], call: CallFact, sign = 1) {
-  const day = parisDay(call.createdAt)
+  const day = parisDayOf(call.createdAt)
   for (const scope of scopes) {
     delta.add(scope, 'calls', day, FIRST, call.disposition, sign)
     if (call.durationSeconds !== null) delta.add(scope, 'duration', day, FIRST, String(call.durationSeconds), sign)
@@ -180,7 +165,7 @@ export function unitFigures(calls: readonly CallFact[]): UnitFigures {
     figures,
     'attempted',
     '',
-    sorted.map((call) => parisDay(call.createdAt)),
+    sorted.map((call) => parisDayOf(call.createdAt)),
   )
   const completed = sorted.filter((call) => call.disposition === 'completed')
   if (!completed.length) return figures
@@ -188,17 +173,17 @@ export function unitFigures(calls: readonly CallFact[]): UnitFigures {
     figures,
     'reached',
     '',
-    completed.map((call) => parisDay(call.createdAt)),
+    completed.map((call) => parisDayOf(call.createdAt)),
   )
   const first = completed[0]!
-  const firstDay = parisDay(first.createdAt)
+  const firstDay = parisDayOf(first.createdAt)
   put(figures, 'first_reach', firstDay, FIRST, 'households', 1)
   put(figures, 'first_reach', firstDay, FIRST, 'calls', sorted.indexOf(first) + 1)
   const needDays = new Map<string, string[]>()
   const fragility = new Map<string, string[]>()
   const scores = new Map<string, string[]>()
   for (const call of completed) {
-    const day = parisDay(call.createdAt)
+    const day = parisDayOf(call.createdAt)
     for (const need of parseList(call.needs)) needDays.set(need, [...(needDays.get(need) ?? []), day])
     // Calls are in time order: the last one of a day wins.
     if (call.fragilityLevel !== null) fragility.set(day, [call.fragilityLevel])

@@ -1,30 +1,31 @@
 import { DISPOSITIONS, FRAGILITY_LEVELS, NEED_CATEGORIES, type NeedCategory } from '../../../shared/campaigns.js'
-import { INSTRUMENTS } from '../../../shared/instruments/index.js'
-import { REFERRAL_CATEGORIES, REFERRAL_STATUSES } from '../../../shared/referrals.js'
-import type { Role } from '../../../shared/roles.js'
+import { daysBetween } from '../../../shared/clock.js'
 import type {
   CallersPanel,
   CallsPanel,
   FindingsPanel,
+  PanelName,
   ReachPanel,
   ReferralsPanel,
+  ScopeQuery,
   StatsPeriod,
   StatsReview,
   StatsScope,
   StatsSummary,
-} from '../../../shared/stats.js'
+} from '../../../shared/contracts/stats.js'
+import { INSTRUMENTS } from '../../../shared/instruments/index.js'
+import { REFERRAL_CATEGORIES, REFERRAL_STATUSES } from '../../../shared/referrals.js'
 import type { Db } from '../../db/database.js'
 import type { Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
+import { may, networksWhere } from '../../policy/policy.js'
 import {
   buckets,
-  checkPeriod,
   histogramStats,
   isHidden,
+  MAX_PERIOD_DAYS,
   median,
   percentile,
-  periodBounds,
-  periodDays,
   round,
   shown,
 } from './stats.figures.js'
@@ -32,12 +33,7 @@ import type { StatsFilter } from './stats.queries.js'
 import * as stats from './stats.queries.js'
 import { refreshRollups } from './stats.refresh.js'
 import { type Metric, type PeriodFigures, readPeriod, scopeKey } from './stats.rollups.js'
-
-/** Who asks: the session's user and memberships (`request.scope`). */
-export type StatsActor = Scope
-
-/** Roles that read the review. Callers, social workers and partners do not (403). */
-export const STATS_ROLES: readonly Role[] = ['admin', 'manager', 'viewer']
+import { periodOf, resolveScope } from './stats.scope.js'
 
 /**
  * Instruments and the categories counted as positive, by each one's published threshold (docs/instruments.md):
@@ -69,57 +65,32 @@ export interface StatsContext {
   figures?: Map<string, Promise<PeriodFigures>>
 }
 
-function badPeriod(period: StatsPeriod) {
-  const problem = checkPeriod(period)
-  if (problem) {
-    throw new AppError('VALIDATION_FAILED', problem.message, {
-      field: problem.parameter,
-      value: problem.value,
-    })
-  }
-}
-
 /**
- * Checks who may read which scope and resolves it to organisations, campaigns and UTC bounds.
- * - network: admins of an organisation of the network (exact figures); managers and viewers of one of its
- *   organisations too, with counts under 5 suppressed, since the figures include other organisations' tenants;
- * - organisation: its admins, managers and viewers, and the network's admins; viewers get suppressed counts;
+ * Checks the period and who may read which scope (the policy, through `stats.scope.ts`), and resolves the scope to
+ * organisations, campaigns and UTC bounds:
+ * - network: its admins (review.network) with exact figures; managers and viewers of one of its organisations too,
+ *   with counts under 5 suppressed, since the figures include other organisations' tenants;
+ * - organisation: its admins, managers and viewers, and the network's admins; viewers get suppressed counts
+ *   (review.exact);
  * - campaign: as its organisation.
- * No review role anywhere → 403; an organisation or campaign unknown or out of reach → 404.
+ * An organisation or campaign unknown or out of reach → 404; a malformed parameter → 400 naming it.
  */
-export async function resolveStatsContext(
-  db: Db,
-  actor: StatsActor,
-  scope: StatsScope,
-  period: StatsPeriod,
-): Promise<StatsContext> {
-  const readers = actor.memberships.filter((m) => STATS_ROLES.includes(m.role))
-  if (!readers.length) {
-    throw new AppError('FORBIDDEN', `The review needs one of these roles: ${STATS_ROLES.join(', ')}`)
-  }
-  badPeriod(period)
-  const { fromUtc, toUtc } = periodBounds(period)
-  const adminNetworks = new Set(readers.filter((m) => m.role === 'admin').map((m) => m.networkId))
+export async function resolveStatsContext(db: Db, user: Scope, query: ScopeQuery): Promise<StatsContext> {
+  const { period, start: fromUtc, end: toUtc } = periodOf(query, MAX_PERIOD_DAYS)
+  const resolved = await resolveScope(db, user, query, { reach: 'review.read', network: 'review.network' })
 
-  /** The role that decides what this user sees of one organisation, or null when it is out of reach. */
-  const accessTo = (organization: { id: string; networkId: string }) => {
-    if (adminNetworks.has(organization.networkId)) return { suppressed: false }
-    const roles = readers.filter((m) => m.organizationId === organization.id).map((m) => m.role)
-    if (!roles.length) return null
-    return { suppressed: !roles.some((role) => role === 'manager' || role === 'admin') }
-  }
-
-  if (scope.kind === 'network') {
-    const isAdmin = adminNetworks.size > 0
-    const networkIds = isAdmin ? [...adminNetworks] : [...new Set(readers.map((m) => m.networkId))]
+  if (resolved.kind === 'network') {
+    // A user in several networks sees those they administer, or without any, those of their review roles.
+    const administered = networksWhere(user, 'review.network')
+    const networkIds = administered.length ? administered : networksWhere(user, 'review.read')
     const organizations = await stats.listNetworkOrganizations(db, networkIds)
     const organizationIds = organizations.map((o) => o.id)
     return {
       db,
-      scope,
+      scope: resolved.scope,
       scopeLabel: [...new Set(organizations.map((o) => o.networkName))].join(', ') || 'Réseau',
       period,
-      suppressed: !isAdmin,
+      suppressed: administered.length === 0,
       rollupScopes: [...new Set(organizations.map((o) => o.networkId))].map(scopeKey.network),
       filter: {
         organizationIds,
@@ -131,52 +102,37 @@ export async function resolveStatsContext(
     }
   }
 
-  if (scope.kind === 'organization') {
-    const organization = await stats.findOrganizationByCode(db, scope.code)
-    const access = organization ? accessTo(organization) : null
-    if (!organization || !access) throw new AppError('NOT_FOUND', `No organisation "${scope.code}" within your reach`)
-    let agency: { id: string; name: string } | undefined
-    if (scope.agencyCode !== undefined) {
-      agency = await stats.findAgency(db, organization.id, scope.agencyCode)
-      if (!agency) {
-        throw new AppError('VALIDATION_FAILED', `No agency "${scope.agencyCode}" in ${organization.code}`, {
-          field: 'agency',
-          value: scope.agencyCode,
-        })
-      }
-    }
+  const { organization, agency, campaign } = resolved
+  const suppressed = !may(resolved.subject, 'review.exact', organization.id)
+  if (campaign) {
     return {
       db,
-      scope,
-      scopeLabel: agency ? `${organization.name} — ${agency.name}` : organization.name,
+      scope: resolved.scope,
+      scopeLabel: `${campaign.name} (${organization.code})`,
       period,
-      suppressed: access.suppressed,
-      rollupScopes: [agency ? scopeKey.agency(agency.id) : scopeKey.organization(organization.id)],
+      suppressed,
+      rollupScopes: [scopeKey.campaign(campaign.id)],
       filter: {
         organizationIds: [organization.id],
-        targetCampaignIds: await stats.listCampaignsActiveIn(db, [organization.id], fromUtc, toUtc),
-        agencyId: agency?.id,
+        campaignId: campaign.id,
+        targetCampaignIds: [campaign.id],
         fromUtc,
         toUtc,
         dedupe: false,
       },
     }
   }
-
-  const campaign = await stats.findCampaign(db, scope.id)
-  const access = campaign ? accessTo({ id: campaign.organizationId, networkId: campaign.networkId }) : null
-  if (!campaign || !access) throw new AppError('NOT_FOUND', `No campaign "${scope.id}" within your reach`)
   return {
     db,
-    scope,
-    scopeLabel: `${campaign.name} (${campaign.organizationCode})`,
+    scope: resolved.scope,
+    scopeLabel: agency ? `${organization.name} — ${agency.name}` : organization.name,
     period,
-    suppressed: access.suppressed,
-    rollupScopes: [scopeKey.campaign(campaign.id)],
+    suppressed,
+    rollupScopes: [agency ? scopeKey.agency(agency.id) : scopeKey.organization(organization.id)],
     filter: {
-      organizationIds: [campaign.organizationId],
-      campaignId: campaign.id,
-      targetCampaignIds: [campaign.id],
+      organizationIds: [organization.id],
+      targetCampaignIds: await stats.listCampaignsActiveIn(db, [organization.id], fromUtc, toUtc),
+      agencyId: agency?.id,
       fromUtc,
       toUtc,
       dedupe: false,
@@ -359,7 +315,7 @@ export async function callsOf(ctx: StatsContext): Promise<CallsPanel> {
   const duration = histogramStats([...figures.durations].map(([value, count]) => ({ value, count })))
   const durationHidden = isHidden(ctx.suppressed, duration.count)
   const byDisposition = dispositionsOf(figures)
-  const perDay = periodDays(ctx.period).map((day) => {
+  const perDay = daysBetween(ctx.period.from, ctx.period.to).map((day) => {
     let count = 0
     for (const value of figures.callsPerDay.get(day)?.values() ?? []) count += value
     return { key: day, count: show(count) }
@@ -392,7 +348,6 @@ export async function findingsOf(ctx: StatsContext): Promise<FindingsPanel> {
     if (!scored) continue
     instruments.push({
       instrument: code,
-      label: instrument.name.fr,
       scored: show(scored),
       positive: show(positive),
       share: isHidden(ctx.suppressed, scored, positive) ? null : round(positive / scored, 4),
@@ -480,45 +435,20 @@ export async function callersOf(ctx: StatsContext): Promise<CallersPanel> {
   }
 }
 
-export async function computeSummary(db: Db, actor: StatsActor, scope: StatsScope, period: StatsPeriod) {
-  return summaryOf(await resolveStatsContext(db, actor, scope, period))
-}
-export async function computeReach(db: Db, actor: StatsActor, scope: StatsScope, period: StatsPeriod) {
-  return reachOf(await resolveStatsContext(db, actor, scope, period))
-}
-export async function computeCalls(db: Db, actor: StatsActor, scope: StatsScope, period: StatsPeriod) {
-  return callsOf(await resolveStatsContext(db, actor, scope, period))
-}
-export async function computeFindings(db: Db, actor: StatsActor, scope: StatsScope, period: StatsPeriod) {
-  return findingsOf(await resolveStatsContext(db, actor, scope, period))
-}
-export async function computeReferrals(db: Db, actor: StatsActor, scope: StatsScope, period: StatsPeriod) {
-  return referralsOf(await resolveStatsContext(db, actor, scope, period))
-}
-export async function computeCallers(db: Db, actor: StatsActor, scope: StatsScope, period: StatsPeriod) {
-  return callersOf(await resolveStatsContext(db, actor, scope, period))
-}
-
 export const PANELS = {
   reach: reachOf,
   calls: callsOf,
   findings: findingsOf,
   referrals: referralsOf,
   callers: callersOf,
-} as const
-export type PanelName = keyof typeof PANELS
+} as const satisfies Record<PanelName, (ctx: StatsContext) => Promise<unknown>>
 
 /**
- * The whole review for one scope and period, as the dashboard, the PDF and the exports read it. Checks the actor's
- * access first (403 without a review role, 404 for a scope out of reach, 400 for a bad period).
+ * The whole review for one scope and period, as the dashboard and the PDF read it. Checks the user's reach first
+ * (404 for a scope out of reach, 400 for a bad parameter).
  */
-export async function computeReview(
-  db: Db,
-  actor: StatsActor,
-  scope: StatsScope,
-  period: StatsPeriod,
-): Promise<StatsReview> {
-  const ctx = await resolveStatsContext(db, actor, scope, period)
+export async function computeReview(db: Db, user: Scope, query: ScopeQuery): Promise<StatsReview> {
+  const ctx = await resolveStatsContext(db, user, query)
   // Every figure: the rollup rows are read once for all the panels.
   ctx.figures = new Map()
   // One after the other: SQLite has one connection, and PostgreSQL's pool is shared with other requests.
@@ -529,9 +459,9 @@ export async function computeReview(
   const referrals = await referralsOf(ctx)
   const callers = await callersOf(ctx)
   return {
-    scope,
+    scope: ctx.scope,
     scopeLabel: ctx.scopeLabel,
-    period,
+    period: ctx.period,
     generatedAt: new Date().toISOString(),
     summary,
     reach,

@@ -1,16 +1,11 @@
+import { labelsIn } from '../../../shared/labels.js'
+
 export const campaignsFr = {
   title: 'Campagnes d’appels',
   new: 'Nouvelle campagne',
   empty: 'Aucune campagne pour l’instant.',
-  type: {
-    crisis_check: 'Prise de nouvelles (isolement, confinement)',
-    heat_wave: 'Canicule',
-    arrears_prevention: 'Prévention des impayés',
-    renovation_works: 'Réhabilitation, travaux',
-    satisfaction: 'Satisfaction',
-    custom: 'Personnalisée',
-  },
-  status: { draft: 'Brouillon', active: 'En cours', paused: 'En pause', closed: 'Clôturée' },
+  type: labelsIn('campaignType', 'fr'),
+  status: labelsIn('campaignStatus', 'fr'),
   progress: {
     targeted: 'Ménages ciblés',
     pending: 'À appeler',
@@ -65,15 +60,8 @@ export const campaignsEn: typeof campaignsFr = {
   title: 'Call campaigns',
   new: 'New campaign',
   empty: 'No campaign yet.',
-  type: {
-    crisis_check: 'Well-being check (isolation, lockdown)',
-    heat_wave: 'Heat wave',
-    arrears_prevention: 'Arrears prevention',
-    renovation_works: 'Renovation works',
-    satisfaction: 'Satisfaction',
-    custom: 'Custom',
-  },
-  status: { draft: 'Draft', active: 'Running', paused: 'Paused', closed: 'Closed' },
+  type: labelsIn('campaignType', 'en'),
+  status: labelsIn('campaignStatus', 'en'),
   progress: {
     targeted: 'Households targeted',
     pending: 'To call',

@@ -1,4 +1,5 @@
 import type { ObjectionChannel } from '../../../shared/contracts/households.js'
+import { labelsIn } from '../../../shared/labels.js'
 
 /** Words of a household's history and of tenants' objections to calls, merged under `history`. */
 export const historyFr = {
@@ -42,14 +43,7 @@ export const historyFr = {
     in_person: 'en personne',
     other: 'autrement',
   } satisfies Record<ObjectionChannel, string>,
-  referralStatus: {
-    sent: 'envoyée',
-    accepted: 'acceptée',
-    rejected: 'refusée',
-    in_progress: 'en cours',
-    done: 'terminée',
-    revoked: 'retirée',
-  },
+  referralStatus: labelsIn('referralStatus', 'fr'),
 }
 
 export const historyEn: typeof historyFr = {
@@ -93,12 +87,5 @@ export const historyEn: typeof historyFr = {
     in_person: 'in person',
     other: 'otherwise',
   } satisfies Record<ObjectionChannel, string>,
-  referralStatus: {
-    sent: 'sent',
-    accepted: 'accepted',
-    rejected: 'rejected',
-    in_progress: 'in progress',
-    done: 'done',
-    revoked: 'revoked',
-  },
+  referralStatus: labelsIn('referralStatus', 'en'),
 }

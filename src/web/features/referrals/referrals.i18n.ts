@@ -1,3 +1,5 @@
+import { labelsIn } from '../../../shared/labels.js'
+
 // The referrals feature's own words, merged into the app's resources under `referrals`.
 export const referralsFr = {
   title: 'Signalements',
@@ -5,32 +7,9 @@ export const referralsFr = {
   sent: 'Envoyés',
   empty: 'Aucun signalement.',
   new: 'Signaler une situation',
-  status: {
-    sent: 'Envoyé',
-    accepted: 'Accepté',
-    rejected: 'Refusé',
-    in_progress: 'En cours',
-    done: 'Résolu',
-    revoked: 'Retiré',
-  },
-  category: {
-    isolation: 'Isolement',
-    health_autonomy: 'Santé et autonomie / aide à domicile',
-    food: 'Alimentation',
-    finances_arrears: 'Finances et impayés',
-    income_loss: 'Perte d’emploi ou de revenus',
-    family_violence: 'Tensions ou violences familiales',
-    housing_repair: 'Réparation du logement',
-    admin_digital: 'Aide administrative ou numérique',
-    psychological_distress: 'Détresse psychologique',
-    other: 'Autre',
-  },
-  urgency: {
-    immediate: 'Danger immédiat',
-    within_24h: 'Sous 24 heures',
-    within_7_days: 'Sous 7 jours',
-    routine: 'Sans urgence',
-  },
+  status: labelsIn('referralStatus', 'fr'),
+  category: labelsIn('need', 'fr'),
+  urgency: labelsIn('urgency', 'fr'),
   fields: {
     category: 'Catégorie',
     urgency: 'Urgence',
@@ -86,32 +65,9 @@ export const referralsEn: typeof referralsFr = {
   sent: 'Sent',
   empty: 'No referral.',
   new: 'Refer a situation',
-  status: {
-    sent: 'Sent',
-    accepted: 'Accepted',
-    rejected: 'Rejected',
-    in_progress: 'In progress',
-    done: 'Resolved',
-    revoked: 'Revoked',
-  },
-  category: {
-    isolation: 'Isolation',
-    health_autonomy: 'Health and autonomy / home help',
-    food: 'Food',
-    finances_arrears: 'Finances and arrears',
-    income_loss: 'Loss of work or income',
-    family_violence: 'Family tension or violence',
-    housing_repair: 'Housing repair',
-    admin_digital: 'Administrative or digital help',
-    psychological_distress: 'Psychological distress',
-    other: 'Other',
-  },
-  urgency: {
-    immediate: 'Immediate danger',
-    within_24h: 'Within 24 hours',
-    within_7_days: 'Within 7 days',
-    routine: 'Routine',
-  },
+  status: labelsIn('referralStatus', 'en'),
+  category: labelsIn('need', 'en'),
+  urgency: labelsIn('urgency', 'en'),
   fields: {
     category: 'Category',
     urgency: 'Urgency',

@@ -3,7 +3,7 @@ import { Button, Group, Table, Text, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
-import { type Count, SUPPRESSED } from '../../../shared/stats.js'
+import { type Count, SUPPRESSED } from '../../../shared/contracts/stats.js'
 
 export interface ChartRow {
   key: string

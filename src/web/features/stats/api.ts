@@ -1,25 +1,25 @@
-import type { StatsReview } from '../../../shared/stats.js'
-import { api } from '../../api/client.js'
-import type { CampaignSummary } from '../campaigns/api.js'
-import { filtersQuery, type ReviewFilters } from './filters.js'
-
-export const EXPORT_DATASETS = ['calls', 'referrals', 'unreachable'] as const
-export type ExportDataset = (typeof EXPORT_DATASETS)[number]
+import { type Dataset, type ExportFormat, exportsContract } from '../../../shared/contracts/exports.js'
+import { organizationsContract } from '../../../shared/contracts/organizations.js'
+import { statsContract } from '../../../shared/contracts/stats.js'
+import { localeOf } from '../../../shared/labels.js'
+import { call, urlOf } from '../../api/client.js'
+import { campaignsApi } from '../campaigns/api.js'
+import { type ReviewFilters, scopeQuery } from './filters.js'
 
 export const statsApi = {
-  review: (filters: ReviewFilters) => api<StatsReview>(`/stats/review?${filtersQuery(filters)}`),
-  organizations: () => api<{ items: { code: string; name: string; type: string }[] }>('/organizations'),
-  agencies: (organization: string) =>
-    api<{ items: { code: string; name: string }[] }>(`/organizations/${encodeURIComponent(organization)}/agencies`),
-  campaigns: () => api<{ items: CampaignSummary[] }>('/campaigns'),
+  review: (filters: ReviewFilters) => call(statsContract.review, { query: scopeQuery(filters) }),
+  // The scope picker's lists come from the organisations' and the campaigns' own routes.
+  organizations: () => call(organizationsContract.list),
+  agencies: (organization: string) => call(organizationsContract.listAgencies, { params: { code: organization } }),
+  campaigns: () => campaignsApi.list(),
 }
 
 /** Link of the review's PDF for these filters, in the reader's language. */
 export function pdfHref(filters: ReviewFilters, language: string): string {
-  return `/api/stats/review.pdf?${filtersQuery(filters)}&lang=${language.startsWith('en') ? 'en' : 'fr'}`
+  return urlOf(statsContract.reviewPdf, { query: { ...scopeQuery(filters), lang: localeOf(language) } })
 }
 
-/** Link of one export (helper endpoints `GET /api/exports/<dataset>.<format>`). */
-export function exportHref(dataset: ExportDataset, format: 'csv' | 'xlsx', filters: ReviewFilters): string {
-  return `/api/exports/${dataset}.${format}?${filtersQuery(filters)}`
+/** Link of one export (`GET /api/exports/<dataset>.<format>`). */
+export function exportHref(dataset: Dataset, format: ExportFormat, filters: ReviewFilters): string {
+  return urlOf(exportsContract.download, { params: { dataset, format }, query: scopeQuery(filters) })
 }

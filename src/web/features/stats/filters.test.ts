@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { addDays, isCalendarDay } from '../../../shared/clock.js'
 import {
-  addDays,
   canExport,
   defaultPeriod,
   defaultScope,
   filtersQuery,
-  isDay,
   periodProblem,
   readFilters,
+  scopeQuery,
 } from './filters.js'
 
 const manager = [{ organization: { code: 'TDL' }, role: 'manager' as const }]
@@ -60,11 +60,17 @@ describe('review filters', () => {
       filtersQuery({ scope: 'network', agency: 'NCY', from: '2026-11-01', to: '2026-11-30' }),
       'scope=network&from=2026-11-01&to=2026-11-30',
     )
+    // The API's query: the same fields, the agency left out rather than null.
+    assert.deepEqual(scopeQuery({ scope: 'campaign:abc', agency: 'NCY', from: '2026-11-01', to: '2026-11-30' }), {
+      scope: 'campaign:abc',
+      from: '2026-11-01',
+      to: '2026-11-30',
+    })
   })
 
   it('checks the period', () => {
-    assert.equal(isDay('2026-02-29'), false)
-    assert.equal(isDay('2028-02-29'), true)
+    assert.equal(isCalendarDay('2026-02-29'), false)
+    assert.equal(isCalendarDay('2028-02-29'), true)
     assert.equal(periodProblem({ from: '2026-11-02', to: '2026-11-01' }), 'order')
     assert.equal(periodProblem({ from: '', to: '2026-11-01' }), 'fromInvalid')
     assert.equal(periodProblem({ from: '2026-11-01', to: '2026-13-01' }), 'toInvalid')

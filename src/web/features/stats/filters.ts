@@ -2,7 +2,8 @@
  * The dashboard's filters and the URL query that keeps them: `?scope=organization:TDL&agency=NCY&from=…&to=…`.
  * Pure functions, so the page, its links (PDF, exports) and the tests agree on one reading.
  */
-import { parisToday } from '../../../shared/dates.js'
+import { addDays, isCalendarDay, parisToday } from '../../../shared/clock.js'
+import { parseScope, type ScopeQuery } from '../../../shared/contracts/stats.js'
 import type { Role } from '../../../shared/roles.js'
 
 export interface ReviewFilters {
@@ -14,25 +15,18 @@ export interface ReviewFilters {
   to: string
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/
-
-/** `day` moved by `days` calendar days (UTC arithmetic on a calendar date: no daylight-saving surprise). */
-export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`)
-  date.setUTCDate(date.getUTCDate() + days)
-  return date.toISOString().slice(0, 10)
-}
-
-export function isDay(value: string | null | undefined): value is string {
-  if (!value || !DAY.test(value)) return false
-  const date = new Date(`${value}T00:00:00Z`)
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
+/** Whether a text from the URL or a date field is a real day YYYY-MM-DD. */
+function isDay(value: string | null | undefined): value is string {
+  return typeof value === 'string' && isCalendarDay(value)
 }
 
 /** The last 30 Europe/Paris days, today included. */
 export function defaultPeriod(today = parisToday()): { from: string; to: string } {
   return { from: addDays(today, -29), to: today }
 }
+
+/** Roles that read the review (the server's policy decides; the page offers what it would answer). */
+export const REVIEW_ROLES: readonly Role[] = ['admin', 'manager', 'viewer']
 
 export interface MembershipLike {
   organization: { code: string }
@@ -50,7 +44,7 @@ export function defaultScope(memberships: readonly MembershipLike[]): string {
 export function readFilters(query: URLSearchParams, memberships: readonly MembershipLike[], today = parisToday()) {
   const period = defaultPeriod(today)
   const scope = query.get('scope')
-  const validScope = scope && /^(network|organization:[A-Za-z0-9_-]{1,64}|campaign:[A-Za-z0-9_-]{1,64})$/.test(scope)
+  const validScope = scope !== null && parseScope(scope) !== null
   const from = query.get('from')
   const to = query.get('to')
   const agency = query.get('agency')
@@ -69,9 +63,14 @@ export function readFilters(query: URLSearchParams, memberships: readonly Member
 
 /** The query string of the filters, in a stable order; used for the page URL, the API, the PDF and the exports. */
 export function filtersQuery(filters: ReviewFilters): string {
-  const params = new URLSearchParams({ scope: filters.scope, from: filters.from, to: filters.to })
-  if (filters.agency && filters.scope.startsWith('organization:')) params.set('agency', filters.agency)
-  return params.toString()
+  return new URLSearchParams(Object.entries(scopeQuery(filters))).toString()
+}
+
+/** The filters as the API's query (`ScopeQuerySchema`): the review, its PDF and the exports read the same. */
+export function scopeQuery(filters: ReviewFilters): ScopeQuery {
+  const query: ScopeQuery = { scope: filters.scope, from: filters.from, to: filters.to }
+  if (filters.agency && filters.scope.startsWith('organization:')) query.agency = filters.agency
+  return query
 }
 
 /** Why a period cannot be asked for, or null: both days real, `from` not after `to`. */

@@ -1,0 +1,151 @@
+/**
+ * The one label source: how every code of the shared vocabularies reads, in French and in English. The web app's
+ * i18next resources are built from it (`calling.dispositions`, `referrals.status`, `roles`…), and the review PDF and
+ * the exports read it directly, so a code reads the same on a screen, on paper and in a spreadsheet.
+ *
+ * Keyed by the codes of `campaigns.ts`, `referrals.ts`, `roles.ts` and the instruments: `satisfies LabelsOf<Code>`
+ * makes a missing code, an unknown one or a missing language a type error. Referral categories are the need
+ * categories (`REFERRAL_CATEGORIES = NEED_CATEGORIES`), so they read as the needs do.
+ */
+import type { CampaignStatus, CampaignType, Disposition, FragilityLevel, NeedCategory } from './campaigns.js'
+import { EPICES, FRAIL, type InstrumentCode, LSNS6, UCLA3, USDA6 } from './instruments/index.js'
+import type { ReferralStatus, Urgency } from './referrals.js'
+import type { OrganizationType, Role } from './roles.js'
+
+export const LOCALES = ['fr', 'en'] as const
+export type Locale = (typeof LOCALES)[number]
+
+/** A code's label in each language. */
+export interface Label {
+  fr: string
+  en: string
+}
+
+type LabelsOf<Code extends string> = { readonly [C in Code]: Label }
+
+const DISPOSITION = {
+  completed: { fr: 'Entretien réalisé', en: 'Interview completed' },
+  refused: { fr: 'Refus de l’entretien', en: 'Interview refused' },
+  callback: { fr: 'À rappeler (moment convenu)', en: 'Call back (time agreed)' },
+  no_answer: { fr: 'Pas de réponse', en: 'No answer' },
+  voicemail: { fr: 'Messagerie', en: 'Voicemail' },
+  busy: { fr: 'Occupé', en: 'Busy' },
+  wrong_number: { fr: 'Mauvais numéro', en: 'Wrong number' },
+  not_in_service: { fr: 'Numéro non attribué', en: 'Number not in service' },
+  moved_out: { fr: 'A déménagé', en: 'Moved out' },
+  deceased: { fr: 'Décès', en: 'Deceased' },
+  other: { fr: 'Autre', en: 'Other' },
+} as const satisfies LabelsOf<Disposition>
+
+/** Needs found by a call, and the categories of referrals (the same list). */
+const NEED = {
+  isolation: { fr: 'Isolement', en: 'Isolation' },
+  health_autonomy: { fr: 'Santé et autonomie', en: 'Health and autonomy' },
+  food: { fr: 'Alimentation', en: 'Food' },
+  finances_arrears: { fr: 'Finances et impayés', en: 'Finances and arrears' },
+  income_loss: { fr: 'Perte d’emploi ou de revenus', en: 'Loss of job or income' },
+  family_violence: { fr: 'Tensions ou violences familiales', en: 'Family tension or violence' },
+  housing_repair: { fr: 'Réparation du logement', en: 'Housing repairs' },
+  admin_digital: { fr: 'Aide administrative ou numérique', en: 'Paperwork or digital help' },
+  psychological_distress: { fr: 'Détresse psychologique', en: 'Psychological distress' },
+  other: { fr: 'Autre besoin', en: 'Other need' },
+} as const satisfies LabelsOf<NeedCategory>
+
+const FRAGILITY = {
+  none: { fr: 'Pas de fragilité repérée', en: 'No fragility found' },
+  watch: { fr: 'À surveiller', en: 'To watch' },
+  fragile: { fr: 'Fragile', en: 'Fragile' },
+  high_vulnerability: { fr: 'Très grande vulnérabilité', en: 'High vulnerability' },
+} as const satisfies LabelsOf<FragilityLevel>
+
+/** A referral is an *orientation* (feminine) in French: never a *signalement* (docs: product glossary). */
+const REFERRAL_STATUS = {
+  sent: { fr: 'Envoyée', en: 'Sent' },
+  accepted: { fr: 'Acceptée', en: 'Accepted' },
+  rejected: { fr: 'Refusée', en: 'Rejected' },
+  in_progress: { fr: 'En cours', en: 'In progress' },
+  done: { fr: 'Résolue', en: 'Resolved' },
+  revoked: { fr: 'Retirée', en: 'Revoked' },
+} as const satisfies LabelsOf<ReferralStatus>
+
+const URGENCY = {
+  immediate: { fr: 'Danger immédiat', en: 'Immediate danger' },
+  within_24h: { fr: 'Sous 24 heures', en: 'Within 24 hours' },
+  within_7_days: { fr: 'Sous 7 jours', en: 'Within 7 days' },
+  routine: { fr: 'Sans urgence', en: 'Routine' },
+} as const satisfies LabelsOf<Urgency>
+
+const CAMPAIGN_TYPE = {
+  crisis_check: { fr: 'Prise de nouvelles (isolement, confinement)', en: 'Well-being check (isolation, lockdown)' },
+  heat_wave: { fr: 'Canicule', en: 'Heat wave' },
+  arrears_prevention: { fr: 'Prévention des impayés', en: 'Arrears prevention' },
+  renovation_works: { fr: 'Réhabilitation, travaux', en: 'Renovation works' },
+  satisfaction: { fr: 'Satisfaction', en: 'Satisfaction' },
+  custom: { fr: 'Personnalisée', en: 'Custom' },
+} as const satisfies LabelsOf<CampaignType>
+
+const CAMPAIGN_STATUS = {
+  draft: { fr: 'Brouillon', en: 'Draft' },
+  active: { fr: 'En cours', en: 'Running' },
+  paused: { fr: 'En pause', en: 'Paused' },
+  closed: { fr: 'Clôturée', en: 'Closed' },
+} as const satisfies LabelsOf<CampaignStatus>
+
+const ROLE = {
+  admin: { fr: 'Administrateur·rice', en: 'Administrator' },
+  manager: { fr: 'Chargé·e de campagne', en: 'Campaign manager' },
+  caller: { fr: 'Appelant·e', en: 'Caller' },
+  social_worker: { fr: 'Travailleur·se social·e', en: 'Social worker' },
+  partner: { fr: 'Partenaire', en: 'Partner' },
+  viewer: { fr: 'Direction (lecture)', en: 'Director (read only)' },
+} as const satisfies LabelsOf<Role>
+
+const ORGANIZATION_TYPE = {
+  landlord: { fr: 'Bailleur', en: 'Landlord' },
+  association: { fr: 'Association', en: 'Association' },
+  partner: { fr: 'Partenaire', en: 'Partner' },
+} as const satisfies LabelsOf<OrganizationType>
+
+/** An instrument's name is part of its definition (`src/shared/instruments`): read from there, not copied. */
+const INSTRUMENT = {
+  epices: EPICES.name,
+  lsns6: LSNS6.name,
+  ucla3: UCLA3.name,
+  frail: FRAIL.name,
+  usda6: USDA6.name,
+} as const satisfies LabelsOf<InstrumentCode>
+
+/** Every vocabulary, by kind. */
+export const LABELS = {
+  disposition: DISPOSITION,
+  need: NEED,
+  fragility: FRAGILITY,
+  referralStatus: REFERRAL_STATUS,
+  urgency: URGENCY,
+  campaignType: CAMPAIGN_TYPE,
+  campaignStatus: CAMPAIGN_STATUS,
+  role: ROLE,
+  organizationType: ORGANIZATION_TYPE,
+  instrument: INSTRUMENT,
+} as const
+
+export type LabelKind = keyof typeof LABELS
+export type CodeOf<Kind extends LabelKind> = keyof (typeof LABELS)[Kind] & string
+
+/** The label of a code in a language; a code the vocabulary does not know (older data) is shown as it is. */
+export function labelOf(kind: LabelKind, code: string, locale: Locale): string {
+  const labels: Readonly<Record<string, Label>> = LABELS[kind]
+  return Object.hasOwn(labels, code) ? (labels[code] as Label)[locale] : code
+}
+
+/** A vocabulary's labels in one language, code → label: the web's i18next resources are built from these. */
+export function labelsIn<Kind extends LabelKind>(kind: Kind, locale: Locale): Record<CodeOf<Kind>, string> {
+  return Object.fromEntries(
+    Object.entries(LABELS[kind] as Readonly<Record<string, Label>>).map(([code, label]) => [code, label[locale]]),
+  ) as Record<CodeOf<Kind>, string>
+}
+
+/** The language a label is read in, from an i18next language or a user's locale ('en-GB' → 'en'); French otherwise. */
+export function localeOf(language: string | null | undefined): Locale {
+  return language?.startsWith('en') ? 'en' : 'fr'
+}
