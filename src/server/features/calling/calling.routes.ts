@@ -1,25 +1,40 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import type { Static } from 'typebox'
-import type { CallSchema } from '../../../shared/contracts/calling.js'
-import { callingContract } from '../../../shared/contracts/calling.js'
+import { type CallSchema, callingContract } from '../../../shared/contracts/calling.js'
 import type { CallTable } from '../../db/schema.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
-import { listCallableCampaigns, releaseAssignment, renewAssignment, setCampaignCallers } from './calling.service.js'
+import {
+  type Caller,
+  listCallableCampaigns,
+  releaseAssignment,
+  renewAssignment,
+  setCampaignCallers,
+} from './calling.service.js'
 import { claimNext } from './claim.service.js'
 import { recordOutcome } from './outcome.service.js'
 
-function presentCall(call: CallTable): Static<typeof CallSchema> {
+type PresentedCall = Static<typeof CallSchema>
+
+/** A stored call as its caller sees it (its codes were checked against the contract's lists when it was recorded). */
+function presentCall(call: CallTable): PresentedCall {
   return {
     id: call.id,
     campaignId: call.campaignId,
     householdId: call.householdId,
     attempt: call.attempt,
-    disposition: call.disposition as Static<typeof CallSchema>['disposition'],
-    fragilityLevel: call.fragilityLevel as Static<typeof CallSchema>['fragilityLevel'],
-    needs: call.needs ? (JSON.parse(call.needs) as Static<typeof CallSchema>['needs']) : [],
+    disposition: call.disposition as PresentedCall['disposition'],
+    fragilityLevel: call.fragilityLevel as PresentedCall['fragilityLevel'],
+    needs: call.needs ? (JSON.parse(call.needs) as PresentedCall['needs']) : [],
     scores: call.scores ? (JSON.parse(call.scores) as Record<string, unknown>) : {},
     createdAt: call.createdAt,
   }
+}
+
+/** The signed-in caller, as the claim and the outcome name them (and the audit log records them). */
+function callerOf(request: FastifyRequest): Caller {
+  const user = currentUser(request)
+  return { id: user.id, name: user.name, ip: request.ip }
 }
 
 export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -51,9 +66,7 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ...callingContract.claim,
     config: { access: 'campaign.call' },
     handler: async (request, reply) => {
-      const user = currentUser(request)
-      const caller = { id: user.id, name: user.name, ip: request.ip }
-      const assignment = await claimNext(db, currentScope(request), request.params.id, caller)
+      const assignment = await claimNext(db, currentScope(request), request.params.id, callerOf(request))
       if (!assignment) return reply.status(204).send(null)
       return { assignment }
     },
@@ -63,12 +76,10 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ...callingContract.outcome,
     config: { access: 'campaign.call' },
     handler: async (request, reply) => {
-      const user = currentUser(request)
-      const caller = { id: user.id, name: user.name, ip: request.ip }
       const { call, created } = await recordOutcome(
         db,
         request.params.id,
-        caller,
+        callerOf(request),
         request.headers['idempotency-key'],
         request.body,
       )
