@@ -1,4 +1,7 @@
-/** The calling feature's everyday queries (Kysely); the claim's and the outcome's hot SQL is in claim.queries.ts and outcome.queries.ts. */
+/**
+ * The calling feature's everyday queries (Kysely). The claim's and the outcome's hot SQL is written by hand in
+ * claim.queries.ts and outcome.queries.ts.
+ */
 import type { Db } from '../../db/database.js'
 import type { Timestamp } from '../../db/time.js'
 
