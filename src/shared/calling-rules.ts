@@ -1,7 +1,6 @@
-import { DateTime } from 'luxon'
+import type { DateTime } from 'luxon'
 import type { CallingHours, CallingWindow, Disposition, RetryDelays } from './campaigns.js'
-
-export const PARIS = 'Europe/Paris'
+import { inParis } from './clock.js'
 
 function minutesOf(time: string): number {
   const [hours, minutes] = time.split(':').map(Number)
@@ -11,7 +10,7 @@ function minutesOf(time: string): number {
 /** Whether an instant falls inside the weekly calling windows, read in Europe/Paris time (DST included). */
 export function isWithinCallingHours(hours: CallingHours, instant: Date): boolean {
   if (hours === 'always') return true
-  const local = DateTime.fromJSDate(instant, { zone: PARIS })
+  const local = inParis(instant)
   const minute = local.hour * 60 + local.minute
   return hours.some(
     (window) => window.day === local.weekday && minute >= minutesOf(window.from) && minute < minutesOf(window.to),
@@ -23,7 +22,7 @@ export function isWithinCallingHours(hours: CallingHours, instant: Date): boolea
  * day (morning ↔ afternoon) so a household that never answers in the morning is tried in the afternoon.
  */
 export function nextDayOtherTimeOfDay(hours: CallingHours, instant: Date): Date {
-  const local = DateTime.fromJSDate(instant, { zone: PARIS })
+  const local = inParis(instant)
   const wasMorning = local.hour < 13
   if (hours === 'always') {
     const next = local.plus({ days: 1 }).set({ hour: wasMorning ? 15 : 10, minute: 0, second: 0, millisecond: 0 })
@@ -134,6 +133,6 @@ export interface FollowUpPlan {
  */
 export function nextFollowUp(plan: FollowUpPlan, now: Date): Date | null {
   if (!plan.intervalDays || !plan.until) return null
-  const next = DateTime.fromJSDate(now, { zone: PARIS }).plus({ days: plan.intervalDays })
+  const next = inParis(now).plus({ days: plan.intervalDays })
   return next.toISODate()! <= plan.until ? next.toJSDate() : null
 }

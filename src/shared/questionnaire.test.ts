@@ -142,4 +142,24 @@ describe('checkAnswers', () => {
     const negative = checkAnswers(definition, { alone: true, amount: -1 })
     assert.equal(negative.issues[0].message, 'at least 0')
   })
+
+  it('takes only real calendar days as dates', () => {
+    const dated = {
+      sections: [
+        {
+          id: 'main',
+          title: 'Principal',
+          questions: [{ id: 'when', type: 'date' as const, label: 'Quand ?', required: true }],
+        },
+      ],
+    }
+    assert.deepEqual(checkAnswers(dated, { when: '2028-02-29' }).issues, [])
+    for (const when of ['2026-02-30', '2026-13-01', '1/2/2026']) {
+      assert.deepEqual(
+        checkAnswers(dated, { when }).issues.map((issue) => issue.message),
+        ['expected a date YYYY-MM-DD'],
+        when,
+      )
+    }
+  })
 })

@@ -1,4 +1,5 @@
 import { NEED_CATEGORIES, type NeedCategory } from './campaigns.js'
+import { isCalendarDay } from './clock.js'
 import { INSTRUMENT_CODES, type InstrumentCode } from './instruments/types.js'
 
 export const QUESTION_TYPES = ['yes_no', 'single_choice', 'multiple_choice', 'number', 'date', 'short_text'] as const
@@ -190,8 +191,6 @@ export interface AnswerIssue {
   value?: unknown
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/
-
 /** Reserved answers key holding the instruments' items: `answers.instruments[code][item]`. */
 export const INSTRUMENTS_KEY = 'instruments'
 
@@ -255,7 +254,7 @@ export function checkAnswers(definition: QuestionnaireDefinition, answers: Recor
         }
         break
       case 'date':
-        if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+        if (typeof value !== 'string' || !isCalendarDay(value)) {
           issues.push({ field: question.id, message: 'expected a date YYYY-MM-DD', value })
         }
         break

@@ -1,9 +1,9 @@
 import { CompiledQuery, type RawBuilder, sql } from 'kysely'
 import type { Db } from './database.js'
+import { statementText } from './raw.js'
 import type { Database } from './schema.js'
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
-const texts = new Map<string, string>()
 const MAX_ROWS = 128
 
 /**
@@ -31,15 +31,11 @@ export async function bulkInsert<T extends keyof Database & string>(
     const size = remaining >= perStatement ? perStatement : 2 ** Math.floor(Math.log2(remaining))
     const slice = rows.slice(start, start + size)
     start += size
-    const key = `${db.engine}:${table}:${columns.join(',')}:${slice.length}`
-    let text = texts.get(key)
-    if (!text) {
+    const text = statementText(db.engine, `bulk:${table}:${columns.join(',')}:${slice.length}`, () => {
       let index = 0
       const tuple = () => `(${columns.map(() => (db.engine === 'postgres' ? `$${++index}` : '?')).join(', ')})`
-      text = `insert into "${snake(table)}" (${columns.map((column) => `"${snake(column)}"`).join(', ')}) values ${slice.map(tuple).join(', ')}`
-      if (texts.size > 200) texts.clear()
-      texts.set(key, text)
-    }
+      return `insert into "${snake(table)}" (${columns.map((column) => `"${snake(column)}"`).join(', ')}) values ${slice.map(tuple).join(', ')}`
+    })
     const parameters: unknown[] = new Array(slice.length * columns.length)
     let position = 0
     for (const row of slice)

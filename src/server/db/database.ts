@@ -5,6 +5,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
 import { startCheckpointer } from './checkpointer.js'
+import { withStatementCache } from './raw.js'
 import type { Database } from './schema.js'
 
 export type Engine = 'sqlite' | 'postgres'
@@ -26,31 +27,6 @@ export function engineOf(databaseUrl: string): Engine {
 export function sqlitePathOf(databaseUrl: string): string {
   const path = databaseUrl.replace(/^sqlite:(\/\/)?/, '')
   return path === ':memory:' ? path : resolve(path)
-}
-
-/**
- * Kysely prepares every query anew; better-sqlite3's prepare is a real cost on hot paths (claims, outcomes).
- * The same SQL text reuses its prepared statement. Bounded: the least recently added statements are dropped.
- */
-function withStatementCache(sqlite: SQLite.Database, onClose?: () => void, limit = 500) {
-  const cache = new Map<string, SQLite.Statement>()
-  return {
-    close: () => {
-      onClose?.()
-      sqlite.close()
-    },
-    prepare(sqlText: string) {
-      let statement = cache.get(sqlText)
-      // A statement still iterating (a streamed export) cannot run again until it is done: give a fresh one.
-      if (statement?.busy) return sqlite.prepare(sqlText)
-      if (!statement) {
-        statement = sqlite.prepare(sqlText)
-        if (cache.size >= limit) cache.delete(cache.keys().next().value!)
-        cache.set(sqlText, statement)
-      }
-      return statement
-    },
-  }
 }
 
 export interface CreateDbOptions {
@@ -93,6 +69,7 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
     sqlite.pragma(`wal_autocheckpoint = ${sqliteFile ? 16_000 : 4000}`)
     const checkpointer = sqliteFile ? startCheckpointer(sqliteFile) : undefined
     kysely = new Kysely<Database>({
+      // Prepared statements are reused by text (raw.ts): claims and outcomes run the same few over and over.
       dialect: new SqliteDialect({ database: withStatementCache(sqlite, () => checkpointer?.stop()) }),
       plugins: [new CamelCasePlugin()],
     })

@@ -54,6 +54,8 @@ export const POLICY = {
   'campaign.supervise': MANAGERS,
   // Only the campaign's callers give feedback (checked with the data: the campaign's list of callers).
   'campaign.feedback': SIGNED_IN,
+  // Feedback on a campaign open to all its organisation's callers: the caller role there (managers call, not answer).
+  'campaign.feedbackAsCaller': ['caller'],
 
   // Referrals: senders, recipients and the partner's view are decided with the referral's data.
   'referral.emergencyNumbers': SIGNED_IN,

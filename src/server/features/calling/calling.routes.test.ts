@@ -2,8 +2,10 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
+import { assertMatchesContract } from '../../../../test/contract.js'
 import { makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
-import { ageOn, parisToday } from '../../../shared/dates.js'
+import { ageOn, parisToday } from '../../../shared/clock.js'
+import { callingContract } from '../../../shared/contracts/calling.js'
 
 const key = () => `key-${randomUUID()}`
 
@@ -23,6 +25,7 @@ describe('POST /api/campaigns/:id/claim', () => {
       headers: await loginAs(caller),
     })
     assert.equal(response.statusCode, 200)
+    assertMatchesContract(callingContract.claim, response)
     const { assignment } = response.json()
     assert.equal(assignment.id, urgent.id)
     assert.equal(assignment.household.lastName, 'Haut')
@@ -260,11 +263,19 @@ describe('POST /api/campaigns/:id/claim', () => {
       payload: { userIds: [listed.id] },
     })
     assert.equal(restrict.statusCode, 200)
+    assertMatchesContract(callingContract.setCallers, restrict)
     assert.equal(
       (await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers: unlisted })).statusCode,
       403,
     )
     const mine = await app.inject({ url: '/api/calling/campaigns', headers: unlisted })
+    const theirs = await app.inject({ url: '/api/calling/campaigns', headers: manager })
+    assertMatchesContract(callingContract.campaigns, theirs)
+    assert.deepEqual(
+      theirs.json().items.map((item: { id: string }) => item.id),
+      [campaign.id],
+      'its managers call whoever it is reserved to',
+    )
     assert.deepEqual(mine.json().items, [], 'the workspace shows an unlisted caller no campaign')
     assert.equal(
       (await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers: await loginAs(listed) }))
@@ -397,6 +408,7 @@ describe('POST /api/assignments/:id/outcome', () => {
     const third = await send()
     assert.deepEqual([first.statusCode, second.statusCode].sort(), [200, 201])
     assert.equal(third.statusCode, 200)
+    for (const response of [first, second, third]) assertMatchesContract(callingContract.outcome, response)
     assert.equal(third.json().call.id, first.json().call.id)
     const call = third.json().call
     assert.equal(call.scores.ucla3.score, 7)
@@ -528,6 +540,25 @@ describe('POST /api/assignments/:id/outcome', () => {
       .executeTakeFirstOrThrow()
     assert.equal(target.status, 'pending')
     assert.equal(target.attempts, 0, 'a release is not an attempt')
+  })
+
+  it('renews the lease of a household the caller holds, and refuses once it is no longer theirs', async (t) => {
+    const { app, db, loginAs, campaign, headers, assignmentId } = await claimOne(t)
+    const renew = (who: Record<string, string>) =>
+      app.inject({ method: 'POST', url: `/api/assignments/${assignmentId}/renew`, headers: who })
+    const renewed = await renew(headers)
+    assert.equal(renewed.statusCode, 200)
+    assertMatchesContract(callingContract.renew, renewed)
+    const target = await db
+      .selectFrom('campaignTarget')
+      .selectAll()
+      .where('id', '=', assignmentId)
+      .executeTakeFirstOrThrow()
+    assert.equal(target.leaseUntil, renewed.json().leaseExpiresAt)
+    const other = await loginAs(await makeUser(db, 'caller', { organizationId: campaign.organizationId }))
+    assert.equal((await renew(other)).statusCode, 409, 'another caller’s household')
+    await app.inject({ method: 'POST', url: `/api/assignments/${assignmentId}/release`, headers })
+    assert.equal((await renew(headers)).statusCode, 409, 'released')
   })
 })
 

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
+import { assertMatchesContract } from '../../../../test/contract.js'
 import { makeCampaign, makeTarget, makeUser } from '../../../../test/factories.js'
+import { callingContract } from '../../../shared/contracts/calling.js'
 
 describe('campaign supervision', () => {
   it('shows who is calling, the last outcomes and the callbacks, and lets a manager reassign a callback', async (t) => {
@@ -25,6 +27,7 @@ describe('campaign supervision', () => {
 
     const snapshot = await app.inject({ url: `/api/campaigns/${campaign.id}/supervision`, headers: manager })
     assert.equal(snapshot.statusCode, 200)
+    assertMatchesContract(callingContract.supervision, snapshot)
     const body = snapshot.json()
     assert.equal(body.activeCallers, 1)
     assert.deepEqual(
@@ -49,6 +52,7 @@ describe('campaign supervision', () => {
       payload: { callerId: bruno.id },
     })
     assert.equal(reassign.statusCode, 200)
+    assertMatchesContract(callingContract.reassignCallback, reassign)
     const after = await app.inject({ url: `/api/campaigns/${campaign.id}/supervision`, headers: manager })
     assert.equal(after.json().callbacks[0].preferredCaller.id, bruno.id)
 

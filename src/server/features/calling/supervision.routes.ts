@@ -1,45 +1,41 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
+import { callingContract } from '../../../shared/contracts/calling.js'
 import { nowTimestamp } from '../../db/time.js'
-import { organizationIdsWithRole } from '../../http/auth.js'
+import type { Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
+import { currentScope, currentUser } from '../../policy/policy.hook.js'
+import { organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findCampaignById } from '../campaigns/campaigns.queries.js'
+import { findStrangers } from './calling.service.js'
 import { campaignSnapshot, reassignCallback } from './supervision.queries.js'
 
-const SUPERVISING_ROLES = ['manager', 'admin'] as const
 const LIVE_INTERVAL_MS = 3000
 
 export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
 
-  async function loadSupervisedCampaign(scope: Parameters<typeof organizationIdsWithRole>[0], campaignId: string) {
-    const campaign = await findCampaignById(db, organizationIdsWithRole(scope, [...SUPERVISING_ROLES]), campaignId)
+  async function loadSupervisedCampaign(scope: Scope, campaignId: string) {
+    const campaign = await findCampaignById(db, organizationsWhere(scope, 'campaign.supervise'), campaignId)
     if (!campaign) throw new AppError('NOT_FOUND', 'No such campaign')
     return campaign
   }
 
-  app.get(
-    '/campaigns/:id/supervision',
-    {
-      config: { access: 'campaign.supervise' },
-      schema: { tags: ['calling'], params: Type.Object({ id: Type.String() }) },
-    },
-    async (request) => {
-      const campaign = await loadSupervisedCampaign(request.scope, request.params.id)
+  app.route({
+    ...callingContract.supervision,
+    config: { access: 'campaign.supervise' },
+    handler: async (request) => {
+      const campaign = await loadSupervisedCampaign(currentScope(request), request.params.id)
       return campaignSnapshot(db, campaign.id, nowTimestamp())
     },
-  )
+  })
 
   // Server-sent events: a snapshot every few seconds, read from the database, so any app instance can serve it.
-  app.get(
-    '/campaigns/:id/live',
-    {
-      config: { access: 'campaign.supervise' },
-      schema: { tags: ['calling'], params: Type.Object({ id: Type.String() }) },
-    },
-    async (request, reply) => {
-      const campaign = await loadSupervisedCampaign(request.scope, request.params.id)
+  app.route({
+    ...callingContract.live,
+    config: { access: 'campaign.supervise' },
+    handler: async (request, reply) => {
+      const campaign = await loadSupervisedCampaign(currentScope(request), request.params.id)
       reply.hijack()
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -64,30 +60,17 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })
       await send()
     },
-  )
+  })
 
-  app.post(
-    '/campaigns/:id/callbacks/:targetId/reassign',
-    {
-      config: { access: 'campaign.supervise' },
-      schema: {
-        tags: ['calling'],
-        params: Type.Object({ id: Type.String(), targetId: Type.String() }),
-        body: Type.Object({ callerId: Type.Union([Type.String(), Type.Null()]) }, { additionalProperties: false }),
-      },
-    },
-    async (request) => {
-      const campaign = await loadSupervisedCampaign(request.scope, request.params.id)
+  app.route({
+    ...callingContract.reassignCallback,
+    config: { access: 'campaign.supervise' },
+    handler: async (request) => {
+      const campaign = await loadSupervisedCampaign(currentScope(request), request.params.id)
       const { callerId } = request.body
       if (callerId) {
-        const member = await db
-          .selectFrom('membership')
-          .select('userId')
-          .where('userId', '=', callerId)
-          .where('organizationId', '=', campaign.organizationId)
-          .where('role', 'in', ['caller', 'manager', 'admin'])
-          .executeTakeFirst()
-        if (!member) {
+        const strangers = await findStrangers(db, campaign.organizationId, [callerId])
+        if (strangers.length) {
           throw new AppError('VALIDATION_FAILED', 'This person is not a caller of the campaign’s organisation', {
             field: 'callerId',
             value: callerId,
@@ -97,7 +80,7 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const done = await reassignCallback(db, campaign.id, request.params.targetId, callerId, nowTimestamp())
       if (!done) throw new AppError('NOT_FOUND', 'No pending callback with this id in the campaign')
       await recordAuditEvent(db, {
-        actorUserId: request.user!.id,
+        actorUserId: currentUser(request).id,
         organizationId: campaign.organizationId,
         action: 'callback.reassign',
         entityType: 'campaign_target',
@@ -106,5 +89,5 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })
       return { targetId: request.params.targetId, callerId }
     },
-  )
+  })
 }

@@ -42,17 +42,3 @@ export async function markDebriefHandled(db: Db, id: string, userId: string, at:
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
-
-/** Addresses of the organisation's active managers (who supervise callers and hold debriefs). */
-export async function listManagerEmails(db: Db, organizationId: string) {
-  const rows = await db
-    .selectFrom('membership')
-    .innerJoin('user', 'user.id', 'membership.userId')
-    .select('user.email')
-    .where('membership.organizationId', '=', organizationId)
-    .where('membership.role', '=', 'manager')
-    .where('user.isActive', '=', 1)
-    .orderBy('user.email')
-    .execute()
-  return [...new Set(rows.map((row) => row.email))]
-}

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
+import { assertMatchesContract } from '../../../../test/contract.js'
 import { makeCampaign, makeOrganization, makeUser } from '../../../../test/factories.js'
+import { feedbackContract } from '../../../shared/contracts/feedback.js'
 
 async function setup(t: Parameters<typeof buildTestApp>[0]) {
   const context = await buildTestApp(t, { PUBLIC_URL: 'https://allervers.example.org' })
@@ -44,6 +46,7 @@ describe('caller feedback and debriefs', () => {
       payload: { meaningful: 5, useful: 4, comment: '  Très bon échange.  ' },
     })
     assert.equal(plain.statusCode, 201)
+    assertMatchesContract(feedbackContract.create, plain)
     assert.equal(plain.json().feedback.comment, 'Très bon échange.')
     assert.equal(plain.json().feedback.debriefRequested, false)
     assert.equal((await db.selectFrom('outboxEmail').selectAll().execute()).length, 0, 'no debrief, no mail')
@@ -81,6 +84,7 @@ describe('caller feedback and debriefs', () => {
       headers: headers.manager,
     })
     assert.equal(pending.statusCode, 200)
+    assertMatchesContract(feedbackContract.debriefs, pending)
     const items = pending.json().items
     assert.equal(items.length, 1)
     assert.deepEqual(Object.keys(items[0]).sort(), ['caller', 'id', 'requestedAt'])
@@ -94,6 +98,7 @@ describe('caller feedback and debriefs', () => {
       headers: headers.manager,
     })
     assert.equal(handled.statusCode, 200)
+    assertMatchesContract(feedbackContract.debriefHandled, handled)
     const row = await db
       .selectFrom('callerFeedback')
       .selectAll()

@@ -1,27 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
+import { feedbackContract } from '../../../shared/contracts/feedback.js'
 import { inTransaction } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
-import { hasRole, organizationIdsWithRole } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
+import { currentScope, currentUser } from '../../policy/policy.hook.js'
+import { may, organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { isListedCaller } from '../calling/calling.queries.js'
 import { findCampaignById } from '../campaigns/campaigns.queries.js'
 import { queueEmails } from '../mail/outbox.queries.js'
+import { emailsOfMembers } from '../referrals/referrals.queries.js'
 import * as feedback from './feedback.queries.js'
-
-const SUPERVISING_ROLES = ['manager', 'admin'] as const
-const Scale = Type.Integer({ minimum: 1, maximum: 5 })
-
-const FeedbackSchema = Type.Object(
-  {
-    meaningful: Scale,
-    useful: Scale,
-    comment: Type.Optional(Type.String({ maxLength: 2000 })),
-    debriefRequested: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-)
 
 /** Mail holds a link only: no caller's name, no tenant, no comment. */
 function debriefEmail(publicUrl: string | null, campaignId: string) {
@@ -33,23 +22,16 @@ function debriefEmail(publicUrl: string | null, campaignId: string) {
 export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, config } = app
 
-  app.post(
-    '/campaigns/:id/feedback',
-    {
-      config: { access: 'campaign.feedback' },
-      schema: { tags: ['feedback'], params: Type.Object({ id: Type.String() }), body: FeedbackSchema },
-    },
-    async (request, reply) => {
-      const scope = request.scope
-      const campaign = await findCampaignById(
-        db,
-        scope.memberships.map((m) => m.organizationId),
-        request.params.id,
-      )
+  app.route({
+    ...feedbackContract.create,
+    config: { access: 'campaign.feedback' },
+    handler: async (request, reply) => {
+      const scope = currentScope(request)
+      const campaign = await findCampaignById(db, organizationsWhere(scope, 'campaign.feedback'), request.params.id)
       if (!campaign) throw new AppError('NOT_FOUND', `No campaign "${request.params.id}" within your reach`)
+      // A listed caller, or a caller of the organisation when the campaign is open to them all.
       const isCaller =
-        (hasRole(scope, ['caller'], campaign.organizationId) &&
-          (campaign.callersRestricted !== 1 || (await isListedCaller(db, campaign.id, scope.userId)))) ||
+        (campaign.callersRestricted !== 1 && may(scope, 'campaign.feedbackAsCaller', campaign.organizationId)) ||
         (await isListedCaller(db, campaign.id, scope.userId))
       if (!isCaller) throw new AppError('FORBIDDEN', 'Only the callers of this campaign give feedback on it')
       const body = request.body
@@ -68,7 +50,7 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
           createdAt: now,
         })
         if (body.debriefRequested) {
-          const recipients = await feedback.listManagerEmails(tx, campaign.organizationId)
+          const recipients = (await emailsOfMembers(tx, campaign.organizationId, ['manager'])).sort()
           const email = debriefEmail(config.publicUrl, campaign.id)
           await queueEmails(
             tx,
@@ -99,21 +81,15 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       })
     },
-  )
+  })
 
-  app.get(
-    '/campaigns/:id/debriefs',
-    {
-      config: { access: 'campaign.supervise' },
-      schema: { tags: ['feedback'], params: Type.Object({ id: Type.String() }) },
-    },
-    async (request) => {
-      if (!hasRole(request.scope, SUPERVISING_ROLES)) {
-        throw new AppError('FORBIDDEN', `Debriefs are for ${SUPERVISING_ROLES.join(', ')}`)
-      }
+  app.route({
+    ...feedbackContract.debriefs,
+    config: { access: 'campaign.supervise' },
+    handler: async (request) => {
       const campaign = await findCampaignById(
         db,
-        organizationIdsWithRole(request.scope, [...SUPERVISING_ROLES]),
+        organizationsWhere(currentScope(request), 'campaign.supervise'),
         request.params.id,
       )
       if (!campaign) throw new AppError('NOT_FOUND', `No campaign "${request.params.id}" within your reach`)
@@ -126,28 +102,23 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })),
       }
     },
-  )
+  })
 
-  app.post(
-    '/debriefs/:id/handled',
-    {
-      config: { access: 'campaign.supervise' },
-      schema: { tags: ['feedback'], params: Type.Object({ id: Type.String() }) },
-    },
-    async (request) => {
-      if (!hasRole(request.scope, SUPERVISING_ROLES)) {
-        throw new AppError('FORBIDDEN', `Debriefs are for ${SUPERVISING_ROLES.join(', ')}`)
-      }
+  app.route({
+    ...feedbackContract.debriefHandled,
+    config: { access: 'campaign.supervise' },
+    handler: async (request) => {
+      const userId = currentUser(request).id
       const row = await feedback.findFeedback(db, request.params.id)
-      if (row?.debriefRequested !== 1 || !hasRole(request.scope, SUPERVISING_ROLES, row.organizationId)) {
+      if (row?.debriefRequested !== 1 || !may(currentScope(request), 'campaign.supervise', row.organizationId)) {
         throw new AppError('NOT_FOUND', `No debrief request "${request.params.id}" within your reach`)
       }
       const now = nowTimestamp()
       const handled = await inTransaction(db, async (tx) => {
-        const done = await feedback.markDebriefHandled(tx, row.id, request.scope.userId, now)
+        const done = await feedback.markDebriefHandled(tx, row.id, userId, now)
         if (done) {
           await recordAuditEvent(tx, {
-            actorUserId: request.scope.userId,
+            actorUserId: userId,
             organizationId: row.organizationId,
             action: 'feedback.debrief_handled',
             entityType: 'caller_feedback',
@@ -160,7 +131,7 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!handled) {
         throw new AppError('CONFLICT', 'This debrief was already handled', { handledAt: row.debriefHandledAt })
       }
-      return { debrief: { id: row.id, handledAt: now, handledBy: request.scope.userId } }
+      return { debrief: { id: row.id, handledAt: now, handledBy: userId } }
     },
-  )
+  })
 }

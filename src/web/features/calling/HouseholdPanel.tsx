@@ -1,6 +1,7 @@
 import { Accordion, Badge, Button, Card, Group, List, Stack, Text, Title } from '@mantine/core'
 import { IconPhone } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
+import { PARIS } from '../../../shared/clock.js'
 import type { Assignment } from './api.js'
 
 /** `+33612345678` as French people write it (`06 12 34 56 78`); other countries stay in E.164. */
@@ -23,7 +24,7 @@ export function HouseholdPanel({
   const dateTime = new Intl.DateTimeFormat(i18n.language, {
     dateStyle: 'medium',
     timeStyle: 'short',
-    timeZone: 'Europe/Paris',
+    timeZone: PARIS,
   })
   const kindLabel = (kind: string) =>
     ['mobile', 'landline'].includes(kind) ? t(`calling.household.${kind}`) : t('calling.household.otherPhone')

@@ -1,88 +1,40 @@
-import type { Disposition, FragilityLevel, NeedCategory } from '../../../shared/campaigns.js'
-import type { QuestionnaireDefinition } from '../../../shared/questionnaire.js'
-import type { CallerFeedbackInput } from '../../../shared/stats.js'
-import { api } from '../../api/client.js'
+import type { Static } from 'typebox'
+import {
+  type AssignmentSchema,
+  type CallableCampaignSchema,
+  type CallSchema,
+  callingContract,
+  type OutcomeSchema,
+} from '../../../shared/contracts/calling.js'
+import { type FeedbackInputSchema, feedbackContract } from '../../../shared/contracts/feedback.js'
+import { type Answer, call } from '../../api/client.js'
 
-export interface CallableCampaign {
-  id: string
-  name: string
-  type: string
-  organization: string
-  isWithinCallingHours: boolean
-}
-
-/** One household handed to the caller, as `POST /api/campaigns/:id/claim` presents it. */
-export interface Assignment {
-  id: string
-  campaignId: string
-  campaignName: string
-  attempt: number
-  leaseExpiresAt: string
-  household: {
-    id: string
-    externalRef: string
-    lastName: string
-    firstName: string | null
-    address: string
-    floor: number | null
-    hasLift: boolean | null
-    fragilityLevel: string | null
-    members: { firstName: string | null; lastName: string; age: number | null; isLeaseholder: boolean }[]
-    earlierCalls: { at: string; campaign: string; disposition: string; fragilityLevel: string | null }[]
-  }
-  phones: { e164: string; kind: string }[]
-  script: string
-  faq: { question: string; answer: string }[]
-  questionnaire: { versionId: string; version: number; definition: QuestionnaireDefinition } | null
-}
-
-/** The body of `POST /api/assignments/:id/outcome`. */
-export interface OutcomeBody {
-  disposition: Disposition
-  answers?: Record<string, unknown>
-  notes?: string
-  callbackAt?: string
-  sameCallerForCallback?: boolean
-  fragilityLevel?: FragilityLevel
-  needs?: NeedCategory[]
-  phoneE164?: string
-  objection?: boolean
-}
-
-export interface SavedCall {
-  id: string
-  campaignId: string
-  householdId: string
-  attempt: number
-  disposition: Disposition
-  fragilityLevel: string | null
-  needs: string[]
-  scores: Record<string, unknown>
-  createdAt: string
-}
+export type CallableCampaign = Static<typeof CallableCampaignSchema>
+/** One household handed to the caller, as the claim presents it. */
+export type Assignment = Static<typeof AssignmentSchema>
+/** The body of an outcome. */
+export type OutcomeBody = Static<typeof OutcomeSchema>
+export type SavedCall = Static<typeof CallSchema>
 
 export const callingApi = {
-  campaigns: () => api<{ items: CallableCampaign[] }>('/calling/campaigns'),
+  campaigns: () => call(callingContract.campaigns),
   /** The next household, or null when nothing is due (204). Reload-safe: a held household comes back. */
   claim: async (campaignId: string) => {
-    const result = await api<{ assignment: Assignment } | undefined>(`/campaigns/${campaignId}/claim`, {
-      method: 'POST',
+    // A 204 answers undefined, which the client's type (the 200 body) does not say.
+    const result: Answer<typeof callingContract.claim> | undefined = await call(callingContract.claim, {
+      params: { id: campaignId },
     })
     return result?.assignment ?? null
   },
   saveOutcome: (assignmentId: string, idempotencyKey: string, body: OutcomeBody) =>
-    api<{ call: SavedCall }>(`/assignments/${assignmentId}/outcome`, {
-      method: 'POST',
+    call(callingContract.outcome, {
+      params: { id: assignmentId },
       headers: { 'idempotency-key': idempotencyKey },
       body,
     }),
-  release: (assignmentId: string) => api<void>(`/assignments/${assignmentId}/release`, { method: 'POST' }),
-  renew: (assignmentId: string) =>
-    api<{ leaseExpiresAt: string }>(`/assignments/${assignmentId}/renew`, { method: 'POST' }),
+  release: (assignmentId: string) => call(callingContract.release, { params: { id: assignmentId } }),
+  renew: (assignmentId: string) => call(callingContract.renew, { params: { id: assignmentId } }),
   /** The caller's end-of-session answers, and a request for a debrief with a supervisor. */
-  feedback: (campaignId: string, body: Omit<CallerFeedbackInput, 'campaignId'>) =>
-    api<{ feedback: { id: string } }>(`/campaigns/${encodeURIComponent(campaignId)}/feedback`, {
-      method: 'POST',
-      body,
-    }),
+  feedback: (campaignId: string, body: Static<typeof FeedbackInputSchema>) =>
+    call(feedbackContract.create, { params: { id: campaignId }, body }),
 }

@@ -1,9 +1,9 @@
 // The caller's work lives in the browser until the server acknowledges it: a reload, a dropped connection or an
 // expired session never loses a word. One entry per assignment, written on every change.
 import type { Disposition } from '../../../shared/campaigns.js'
+import { parisToday } from '../../../shared/clock.js'
 import type { Assignment, OutcomeBody } from './api.js'
 import type { OutcomeForm } from './outcome.js'
-import { parisDay } from './paris-time.js'
 
 const DRAFT_PREFIX = 'allervers.calling.draft.'
 const FIGURES_PREFIX = 'allervers.calling.figures.'
@@ -67,7 +67,7 @@ function figuresKey(userId: string, day: string) {
 /** The calls this user recorded today from this browser, by outcome. */
 export function readTodayFigures(userId: string, now = new Date()): DayFigures {
   try {
-    return JSON.parse(storage()?.getItem(figuresKey(userId, parisDay(now))) ?? '{}') as DayFigures
+    return JSON.parse(storage()?.getItem(figuresKey(userId, parisToday(now))) ?? '{}') as DayFigures
   } catch {
     return {}
   }
@@ -75,7 +75,7 @@ export function readTodayFigures(userId: string, now = new Date()): DayFigures {
 
 export function countCall(userId: string, disposition: Disposition, now = new Date()): DayFigures {
   const store = storage()
-  const key = figuresKey(userId, parisDay(now))
+  const key = figuresKey(userId, parisToday(now))
   const figures = readTodayFigures(userId, now)
   figures[disposition] = (figures[disposition] ?? 0) + 1
   try {

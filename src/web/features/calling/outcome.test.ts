@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { isoToParisLocal, parisLocalToIso } from '../../../shared/clock.js'
 import type { QuestionnaireDefinition } from '../../../shared/questionnaire.js'
 import {
   answersToSend,
@@ -14,7 +15,6 @@ import {
   tickedNeeds,
   toggleNeed,
 } from './outcome.js'
-import { isoToParisLocal, parisLocalToIso } from './paris-time.js'
 
 const definition: QuestionnaireDefinition = {
   sections: [

@@ -1,5 +1,6 @@
 // Pure rules of the outcome form: what is shown, what is suggested, what is missing, what is sent.
 import type { Disposition, FragilityLevel, NeedCategory } from '../../../shared/campaigns.js'
+import { parisLocalToIso } from '../../../shared/clock.js'
 import {
   INSTRUMENTS,
   type InstrumentCode,
@@ -13,13 +14,11 @@ import {
   checkAnswers,
   INSTRUMENTS_KEY,
   instrumentsOf,
-  isInstrumentSection,
   isQuestionShown,
   type QuestionnaireDefinition,
   questionsOf,
 } from '../../../shared/questionnaire.js'
 import type { OutcomeBody } from './api.js'
-import { parisLocalToIso } from './paris-time.js'
 
 export const DISPOSITION_GROUPS: { key: 'reached' | 'notReached' | 'ended'; dispositions: Disposition[] }[] = [
   { key: 'reached', dispositions: ['completed', 'refused', 'callback'] },
@@ -219,13 +218,6 @@ export function explainServerIssue(field: string, message: string): string {
   if (/no such question/.test(message)) return 'answerUnknown'
   if (field === 'notes') return 'notesTooLong'
   return 'answerInvalid'
-}
-
-/** Instrument sections in questionnaire order, for rendering. */
-export function sectionsOf(definition: QuestionnaireDefinition) {
-  return definition.sections.map((section) =>
-    isInstrumentSection(section) ? { kind: 'instrument' as const, section } : { kind: 'questions' as const, section },
-  )
 }
 
 /** A new Idempotency-Key; `crypto.randomUUID` exists only on secure pages, `getRandomValues` everywhere. */

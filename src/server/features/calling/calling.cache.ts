@@ -1,0 +1,113 @@
+/**
+ * What the claim and the outcome read on every call and that rarely or never changes, kept in this process:
+ * questionnaire versions (immutable), small JSON settings parsed once per distinct text, and campaigns (checked
+ * against the stored row's version on each use). Every map is bounded.
+ */
+import type { CallingHours, FrequencyCap } from '../../../shared/campaigns.js'
+import type { QuestionnaireDefinition } from '../../../shared/questionnaire.js'
+import type { Db } from '../../db/database.js'
+import type { CampaignTable } from '../../db/schema.js'
+import { findCampaignById, findQuestionnaireVersion } from '../campaigns/campaigns.queries.js'
+import { type CampaignVersion, findCampaignVersion } from './claim.queries.js'
+
+const LIMIT = 1000
+
+// Questionnaire versions never change once written: caching them by id is always correct.
+type QuestionnaireVersion = NonNullable<Awaited<ReturnType<typeof findQuestionnaireVersion>>>
+const questionnaireVersions = new Map<string, Promise<QuestionnaireVersion | undefined>>()
+
+export function cachedQuestionnaireVersion(db: Db, versionId: string) {
+  let version = questionnaireVersions.get(versionId)
+  if (!version) {
+    version = findQuestionnaireVersion(db, versionId)
+    // A failed read is not remembered.
+    version.catch(() => questionnaireVersions.delete(versionId))
+    if (questionnaireVersions.size > LIMIT) questionnaireVersions.clear()
+    questionnaireVersions.set(versionId, version)
+  }
+  return version
+}
+
+// Parsed definitions, keyed by the (immutable) version row.
+const definitions = new WeakMap<QuestionnaireVersion, QuestionnaireDefinition>()
+
+export function parsedDefinition(version: QuestionnaireVersion): QuestionnaireDefinition {
+  let definition = definitions.get(version)
+  if (!definition) {
+    definition = JSON.parse(version.definition) as QuestionnaireDefinition
+    definitions.set(version, definition)
+  }
+  return definition
+}
+
+// Small JSON settings (calling hours, retry delays) repeat on every outcome: parse each distinct text once.
+const parsedTexts = new Map<string, unknown>()
+
+export function parsedJson<T>(text: string): T {
+  let value = parsedTexts.get(text)
+  if (value === undefined) {
+    value = JSON.parse(text)
+    if (parsedTexts.size > LIMIT) parsedTexts.clear()
+    parsedTexts.set(text, value)
+  }
+  return value as T
+}
+
+interface CampaignConfiguration {
+  callingHours: CallingHours
+  frequencyCap: FrequencyCap
+  faq: { question: string; answer: string }[]
+}
+const configurations = new WeakMap<CampaignTable, CampaignConfiguration>()
+
+/** The campaign's JSON settings, parsed once per campaign row (rows are replaced, never changed, in the cache). */
+export function configurationOf(campaign: CampaignTable): CampaignConfiguration {
+  let configuration = configurations.get(campaign)
+  if (!configuration) {
+    configuration = {
+      callingHours: JSON.parse(campaign.callingHours) as CallingHours,
+      frequencyCap: JSON.parse(campaign.frequencyCap) as FrequencyCap,
+      faq: JSON.parse(campaign.faq) as { question: string; answer: string }[],
+    }
+    configurations.set(campaign, configuration)
+  }
+  return configuration
+}
+
+// Campaigns by id, as last read by this process. Each use checks, in one small indexed read, that the row's
+// `updated_at`, status and callers restriction are unchanged, and reads the whole row again otherwise: the copy is
+// never older than that read, whichever instance changed the campaign (see docs/decisions.md).
+// A copy read during the very millisecond of its `updated_at` is not trusted: a second change in that millisecond
+// would carry the same `updated_at`.
+const campaigns = new Map<string, { campaign: CampaignTable; readAt: number }>()
+
+/**
+ * The campaign, if it belongs to one of these organisations; undefined otherwise. Served from memory when the
+ * stored row has not changed since it was read.
+ */
+export async function findCampaignForCalling(
+  db: Db,
+  organizationIds: string[],
+  campaignId: string,
+  /** The version already read with the claim's first statement (PostgreSQL). */
+  known?: { version: CampaignVersion | undefined },
+) {
+  const version = known ? known.version : await findCampaignVersion(db, organizationIds, campaignId)
+  if (!version) return undefined
+  const cached = campaigns.get(campaignId)
+  if (
+    cached &&
+    cached.campaign.updatedAt === version.updatedAt &&
+    cached.campaign.status === version.status &&
+    cached.campaign.callersRestricted === version.callersRestricted &&
+    Date.parse(version.updatedAt) < cached.readAt - 1
+  ) {
+    return cached.campaign
+  }
+  const readAt = Date.now()
+  const campaign = await findCampaignById(db, organizationIds, campaignId)
+  if (!campaign) return undefined
+  if (campaigns.size > LIMIT) campaigns.clear()
+  campaigns.set(campaignId, { campaign, readAt })
+  return campaign
+}

@@ -1,0 +1,313 @@
+/**
+ * The claim's hot path, as SQL written once per engine (`src/server/db/raw.ts`): building a Kysely query cost more
+ * than SQLite took to run it, and a claim runs about ten statements. Placeholders are `?` (`$1…` where a text is
+ * PostgreSQL's only).
+ */
+import type { Db } from '../../db/database.js'
+import { placeholders, rawExecute, rawRows } from '../../db/raw.js'
+import type { CampaignTargetTable, HouseholdTable, MemberTable, PhoneTable } from '../../db/schema.js'
+import type { Timestamp } from '../../db/time.js'
+
+export interface CampaignVersion {
+  updatedAt: string
+  status: string
+  callersRestricted: number
+}
+
+/** The fields of a campaign that decide whether a cached copy of it is still right. */
+export async function findCampaignVersion(db: Db, organizationIds: string[], campaignId: string) {
+  if (organizationIds.length === 0) return undefined
+  const [row] = await rawRows<CampaignVersion>(
+    db,
+    `select "updated_at", "status", "callers_restricted" from "campaign" where "id" = ? and "organization_id" in (${placeholders(organizationIds.length)})`,
+    [campaignId, ...organizationIds],
+  )
+  return row
+}
+
+const PROMOTE_DUE_TARGETS = `update "campaign_target" set "status" = 'pending', "updated_at" = ? where "campaign_id" = ? and "status" = 'scheduled' and "next_attempt_at" <= ?`
+const RELEASE_EXPIRED_LEASES = `update "campaign_target" set "status" = 'pending', "lease_until" = null, "updated_at" = ? where "campaign_id" = ? and "status" = 'held' and "lease_until" <= ?`
+const UPKEEP_POSTGRES = `with "promoted" as (${PROMOTE_DUE_TARGETS} returning 1), "released" as (${RELEASE_EXPIRED_LEASES} returning 1) select 1`
+
+/**
+ * The queue's upkeep before a claim: moves targets whose next attempt has come from `scheduled` to `pending`, and
+ * gives expired leases back to the queue (the last holder is kept to recognise a late outcome). Keeping
+ * not-yet-due targets out of the pending range means the claim never steps over them (claims slowed 3–4× as a queue
+ * drained when they were mixed). Each is an index range that usually holds nothing (two statements: one with an OR
+ * made SQLite walk the whole campaign).
+ */
+export async function maintainQueue(db: Db, campaignId: string, now: Timestamp) {
+  if (db.engine === 'postgres') {
+    // One round trip: the two updates touch disjoint rows (scheduled, held).
+    await rawExecute(db, UPKEEP_POSTGRES, [now, campaignId, now, now, campaignId, now])
+    return
+  }
+  await rawExecute(db, PROMOTE_DUE_TARGETS, [now, campaignId, now])
+  await rawExecute(db, RELEASE_EXPIRED_LEASES, [now, campaignId, now])
+}
+
+export interface PreparedClaim {
+  version: CampaignVersion | undefined
+  held: Pick<CampaignTargetTable, 'id' | 'householdId' | 'attempts' | 'phonePosition' | 'leaseUntil'> | undefined
+}
+
+/**
+ * PostgreSQL, before a claim, in one statement (three round trips before): the queue's upkeep (as maintainQueue,
+ * for a campaign of these organisations), the campaign's version (as findCampaignVersion) and the target this caller
+ * already holds in it (as findHeldTargetOfCaller). The upkeep touches scheduled and expired rows, the held target
+ * has a live lease: what one part writes, the other does not read.
+ */
+export async function prepareClaimPostgres(
+  db: Db,
+  organizationIds: string[],
+  campaignId: string,
+  callerId: string,
+  now: Timestamp,
+): Promise<PreparedClaim> {
+  if (organizationIds.length === 0) return { version: undefined, held: undefined }
+  const organizations = organizationIds.map((_, index) => `$${4 + index}`).join(', ')
+  const visible = `exists (select 1 from "campaign" where "id" = $1 and "organization_id" in (${organizations}))`
+  const [row] = await rawRows<
+    CampaignVersion & {
+      heldId: string | null
+      heldHouseholdId: string
+      heldAttempts: number
+      heldPhonePosition: number
+      heldLeaseUntil: string
+    }
+  >(
+    db,
+    `with "promoted" as (update "campaign_target" set "status" = 'pending', "updated_at" = $2 where "campaign_id" = $1 and "status" = 'scheduled' and "next_attempt_at" <= $2 and ${visible} returning 1), "released" as (update "campaign_target" set "status" = 'pending', "lease_until" = null, "updated_at" = $2 where "campaign_id" = $1 and "status" = 'held' and "lease_until" <= $2 and ${visible} returning 1) select "c"."updated_at", "c"."status", "c"."callers_restricted", "t"."id" as "held_id", "t"."household_id" as "held_household_id", "t"."attempts" as "held_attempts", "t"."phone_position" as "held_phone_position", "t"."lease_until" as "held_lease_until" from "campaign" as "c" left join lateral (select * from "campaign_target" where "campaign_id" = "c"."id" and "held_by" = $3 and "status" = 'held' and "lease_until" > $2 limit 1) as "t" on true where "c"."id" = $1 and "c"."organization_id" in (${organizations})`,
+    [campaignId, now, callerId, ...organizationIds],
+  )
+  if (!row) return { version: undefined, held: undefined }
+  const { heldId, heldHouseholdId, heldAttempts, heldPhonePosition, heldLeaseUntil, ...version } = row
+  return {
+    version,
+    held: heldId
+      ? {
+          id: heldId,
+          householdId: heldHouseholdId,
+          attempts: heldAttempts,
+          phonePosition: heldPhonePosition,
+          leaseUntil: heldLeaseUntil,
+        }
+      : undefined,
+  }
+}
+
+const FIND_HELD_TARGET = `select * from "campaign_target" where "campaign_id" = ? and "held_by" = ? and "status" = 'held' and "lease_until" > ?`
+
+export async function findHeldTargetOfCaller(db: Db, campaignId: string, callerId: string, now: Timestamp) {
+  const [row] = await rawRows<CampaignTargetTable>(db, FIND_HELD_TARGET, [campaignId, callerId, now])
+  return row
+}
+
+export interface ClaimCriteria {
+  campaignId: string
+  callerId: string
+  now: Timestamp
+  leaseUntil: Timestamp
+  capSince: Timestamp
+  capAttempts: number
+  maxAttempts: number
+  skipHouseholdIds: string[]
+}
+
+function claimText(engine: Db['engine'], skipped: number) {
+  const skip = skipped ? ` and "t"."household_id" not in (${placeholders(skipped)})` : ''
+  const lock = engine === 'postgres' ? ' for update of "t" skip locked' : ''
+  return `update "campaign_target" set "status" = 'held', "held_by" = ?, "lease_until" = ?, "updated_at" = ? where "id" = (select "t"."id" from "campaign_target" as "t" inner join "household" as "h" on "h"."id" = "t"."household_id" where "t"."campaign_id" = ? and "t"."status" = 'pending' and ("t"."attempts" < ? or "t"."last_disposition" = 'callback') and ("t"."preferred_caller_id" is null or "t"."preferred_caller_id" = ?) and "h"."status" = 'active' and "h"."objection_at" is null and not exists (select 1 from "household_hold" as "hold" where "hold"."household_id" = "t"."household_id" and "hold"."lease_until" > ?) and (select count(*) from "call" as "c" where "c"."household_id" = "t"."household_id" and "c"."created_at" > ?) < ?${skip} order by "t"."priority" desc, "t"."next_attempt_at" limit 1${lock}) returning *`
+}
+
+/**
+ * Holds the most urgent due target of a campaign for one caller. One statement: PostgreSQL skips rows another
+ * transaction holds (FOR UPDATE SKIP LOCKED); SQLite serialises writers. Due means: pending (next attempt reached),
+ * under the attempt limit (unless a callback), household active, not objected, not held elsewhere, and under the
+ * cross-campaign cap of attempts in the last days. `pending` means due (scheduled targets are promoted first); with
+ * no time condition here the planner walks the claim index in ORDER BY order instead of sorting every pending row.
+ */
+export async function claimDueTarget(db: Db, criteria: ClaimCriteria) {
+  const [row] = await rawRows<CampaignTargetTable>(db, claimText(db.engine, criteria.skipHouseholdIds.length), [
+    criteria.callerId,
+    criteria.leaseUntil,
+    criteria.now,
+    criteria.campaignId,
+    criteria.maxAttempts,
+    criteria.callerId,
+    criteria.now,
+    criteria.capSince,
+    criteria.capAttempts,
+    ...criteria.skipHouseholdIds,
+  ])
+  return row
+}
+
+const TAKE_HOUSEHOLD_HOLD = `insert into "household_hold" ("household_id", "target_id", "caller_id", "lease_until") values (?, ?, ?, ?) on conflict ("household_id") do update set "target_id" = excluded."target_id", "caller_id" = excluded."caller_id", "lease_until" = excluded."lease_until" where "household_hold"."lease_until" <= ? or "household_hold"."target_id" = ? returning "household_id"`
+
+/** Takes the household-wide hold; false when another campaign's caller holds it with a live lease. */
+export async function takeHouseholdHold(
+  db: Db,
+  hold: { householdId: string; targetId: string; callerId: string; leaseUntil: Timestamp; now: Timestamp },
+) {
+  const rows = await rawRows(db, TAKE_HOUSEHOLD_HOLD, [
+    hold.householdId,
+    hold.targetId,
+    hold.callerId,
+    hold.leaseUntil,
+    hold.now,
+    hold.targetId,
+  ])
+  return rows.length > 0
+}
+
+const RELEASE_HOUSEHOLD_HOLD = 'delete from "household_hold" where "household_id" = ? and "target_id" = ?'
+
+/** Lets the household go, if this target still holds it. */
+export async function releaseHouseholdHold(db: Db, householdId: string, targetId: string) {
+  await rawExecute(db, RELEASE_HOUSEHOLD_HOLD, [householdId, targetId])
+}
+
+/**
+ * The household with its occupants, phones and last calls in ONE statement: each list comes back as a JSON array of
+ * arrays (positional: small to write and to parse), ordered inside the aggregate. Four statements before; on
+ * PostgreSQL each was a round trip.
+ */
+function householdColumns(engine: Db['engine']) {
+  const list = (items: string, order: string) =>
+    engine === 'postgres'
+      ? `coalesce(json_agg(json_build_array(${items}) order by ${order}), '[]'::json)`
+      : `coalesce(json_group_array(json_array(${items}) order by ${order}), '[]')`
+  return `"h"."id", "h"."external_ref", "h"."last_name", "h"."first_name", "h"."address_line1", "h"."address_line2", "h"."postcode", "h"."city", "h"."floor", "h"."has_lift", "h"."fragility_level", "a"."name" as "agency_name", "o"."name" as "organization_name", (select ${list('"m"."first_name", "m"."last_name", "m"."birth_date", "m"."is_leaseholder"', '"m"."position"')} from "member" as "m" where "m"."household_id" = "h"."id") as "members", (select ${list('"p"."e164", "p"."kind", "p"."is_valid"', '"p"."position"')} from "phone" as "p" where "p"."household_id" = "h"."id") as "phones", (select ${list('"e"."created_at", "e"."disposition", "e"."fragility_level", "e"."campaign_name"', '"e"."created_at" desc')} from (select "call"."created_at", "call"."disposition", "call"."fragility_level", "campaign"."name" as "campaign_name" from "call" inner join "campaign" on "campaign"."id" = "call"."campaign_id" where "call"."household_id" = "h"."id" order by "call"."created_at" desc limit 20) as "e") as "calls"`
+}
+const HOUSEHOLD_JOINS = `left join "agency" as "a" on "a"."id" = "h"."agency_id" left join "organization" as "o" on "o"."id" = "h"."organization_id"`
+function householdForCallText(engine: Db['engine']) {
+  return `select ${householdColumns(engine)} from "household" as "h" ${HOUSEHOLD_JOINS} where "h"."id" = ?`
+}
+const HOUSEHOLD_FOR_CALL = { sqlite: householdForCallText('sqlite'), postgres: householdForCallText('postgres') }
+
+type HouseholdForCallRow = Pick<
+  HouseholdTable,
+  | 'id'
+  | 'externalRef'
+  | 'lastName'
+  | 'firstName'
+  | 'addressLine1'
+  | 'addressLine2'
+  | 'postcode'
+  | 'city'
+  | 'floor'
+  | 'hasLift'
+  | 'fragilityLevel'
+> & {
+  agencyName: string | null
+  organizationName: string
+  /** [first name, last name, birth date, is leaseholder] in the household's order. */
+  members: string | [string | null, string, string | null, number][]
+  /** [e164, kind, is valid] in the household's order. */
+  phones: string | [string | null, string | null, number][]
+  /** [created at, disposition, fragility level, campaign name], latest first. */
+  calls: string | [string, string, string | null, string][]
+}
+
+/** SQLite gives JSON as text; PostgreSQL's driver has already parsed it. */
+const parsedList = <T>(value: string | T[]): T[] => (typeof value === 'string' ? (JSON.parse(value) as T[]) : value)
+
+/** What a caller's screen shows of a household: occupants, phones, the last calls of every campaign. */
+export async function findHouseholdForCall(db: Db, householdId: string) {
+  const [row] = await rawRows<HouseholdForCallRow>(db, HOUSEHOLD_FOR_CALL[db.engine], [householdId])
+  if (!row) throw new Error(`household ${householdId} vanished while being handed out`)
+  return householdForCallOf(row)
+}
+
+function householdForCallOf(row: HouseholdForCallRow) {
+  const { members, phones, calls, ...household } = row
+  return {
+    household,
+    members: parsedList(members).map(
+      ([firstName, lastName, birthDate, isLeaseholder]): Pick<
+        MemberTable,
+        'firstName' | 'lastName' | 'birthDate' | 'isLeaseholder'
+      > => ({ firstName, lastName, birthDate, isLeaseholder }),
+    ),
+    phones: parsedList(phones).map(
+      ([e164, kind, isValid]) => ({ e164, kind, isValid }) as Pick<PhoneTable, 'e164' | 'kind' | 'isValid'>,
+    ),
+    calls: parsedList(calls).map(([createdAt, disposition, fragilityLevel, campaignName]) => ({
+      createdAt,
+      disposition,
+      fragilityLevel,
+      campaignName,
+    })),
+  }
+}
+
+export type HouseholdForCall = ReturnType<typeof householdForCallOf>
+
+/**
+ * PostgreSQL: the claim, the household-wide hold, the audit of the read and the household's details in ONE statement
+ * (five round trips before). The due target is picked and locked (FOR UPDATE SKIP LOCKED), the hold taken for it,
+ * and only a target whose hold was taken is marked held and logged: when another campaign's caller holds the
+ * household, nothing is written and the household is named so that the next one can be tried.
+ * Parameters: $1 caller, $2 lease end, $3 now, $4 campaign, $5 max attempts, $6 cap start, $7 cap attempts,
+ * $8 audit time, $9 organisation, $10 ip, $11 audit details, then the households to skip.
+ */
+function claimWithHouseholdText(skipped: number) {
+  const skip = skipped
+    ? ` and "t"."household_id" not in (${Array.from({ length: skipped }, (_, index) => `$${12 + index}`).join(', ')})`
+    : ''
+  return `with "picked" as (select "t"."id", "t"."household_id" from "campaign_target" as "t" inner join "household" as "h" on "h"."id" = "t"."household_id" where "t"."campaign_id" = $4 and "t"."status" = 'pending' and ("t"."attempts" < $5 or "t"."last_disposition" = 'callback') and ("t"."preferred_caller_id" is null or "t"."preferred_caller_id" = $1) and "h"."status" = 'active' and "h"."objection_at" is null and not exists (select 1 from "household_hold" as "hold" where "hold"."household_id" = "t"."household_id" and "hold"."lease_until" > $3) and (select count(*) from "call" as "c" where "c"."household_id" = "t"."household_id" and "c"."created_at" > $6) < $7${skip} order by "t"."priority" desc, "t"."next_attempt_at" limit 1 for update of "t" skip locked), "hold" as (insert into "household_hold" ("household_id", "target_id", "caller_id", "lease_until") select "household_id", "id", $1, $2 from "picked" on conflict ("household_id") do update set "target_id" = excluded."target_id", "caller_id" = excluded."caller_id", "lease_until" = excluded."lease_until" where "household_hold"."lease_until" <= $3 or "household_hold"."target_id" = excluded."target_id" returning "target_id"), "claimed" as (update "campaign_target" set "status" = 'held', "held_by" = $1, "lease_until" = $2, "updated_at" = $3 where "id" = (select "target_id" from "hold") returning "id", "household_id", "attempts", "phone_position", "lease_until"), "audit" as (insert into "audit_event" ("at", "actor_user_id", "actor_email", "organization_id", "action", "entity_type", "entity_id", "ip", "details") select $8, $1, null, $9, 'household.read', 'household', "household_id", $10, $11 from "claimed") select "picked"."household_id" as "picked_household_id", "claimed"."id" as "target_id", "claimed"."attempts" as "target_attempts", "claimed"."phone_position" as "target_phone_position", "claimed"."lease_until" as "target_lease_until", ${householdColumns('postgres')} from "picked" left join "claimed" on true left join "household" as "h" on "h"."id" = "claimed"."household_id" ${HOUSEHOLD_JOINS}`
+}
+
+export type ClaimOutcome =
+  | { kind: 'none' }
+  | { kind: 'busy'; householdId: string }
+  | {
+      kind: 'claimed'
+      target: { id: string; householdId: string; attempts: number; phonePosition: number; leaseUntil: string }
+      details: HouseholdForCall
+    }
+
+/** See claimWithHouseholdText: PostgreSQL only. The audit entry is a `household.read` of the claimed household. */
+export async function claimWithHouseholdPostgres(
+  db: Db,
+  criteria: ClaimCriteria,
+  audit: { at: Timestamp; organizationId: string; ip: string; details: Record<string, unknown> },
+): Promise<ClaimOutcome> {
+  const [row] = await rawRows<
+    HouseholdForCallRow & {
+      pickedHouseholdId: string
+      targetId: string | null
+      targetAttempts: number
+      targetPhonePosition: number
+      targetLeaseUntil: string
+    }
+  >(db, claimWithHouseholdText(criteria.skipHouseholdIds.length), [
+    criteria.callerId,
+    criteria.leaseUntil,
+    criteria.now,
+    criteria.campaignId,
+    criteria.maxAttempts,
+    criteria.capSince,
+    criteria.capAttempts,
+    audit.at,
+    audit.organizationId,
+    audit.ip,
+    JSON.stringify(audit.details),
+    ...criteria.skipHouseholdIds,
+  ])
+  if (!row) return { kind: 'none' }
+  if (!row.targetId) return { kind: 'busy', householdId: row.pickedHouseholdId }
+  const { pickedHouseholdId, targetId, targetAttempts, targetPhonePosition, targetLeaseUntil, ...household } = row
+  return {
+    kind: 'claimed',
+    target: {
+      id: targetId,
+      householdId: pickedHouseholdId,
+      attempts: targetAttempts,
+      phonePosition: targetPhonePosition,
+      leaseUntil: targetLeaseUntil,
+    },
+    details: householdForCallOf(household),
+  }
+}

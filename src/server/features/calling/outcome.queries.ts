@@ -1,0 +1,197 @@
+/**
+ * The outcome's hot path, as SQL written once per engine (`src/server/db/raw.ts`): one statement on PostgreSQL for
+ * the writes, a handful inside the grouped transaction on SQLite.
+ */
+import type { Db } from '../../db/database.js'
+import { placeholders, rawExecute, rawRows } from '../../db/raw.js'
+import type { CallTable, CampaignTargetTable } from '../../db/schema.js'
+import type { Timestamp } from '../../db/time.js'
+import { toCount } from '../../db/time.js'
+import { releaseHouseholdHold } from './claim.queries.js'
+
+const FIND_CALL_BY_KEY = 'select * from "call" where "caller_id" = ? and "idempotency_key" = ?'
+
+export async function findCallByIdempotencyKey(db: Db, callerId: string, key: string) {
+  const [row] = await rawRows<CallTable>(db, FIND_CALL_BY_KEY, [callerId, key])
+  return row
+}
+
+// One row whatever exists: the id of a call already saved under this key, and the target (columns null if none).
+const FIND_OUTCOME_CONTEXT = `select (select "id" from "call" where "caller_id" = ? and "idempotency_key" = ?) as "previous_call_id", "t".*, "c"."max_attempts", "c"."retry_delays", "c"."calling_hours", "c"."questionnaire_version_id", "c"."status" as "campaign_status", (select count(*) from "phone" as "p" where "p"."household_id" = "t"."household_id" and "p"."is_valid" = 1) as "usable_phones" from (select 1 as "one") as "one" left join "campaign_target" as "t" on "t"."id" = ? left join "campaign" as "c" on "c"."id" = "t"."campaign_id"`
+
+/**
+ * What an outcome needs first, in one statement: the call already saved under this idempotency key by this caller,
+ * if any (then nothing else matters), else the target with its campaign's rules.
+ */
+export async function findOutcomeContext(db: Db, targetId: string, callerId: string, idempotencyKey: string) {
+  const [row] = await rawRows<
+    { previousCallId: string | null } & CampaignTargetTable & {
+        maxAttempts: number
+        retryDelays: string
+        callingHours: string
+        questionnaireVersionId: string | null
+        campaignStatus: string
+        usablePhones: number | string
+      }
+  >(db, FIND_OUTCOME_CONTEXT, [callerId, idempotencyKey, targetId])
+  const { previousCallId, ...target } = row
+  if (previousCallId) {
+    const [previous] = await rawRows<CallTable>(db, 'select * from "call" where "id" = ?', [previousCallId])
+    return { previous }
+  }
+  return { target: target.id ? { ...target, usablePhones: toCount(target.usablePhones) } : undefined }
+}
+
+const CALL_COLUMNS = [
+  'id',
+  'campaignId',
+  'targetId',
+  'householdId',
+  'organizationId',
+  'callerId',
+  'attempt',
+  'disposition',
+  'phoneE164',
+  'questionnaireVersionId',
+  'answers',
+  'scores',
+  'needs',
+  'fragilityLevel',
+  'notes',
+  'callbackAt',
+  'durationSeconds',
+  'idempotencyKey',
+  'createdAt',
+] as const satisfies readonly (keyof CallTable)[]
+const CALL_COLUMN_NAMES = CALL_COLUMNS.map(
+  (column) => `"${column.replace(/[A-Z0-9]+/g, (part) => `_${part.toLowerCase()}`)}"`,
+).join(', ')
+const INSERT_CALL = `insert into "call" (${CALL_COLUMN_NAMES}) values (${placeholders(CALL_COLUMNS.length)})`
+
+export async function insertCall(db: Db, call: CallTable) {
+  await rawExecute(
+    db,
+    INSERT_CALL,
+    CALL_COLUMNS.map((column) => call[column]),
+  )
+  return call
+}
+
+const UPDATE_TARGET_AFTER_CALL = `update "campaign_target" set "status" = ?, "attempts" = ?, "next_attempt_at" = ?, "phone_position" = ?, "last_disposition" = ?, "last_called_at" = ?, "preferred_caller_id" = ?, "priority" = coalesce(?, "priority"), "follow_up_interval_days" = case when ? = 1 then ? else "follow_up_interval_days" end, "follow_up_until" = case when ? = 1 then ? else "follow_up_until" end, "held_by" = null, "lease_until" = null, "updated_at" = ? where "id" = ?`
+
+export interface TargetChanges {
+  status: string
+  attempts: number
+  nextAttemptAt: Timestamp
+  phonePosition: number
+  lastDisposition: string
+  lastCalledAt: Timestamp
+  preferredCallerId: string | null
+  priority?: number
+  followUpIntervalDays?: number | null
+  followUpUntil?: string | null
+}
+
+function targetChangeParameters(targetId: string, changes: TargetChanges) {
+  const isPlanChanged = changes.followUpIntervalDays !== undefined || changes.followUpUntil !== undefined ? 1 : 0
+  return [
+    changes.status,
+    changes.attempts,
+    changes.nextAttemptAt,
+    changes.phonePosition,
+    changes.lastDisposition,
+    changes.lastCalledAt,
+    changes.preferredCallerId,
+    changes.priority ?? null,
+    isPlanChanged,
+    changes.followUpIntervalDays ?? null,
+    isPlanChanged,
+    changes.followUpUntil ?? null,
+    changes.lastCalledAt,
+    targetId,
+  ]
+}
+
+export async function updateTargetAfterCall(db: Db, targetId: string, changes: TargetChanges) {
+  await rawExecute(db, UPDATE_TARGET_AFTER_CALL, targetChangeParameters(targetId, changes))
+}
+
+const INSERT_AUDIT = `insert into "audit_event" ("at", "actor_user_id", "actor_email", "organization_id", "action", "entity_type", "entity_id", "ip", "details")`
+const INSERT_CALL_AUDIT = `${INSERT_AUDIT} values (?, ?, null, ?, 'call.create', 'call', ?, ?, ?)`
+const INTEGER_CALL_COLUMNS = new Set<string>(['attempt', 'durationSeconds'])
+
+/**
+ * PostgreSQL: an outcome's writes in ONE statement (five round trips before): the target rescheduled, only if this
+ * caller still holds it (held, or released by an expired lease and not taken since); then, only if it was, the
+ * call, the household hold let go, the household's contact and fragility, and the audit entry. Returns false when
+ * the target was no longer this caller's: nothing was written.
+ */
+function saveCallText(withHousehold: boolean) {
+  const callValues = CALL_COLUMNS.map((column) => (INTEGER_CALL_COLUMNS.has(column) ? '?::integer' : '?::text'))
+  const household = withHousehold
+    ? `, "household" as (${UPDATE_HOUSEHOLD_AFTER_CALL} and exists (select 1 from "target") returning "id")`
+    : ''
+  return `with "target" as (${UPDATE_TARGET_AFTER_CALL} and "held_by" = ? and "status" in ('held', 'pending') returning "id"), "inserted" as (insert into "call" (${CALL_COLUMN_NAMES}) select ${callValues.join(', ')} from "target" returning "id"), "unheld" as (delete from "household_hold" where "household_id" = ? and "target_id" = (select "id" from "target"))${household}, "audit" as (${INSERT_AUDIT} select ?::text, ?::text, null, ?::text, 'call.create', 'call', "id", ?::text, ?::text from "inserted") select "id" from "inserted"`
+}
+
+export interface SavedCall {
+  call: CallTable
+  target: TargetChanges
+  household: { lastContactedAt?: Timestamp; fragilityLevel?: string }
+  audit: { at: Timestamp; organizationId: string; ip: string; details: Record<string, unknown> }
+}
+
+/**
+ * Writes an outcome: the call, the target rescheduled, the household hold let go, the household's contact and
+ * fragility, the audit entry. One statement on PostgreSQL (see saveCallText); on SQLite, statements run inside the
+ * caller's serialised transaction, whose checks already hold. False when the target was no longer the caller's.
+ */
+export async function saveCall(db: Db, saved: SavedCall): Promise<boolean> {
+  const { call, target, household, audit } = saved
+  const hasHouseholdChanges = household.lastContactedAt !== undefined || household.fragilityLevel !== undefined
+  if (db.engine === 'postgres') {
+    const rows = await rawRows(db, saveCallText(hasHouseholdChanges), [
+      ...targetChangeParameters(call.targetId, target),
+      call.callerId,
+      ...CALL_COLUMNS.map((column) => call[column]),
+      call.householdId,
+      ...(hasHouseholdChanges
+        ? [household.lastContactedAt ?? null, household.fragilityLevel ?? null, call.householdId]
+        : []),
+      audit.at,
+      call.callerId,
+      audit.organizationId,
+      audit.ip,
+      JSON.stringify(audit.details),
+    ])
+    return rows.length > 0
+  }
+  await insertCall(db, call)
+  await updateTargetAfterCall(db, call.targetId, target)
+  await releaseHouseholdHold(db, call.householdId, call.targetId)
+  await updateHouseholdAfterCall(db, call.householdId, household)
+  await rawExecute(db, INSERT_CALL_AUDIT, [
+    audit.at,
+    call.callerId,
+    audit.organizationId,
+    call.id,
+    audit.ip,
+    JSON.stringify(audit.details),
+  ])
+  return true
+}
+
+const UPDATE_HOUSEHOLD_AFTER_CALL = `update "household" set "last_contacted_at" = coalesce(?, "last_contacted_at"), "fragility_level" = coalesce(?, "fragility_level") where "id" = ?`
+
+export async function updateHouseholdAfterCall(
+  db: Db,
+  householdId: string,
+  changes: { lastContactedAt?: Timestamp; fragilityLevel?: string },
+) {
+  if (changes.lastContactedAt === undefined && changes.fragilityLevel === undefined) return
+  await rawExecute(db, UPDATE_HOUSEHOLD_AFTER_CALL, [
+    changes.lastContactedAt ?? null,
+    changes.fragilityLevel ?? null,
+    householdId,
+  ])
+}

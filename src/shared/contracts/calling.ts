@@ -1,0 +1,197 @@
+/**
+ * The calling feature's contract: the caller's workspace (campaigns to call for, claim, outcome, release, renew),
+ * the manager's list of callers, and the supervision of a campaign (snapshot, live stream, callbacks).
+ */
+import { Type } from 'typebox'
+import { DISPOSITIONS, FRAGILITY_LEVELS, NEED_CATEGORIES } from '../campaigns.js'
+import type { QuestionnaireDefinition } from '../questionnaire.js'
+import { fileResponse, IdParams, NoContent, Nullable } from './common.js'
+import { route } from './route.js'
+
+export const CallableCampaignSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  /** The organisation's code. */
+  organization: Type.String(),
+  isWithinCallingHours: Type.Boolean(),
+})
+
+/** One household handed to a caller: what their screen shows of it, and nothing more. */
+export const AssignmentSchema = Type.Object({
+  id: Type.String(),
+  campaignId: Type.String(),
+  campaignName: Type.String(),
+  attempt: Type.Integer(),
+  leaseExpiresAt: Type.String(),
+  household: Type.Object({
+    id: Type.String(),
+    externalRef: Type.String(),
+    lastName: Type.String(),
+    firstName: Nullable(Type.String()),
+    address: Type.String(),
+    floor: Nullable(Type.Integer()),
+    hasLift: Nullable(Type.Boolean()),
+    fragilityLevel: Nullable(Type.String()),
+    members: Type.Array(
+      Type.Object({
+        firstName: Nullable(Type.String()),
+        lastName: Type.String(),
+        age: Nullable(Type.Integer()),
+        isLeaseholder: Type.Boolean(),
+      }),
+    ),
+    earlierCalls: Type.Array(
+      Type.Object({
+        at: Type.String(),
+        campaign: Type.String(),
+        disposition: Type.String(),
+        fragilityLevel: Nullable(Type.String()),
+      }),
+    ),
+  }),
+  phones: Type.Array(Type.Object({ e164: Type.String(), kind: Type.String() })),
+  script: Type.String(),
+  faq: Type.Array(Type.Object({ question: Type.String(), answer: Type.String() })),
+  questionnaire: Nullable(
+    Type.Object({
+      versionId: Type.String(),
+      version: Type.Integer(),
+      // Sent as stored: `checkQuestionnaire` checked it when the campaign saved this version, which never changes.
+      definition: Type.Unsafe<QuestionnaireDefinition>(Type.Unknown()),
+    }),
+  ),
+})
+
+/** The body of an outcome. */
+export const OutcomeSchema = Type.Object(
+  {
+    disposition: Type.Enum(DISPOSITIONS),
+    answers: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    notes: Type.Optional(Type.String({ maxLength: 4000 })),
+    callbackAt: Type.Optional(Type.String({ format: 'date-time' })),
+    sameCallerForCallback: Type.Optional(Type.Boolean()),
+    fragilityLevel: Type.Optional(Type.Enum(FRAGILITY_LEVELS)),
+    needs: Type.Optional(Type.Array(Type.Enum(NEED_CATEGORIES), { maxItems: 10 })),
+    durationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 6 * 3600 })),
+    phoneE164: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })),
+    objection: Type.Optional(Type.Boolean({ description: 'with "refused": the tenant objects to any further call' })),
+    followUp: Type.Optional(
+      Type.Union([
+        Type.Object({ at: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
+        Type.Object(
+          {
+            everyDays: Type.Integer({ minimum: 1, maximum: 90 }),
+            until: Type.String({ format: 'date', description: 'last day (YYYY-MM-DD) of the watch' }),
+          },
+          { additionalProperties: false },
+        ),
+      ]),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+/** A recorded call, as its caller sees it once saved. */
+export const CallSchema = Type.Object({
+  id: Type.String(),
+  campaignId: Type.String(),
+  householdId: Type.String(),
+  attempt: Type.Integer(),
+  disposition: Type.Enum(DISPOSITIONS),
+  fragilityLevel: Nullable(Type.Enum(FRAGILITY_LEVELS)),
+  needs: Type.Array(Type.Enum(NEED_CATEGORIES)),
+  /** Instrument code → its result. */
+  scores: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: Type.String(),
+})
+
+/** What a supervisor sees of a campaign, now: who calls, how fast, the last outcomes, the callbacks waiting. */
+export const SupervisionSnapshotSchema = Type.Object({
+  at: Type.String(),
+  /** Targets by status (`pending`, `held`, …); a status without targets is absent. */
+  counts: Type.Record(Type.String(), Type.Integer()),
+  activeCallers: Type.Integer(),
+  callers: Type.Array(
+    Type.Object({ id: Type.String(), name: Type.String(), isCalling: Type.Boolean(), callsLast8Hours: Type.Integer() }),
+  ),
+  callsPerHour: Type.Array(Type.Object({ hour: Type.String(), calls: Type.Integer() })),
+  lastOutcomes: Type.Array(Type.Object({ at: Type.String(), disposition: Type.String(), caller: Type.String() })),
+  callbacks: Type.Array(
+    Type.Object({
+      targetId: Type.String(),
+      at: Type.String(),
+      preferredCaller: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+    }),
+  ),
+})
+
+const CallerIds = Type.Object(
+  { userIds: Type.Array(Type.String(), { maxItems: 5000 }) },
+  { additionalProperties: false },
+)
+const CallbackParams = Type.Object({ id: Type.String({ maxLength: 64 }), targetId: Type.String({ maxLength: 64 }) })
+const CallbackCaller = Type.Object({ callerId: Nullable(Type.String()) }, { additionalProperties: false })
+
+export const callingContract = {
+  /** The campaigns the signed-in user may call for now. */
+  campaigns: route('GET', '/calling/campaigns', {
+    tags: ['calling'],
+    response: { 200: Type.Object({ items: Type.Array(CallableCampaignSchema) }) },
+  }),
+  /** Restricts a campaign to these callers (an empty list opens it to every caller of its organisation). */
+  setCallers: route('PUT', '/campaigns/:id/callers', {
+    tags: ['calling'],
+    params: IdParams,
+    body: CallerIds,
+    response: { 200: CallerIds },
+  }),
+  /** The next household, or 204 when nothing is due. Reload-safe: a household already held comes back. */
+  claim: route('POST', '/campaigns/:id/claim', {
+    tags: ['calling'],
+    params: IdParams,
+    response: { 200: Type.Object({ assignment: AssignmentSchema }), 204: NoContent },
+  }),
+  /** Records the call; the same Idempotency-Key answers the first call again (200) instead of a new one (201). */
+  outcome: route('POST', '/assignments/:id/outcome', {
+    tags: ['calling'],
+    params: IdParams,
+    headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 8, maxLength: 128 }) }),
+    body: OutcomeSchema,
+    response: { 200: Type.Object({ call: CallSchema }), 201: Type.Object({ call: CallSchema }) },
+  }),
+  /** Gives the household back to the queue. */
+  release: route('POST', '/assignments/:id/release', {
+    tags: ['calling'],
+    params: IdParams,
+    response: { 204: NoContent },
+  }),
+  /** Extends the caller's lease on the household. */
+  renew: route('POST', '/assignments/:id/renew', {
+    tags: ['calling'],
+    params: IdParams,
+    response: { 200: Type.Object({ leaseExpiresAt: Type.String() }) },
+  }),
+  supervision: route('GET', '/campaigns/:id/supervision', {
+    tags: ['calling'],
+    params: IdParams,
+    response: { 200: SupervisionSnapshotSchema },
+  }),
+  /** The same snapshot every few seconds, as server-sent events (`event: snapshot`, `data: <JSON snapshot>`). */
+  live: route('GET', '/campaigns/:id/live', {
+    tags: ['calling'],
+    params: IdParams,
+    response: {
+      200: fileResponse('Server-sent events: a `snapshot` event (the supervision snapshot as JSON) every few seconds', [
+        'text/event-stream',
+      ]),
+    },
+  }),
+  /** Gives a pending callback to another caller of the organisation, or to anyone (`callerId: null`). */
+  reassignCallback: route('POST', '/campaigns/:id/callbacks/:targetId/reassign', {
+    tags: ['calling'],
+    params: CallbackParams,
+    body: CallbackCaller,
+    response: { 200: Type.Object({ targetId: Type.String(), callerId: Nullable(Type.String()) }) },
+  }),
+}

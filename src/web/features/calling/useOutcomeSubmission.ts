@@ -1,0 +1,107 @@
+// Sending an outcome until the server has it: the request is kept with the draft (same Idempotency-Key on every
+// try), goes out again by itself after a reload, when the connection comes back, and every few seconds while the
+// server is unreachable; it leaves the browser's storage only once acknowledged.
+import { type RefObject, useCallback, useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { ApiError } from '../../api/client.js'
+import { describeError } from '../../components/errors.js'
+import { callingApi, type SavedCall } from './api.js'
+import { type CallDraft, removeDraft } from './drafts.js'
+import { explainServerIssue, serverFieldIssues } from './outcome.js'
+
+const RETRY_EVERY_MS = 20_000
+
+export type SendState = 'idle' | 'sending' | 'offline' | 'serverDown' | 'unauthenticated' | 'conflict' | 'failed'
+
+/**
+ * The outcome's submission for the draft held in `draftRef`: `send(draft)` sends the draft's submission, once at a
+ * time. A refusal opens the form again (the draft loses its submission): field issues go to `onFieldErrors` (field →
+ * message), a household taken over ends in the `conflict` state. The draft is written through `persist`.
+ */
+export function useOutcomeSubmission({
+  draftRef,
+  persist,
+  onSaved,
+  onFieldErrors,
+}: {
+  draftRef: RefObject<CallDraft>
+  persist: (draft: CallDraft) => void
+  onSaved: (call: SavedCall, draft: CallDraft) => void
+  onFieldErrors: (errors: Record<string, string>) => void
+}) {
+  const { t } = useTranslation()
+  const [sendState, setSendState] = useState<SendState>('idle')
+  const [failure, setFailure] = useState('')
+  const inFlight = useRef(false)
+
+  const send = useCallback(
+    async (current: CallDraft) => {
+      if (!current.submission || inFlight.current) return
+      inFlight.current = true
+      setSendState('sending')
+      try {
+        const { call } = await callingApi.saveOutcome(
+          current.assignment.id,
+          current.submission.idempotencyKey,
+          current.submission.body,
+        )
+        // Only now, with the server's acknowledgement, may the caller's words leave the browser.
+        removeDraft(current.assignment.id)
+        setSendState('idle')
+        onSaved(call, current)
+      } catch (error) {
+        const status = error instanceof ApiError ? error.status : 0
+        if (status === 0) setSendState('offline')
+        else if (status >= 500 || status === 429) setSendState('serverDown')
+        else if (status === 401) setSendState('unauthenticated')
+        else if (status === 409 || status === 404) {
+          // Another caller has the household now: nothing more can be saved for it. The form opens again so the
+          // caller can read and copy what they typed before discarding it.
+          persist({ ...current, submission: null, updatedAt: new Date().toISOString() })
+          setSendState('conflict')
+        } else {
+          // Refused as it stands (nothing was saved): the form opens again, with the reasons next to the fields.
+          persist({ ...current, submission: null, updatedAt: new Date().toISOString() })
+          const issues = error instanceof ApiError && status === 400 ? serverFieldIssues(error.details) : []
+          if (issues.length) {
+            setSendState('idle')
+            onFieldErrors(
+              Object.fromEntries(
+                issues.map((issue) => [
+                  issue.field,
+                  t(`calling.errors.${explainServerIssue(issue.field, issue.message)}`),
+                ]),
+              ),
+            )
+          } else {
+            setSendState('failed')
+            setFailure(describeError(t, error))
+          }
+        }
+      } finally {
+        inFlight.current = false
+      }
+    },
+    [onSaved, persist, onFieldErrors, t],
+  )
+
+  // A save pending from before a reload, a lost connection or an expired session goes out again by itself.
+  useEffect(() => {
+    if (draftRef.current.submission) void send(draftRef.current)
+    const retry = () => {
+      if (draftRef.current.submission) void send(draftRef.current)
+    }
+    window.addEventListener('online', retry)
+    return () => window.removeEventListener('online', retry)
+  }, [send, draftRef])
+
+  useEffect(() => {
+    if (sendState !== 'offline' && sendState !== 'serverDown') return
+    const timer = setInterval(() => {
+      if (draftRef.current.submission) void send(draftRef.current)
+    }, RETRY_EVERY_MS)
+    return () => clearInterval(timer)
+  }, [sendState, send, draftRef])
+
+  return { sendState, failure, send }
+}
