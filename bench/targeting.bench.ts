@@ -18,7 +18,7 @@ import { changeCampaignStatus, createCampaign } from '../src/server/features/cam
 import { compileRule, validateRule } from '../src/server/features/campaigns/targeting.js'
 import { DEMO_ORGANIZATIONS, generateHouseholds } from '../src/server/features/demo/demo.generator.js'
 import { demoHouseholdRows } from '../src/server/features/demo/demo.service.js'
-import { parisToday } from '../src/shared/dates.js'
+import { parisToday } from '../src/shared/clock.js'
 import { makeOrganization, makeUser } from '../test/factories.js'
 import { benchEngines, formatMs, freshBenchDatabase, percentile } from './support/bench-db.js'
 

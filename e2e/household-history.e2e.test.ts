@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
-import { parisToday } from '../src/shared/dates.js'
+import { parisToday } from '../src/shared/clock.js'
 import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
 
 async function signIn(browser: Browser, url: string, email: string, password: string): Promise<Page> {

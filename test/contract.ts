@@ -18,3 +18,9 @@ export function assertMatchesContract(contract: RouteContract, response: { statu
     `${contract.method} ${contract.url} ${response.statusCode}: ${JSON.stringify(errors)}`,
   )
 }
+
+/** Asserts that a value (an answer or a part of one) matches a schema, listing every mismatch. */
+export function assertMatchesSchema(schema: TSchema, value: unknown, message = 'the answer is the contract’s') {
+  const errors = [...Value.Errors(schema, value)].map((error) => `${error.instancePath}: ${error.message}`)
+  assert.deepEqual(errors, [], message)
+}

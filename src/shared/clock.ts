@@ -168,3 +168,29 @@ export function formatDay(day: string, locale: 'fr' | 'en'): string {
   if (!match) return day
   return locale === 'fr' ? `${match[3]}/${match[2]}/${match[1]}` : day
 }
+
+const instantFormats = new Map<string, Intl.DateTimeFormat>()
+
+/**
+ * An instant as people read it, in Paris time and the reader's language, to the minute (never seconds):
+ * `date` is the date's length (`medium` by default), `time: false` leaves the time out.
+ */
+export function formatInstant(
+  instant: string | Date,
+  language: string,
+  options: { date?: 'full' | 'long' | 'medium' | 'short'; time?: boolean } = {},
+): string {
+  const date = typeof instant === 'string' ? new Date(instant) : instant
+  if (Number.isNaN(date.getTime())) return String(instant)
+  const key = `${language}|${options.date ?? 'medium'}|${options.time !== false}`
+  let format = instantFormats.get(key)
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, {
+      timeZone: PARIS,
+      dateStyle: options.date ?? 'medium',
+      ...(options.time === false ? {} : { timeStyle: 'short' as const }),
+    })
+    instantFormats.set(key, format)
+  }
+  return format.format(date)
+}

@@ -48,17 +48,6 @@ export function newSessionToken(): string {
   return randomBytes(32).toString('base64url')
 }
 
-/** Organisations in which the scope holds one of the roles. */
-export function organizationIdsWithRole(scope: Scope, roles: readonly Role[]): string[] {
-  return scope.memberships.filter((m) => roles.includes(m.role)).map((m) => m.organizationId)
-}
-
-export function hasRole(scope: Scope, roles: readonly Role[], organizationId?: string): boolean {
-  return scope.memberships.some(
-    (m) => roles.includes(m.role) && (organizationId === undefined || m.organizationId === organizationId),
-  )
-}
-
 export interface SessionPolicy {
   idleMinutes: number
   maxHours: number
@@ -99,19 +88,4 @@ export async function loadSession(
     idleLimit: addMinutes(isTouched ? now : row.lastSeenAt, policy.idleMinutes),
   })
   return session
-}
-
-/** preHandler: the request must come from a signed-in user. */
-export async function requireUser(request: FastifyRequest, _reply: FastifyReply) {
-  if (!request.user) throw new AppError('UNAUTHENTICATED', 'Please sign in first')
-}
-
-/** preHandler: the signed-in user must hold one of these roles in at least one organisation. */
-export function requireRole(...roles: Role[]) {
-  return async (request: FastifyRequest, _reply: FastifyReply) => {
-    if (!request.user) throw new AppError('UNAUTHENTICATED', 'Please sign in first')
-    if (!hasRole(request.scope, roles)) {
-      throw new AppError('FORBIDDEN', `This action needs one of these roles: ${roles.join(', ')}`)
-    }
-  }
 }

@@ -110,32 +110,3 @@ export async function call<C extends RouteContract>(contract: C, ...args: InputO
   }
   return body as Answer<C>
 }
-
-/** @deprecated Untyped; use `call(contract, input)`. Kept while features move to their contracts. */
-export async function api<T>(
-  path: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<T> {
-  let response: Response
-  try {
-    response = await fetch(`/api${path}`, {
-      method: init.method ?? 'GET',
-      credentials: 'same-origin',
-      headers: {
-        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...init.headers,
-      },
-      body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-    })
-  } catch {
-    throw new ApiError(0, 'NETWORK', 'network')
-  }
-  if (response.status === 204) return undefined as T
-  const text = await response.text()
-  const body = text ? JSON.parse(text) : undefined
-  if (!response.ok) {
-    const error = body?.error ?? { code: 'INTERNAL', message: response.statusText }
-    throw new ApiError(response.status, error.code, error.message, error.details)
-  }
-  return body as T
-}

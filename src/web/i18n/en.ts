@@ -36,7 +36,6 @@ export const en: Messages = {
     viewer: 'Read the consolidated review: numbers, never names.',
     open: 'Open',
   },
-  soon: { title: 'Coming soon', body: 'This part of Allervers is being built.' },
   admin: {
     title: 'Network administration',
     organizations: 'Organisations',

@@ -35,7 +35,6 @@ export const fr = {
     viewer: 'Consultez le bilan consolidé : des chiffres, jamais de noms.',
     open: 'Ouvrir',
   },
-  soon: { title: 'Bientôt disponible', body: 'Cette partie d’Allervers est en cours de construction.' },
   admin: {
     title: 'Administration du réseau',
     organizations: 'Organismes',

@@ -108,21 +108,3 @@ export async function releaseTarget(db: Db, targetId: string, callerId: string, 
     .executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
 }
-
-/** Those of these users who hold one of the roles in the organisation (active or not: the roles decide). */
-export async function listMembersWithRole(
-  db: Db,
-  organizationId: string,
-  roles: readonly string[],
-  userIds: readonly string[],
-) {
-  if (userIds.length === 0 || roles.length === 0) return []
-  const rows = await db
-    .selectFrom('membership')
-    .select('userId')
-    .where('organizationId', '=', organizationId)
-    .where('role', 'in', [...roles])
-    .where('userId', 'in', [...userIds])
-    .execute()
-  return rows.map((row) => row.userId)
-}

@@ -14,6 +14,7 @@ import { AppError } from '../../http/errors.js'
 import { grantOf, organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findCampaignById } from '../campaigns/campaigns.queries.js'
+import { listMembersWithRole } from '../users/users.queries.js'
 import { parsedJson } from './calling.cache.js'
 import * as calling from './calling.queries.js'
 import { releaseHouseholdHold } from './claim.queries.js'
@@ -61,7 +62,7 @@ function callingRoles(): readonly Role[] {
 
 /** Those of these users who are not callers of the organisation (an empty list when all are). */
 export async function findStrangers(db: Db, organizationId: string, userIds: string[]) {
-  const members = new Set(await calling.listMembersWithRole(db, organizationId, callingRoles(), userIds))
+  const members = new Set(await listMembersWithRole(db, organizationId, callingRoles(), userIds))
   return userIds.filter((id) => !members.has(id))
 }
 

@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
-import type { TSchema } from 'typebox'
-import { Value } from 'typebox/value'
 import { buildTestApp } from '../../../../test/app.js'
+import { assertMatchesContract } from '../../../../test/contract.js'
 import { makeHousehold, makeOrganization, makePhone, makeUser } from '../../../../test/factories.js'
 import { campaignsContract } from '../../../shared/contracts/campaigns.js'
-import type { RouteContract } from '../../../shared/contracts/route.js'
-
-/** The answer as the web's client checks it: a body its contract's response schema does not accept breaks a screen. */
-function assertAnswers(contract: RouteContract, response: { statusCode: number; json: () => unknown }) {
-  const schema = contract.schema.response[response.statusCode] as TSchema | undefined
-  assert.ok(schema, `${contract.method} ${contract.url} declares its ${response.statusCode} answer`)
-  const [first] = Value.Errors(schema, response.json())
-  assert.equal(first, undefined, `${contract.method} ${contract.url}: ${first?.instancePath} ${first?.message}`)
-}
 
 async function setup(t: Parameters<typeof buildTestApp>[0]) {
   const context = await buildTestApp(t)
@@ -54,7 +44,7 @@ describe('campaigns', () => {
       payload: { organization: organization.code, targeting: seniorsAlone },
     })
     assert.equal(preview.statusCode, 200)
-    assertAnswers(campaignsContract.preview, preview)
+    assertMatchesContract(campaignsContract.preview, preview)
     assert.equal(preview.json().count, 1, 'the household objecting to calls is never targeted')
     assert.ok(preview.json().sample[0].priority >= 50)
     const previewRead = await db
@@ -72,22 +62,22 @@ describe('campaigns', () => {
       payload: { name: 'Canicule juillet', type: 'heat_wave', organization: organization.code },
     })
     assert.equal(created.statusCode, 201)
-    assertAnswers(campaignsContract.create, created)
+    assertMatchesContract(campaignsContract.create, created)
     const campaign = created.json().campaign
     assert.equal(campaign.status, 'draft')
     assert.equal(campaign.callingHours.length, 7, 'the heat-wave template calls every day')
     assert.equal(campaign.questionnaire.version, 1)
     const activated = await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/activate`, headers })
     assert.equal(activated.statusCode, 200)
-    assertAnswers(campaignsContract.activate, activated)
+    assertMatchesContract(campaignsContract.activate, activated)
     assert.equal(activated.json().campaign.status, 'active')
     const listed = await app.inject({ url: '/api/campaigns', headers })
-    assertAnswers(campaignsContract.list, listed)
+    assertMatchesContract(campaignsContract.list, listed)
     assert.deepEqual(
       listed.json().items.map((item: { id: string; status: string }) => [item.id, item.status]),
       [[campaign.id, 'active']],
     )
-    assertAnswers(campaignsContract.templates, await app.inject({ url: '/api/campaign-templates', headers }))
+    assertMatchesContract(campaignsContract.templates, await app.inject({ url: '/api/campaign-templates', headers }))
     assert.deepEqual(activated.json().campaign.progress, {
       targeted: 1,
       pending: 1,
@@ -145,7 +135,7 @@ describe('campaigns', () => {
       },
     })
     assert.equal(widened.statusCode, 200)
-    assertAnswers(campaignsContract.retarget, widened)
+    assertMatchesContract(campaignsContract.retarget, widened)
     assert.deepEqual(widened.json().changes, { added: 2, restored: 0, removed: 0, targeted: 3 })
     const states = async () =>
       Object.fromEntries(
@@ -257,7 +247,7 @@ describe('campaigns', () => {
       payload: { questionnaire: { sections: [{ id: 'frailty', instrument: 'frail' }] } },
     })
     assert.equal(changed.statusCode, 200)
-    assertAnswers(campaignsContract.update, changed)
+    assertMatchesContract(campaignsContract.update, changed)
     assert.equal(changed.json().campaign.questionnaire.version, 2)
     assert.notEqual(changed.json().campaign.questionnaire.versionId, campaign.questionnaire.versionId)
   })
@@ -285,7 +275,7 @@ describe('campaigns', () => {
     ).json().campaign
     const explained = await app.inject({ url: `/api/campaigns/${campaign.id}/explain/${senior.id}`, headers })
     assert.equal(explained.statusCode, 200)
-    assertAnswers(campaignsContract.explain, explained)
+    assertMatchesContract(campaignsContract.explain, explained)
     const body = explained.json()
     assert.equal(body.matches, true)
     assert.equal(body.explanation.children.length, 2)

@@ -9,7 +9,7 @@ import { recordAuditEvent } from '../audit/audit.queries.js'
 import { isListedCaller } from '../calling/calling.queries.js'
 import { findCampaignById } from '../campaigns/campaigns.queries.js'
 import { queueEmails } from '../mail/outbox.queries.js'
-import { emailsOfMembers } from '../referrals/referrals.queries.js'
+import { emailsOfMembers } from '../users/users.queries.js'
 import * as feedback from './feedback.queries.js'
 
 /** Mail holds a link only: no caller's name, no tenant, no comment. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
-import { parisToday } from '../../../shared/dates.js'
+import { parisToday } from '../../../shared/clock.js'
 
 async function setup(t: Parameters<typeof buildTestApp>[0]) {
   const context = await buildTestApp(t)

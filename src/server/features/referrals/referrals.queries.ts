@@ -137,19 +137,6 @@ export async function listEvents(db: Db, referralId: string) {
     .execute()
 }
 
-/** Emails of the people of an organisation holding one of the roles (active accounts only). */
-export async function emailsOfMembers(db: Db, organizationId: string, roles: readonly string[]) {
-  const rows = await db
-    .selectFrom('membership')
-    .innerJoin('user', 'user.id', 'membership.userId')
-    .select('user.email')
-    .where('membership.organizationId', '=', organizationId)
-    .where('membership.role', 'in', roles)
-    .where('user.isActive', '=', 1)
-    .execute()
-  return rows.map((row) => row.email)
-}
-
 /** The address of the person who raised a referral (told of what its recipient does). */
 export async function emailOfSender(db: Db, referralId: string) {
   const row = await db

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { TSchema } from 'typebox'
-import { Value } from 'typebox/value'
 import { buildTestApp } from '../../../../test/app.js'
+import { assertMatchesSchema } from '../../../../test/contract.js'
 import { makeHousehold, makeOrganization, makePhone, makeUser } from '../../../../test/factories.js'
 import { ReferralDetailSchema, ReferralSummarySchema } from '../../../shared/contracts/referrals.js'
 
@@ -33,12 +32,6 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
   }
 }
 
-/** The answer matches its contract: what the web app checks before showing it. */
-function assertMatches(schema: TSchema, value: unknown) {
-  const errors = [...Value.Errors(schema, value)].map((error) => `${error.instancePath}: ${error.message}`)
-  assert.deepEqual(errors, [])
-}
-
 const toPartner = (householdId: string, code: string, consent = true) => ({
   householdId,
   category: 'food',
@@ -59,7 +52,7 @@ describe('referrals', () => {
     })
     assert.equal(created.statusCode, 201)
     const referral = created.json().referral
-    assertMatches(ReferralSummarySchema, referral)
+    assertMatchesSchema(ReferralSummarySchema, referral)
     assert.equal(referral.status, 'sent')
     const acceptHours = (Date.parse(referral.dueAcceptBy) - Date.parse(referral.createdAt)) / 3600_000
     assert.equal(Math.round(acceptHours), 72)
@@ -96,7 +89,7 @@ describe('referrals', () => {
 
     const asSender = await app.inject({ url: `/api/referrals/${referral.id}`, headers: headers.socialWorker })
     assert.equal(asSender.json().referral.status, 'done', 'the sender organisation sees it resolved')
-    assertMatches(ReferralDetailSchema, asSender.json().referral)
+    assertMatchesSchema(ReferralDetailSchema, asSender.json().referral)
     assert.deepEqual(
       asSender.json().referral.events.map((e: { toStatus: string | null }) => e.toStatus),
       ['sent', 'accepted', 'in_progress', 'done'],
@@ -245,7 +238,7 @@ describe('referrals', () => {
     const closed = await app.inject({ url: `/api/referrals/${referral.id}`, headers: headers.partner })
     assert.equal(closed.statusCode, 200)
     const view = closed.json().referral
-    assertMatches(ReferralDetailSchema, view)
+    assertMatchesSchema(ReferralDetailSchema, view)
     assert.equal(view.household, null)
     assert.equal(view.summary, null)
     assert.deepEqual(
@@ -300,7 +293,7 @@ describe('lists of referrals', () => {
       const response = await app.inject({ url: `/api/referrals?box=${box}`, headers: as })
       assert.equal(response.statusCode, 200)
       const { items, total } = response.json() as { items: { id: string; side: string }[]; total: number }
-      for (const item of items) assertMatches(ReferralSummarySchema, item)
+      for (const item of items) assertMatchesSchema(ReferralSummarySchema, item)
       assert.equal(total, items.length, 'the total counts the referrals the user sees')
       const names: Record<string, string> = { [toCcas]: 'ccas', [toTeam]: 'team' }
       return items.map((item) => `${names[item.id]}:${item.side}`).sort()

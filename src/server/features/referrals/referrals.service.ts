@@ -21,6 +21,7 @@ import { listMemberships } from '../auth/auth.queries.js'
 import { findHouseholdById } from '../households/households.queries.js'
 import { queueEmails } from '../mail/outbox.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
+import * as users from '../users/users.queries.js'
 import * as referrals from './referrals.queries.js'
 
 function notificationEmail(publicUrl: string | null, referralId: string, kind: 'new' | 'overdue' | 'update') {
@@ -127,7 +128,7 @@ export async function createReferral(
       toStatus: 'sent',
       at: nowText,
     })
-    const recipients = await referrals.emailsOfMembers(
+    const recipients = await users.emailsOfMembers(
       tx,
       recipientOrganizationId,
       POLICY[recipientTeam ? 'referral.receiveAsTeam' : 'referral.receive'],
@@ -266,7 +267,7 @@ export async function transitionReferral(
     const recipients =
       side === 'recipient'
         ? [await referrals.emailOfSender(tx, referral.id)].filter((email) => email !== undefined)
-        : await referrals.emailsOfMembers(tx, notifyOrganization, POLICY['referral.receive'])
+        : await users.emailsOfMembers(tx, notifyOrganization, POLICY['referral.receive'])
     const email = notificationEmail(publicUrl, referral.id, 'update')
     await queueEmails(
       tx,
@@ -323,7 +324,7 @@ export async function notifyOverdueReferrals(db: Db, publicUrl: string | null, n
   for (const referral of overdue) {
     await inTransaction(db, async (tx) => {
       await referrals.updateReferral(tx, referral.id, { overdueNotifiedAt: now })
-      const managers = await referrals.emailsOfMembers(tx, referral.recipientOrganizationId, ['manager'])
+      const managers = await users.emailsOfMembers(tx, referral.recipientOrganizationId, ['manager'])
       const email = notificationEmail(publicUrl, referral.id, 'overdue')
       await queueEmails(
         tx,

@@ -7,7 +7,7 @@
  */
 import type { Readable } from 'node:stream'
 import type PDFKit from 'pdfkit'
-import { formatDay, PARIS } from '../../../shared/clock.js'
+import { formatDay, formatInstant } from '../../../shared/clock.js'
 import { type Bucket, type Count, type StatsReview, SUPPRESSED } from '../../../shared/contracts/stats.js'
 import { type LabelKind, type Locale, labelOf } from '../../../shared/labels.js'
 
@@ -213,13 +213,7 @@ function barValue(count: Count): number {
 }
 
 function formatGeneratedAt(iso: string, locale: Locale): string {
-  const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return iso
-  return date.toLocaleString(numberLocale(locale), {
-    timeZone: PARIS,
-    dateStyle: 'long',
-    timeStyle: 'short',
-  })
+  return formatInstant(iso, numberLocale(locale), { date: 'long' })
 }
 
 type Doc = InstanceType<typeof PDFKit>

@@ -405,3 +405,13 @@ export async function listRollups(db: Db, scopes: readonly string[], metrics: re
   if (metrics) query = query.where('metric', 'in', metrics)
   return query.execute()
 }
+
+/** PostgreSQL: serialises refreshes of the rollups across instances until the transaction ends. */
+export async function lockRefresh(tx: Db, lockKey: number) {
+  await sql`select pg_advisory_xact_lock(${lockKey})`.execute(tx)
+}
+
+/** PostgreSQL: brings the call table's statistics and visibility up to date after a large count (outside a transaction). */
+export async function vacuumCalls(db: Db) {
+  await sql`vacuum (analyze) call`.execute(db)
+}

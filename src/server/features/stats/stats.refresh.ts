@@ -5,7 +5,6 @@
  * to the rollup rows, and marks the batch counted, in one transaction. Works whatever the order calls arrive in, and
  * a refresh that fails changes nothing. One refresh at a time: SQLite's write lock, PostgreSQL's advisory lock.
  */
-import { sql } from 'kysely'
 import { type Db, inTransaction } from '../../db/database.js'
 import * as stats from './stats.queries.js'
 import {
@@ -51,12 +50,12 @@ export async function refreshRollups(
   }
   // After a first count of a large table PostgreSQL's pending index still holds an entry per counted call and its
   // statistics say every call is pending, until autovacuum comes by: do its work now (not in a transaction).
-  if (db.engine === 'postgres' && counted >= VACUUM_AFTER) await sql`vacuum (analyze) call`.execute(db)
+  if (db.engine === 'postgres' && counted >= VACUUM_AFTER) await stats.vacuumCalls(db)
   return counted
 }
 
 async function refreshBatch(tx: Db, moved: readonly string[], size: number): Promise<number> {
-  if (tx.engine === 'postgres') await sql`select pg_advisory_xact_lock(${REFRESH_LOCK})`.execute(tx)
+  if (tx.engine === 'postgres') await stats.lockRefresh(tx, REFRESH_LOCK)
   const batch = await stats.listPendingCalls(tx, size)
   const batchIds = new Set(batch.map((call) => call.id))
   const householdIds = [...new Set([...batch.map((call) => call.householdId), ...moved])]

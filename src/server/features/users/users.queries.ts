@@ -93,3 +93,34 @@ export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
   }
   return [...users.values()]
 }
+
+/** Emails of the people of an organisation holding one of the roles (active accounts only). */
+export async function emailsOfMembers(db: Db, organizationId: string, roles: readonly string[]) {
+  const rows = await db
+    .selectFrom('membership')
+    .innerJoin('user', 'user.id', 'membership.userId')
+    .select('user.email')
+    .where('membership.organizationId', '=', organizationId)
+    .where('membership.role', 'in', roles)
+    .where('user.isActive', '=', 1)
+    .execute()
+  return rows.map((row) => row.email)
+}
+
+/** Those of these users who hold one of the roles in the organisation (active or not: the roles decide). */
+export async function listMembersWithRole(
+  db: Db,
+  organizationId: string,
+  roles: readonly string[],
+  userIds: readonly string[],
+) {
+  if (userIds.length === 0 || roles.length === 0) return []
+  const rows = await db
+    .selectFrom('membership')
+    .select('userId')
+    .where('organizationId', '=', organizationId)
+    .where('role', 'in', [...roles])
+    .where('userId', 'in', [...userIds])
+    .execute()
+  return rows.map((row) => row.userId)
+}

@@ -4,6 +4,7 @@ import { notifications } from '@mantine/notifications'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { formatInstant } from '../../../shared/clock.js'
 import { type NewOrganization, organizationsContract } from '../../../shared/contracts/organizations.js'
 import { type NewUser, usersContract } from '../../../shared/contracts/users.js'
 import { ORGANIZATION_TYPES, ROLES } from '../../../shared/roles.js'
@@ -113,7 +114,7 @@ function UsersTab() {
                 {user.memberships.map((m) => `${t(`roles.${m.role}`)} — ${m.organization.code}`).join(', ')}
               </Table.Td>
               <Table.Td>
-                {user.lastLoginAt ? new Date(user.lastLoginAt).toLocaleString(i18n.language) : t('admin.never')}
+                {user.lastLoginAt ? formatInstant(user.lastLoginAt, i18n.language) : t('admin.never')}
               </Table.Td>
             </Table.Tr>
           ))}

@@ -1,7 +1,7 @@
 import { Accordion, Badge, Button, Card, Group, List, Stack, Text, Title } from '@mantine/core'
 import { IconPhone } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
-import { PARIS } from '../../../shared/clock.js'
+import { formatInstant } from '../../../shared/clock.js'
 import type { Assignment } from './api.js'
 
 /** `+33612345678` as French people write it (`06 12 34 56 78`); other countries stay in E.164. */
@@ -21,11 +21,6 @@ export function HouseholdPanel({
 }) {
   const { t, i18n } = useTranslation()
   const { household } = assignment
-  const dateTime = new Intl.DateTimeFormat(i18n.language, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: PARIS,
-  })
   const kindLabel = (kind: string) =>
     ['mobile', 'landline'].includes(kind) ? t(`calling.household.${kind}`) : t('calling.household.otherPhone')
   const label = (group: string, code: string | null) => {
@@ -128,7 +123,7 @@ export function HouseholdPanel({
               {household.earlierCalls.map((call) => (
                 <List.Item key={call.at}>
                   <Text span size="sm" fw={600}>
-                    {dateTime.format(new Date(call.at))}
+                    {formatInstant(call.at, i18n.language)}
                   </Text>{' '}
                   — {label('dispositions', call.disposition)}
                   {call.fragilityLevel && ` · ${label('fragility', call.fragilityLevel)}`}

@@ -2,7 +2,7 @@ import { Alert, Anchor, Badge, Card, Group, Loader, Text, Timeline, Title } from
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
-import { PARIS } from '../../../shared/clock.js'
+import { formatInstant } from '../../../shared/clock.js'
 import { householdsContract, type TimelineEntry } from '../../../shared/contracts/households.js'
 import { call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
@@ -21,8 +21,7 @@ export function HouseholdTimeline({ householdId }: { householdId: string }) {
     queryKey: ['household', householdId, 'timeline'],
     queryFn: () => call(householdsContract.timeline, { params: { id: householdId } }),
   })
-  const when = (iso: string) =>
-    new Date(iso).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short', timeZone: PARIS })
+  const when = (iso: string) => formatInstant(iso, i18n.language)
   const title = (entry: TimelineEntry) => {
     switch (entry.kind) {
       case 'call':

@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { PARIS, parisToday } from '../../../shared/clock.js'
+import { formatInstant, parisToday } from '../../../shared/clock.js'
 import {
   type HouseholdDetail,
   householdsContract,
@@ -59,7 +59,7 @@ export function ObjectionPanel({
       refresh(t('history.withdrawn'))
     },
   })
-  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { timeZone: PARIS })
+  const date = (iso: string) => formatInstant(iso, i18n.language, { time: false })
   return (
     <Card withBorder component="section" aria-labelledby="household-objection">
       <Title order={3} size="h4" mb="xs" id="household-objection">

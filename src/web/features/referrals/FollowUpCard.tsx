@@ -2,7 +2,7 @@ import { Alert, Button, Card, Group, NumberInput, SegmentedControl, Stack, Text,
 import { useMutation } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { PARIS, parisLocalToIso } from '../../../shared/clock.js'
+import { formatInstant, parisLocalToIso } from '../../../shared/clock.js'
 import { describeError } from '../../components/errors.js'
 import { referralsApi } from './api.js'
 
@@ -81,11 +81,7 @@ export function FollowUpCard({ referralId, onPlanned }: { referralId: string; on
           {planned && (
             <Alert color="teal" role="status">
               {t('referrals.followUp.planned', {
-                date: new Date(planned.nextCallAt).toLocaleString(i18n.language, {
-                  dateStyle: 'full',
-                  timeStyle: 'short',
-                  timeZone: PARIS,
-                }),
+                date: formatInstant(planned.nextCallAt, i18n.language, { date: 'full' }),
                 campaign: planned.campaignName,
               })}
             </Alert>

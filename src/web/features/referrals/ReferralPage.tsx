@@ -17,7 +17,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
-import { PARIS } from '../../../shared/clock.js'
+import { formatInstant } from '../../../shared/clock.js'
 import type { ReferralTransition } from '../../../shared/contracts/referrals.js'
 import { ACTIVE_REFERRAL_STATUSES, type ReferralStatus, TRANSITIONS } from '../../../shared/referrals.js'
 import { describeError } from '../../components/errors.js'
@@ -54,7 +54,7 @@ export function ReferralPage() {
   if (referral.isPending) return <Loader />
   if (referral.error) return <Alert color="red">{describeError(t, referral.error)}</Alert>
   const r = referral.data.referral
-  const when = (iso: string) => new Date(iso).toLocaleString(i18n.language, { timeZone: PARIS })
+  const when = (iso: string) => formatInstant(iso, i18n.language)
   const isActive = ACTIVE_REFERRAL_STATUSES.includes(r.status)
   const moves = TRANSITIONS.filter((transition) => transition.from === r.status && transition.by === r.side)
   // The organisation that owns the household plans its calls: the sender, or either side of an internal referral.

@@ -2,7 +2,7 @@ import { Anchor, Badge, Group, Stack, Table, Tabs, Text, Title } from '@mantine/
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
-import { PARIS } from '../../../shared/clock.js'
+import { formatInstant } from '../../../shared/clock.js'
 import type { ReferralStatus } from '../../../shared/referrals.js'
 import { describeError } from '../../components/errors.js'
 import { referralsApi } from './api.js'
@@ -40,7 +40,7 @@ function ReferralTable({ box }: { box: 'inbox' | 'sent' }) {
               <Anchor component={Link} to={`/referrals/${referral.id}`}>
                 {referral.category ? t(`referrals.category.${referral.category}`) : '—'}
               </Anchor>
-              <Text size="xs">{new Date(referral.createdAt).toLocaleString(i18n.language, { timeZone: PARIS })}</Text>
+              <Text size="xs">{formatInstant(referral.createdAt, i18n.language)}</Text>
             </Table.Td>
             <Table.Td>{t(`referrals.urgency.${referral.urgency}`)}</Table.Td>
             <Table.Td>
