@@ -8,3 +8,15 @@ export function deriveHouseholdFacts(members: ReadonlyArray<{ birthDate: string 
     oldestBirthDate: birthDates.length ? birthDates.sort()[0] : null,
   }
 }
+
+/** A household's address on one line, as a caller or a recipient reads it: "12 rue X, Bât. B, 54000 Nancy". */
+export function addressOnOneLine(household: {
+  addressLine1: string | null
+  addressLine2: string | null
+  postcode: string | null
+  city: string | null
+}): string {
+  return [household.addressLine1, household.addressLine2, `${household.postcode ?? ''} ${household.city ?? ''}`.trim()]
+    .filter(Boolean)
+    .join(', ')
+}

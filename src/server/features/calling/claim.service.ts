@@ -4,6 +4,7 @@
  */
 import { isWithinCallingHours } from '../../../shared/calling-rules.js'
 import { ageOn, parisToday } from '../../../shared/clock.js'
+import { addressOnOneLine } from '../../../shared/households.js'
 import { fillScript } from '../../../shared/script.js'
 import type { Db } from '../../db/database.js'
 import type { CampaignTable } from '../../db/schema.js'
@@ -50,13 +51,7 @@ export async function presentAssignment(
       externalRef: household.externalRef,
       lastName: household.lastName,
       firstName: household.firstName,
-      address: [
-        household.addressLine1,
-        household.addressLine2,
-        `${household.postcode ?? ''} ${household.city ?? ''}`.trim(),
-      ]
-        .filter(Boolean)
-        .join(', '),
+      address: addressOnOneLine(household),
       floor: household.floor,
       hasLift: household.hasLift === null ? null : household.hasLift === 1,
       members: members.map((member) => ({

@@ -4,6 +4,7 @@
  * nor outcome. The reason for sending without consent is the sender's to read.
  */
 import type { ReferralDetail, ReferralSummary } from '../../../shared/contracts/referrals.js'
+import { addressOnOneLine } from '../../../shared/households.js'
 import {
   ACTIVE_REFERRAL_STATUSES,
   isOverdue,
@@ -71,13 +72,7 @@ export async function presentReferralDetail(
           id: household.id,
           lastName: household.lastName,
           firstName: household.firstName,
-          address: [
-            household.addressLine1,
-            household.addressLine2,
-            `${household.postcode ?? ''} ${household.city ?? ''}`.trim(),
-          ]
-            .filter(Boolean)
-            .join(', '),
+          address: addressOnOneLine(household),
           phones: household.phones.map((phone) => phone.e164 ?? phone.raw),
         }
       : null,
