@@ -38,7 +38,10 @@ describe('POST /api/users: passwords', () => {
       assert.equal(error.details.field, 'password', password)
       assert.equal(error.details.reason, reason, password)
       assert.ok(error.message.length > 20, `a message in plain words for ${password}: ${error.message}`)
-      assert.ok(!JSON.stringify(error).includes(password), `the password is not repeated back: ${JSON.stringify(error)}`)
+      assert.ok(
+        !JSON.stringify(error).includes(password),
+        `the password is not repeated back: ${JSON.stringify(error)}`,
+      )
     }
     const common = await create({ email: 'a@b.example', name: 'Ab Cd', password: 'password1234' })
     assert.match(common.json().error.details.warning, /mot de passe/, 'the estimator’s advice, in French')
