@@ -98,6 +98,12 @@ describe('allervers CLI', () => {
     const again = cli(['orgs', 'add', '--code', 'DUP', '--name', 'D', '--type', 'landlord'], url)
     assert.equal(again.code, 2)
     assert.match(again.stderr, /already exists/)
+    // A chosen password is held to the same rule as through the API (password-strength.ts).
+    const args = ['users', 'add', '--org', 'DUP', '--email', 'w@dup.example', '--name', 'W', '--role', 'caller']
+    const weak = cli([...args, '--password-stdin'], url, 'password1234\n')
+    assert.equal(weak.code, 2, weak.stderr)
+    assert.match(weak.stderr, /password is too easy to guess/)
+    assert.equal(weak.stderr.trim().split('\n').length, 1, 'one line on stderr')
   })
   it('imports a tenant file under its heap ceiling and prints one JSON report; refuses an unreadable file with exit 2', async (t) => {
     const url = await freshDatabaseUrl(t)

@@ -10,6 +10,27 @@ describe('loadConfig', () => {
     assert.equal(config.port, 3000)
     assert.equal(config.loginMaxFailures, 10)
     assert.equal(config.loginWindowMinutes, 15)
+    assert.equal(config.loginAddressMaxFailures, 50)
+    assert.equal(config.loginAccountSlowdownFailures, 30)
+    assert.equal(config.loginAccountSlowdownSeconds, 2)
+  })
+
+  it('reads the sign-in limits and refuses an address limit narrower than the pair limit', () => {
+    const config = loadConfig({
+      LOGIN_MAX_FAILURES: '5',
+      LOGIN_ADDRESS_MAX_FAILURES: '200',
+      LOGIN_ACCOUNT_SLOWDOWN_FAILURES: '40',
+      LOGIN_ACCOUNT_SLOWDOWN_SECONDS: '0',
+    })
+    assert.equal(config.loginMaxFailures, 5)
+    assert.equal(config.loginAddressMaxFailures, 200)
+    assert.equal(config.loginAccountSlowdownFailures, 40)
+    assert.equal(config.loginAccountSlowdownSeconds, 0)
+    assert.throws(
+      () => loadConfig({ LOGIN_MAX_FAILURES: '20', LOGIN_ADDRESS_MAX_FAILURES: '10' }),
+      /LOGIN_ADDRESS_MAX_FAILURES \(10\) .* at least LOGIN_MAX_FAILURES \(20\)/,
+    )
+    assert.throws(() => loadConfig({ LOGIN_ACCOUNT_SLOWDOWN_SECONDS: '60' }), /LOGIN_ACCOUNT_SLOWDOWN_SECONDS/)
   })
 
   it('fails fast naming the variable and the value it could not use', () => {

@@ -10,8 +10,16 @@ export interface Config {
   publicUrl: string | null
   sessionIdleMinutes: number
   sessionMaxHours: number
+  /** Failed sign-ins allowed per (account, address) pair within the window before 429 (LOGIN_MAX_FAILURES). */
   loginMaxFailures: number
+  /** The window of every sign-in count, in minutes, started by the first attempt counted (LOGIN_WINDOW_MINUTES). */
   loginWindowMinutes: number
+  /** Failed sign-ins allowed per address (an IPv6 /64) across accounts within the window (LOGIN_ADDRESS_MAX_FAILURES). */
+  loginAddressMaxFailures: number
+  /** Failures of one account, from all addresses, within the window after which its sign-ins are slowed down. */
+  loginAccountSlowdownFailures: number
+  /** How long each sign-in on such an account waits before its password is checked; 0 turns the slowdown off. */
+  loginAccountSlowdownSeconds: number
   logLevel: string
   webRoot: string
   smtpUrl: string | null
@@ -79,6 +87,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`)
   }
+  const loginMaxFailures = readInteger(env, 'LOGIN_MAX_FAILURES', 10, 1, 1000)
+  const loginAddressMaxFailures = readInteger(env, 'LOGIN_ADDRESS_MAX_FAILURES', 50, 1, 100_000)
+  if (loginAddressMaxFailures < loginMaxFailures) {
+    throw new ConfigError(
+      `LOGIN_ADDRESS_MAX_FAILURES (${loginAddressMaxFailures}) counts every account of an address and must be at least LOGIN_MAX_FAILURES (${loginMaxFailures})`,
+    )
+  }
   return {
     databaseUrl,
     host: env.HOST?.trim() || '127.0.0.1',
@@ -86,8 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
     sessionIdleMinutes: readInteger(env, 'SESSION_IDLE_MINUTES', 60, 1, 60 * 24 * 30),
     sessionMaxHours: readInteger(env, 'SESSION_MAX_HOURS', 12, 1, 24 * 90),
-    loginMaxFailures: readInteger(env, 'LOGIN_MAX_FAILURES', 10, 1, 1000),
+    loginMaxFailures,
     loginWindowMinutes: readInteger(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
+    loginAddressMaxFailures,
+    loginAccountSlowdownFailures: readInteger(env, 'LOGIN_ACCOUNT_SLOWDOWN_FAILURES', 30, 1, 100_000),
+    loginAccountSlowdownSeconds: readInteger(env, 'LOGIN_ACCOUNT_SLOWDOWN_SECONDS', 2, 0, 30),
     logLevel,
     webRoot: resolve(env.WEB_ROOT?.trim() || 'dist/web'),
     smtpUrl: env.SMTP_URL?.trim() || null,

@@ -77,6 +77,13 @@ export interface AuditEventTable {
   details: string | null
 }
 
+/** Sign-in attempts counted in the current window of one key (a pair, an address or an account). */
+export interface LoginThrottleTable {
+  key: string
+  windowStartedAt: Timestamp
+  attempts: number
+}
+
 export type HouseholdStatus = 'active' | 'left'
 
 export interface HouseholdTable {
@@ -370,6 +377,7 @@ export interface Database {
   membership: MembershipTable
   session: SessionTable
   auditEvent: AuditEventTable
+  loginThrottle: LoginThrottleTable
   household: HouseholdTable
   member: MemberTable
   phone: PhoneTable

@@ -4,6 +4,17 @@ import { RoleSchema } from './auth.js'
 import { Nullable } from './common.js'
 import { route } from './route.js'
 
+/** A chosen password has at least this many characters (counted as code points). */
+export const PASSWORD_MIN_LENGTH = 12
+/** …and at least this score of 4 by the strength estimator (zxcvbn-ts with French and English dictionaries). */
+export const PASSWORD_MIN_SCORE = 3
+/**
+ * Why a password was refused: the `reason` of a 400 VALIDATION_FAILED whose details name `field: "password"`, next to
+ * the estimator's advice in French (`warning`, `suggestions`) when it has some.
+ */
+export const PASSWORD_REFUSAL_REASONS = ['too_short', 'contains_email', 'contains_name', 'too_weak'] as const
+export type PasswordRefusalReason = (typeof PASSWORD_REFUSAL_REASONS)[number]
+
 export const UserSchema = Type.Object({
   id: Type.String(),
   email: Type.String(),
@@ -22,7 +33,10 @@ export const NewUserSchema = Type.Object(
     /** The organisation's code. */
     organization: Type.String(),
     role: RoleSchema,
-    /** When absent a password is generated and answered once. */
+    /**
+     * When absent a password is generated and answered once. Otherwise at least PASSWORD_MIN_LENGTH characters, no
+     * part of the email or the name, and hard to guess (PASSWORD_MIN_SCORE): else 400 naming `password` with a reason.
+     */
     password: Type.Optional(Type.String({ maxLength: 1024 })),
   },
   { additionalProperties: false },

@@ -53,6 +53,16 @@ export const en: Messages = {
     addUser: 'Add a user',
     created: 'Saved.',
     generatedPassword: 'Password generated for {{email}} (shown once): {{password}}',
+    password: 'Password (optional)',
+    passwordHint:
+      'Leave empty to generate one. Otherwise: at least {{count}} characters, hard to guess, without the person’s name or email address.',
+    passwordRefused: {
+      too_short: 'This password is too short: at least {{count}} characters.',
+      contains_email: 'This password contains the person’s email address.',
+      contains_name: 'This password contains the person’s name.',
+      too_weak: 'This password is too easy to guess.',
+    },
+    emailUnavailable: 'This address cannot be used here.',
   },
   households: {
     title: 'Household registry',

@@ -52,6 +52,16 @@ export const fr = {
     addUser: 'Ajouter un utilisateur',
     created: 'Enregistré.',
     generatedPassword: 'Mot de passe généré pour {{email}} (affiché une seule fois) : {{password}}',
+    password: 'Mot de passe (facultatif)',
+    passwordHint:
+      'Laissez vide pour en générer un. Sinon : {{count}} caractères au moins, difficile à deviner, sans le nom ni l’adresse e-mail de la personne.',
+    passwordRefused: {
+      too_short: 'Ce mot de passe est trop court : {{count}} caractères au moins.',
+      contains_email: 'Ce mot de passe reprend l’adresse e-mail de la personne.',
+      contains_name: 'Ce mot de passe reprend le nom de la personne.',
+      too_weak: 'Ce mot de passe est trop facile à deviner.',
+    },
+    emailUnavailable: 'Cette adresse ne peut pas être utilisée ici.',
   },
   households: {
     title: 'Registre des ménages',

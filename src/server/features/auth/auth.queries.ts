@@ -1,7 +1,6 @@
 import type { Db } from '../../db/database.js'
 import type { OrganizationType } from '../../db/schema.js'
 import type { Timestamp } from '../../db/time.js'
-import { toCount } from '../../db/time.js'
 import { forgetSessions } from '../../http/session-cache.js'
 
 export interface MembershipView {
@@ -86,29 +85,67 @@ export async function recordLogin(db: Db, userId: string, now: Timestamp) {
   await db.updateTable('user').set({ lastLoginAt: now }).where('id', '=', userId).execute()
 }
 
-/** Failed logins for this address or from this network address since `since`, read from the audit log. */
-export async function countRecentLoginFailures(db: Db, email: string, ip: string, since: Timestamp) {
-  const row = await db
-    .selectFrom('auditEvent')
-    .select((eb) => [
-      eb.fn.sum<number>(eb.case().when('actorEmail', '=', email).then(1).else(0).end()).as('byAccount'),
-      eb.fn.sum<number>(eb.case().when('ip', '=', ip).then(1).else(0).end()).as('byAddress'),
-    ])
-    .where('action', '=', 'auth.login_failed')
-    .where('at', '>', since)
-    .where((eb) => eb.or([eb('actorEmail', '=', email), eb('ip', '=', ip)]))
+/**
+ * Counts one more sign-in attempt under `key` if its window still has room, in one statement: the row is locked by
+ * the upsert (PostgreSQL) or the single writer (SQLite), so concurrent attempts are counted one after the other and
+ * never all pass on a stale count. A window that started at or before `since` has lapsed and starts again with this
+ * attempt. Answers the count and the window, or nothing when the window is full (`maxAttempts` reached).
+ */
+export async function reserveLoginAttempt(
+  db: Db,
+  attempt: { key: string; now: Timestamp; since: Timestamp; maxAttempts?: number },
+): Promise<{ attempts: number; windowStartedAt: Timestamp } | undefined> {
+  const { key, now, since, maxAttempts } = attempt
+  return db
+    .insertInto('loginThrottle')
+    .values({ key, windowStartedAt: now, attempts: 1 })
+    .onConflict((conflict) => {
+      const update = conflict.column('key').doUpdateSet((eb) => ({
+        attempts: eb
+          .case()
+          .when('loginThrottle.windowStartedAt', '<=', since)
+          .then(eb.lit(1))
+          .else(eb('loginThrottle.attempts', '+', eb.lit(1)))
+          .end(),
+        windowStartedAt: eb
+          .case()
+          .when('loginThrottle.windowStartedAt', '<=', since)
+          .then(now)
+          .else(eb.ref('loginThrottle.windowStartedAt'))
+          .end(),
+      }))
+      if (maxAttempts === undefined) return update
+      return update.where((eb) =>
+        eb.or([eb('loginThrottle.windowStartedAt', '<=', since), eb('loginThrottle.attempts', '<', maxAttempts)]),
+      )
+    })
+    .returning(['attempts', 'windowStartedAt'])
     .executeTakeFirst()
-  return { byAccount: toCount(row?.byAccount), byAddress: toCount(row?.byAddress) }
 }
 
-/** The oldest failure still inside the window: the 429 lasts until it leaves the window. */
-export async function oldestRecentLoginFailure(db: Db, email: string, ip: string, since: Timestamp) {
-  const row = await db
-    .selectFrom('auditEvent')
-    .select((eb) => eb.fn.min('at').as('oldest'))
-    .where('action', '=', 'auth.login_failed')
-    .where('at', '>', since)
-    .where((eb) => eb.or([eb('actorEmail', '=', email), eb('ip', '=', ip)]))
-    .executeTakeFirst()
-  return (row?.oldest as string | null) ?? null
+/** When the current window of `key` started (to say how long a refusal lasts). */
+export async function findLoginWindowStart(db: Db, key: string): Promise<Timestamp | undefined> {
+  const row = await db.selectFrom('loginThrottle').select('windowStartedAt').where('key', '=', key).executeTakeFirst()
+  return row?.windowStartedAt
+}
+
+/** Gives back one attempt counted in this window (one that succeeded, or was refused by another limit). */
+export async function releaseLoginAttempt(db: Db, key: string, windowStartedAt: Timestamp) {
+  await db
+    .updateTable('loginThrottle')
+    .set((eb) => ({ attempts: eb('attempts', '-', 1) }))
+    .where('key', '=', key)
+    .where('windowStartedAt', '=', windowStartedAt)
+    .where('attempts', '>', 0)
+    .execute()
+}
+
+/** Forgets the count of `key` (a pair whose account owner has just signed in). */
+export async function clearLoginAttempts(db: Db, key: string) {
+  await db.deleteFrom('loginThrottle').where('key', '=', key).execute()
+}
+
+/** Deletes the counts whose window has lapsed. */
+export async function deleteLapsedLoginWindows(db: Db, since: Timestamp) {
+  await db.deleteFrom('loginThrottle').where('windowStartedAt', '<=', since).execute()
 }

@@ -74,68 +74,125 @@ describe('POST /api/auth/login', () => {
     )
   })
 
-  it('answers 429 after 10 failures for an account, even with the right password, until the window passes', async (t) => {
+  it('counts a burst before checking it: 30 concurrent wrong passwords after 8 failures get 2 checks, 28 get 429', async (t) => {
     const { app, db } = await buildTestApp(t)
     const user = await makeUser(db, 'caller')
-    for (let attempt = 0; attempt < 10; attempt++) {
+    const attempt = (password: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '203.0.113.5',
+        payload: { email: user.email, password },
+      })
+    for (let index = 0; index < 8; index++) assert.equal((await attempt('wrong password')).statusCode, 401)
+
+    const burst = await Promise.all(Array.from({ length: 30 }, () => attempt('wrong password')))
+    const statuses = burst.map((response) => response.statusCode)
+    assert.equal(statuses.filter((status) => status === 401).length, 2, 'only the 2 attempts left were checked')
+    assert.equal(statuses.filter((status) => status === 429).length, 28)
+    for (const response of burst.filter((r) => r.statusCode === 429)) {
+      assert.equal(response.json().error.code, 'RATE_LIMITED')
+      const retryAfter = Number(response.headers['retry-after'])
+      assert.ok(retryAfter > 0 && retryAfter <= 15 * 60, `Retry-After ${retryAfter}s lies within the window`)
+    }
+    // Each checked attempt (and only those) ran argon2 and logged a failure; the refused ones are logged as such.
+    const actions = await db.selectFrom('auditEvent').select('action').where('actorEmail', '=', user.email).execute()
+    assert.equal(actions.filter((a) => a.action === 'auth.login_failed').length, 10)
+    assert.equal(actions.filter((a) => a.action === 'auth.login_rate_limited').length, 28)
+    // Even the right password is refused from that address until the window passes.
+    assert.equal((await attempt(user.password)).statusCode, 429)
+  })
+
+  it('locks a guessed account at one address only: its owner signs in from elsewhere, and again once the window passes', async (t) => {
+    const { app, db } = await buildTestApp(t)
+    const user = await makeUser(db, 'caller')
+    const attempt = (remoteAddress: string, password: string) =>
+      app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { email: user.email, password } })
+    for (let index = 0; index < 10; index++) {
+      assert.equal((await attempt('198.51.100.66', 'wrong password')).statusCode, 401, `attempt ${index + 1}`)
+    }
+    const blocked = await attempt('198.51.100.66', user.password)
+    assert.equal(blocked.statusCode, 429)
+    assert.ok(Number(blocked.headers['retry-after']) > 0)
+
+    assert.equal((await attempt('10.20.30.40', user.password)).statusCode, 200, 'the owner elsewhere is not locked out')
+    assert.equal((await attempt('10.20.30.41', 'wrong password')).statusCode, 401, 'nor is the account elsewhere')
+
+    // Move the window into the past: the pair opens again.
+    await db.updateTable('loginThrottle').set({ windowStartedAt: '2000-01-01T00:00:00.000Z' }).execute()
+    assert.equal((await attempt('198.51.100.66', user.password)).statusCode, 200)
+  })
+
+  it('forgets a pair’s failures once its owner signs in', async (t) => {
+    const { app, db } = await buildTestApp(t)
+    const user = await makeUser(db, 'caller')
+    const attempt = (password: string) =>
+      app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: user.email, password } })
+    for (let index = 0; index < 9; index++) assert.equal((await attempt('typo')).statusCode, 401)
+    assert.equal((await attempt(user.password)).statusCode, 200)
+    for (let index = 0; index < 10; index++) assert.equal((await attempt('typo')).statusCode, 401, `typo ${index + 1}`)
+    assert.equal((await attempt('typo')).statusCode, 429)
+  })
+
+  it('lets colleagues behind one address sign in past 10 failures there, up to LOGIN_ADDRESS_MAX_FAILURES', async (t) => {
+    const { app, db } = await buildTestApp(t, { LOGIN_ADDRESS_MAX_FAILURES: '15' })
+    const colleague = await makeUser(db, 'caller')
+    const attempt = (remoteAddress: string, email: string, password: string) =>
+      app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { email, password } })
+    for (let index = 0; index < 14; index++) {
+      const response = await attempt('192.0.2.7', `guess${index}@test.allervers.localhost`, 'x')
+      assert.equal(response.statusCode, 401, `failure ${index + 1}`)
+    }
+    assert.equal((await attempt('192.0.2.7', colleague.email, colleague.password)).statusCode, 200)
+    assert.equal((await attempt('192.0.2.7', 'guess14@test.allervers.localhost', 'x')).statusCode, 401)
+
+    const fromSameAddress = await attempt('192.0.2.7', colleague.email, colleague.password)
+    assert.equal(fromSameAddress.statusCode, 429, 'the address is full')
+    assert.ok(Number(fromSameAddress.headers['retry-after']) > 0)
+    assert.equal((await attempt('192.0.2.8', colleague.email, colleague.password)).statusCode, 200)
+  })
+
+  it('counts the addresses of one IPv6 /64 together', async (t) => {
+    const { app, db } = await buildTestApp(t)
+    const user = await makeUser(db, 'caller')
+    for (let index = 1; index <= 10; index++) {
       const response = await app.inject({
         method: 'POST',
         url: '/api/auth/login',
-        remoteAddress: `10.0.0.${attempt + 1}`,
+        remoteAddress: `2001:db8:aa:bb::${index.toString(16)}`,
         payload: { email: user.email, password: 'wrong password' },
       })
-      assert.equal(response.statusCode, 401, `attempt ${attempt + 1} is still a plain failure`)
+      assert.equal(response.statusCode, 401)
     }
-    const blocked = await app.inject({
+    const sameNetwork = await app.inject({
       method: 'POST',
       url: '/api/auth/login',
-      remoteAddress: '10.0.0.99',
+      remoteAddress: '2001:0db8:00aa:00bb:ffff:1:2:3',
       payload: { email: user.email, password: user.password },
     })
-    assert.equal(blocked.statusCode, 429)
-    assert.equal(blocked.json().error.code, 'RATE_LIMITED')
-    const retryAfter = Number(blocked.headers['retry-after'])
-    assert.ok(retryAfter > 0 && retryAfter <= 15 * 60, `Retry-After ${retryAfter}s lies within the window`)
-
-    // Move the failures out of the 15-minute window: the account opens again.
-    await db
-      .updateTable('auditEvent')
-      .set({ at: '2000-01-01T00:00:00.000Z' })
-      .where('action', '=', 'auth.login_failed')
-      .execute()
-    const later = await app.inject({
+    assert.equal(sameNetwork.statusCode, 429)
+    const otherNetwork = await app.inject({
       method: 'POST',
       url: '/api/auth/login',
+      remoteAddress: '2001:db8:aa:bc::1',
       payload: { email: user.email, password: user.password },
     })
-    assert.equal(later.statusCode, 200)
+    assert.equal(otherNetwork.statusCode, 200)
   })
 
-  it('answers 429 after 10 failures from one address across different accounts', async (t) => {
-    const { app, db } = await buildTestApp(t)
+  it('slows down, never locks, an account failing from many addresses', async (t) => {
+    const { app, db } = await buildTestApp(t, {
+      LOGIN_ACCOUNT_SLOWDOWN_FAILURES: '3',
+      LOGIN_ACCOUNT_SLOWDOWN_SECONDS: '1',
+    })
     const user = await makeUser(db, 'caller')
-    for (let attempt = 0; attempt < 10; attempt++) {
-      await app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        remoteAddress: '192.0.2.7',
-        payload: { email: `guess${attempt}@test.allervers.localhost`, password: 'x' },
-      })
-    }
-    const fromSameAddress = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      remoteAddress: '192.0.2.7',
-      payload: { email: user.email, password: user.password },
-    })
-    assert.equal(fromSameAddress.statusCode, 429)
-    const fromElsewhere = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      remoteAddress: '192.0.2.8',
-      payload: { email: user.email, password: user.password },
-    })
-    assert.equal(fromElsewhere.statusCode, 200)
+    const attempt = (remoteAddress: string, password: string) =>
+      app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { email: user.email, password } })
+    for (let index = 1; index <= 3; index++) assert.equal((await attempt(`10.9.0.${index}`, 'wrong')).statusCode, 401)
+    const started = performance.now()
+    const owner = await attempt('10.9.1.1', user.password)
+    assert.equal(owner.statusCode, 200, 'the owner still signs in')
+    assert.ok(performance.now() - started >= 990, 'after waiting LOGIN_ACCOUNT_SLOWDOWN_SECONDS')
   })
 
   it('refuses malformed JSON and unknown fields with a message naming the problem', async (t) => {

@@ -9,6 +9,7 @@ import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findUserByEmail } from '../users/users.queries.js'
 import * as authQueries from './auth.queries.js'
+import { type LoginReservation, reserveLoginAttempt, settleLoginAttempt } from './login-throttle.js'
 import { verifyAgainstNothing, verifyPassword } from './passwords.js'
 
 function presentMemberships(memberships: Membership[]) {
@@ -29,23 +30,22 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request, reply) => {
       const email = request.body.email.trim().toLowerCase()
       const ip = request.ip
-      const now = nowTimestamp()
-      const windowStart = addMinutes(now, -config.loginWindowMinutes)
-      const failures = await authQueries.countRecentLoginFailures(db, email, ip, windowStart)
-      if (failures.byAccount >= config.loginMaxFailures || failures.byAddress >= config.loginMaxFailures) {
-        await recordAuditEvent(db, { actorUserId: null, actorEmail: email, action: 'auth.login_rate_limited', ip })
-        const oldest = await authQueries.oldestRecentLoginFailure(db, email, ip, windowStart)
-        const retryAfterSeconds = oldest
-          ? Math.max(1, Math.ceil((Date.parse(addMinutes(oldest, config.loginWindowMinutes)) - Date.now()) / 1000))
-          : config.loginWindowMinutes * 60
-        throw new AppError('RATE_LIMITED', 'Too many failed sign-in attempts; please wait before trying again', {
-          retryAfterSeconds,
-        })
+      // Counted before the password is checked: a refused attempt never runs argon2 (login-throttle.ts).
+      let reservation: LoginReservation
+      try {
+        reservation = await reserveLoginAttempt(db, config, { email, ip })
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'RATE_LIMITED') {
+          await recordAuditEvent(db, { actorUserId: null, actorEmail: email, action: 'auth.login_rate_limited', ip })
+        }
+        throw error
       }
 
       const user = await findUserByEmail(db, email)
       const isValid = user ? await verifyPassword(user.passwordHash, request.body.password) : false
       if (!user) await verifyAgainstNothing(request.body.password)
+      const isSuccess = Boolean(user && isValid && user.isActive === 1)
+      await settleLoginAttempt(db, reservation, isSuccess)
       if (!user || !isValid || user.isActive !== 1) {
         await recordAuditEvent(db, {
           actorUserId: user?.id ?? null,
@@ -57,6 +57,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new AppError('INVALID_CREDENTIALS', 'The email address or the password is not right')
       }
 
+      const now = nowTimestamp()
       const token = newSessionToken()
       await authQueries.createSession(db, {
         id: hashToken(token),

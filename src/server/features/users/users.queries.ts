@@ -33,6 +33,18 @@ export async function updatePasswordHash(db: Db, userId: string, passwordHash: s
   forgetSessions()
 }
 
+/** The networks in which the user holds at least one membership. */
+export async function listNetworkIdsOfUser(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('membership')
+    .innerJoin('organization', 'organization.id', 'membership.organizationId')
+    .select('organization.networkId')
+    .distinct()
+    .where('membership.userId', '=', userId)
+    .execute()
+  return rows.map((row) => row.networkId)
+}
+
 /** Gives the user this role in the organisation, replacing any role they had there. */
 export async function upsertMembership(db: Db, membership: { userId: string; organizationId: string; role: string }) {
   await db

@@ -23,14 +23,19 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ...usersContract.create,
     config: { access: 'user.create' },
     handler: async (request, reply) => {
+      const callerNetworkIds = networksWhere(currentScope(request), 'user.create')
       const organization = await findOrganizationByCode(db, request.body.organization)
-      if (!organization || !networksWhere(currentScope(request), 'user.create').includes(organization.networkId)) {
+      if (!organization || !callerNetworkIds.includes(organization.networkId)) {
         throw new AppError('VALIDATION_FAILED', `No organisation "${request.body.organization}" in your network`, {
           field: 'organization',
           value: request.body.organization,
         })
       }
-      const result = await createUserWithMembership(db, { ...request.body, organizationId: organization.id })
+      const result = await createUserWithMembership(db, {
+        ...request.body,
+        organizationId: organization.id,
+        callerNetworkIds,
+      })
       await recordAuditEvent(db, {
         actorUserId: currentUser(request).id,
         organizationId: organization.id,
@@ -40,7 +45,13 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ip: request.ip,
         details: { role: request.body.role },
       })
-      return reply.status(201).send(result)
+      // Only what the contract names: an existing account of the caller's networks is described by its id, email and
+      // name, which the caller's user list shows already.
+      return reply.status(201).send({
+        user: { id: result.user.id, email: result.user.email, name: result.user.name },
+        created: result.created,
+        generatedPassword: result.generatedPassword,
+      })
     },
   })
 }

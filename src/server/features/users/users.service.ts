@@ -2,7 +2,8 @@ import type { Role } from '../../../shared/roles.js'
 import { type Db, inTransaction } from '../../db/database.js'
 import { AppError } from '../../http/errors.js'
 import { forgetSessions } from '../../http/session-cache.js'
-import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords.js'
+import { assertAcceptablePassword } from '../auth/password-strength.js'
+import { generatePassword, hashPassword } from '../auth/passwords.js'
 import * as users from './users.queries.js'
 
 export interface NewUser {
@@ -13,12 +14,18 @@ export interface NewUser {
   /** When absent a password is generated and returned once. */
   password?: string
   locale?: string
+  /**
+   * The networks the caller administers. An address whose account has no membership in them is refused with a
+   * neutral 409, and that account is neither described nor changed. Absent for the instance's operator (the CLI).
+   */
+  callerNetworkIds?: string[]
 }
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 /**
- * Creates a user with one membership, or adds the membership to an existing user with that email.
+ * Creates a user with one membership, or adds the membership to an existing user with that email when the caller's
+ * networks already hold that user (see `callerNetworkIds`). A chosen password must be acceptable (password-strength.ts).
  * Returns the generated password when none was given (shown once, never stored in clear).
  */
 export async function createUserWithMembership(db: Db, input: NewUser) {
@@ -29,16 +36,20 @@ export async function createUserWithMembership(db: Db, input: NewUser) {
       value: input.email,
     })
   }
-  if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH) {
-    throw new AppError('VALIDATION_FAILED', `The password must have at least ${MIN_PASSWORD_LENGTH} characters`, {
-      field: 'password',
-    })
-  }
+  const name = input.name.trim()
+  if (input.password !== undefined) await assertAcceptablePassword(input.password, { email, name })
   const generatedPassword = input.password === undefined ? generatePassword() : null
+  // Hashed before looking the address up: an address taken elsewhere costs the same time as a new one.
   const passwordHash = await hashPassword(input.password ?? generatedPassword!)
   const result = await inTransaction(db, async (tx) => {
     const existing = await users.findUserByEmail(tx, email)
     if (existing) {
+      if (input.callerNetworkIds) {
+        const networkIds = await users.listNetworkIdsOfUser(tx, existing.id)
+        if (!networkIds.some((networkId) => input.callerNetworkIds!.includes(networkId))) {
+          throw new AppError('CONFLICT', 'This address cannot be used here', { field: 'email' })
+        }
+      }
       await users.upsertMembership(tx, { userId: existing.id, organizationId: input.organizationId, role: input.role })
       return {
         user: { id: existing.id, email: existing.email, name: existing.name },
@@ -46,7 +57,7 @@ export async function createUserWithMembership(db: Db, input: NewUser) {
         generatedPassword: null,
       }
     }
-    const user = await users.insertUser(tx, { email, name: input.name.trim(), passwordHash, locale: input.locale })
+    const user = await users.insertUser(tx, { email, name, passwordHash, locale: input.locale })
     await users.upsertMembership(tx, { userId: user.id, organizationId: input.organizationId, role: input.role })
     return { user: { id: user.id, email: user.email, name: user.name }, created: true, generatedPassword }
   })

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Select, Stack, Table, Tabs, TextInput, Title } from '@mantine/core'
+import { Alert, Button, Group, PasswordInput, Select, Stack, Table, Tabs, TextInput, Title } from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { notifications } from '@mantine/notifications'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
@@ -6,9 +6,14 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatInstant } from '../../../shared/clock.js'
 import { type NewOrganization, organizationsContract } from '../../../shared/contracts/organizations.js'
-import { type NewUser, usersContract } from '../../../shared/contracts/users.js'
+import {
+  type NewUser,
+  PASSWORD_MIN_LENGTH,
+  type PasswordRefusalReason,
+  usersContract,
+} from '../../../shared/contracts/users.js'
 import { ORGANIZATION_TYPES, ROLES } from '../../../shared/roles.js'
-import { call } from '../../api/client.js'
+import { ApiError, call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 
 function OrganizationsTab() {
@@ -70,15 +75,51 @@ function OrganizationsTab() {
   )
 }
 
+/** The refusal of a chosen password, as the server details it (users contract, PASSWORD_REFUSAL_REASONS). */
+interface PasswordRefusalDetails {
+  field: 'password'
+  reason: PasswordRefusalReason
+  warning: string | null
+  suggestions: string[]
+}
+
+function isPasswordRefusal(error: unknown): error is ApiError & { details: PasswordRefusalDetails } {
+  if (!(error instanceof ApiError) || error.code !== 'VALIDATION_FAILED') return false
+  const details = error.details as Partial<PasswordRefusalDetails> | undefined
+  return details?.field === 'password' && typeof details.reason === 'string'
+}
+
+function isAddressRefusal(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    error.code === 'CONFLICT' &&
+    (error.details as { field?: string } | undefined)?.field === 'email'
+  )
+}
+
 function UsersTab() {
   const { t, i18n } = useTranslation()
   const queryClient = useQueryClient()
   const [password, setPassword] = useState<string | null>(null)
   const users = useQuery({ queryKey: ['users'], queryFn: () => call(usersContract.list) })
   const organizations = useQuery({ queryKey: ['organizations'], queryFn: () => call(organizationsContract.list) })
-  const form = useForm<NewUser>({ initialValues: { email: '', name: '', organization: '', role: 'caller' } })
+  const form = useForm<NewUser & { password: string }>({
+    initialValues: { email: '', name: '', organization: '', role: 'caller', password: '' },
+  })
   const create = useMutation({
-    mutationFn: (values: typeof form.values) => call(usersContract.create, { body: values }),
+    // An empty password field asks the server to generate one.
+    mutationFn: ({ password, ...values }: typeof form.values) =>
+      call(usersContract.create, { body: password ? { ...values, password } : values }),
+    onError: (error) => {
+      if (isPasswordRefusal(error)) {
+        const { reason, warning, suggestions } = error.details
+        const advice = [warning, ...suggestions].filter(Boolean).join(' ')
+        const refusal = t(`admin.passwordRefused.${reason}`, { count: PASSWORD_MIN_LENGTH })
+        form.setFieldError('password', advice ? `${refusal} ${advice}` : refusal)
+      } else if (isAddressRefusal(error)) {
+        form.setFieldError('email', t('admin.emailUnavailable'))
+      }
+    },
     onSuccess: (result) => {
       form.reset()
       setPassword(
@@ -124,12 +165,12 @@ function UsersTab() {
         <Title order={3} size="h4" mb="xs">
           {t('admin.addUser')}
         </Title>
-        {create.error && (
+        {create.error && !isPasswordRefusal(create.error) && !isAddressRefusal(create.error) && (
           <Alert color="red" role="alert" mb="xs">
             {describeError(t, create.error)}
           </Alert>
         )}
-        <Group align="end">
+        <Group align="start">
           <TextInput label={t('admin.name')} required {...form.getInputProps('name')} />
           <TextInput label={t('admin.email')} type="email" required {...form.getInputProps('email')} />
           <Select
@@ -143,6 +184,15 @@ function UsersTab() {
             data={ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
             {...form.getInputProps('role')}
           />
+          <PasswordInput
+            label={t('admin.password')}
+            description={t('admin.passwordHint', { count: PASSWORD_MIN_LENGTH })}
+            autoComplete="new-password"
+            maw={360}
+            {...form.getInputProps('password')}
+          />
+        </Group>
+        <Group mt="sm">
           <Button type="submit" loading={create.isPending}>
             {t('admin.addUser')}
           </Button>
