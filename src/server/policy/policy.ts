@@ -44,11 +44,13 @@ export const POLICY = {
   'household.read': [...REGISTRY_READERS, 'caller', 'partner'],
   'household.timeline': [...REGISTRY_READERS, 'caller'],
   'household.recordObjection': [...REGISTRY_READERS, 'caller'],
-  // Finer rules: the whole record of one's own organisation's household;
+  // Finer rules, asked with `organizationsWhere` once the household is known. The whole record of any household of
+  // one's organisation:
   'household.readRecord': REGISTRY_READERS,
-  // a caller's, only while they hold one of its targets (lease running) or a callback of it is promised to them
-  // (`isCallingHousehold`, households.queries.ts); a partner's essentials while a referral to them is active.
+  // a caller's read, only while they hold one of its targets (lease running) or a callback of it is promised to them
+  // (`isCallingHousehold`, households.queries.ts), else 404:
   'household.readWhileCalling': ['caller'],
+  // a partner's read of its essentials, while a referral to their organisation about it is active, else 404.
   'household.readThroughReferral': ['partner'],
   'household.withdrawObjection': MANAGERS,
 
