@@ -20,6 +20,13 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
   const read = (householdId: string, as = headers) => app.inject({ url: `/api/households/${householdId}`, headers: as })
   const timeline = (householdId: string, as = headers) =>
     app.inject({ url: `/api/households/${householdId}/timeline`, headers: as })
+  const objection = (householdId: string, as = headers) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/households/${householdId}/objection`,
+      headers: as,
+      payload: { channel: 'phone' },
+    })
   const claim = async () => {
     const response = await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers })
     assert.equal(response.statusCode, 200, response.body)
@@ -34,24 +41,18 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
     })
     assert.equal(response.statusCode, 201, response.body)
   }
-  return { ...context, campaign, mine, neighbour, caller, headers, read, timeline, claim, outcome }
+  return { ...context, campaign, mine, neighbour, caller, headers, read, timeline, objection, claim, outcome }
 }
 
 describe('a caller and the households they call', () => {
   it('on no campaign: 404 on a household page, its timeline and its objection, as if it did not exist', async (t) => {
-    const { app, db, mine, headers, read, timeline } = await setup(t)
+    const { db, mine, read, timeline, objection } = await setup(t)
     const page = await read(mine.householdId)
     assert.equal(page.statusCode, 404)
     const missing = await read(randomUUID())
     assert.deepEqual(page.json(), missing.json(), 'the same answer as for a household that does not exist')
     assert.equal((await timeline(mine.householdId)).statusCode, 404)
-    const objection = await app.inject({
-      method: 'POST',
-      url: `/api/households/${mine.householdId}/objection`,
-      headers,
-      payload: { channel: 'phone' },
-    })
-    assert.equal(objection.statusCode, 404)
+    assert.equal((await objection(mine.householdId)).statusCode, 404)
     const household = await db
       .selectFrom('household')
       .select('objectionAt')
@@ -111,7 +112,7 @@ describe('a caller and the households they call', () => {
   })
 
   it('reads the household while a callback is promised to them, and no other caller does', async (t) => {
-    const { app, db, loginAs, campaign, caller, mine, read, timeline, claim, outcome } = await setup(t)
+    const { db, loginAs, campaign, caller, mine, read, timeline, objection, claim, outcome } = await setup(t)
     const assignment = await claim()
     await outcome(assignment.id, {
       disposition: 'callback',
@@ -122,13 +123,7 @@ describe('a caller and the households they call', () => {
     assert.equal((await timeline(mine.householdId)).statusCode, 200)
     const colleague = await loginAs(await makeUser(db, 'caller', { organizationId: campaign.organizationId }))
     assert.equal((await read(mine.householdId, colleague)).statusCode, 404, 'the callback is not promised to them')
-    const objection = await app.inject({
-      method: 'POST',
-      url: `/api/households/${mine.householdId}/objection`,
-      headers: colleague,
-      payload: { channel: 'phone' },
-    })
-    assert.equal(objection.statusCode, 404)
+    assert.equal((await objection(mine.householdId, colleague)).statusCode, 404)
 
     // A campaign whose callers are listed keeps the promise only for a caller still on the list.
     await db.updateTable('campaign').set({ callersRestricted: 1 }).where('id', '=', campaign.id).execute()
@@ -151,22 +146,10 @@ describe('a caller and the households they call', () => {
   })
 
   it('records an objection on the household they hold', async (t) => {
-    const { app, db, caller, headers, mine, neighbour, claim } = await setup(t)
+    const { db, caller, mine, neighbour, objection, claim } = await setup(t)
     await claim()
-    const neighbours = await app.inject({
-      method: 'POST',
-      url: `/api/households/${neighbour.householdId}/objection`,
-      headers,
-      payload: { channel: 'phone' },
-    })
-    assert.equal(neighbours.statusCode, 404)
-    const recorded = await app.inject({
-      method: 'POST',
-      url: `/api/households/${mine.householdId}/objection`,
-      headers,
-      payload: { channel: 'phone' },
-    })
-    assert.equal(recorded.statusCode, 201)
+    assert.equal((await objection(neighbour.householdId)).statusCode, 404)
+    assert.equal((await objection(mine.householdId)).statusCode, 201)
     const households = await db
       .selectFrom('household')
       .select(['id', 'objectionRecordedBy'])
