@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
 import { parisToday } from '../src/shared/clock.js'
 import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { makeTarget } from '../test/factories.js'
 
 async function signIn(browser: Browser, url: string, email: string, password: string): Promise<Page> {
   const context = await browser.newContext({ locale: 'fr-FR' })
@@ -22,7 +23,7 @@ const inDays = (days: number) =>
   new Date(Date.parse(`${parisToday()}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 
 describe('a household’s history in Chromium', () => {
-  it('a social worker refers a targeted household, plans the watch from the referral, reads it in the history; a caller records an objection and a manager lifts it', async (t) => {
+  it('a social worker refers a targeted household, plans the watch from the referral, reads it in the history; a caller reads only the household they are calling, records an objection there, and a manager lifts it', async (t) => {
     const server = await startTestServer(t)
     const { accounts } = await seedDemo(server.db, { households: 30 })
     const account = (role: string) => accounts.find((a) => a.role === role && a.organization !== 'MHS')!
@@ -31,7 +32,13 @@ describe('a household’s history in Chromium', () => {
       .innerJoin('campaign', 'campaign.id', 'campaignTarget.campaignId')
       .innerJoin('household', 'household.id', 'campaignTarget.householdId')
       .innerJoin('organization', 'organization.id', 'campaign.organizationId')
-      .select(['campaignTarget.id', 'household.id as householdId', 'campaign.name as campaignName'])
+      .select([
+        'campaignTarget.id',
+        'household.id as householdId',
+        'campaign.name as campaignName',
+        'campaign.id as campaignId',
+        'campaign.organizationId',
+      ])
       .where('organization.code', '=', 'TDL')
       .where('campaign.status', '=', 'active')
       .where('campaignTarget.status', '=', 'pending')
@@ -74,15 +81,37 @@ describe('a household’s history in Chromium', () => {
     const history = worker.getByRole('region', { name: 'Historique' })
     await history.getByText(/^Orientation envoyée à .* — Service social$/).waitFor()
 
+    // A caller reads no household but the one they are calling: not the registry, not a household of someone else's
+    // work (the same answer as for one that does not exist).
     const caller = await signIn(browser, server.url, account('caller').email, account('caller').password)
+    const navigation = caller.getByRole('navigation', { name: 'Navigation principale' })
+    assert.equal(await navigation.getByRole('link', { name: 'Ménages' }).count(), 0, 'no registry for a caller')
     await caller.goto(`${server.url}/households/${target.householdId}`)
-    const objection = caller.getByRole('region', { name: 'Opposition aux appels' })
+    await caller.getByText('Introuvable.').waitFor()
+    assert.equal(await caller.getByRole('link', { name: 'Retour au registre' }).count(), 0)
+    // Mid-call, they open the household they hold (another of the campaign's, waiting), and record the objection the
+    // tenant sent by mail.
+    await makeTarget(server.db, { id: target.campaignId, organizationId: target.organizationId }, { priority: 99 })
+    await caller.goto(`${server.url}/calling`)
+    await caller.getByRole('button', { name: 'Appeler le suivant' }).click()
+    await caller.getByRole('button', { name: 'Signaler une situation' }).waitFor()
+    const held = await server.db
+      .selectFrom('campaignTarget')
+      .innerJoin('user', 'user.id', 'campaignTarget.heldBy')
+      .select(['campaignTarget.id', 'campaignTarget.householdId'])
+      .where('user.email', '=', account('caller').email)
+      .where('campaignTarget.status', '=', 'held')
+      .executeTakeFirstOrThrow()
+    const household = await caller.context().newPage()
+    await household.goto(`${server.url}/households/${held.householdId}`)
+    const objection = household.getByRole('region', { name: 'Opposition aux appels' })
     await objection.getByText('Ce locataire ne s’est pas opposé aux appels.').waitFor()
+    assert.equal(await household.getByRole('link', { name: 'Retour au registre' }).count(), 0)
     assert.equal(await objection.getByRole('button', { name: 'Lever l’opposition' }).count(), 0)
     await objection.getByRole('button', { name: 'Enregistrer une opposition' }).click()
-    const record = caller.getByRole('dialog', { name: 'Enregistrer l’opposition du locataire' })
+    const record = household.getByRole('dialog', { name: 'Enregistrer l’opposition du locataire' })
     await record.getByLabel('Comment le locataire l’a-t-il exprimée ?').click()
-    await caller.getByRole('option', { name: 'par courrier' }).click()
+    await household.getByRole('option', { name: 'par courrier' }).click()
     await record.getByLabel('Date de l’opposition').fill(inDays(1))
     await record.getByRole('button', { name: 'Enregistrer l’opposition' }).click()
     assert.equal(
@@ -92,42 +121,51 @@ describe('a household’s history in Chromium', () => {
       true,
       'a date after today is refused before anything is sent',
     )
+    await record.getByLabel('Date de l’opposition').fill('1999-12-31')
+    await record.getByRole('button', { name: 'Enregistrer l’opposition' }).click()
+    assert.equal(
+      await record
+        .getByLabel('Date de l’opposition')
+        .evaluate((input: HTMLInputElement) => input.validity.rangeUnderflow),
+      true,
+      'a date before 2000 is refused before anything is sent',
+    )
     await record.getByLabel('Date de l’opposition').fill(inDays(-2))
     await record.getByRole('button', { name: 'Enregistrer l’opposition' }).click()
-    await caller.getByText('Opposition enregistrée : le ménage ne sera plus appelé.').waitFor()
+    await household.getByText('Opposition enregistrée : le ménage ne sera plus appelé.').waitFor()
     await objection.getByText(/^Opposé·e aux appels depuis le .* \(par courrier\)\.$/).waitFor()
-    await caller
+    await household
       .getByRole('region', { name: 'Historique' })
       .getByText('Opposition aux appels enregistrée (par courrier)')
       .waitFor()
-    const violations = (await new AxeBuilder({ page: caller }).analyze()).violations.filter(
+    const violations = (await new AxeBuilder({ page: household }).analyze()).violations.filter(
       (v) => v.impact === 'serious' || v.impact === 'critical',
     )
     assert.deepEqual(
       violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
       [],
     )
-    await caller.screenshot({ path: screenshotPath('household-history'), fullPage: true })
-    const excluded = await server.db
-      .selectFrom('campaignTarget')
-      .select('status')
-      .where('id', '=', target.id)
+    await household.screenshot({ path: screenshotPath('household-history'), fullPage: true })
+    const objected = await server.db
+      .selectFrom('household')
+      .select('objectionChannel')
+      .where('id', '=', held.householdId)
       .executeTakeFirstOrThrow()
-    assert.equal(excluded.status, 'excluded')
+    assert.equal(objected.objectionChannel, 'mail')
 
     const manager = await signIn(browser, server.url, account('manager').email, account('manager').password)
-    await manager.goto(`${server.url}/households/${target.householdId}`)
+    await manager.goto(`${server.url}/households/${held.householdId}`)
     await manager.getByRole('button', { name: 'Lever l’opposition' }).click()
     const lift = manager.getByRole('dialog', { name: 'Lever l’opposition aux appels' })
     await lift.getByLabel(/^Pourquoi/).fill('La locataire a rappelé l’agence : elle souhaite de nouveau être appelée.')
     await lift.getByRole('button', { name: 'Lever l’opposition' }).click()
     await manager.getByText('Opposition levée.').waitFor()
     await manager.getByText('Ce locataire ne s’est pas opposé aux appels.').waitFor()
-    const household = await server.db
+    const lifted = await server.db
       .selectFrom('household')
       .select('objectionAt')
-      .where('id', '=', target.householdId)
+      .where('id', '=', held.householdId)
       .executeTakeFirstOrThrow()
-    assert.equal(household.objectionAt, null)
+    assert.equal(lifted.objectionAt, null)
   })
 })

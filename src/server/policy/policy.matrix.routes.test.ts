@@ -30,7 +30,8 @@ const SIGNED_IN: readonly Caller[] = ['admin', 'manager', 'caller', 'social_work
 const ADMIN: readonly Caller[] = ['admin']
 const MANAGERS: readonly Caller[] = ['admin', 'manager']
 const CALLING: readonly Caller[] = ['admin', 'manager', 'caller']
-const HOUSEHOLD_STAFF: readonly Caller[] = ['admin', 'manager', 'caller', 'social_worker']
+/** Read their organisation's registry: list, search, any household's record. */
+const REGISTRY_READERS: readonly Caller[] = ['admin', 'manager', 'social_worker']
 const REVIEWERS: readonly Caller[] = ['admin', 'manager', 'viewer']
 
 interface Expectation {
@@ -55,10 +56,13 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /api/users': { allowed: ADMIN },
   'POST /api/users': { allowed: ADMIN },
 
-  'GET /api/households': { allowed: HOUSEHOLD_STAFF },
-  'GET /api/households/:id': { allowed: [...HOUSEHOLD_STAFF, 'partner'] },
-  'GET /api/households/:id/timeline': { allowed: HOUSEHOLD_STAFF },
-  'POST /api/households/:id/objection': { allowed: HOUSEHOLD_STAFF },
+  // Callers never list nor search the registry; they pass the gate of one household's routes, where the handler
+  // answers 404 unless they are calling it now (a held target, a callback promised to them); partners read a
+  // household's essentials while a referral to them is active. Viewers never read a household.
+  'GET /api/households': { allowed: REGISTRY_READERS },
+  'GET /api/households/:id': { allowed: [...REGISTRY_READERS, 'caller', 'partner'] },
+  'GET /api/households/:id/timeline': { allowed: [...REGISTRY_READERS, 'caller'] },
+  'POST /api/households/:id/objection': { allowed: [...REGISTRY_READERS, 'caller'] },
   'POST /api/households/:id/objection/withdraw': { allowed: MANAGERS },
 
   'POST /api/imports/preview': { allowed: MANAGERS },

@@ -15,7 +15,8 @@ export const SIGNED_IN = 'signed-in'
 
 type Grant = typeof ANYONE | typeof SIGNED_IN | readonly Role[]
 
-const HOUSEHOLD_READERS = ['admin', 'manager', 'caller', 'social_worker'] as const
+/** Who reads their organisation's registry: the staff whose work is the tenants' records. */
+const REGISTRY_READERS = ['admin', 'manager', 'social_worker'] as const
 const MANAGERS = ['manager', 'admin'] as const
 const CALLERS = ['caller', 'manager', 'admin'] as const
 
@@ -36,14 +37,21 @@ export const POLICY = {
   'user.list': ['admin'],
   'user.create': ['admin'],
 
-  'household.search': HOUSEHOLD_READERS,
-  // Partners read a household only while a referral to their organisation about it is active (checked with the data).
-  'household.read': [...HOUSEHOLD_READERS, 'partner'],
-  // Finer rules of household.read: the whole record of one's own organisation's household; a partner's essentials.
-  'household.readRecord': HOUSEHOLD_READERS,
+  // Listing and searching the registry (by name, reference, phone) is for the registry's readers only: callers are
+  // colleagues lent for a campaign, who see a household only while it is theirs to call.
+  'household.search': REGISTRY_READERS,
+  // The gate of the routes about one household; who reads which one is decided by the finer rules below, with the data.
+  'household.read': [...REGISTRY_READERS, 'caller', 'partner'],
+  'household.timeline': [...REGISTRY_READERS, 'caller'],
+  'household.recordObjection': [...REGISTRY_READERS, 'caller'],
+  // Finer rules, asked with `organizationsWhere` once the household is known. The whole record of any household of
+  // one's organisation:
+  'household.readRecord': REGISTRY_READERS,
+  // a caller's read, only while they hold one of its targets (lease running) or a callback of it is promised to them
+  // (`isCallingHousehold`, households.queries.ts), else 404:
+  'household.readWhileCalling': ['caller'],
+  // a partner's read of its essentials, while a referral to their organisation about it is active, else 404.
   'household.readThroughReferral': ['partner'],
-  'household.timeline': HOUSEHOLD_READERS,
-  'household.recordObjection': HOUSEHOLD_READERS,
   'household.withdrawObjection': MANAGERS,
 
   'import.run': MANAGERS,

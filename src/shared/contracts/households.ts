@@ -1,6 +1,6 @@
 /** Households: search, record, history, and the tenant's objection to calls. The `/households` routes. */
 import { type Static, Type } from 'typebox'
-import { IdParams, Nullable, Page } from './common.js'
+import { Day, IdParams, Nullable, Offset, Page } from './common.js'
 import { route } from './route.js'
 
 export const HOUSEHOLD_STATUSES = ['active', 'left'] as const
@@ -31,7 +31,7 @@ export const HouseholdSearchQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200 })),
   ref: Type.Optional(Type.String({ maxLength: 100 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: SEARCH_PAGE_SIZE })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Offset),
 })
 
 export const HouseholdSummarySchema = Type.Object({
@@ -140,7 +140,8 @@ export const TimelineEntrySchema = Type.Object({
 export const ObjectionBodySchema = Type.Object(
   {
     channel: Type.Enum(OBJECTION_CHANNELS),
-    at: Type.Optional(Type.String({ format: 'date', description: 'the day the tenant objected (YYYY-MM-DD)' })),
+    // From EARLIEST_DAY; not after today (checked by the handler, in Paris days).
+    at: Type.Optional(Day({ description: 'the day the tenant objected (YYYY-MM-DD), not in the future' })),
     note: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },

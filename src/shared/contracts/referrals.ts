@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from 'typebox'
 import { REFERRAL_CATEGORIES, REFERRAL_EVENT_KINDS, REFERRAL_STATUSES, SIDES, URGENCIES } from '../referrals.js'
-import { IdParams, Nullable, Page } from './common.js'
+import { Day, IdParams, Instant, Nullable, Offset, Page } from './common.js'
 import { route } from './route.js'
 
 /** The boxes of the list: referrals addressed to the user's organisations, those they sent, or both. */
@@ -31,7 +31,11 @@ export const NewReferralSchema = Type.Object(
     ]),
     summary: Type.String({ minLength: 5, maxLength: 2000 }),
     consent: Type.Object(
-      { given: Type.Boolean(), recordedAt: Type.Optional(Type.String({ format: 'date-time' })) },
+      {
+        given: Type.Boolean(),
+        // Not in the future (checked by the service).
+        recordedAt: Type.Optional(Instant({ description: 'when the tenant gave their consent; not in the future' })),
+      },
       { additionalProperties: false },
     ),
     overrideReason: Type.Optional(Type.String({ maxLength: 1000 })),
@@ -43,7 +47,7 @@ export const ReferralListQuery = Type.Object({
   status: Type.Optional(ReferralStatusSchema),
   box: Type.Optional(Type.Enum(REFERRAL_BOXES, { default: 'all' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: REFERRAL_PAGE_SIZE })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Offset),
 })
 
 export const TransitionSchema = Type.Object(
@@ -62,13 +66,19 @@ export const NewNoteSchema = Type.Object(
   { additionalProperties: false },
 )
 
-/** One call at a time, or the watch: a call every N days until a day. */
+/**
+ * One call at a time, or the watch: a call every N days until a day. Both within the planning horizon: from now to
+ * PLANNING_HORIZON_DAYS ahead (checked by the service).
+ */
 export const FollowUpRequestSchema = Type.Union([
-  Type.Object({ at: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
+  Type.Object(
+    { at: Instant({ description: 'when to call, from now to two years ahead' }) },
+    { additionalProperties: false },
+  ),
   Type.Object(
     {
       everyDays: Type.Integer({ minimum: 1, maximum: 31 }),
-      until: Type.String({ format: 'date' }),
+      until: Day({ description: 'the last day of the watch (YYYY-MM-DD), within two years' }),
     },
     { additionalProperties: false },
   ),

@@ -14,6 +14,7 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
   await makeTarget(db, other, { householdId: target.householdId })
   const caller = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
   const manager = await makeUser(db, 'manager', { organizationId: campaign.organizationId })
+  const worker = await makeUser(db, 'social_worker', { organizationId: campaign.organizationId })
   const ccas = await makeOrganization(db, { type: 'partner', code: `CCAS-${randomUUID().slice(0, 6)}` })
   const partner = await makeUser(db, 'partner', { organizationId: ccas.id })
   return {
@@ -24,7 +25,13 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
     ccas,
     caller,
     manager,
-    headers: { caller: await loginAs(caller), manager: await loginAs(manager), partner: await loginAs(partner) },
+    worker,
+    headers: {
+      caller: await loginAs(caller),
+      manager: await loginAs(manager),
+      worker: await loginAs(worker),
+      partner: await loginAs(partner),
+    },
   }
 }
 
@@ -109,12 +116,14 @@ describe('a household’s timeline', () => {
 
 describe('a tenant’s objection to calls', () => {
   it('is recorded with its date, channel and author, takes the household out of every queue, and is logged', async (t) => {
-    const { app, db, campaign, other, householdId, headers, caller, manager } = await setup(t)
+    const { app, db, campaign, other, householdId, headers, worker, manager } = await setup(t)
     const yesterday = new Date(Date.now() - 36 * 3600_000).toISOString().slice(0, 10)
+    // A social worker of the organisation (a caller records one only on a household they are calling: see
+    // households.calling.routes.test.ts).
     const recorded = await app.inject({
       method: 'POST',
       url: `/api/households/${householdId}/objection`,
-      headers: headers.caller,
+      headers: headers.worker,
       payload: { channel: 'mail', at: yesterday, note: 'Courrier reçu à l’agence' },
     })
     assert.equal(recorded.statusCode, 201)
@@ -125,7 +134,7 @@ describe('a tenant’s objection to calls', () => {
       .where('id', '=', householdId)
       .executeTakeFirstOrThrow()
     assert.equal(household.objectionChannel, 'mail')
-    assert.equal(household.objectionRecordedBy, caller.id)
+    assert.equal(household.objectionRecordedBy, worker.id)
     assert.equal(household.objectionNote, 'Courrier reçu à l’agence')
     assert.ok(household.objectionAt! < new Date().toISOString())
     const targets = await db
@@ -189,7 +198,7 @@ describe('a tenant’s objection to calls', () => {
       timeline.map((item) => [item.kind, item.actor]),
       [
         ['objection_withdrawn', 'Test manager'],
-        ['objection', 'Test caller'],
+        ['objection', 'Test social_worker'],
       ],
     )
     assert.equal(timeline[1].channel, 'mail')
@@ -201,7 +210,7 @@ describe('a tenant’s objection to calls', () => {
       .orderBy('id')
       .execute()
     assert.deepEqual(audits, [
-      { action: 'household.objection', actorUserId: caller.id },
+      { action: 'household.objection', actorUserId: worker.id },
       { action: 'household.objection_withdrawn', actorUserId: manager.id },
     ])
   })
@@ -212,16 +221,31 @@ describe('a tenant’s objection to calls', () => {
     const future = await app.inject({
       method: 'POST',
       url: `/api/households/${householdId}/objection`,
-      headers: headers.caller,
+      headers: headers.worker,
       payload: { channel: 'phone', at: tomorrow },
     })
     assert.equal(future.statusCode, 400)
     assert.equal(future.json().error.details.field, 'at')
     assert.equal(future.json().error.details.value, tomorrow)
+    // Days no objection of ours can bear: refused by the contract (from 2000-01-01), naming the field.
+    for (const at of ['0001-01-01', '0000-01-01', '1999-12-31', '9999-12-31']) {
+      const absurd = await app.inject({
+        method: 'POST',
+        url: `/api/households/${householdId}/objection`,
+        headers: headers.worker,
+        payload: { channel: 'phone', at },
+      })
+      assert.equal(absurd.statusCode, 400, at)
+      assert.deepEqual(
+        absurd.json().error.details.map((detail: { field: string }) => detail.field),
+        ['at'],
+        at,
+      )
+    }
     const channel = await app.inject({
       method: 'POST',
       url: `/api/households/${householdId}/objection`,
-      headers: headers.caller,
+      headers: headers.worker,
       payload: { channel: 'pigeon' },
     })
     assert.equal(channel.statusCode, 400)

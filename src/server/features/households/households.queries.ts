@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js'
+import type { Timestamp } from '../../db/time.js'
 
 export interface HouseholdSearch {
   organizationIds: string[]
@@ -86,6 +87,56 @@ export async function findHouseholdById(db: Db, organizationIds: string[], house
 export async function findHouseholdOrganizationId(db: Db, householdId: string): Promise<string | undefined> {
   const row = await db.selectFrom('household').select('organizationId').where('id', '=', householdId).executeTakeFirst()
   return row?.organizationId
+}
+
+/**
+ * Whether calling this household is the caller's work right now, in one of the given organisations: they hold one of
+ * its targets (status `held` by them, lease not expired), or a callback of it is promised to them (last outcome
+ * `callback`, waiting as `pending` or `scheduled`, kept for them as its preferred caller, in a campaign not closed
+ * that they may still call for). The organisation of the target is the household's.
+ */
+export async function isCallingHousehold(
+  db: Db,
+  callerId: string,
+  organizationIds: string[],
+  householdId: string,
+  now: Timestamp,
+): Promise<boolean> {
+  if (organizationIds.length === 0) return false
+  const row = await db
+    .selectFrom('campaignTarget')
+    .innerJoin('campaign', 'campaign.id', 'campaignTarget.campaignId')
+    .select('campaignTarget.id')
+    .where('campaignTarget.householdId', '=', householdId)
+    .where('campaignTarget.organizationId', 'in', organizationIds)
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('campaignTarget.status', '=', 'held'),
+          eb('campaignTarget.heldBy', '=', callerId),
+          eb('campaignTarget.leaseUntil', '>', now),
+        ]),
+        eb.and([
+          eb('campaignTarget.status', 'in', ['pending', 'scheduled']),
+          eb('campaignTarget.lastDisposition', '=', 'callback'),
+          eb('campaignTarget.preferredCallerId', '=', callerId),
+          eb('campaign.status', '!=', 'closed'),
+          eb.or([
+            eb('campaign.callersRestricted', '=', 0),
+            eb.exists(
+              eb
+                .selectFrom('campaignCaller')
+                .select('campaignCaller.userId')
+                .whereRef('campaignCaller.campaignId', '=', 'campaign.id')
+                .where('campaignCaller.userId', '=', callerId),
+            ),
+          ]),
+        ]),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
 }
 
 /** Everything that happened to one household, newest first: calls, referrals and their steps, imports, objection. */

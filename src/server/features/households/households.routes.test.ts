@@ -4,13 +4,13 @@ import { buildTestApp } from '../../../../test/app.js'
 import { makeHousehold, makeOrganization, makePhone, makeUser } from '../../../../test/factories.js'
 
 describe('GET /api/households/:id', () => {
-  it('gives a caller their own organisation’s household, with phones and flags, and logs the read', async (t) => {
+  it('gives a social worker their own organisation’s household, with phones and flags, and logs the read', async (t) => {
     const { app, db, loginAs } = await buildTestApp(t)
     const organization = await makeOrganization(db)
     const household = await makeHousehold(db, { organizationId: organization.id, arrearsCents: 123456 })
     await makePhone(db, household, '+33612345678')
-    const caller = await makeUser(db, 'caller', { organizationId: organization.id })
-    const response = await app.inject({ url: `/api/households/${household.id}`, headers: await loginAs(caller) })
+    const worker = await makeUser(db, 'social_worker', { organizationId: organization.id })
+    const response = await app.inject({ url: `/api/households/${household.id}`, headers: await loginAs(worker) })
     assert.equal(response.statusCode, 200)
     const body = response.json()
     assert.equal(body.externalRef, household.externalRef)
@@ -23,16 +23,16 @@ describe('GET /api/households/:id', () => {
 
     const reads = await db.selectFrom('auditEvent').selectAll().where('action', '=', 'household.read').execute()
     assert.equal(reads.length, 1)
-    assert.equal(reads[0].actorUserId, caller.id)
+    assert.equal(reads[0].actorUserId, worker.id)
     assert.equal(reads[0].entityId, household.id)
     assert.equal(reads[0].organizationId, organization.id)
   })
 
-  it('answers 404 to a caller of another organisation, as if the household did not exist', async (t) => {
+  it('answers 404 to a social worker of another organisation, as if the household did not exist', async (t) => {
     const { app, db, loginAs } = await buildTestApp(t)
     const theirs = await makeOrganization(db)
     const household = await makeHousehold(db, { organizationId: theirs.id })
-    const outsider = await makeUser(db, 'caller')
+    const outsider = await makeUser(db, 'social_worker')
     const response = await app.inject({ url: `/api/households/${household.id}`, headers: await loginAs(outsider) })
     assert.equal(response.statusCode, 404)
     assert.equal(response.json().error.code, 'NOT_FOUND')
@@ -91,11 +91,44 @@ describe('GET /api/households', () => {
     assert.equal(wildcard.json().total, 0, 'a % typed by the user is a literal, not a wildcard')
   })
 
-  it('refuses an out-of-range limit with the field named', async (t) => {
+  it('refuses an out-of-range limit or offset with the field named', async (t) => {
     const { app, db, loginAs } = await buildTestApp(t)
     const headers = await loginAs(await makeUser(db, 'manager'))
     const response = await app.inject({ url: '/api/households?limit=5000', headers })
     assert.equal(response.statusCode, 400)
     assert.match(response.json().error.message, /limit/)
+    for (const offset of ['1e20', '1000001', '-1', '2.5']) {
+      const paged = await app.inject({ url: `/api/households?offset=${offset}`, headers })
+      assert.equal(paged.statusCode, 400, `offset=${offset}`)
+      assert.deepEqual(
+        paged.json().error.details.map((detail: { field: string }) => detail.field),
+        ['offset'],
+      )
+    }
+    const lastPage = await app.inject({ url: '/api/households?offset=1000000', headers })
+    assert.equal(lastPage.statusCode, 200, 'the largest offset allowed is answered (with no items)')
+    assert.deepEqual(lastPage.json().items, [])
+  })
+
+  it('is refused (403) to callers, viewers and partners, whose work is no search of the registry', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const organization = await makeOrganization(db)
+    const household = await makeHousehold(db, { organizationId: organization.id, lastName: 'Dupont' })
+    await makePhone(db, household, '+33383112233')
+    const partnerOrganization = await makeOrganization(db, { type: 'partner' })
+    for (const [role, organizationId] of [
+      ['caller', organization.id],
+      ['viewer', organization.id],
+      ['partner', partnerOrganization.id],
+    ] as const) {
+      const headers = await loginAs(await makeUser(db, role, { organizationId }))
+      for (const url of ['/api/households', '/api/households?q=dupont', '/api/households?q=0383112233']) {
+        const response = await app.inject({ url, headers })
+        assert.equal(response.statusCode, 403, `${role} ${url}`)
+        assert.equal(response.json().error.code, 'FORBIDDEN')
+      }
+    }
+    const searches = await db.selectFrom('auditEvent').select('id').where('action', '=', 'household.search').execute()
+    assert.deepEqual(searches, [], 'nothing was searched')
   })
 })

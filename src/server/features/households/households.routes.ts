@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { ageOn, parisDayStart, parisToday } from '../../../shared/clock.js'
 import { householdsContract, SEARCH_PAGE_SIZE } from '../../../shared/contracts/households.js'
 import { inTransaction } from '../../db/database.js'
@@ -108,17 +109,32 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   })
 
+  /**
+   * The household a request may read, and how: the whole record of one of the user's organisations (`readRecord`), or
+   * the record of a household the caller is calling right now (`readWhileCalling`: a held target, a promised
+   * callback). Undefined otherwise: the caller answers 404, never revealing that the household exists.
+   */
+  async function findReadableHousehold(request: FastifyRequest, householdId: string) {
+    const scope = currentScope(request)
+    const organizationIds = organizationsWhere(scope, 'household.readRecord')
+    const found = await households.findHouseholdById(db, organizationIds, householdId)
+    if (found) return { found, organizationIds, via: null }
+    const callingIds = organizationsWhere(scope, 'household.readWhileCalling')
+    if (!(await households.isCallingHousehold(db, currentUser(request).id, callingIds, householdId, nowTimestamp()))) {
+      return undefined
+    }
+    const whileCalling = await households.findHouseholdById(db, callingIds, householdId)
+    return whileCalling ? { found: whileCalling, organizationIds: callingIds, via: 'calling' as const } : undefined
+  }
+
   app.route({
     ...householdsContract.read,
     config: { access: 'household.read' },
     handler: async (request) => {
       const scope = currentScope(request)
-      let found = await households.findHouseholdById(
-        db,
-        organizationsWhere(scope, 'household.readRecord'),
-        request.params.id,
-      )
-      let isThroughReferral = false
+      const readable = await findReadableHousehold(request, request.params.id)
+      let found = readable?.found
+      let via: 'calling' | 'referral' | null = readable?.via ?? null
       if (!found) {
         // A partner opens a household only while a referral to their organisation about it is active, and sees only
         // its essentials; otherwise 404, never revealing that the household exists.
@@ -128,7 +144,7 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
           found = organizationId
             ? await households.findHouseholdById(db, [organizationId], request.params.id)
             : undefined
-          isThroughReferral = found !== undefined
+          if (found) via = 'referral'
         }
       }
       if (!found) throw new AppError('NOT_FOUND', 'No such household')
@@ -139,10 +155,10 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
         entityType: 'household',
         entityId: found.household.id,
         ip: request.ip,
-        details: isThroughReferral ? { via: 'referral' } : null,
+        details: via ? { via } : null,
       })
       const household = presentHousehold(found, parisToday())
-      return isThroughReferral ? essentialsOnly(household) : household
+      return via === 'referral' ? essentialsOnly(household) : household
     },
   })
 
@@ -150,9 +166,9 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ...householdsContract.timeline,
     config: { access: 'household.timeline' },
     handler: async (request) => {
-      const organizationIds = organizationsWhere(currentScope(request), 'household.timeline')
-      const found = await households.findHouseholdById(db, organizationIds, request.params.id)
-      if (!found) throw new AppError('NOT_FOUND', 'No such household')
+      const readable = await findReadableHousehold(request, request.params.id)
+      if (!readable) throw new AppError('NOT_FOUND', 'No such household')
+      const { found, organizationIds, via } = readable
       const history = await households.householdTimeline(db, found.household.id)
       await recordAuditEvent(db, {
         actorUserId: currentUser(request).id,
@@ -161,6 +177,7 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
         entityType: 'household',
         entityId: found.household.id,
         ip: request.ip,
+        details: via ? { via } : null,
       })
       return { items: buildTimeline(history, organizationIds) }
     },
@@ -171,8 +188,7 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'household.recordObjection' },
     handler: async (request, reply) => {
       const user = currentUser(request)
-      const organizationIds = organizationsWhere(currentScope(request), 'household.recordObjection')
-      const found = await households.findHouseholdById(db, organizationIds, request.params.id)
+      const found = (await findReadableHousehold(request, request.params.id))?.found
       if (!found) throw new AppError('NOT_FOUND', 'No such household')
       const now = nowTimestamp()
       const today = parisToday()

@@ -113,6 +113,25 @@ describe('follow-up calls planned from a referral', () => {
     assert.equal(soon.json().error.details.value, day(2))
     const both = await post({ everyDays: 7, until: day(30), at: new Date().toISOString() })
     assert.equal(both.statusCode, 400)
+    // Within the planning horizon (two years): past it, the service says up to which day; absurd years, the contract.
+    const fieldsOf = (response: { json(): { error: { details: unknown } } }) =>
+      [response.json().error.details].flat().map((detail) => (detail as { field: string }).field)
+    const farAt = await post({ at: new Date(Date.now() + 800 * 86_400_000).toISOString() })
+    assert.equal(farAt.statusCode, 400)
+    assert.deepEqual(fieldsOf(farAt), ['at'])
+    const farUntil = await post({ everyDays: 7, until: day(800) })
+    assert.equal(farUntil.statusCode, 400)
+    assert.deepEqual(fieldsOf(farUntil), ['until'])
+    for (const payload of [{ at: '9999-12-31T10:00:00Z' }, { at: '0001-01-01T10:00:00Z' }]) {
+      const absurd = await post(payload)
+      assert.equal(absurd.statusCode, 400, payload.at)
+      assert.ok(fieldsOf(absurd).includes('at'), `${payload.at}: ${fieldsOf(absurd)}`)
+    }
+    for (const until of ['9999-12-31', '0001-01-01']) {
+      const absurd = await post({ everyDays: 7, until })
+      assert.equal(absurd.statusCode, 400, until)
+      assert.ok(fieldsOf(absurd).includes('until'), `${until}: ${fieldsOf(absurd)}`)
+    }
     assert.equal((await post({ at: new Date(Date.now() + 86_400_000).toISOString() }, headers.partner)).statusCode, 403)
     const stranger = await makeUser(db, 'manager')
     const outside = await post({ at: new Date(Date.now() + 86_400_000).toISOString() }, await loginAs(stranger))

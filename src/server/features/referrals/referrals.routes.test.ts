@@ -311,6 +311,44 @@ describe('lists of referrals', () => {
   })
 })
 
+describe('bounds of the referrals’ contract', () => {
+  it('refuses an offset past the last page (offset=1e20) and a consent dated in the future or before 2000, naming the field', async (t) => {
+    const { app, db, household, ccas, headers } = await setup(t)
+    for (const offset of ['1e20', '1000001', '-1']) {
+      const response = await app.inject({ url: `/api/referrals?offset=${offset}`, headers: headers.socialWorker })
+      assert.equal(response.statusCode, 400, `offset=${offset}`)
+      assert.deepEqual(
+        response.json().error.details.map((detail: { field: string }) => detail.field),
+        ['offset'],
+      )
+    }
+    const raise = (recordedAt: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/referrals',
+        headers: headers.socialWorker,
+        payload: { ...toPartner(household.id, ccas.code), consent: { given: true, recordedAt } },
+      })
+    for (const recordedAt of ['0001-01-01T00:00:00Z', '1999-12-31T23:00:00Z', '9999-12-31T00:00:00Z']) {
+      const response = await raise(recordedAt)
+      assert.equal(response.statusCode, 400, recordedAt)
+      assert.deepEqual(
+        response.json().error.details.map((detail: { field: string }) => detail.field),
+        ['consent.recordedAt'],
+      )
+    }
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString()
+    const future = await raise(tomorrow)
+    assert.equal(future.statusCode, 400)
+    assert.deepEqual(future.json().error.details, { field: 'consent.recordedAt', value: tomorrow })
+    assert.deepEqual(await db.selectFrom('referral').select('id').execute(), [], 'nothing written')
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString()
+    const given = await raise(yesterday)
+    assert.equal(given.statusCode, 201)
+    assert.equal(given.json().referral.consent.recordedAt, yesterday)
+  })
+})
+
 describe('overdue referrals', () => {
   it('tells the recipient organisation’s managers once when a referral waits past its due date', async (t) => {
     const { app, db, household, ccas, headers } = await setup(t)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { followUpPriority, nextFollowUp } from '../../../shared/calling-rules.js'
-import { parisDayOf } from '../../../shared/clock.js'
+import { parisDayOf, parisToday } from '../../../shared/clock.js'
+import { lastPlannableDay } from '../../../shared/contracts/common.js'
 import type { FollowUp, FollowUpRequest, NewReferral, ReferralTransition } from '../../../shared/contracts/referrals.js'
 import {
   ACTIVE_REFERRAL_STATUSES,
@@ -36,6 +37,9 @@ function notificationEmail(publicUrl: string | null, referralId: string, kind: '
   return { subject, body: `Bonjour,\n\n${subject}.\nConnectez-vous pour le consulter : ${link}\n\n— Allervers` }
 }
 
+/** How far ahead of the server's clock a client's may run when it dates what just happened. */
+const CLOCK_SKEW_MINUTES = 5
+
 /**
  * Raises a referral and queues its notification in the same transaction. An external recipient needs the tenant's
  * consent, unless a permitted user overrides it in an emergency with a reason (logged).
@@ -48,6 +52,14 @@ export async function createReferral(
   publicUrl: string | null,
   dueHours: Record<Urgency, { accept: number; resolve: number }> = DEFAULT_DUE_HOURS,
 ) {
+  const recordedAt = input.consent.recordedAt
+  // A consent is recorded when it was given: never later than now (a few minutes allowed for a client's clock).
+  if (recordedAt && Date.parse(recordedAt) > Date.now() + CLOCK_SKEW_MINUTES * 60_000) {
+    throw new AppError('VALIDATION_FAILED', `The consent cannot be dated in the future (${recordedAt})`, {
+      field: 'consent.recordedAt',
+      value: recordedAt,
+    })
+  }
   const household = (await findHouseholdById(db, organizationsWhere(scope, 'referral.send'), input.householdId))
     ?.household
   if (!household) throw new AppError('NOT_FOUND', 'No such household')
@@ -353,6 +365,8 @@ export async function planFollowUp(
     throw new AppError('FORBIDDEN', 'Only the organisation that sent the referral plans calls to its tenant')
   }
   const nowText = toTimestamp(now)
+  // Calls are planned from now to the planning horizon (two years), in Paris days.
+  const lastDay = lastPlannableDay(parisToday(now))
   let first: Date
   let plan: { intervalDays: number | null; until: string | null }
   if ('at' in request) {
@@ -363,8 +377,20 @@ export async function planFollowUp(
         value: request.at,
       })
     }
+    if (parisDayOf(first) > lastDay) {
+      throw new AppError('VALIDATION_FAILED', `A follow-up call can be planned up to ${lastDay}`, {
+        field: 'at',
+        value: request.at,
+      })
+    }
     plan = { intervalDays: null, until: null }
   } else {
+    if (request.until > lastDay) {
+      throw new AppError('VALIDATION_FAILED', `The watch can run up to ${lastDay}`, {
+        field: 'until',
+        value: request.until,
+      })
+    }
     plan = { intervalDays: request.everyDays, until: request.until }
     const next = nextFollowUp(plan, now)
     if (!next) {

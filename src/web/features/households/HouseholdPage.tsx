@@ -20,8 +20,10 @@ import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
 import { householdsContract } from '../../../shared/contracts/households.js'
+import { navigationFor } from '../../../shared/roles.js'
 import { call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
+import { rolesOf, useSession } from '../auth/session.js'
 import { ReferralForm } from '../referrals/ReferralForm.js'
 import { HouseholdTimeline } from './HouseholdTimeline.js'
 import { ObjectionPanel } from './ObjectionPanel.js'
@@ -34,6 +36,9 @@ export function HouseholdPage() {
     queryFn: () => call(householdsContract.read, { params: { id: id ?? '' } }),
   })
   const [isReferring, referring] = useDisclosure(false)
+  // Only those who read the registry are offered the way back to it: a caller opens a household while calling it.
+  const { data: user } = useSession()
+  const mayListHouseholds = user ? navigationFor(rolesOf(user)).some((entry) => entry.key === 'households') : false
   const yesNo = (value: boolean | null) =>
     value === null ? t('households.unknown') : value ? t('households.yes') : t('households.no')
   if (household.isPending) return <Loader />
@@ -42,9 +47,11 @@ export function HouseholdPage() {
   const money = new Intl.NumberFormat(i18n.language, { style: 'currency', currency: 'EUR' })
   return (
     <Stack>
-      <Anchor component={Link} to="/households">
-        ← {t('households.back')}
-      </Anchor>
+      {mayListHouseholds && (
+        <Anchor component={Link} to="/households">
+          ← {t('households.back')}
+        </Anchor>
+      )}
       <Group>
         <Title order={2}>
           {h.lastName} {h.firstName}

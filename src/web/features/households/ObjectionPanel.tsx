@@ -5,6 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatInstant, parisToday } from '../../../shared/clock.js'
+import { EARLIEST_DAY } from '../../../shared/contracts/common.js'
 import {
   type HouseholdDetail,
   householdsContract,
@@ -112,6 +113,7 @@ export function ObjectionPanel({
               type="date"
               label={t('history.day')}
               value={day}
+              min={EARLIEST_DAY}
               max={parisToday()}
               onChange={(event) => setDay(event.currentTarget.value)}
               required
