@@ -197,7 +197,14 @@ export async function makeCampaign(
 export async function makeTarget(
   db: Db,
   campaign: { id: string; organizationId: string },
-  options: { priority?: number; household?: Partial<HouseholdTable>; householdId?: string; phones?: string[] } = {},
+  options: {
+    priority?: number
+    household?: Partial<HouseholdTable>
+    householdId?: string
+    phones?: string[]
+    /** A caller who holds the target now (a lease of an hour), as after a claim. */
+    heldBy?: string
+  } = {},
 ) {
   const householdId =
     options.householdId ??
@@ -226,13 +233,13 @@ export async function makeTarget(
     campaignId: campaign.id,
     organizationId: campaign.organizationId,
     householdId,
-    status: 'pending',
+    status: options.heldBy ? 'held' : 'pending',
     priority: options.priority ?? 50,
     priorityReasons: null,
     attempts: 0,
     nextAttemptAt: '2000-01-01T00:00:00.000Z',
-    heldBy: null,
-    leaseUntil: null,
+    heldBy: options.heldBy ?? null,
+    leaseUntil: options.heldBy ? new Date(Date.now() + 3_600_000).toISOString() : null,
     lastDisposition: null,
     lastCalledAt: null,
     phonePosition: 0,

@@ -149,9 +149,9 @@ export async function emailOfSender(db: Db, referralId: string) {
 }
 
 /** The household a call was about, if the call exists. */
-export async function findCallHouseholdId(db: Db, callId: string) {
-  const row = await db.selectFrom('call').select('householdId').where('id', '=', callId).executeTakeFirst()
-  return row?.householdId
+/** Which household a call was about, and who made it. */
+export async function findCallOrigin(db: Db, callId: string) {
+  return db.selectFrom('call').select(['householdId', 'callerId']).where('id', '=', callId).executeTakeFirst()
 }
 
 /**

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { assertMatchesSchema } from '../../../../test/contract.js'
-import { makeHousehold, makeOrganization, makePhone, makeUser } from '../../../../test/factories.js'
+import {
+  makeCampaign,
+  makeHousehold,
+  makeOrganization,
+  makePhone,
+  makeTarget,
+  makeUser,
+} from '../../../../test/factories.js'
 import { ReferralDetailSchema, ReferralSummarySchema } from '../../../shared/contracts/referrals.js'
 
 async function setup(t: Parameters<typeof buildTestApp>[0]) {
@@ -13,6 +20,9 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
   const household = await makeHousehold(db, { organizationId: landlord.id, lastName: 'Durand', firstName: 'Odette' })
   await makePhone(db, household, '+33383112233')
   const caller = await makeUser(db, 'caller', { organizationId: landlord.id })
+  // A caller refers only a household they are calling: this one is held by them, as after a claim.
+  const campaign = await makeCampaign(db, { organizationId: landlord.id, status: 'active' })
+  await makeTarget(db, campaign, { householdId: household.id, heldBy: caller.id })
   const socialWorker = await makeUser(db, 'social_worker', { organizationId: landlord.id })
   const partner = await makeUser(db, 'partner', { organizationId: ccas.id })
   const partnerManager = await makeUser(db, 'manager', { organizationId: ccas.id })
@@ -274,10 +284,41 @@ describe('referrals', () => {
   })
 })
 
+describe('a caller refers only a household they are calling', () => {
+  it('answers 404 for a household of their organisation they do not hold, as if it did not exist', async (t) => {
+    const { app, db, landlord, ccas, loginAs } = await setup(t)
+    const neighbour = await makeHousehold(db, { organizationId: landlord.id })
+    const lentCaller = await makeUser(db, 'caller', { organizationId: landlord.id })
+    const headers = await loginAs(lentCaller)
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/api/referrals',
+      headers,
+      payload: toPartner(neighbour.id, ccas.code),
+    })
+    assert.equal(refused.statusCode, 404)
+    assert.equal(await db.selectFrom('referral').select('id').executeTakeFirst(), undefined, 'nothing was written')
+
+    // Once they hold its call, the same referral goes.
+    const campaign = await makeCampaign(db, { organizationId: landlord.id, status: 'active' })
+    await makeTarget(db, campaign, { householdId: neighbour.id, heldBy: lentCaller.id })
+    const sent = await app.inject({
+      method: 'POST',
+      url: '/api/referrals',
+      headers,
+      payload: toPartner(neighbour.id, ccas.code),
+    })
+    assert.equal(sent.statusCode, 201)
+  })
+})
+
 describe('lists of referrals', () => {
   it('fill each box with what the user sees, and count only that', async (t) => {
     const { app, db, household, ccas, landlord, headers, loginAs } = await setup(t)
-    const otherCaller = await loginAs(await makeUser(db, 'caller', { organizationId: landlord.id }))
+    const otherCallerUser = await makeUser(db, 'caller', { organizationId: landlord.id })
+    const otherCampaign = await makeCampaign(db, { organizationId: landlord.id, status: 'active' })
+    await makeTarget(db, otherCampaign, { householdId: household.id, heldBy: otherCallerUser.id })
+    const otherCaller = await loginAs(otherCallerUser)
     const admin = await loginAs(await makeUser(db, 'admin', { organizationId: landlord.id }))
     const raise = async (as: Record<string, string>, payload: object) => {
       const response = await app.inject({ method: 'POST', url: '/api/referrals', headers: as, payload })
@@ -380,11 +421,11 @@ describe('referral due dates', () => {
     const { app, db, loginAs } = await buildTestApp(t, { REFERRAL_DUE_HOURS: 'within_7_days=10/20' })
     const landlord = await makeOrganization(db)
     const household = await makeHousehold(db, { organizationId: landlord.id })
-    const caller = await makeUser(db, 'caller', { organizationId: landlord.id })
+    const socialWorker = await makeUser(db, 'social_worker', { organizationId: landlord.id })
     const response = await app.inject({
       method: 'POST',
       url: '/api/referrals',
-      headers: await loginAs(caller),
+      headers: await loginAs(socialWorker),
       payload: { ...toPartner(household.id, 'unused'), recipient: { team: 'Service social' } },
     })
     assert.equal(response.statusCode, 201)

@@ -19,7 +19,7 @@ import { AppError } from '../../http/errors.js'
 import { may, organizationsWhere, POLICY } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { listMemberships } from '../auth/auth.queries.js'
-import { findHouseholdById } from '../households/households.queries.js'
+import { findHouseholdById, isCallingHousehold } from '../households/households.queries.js'
 import { queueEmails } from '../mail/outbox.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
 import * as users from '../users/users.queries.js'
@@ -95,13 +95,20 @@ export async function createReferral(
       )
     }
   }
-  if (input.callId) {
-    if ((await referrals.findCallHouseholdId(db, input.callId)) !== household.id) {
-      throw new AppError('VALIDATION_FAILED', 'The call is not about this household', {
-        field: 'callId',
-        value: input.callId,
-      })
-    }
+  const call = input.callId ? await referrals.findCallOrigin(db, input.callId) : undefined
+  if (input.callId && call?.householdId !== household.id) {
+    throw new AppError('VALIDATION_FAILED', 'The call is not about this household', {
+      field: 'callId',
+      value: input.callId,
+    })
+  }
+  // A caller (no access to the registry) refers only a household they are calling, or one of their own calls is
+  // about: otherwise the answer would tell them the household exists and show it to them as its sender.
+  if (!may(scope, 'household.readRecord', household.organizationId)) {
+    const isOwnCall = call !== undefined && call.callerId === actor.id
+    const isCalling =
+      isOwnCall || (await isCallingHousehold(db, actor.id, [household.organizationId], household.id, nowTimestamp()))
+    if (!isCalling) throw new AppError('NOT_FOUND', 'No such household')
   }
   const nowText = nowTimestamp()
   const due = dueHours[input.urgency]
