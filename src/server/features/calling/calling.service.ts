@@ -120,12 +120,7 @@ export async function releaseAssignment(
  * Keeps the household for another lease; returns when the new lease ends. 409 when the caller no longer holds it,
  * 404 when it is of no organisation where they call (its state is none of their business).
  */
-export async function renewAssignment(
-  db: Db,
-  targetId: string,
-  callerId: string,
-  organizationIds: readonly string[],
-) {
+export async function renewAssignment(db: Db, targetId: string, callerId: string, organizationIds: readonly string[]) {
   const now = nowTimestamp()
   const leaseExpiresAt = addMinutes(now, LEASE_MINUTES)
   const renewed = await calling.renewLease(db, targetId, callerId, organizationIds, leaseExpiresAt, now)

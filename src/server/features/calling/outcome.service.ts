@@ -5,8 +5,8 @@
 import { hash } from 'node:crypto'
 import type { Static } from 'typebox'
 import { followUpPriority, nextFollowUp, reschedule } from '../../../shared/calling-rules.js'
-import { addDays, parisToday } from '../../../shared/clock.js'
 import type { CallingHours, RetryDelays } from '../../../shared/campaigns.js'
+import { addDays, parisToday } from '../../../shared/clock.js'
 import { OUTCOME_TIME_LIMITS, type OutcomeSchema } from '../../../shared/contracts/calling.js'
 import { InstrumentAnswerError, isInstrumentCode, scoreInstrument } from '../../../shared/instruments/index.js'
 import {
