@@ -72,6 +72,43 @@ describe('campaign supervision', () => {
     assert.equal(asCaller.statusCode, 403)
   })
 
+  it('answers 404 for another organisation’s campaign or callback, on every route that names one', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db)
+    const foreign = await makeCampaign(db)
+    const [target, foreignTarget] = [await makeTarget(db, campaign), await makeTarget(db, foreign)]
+    await db
+      .updateTable('campaignTarget')
+      .set({ status: 'scheduled', lastDisposition: 'callback' })
+      .where('id', 'in', [target.id, foreignTarget.id])
+      .execute()
+    const manager = await loginAs(await makeUser(db, 'manager', { organizationId: campaign.organizationId }))
+    const reassign = (campaignId: string, targetId: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/campaigns/${campaignId}/callbacks/${targetId}/reassign`,
+        headers: manager,
+        payload: { callerId: null },
+      })
+    const answers = {
+      supervision: await app.inject({ url: `/api/campaigns/${foreign.id}/supervision`, headers: manager }),
+      live: await app.inject({ url: `/api/campaigns/${foreign.id}/live`, headers: manager }),
+      callers: await app.inject({
+        method: 'PUT',
+        url: `/api/campaigns/${foreign.id}/callers`,
+        headers: manager,
+        payload: { userIds: [] },
+      }),
+      'foreign campaign': await reassign(foreign.id, foreignTarget.id),
+      'foreign callback through an own campaign': await reassign(campaign.id, foreignTarget.id),
+    }
+    for (const [route, response] of Object.entries(answers)) {
+      assert.equal(response.statusCode, 404, route)
+      assert.equal(response.json().error.code, 'NOT_FOUND', route)
+    }
+    assert.equal((await reassign(campaign.id, target.id)).statusCode, 200, 'its own callback')
+  })
+
   it('streams snapshots as server-sent events', async (t) => {
     const { app, db, loginAs } = await buildTestApp(t)
     const campaign = await makeCampaign(db)
