@@ -78,7 +78,7 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const timer = setInterval(send, LIVE_INTERVAL_MS)
       streams.add(end)
-      request.raw.on('close', end)
+      reply.raw.on('close', end) // the client went away (or the response ended)
       await send()
     },
   })
