@@ -4,8 +4,10 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, it } from 'node:test'
 import AxeBuilder from '@axe-core/playwright'
+import { DateTime } from 'luxon'
 import type { Browser, Page } from 'playwright-core'
 import type { Db } from '../src/server/db/database.js'
+import { parisToday } from '../src/shared/clock.js'
 import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
 import { makeCampaign, makeTarget, makeUser } from '../test/factories.js'
 
@@ -237,7 +239,9 @@ describe('the caller workspace in Chromium', () => {
     await page.getByLabel('À rappeler (moment convenu)').check()
     await page.getByRole('button', { name: 'Enregistrer l’issue' }).click()
     await page.getByText('Indiquez la date et l’heure du rappel convenues avec la personne.').first().waitFor()
-    await page.getByLabel(/^Date et heure du rappel/).fill('2099-06-02T14:30')
+    // Three weeks ahead at 14:30 in Paris (a callback is at most 90 days ahead): stored in UTC, whatever the season.
+    const callbackDay = parisToday(new Date(Date.now() + 21 * 86_400_000))
+    await page.getByLabel(/^Date et heure du rappel/).fill(`${callbackDay}T14:30`)
     assert.equal(await page.getByLabel('Rappel par moi').isChecked(), true)
     await page.getByRole('button', { name: 'Enregistrer l’issue' }).click()
     await page.getByText('Issue enregistrée. Merci !').waitFor()
@@ -246,7 +250,8 @@ describe('the caller workspace in Chromium', () => {
       .selectAll()
       .where('disposition', '=', 'callback')
       .executeTakeFirstOrThrow()
-    assert.equal(callback.callbackAt, '2099-06-02T12:30:00.000Z', 'Paris summer time converted to UTC')
+    const expected = DateTime.fromISO(`${callbackDay}T14:30`, { zone: 'Europe/Paris' }).toUTC().toISO()
+    assert.equal(callback.callbackAt, expected, 'Paris time converted to UTC')
     assert.equal(callback.callerId, caller.id)
     const held = await db
       .selectFrom('campaignTarget')

@@ -7,7 +7,8 @@ import * as review from './migrations/2026-11-30T01-review.js'
 import * as targetingIndexes from './migrations/2026-11-30T02-targeting-indexes.js'
 import * as callingIndexes from './migrations/2026-11-30T03-calling-indexes.js'
 import * as statsRollups from './migrations/2026-12-01T20-stats-rollups.js'
-import * as loginThrottle from './migrations/2026-12-02T10-login-throttle.js'
+import * as loginThrottle from './migrations/2026-12-04T10-login-throttle.js'
+import * as callRequestHash from './migrations/2026-12-04T20-call-request-hash.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
 const migrations: Record<string, Migration> = {
@@ -19,7 +20,8 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T02-targeting-indexes': targetingIndexes,
   '2026-11-30T03-calling-indexes': callingIndexes,
   '2026-12-01T20-stats-rollups': statsRollups,
-  '2026-12-02T10-login-throttle': loginThrottle,
+  '2026-12-04T10-login-throttle': loginThrottle,
+  '2026-12-04T20-call-request-hash': callRequestHash,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

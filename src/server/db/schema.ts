@@ -241,6 +241,11 @@ export interface CallTable {
   callbackAt: Timestamp | null
   durationSeconds: number | null
   idempotencyKey: string
+  /**
+   * Digest of the outcome request the key first came with (see outcome.service.ts `requestHash`); absent on calls
+   * saved before it was kept, and on calls written by other means (imports of history, tests).
+   */
+  requestHash?: string | null
   createdAt: Timestamp
   /** 1 until the review's rollups count this call (stats feature). */
   statsPending?: number

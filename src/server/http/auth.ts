@@ -56,13 +56,15 @@ export interface SessionPolicy {
 /**
  * Loads the session named by the cookie, enforcing idle and absolute lifetimes; returns null when there is none.
  * A session validated in the last few seconds is taken from this process's memory (`session-cache.ts`): its limits
- * are still checked against `now`, and logout or a change of memberships forgets it at once.
+ * are still checked against `now`, and logout or a change of memberships forgets it at once. `isActivity: false`
+ * checks without counting as the user's activity (a live view re-checking its session keeps nobody signed in).
  */
 export async function loadSession(
   db: Db,
   token: string | undefined,
   policy: SessionPolicy,
   now: Timestamp = nowTimestamp(),
+  { isActivity = true }: { isActivity?: boolean } = {},
 ) {
   if (!token) return null
   const sessionId = hashToken(token)
@@ -77,7 +79,7 @@ export async function loadSession(
     return null
   }
   // One write a minute at most per session: keeps a busy caller's requests from all writing.
-  const isTouched = addMinutes(row.lastSeenAt, 1) <= now
+  const isTouched = isActivity && addMinutes(row.lastSeenAt, 1) <= now
   if (isTouched) await authQueries.touchSession(db, sessionId, now)
   const memberships = (await authQueries.listMemberships(db, row.id)) as Membership[]
   const user: CurrentUser = { id: row.id, email: row.email, name: row.name, locale: row.locale, sessionId }

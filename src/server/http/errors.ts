@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   CROSS_ORIGIN_REFUSED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** An Idempotency-Key sent again with another assignment or another body: the first request's key, not this one's. */
+  IDEMPOTENCY_KEY_REUSED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   CONSENT_REQUIRED: 422,

@@ -63,13 +63,31 @@ export const AssignmentSchema = Type.Object({
   ),
 })
 
+/**
+ * How far an outcome's times may reach, checked against the server's clock when the outcome arrives (and by the
+ * web's form before it is sent). A callback is agreed with the household for the coming weeks: 90 days covers a
+ * stay in hospital or a summer away, and a campaign rarely runs longer; it may have passed by an hour when a save
+ * delayed by a lost connection arrives (it is then due at once). A watch (follow-up calls) is planned for a season,
+ * a year at most.
+ */
+export const OUTCOME_TIME_LIMITS = {
+  callbackDaysAhead: 90,
+  callbackMinutesLate: 60,
+  followUpDaysAhead: 366,
+} as const
+
 /** The body of an outcome. */
 export const OutcomeSchema = Type.Object(
   {
     disposition: Type.Enum(DISPOSITIONS),
     answers: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     notes: Type.Optional(Type.String({ maxLength: 4000 })),
-    callbackAt: Type.Optional(Type.String({ format: 'date-time' })),
+    callbackAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'from an hour ago to 90 days ahead (OUTCOME_TIME_LIMITS); 400 naming the field otherwise',
+      }),
+    ),
     sameCallerForCallback: Type.Optional(Type.Boolean()),
     fragilityLevel: Type.Optional(Type.Enum(FRAGILITY_LEVELS)),
     needs: Type.Optional(Type.Array(Type.Enum(NEED_CATEGORIES), { maxItems: 10 })),
@@ -78,11 +96,17 @@ export const OutcomeSchema = Type.Object(
     objection: Type.Optional(Type.Boolean({ description: 'with "refused": the tenant objects to any further call' })),
     followUp: Type.Optional(
       Type.Union([
-        Type.Object({ at: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
+        Type.Object(
+          { at: Type.String({ format: 'date-time', description: 'in the future, 366 days ahead at most' }) },
+          { additionalProperties: false },
+        ),
         Type.Object(
           {
             everyDays: Type.Integer({ minimum: 1, maximum: 90 }),
-            until: Type.String({ format: 'date', description: 'last day (YYYY-MM-DD) of the watch' }),
+            until: Type.String({
+              format: 'date',
+              description: 'last day (YYYY-MM-DD) of the watch, 366 days ahead at most',
+            }),
           },
           { additionalProperties: false },
         ),
@@ -152,7 +176,11 @@ export const callingContract = {
     params: IdParams,
     response: { 200: Type.Object({ assignment: AssignmentSchema }), 204: NoContent },
   }),
-  /** Records the call; the same Idempotency-Key answers the first call again (200) instead of a new one (201). */
+  /**
+   * Records the call (201). The same Idempotency-Key from the same caller, for the same assignment with the same body,
+   * answers the first call again (200); with another assignment or another body it is refused (409
+   * IDEMPOTENCY_KEY_REUSED) and nothing changes. Another organisation's assignment is 404.
+   */
   outcome: route('POST', '/assignments/:id/outcome', {
     tags: ['calling'],
     params: IdParams,

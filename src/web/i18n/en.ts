@@ -211,6 +211,7 @@ export const en: Messages = {
       instrumentInvalid: 'This answer is not one of the choices offered.',
       callbackRequired: 'Give the date and time of the callback agreed with the person.',
       callbackInPast: 'This time has passed: give a date and time to come.',
+      callbackTooFar: 'A callback is planned within the next {{days}} days: choose an earlier date.',
       notesTooLong: 'The notes are too long (4,000 characters at most).',
     },
     dispositions: labelsIn('disposition', 'en'),
@@ -224,6 +225,7 @@ export const en: Messages = {
     NOT_FOUND: 'Not found.',
     INTERNAL: 'Something went wrong on our side. It has been logged.',
     SERVICE_UNAVAILABLE: 'The service is busy for a moment. Try again in a minute; nothing is lost.',
+    IDEMPOTENCY_KEY_REUSED: 'This save carried the mark of another one: nothing was saved. Please save again.',
     generic: 'This request did not go through: {{message}}',
   },
 }

@@ -212,6 +212,7 @@ export const fr = {
       instrumentInvalid: 'Cette réponse ne fait pas partie des choix proposés.',
       callbackRequired: 'Indiquez la date et l’heure du rappel convenues avec la personne.',
       callbackInPast: 'Ce moment est passé : indiquez une date et une heure à venir.',
+      callbackTooFar: 'Un rappel se prévoit dans les {{days}} jours : choisissez une date plus proche.',
       notesTooLong: 'Les notes sont trop longues (4 000 caractères au plus).',
     },
     dispositions: labelsIn('disposition', 'fr'),
@@ -225,6 +226,8 @@ export const fr = {
     NOT_FOUND: 'Introuvable.',
     INTERNAL: 'Une erreur est survenue de notre côté. Elle a été enregistrée.',
     SERVICE_UNAVAILABLE: 'Le service est momentanément occupé. Réessayez dans une minute ; rien n’est perdu.',
+    IDEMPOTENCY_KEY_REUSED:
+      'Cet envoi portait la marque d’un autre enregistrement : rien n’a été enregistré. Enregistrez à nouveau.',
     generic: 'Cette demande n’a pas abouti : {{message}}',
   },
 }

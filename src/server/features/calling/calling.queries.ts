@@ -65,21 +65,32 @@ export async function replaceCampaignCallers(db: Db, campaignId: string, userIds
     .execute()
 }
 
-export async function renewLease(db: Db, targetId: string, callerId: string, leaseUntil: Timestamp, now: Timestamp) {
+/** Extends the caller's lease on a target they hold in one of these organisations; false when there is none. */
+export async function renewLease(
+  db: Db,
+  targetId: string,
+  callerId: string,
+  organizationIds: readonly string[],
+  leaseUntil: Timestamp,
+  now: Timestamp,
+) {
+  if (organizationIds.length === 0) return false
   const result = await db
     .updateTable('campaignTarget')
     .set({ leaseUntil, updatedAt: now })
     .where('id', '=', targetId)
+    .where('organizationId', 'in', organizationIds)
     .where('status', '=', 'held')
     .where('heldBy', '=', callerId)
     .executeTakeFirst()
+  if (Number(result.numUpdatedRows) === 0) return false
   await db
     .updateTable('householdHold')
     .set({ leaseUntil })
     .where('targetId', '=', targetId)
     .where('callerId', '=', callerId)
     .execute()
-  return Number(result.numUpdatedRows) > 0
+  return true
 }
 
 export async function findTargetById(db: Db, targetId: string) {

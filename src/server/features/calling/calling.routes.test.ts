@@ -482,7 +482,7 @@ describe('POST /api/assignments/:id/outcome', () => {
     const claim = await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers })
     assert.equal(claim.json().assignment.phones[0].e164, '+33383000000', 'the next number comes first')
 
-    const callbackAt = '2030-05-04T08:30:00.000Z'
+    const callbackAt = new Date(Date.now() + 30 * 86_400_000).toISOString()
     assert.equal((await outcome({ disposition: 'callback', callbackAt, sameCallerForCallback: true })).statusCode, 201)
     target = await db.selectFrom('campaignTarget').selectAll().where('id', '=', assignmentId).executeTakeFirstOrThrow()
     assert.equal(target.nextAttemptAt, callbackAt)
@@ -559,6 +559,135 @@ describe('POST /api/assignments/:id/outcome', () => {
     assert.equal((await renew(other)).statusCode, 409, 'another caller’s household')
     await app.inject({ method: 'POST', url: `/api/assignments/${assignmentId}/release`, headers })
     assert.equal((await renew(headers)).statusCode, 409, 'released')
+  })
+})
+
+describe('outcomes against hostile or mistaken requests', () => {
+  /** A caller of one organisation holding one household in each of two campaigns. */
+  async function holdTwo(t: Parameters<typeof buildTestApp>[0]) {
+    const context = await buildTestApp(t)
+    const organization = await makeOrganization(context.db)
+    const campaigns = [
+      await makeCampaign(context.db, { organizationId: organization.id }),
+      await makeCampaign(context.db, { organizationId: organization.id }),
+    ]
+    for (const campaign of campaigns) await makeTarget(context.db, campaign)
+    const caller = await makeUser(context.db, 'caller', { organizationId: organization.id })
+    const headers = await context.loginAs(caller)
+    const ids: string[] = []
+    for (const campaign of campaigns) {
+      const claim = await context.app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/claim`, headers })
+      ids.push(claim.json().assignment.id)
+    }
+    const outcome = (id: string, idempotencyKey: string, payload: object) =>
+      context.app.inject({
+        method: 'POST',
+        url: `/api/assignments/${id}/outcome`,
+        headers: { ...headers, 'idempotency-key': idempotencyKey },
+        payload,
+      })
+    const statusOf = async (id: string) =>
+      (
+        await context.db
+          .selectFrom('campaignTarget')
+          .select(['status', 'heldBy'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).status
+    return { ...context, caller, headers, ids, outcome, statusOf }
+  }
+
+  it('refuses a key already used for another assignment: nothing is lost, the second household stays held', async (t) => {
+    const { db, ids, outcome, statusOf } = await holdTwo(t)
+    const [first, second] = ids
+    const reused = key()
+    assert.equal((await outcome(first, reused, { disposition: 'no_answer' })).statusCode, 201)
+    const refused = await outcome(second, reused, { disposition: 'no_answer' })
+    assert.equal(refused.statusCode, 409)
+    assert.equal(refused.json().error.code, 'IDEMPOTENCY_KEY_REUSED')
+    assert.equal(await statusOf(second), 'held', 'the second household is still held by its caller')
+    assert.equal((await db.selectFrom('call').selectAll().execute()).length, 1, 'nothing written for the second')
+    const saved = await outcome(second, key(), { disposition: 'no_answer' })
+    assert.equal(saved.statusCode, 201, 'the second outcome goes through with a key of its own')
+    const calls = await db.selectFrom('call').select('targetId').orderBy('id').execute()
+    assert.deepEqual(
+      calls.map((call) => call.targetId),
+      [first, second],
+    )
+    assert.notEqual(await statusOf(second), 'held')
+  })
+
+  it('refuses a key sent again with another body, and answers the first call to the same body in any order', async (t) => {
+    const { db, ids, outcome } = await holdTwo(t)
+    const [first] = ids
+    const reused = key()
+    const body = { disposition: 'completed', answers: { alone: true }, needs: ['isolation'], durationSeconds: 60 }
+    const created = await outcome(first, reused, body)
+    assert.equal(created.statusCode, 201)
+    const other = await outcome(first, reused, { ...body, needs: ['food'] })
+    assert.equal(other.statusCode, 409)
+    assert.equal(other.json().error.code, 'IDEMPOTENCY_KEY_REUSED')
+    const reordered = { durationSeconds: 60, needs: ['isolation'], answers: { alone: true }, disposition: 'completed' }
+    const retried = await outcome(first, reused, reordered)
+    assert.equal(retried.statusCode, 200)
+    assert.equal(retried.json().call.id, created.json().call.id)
+    assert.deepEqual(retried.json().call.needs, ['isolation'])
+    const calls = await db.selectFrom('call').selectAll().execute()
+    assert.equal(calls.length, 1)
+    assert.ok(calls[0].requestHash, 'the key is stored with the digest of its request')
+  })
+
+  it('answers 404 for another organisation’s assignment on outcome, release and renew, changing nothing', async (t) => {
+    const { app, db, loginAs, ids, statusOf } = await holdTwo(t)
+    const [held] = ids
+    const outsider = await loginAs(await makeUser(db, 'caller'))
+    const manager = await loginAs(await makeUser(db, 'manager'))
+    for (const headers of [outsider, manager]) {
+      const outcome = await app.inject({
+        method: 'POST',
+        url: `/api/assignments/${held}/outcome`,
+        headers: { ...headers, 'idempotency-key': key() },
+        payload: { disposition: 'no_answer' },
+      })
+      assert.equal(outcome.statusCode, 404)
+      assert.equal(outcome.json().error.details, undefined, 'nothing of its state')
+      for (const action of ['release', 'renew']) {
+        const response = await app.inject({ method: 'POST', url: `/api/assignments/${held}/${action}`, headers })
+        assert.equal(response.statusCode, 404, action)
+        assert.equal(response.json().error.code, 'NOT_FOUND')
+      }
+      const unknown = await app.inject({ method: 'POST', url: '/api/assignments/no-such-id/renew', headers })
+      assert.equal(unknown.statusCode, 404, 'the same answer as an id that does not exist')
+    }
+    assert.equal(await statusOf(held), 'held')
+    assert.equal((await db.selectFrom('call').selectAll().execute()).length, 0)
+  })
+
+  it('refuses callback times out of range (year 9999, year 0, long past), naming the field and writing nothing', async (t) => {
+    const { db, ids, outcome, statusOf } = await holdTwo(t)
+    const [held] = ids
+    const day = 86_400_000
+    for (const callbackAt of [
+      '9999-12-31T23:59:59.000Z',
+      '0000-01-01T00:00:00.000Z',
+      new Date(Date.now() + 91 * day).toISOString(),
+      new Date(Date.now() - 2 * 3600_000).toISOString(),
+    ]) {
+      const response = await outcome(held, key(), { disposition: 'callback', callbackAt })
+      assert.equal(response.statusCode, 400, callbackAt)
+      assert.equal(response.json().error.details.field, 'callbackAt')
+      assert.match(response.json().error.message, /callbackAt/)
+    }
+    for (const followUp of [{ at: '9999-12-31T10:00:00.000Z' }, { everyDays: 7, until: '9999-12-31' }]) {
+      const response = await outcome(held, key(), { disposition: 'completed', answers: { alone: false }, followUp })
+      assert.equal(response.statusCode, 400)
+      assert.match(response.json().error.details.field, /^followUp\./)
+    }
+    assert.equal(await statusOf(held), 'held')
+    assert.equal((await db.selectFrom('call').selectAll().execute()).length, 0)
+    const late = new Date(Date.now() - 10 * 60_000).toISOString()
+    const accepted = await outcome(held, key(), { disposition: 'callback', callbackAt: late })
+    assert.equal(accepted.statusCode, 201, 'a save that arrives minutes after the agreed time still goes through')
   })
 })
 

@@ -4,6 +4,7 @@ import type { Static } from 'typebox'
 import { type CallSchema, callingContract } from '../../../shared/contracts/calling.js'
 import type { CallTable } from '../../db/schema.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
+import { organizationsWhere } from '../../policy/policy.js'
 import {
   type Caller,
   listCallableCampaigns,
@@ -29,6 +30,11 @@ function presentCall(call: CallTable): PresentedCall {
     scores: call.scores ? (JSON.parse(call.scores) as Record<string, unknown>) : {},
     createdAt: call.createdAt,
   }
+}
+
+/** The organisations whose assignments the caller may act on: another organisation's assignment is 404. */
+function callingOrganizations(request: FastifyRequest): string[] {
+  return organizationsWhere(currentScope(request), 'campaign.call')
 }
 
 /** The signed-in caller, as the claim and the outcome name them (and the audit log records them). */
@@ -80,6 +86,7 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         db,
         request.params.id,
         callerOf(request),
+        callingOrganizations(request),
         request.headers['idempotency-key'],
         request.body,
       )
@@ -91,7 +98,7 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ...callingContract.release,
     config: { access: 'campaign.call' },
     handler: async (request, reply) => {
-      await releaseAssignment(db, request.params.id, currentUser(request).id)
+      await releaseAssignment(db, request.params.id, currentUser(request).id, callingOrganizations(request))
       return reply.status(204).send(null)
     },
   })
@@ -100,7 +107,12 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ...callingContract.renew,
     config: { access: 'campaign.call' },
     handler: async (request) => ({
-      leaseExpiresAt: await renewAssignment(db, request.params.id, currentUser(request).id),
+      leaseExpiresAt: await renewAssignment(
+        db,
+        request.params.id,
+        currentUser(request).id,
+        callingOrganizations(request),
+      ),
     }),
   })
 }

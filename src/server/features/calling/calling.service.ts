@@ -100,20 +100,33 @@ export async function setCampaignCallers(
   return userIds
 }
 
-/** Gives a household the caller holds back to the queue. */
-export async function releaseAssignment(db: Db, targetId: string, callerId: string) {
+/** Gives a household the caller holds back to the queue; 404 for anything else (another organisation's, another's). */
+export async function releaseAssignment(
+  db: Db,
+  targetId: string,
+  callerId: string,
+  organizationIds: readonly string[],
+) {
   const target = await calling.findTargetById(db, targetId)
-  if (!target || target.heldBy !== callerId) throw new AppError('NOT_FOUND', 'No such assignment of yours')
+  if (!target || !organizationIds.includes(target.organizationId) || target.heldBy !== callerId) {
+    throw new AppError('NOT_FOUND', 'No such assignment of yours')
+  }
   const released = await calling.releaseTarget(db, target.id, callerId, nowTimestamp())
   if (!released) throw new AppError('CONFLICT', 'This household is no longer assigned to you')
   await releaseHouseholdHold(db, target.householdId, target.id)
 }
 
-/** Keeps the household for another lease; returns when the new lease ends. */
-export async function renewAssignment(db: Db, targetId: string, callerId: string) {
+/**
+ * Keeps the household for another lease; returns when the new lease ends. 409 when the caller no longer holds it,
+ * 404 when it is of no organisation where they call (its state is none of their business).
+ */
+export async function renewAssignment(db: Db, targetId: string, callerId: string, organizationIds: readonly string[]) {
   const now = nowTimestamp()
   const leaseExpiresAt = addMinutes(now, LEASE_MINUTES)
-  const renewed = await calling.renewLease(db, targetId, callerId, leaseExpiresAt, now)
-  if (!renewed) throw new AppError('CONFLICT', 'This household is no longer assigned to you')
-  return leaseExpiresAt
+  const renewed = await calling.renewLease(db, targetId, callerId, organizationIds, leaseExpiresAt, now)
+  if (renewed) return leaseExpiresAt
+  // Only a refusal reads the target, to tell "not yours any more" from "not anything of yours".
+  const target = await calling.findTargetById(db, targetId)
+  if (!target || !organizationIds.includes(target.organizationId)) throw new AppError('NOT_FOUND', 'No such assignment')
+  throw new AppError('CONFLICT', 'This household is no longer assigned to you')
 }

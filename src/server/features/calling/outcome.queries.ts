@@ -61,6 +61,7 @@ const CALL_COLUMNS = [
   'callbackAt',
   'durationSeconds',
   'idempotencyKey',
+  'requestHash',
   'createdAt',
 ] as const satisfies readonly (keyof CallTable)[]
 const CALL_COLUMN_NAMES = CALL_COLUMNS.map(
@@ -72,7 +73,7 @@ export async function insertCall(db: Db, call: CallTable) {
   await rawExecute(
     db,
     INSERT_CALL,
-    CALL_COLUMNS.map((column) => call[column]),
+    CALL_COLUMNS.map((column) => call[column] ?? null),
   )
   return call
 }
@@ -153,7 +154,7 @@ export async function saveCall(db: Db, saved: SavedCall): Promise<boolean> {
     const rows = await rawRows(db, saveCallText(hasHouseholdChanges), [
       ...targetChangeParameters(call.targetId, target),
       call.callerId,
-      ...CALL_COLUMNS.map((column) => call[column]),
+      ...CALL_COLUMNS.map((column) => call[column] ?? null),
       call.householdId,
       ...(hasHouseholdChanges
         ? [household.lastContactedAt ?? null, household.fragilityLevel ?? null, call.householdId]

@@ -2,10 +2,12 @@
  * The outcome of a call: checked against the questionnaire version it was given for, scored, and saved once per
  * Idempotency-Key with the target rescheduled, in one grouped transaction (SQLite) or one statement (PostgreSQL).
  */
+import { hash } from 'node:crypto'
 import type { Static } from 'typebox'
 import { followUpPriority, nextFollowUp, reschedule } from '../../../shared/calling-rules.js'
 import type { CallingHours, RetryDelays } from '../../../shared/campaigns.js'
-import type { OutcomeSchema } from '../../../shared/contracts/calling.js'
+import { addDays, parisToday } from '../../../shared/clock.js'
+import { OUTCOME_TIME_LIMITS, type OutcomeSchema } from '../../../shared/contracts/calling.js'
 import { InstrumentAnswerError, isInstrumentCode, scoreInstrument } from '../../../shared/instruments/index.js'
 import {
   checkAnswers,
@@ -49,18 +51,24 @@ function scoreAnswers(definition: QuestionnaireDefinition, answers: Record<strin
 }
 
 /**
- * Records a call's outcome once: the same Idempotency-Key from the same caller returns the first call unchanged.
- * The target must still be this caller's (held by them, or released by an expired lease and not taken since).
+ * Records a call's outcome once. An Idempotency-Key belongs to the first request it came with: the same key from the
+ * same caller, for the same assignment, with the same body, returns the first call unchanged (a retry); the same key
+ * with another assignment or another body is refused (IDEMPOTENCY_KEY_REUSED) and changes nothing, so that no outcome
+ * is ever answered with another's call and lost. The target must be of an organisation where the caller calls (else
+ * 404, as if it did not exist) and still theirs (held by them, or released by an expired lease and not taken since).
  */
 export async function recordOutcome(
   db: Db,
   targetId: string,
   caller: Caller,
+  /** The organisations where the caller may call (`organizationsWhere(scope, 'campaign.call')`). */
+  organizationIds: readonly string[],
   idempotencyKey: string,
   input: OutcomeInput,
 ) {
+  const request: OutcomeRequest = { targetId, organizationIds, idempotencyKey, hash: requestHash(input) }
   try {
-    return await saveOutcome(db, targetId, caller, idempotencyKey, input)
+    return await saveOutcome(db, request, caller, input)
   } catch (error) {
     // Two deliveries of the same retried request raced: the second hit the unique key, or (PostgreSQL) read the
     // target after the first had committed and found it no longer held; either way, answer with the first.
@@ -68,7 +76,7 @@ export async function recordOutcome(
       isUniqueViolation(error) || (error instanceof AppError && error.code === 'CONFLICT')
         ? await outcomes.findCallByIdempotencyKey(db, caller.id, idempotencyKey)
         : undefined
-    if (raced) return { call: raced, created: false }
+    if (raced) return { call: answerAgain(raced, request), created: false }
     throw error
   }
 }
@@ -78,14 +86,108 @@ function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
 }
 
-async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotencyKey: string, input: OutcomeInput) {
+/** Which request an outcome is: its assignment, the caller's organisations, its key and its body's digest. */
+interface OutcomeRequest {
+  targetId: string
+  organizationIds: readonly string[]
+  idempotencyKey: string
+  hash: string
+}
+
+/**
+ * The digest an Idempotency-Key is bound to: SHA-256 of the body as canonical JSON (keys sorted at every level), so
+ * that a retry that orders its fields otherwise is still the same request.
+ */
+export function requestHash(input: OutcomeInput): string {
+  return hash('sha256', canonicalJson(input), 'base64url')
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([name, item]) => `${JSON.stringify(name)}:${canonicalJson(item)}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}
+
+/**
+ * The call already saved under this request's key, answered again only if the request is the same one: same
+ * assignment, same body (calls saved before bodies were hashed are checked on the assignment alone).
+ */
+function answerAgain(previous: CallTable, request: OutcomeRequest): CallTable {
+  const isSameRequest =
+    previous.targetId === request.targetId && (previous.requestHash == null || previous.requestHash === request.hash)
+  if (!isSameRequest) {
+    throw new AppError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for another request (another household or other content); nothing was saved: send this outcome with a new key',
+    )
+  }
+  if (!request.organizationIds.includes(previous.organizationId)) throw new AppError('NOT_FOUND', 'No such assignment')
+  return previous
+}
+
+/**
+ * Refuses a time before `earliest` or after `latest`, naming the field: a year 0 or 9999 would call a household at
+ * once or never, while looking like an ordinary answer.
+ */
+function checkTimeWindow(field: string, at: Date, earliest: Date, latest: Date) {
+  // A leap second (23:59:60) passes the date-time format yet makes no Date.
+  if (Number.isNaN(at.getTime())) throw new AppError('VALIDATION_FAILED', `${field}: not a time`, { field })
+  if (at < earliest) {
+    throw new AppError('VALIDATION_FAILED', `${field}: this time has passed`, { field, value: at.toISOString() })
+  }
+  if (at > latest) {
+    throw new AppError('VALIDATION_FAILED', `${field}: too far ahead (${latest.toISOString()} at the latest)`, {
+      field,
+      value: at.toISOString(),
+    })
+  }
+}
+
+/** The outcome's times (callback, one-off follow-up, a watch's last day) within OUTCOME_TIME_LIMITS of `now`. */
+function checkOutcomeTimes(input: OutcomeInput, now: Date) {
+  const limits = OUTCOME_TIME_LIMITS
+  const daysAfter = (days: number) => new Date(now.getTime() + days * 86_400_000)
+  if (input.callbackAt) {
+    const earliest = new Date(now.getTime() - limits.callbackMinutesLate * 60_000)
+    checkTimeWindow('callbackAt', new Date(input.callbackAt), earliest, daysAfter(limits.callbackDaysAhead))
+  }
+  if (input.followUp && 'at' in input.followUp) {
+    const at = new Date(input.followUp.at)
+    if (at <= now) {
+      throw new AppError('VALIDATION_FAILED', 'A follow-up call must be planned in the future', {
+        field: 'followUp.at',
+      })
+    }
+    checkTimeWindow('followUp.at', at, now, daysAfter(limits.followUpDaysAhead))
+  }
+  if (input.followUp && 'until' in input.followUp) {
+    const latest = addDays(parisToday(now), limits.followUpDaysAhead)
+    if (input.followUp.until > latest) {
+      throw new AppError('VALIDATION_FAILED', `followUp.until: too far ahead (${latest} at the latest)`, {
+        field: 'followUp.until',
+        value: input.followUp.until,
+      })
+    }
+  }
+}
+
+async function saveOutcome(db: Db, request: OutcomeRequest, caller: Caller, input: OutcomeInput) {
+  const { targetId, idempotencyKey } = request
   const now = new Date()
   const nowText = now.toISOString()
   // PostgreSQL: the read, then the writes in one atomic statement; an objection adds writes, kept in one transaction.
   return (input.objection ? inGroupedTransaction : atomically)(db, async (tx) => {
     const { previous, target } = await outcomes.findOutcomeContext(tx, targetId, caller.id, idempotencyKey)
-    if (previous) return { call: previous, created: false }
-    if (!target) throw new AppError('NOT_FOUND', 'No such assignment')
+    if (previous) return { call: answerAgain(previous, request), created: false }
+    // Another organisation's assignment is answered as one that does not exist: its state is none of the caller's.
+    if (!target || !request.organizationIds.includes(target.organizationId)) {
+      throw new AppError('NOT_FOUND', 'No such assignment')
+    }
     // Held by this caller, or released by an expired lease that nobody has taken over since.
     const isStillMine = target.heldBy === caller.id && (target.status === 'held' || target.status === 'pending')
     if (!isStillMine) {
@@ -120,6 +222,7 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
         field: 'callbackAt',
       })
     }
+    checkOutcomeTimes(input, now)
     const attempts = target.attempts + 1
     const next = reschedule(
       { attempts, phonePosition: target.phonePosition },
@@ -143,11 +246,6 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
         : next.status === 'completed' && input.disposition === 'completed'
           ? nextFollowUp(plan, now)
           : null
-    if (input.followUp && 'at' in input.followUp && followUpAt! <= now) {
-      throw new AppError('VALIDATION_FAILED', 'A follow-up call must be planned in the future', {
-        field: 'followUp.at',
-      })
-    }
     const call: CallTable = {
       // Time-ordered: a call appends to the primary key and to the indexes led by its id, instead of dirtying a
       // random page of each (fewer pages per grouped commit written to the WAL and checkpointed).
@@ -166,9 +264,11 @@ async function saveOutcome(db: Db, targetId: string, caller: Caller, idempotency
       needs: needs.length ? JSON.stringify(needs) : null,
       fragilityLevel: input.fragilityLevel ?? null,
       notes: input.notes?.trim() || null,
-      callbackAt: input.callbackAt ?? null,
+      // As every time stored: ISO-8601 UTC (the body may carry any offset).
+      callbackAt: input.callbackAt ? new Date(input.callbackAt).toISOString() : null,
       durationSeconds: input.durationSeconds ?? null,
       idempotencyKey,
+      requestHash: request.hash,
       createdAt: nowText,
     }
     const isReached = ['completed', 'refused', 'callback'].includes(input.disposition)

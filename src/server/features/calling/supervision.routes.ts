@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { callingContract } from '../../../shared/contracts/calling.js'
 import { nowTimestamp } from '../../db/time.js'
-import type { Scope } from '../../http/auth.js'
+import { loadSession, type Scope, SESSION_COOKIE } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
-import { organizationsWhere } from '../../policy/policy.js'
+import { may, organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findCampaignById } from '../campaigns/campaigns.queries.js'
 import { findStrangers } from './calling.service.js'
@@ -13,7 +13,13 @@ import { campaignSnapshot, reassignCallback } from './supervision.queries.js'
 const LIVE_INTERVAL_MS = 3000
 
 export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app
+  const { db, config } = app
+  const sessionPolicy = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours }
+  // Open live views, ended when the app closes (a stream never idles, so the server would wait for it forever).
+  const streams = new Set<() => void>()
+  app.addHook('preClose', async () => {
+    for (const end of streams) end()
+  })
 
   async function loadSupervisedCampaign(scope: Scope, campaignId: string) {
     const campaign = await findCampaignById(db, organizationsWhere(scope, 'campaign.supervise'), campaignId)
@@ -30,12 +36,17 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   })
 
-  // Server-sent events: a snapshot every few seconds, read from the database, so any app instance can serve it.
+  // Server-sent events: a snapshot every few seconds, read from the database, so any app instance can serve it. Each
+  // tick first checks that the session that opened the view still stands and may still supervise the campaign: the
+  // view ends at logout (at once on this instance, within the session cache's 5 s on another), at the session's idle
+  // or absolute end, when the user is disabled or loses the role. The tick does not count as the user's activity:
+  // an unattended screen showing a live view does not keep its session, which opens everything else, alive.
   app.route({
     ...callingContract.live,
     config: { access: 'campaign.supervise' },
     handler: async (request, reply) => {
       const campaign = await loadSupervisedCampaign(currentScope(request), request.params.id)
+      const token = request.cookies[SESSION_COOKIE]
       reply.hijack()
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -44,9 +55,21 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'x-accel-buffering': 'no',
       })
       let closed = false
+      const end = () => {
+        if (closed) return
+        closed = true
+        clearInterval(timer)
+        streams.delete(end)
+        reply.raw.end()
+      }
+      const isStillAllowed = async () => {
+        const session = await loadSession(db, token, sessionPolicy, nowTimestamp(), { isActivity: false })
+        return session !== null && may(session.scope, 'campaign.supervise', campaign.organizationId)
+      }
       const send = async () => {
         if (closed) return
         try {
+          if (!(await isStillAllowed())) return end()
           const snapshot = await campaignSnapshot(db, campaign.id, nowTimestamp())
           if (!closed) reply.raw.write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`)
         } catch (error) {
@@ -54,10 +77,8 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       }
       const timer = setInterval(send, LIVE_INTERVAL_MS)
-      request.raw.on('close', () => {
-        closed = true
-        clearInterval(timer)
-      })
+      streams.add(end)
+      reply.raw.on('close', end) // the client went away (or the response ended)
       await send()
     },
   })

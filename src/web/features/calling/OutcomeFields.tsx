@@ -18,7 +18,7 @@ import { FRAGILITY_LEVELS, NEED_CATEGORIES, type NeedCategory } from '../../../s
 import { isoToParisLocal } from '../../../shared/clock.js'
 import type { Assignment } from './api.js'
 import { formatPhone } from './HouseholdPanel.js'
-import { DISPOSITION_GROUPS, type OutcomeForm, toggleNeed } from './outcome.js'
+import { DISPOSITION_GROUPS, latestCallback, type OutcomeForm, toggleNeed } from './outcome.js'
 import { fieldId } from './QuestionnaireFields.js'
 
 /**
@@ -44,6 +44,7 @@ export function OutcomeFields({
   const { t } = useTranslation()
   const disposition = form.disposition
   const minCallback = isoToParisLocal(new Date())
+  const maxCallback = isoToParisLocal(latestCallback(new Date()))
 
   return (
     <Card withBorder component="section" aria-labelledby="outcome-title">
@@ -97,6 +98,7 @@ export function OutcomeFields({
                 description={t('calling.outcome.callbackHelp')}
                 withAsterisk
                 min={minCallback}
+                max={maxCallback}
                 value={form.callbackLocal}
                 error={errors.callbackAt}
                 onChange={(event) => update({ callbackLocal: event.currentTarget.value }, ['callbackAt'])}

@@ -15,6 +15,7 @@ import { OutcomeFields } from './OutcomeFields.js'
 import {
   buildOutcomeBody,
   checkForm,
+  ERROR_TEXT_VALUES,
   instrumentDefinition,
   newIdempotencyKey,
   type OutcomeForm,
@@ -113,7 +114,9 @@ export function Workspace({
     }
     const issues = checkForm(form, definition)
     if (issues.length) {
-      showErrors(Object.fromEntries(issues.map((issue) => [issue.field, t(`calling.errors.${issue.key}`)])))
+      showErrors(
+        Object.fromEntries(issues.map((issue) => [issue.field, t(`calling.errors.${issue.key}`, ERROR_TEXT_VALUES)])),
+      )
       return
     }
     setErrors({})

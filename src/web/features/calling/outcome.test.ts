@@ -97,6 +97,10 @@ describe('the outcome form', () => {
       { field: 'callbackAt', key: 'callbackInPast' },
     ])
     assert.deepEqual(checkForm({ ...callback, callbackLocal: '2025-06-02T12:30' }, definition, now), [])
+    assert.deepEqual(checkForm({ ...callback, callbackLocal: '2025-08-30T12:00' }, definition, now), [])
+    assert.deepEqual(checkForm({ ...callback, callbackLocal: '2025-09-01T12:00' }, definition, now), [
+      { field: 'callbackAt', key: 'callbackTooFar' },
+    ])
   })
 
   it('sends answers only with "completed", the callback in UTC, the objection only with "refused"', () => {
@@ -127,6 +131,9 @@ describe('the outcome form', () => {
     assert.deepEqual(serverFieldIssues(undefined), [])
     assert.equal(explainServerIssue('alone', '"Seul·e ?" needs an answer'), 'answerRequired')
     assert.equal(explainServerIssue('instruments.ucla3.q1', 'Answer to item'), 'instrumentInvalid')
+    assert.equal(explainServerIssue('callbackAt', 'callbackAt: this time has passed'), 'callbackInPast')
+    assert.equal(explainServerIssue('callbackAt', 'callbackAt: too far ahead (…)'), 'callbackTooFar')
+    assert.equal(explainServerIssue('callbackAt', 'A callback needs the time'), 'callbackRequired')
     assert.equal(explainServerIssue('who', 'answered although the question is not shown'), 'answerNotShown')
   })
 

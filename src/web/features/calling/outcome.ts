@@ -1,6 +1,7 @@
 // Pure rules of the outcome form: what is shown, what is suggested, what is missing, what is sent.
 import type { Disposition, FragilityLevel, NeedCategory } from '../../../shared/campaigns.js'
 import { parisLocalToIso } from '../../../shared/clock.js'
+import { OUTCOME_TIME_LIMITS } from '../../../shared/contracts/calling.js'
 import {
   INSTRUMENTS,
   type InstrumentCode,
@@ -172,8 +173,17 @@ export function checkForm(
     const iso = parisLocalToIso(form.callbackLocal)
     if (!iso) issues.push({ field: 'callbackAt', key: 'callbackRequired' })
     else if (new Date(iso) <= now) issues.push({ field: 'callbackAt', key: 'callbackInPast' })
+    else if (new Date(iso) > latestCallback(now)) issues.push({ field: 'callbackAt', key: 'callbackTooFar' })
   }
   return issues
+}
+
+/** The values the `calling.errors.*` texts name (pass them with every key). */
+export const ERROR_TEXT_VALUES = { days: OUTCOME_TIME_LIMITS.callbackDaysAhead }
+
+/** The latest callback the server accepts from a form sent at `now` (OUTCOME_TIME_LIMITS). */
+export function latestCallback(now: Date): Date {
+  return new Date(now.getTime() + OUTCOME_TIME_LIMITS.callbackDaysAhead * 86_400_000)
 }
 
 /** The request body for a checked form. */
@@ -211,7 +221,11 @@ export function serverFieldIssues(details: unknown): { field: string; message: s
 
 /** Which translation explains a server's answer issue in plain words. */
 export function explainServerIssue(field: string, message: string): string {
-  if (field === 'callbackAt') return 'callbackRequired'
+  if (field === 'callbackAt') {
+    if (/has passed/.test(message)) return 'callbackInPast'
+    if (/too far ahead/.test(message)) return 'callbackTooFar'
+    return 'callbackRequired'
+  }
   if (field.startsWith(`${INSTRUMENTS_KEY}.`)) return 'instrumentInvalid'
   if (/needs an answer/.test(message)) return 'answerRequired'
   if (/not shown/.test(message)) return 'answerNotShown'

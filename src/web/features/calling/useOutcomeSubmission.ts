@@ -7,7 +7,7 @@ import { ApiError } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { callingApi, type SavedCall } from './api.js'
 import { type CallDraft, removeDraft } from './drafts.js'
-import { explainServerIssue, serverFieldIssues } from './outcome.js'
+import { ERROR_TEXT_VALUES, explainServerIssue, serverFieldIssues } from './outcome.js'
 
 const RETRY_EVERY_MS = 20_000
 
@@ -51,16 +51,19 @@ export function useOutcomeSubmission({
         onSaved(call, current)
       } catch (error) {
         const status = error instanceof ApiError ? error.status : 0
+        const code = error instanceof ApiError ? error.code : ''
         if (status === 0) setSendState('offline')
         else if (status >= 500 || status === 429) setSendState('serverDown')
         else if (status === 401) setSendState('unauthenticated')
-        else if (status === 409 || status === 404) {
+        else if ((status === 409 && code !== 'IDEMPOTENCY_KEY_REUSED') || status === 404) {
           // Another caller has the household now: nothing more can be saved for it. The form opens again so the
           // caller can read and copy what they typed before discarding it.
           persist({ ...current, submission: null, updatedAt: new Date().toISOString() })
           setSendState('conflict')
         } else {
-          // Refused as it stands (nothing was saved): the form opens again, with the reasons next to the fields.
+          // Refused as it stands (nothing was saved): the form opens again, with the reasons next to the fields. A key
+          // already used for another request (never sent by this page: a key is made per submission) lands here too:
+          // the next save makes a new one.
           persist({ ...current, submission: null, updatedAt: new Date().toISOString() })
           const issues = error instanceof ApiError && status === 400 ? serverFieldIssues(error.details) : []
           if (issues.length) {
@@ -69,7 +72,7 @@ export function useOutcomeSubmission({
               Object.fromEntries(
                 issues.map((issue) => [
                   issue.field,
-                  t(`calling.errors.${explainServerIssue(issue.field, issue.message)}`),
+                  t(`calling.errors.${explainServerIssue(issue.field, issue.message)}`, ERROR_TEXT_VALUES),
                 ]),
               ),
             )
