@@ -19,21 +19,13 @@ import type { Db } from '../../db/database.js'
 import type { Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { may, networksWhere } from '../../policy/policy.js'
-import {
-  buckets,
-  histogramStats,
-  isHidden,
-  MAX_PERIOD_DAYS,
-  median,
-  percentile,
-  round,
-  shown,
-} from './stats.figures.js'
+import { histogramStats, isHidden, MAX_PERIOD_DAYS, median, percentile, round } from './stats.figures.js'
 import type { StatsFilter } from './stats.queries.js'
 import * as stats from './stats.queries.js'
 import { refreshRollups } from './stats.refresh.js'
 import { type Metric, type PeriodFigures, readPeriod, scopeKey } from './stats.rollups.js'
 import { periodOf, resolveScope } from './stats.scope.js'
+import { CountTable, exact, type Protected, protect } from './stats.suppression.js'
 
 /**
  * Instruments and the categories counted as positive, by each one's published threshold (docs/instruments.md):
@@ -252,78 +244,156 @@ function dispositionsOf(figures: PeriodFigures) {
   return [...dispositions].map(([key, count]) => ({ key, count }))
 }
 
+// ——— Families of counts ———
+// Each family is described once, with every count any answer shows of it and how they add up, and shown through
+// `stats.suppression.ts`: the same figures give the same decision whichever answer (summary, panel, review, PDF)
+// shows them, so putting two answers side by side tells no more than the larger one.
+
+/** The family as the reader is shown it: exact, or with small counts suppressed (primary and complementary). */
+function shownFor(ctx: StatsContext, table: CountTable): Protected {
+  return ctx.suppressed ? protect(table) : exact(table)
+}
+
+/** Households: the unreachable are some of the targeted, the reached some of the attempted. */
+function householdCounts(reach: { targeted: number; unreachable: number; attempted: number; reached: number }) {
+  return new CountTable()
+    .add('targeted', reach.targeted)
+    .add('unreachable', reach.unreachable)
+    .subset('targeted', 'unreachable', 'targeted-not-unreachable')
+    .add('attempted', reach.attempted)
+    .add('reached', reach.reached)
+    .subset('attempted', 'reached', 'attempted-not-reached')
+}
+
+/** Calls: one total, broken down by disposition (every known one) and by Paris day (every day of the period). */
+function callCounts(ctx: StatsContext, figures: PeriodFigures) {
+  const byDisposition = completeCounts(DISPOSITIONS, dispositionsOf(figures))
+  const perDay = daysBetween(ctx.period.from, ctx.period.to).map((day) => {
+    let count = 0
+    for (const value of figures.callsPerDay.get(day)?.values() ?? []) count += value
+    return [day, count] as const
+  })
+  const table = new CountTable()
+    .add(
+      'calls',
+      [...byDisposition.values()].reduce((sum, count) => sum + count, 0),
+    )
+    .breakdown(
+      'calls',
+      [...byDisposition].map(([key, count]) => [`disposition:${key}`, count] as const),
+    )
+    .breakdown(
+      'calls',
+      perDay.map(([day, count]) => [`day:${day}`, count] as const),
+    )
+  return { table, byDisposition: [...byDisposition.keys()], days: perDay.map(([day]) => day) }
+}
+
+type ReferralRow = Awaited<ReturnType<typeof stats.listReferrals>>[number]
+
+const recipientOf = (r: ReferralRow) => (r.recipientTeam ? `${r.recipientCode} — ${r.recipientTeam}` : r.recipientCode)
+
+/** Referrals: one total, broken down by category, by status and by recipient. */
+function referralCounts(rows: readonly ReferralRow[]) {
+  const byCategory = completeCounts(
+    REFERRAL_CATEGORIES,
+    countBy(rows, (r) => r.category),
+  )
+  const byStatus = completeCounts(
+    REFERRAL_STATUSES,
+    countBy(rows, (r) => r.status),
+  )
+  const byRecipient = countBy(rows, recipientOf).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key))
+  const table = new CountTable()
+    .add('referrals', rows.length)
+    .breakdown(
+      'referrals',
+      [...byCategory].map(([key, count]) => [`category:${key}`, count] as const),
+    )
+    .breakdown(
+      'referrals',
+      [...byStatus].map(([key, count]) => [`status:${key}`, count] as const),
+    )
+    .breakdown(
+      'referrals',
+      byRecipient.map((r) => [`recipient:${r.key}`, r.count] as const),
+    )
+  return {
+    table,
+    categories: [...byCategory.keys()],
+    statuses: [...byStatus.keys()],
+    recipients: byRecipient.map((r) => r.key),
+  }
+}
+
+/** Buckets of a family, in the order given, as shown. */
+const bucketsOf = (shown: Protected, prefix: string, keys: readonly string[]) =>
+  keys.map((key) => ({ key, count: shown.count(`${prefix}:${key}`) }))
+
+const recordOf = (shown: Protected, prefix: string, keys: readonly string[]) =>
+  Object.fromEntries(keys.map((key) => [key, shown.count(`${prefix}:${key}`)]))
+
 export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
   const [reach, referrals] = await Promise.all([
     reachFigures(ctx, ['calls', 'callers']),
     stats.listReferrals(ctx.db, ctx.filter),
   ])
   const figures = reach.figures
-  const dispositions = dispositionsOf(figures)
-  const show = shown(ctx.suppressed)
-  const record = (counts: Map<string, number>) => Object.fromEntries([...counts].map(([k, v]) => [k, show(v)]))
+  const households = shownFor(ctx, householdCounts(reach))
+  const calls = callCounts(ctx, figures)
+  const callsShown = shownFor(ctx, calls.table)
+  const referralFamily = referralCounts(referrals)
+  const referralsShown = shownFor(ctx, referralFamily.table)
+  const callers = shownFor(ctx, new CountTable().add('active', figures.callers.size))
   return {
     households: {
-      targeted: show(reach.targeted),
-      attempted: show(reach.attempted),
-      reached: show(reach.reached),
-      unreachable: show(reach.unreachable),
+      targeted: households.count('targeted'),
+      attempted: households.count('attempted'),
+      reached: households.count('reached'),
+      unreachable: households.count('unreachable'),
     },
     calls: {
-      total: show(dispositions.reduce((sum, row) => sum + row.count, 0)),
-      byDisposition: record(completeCounts(DISPOSITIONS, dispositions)),
+      total: callsShown.count('calls'),
+      byDisposition: recordOf(callsShown, 'disposition', calls.byDisposition),
     },
     referrals: {
-      total: show(referrals.length),
-      byStatus: record(
-        completeCounts(
-          REFERRAL_STATUSES,
-          countBy(referrals, (r) => r.status),
-        ),
-      ),
-      byCategory: record(
-        completeCounts(
-          REFERRAL_CATEGORIES,
-          countBy(referrals, (r) => r.category),
-        ),
-      ),
+      total: referralsShown.count('referrals'),
+      byStatus: recordOf(referralsShown, 'status', referralFamily.statuses),
+      byCategory: recordOf(referralsShown, 'category', referralFamily.categories),
     },
-    callers: { active: show(figures.callers.size) },
+    callers: { active: callers.count('active') },
   }
 }
 
 export async function reachOf(ctx: StatsContext): Promise<ReachPanel> {
   const reach = await reachFigures(ctx)
-  const show = shown(ctx.suppressed)
-  const rateHidden = isHidden(ctx.suppressed, reach.targeted, reach.reached)
+  const households = shownFor(ctx, householdCounts(reach))
+  // A rate is withheld with either of its counts: rate × targeted would give the reached back.
+  const rateHidden = households.hidden('targeted') || households.hidden('reached')
   return {
-    targeted: show(reach.targeted),
-    attempted: show(reach.attempted),
-    reached: show(reach.reached),
+    targeted: households.count('targeted'),
+    attempted: households.count('attempted'),
+    reached: households.count('reached'),
     reachRate: rateHidden || !reach.targeted ? null : round(reach.reached / reach.targeted, 4),
     // Calls it took to reach the households reached for the first time in the period (the reaching call included).
     attemptsPerReached:
       isHidden(ctx.suppressed, reach.firstReached.households) || !reach.firstReached.households
         ? null
         : round(reach.firstReached.calls / reach.firstReached.households),
-    unreachable: show(reach.unreachable),
+    unreachable: households.count('unreachable'),
   }
 }
 
 export async function callsOf(ctx: StatsContext): Promise<CallsPanel> {
   const figures = await figuresOf(ctx, ['calls', 'duration'])
-  const show = shown(ctx.suppressed)
   const duration = histogramStats([...figures.durations].map(([value, count]) => ({ value, count })))
   const durationHidden = isHidden(ctx.suppressed, duration.count)
-  const byDisposition = dispositionsOf(figures)
-  const perDay = daysBetween(ctx.period.from, ctx.period.to).map((day) => {
-    let count = 0
-    for (const value of figures.callsPerDay.get(day)?.values() ?? []) count += value
-    return { key: day, count: show(count) }
-  })
+  const calls = callCounts(ctx, figures)
+  const shown = shownFor(ctx, calls.table)
   return {
-    total: show(byDisposition.reduce((sum, row) => sum + row.count, 0)),
-    perDay,
-    byDisposition: buckets(completeCounts(DISPOSITIONS, byDisposition), show),
+    total: shown.count('calls'),
+    perDay: bucketsOf(shown, 'day', calls.days),
+    byDisposition: bucketsOf(shown, 'disposition', calls.byDisposition),
     averageDurationSeconds: durationHidden ? null : round(duration.mean, 1),
     medianDurationSeconds: durationHidden ? null : duration.median,
   }
@@ -331,10 +401,17 @@ export async function callsOf(ctx: StatsContext): Promise<CallsPanel> {
 
 export async function findingsOf(ctx: StatsContext): Promise<FindingsPanel> {
   const figures = await figuresOf(ctx, ['needs', 'fragility', 'score'])
-  const show = shown(ctx.suppressed)
   const toRows = (counts: Map<string, number>) => [...counts].map(([key, count]) => ({ key, count }))
-  const needCounts = completeCounts(NEED_CATEGORIES, toRows(figures.needs))
-  const instruments: FindingsPanel['instruments'] = []
+  const fragility = completeCounts(FRAGILITY_LEVELS, toRows(figures.fragility))
+  const needs = [...completeCounts(NEED_CATEGORIES, toRows(figures.needs)).keys()].filter((key) =>
+    (NEED_CATEGORIES as readonly string[]).includes(key),
+  ) as NeedCategory[]
+  // Fragility levels and needs have no total shown (a household may have several needs); the households over an
+  // instrument's threshold are some of those scored.
+  const table = new CountTable()
+  for (const [key, count] of fragility) table.add(`fragility:${key}`, count)
+  for (const key of needs) table.add(`need:${key}`, figures.needs.get(key) ?? 0)
+  const scoredInstruments: string[] = []
   for (const instrument of INSTRUMENTS) {
     const code = instrument.code
     let scored = 0
@@ -346,25 +423,34 @@ export async function findingsOf(ctx: StatsContext): Promise<FindingsPanel> {
       if (POSITIVE_CATEGORIES[code]?.includes(category)) positive += count
     }
     if (!scored) continue
-    instruments.push({
-      instrument: code,
-      scored: show(scored),
-      positive: show(positive),
-      share: isHidden(ctx.suppressed, scored, positive) ? null : round(positive / scored, 4),
-    })
+    scoredInstruments.push(code)
+    table
+      .add(`scored:${code}`, scored)
+      .add(`positive:${code}`, positive)
+      .subset(`scored:${code}`, `positive:${code}`, `negative:${code}`)
   }
+  const shown = shownFor(ctx, table)
   return {
-    fragility: buckets(completeCounts(FRAGILITY_LEVELS, toRows(figures.fragility)), show),
-    needs: [...needCounts]
-      .filter(([key]) => (NEED_CATEGORIES as readonly string[]).includes(key))
-      .map(([key, count]) => ({ key: key as NeedCategory, count: show(count) })),
-    instruments,
+    fragility: bucketsOf(shown, 'fragility', [...fragility.keys()]),
+    needs: needs.map((key) => ({ key, count: shown.count(`need:${key}`) })),
+    instruments: scoredInstruments.map((code) => {
+      const scored = table.values.get(`scored:${code}`)!
+      const positive = table.values.get(`positive:${code}`)!
+      const hidden = shown.hidden(`scored:${code}`) || shown.hidden(`positive:${code}`)
+      return {
+        instrument: code,
+        scored: shown.count(`scored:${code}`),
+        positive: shown.count(`positive:${code}`),
+        share: hidden ? null : round(positive / scored, 4),
+      }
+    }),
   }
 }
 
 export async function referralsOf(ctx: StatsContext): Promise<ReferralsPanel> {
   const rows = await stats.listReferrals(ctx.db, ctx.filter)
-  const show = shown(ctx.suppressed)
+  const family = referralCounts(rows)
+  const shown = shownFor(ctx, family.table)
   const hours = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 3_600_000
   const toAccept = rows
     .filter((r) => r.acceptedAt)
@@ -377,61 +463,61 @@ export async function referralsOf(ctx: StatsContext): Promise<ReferralsPanel> {
     isHidden(ctx.suppressed, values.length)
       ? { median: null, p90: null }
       : { median: round(median(values), 1), p90: round(percentile(values, 90), 1) }
-  const recipients = countBy(rows, (r) =>
-    r.recipientTeam ? `${r.recipientCode} — ${r.recipientTeam}` : r.recipientCode,
-  )
-  recipients.sort((a, b) => b.count - a.count || a.key.localeCompare(b.key))
+  // The share resolved within the due date, times the resolved, gives those within and those past it: withheld when
+  // any of the three is small, or when the resolved are withheld.
+  const withinDueHidden =
+    shown.hidden('status:done') || isHidden(ctx.suppressed, done.length, withinDue, done.length - withinDue)
   return {
-    total: show(rows.length),
-    byCategory: buckets(
-      completeCounts(
-        REFERRAL_CATEGORIES,
-        countBy(rows, (r) => r.category),
-      ),
-      show,
-    ),
-    byRecipient: recipients.map((r) => ({ key: r.key, count: show(r.count) })),
-    byStatus: buckets(
-      completeCounts(
-        REFERRAL_STATUSES,
-        countBy(rows, (r) => r.status),
-      ),
-      show,
-    ),
+    total: shown.count('referrals'),
+    byCategory: bucketsOf(shown, 'category', family.categories),
+    byRecipient: bucketsOf(shown, 'recipient', family.recipients),
+    byStatus: bucketsOf(shown, 'status', family.statuses),
     hoursToAccept: timing(toAccept),
     hoursToResolve: timing(toResolve),
-    resolvedWithinDue:
-      !done.length || isHidden(ctx.suppressed, done.length, withinDue) ? null : round(withinDue / done.length, 4),
+    resolvedWithinDue: !done.length || withinDueHidden ? null : round(withinDue / done.length, 4),
   }
 }
 
 export async function callersOf(ctx: StatsContext): Promise<CallersPanel> {
   const [figures, feedback] = await Promise.all([figuresOf(ctx, ['callers']), stats.listFeedback(ctx.db, ctx.filter)])
-  const perCaller = [...figures.callers.values()]
-  const show = shown(ctx.suppressed)
-  const sorted = [...perCaller].sort((a, b) => a - b)
-  const hidden = isHidden(ctx.suppressed, sorted.length)
+  const sorted = [...figures.callers.values()].sort((a, b) => a - b)
   const scale = (pick: (row: (typeof feedback)[number]) => number) =>
-    buckets(
-      completeCounts(
-        ['1', '2', '3', '4', '5'],
-        countBy(feedback, (row) => String(pick(row))),
-      ),
-      show,
+    completeCounts(
+      ['1', '2', '3', '4', '5'],
+      countBy(feedback, (row) => String(pick(row))),
     )
+  const meaningful = scale((row) => row.meaningful)
+  const useful = scale((row) => row.useful)
+  // The answers, broken down by each question; those asking for a debrief are some of them.
+  const table = new CountTable()
+    .add('active', sorted.length)
+    .add('answers', feedback.length)
+    .breakdown(
+      'answers',
+      [...meaningful].map(([key, count]) => [`meaningful:${key}`, count] as const),
+    )
+    .breakdown(
+      'answers',
+      [...useful].map(([key, count]) => [`useful:${key}`, count] as const),
+    )
+    .add('debriefs', feedback.filter((row) => row.debriefRequested === 1).length)
+    .subset('answers', 'debriefs', 'no-debrief')
+  const shown = shownFor(ctx, table)
   return {
-    active: show(sorted.length),
-    callsPerCaller: hidden ? { median: null, max: null } : { median: median(sorted), max: sorted.at(-1) ?? null },
+    active: shown.count('active'),
+    callsPerCaller: shown.hidden('active')
+      ? { median: null, max: null }
+      : { median: median(sorted), max: sorted.at(-1) ?? null },
     feedback: {
-      answers: show(feedback.length),
-      meaningful: scale((row) => row.meaningful),
-      useful: scale((row) => row.useful),
+      answers: shown.count('answers'),
+      meaningful: bucketsOf(shown, 'meaningful', [...meaningful.keys()]),
+      useful: bucketsOf(shown, 'useful', [...useful.keys()]),
       // Free text could name a tenant or a caller: never for viewers. The latest ones, at most MAX_COMMENTS.
       comments: ctx.suppressed
         ? []
         : feedback.flatMap((row) => (row.comment?.trim() ? [row.comment.trim()] : [])).slice(-MAX_COMMENTS),
     },
-    debriefsRequested: show(feedback.filter((row) => row.debriefRequested === 1).length),
+    debriefsRequested: shown.count('debriefs'),
   }
 }
 
