@@ -225,7 +225,7 @@ async function targetFigures(ctx: StatsContext) {
 async function reachFigures(ctx: StatsContext, extra: readonly Metric[] = []) {
   const [targets, figures] = await Promise.all([
     targetFigures(ctx),
-    figuresOf(ctx, ['attempted', 'reached', 'first_reach', ...extra]),
+    figuresOf(ctx, [...REACHED_METRICS, 'first_reach', ...extra]),
   ])
   return {
     ...targets,
@@ -254,16 +254,62 @@ function shownFor(ctx: StatsContext, table: CountTable): Protected {
   return ctx.suppressed ? protect(table) : exact(table)
 }
 
-/** Households: the unreachable are some of the targeted, the reached some of the attempted. */
-function householdCounts(reach: { targeted: number; unreachable: number; attempted: number; reached: number }) {
+/** Households targeted: the unreachable are some of them. */
+function targetCounts(targets: { targeted: number; unreachable: number }) {
   return new CountTable()
-    .add('targeted', reach.targeted)
-    .add('unreachable', reach.unreachable)
+    .add('targeted', targets.targeted)
+    .add('unreachable', targets.unreachable)
     .subset('targeted', 'unreachable', 'targeted-not-unreachable')
-    .add('attempted', reach.attempted)
-    .add('reached', reach.reached)
-    .subset('attempted', 'reached', 'attempted-not-reached')
 }
+
+/**
+ * Households called: the reached are some of the attempted; what the findings count are households reached (needs,
+ * fragility levels and scores come from completed calls, stats.rollups.ts): each need, each instrument's scored
+ * (and, of those, the positive) are some of the reached, the fragility levels disjoint parts of them.
+ */
+function reachedCounts(figures: PeriodFigures) {
+  const table = new CountTable()
+    .add('attempted', figures.attempted)
+    .add('reached', figures.reached)
+    .subset('attempted', 'reached', 'attempted-not-reached')
+  const fragility = completeCounts(
+    FRAGILITY_LEVELS,
+    [...figures.fragility].map(([key, count]) => ({ key, count })),
+  )
+  table.partial(
+    'reached',
+    [...fragility].map(([key, count]) => [`fragility:${key}`, count] as const),
+    'reached-without-level',
+  )
+  // Every known need (a household may have several: no total), each some of the reached.
+  const needs: NeedCategory[] = [...NEED_CATEGORIES]
+  for (const key of needs) {
+    table.add(`need:${key}`, figures.needs.get(key) ?? 0).subset('reached', `need:${key}`, `reached-without:${key}`)
+  }
+  const instruments: string[] = []
+  for (const instrument of INSTRUMENTS) {
+    const code = instrument.code
+    let scored = 0
+    let positive = 0
+    for (const [key, count] of figures.scores) {
+      const [keyCode, category] = key.split(':')
+      if (keyCode !== code || category === undefined) continue
+      scored += count
+      if (POSITIVE_CATEGORIES[code]?.includes(category)) positive += count
+    }
+    if (!scored) continue
+    instruments.push(code)
+    table
+      .add(`scored:${code}`, scored)
+      .subset('reached', `scored:${code}`, `not-scored:${code}`)
+      .add(`positive:${code}`, positive)
+      .subset(`scored:${code}`, `positive:${code}`, `negative:${code}`)
+  }
+  return { table, fragility: [...fragility.keys()], needs, instruments }
+}
+
+/** Metrics the households called are counted from, findings included (one family, stats.suppression.ts). */
+const REACHED_METRICS: readonly Metric[] = ['attempted', 'reached', 'needs', 'fragility', 'score']
 
 /** Calls: one total, broken down by disposition (every known one) and by Paris day (every day of the period). */
 function callCounts(ctx: StatsContext, figures: PeriodFigures) {
@@ -339,7 +385,8 @@ export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
     stats.listReferrals(ctx.db, ctx.filter),
   ])
   const figures = reach.figures
-  const households = shownFor(ctx, householdCounts(reach))
+  const targets = shownFor(ctx, targetCounts(reach))
+  const called = shownFor(ctx, reachedCounts(figures).table)
   const calls = callCounts(ctx, figures)
   const callsShown = shownFor(ctx, calls.table)
   const referralFamily = referralCounts(referrals)
@@ -347,10 +394,10 @@ export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
   const callers = shownFor(ctx, new CountTable().add('active', figures.callers.size))
   return {
     households: {
-      targeted: households.count('targeted'),
-      attempted: households.count('attempted'),
-      reached: households.count('reached'),
-      unreachable: households.count('unreachable'),
+      targeted: targets.count('targeted'),
+      attempted: called.count('attempted'),
+      reached: called.count('reached'),
+      unreachable: targets.count('unreachable'),
     },
     calls: {
       total: callsShown.count('calls'),
@@ -367,20 +414,21 @@ export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
 
 export async function reachOf(ctx: StatsContext): Promise<ReachPanel> {
   const reach = await reachFigures(ctx)
-  const households = shownFor(ctx, householdCounts(reach))
+  const targets = shownFor(ctx, targetCounts(reach))
+  const called = shownFor(ctx, reachedCounts(reach.figures).table)
   // A rate is withheld with either of its counts: rate × targeted would give the reached back.
-  const rateHidden = households.hidden('targeted') || households.hidden('reached')
+  const rateHidden = targets.hidden('targeted') || called.hidden('reached')
   return {
-    targeted: households.count('targeted'),
-    attempted: households.count('attempted'),
-    reached: households.count('reached'),
+    targeted: targets.count('targeted'),
+    attempted: called.count('attempted'),
+    reached: called.count('reached'),
     reachRate: rateHidden || !reach.targeted ? null : round(reach.reached / reach.targeted, 4),
     // Calls it took to reach the households reached for the first time in the period (the reaching call included).
     attemptsPerReached:
       isHidden(ctx.suppressed, reach.firstReached.households) || !reach.firstReached.households
         ? null
         : round(reach.firstReached.calls / reach.firstReached.households),
-    unreachable: households.count('unreachable'),
+    unreachable: targets.count('unreachable'),
   }
 }
 
@@ -400,42 +448,16 @@ export async function callsOf(ctx: StatsContext): Promise<CallsPanel> {
 }
 
 export async function findingsOf(ctx: StatsContext): Promise<FindingsPanel> {
-  const figures = await figuresOf(ctx, ['needs', 'fragility', 'score'])
-  const toRows = (counts: Map<string, number>) => [...counts].map(([key, count]) => ({ key, count }))
-  const fragility = completeCounts(FRAGILITY_LEVELS, toRows(figures.fragility))
-  const needs = [...completeCounts(NEED_CATEGORIES, toRows(figures.needs)).keys()].filter((key) =>
-    (NEED_CATEGORIES as readonly string[]).includes(key),
-  ) as NeedCategory[]
-  // Fragility levels and needs have no total shown (a household may have several needs); the households over an
-  // instrument's threshold are some of those scored.
-  const table = new CountTable()
-  for (const [key, count] of fragility) table.add(`fragility:${key}`, count)
-  for (const key of needs) table.add(`need:${key}`, figures.needs.get(key) ?? 0)
-  const scoredInstruments: string[] = []
-  for (const instrument of INSTRUMENTS) {
-    const code = instrument.code
-    let scored = 0
-    let positive = 0
-    for (const [key, count] of figures.scores) {
-      const [keyCode, category] = key.split(':')
-      if (keyCode !== code || category === undefined) continue
-      scored += count
-      if (POSITIVE_CATEGORIES[code]?.includes(category)) positive += count
-    }
-    if (!scored) continue
-    scoredInstruments.push(code)
-    table
-      .add(`scored:${code}`, scored)
-      .add(`positive:${code}`, positive)
-      .subset(`scored:${code}`, `positive:${code}`, `negative:${code}`)
-  }
-  const shown = shownFor(ctx, table)
+  const figures = await figuresOf(ctx, REACHED_METRICS)
+  const family = reachedCounts(figures)
+  const shown = shownFor(ctx, family.table)
   return {
-    fragility: bucketsOf(shown, 'fragility', [...fragility.keys()]),
-    needs: needs.map((key) => ({ key, count: shown.count(`need:${key}`) })),
-    instruments: scoredInstruments.map((code) => {
-      const scored = table.values.get(`scored:${code}`)!
-      const positive = table.values.get(`positive:${code}`)!
+    fragility: bucketsOf(shown, 'fragility', family.fragility),
+    needs: family.needs.map((key) => ({ key, count: shown.count(`need:${key}`) })),
+    instruments: family.instruments.map((code) => {
+      const scored = family.table.values.get(`scored:${code}`)!
+      const positive = family.table.values.get(`positive:${code}`)!
+      // The share times the scored gives the positive back: withheld with either.
       const hidden = shown.hidden(`scored:${code}`) || shown.hidden(`positive:${code}`)
       return {
         instrument: code,

@@ -54,6 +54,28 @@ export class CountTable {
     return this
   }
 
+  /**
+   * Counts that are disjoint subsets of `total` (already added), not all of it: they are added, and the rest,
+   * `total − their sum`, is implied. (Fragility levels of the households reached: some have none.)
+   */
+  partial(total: string, parts: Iterable<readonly [string, number]>, rest: string): this {
+    const ids: string[] = []
+    let sum = 0
+    for (const [id, value] of parts) {
+      this.add(id, value)
+      ids.push(id)
+      sum += value
+    }
+    const whole = this.values.get(total)
+    if (whole === undefined) throw new Error(`total ${total} is not in the table`)
+    // More than the whole (never expected): the parts tie nothing.
+    if (whole - sum < 0) return this
+    this.values.set(rest, whole - sum)
+    this.implied.add(rest)
+    this.groups.push({ total, parts: [...ids, rest] })
+    return this
+  }
+
   /** `part` is a subset of `total` (both added): the rest, `total − part`, is implied. */
   subset(total: string, part: string, rest: string): this {
     const whole = this.values.get(total)
