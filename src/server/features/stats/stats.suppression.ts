@@ -225,11 +225,13 @@ export function protect(table: CountTable): Protected {
   const ids = [...table.values.keys()]
   const order = new Map(ids.map((id, index) => [id, index]))
   const sensitive = ids.filter((id) => isSmall(table.values.get(id)!))
-  const neighbours = new Map<string, string[]>()
-  for (const group of table.groups) {
-    const members = [group.total, ...group.parts]
-    for (const member of members) neighbours.set(member, [...(neighbours.get(member) ?? []), ...members])
-  }
+  // The groups each count is in, as total or part: its neighbours are the other members of those groups.
+  const members = table.groups.map((group) => [group.total, ...group.parts])
+  const groupsOf = new Map<string, number[]>()
+  members.forEach((list, index) => {
+    for (const member of list) groupsOf.set(member, [...(groupsOf.get(member) ?? []), index])
+  })
+  const neighbours = (id: string) => (groupsOf.get(id) ?? []).flatMap((index) => members[index]!)
 
   for (;;) {
     const ranges = feasibleRanges(ids, table.groups, (id) => knownRange(shown.get(id)))
@@ -249,7 +251,7 @@ export function protect(table: CountTable): Protected {
 /** The count still shown nearest to `start` through the groups: the smallest in the nearest ring, then the first. */
 function nearestShown(
   start: string,
-  neighbours: ReadonlyMap<string, string[]>,
+  neighbours: (id: string) => readonly string[],
   shown: ReadonlyMap<string, Count>,
   table: CountTable,
   order: ReadonlyMap<string, number>,
@@ -259,7 +261,7 @@ function nearestShown(
   while (ring.length) {
     const next: string[] = []
     for (const id of ring) {
-      for (const other of neighbours.get(id) ?? []) {
+      for (const other of neighbours(id)) {
         if (seen.has(other)) continue
         seen.add(other)
         next.push(other)
