@@ -2,9 +2,10 @@
 // process, on SQLite and PostgreSQL. Prints rows/s and the server's peak resident memory (VmHWM, target < 200 MB).
 // Checks the row count against a count(*) of the same period. Asserts nothing about time.
 //   BENCH_HOUSEHOLDS (200000), BENCH_CALLS (1000000), BENCH_FORMATS (csv,xlsx), --engine=sqlite|postgres,
-//   --reuse: the database the last `npm run bench:stats` seeded (.bench/stats-<engine>.json), instead of a new one.
+//   --reuse: the database the last run of this benchmark seeded (.bench/exports-<engine>.json), or else the one the
+//   last `npm run bench:stats` seeded (.bench/stats-<engine>.json), instead of a new one.
 import { type ChildProcess, fork } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { bundleForNode } from '../scripts/node-bundle.mjs'
 import { createDb, type Db } from '../src/server/db/database.js'
 import { migrateToLatest } from '../src/server/db/migrate.js'
@@ -52,7 +53,8 @@ async function login(base: string, email: string, password: string): Promise<str
 }
 
 async function runEngine(engine: BenchEngine) {
-  const saved = `.bench/stats-${engine}.json`
+  const own = `.bench/exports-${engine}.json`
+  const saved = existsSync(own) ? own : `.bench/stats-${engine}.json`
   const seedStart = Date.now()
   let url: string
   let db: Db
@@ -69,6 +71,7 @@ async function runEngine(engine: BenchEngine) {
       calls: CALLS,
       log: (line) => console.log(`    ${line}`),
     })
+    writeFileSync(own, JSON.stringify({ url, data }))
   }
   const admin = await makeUser(db, 'admin', { organizationId: data.organizations[0]!.id })
   const { from, to } = data.period

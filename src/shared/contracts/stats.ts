@@ -3,18 +3,30 @@
  * the server computes and the dashboard, the PDF and the tests read.
  *
  * Counts are numbers for managers and admins. For viewers any count from 1 to 4 becomes the string "< 5", so that no
- * small group of tenants can be singled out; 0 stays 0 (docs/decisions.md "Viewers see "< 5"").
+ * small group of tenants can be singled out; and where such a count could be worked out from the other figures of the
+ * same answer (a total minus the other cells), more cells are withheld: a 0 as "< 5", a count of 5 or more as "≥ 5"
+ * (docs/decisions.md "Viewers see "< 5""; the rule is `stats.suppression.ts`).
  */
 import { type Static, Type } from 'typebox'
 import { NEED_CATEGORIES } from '../campaigns.js'
 import { ErrorBodySchema, fileResponse, Nullable } from './common.js'
 import { route } from './route.js'
 
+/** A count under 5 (0 to 4) not shown to a viewer: every count from 1 to 4, and a 0 withheld with it. */
 export const SUPPRESSED = '< 5' as const
+/** A count of 5 or more withheld from a viewer so that a count under 5 cannot be worked out from the others. */
+export const WITHHELD = '≥ 5' as const
 
-/** A count: exact, or "< 5" for a viewer when it is 1 to 4. */
-export const CountSchema = Type.Union([Type.Integer({ minimum: 0 }), Type.Literal(SUPPRESSED)])
+/** A count: exact, or for a viewer "< 5" (0 to 4) or "≥ 5" (5 or more) when it is not shown. */
+export const CountSchema = Type.Union([
+  Type.Integer({ minimum: 0 }),
+  Type.Literal(SUPPRESSED, { description: 'a count from 0 to 4, not shown' }),
+  Type.Literal(WITHHELD, { description: 'a count of 5 or more, withheld so that no small count can be worked out' }),
+])
 export type Count = Static<typeof CountSchema>
+
+/** Whether a count is shown as a number (and not "< 5" or "≥ 5"). */
+export const isShownCount = (count: Count): count is number => typeof count === 'number'
 
 // ——— The scope grammar ———
 

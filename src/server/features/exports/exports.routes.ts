@@ -2,8 +2,6 @@ import { PassThrough, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { stringify } from 'csv-stringify'
-import type ExcelJSModule from 'exceljs'
-import type { FastifyBaseLogger } from 'fastify'
 import {
   DATASETS,
   type Dataset,
@@ -31,9 +29,9 @@ import {
   exportFileName,
   referralCells,
   unreachableCells,
-  xlsxValue,
 } from './exports.format.js'
 import * as exportsQueries from './exports.queries.js'
+import { writeWorkbook } from './exports.xlsx.js'
 
 /** A stream sent as the file the contract documents (`fileResponse`): streams are never serialised by a schema. */
 const asFile = (stream: NodeJS.ReadableStream) => stream as unknown as string
@@ -121,42 +119,6 @@ async function* mapRows<T>(rows: AsyncIterable<T>, toCells: (row: T) => Cell[]):
     yield toCells(row)
     if (++count % ROWS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve))
   }
-}
-
-// exceljs (about 20 MB resident) is loaded with the first workbook, not with the server.
-let exceljs: Promise<typeof ExcelJSModule> | undefined
-const loadExcel = () => {
-  exceljs ??= import('exceljs').then((module) => module.default)
-  return exceljs
-}
-
-/** Writes a streamed sheet, waiting whenever the client reads slower than the database gives rows. */
-async function writeWorkbook(
-  output: PassThrough,
-  dataset: Dataset,
-  rows: AsyncIterable<Cell[]>,
-  log: FastifyBaseLogger,
-): Promise<void> {
-  const ExcelJS = await loadExcel()
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false })
-  const names: Record<Dataset, string> = { calls: 'Appels', referrals: 'Orientations', unreachable: 'Injoignables' }
-  const columns = COLUMNS[dataset]
-  const sheet = workbook.addWorksheet(names[dataset], { views: [{ state: 'frozen', ySplit: 1 }] })
-  sheet.columns = columns.map((column) => ({
-    header: column.header,
-    width: column.width,
-    style: column.kind === 'datetime' ? { numFmt: 'dd/mm/yyyy hh:mm' } : {},
-  }))
-  sheet.getRow(1).font = { bold: true }
-  sheet.getRow(1).commit()
-  for await (const cells of rows) {
-    if (output.destroyed) throw new Error('the client closed the download')
-    sheet.addRow(cells.map(xlsxValue)).commit()
-    if (output.writableNeedDrain) await new Promise((resolve) => output.once('drain', resolve))
-  }
-  sheet.commit()
-  await workbook.commit()
-  log.debug({ dataset }, 'export workbook written')
 }
 
 export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -247,8 +209,11 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
 
       const output = new PassThrough()
-      writeWorkbook(output, dataset, counted(), request.log).then(
-        () => output.end(),
+      writeWorkbook(output, dataset, counted()).then(
+        () => {
+          request.log.debug({ dataset }, 'export workbook written')
+          output.end()
+        },
         (error) => {
           request.log.warn({ err: error }, 'export stopped')
           output.destroy(error)

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { pdfPages, readStream } from '../../../../test/pdf-text.js'
+import { WITHHELD } from '../../../shared/contracts/stats.js'
 import { fixtureReview, fixtureViewerReview } from './review.fixture.js'
 import { renderReviewPdf, toWinAnsi } from './review.pdf.js'
 
@@ -73,6 +74,15 @@ describe('review PDF', () => {
     assert.ok(all.includes('1 < 5 2 < 5 3 5 4 14 5 18'), all)
     assert.ok(!all.includes('Commentaires'))
     assert.ok(!all.includes('dix jours'))
+  })
+
+  it('prints a count withheld with a small one as ">= 5", without a bar that would tell its length', async () => {
+    const review = fixtureViewerReview()
+    review.callers.feedback.meaningful = review.callers.feedback.meaningful.map((bucket) =>
+      bucket.key === '3' ? { ...bucket, count: WITHHELD } : bucket,
+    )
+    const { all } = await textOf(review)
+    assert.ok(all.includes('1 < 5 2 < 5 3 >= 5 4 14 5 18'), all)
   })
 
   it('speaks English when asked', async () => {

@@ -8,7 +8,7 @@
 import type { Readable } from 'node:stream'
 import type PDFKit from 'pdfkit'
 import { formatDay, formatInstant } from '../../../shared/clock.js'
-import { type Bucket, type Count, type StatsReview, SUPPRESSED } from '../../../shared/contracts/stats.js'
+import { type Bucket, type Count, type StatsReview, SUPPRESSED, WITHHELD } from '../../../shared/contracts/stats.js'
 import { type LabelKind, type Locale, labelOf } from '../../../shared/labels.js'
 
 const MARGIN = 50
@@ -76,7 +76,7 @@ const WORDS = {
       'Injoignables : ménages dont les tentatives sont épuisées ou sans numéro utilisable, à contacter par courrier ou par visite.',
       'Les jours sont ceux de Paris (Europe/Paris) : un appel passé à 0 h 30 heure de Paris compte pour ce jour-là, heure d’été comme d’hiver.',
       'À l’échelle du réseau, un ménage appelé par plusieurs campagnes ou plusieurs organismes n’est compté qu’une fois.',
-      'Pour le rôle « Direction (lecture) », tout effectif de 1 à 4 est affiché « < 5 » afin qu’aucun petit groupe de locataires ne puisse être reconnu ; les commentaires ne sont pas montrés.',
+      'Pour le rôle « Direction (lecture) », tout effectif de 1 à 4 est affiché « < 5 » afin qu’aucun petit groupe de locataires ne puisse être reconnu ; là où un total moins les autres effectifs le ferait retrouver, d’autres effectifs sont masqués aussi (« < 5 » pour 0 à 4, « >= 5 » pour 5 et plus), ainsi que les taux qui en dépendent ; les commentaires ne sont pas montrés.',
       'Les échelles (EPICES, LSNS-6, UCLA-3, FRAIL, USDA-6) ne sont comptées que lorsqu’elles sont complètes ; la part est calculée sur les ménages évalués.',
     ],
     page: (n: number, total: number) => `Page ${n} sur ${total}`,
@@ -141,7 +141,7 @@ const WORDS = {
       'Unreachable: households whose attempts are exhausted or without a usable number, to be contacted by letter or visit.',
       'Days are Paris days (Europe/Paris): a call at 0:30 Paris time counts for that day, in summer and winter time alike.',
       'Across the network, a household called by several campaigns or organisations is counted once.',
-      'For the viewer role, any count from 1 to 4 is shown as "< 5" so that no small group of tenants can be singled out; comments are not shown.',
+      'For the viewer role, any count from 1 to 4 is shown as "< 5" so that no small group of tenants can be singled out; where a total minus the other counts would give it away, other counts are withheld too ("< 5" for 0 to 4, ">= 5" for 5 or more), and so are the rates that depend on them; comments are not shown.',
       'Scales (EPICES, LSNS-6, UCLA-3, FRAIL, USDA-6) count only when complete; the share is over the households scored.',
     ],
     page: (n: number, total: number) => `Page ${n} of ${total}`,
@@ -185,8 +185,9 @@ function numberLocale(locale: Locale) {
   return locale === 'fr' ? 'fr-FR' : 'en-GB'
 }
 
+/** A count as printed: a number in the locale's format, or the marker of a count withheld ("< 5", ">= 5"). */
 export function formatCount(value: Count, locale: Locale): string {
-  return value === SUPPRESSED ? SUPPRESSED : value.toLocaleString(numberLocale(locale))
+  return typeof value === 'number' ? value.toLocaleString(numberLocale(locale)) : toWinAnsi(value)
 }
 
 function formatShare(value: number | null, locale: Locale): string {
@@ -207,9 +208,12 @@ function formatHours(hours: number | null, locale: Locale): string {
   return hours === null ? '—' : WORDS[locale].hours(hours)
 }
 
-/** A count as a bar length: a suppressed count (1 to 4) is drawn as a pale bar of 4, its label says "< 5". */
+/**
+ * A count as a bar length: a count under 5 not shown is drawn as a pale bar of 4, its label says "< 5"; a count of 5
+ * or more withheld has no bar (its length would tell it), its label says ">= 5".
+ */
 function barValue(count: Count): number {
-  return count === SUPPRESSED ? 4 : count
+  return count === SUPPRESSED ? 4 : count === WITHHELD ? 0 : count
 }
 
 function formatGeneratedAt(iso: string, locale: Locale): string {

@@ -1,13 +1,14 @@
 /**
- * Pure arithmetic of the review: medians and percentiles, suppression of small counts and of figures derived from
- * them. No database here; stats.service.ts feeds it. Periods and Paris days come from `src/shared/clock.ts`.
+ * Pure arithmetic of the review: medians and percentiles, and the withholding of figures derived from small counts
+ * (the counts themselves: stats.suppression.ts). No database here; stats.service.ts feeds it. Periods and Paris days
+ * come from `src/shared/clock.ts`.
  */
-import { type Bucket, type Count, SUPPRESSED } from '../../../shared/contracts/stats.js'
+import { type Count, SUPPRESSED } from '../../../shared/contracts/stats.js'
 
 /** Longest period a review covers (the dashboard draws one bar per day). */
 export const MAX_PERIOD_DAYS = 1100
 
-/** Under 5 (but not 0) becomes "< 5". */
+/** Under 5 (but not 0) becomes "< 5": the primary rule alone (the review's counts go through stats.suppression.ts). */
 export function suppress(value: number): Count {
   return value > 0 && value < 5 ? SUPPRESSED : value
 }
@@ -50,16 +51,10 @@ export function round(value: number | null, digits = 2): number | null {
   return Math.round(value * factor) / factor
 }
 
-/** Counts as they are shown: exact, or through suppress() for viewers. */
-export function shown(suppressed: boolean) {
-  return (value: number): Count => (suppressed ? suppress(value) : value)
-}
-
-/** A derived figure computed from a group that a viewer sees as "< 5" is withheld. */
+/**
+ * A figure derived from counts that are not shown (a median over a few calls, a share of a few referrals) is withheld
+ * from a viewer when one of them is 1 to 4. Counts that are shown go through `stats.suppression.ts` instead.
+ */
 export function isHidden(suppressed: boolean, ...groups: number[]): boolean {
   return suppressed && groups.some((value) => value > 0 && value < 5)
-}
-
-export function buckets(entries: Iterable<[string, number]>, show: (value: number) => Count): Bucket[] {
-  return [...entries].map(([key, count]) => ({ key, count: show(count) }))
 }

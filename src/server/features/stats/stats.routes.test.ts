@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
+import { type Count, SUPPRESSED, WITHHELD } from '../../../shared/contracts/stats.js'
 import { PERIOD, seedStatsFixture } from './stats.fixture.js'
+import { type CountGroup, feasibleRanges, knownRange } from './stats.suppression.js'
 
 // Every expected figure below is counted by hand from stats.fixture.ts (see the comments there for each call's
 // Europe/Paris day). Dispositions, statuses and categories absent from the fixture are 0.
@@ -248,6 +251,104 @@ describe('stats: the review’s figures', () => {
     const audit = await db.selectFrom('auditEvent').selectAll().where('action', '=', 'stats.review_read').execute()
     assert.equal(audit.length, 1)
     assert.equal(audit[0]!.entityId, `organization:${a.code}`)
+  })
+})
+
+describe('stats: a small count cannot be worked out from the others', () => {
+  /** The values a viewer can infer for each count of an answer, from what it shows and how its counts add up. */
+  function inferable(shown: Record<string, Count>, groups: CountGroup[]) {
+    return feasibleRanges(Object.keys(shown), groups, (id) => knownRange(shown[id]))
+  }
+
+  it('withholds more than the callbacks when the total minus the other dispositions would give them', async (t) => {
+    const { get, db, a, households, campaigns, users } = await setup(t)
+    // Organisation A already has 4 completed and 3 unanswered calls in the period (24–26 October, Paris): 16 more
+    // completed, 5 more unanswered and 2 callbacks make 30 calls, of which completed 20, no answer 8, callback 2.
+    const target = await db
+      .selectFrom('campaignTarget')
+      .select('id')
+      .where('campaignId', '=', campaigns.cA1.id)
+      .where('householdId', '=', households.h1.id)
+      .executeTakeFirstOrThrow()
+    const extra = [
+      ...Array.from({ length: 16 }, () => 'completed'),
+      ...Array.from({ length: 5 }, () => 'no_answer'),
+      'callback',
+      'callback',
+    ]
+    for (const [index, disposition] of extra.entries()) {
+      await db
+        .insertInto('call')
+        .values({
+          id: randomUUID(),
+          campaignId: campaigns.cA1.id,
+          targetId: target.id,
+          householdId: households.h1.id,
+          organizationId: a.id,
+          callerId: users.callerA1.id,
+          attempt: 100 + index,
+          disposition,
+          phoneE164: '+33612345678',
+          questionnaireVersionId: null,
+          answers: null,
+          scores: null,
+          needs: null,
+          fragilityLevel: null,
+          notes: null,
+          callbackAt: null,
+          durationSeconds: null,
+          idempotencyKey: randomUUID(),
+          // Noon in Paris on the 24th and 26th, alternately.
+          createdAt: index % 2 ? '2026-10-24T10:00:00.000Z' : '2026-10-26T11:00:00.000Z',
+        })
+        .execute()
+    }
+    const scope = `organization:${a.code}`
+    const exact = (await get('managerA', 'summary', { scope })).json()
+    assert.equal(exact.calls.total, 30)
+    assert.deepEqual(
+      [exact.calls.byDisposition.completed, exact.calls.byDisposition.no_answer, exact.calls.byDisposition.callback],
+      [20, 8, 2],
+    )
+
+    const summary = (await get('viewerA', 'summary', { scope })).json()
+    const byDisposition: Record<string, Count> = summary.calls.byDisposition
+    assert.equal(summary.calls.total, 30)
+    assert.equal(byDisposition.callback, SUPPRESSED)
+    assert.equal(byDisposition.completed, 20)
+    // Total minus the numbers shown no longer isolates the callbacks: another disposition is withheld with them.
+    const withheld = Object.entries(byDisposition).filter(([, count]) => typeof count !== 'number')
+    assert.ok(withheld.length >= 2, JSON.stringify(byDisposition))
+    const shown: Record<string, Count> = { total: summary.calls.total }
+    for (const [key, count] of Object.entries(byDisposition)) shown[key] = count
+    const ranges = inferable(shown, [{ total: 'total', parts: Object.keys(byDisposition) }])
+    const [lo, hi] = ranges.get('callback')!
+    assert.ok(lo < hi, `callbacks pinned to ${lo}`)
+
+    // The calls panel breaks the same total down by day too: both breakdowns hold together.
+    const calls = (await get('viewerA', 'panels/calls', { scope })).json()
+    const panel: Record<string, Count> = { total: calls.total }
+    for (const bucket of calls.byDisposition) panel[`d:${bucket.key}`] = bucket.count
+    for (const bucket of calls.perDay) panel[`day:${bucket.key}`] = bucket.count
+    const groups = [
+      { total: 'total', parts: calls.byDisposition.map((b: { key: string }) => `d:${b.key}`) },
+      { total: 'total', parts: calls.perDay.map((b: { key: string }) => `day:${b.key}`) },
+    ]
+    for (const [id, [low, high]] of inferable(panel, groups)) {
+      if (panel[id] === SUPPRESSED) assert.ok(low < high, `${id} pinned to ${low}: ${JSON.stringify(panel)}`)
+    }
+    // Every answer shows the family as decided once: the summary, the panel and the review agree.
+    assert.deepEqual(
+      Object.fromEntries(calls.byDisposition.map((b: { key: string; count: Count }) => [b.key, b.count])),
+      byDisposition,
+    )
+    const review = (await get('viewerA', 'review', { scope })).json()
+    assert.deepEqual(review.summary, summary)
+    assert.deepEqual(review.calls, calls)
+    // "≥ 5" only ever stands for a count of 5 or more.
+    for (const [key, count] of Object.entries(byDisposition)) {
+      if (count === WITHHELD) assert.ok(exact.calls.byDisposition[key] >= 5, key)
+    }
   })
 })
 

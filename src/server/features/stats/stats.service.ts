@@ -19,21 +19,13 @@ import type { Db } from '../../db/database.js'
 import type { Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { may, networksWhere } from '../../policy/policy.js'
-import {
-  buckets,
-  histogramStats,
-  isHidden,
-  MAX_PERIOD_DAYS,
-  median,
-  percentile,
-  round,
-  shown,
-} from './stats.figures.js'
+import { histogramStats, isHidden, MAX_PERIOD_DAYS, median, percentile, round } from './stats.figures.js'
 import type { StatsFilter } from './stats.queries.js'
 import * as stats from './stats.queries.js'
 import { refreshRollups } from './stats.refresh.js'
 import { type Metric, type PeriodFigures, readPeriod, scopeKey } from './stats.rollups.js'
 import { periodOf, resolveScope } from './stats.scope.js'
+import { CountTable, exact, type Protected, protect } from './stats.suppression.js'
 
 /**
  * Instruments and the categories counted as positive, by each one's published threshold (docs/instruments.md):
@@ -233,7 +225,7 @@ async function targetFigures(ctx: StatsContext) {
 async function reachFigures(ctx: StatsContext, extra: readonly Metric[] = []) {
   const [targets, figures] = await Promise.all([
     targetFigures(ctx),
-    figuresOf(ctx, ['attempted', 'reached', 'first_reach', ...extra]),
+    figuresOf(ctx, [...REACHED_METRICS, 'first_reach', ...extra]),
   ])
   return {
     ...targets,
@@ -252,89 +244,49 @@ function dispositionsOf(figures: PeriodFigures) {
   return [...dispositions].map(([key, count]) => ({ key, count }))
 }
 
-export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
-  const [reach, referrals] = await Promise.all([
-    reachFigures(ctx, ['calls', 'callers']),
-    stats.listReferrals(ctx.db, ctx.filter),
-  ])
-  const figures = reach.figures
-  const dispositions = dispositionsOf(figures)
-  const show = shown(ctx.suppressed)
-  const record = (counts: Map<string, number>) => Object.fromEntries([...counts].map(([k, v]) => [k, show(v)]))
-  return {
-    households: {
-      targeted: show(reach.targeted),
-      attempted: show(reach.attempted),
-      reached: show(reach.reached),
-      unreachable: show(reach.unreachable),
-    },
-    calls: {
-      total: show(dispositions.reduce((sum, row) => sum + row.count, 0)),
-      byDisposition: record(completeCounts(DISPOSITIONS, dispositions)),
-    },
-    referrals: {
-      total: show(referrals.length),
-      byStatus: record(
-        completeCounts(
-          REFERRAL_STATUSES,
-          countBy(referrals, (r) => r.status),
-        ),
-      ),
-      byCategory: record(
-        completeCounts(
-          REFERRAL_CATEGORIES,
-          countBy(referrals, (r) => r.category),
-        ),
-      ),
-    },
-    callers: { active: show(figures.callers.size) },
-  }
+// ——— Families of counts ———
+// Each family is described once, with every count any answer shows of it and how they add up, and shown through
+// `stats.suppression.ts`: the same figures give the same decision whichever answer (summary, panel, review, PDF)
+// shows them, so putting two answers side by side tells no more than the larger one.
+
+/** The family as the reader is shown it: exact, or with small counts suppressed (primary and complementary). */
+function shownFor(ctx: StatsContext, table: CountTable): Protected {
+  return ctx.suppressed ? protect(table) : exact(table)
 }
 
-export async function reachOf(ctx: StatsContext): Promise<ReachPanel> {
-  const reach = await reachFigures(ctx)
-  const show = shown(ctx.suppressed)
-  const rateHidden = isHidden(ctx.suppressed, reach.targeted, reach.reached)
-  return {
-    targeted: show(reach.targeted),
-    attempted: show(reach.attempted),
-    reached: show(reach.reached),
-    reachRate: rateHidden || !reach.targeted ? null : round(reach.reached / reach.targeted, 4),
-    // Calls it took to reach the households reached for the first time in the period (the reaching call included).
-    attemptsPerReached:
-      isHidden(ctx.suppressed, reach.firstReached.households) || !reach.firstReached.households
-        ? null
-        : round(reach.firstReached.calls / reach.firstReached.households),
-    unreachable: show(reach.unreachable),
-  }
+/** Households targeted: the unreachable are some of them. */
+function targetCounts(targets: { targeted: number; unreachable: number }) {
+  return new CountTable()
+    .add('targeted', targets.targeted)
+    .add('unreachable', targets.unreachable)
+    .subset('targeted', 'unreachable', 'targeted-not-unreachable')
 }
 
-export async function callsOf(ctx: StatsContext): Promise<CallsPanel> {
-  const figures = await figuresOf(ctx, ['calls', 'duration'])
-  const show = shown(ctx.suppressed)
-  const duration = histogramStats([...figures.durations].map(([value, count]) => ({ value, count })))
-  const durationHidden = isHidden(ctx.suppressed, duration.count)
-  const byDisposition = dispositionsOf(figures)
-  const perDay = daysBetween(ctx.period.from, ctx.period.to).map((day) => {
-    let count = 0
-    for (const value of figures.callsPerDay.get(day)?.values() ?? []) count += value
-    return { key: day, count: show(count) }
-  })
-  return {
-    total: show(byDisposition.reduce((sum, row) => sum + row.count, 0)),
-    perDay,
-    byDisposition: buckets(completeCounts(DISPOSITIONS, byDisposition), show),
-    averageDurationSeconds: durationHidden ? null : round(duration.mean, 1),
-    medianDurationSeconds: durationHidden ? null : duration.median,
+/**
+ * Households called: the reached are some of the attempted; what the findings count are households reached (needs,
+ * fragility levels and scores come from completed calls, stats.rollups.ts): each need, each instrument's scored
+ * (and, of those, the positive) are some of the reached, the fragility levels disjoint parts of them.
+ */
+function reachedCounts(figures: PeriodFigures) {
+  const table = new CountTable()
+    .add('attempted', figures.attempted)
+    .add('reached', figures.reached)
+    .subset('attempted', 'reached', 'attempted-not-reached')
+  const fragility = completeCounts(
+    FRAGILITY_LEVELS,
+    [...figures.fragility].map(([key, count]) => ({ key, count })),
+  )
+  table.partial(
+    'reached',
+    [...fragility].map(([key, count]) => [`fragility:${key}`, count] as const),
+    'reached-without-level',
+  )
+  // Every known need (a household may have several: no total), each some of the reached.
+  const needs: NeedCategory[] = [...NEED_CATEGORIES]
+  for (const key of needs) {
+    table.add(`need:${key}`, figures.needs.get(key) ?? 0).subset('reached', `need:${key}`, `reached-without:${key}`)
   }
-}
-
-export async function findingsOf(ctx: StatsContext): Promise<FindingsPanel> {
-  const figures = await figuresOf(ctx, ['needs', 'fragility', 'score'])
-  const show = shown(ctx.suppressed)
-  const toRows = (counts: Map<string, number>) => [...counts].map(([key, count]) => ({ key, count }))
-  const needCounts = completeCounts(NEED_CATEGORIES, toRows(figures.needs))
-  const instruments: FindingsPanel['instruments'] = []
+  const instruments: string[] = []
   for (const instrument of INSTRUMENTS) {
     const code = instrument.code
     let scored = 0
@@ -346,25 +298,181 @@ export async function findingsOf(ctx: StatsContext): Promise<FindingsPanel> {
       if (POSITIVE_CATEGORIES[code]?.includes(category)) positive += count
     }
     if (!scored) continue
-    instruments.push({
-      instrument: code,
-      scored: show(scored),
-      positive: show(positive),
-      share: isHidden(ctx.suppressed, scored, positive) ? null : round(positive / scored, 4),
-    })
+    instruments.push(code)
+    table
+      .add(`scored:${code}`, scored)
+      .subset('reached', `scored:${code}`, `not-scored:${code}`)
+      .add(`positive:${code}`, positive)
+      .subset(`scored:${code}`, `positive:${code}`, `negative:${code}`)
   }
+  return { table, fragility: [...fragility.keys()], needs, instruments }
+}
+
+/** Metrics the households called are counted from, findings included (one family, stats.suppression.ts). */
+const REACHED_METRICS: readonly Metric[] = ['attempted', 'reached', 'needs', 'fragility', 'score']
+
+/** Calls: one total, broken down by disposition (every known one) and by Paris day (every day of the period). */
+function callCounts(ctx: StatsContext, figures: PeriodFigures) {
+  const byDisposition = completeCounts(DISPOSITIONS, dispositionsOf(figures))
+  const perDay = daysBetween(ctx.period.from, ctx.period.to).map((day) => {
+    let count = 0
+    for (const value of figures.callsPerDay.get(day)?.values() ?? []) count += value
+    return [day, count] as const
+  })
+  const table = new CountTable()
+    .add(
+      'calls',
+      [...byDisposition.values()].reduce((sum, count) => sum + count, 0),
+    )
+    .breakdown(
+      'calls',
+      [...byDisposition].map(([key, count]) => [`disposition:${key}`, count] as const),
+    )
+    .breakdown(
+      'calls',
+      perDay.map(([day, count]) => [`day:${day}`, count] as const),
+    )
+  return { table, byDisposition: [...byDisposition.keys()], days: perDay.map(([day]) => day) }
+}
+
+type ReferralRow = Awaited<ReturnType<typeof stats.listReferrals>>[number]
+
+const recipientOf = (r: ReferralRow) => (r.recipientTeam ? `${r.recipientCode} — ${r.recipientTeam}` : r.recipientCode)
+
+/** Referrals: one total, broken down by category, by status and by recipient. */
+function referralCounts(rows: readonly ReferralRow[]) {
+  const byCategory = completeCounts(
+    REFERRAL_CATEGORIES,
+    countBy(rows, (r) => r.category),
+  )
+  const byStatus = completeCounts(
+    REFERRAL_STATUSES,
+    countBy(rows, (r) => r.status),
+  )
+  const byRecipient = countBy(rows, recipientOf).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key))
+  const table = new CountTable()
+    .add('referrals', rows.length)
+    .breakdown(
+      'referrals',
+      [...byCategory].map(([key, count]) => [`category:${key}`, count] as const),
+    )
+    .breakdown(
+      'referrals',
+      [...byStatus].map(([key, count]) => [`status:${key}`, count] as const),
+    )
+    .breakdown(
+      'referrals',
+      byRecipient.map((r) => [`recipient:${r.key}`, r.count] as const),
+    )
   return {
-    fragility: buckets(completeCounts(FRAGILITY_LEVELS, toRows(figures.fragility)), show),
-    needs: [...needCounts]
-      .filter(([key]) => (NEED_CATEGORIES as readonly string[]).includes(key))
-      .map(([key, count]) => ({ key: key as NeedCategory, count: show(count) })),
-    instruments,
+    table,
+    categories: [...byCategory.keys()],
+    statuses: [...byStatus.keys()],
+    recipients: byRecipient.map((r) => r.key),
+  }
+}
+
+/** Buckets of a family, in the order given, as shown. */
+const bucketsOf = (shown: Protected, prefix: string, keys: readonly string[]) =>
+  keys.map((key) => ({ key, count: shown.count(`${prefix}:${key}`) }))
+
+const recordOf = (shown: Protected, prefix: string, keys: readonly string[]) =>
+  Object.fromEntries(keys.map((key) => [key, shown.count(`${prefix}:${key}`)]))
+
+export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
+  const [reach, referrals] = await Promise.all([
+    reachFigures(ctx, ['calls', 'callers']),
+    stats.listReferrals(ctx.db, ctx.filter),
+  ])
+  const figures = reach.figures
+  const targets = shownFor(ctx, targetCounts(reach))
+  const called = shownFor(ctx, reachedCounts(figures).table)
+  const calls = callCounts(ctx, figures)
+  const callsShown = shownFor(ctx, calls.table)
+  const referralFamily = referralCounts(referrals)
+  const referralsShown = shownFor(ctx, referralFamily.table)
+  const callers = shownFor(ctx, new CountTable().add('active', figures.callers.size))
+  return {
+    households: {
+      targeted: targets.count('targeted'),
+      attempted: called.count('attempted'),
+      reached: called.count('reached'),
+      unreachable: targets.count('unreachable'),
+    },
+    calls: {
+      total: callsShown.count('calls'),
+      byDisposition: recordOf(callsShown, 'disposition', calls.byDisposition),
+    },
+    referrals: {
+      total: referralsShown.count('referrals'),
+      byStatus: recordOf(referralsShown, 'status', referralFamily.statuses),
+      byCategory: recordOf(referralsShown, 'category', referralFamily.categories),
+    },
+    callers: { active: callers.count('active') },
+  }
+}
+
+export async function reachOf(ctx: StatsContext): Promise<ReachPanel> {
+  const reach = await reachFigures(ctx)
+  const targets = shownFor(ctx, targetCounts(reach))
+  const called = shownFor(ctx, reachedCounts(reach.figures).table)
+  // A rate is withheld with either of its counts: rate × targeted would give the reached back.
+  const rateHidden = targets.hidden('targeted') || called.hidden('reached')
+  return {
+    targeted: targets.count('targeted'),
+    attempted: called.count('attempted'),
+    reached: called.count('reached'),
+    reachRate: rateHidden || !reach.targeted ? null : round(reach.reached / reach.targeted, 4),
+    // Calls it took to reach the households reached for the first time in the period (the reaching call included).
+    attemptsPerReached:
+      isHidden(ctx.suppressed, reach.firstReached.households) || !reach.firstReached.households
+        ? null
+        : round(reach.firstReached.calls / reach.firstReached.households),
+    unreachable: targets.count('unreachable'),
+  }
+}
+
+export async function callsOf(ctx: StatsContext): Promise<CallsPanel> {
+  const figures = await figuresOf(ctx, ['calls', 'duration'])
+  const duration = histogramStats([...figures.durations].map(([value, count]) => ({ value, count })))
+  const durationHidden = isHidden(ctx.suppressed, duration.count)
+  const calls = callCounts(ctx, figures)
+  const shown = shownFor(ctx, calls.table)
+  return {
+    total: shown.count('calls'),
+    perDay: bucketsOf(shown, 'day', calls.days),
+    byDisposition: bucketsOf(shown, 'disposition', calls.byDisposition),
+    averageDurationSeconds: durationHidden ? null : round(duration.mean, 1),
+    medianDurationSeconds: durationHidden ? null : duration.median,
+  }
+}
+
+export async function findingsOf(ctx: StatsContext): Promise<FindingsPanel> {
+  const figures = await figuresOf(ctx, REACHED_METRICS)
+  const family = reachedCounts(figures)
+  const shown = shownFor(ctx, family.table)
+  return {
+    fragility: bucketsOf(shown, 'fragility', family.fragility),
+    needs: family.needs.map((key) => ({ key, count: shown.count(`need:${key}`) })),
+    instruments: family.instruments.map((code) => {
+      const scored = family.table.values.get(`scored:${code}`)!
+      const positive = family.table.values.get(`positive:${code}`)!
+      // The share times the scored gives the positive back: withheld with either.
+      const hidden = shown.hidden(`scored:${code}`) || shown.hidden(`positive:${code}`)
+      return {
+        instrument: code,
+        scored: shown.count(`scored:${code}`),
+        positive: shown.count(`positive:${code}`),
+        share: hidden ? null : round(positive / scored, 4),
+      }
+    }),
   }
 }
 
 export async function referralsOf(ctx: StatsContext): Promise<ReferralsPanel> {
   const rows = await stats.listReferrals(ctx.db, ctx.filter)
-  const show = shown(ctx.suppressed)
+  const family = referralCounts(rows)
+  const shown = shownFor(ctx, family.table)
   const hours = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 3_600_000
   const toAccept = rows
     .filter((r) => r.acceptedAt)
@@ -377,61 +485,61 @@ export async function referralsOf(ctx: StatsContext): Promise<ReferralsPanel> {
     isHidden(ctx.suppressed, values.length)
       ? { median: null, p90: null }
       : { median: round(median(values), 1), p90: round(percentile(values, 90), 1) }
-  const recipients = countBy(rows, (r) =>
-    r.recipientTeam ? `${r.recipientCode} — ${r.recipientTeam}` : r.recipientCode,
-  )
-  recipients.sort((a, b) => b.count - a.count || a.key.localeCompare(b.key))
+  // The share resolved within the due date, times the resolved, gives those within and those past it: withheld when
+  // any of the three is small, or when the resolved are withheld.
+  const withinDueHidden =
+    shown.hidden('status:done') || isHidden(ctx.suppressed, done.length, withinDue, done.length - withinDue)
   return {
-    total: show(rows.length),
-    byCategory: buckets(
-      completeCounts(
-        REFERRAL_CATEGORIES,
-        countBy(rows, (r) => r.category),
-      ),
-      show,
-    ),
-    byRecipient: recipients.map((r) => ({ key: r.key, count: show(r.count) })),
-    byStatus: buckets(
-      completeCounts(
-        REFERRAL_STATUSES,
-        countBy(rows, (r) => r.status),
-      ),
-      show,
-    ),
+    total: shown.count('referrals'),
+    byCategory: bucketsOf(shown, 'category', family.categories),
+    byRecipient: bucketsOf(shown, 'recipient', family.recipients),
+    byStatus: bucketsOf(shown, 'status', family.statuses),
     hoursToAccept: timing(toAccept),
     hoursToResolve: timing(toResolve),
-    resolvedWithinDue:
-      !done.length || isHidden(ctx.suppressed, done.length, withinDue) ? null : round(withinDue / done.length, 4),
+    resolvedWithinDue: !done.length || withinDueHidden ? null : round(withinDue / done.length, 4),
   }
 }
 
 export async function callersOf(ctx: StatsContext): Promise<CallersPanel> {
   const [figures, feedback] = await Promise.all([figuresOf(ctx, ['callers']), stats.listFeedback(ctx.db, ctx.filter)])
-  const perCaller = [...figures.callers.values()]
-  const show = shown(ctx.suppressed)
-  const sorted = [...perCaller].sort((a, b) => a - b)
-  const hidden = isHidden(ctx.suppressed, sorted.length)
+  const sorted = [...figures.callers.values()].sort((a, b) => a - b)
   const scale = (pick: (row: (typeof feedback)[number]) => number) =>
-    buckets(
-      completeCounts(
-        ['1', '2', '3', '4', '5'],
-        countBy(feedback, (row) => String(pick(row))),
-      ),
-      show,
+    completeCounts(
+      ['1', '2', '3', '4', '5'],
+      countBy(feedback, (row) => String(pick(row))),
     )
+  const meaningful = scale((row) => row.meaningful)
+  const useful = scale((row) => row.useful)
+  // The answers, broken down by each question; those asking for a debrief are some of them.
+  const table = new CountTable()
+    .add('active', sorted.length)
+    .add('answers', feedback.length)
+    .breakdown(
+      'answers',
+      [...meaningful].map(([key, count]) => [`meaningful:${key}`, count] as const),
+    )
+    .breakdown(
+      'answers',
+      [...useful].map(([key, count]) => [`useful:${key}`, count] as const),
+    )
+    .add('debriefs', feedback.filter((row) => row.debriefRequested === 1).length)
+    .subset('answers', 'debriefs', 'no-debrief')
+  const shown = shownFor(ctx, table)
   return {
-    active: show(sorted.length),
-    callsPerCaller: hidden ? { median: null, max: null } : { median: median(sorted), max: sorted.at(-1) ?? null },
+    active: shown.count('active'),
+    callsPerCaller: shown.hidden('active')
+      ? { median: null, max: null }
+      : { median: median(sorted), max: sorted.at(-1) ?? null },
     feedback: {
-      answers: show(feedback.length),
-      meaningful: scale((row) => row.meaningful),
-      useful: scale((row) => row.useful),
+      answers: shown.count('answers'),
+      meaningful: bucketsOf(shown, 'meaningful', [...meaningful.keys()]),
+      useful: bucketsOf(shown, 'useful', [...useful.keys()]),
       // Free text could name a tenant or a caller: never for viewers. The latest ones, at most MAX_COMMENTS.
       comments: ctx.suppressed
         ? []
         : feedback.flatMap((row) => (row.comment?.trim() ? [row.comment.trim()] : [])).slice(-MAX_COMMENTS),
     },
-    debriefsRequested: show(feedback.filter((row) => row.debriefRequested === 1).length),
+    debriefsRequested: shown.count('debriefs'),
   }
 }
 

@@ -3,7 +3,7 @@ import { Button, Group, Table, Text, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
-import { type Count, SUPPRESSED } from '../../../shared/contracts/stats.js'
+import { type Count, isShownCount } from '../../../shared/contracts/stats.js'
 
 export interface ChartRow {
   key: string
@@ -11,15 +11,15 @@ export interface ChartRow {
   count: Count
 }
 
-/** A count as the reader sees it: "< 5" as is, numbers in the reader's format. */
+/** A count as the reader sees it: "< 5" and "≥ 5" as they are, numbers in the reader's format. */
 export function formatCount(count: Count, language: string): string {
-  return count === SUPPRESSED ? SUPPRESSED : count.toLocaleString(language)
+  return isShownCount(count) ? count.toLocaleString(language) : count
 }
 
 /**
  * A bar chart with its text alternative: a figure whose caption names it, the drawing hidden from assistive
  * technologies, and the same numbers as a table (visually hidden until "Voir les données" is pressed; always read
- * by screen readers). Suppressed counts ("< 5") draw no bar; the table shows them as they are.
+ * by screen readers). Counts not shown ("< 5", "≥ 5") draw no bar; the table shows them as they are.
  */
 export function ChartFigure({
   title,
@@ -37,8 +37,8 @@ export function ChartFigure({
   const { t, i18n } = useTranslation()
   const id = useId()
   const [tableShown, table] = useDisclosure(false)
-  const hasSuppressed = rows.some((row) => row.count === SUPPRESSED)
-  const data = rows.map((row) => ({ label: row.label, count: row.count === SUPPRESSED ? null : row.count }))
+  const hasSuppressed = rows.some((row) => !isShownCount(row.count))
+  const data = rows.map((row) => ({ label: row.label, count: isShownCount(row.count) ? row.count : null }))
   const isEmpty = rows.length === 0 || rows.every((row) => row.count === 0)
   const horizontal = orientation === 'horizontal-bars'
 

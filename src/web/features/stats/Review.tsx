@@ -1,12 +1,13 @@
 import { Card, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import { formatDay } from '../../../shared/clock.js'
-import { type Count, type StatsReview, SUPPRESSED } from '../../../shared/contracts/stats.js'
+import { type Count, type StatsReview, SUPPRESSED, WITHHELD } from '../../../shared/contracts/stats.js'
 import { type LabelKind, labelOf, localeOf } from '../../../shared/labels.js'
 import { ChartFigure, type ChartRow, formatCount } from './ChartFigure.js'
 
 function hasSuppressed(review: StatsReview): boolean {
-  return JSON.stringify(review).includes(`"${SUPPRESSED}"`)
+  const text = JSON.stringify(review)
+  return text.includes(`"${SUPPRESSED}"`) || text.includes(`"${WITHHELD}"`)
 }
 
 /** The review itself: key figures, charts with their tables, method notes; printable as it is. */

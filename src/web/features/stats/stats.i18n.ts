@@ -30,7 +30,8 @@ export const statsFr = {
   error: 'Le bilan n’a pas pu être chargé : {{message}}',
   retry: 'Réessayer',
   periodLabel: 'Du {{from}} au {{to}} (jours de Paris)',
-  suppressedNote: 'Les effectifs de 1 à 4 sont affichés « < 5 » pour qu’aucun petit groupe ne puisse être reconnu.',
+  suppressedNote:
+    'Les effectifs de 1 à 4 sont affichés « < 5 » pour qu’aucun petit groupe ne puisse être reconnu ; là où un total moins les autres effectifs le ferait retrouver, d’autres effectifs sont masqués aussi (« < 5 » pour 0 à 4, « ≥ 5 » pour 5 et plus).',
   figures: {
     title: 'Chiffres clés',
     targeted: 'Ménages ciblés',
@@ -68,7 +69,7 @@ export const statsFr = {
     day: 'Jour',
     count: 'Nombre',
     empty: 'Aucune donnée sur la période.',
-    suppressedInChart: 'Les barres des effectifs « < 5 » ne sont pas dessinées : voyez le tableau.',
+    suppressedInChart: 'Les barres des effectifs masqués (« < 5 », « ≥ 5 ») ne sont pas dessinées : voyez le tableau.',
   },
   tables: {
     instruments: 'Échelles',
@@ -97,7 +98,7 @@ export const statsFr = {
       'Ménages ciblés : ceux retenus par le ciblage d’au moins une campagne du périmètre. Ménages appelés : au moins un appel sur la période. Ménages joints : au moins un appel « Entretien réalisé ». Appels par ménage joint : appels qu’il a fallu, l’appel réussi compris, pour les ménages joints pour la première fois sur la période.',
       'Les jours sont ceux de Paris (Europe/Paris), heure d’été comme d’hiver.',
       'À l’échelle du réseau, un ménage appelé par plusieurs campagnes ou organismes n’est compté qu’une fois.',
-      'Pour le rôle « Direction (lecture) », tout effectif de 1 à 4 est affiché « < 5 ».',
+      'Pour le rôle « Direction (lecture) », tout effectif de 1 à 4 est affiché « < 5 », et d’autres effectifs sont masqués (« < 5 », « ≥ 5 ») là où un total moins les autres le ferait retrouver.',
     ],
   },
 }
@@ -133,7 +134,8 @@ export const statsEn: typeof statsFr = {
   error: 'The review could not be loaded: {{message}}',
   retry: 'Try again',
   periodLabel: 'From {{from}} to {{to}} (Paris days)',
-  suppressedNote: 'Counts from 1 to 4 are shown as "< 5" so that no small group can be singled out.',
+  suppressedNote:
+    'Counts from 1 to 4 are shown as "< 5" so that no small group can be singled out; where a total minus the other counts would give one away, other counts are withheld too ("< 5" for 0 to 4, "≥ 5" for 5 or more).',
   figures: {
     title: 'Key figures',
     targeted: 'Households targeted',
@@ -171,7 +173,7 @@ export const statsEn: typeof statsFr = {
     day: 'Day',
     count: 'Count',
     empty: 'No data for the period.',
-    suppressedInChart: 'Bars for "< 5" counts are not drawn: see the table.',
+    suppressedInChart: 'Bars for withheld counts ("< 5", "≥ 5") are not drawn: see the table.',
   },
   tables: {
     instruments: 'Scales',
@@ -200,7 +202,7 @@ export const statsEn: typeof statsFr = {
       'Households targeted: selected by the targeting of at least one campaign in scope. Called: at least one call in the period. Reached: at least one "Interview completed" call. Calls per household reached: the calls it took, the successful one included, for the households reached for the first time in the period.',
       'Days are Paris days (Europe/Paris), in summer and winter time alike.',
       'Across the network, a household called by several campaigns or organisations is counted once.',
-      'For the viewer role, any count from 1 to 4 is shown as "< 5".',
+      'For the viewer role, any count from 1 to 4 is shown as "< 5", and other counts are withheld ("< 5", "≥ 5") where a total minus the others would give it away.',
     ],
   },
 }
