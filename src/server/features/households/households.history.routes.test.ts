@@ -57,6 +57,8 @@ describe('a household’s timeline', () => {
       headers: headers.caller,
       payload: {
         householdId,
+        // The caller no longer holds the household: the referral comes from their call.
+        callId: outcome.json().call.id,
         category: 'food',
         urgency: 'within_7_days',
         recipient: { organization: ccas.code },
