@@ -57,6 +57,7 @@ describe('loadConfig: data folder and import limits', () => {
       },
       uploadMaxBytes: 200 * 1024 * 1024,
       readerMemoryMb: 256,
+      readers: 3,
       readerSeconds: 180,
       uploadHours: 4,
     })
@@ -72,6 +73,7 @@ describe('loadConfig: data folder and import limits', () => {
       IMPORT_MAX_SHARED_STRINGS: '100000',
       IMPORT_MAX_UPLOAD_MB: '50',
       IMPORT_READER_MEMORY_MB: '128',
+      IMPORT_READERS: '1',
       IMPORT_READER_SECONDS: '60',
       IMPORT_UPLOAD_HOURS: '2',
     })
@@ -84,8 +86,8 @@ describe('loadConfig: data folder and import limits', () => {
     assert.equal(config.imports.limits.maxSharedStrings, 100_000)
     assert.equal(config.imports.uploadMaxBytes, 50 * 1024 * 1024)
     assert.deepEqual(
-      [config.imports.readerMemoryMb, config.imports.readerSeconds, config.imports.uploadHours],
-      [128, 60, 2],
+      [config.imports.readerMemoryMb, config.imports.readers, config.imports.readerSeconds, config.imports.uploadHours],
+      [128, 1, 60, 2],
     )
     assert.throws(
       () => loadConfig({ IMPORT_MAX_COLUMNS: '20000' }),

@@ -10,6 +10,8 @@ export interface ImportSettings {
   uploadMaxBytes: number
   /** Heap of the thread that reads an upload (IMPORT_READER_MEMORY_MB, 256). */
   readerMemoryMb: number
+  /** Uploads read at once, imports included; more wait their turn (IMPORT_READERS, 3). */
+  readers: number
   /** Time that thread may take to read a file, then again to hand over its rows (IMPORT_READER_SECONDS, 180). */
   readerSeconds: number
   /** An upload neither imported nor refused is deleted after this many hours (IMPORT_UPLOAD_HOURS, 4). */
@@ -133,6 +135,7 @@ function readImportSettings(env: NodeJS.ProcessEnv): ImportSettings {
     },
     uploadMaxBytes: readInteger(env, 'IMPORT_MAX_UPLOAD_MB', 200, 1, 4096) * MB,
     readerMemoryMb: readInteger(env, 'IMPORT_READER_MEMORY_MB', 256, 16, 16 * 1024),
+    readers: readInteger(env, 'IMPORT_READERS', 3, 1, 64),
     readerSeconds: readInteger(env, 'IMPORT_READER_SECONDS', 180, 1, 24 * 3600),
     uploadHours: readInteger(env, 'IMPORT_UPLOAD_HOURS', 4, 1, 24 * 7),
   }

@@ -15,7 +15,7 @@ import {
 } from '../../../../test/fixtures/imports/hostile.js'
 import { DEFAULT_TABLE_LIMITS, type TableLimits } from '../../files/limits.js'
 import { FileRefusedError, type OpenedTable, openTable, type TableRow } from './imports.reader.js'
-import { openTableInWorker } from './imports.reading.js'
+import { openTableInWorker, ReaderSlots, ReadersBusyError } from './imports.reading.js'
 
 const fixture = (name: string) => join(import.meta.dirname, '../../../../test/fixtures/imports', name)
 
@@ -211,5 +211,25 @@ describe('reading in a worker', () => {
       openTableInWorker(fixture('no-such-file.csv'), options),
       (error: NodeJS.ErrnoException) => !(error instanceof FileRefusedError) && error.code === 'ENOENT',
     )
+  })
+
+  it('reads as many files at once as it has slots; the next waits its turn, and too many waiting are turned away', async () => {
+    const slots = new ReaderSlots(1, 1)
+    const first = await openTableInWorker(fixture('tenants-cp1252.csv'), { ...options, slots })
+    let secondOpened = false
+    const second = openTableInWorker(fixture('tenants-utf8.tsv'), { ...options, slots }).then((table) => {
+      secondOpened = true
+      return table
+    })
+    await assert.rejects(openTableInWorker(fixture('tenants.xlsx'), { ...options, slots }), ReadersBusyError)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    assert.equal(secondOpened, false)
+    await first.close()
+    const table = await second
+    assert.equal(table.rowCount, 2)
+    await table.close()
+    // Refused files give their slot back too.
+    await assert.rejects(openTableInWorker(fixture('broken-quote.csv'), { ...options, slots }), FileRefusedError)
+    await (await openTableInWorker(fixture('tenants.xlsx'), { ...options, slots })).close()
   })
 })

@@ -17,6 +17,45 @@ export interface ReaderOptions {
   seconds: number
   /** Rows per message (tests make it tiny). */
   batchRows?: number
+  /** Shared by the server's readers: how many files are read at once. */
+  slots?: ReaderSlots
+}
+
+/** Too many files wait to be read already: the caller answers 503, the file is not at fault. */
+export class ReadersBusyError extends Error {
+  override name = 'ReadersBusyError'
+}
+
+/**
+ * At most `size` files read at once, each reader taking up to its heap limit: the memory imports may take is bounded
+ * by size × IMPORT_READER_MEMORY_MB, however many are sent. Others wait their turn, up to `maxWaiting`.
+ */
+export class ReaderSlots {
+  private active = 0
+  private readonly waiting: Array<() => void> = []
+
+  constructor(
+    readonly size: number,
+    readonly maxWaiting = 20,
+  ) {}
+
+  /** Waits for a free slot; gives the function that frees it (safe to call more than once). */
+  async acquire(): Promise<() => void> {
+    if (this.active < this.size) this.active++
+    else {
+      if (this.waiting.length >= this.maxWaiting) throw new ReadersBusyError('Too many files are being read')
+      // The slot is handed over by the one released: `active` stays as it is.
+      await new Promise<void>((resolve) => this.waiting.push(resolve))
+    }
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const next = this.waiting.shift()
+      if (next) next()
+      else this.active--
+    }
+  }
 }
 
 /**
@@ -129,15 +168,26 @@ class Channel {
 
 /** Opens `path` in a worker: refused files throw FileRefusedError (a crossed limit named in `limit`). */
 export async function openTableInWorker(path: string, options: ReaderOptions): Promise<OpenedTable> {
-  const worker = startWorker({
-    workerData: { path, limits: options.limits, batchRows: options.batchRows ?? 2000 } satisfies ReaderInput,
-    resourceLimits: { maxOldGenerationSizeMb: options.memoryMb, stackSizeMb: 4 },
-    stdout: true, // a parser's stray console output stays out of the server's log
-    stderr: true,
-  })
+  const release = (await options.slots?.acquire()) ?? (() => {})
+  let worker: Worker
+  try {
+    worker = startWorker({
+      workerData: { path, limits: options.limits, batchRows: options.batchRows ?? 2000 } satisfies ReaderInput,
+      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb, stackSizeMb: 4 },
+      stdout: true, // a parser's stray console output stays out of the server's log
+      stderr: true,
+    })
+  } catch (error) {
+    release()
+    throw error
+  }
   // The server's shutdown never waits for a reader.
   worker.unref()
-  const close = () => worker.terminate().then(() => {})
+  const close = () =>
+    worker.terminate().then(
+      () => release(),
+      () => release(),
+    )
   const channel = new Channel(worker, options)
   let opened: ReaderMessage
   try {

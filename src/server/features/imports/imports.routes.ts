@@ -17,7 +17,7 @@ import { findOrganizationByCode } from '../organizations/organizations.queries.j
 import { autoMap, checkMapping, HEADER_ALIASES, MappingError, mappingFromNamed } from './imports.columns.js'
 import * as imports from './imports.queries.js'
 import { FileRefusedError, type OpenedTable } from './imports.reader.js'
-import { openTableInWorker, type ReaderOptions } from './imports.reading.js'
+import { openTableInWorker, type ReaderOptions, ReaderSlots, ReadersBusyError } from './imports.reading.js'
 import { runImport } from './imports.service.js'
 
 async function resolveOrganization(db: Db, scope: Scope, code: string) {
@@ -42,6 +42,9 @@ interface Received {
 
 /** A file refused while read (a limit crossed, damage): 422 with the reason, and the limit in `details`. */
 function refusal(error: unknown): never {
+  if (error instanceof ReadersBusyError) {
+    throw new AppError('SERVICE_UNAVAILABLE', 'Too many files are being read right now; please try again in a minute')
+  }
   if (error instanceof FileRefusedError) {
     throw new AppError('UNPROCESSABLE', error.message, { field: 'file', ...error.limit })
   }
@@ -76,6 +79,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     limits: settings.limits,
     memoryMb: settings.readerMemoryMb,
     seconds: settings.readerSeconds,
+    slots: new ReaderSlots(settings.readers),
   }
   const uploads = new UploadStore(app.config.dataDir, {
     maxBytes: settings.uploadMaxBytes,
