@@ -29,14 +29,16 @@ export class ZipError extends Error {
   override name = 'ZipError'
 }
 
-/** An entry expanded beyond the budget it was given (see `inflateEntry`). */
+/** An entry expands beyond the budget it was given (see `inflateEntry`). */
 export class ZipBudgetError extends Error {
   override name = 'ZipBudgetError'
   constructor(
     readonly entry: string,
-    readonly bytes: number,
+    readonly budget: number,
+    /** The size it declares, or the bytes inflated when inflating was stopped. */
+    readonly found: number,
   ) {
-    super(`${entry} expands to more than ${bytes} bytes`)
+    super(`${entry} expands to more than ${budget} bytes`)
   }
 }
 
@@ -88,7 +90,7 @@ export async function readZipDirectory(source: RandomAccess): Promise<ZipEntry[]
   }
   if (count > MAX_ENTRIES) throw new ZipError(`the archive lists ${count} entries (a workbook has a few dozen)`)
   if (directorySize > MAX_DIRECTORY_BYTES) throw new ZipError('the central directory is implausibly large')
-  // The directory is at most 46 + 3 × 65,535 bytes per entry; a size beyond the file means damage.
+  // A directory said to lie beyond the file means damage.
   const directory = await readExactly(source, directoryOffset, directorySize, 'The central directory')
   const entries: ZipEntry[] = []
   let position = 0
@@ -150,7 +152,7 @@ export async function* inflateEntry(source: RandomAccess, entry: ZipEntry, budge
   if (entry.method !== 0 && entry.method !== 8) {
     throw new ZipError(`${entry.name} uses compression method ${entry.method} (only stored and deflated are read)`)
   }
-  if (entry.uncompressedSize > budget) throw new ZipBudgetError(entry.name, budget)
+  if (entry.uncompressedSize > budget) throw new ZipBudgetError(entry.name, budget, entry.uncompressedSize)
   const header = await readExactly(source, entry.localHeaderOffset, 30, `The header of ${entry.name}`)
   if (header.readUInt32LE(0) !== LOCAL) throw new ZipError(`the header of ${entry.name} is damaged`)
   const dataStart = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28)
@@ -170,7 +172,7 @@ export async function* inflateEntry(source: RandomAccess, entry: ZipEntry, budge
   let total = 0
   const count = (chunk: Buffer) => {
     total += chunk.length
-    if (total > budget) throw new ZipBudgetError(entry.name, budget)
+    if (total > budget) throw new ZipBudgetError(entry.name, budget, total)
     // Declared sizes that lie (smaller than the truth) are damage, whatever the budget.
     if (total > entry.uncompressedSize) throw new ZipError(`${entry.name} is larger than its archive declares`)
   }

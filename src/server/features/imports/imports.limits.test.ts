@@ -142,6 +142,25 @@ describe('limits on workbooks', () => {
     assert.deepEqual(await allRows(table), [{ line: 2, cells: [' R1 ', '01/01/1904', '01/09/2001'] }])
   })
 
+  it('finds the parts under their usual names when a generator wrote no relationships', async () => {
+    const file = zipArchive([
+      { name: 'xl/workbook.xml', data: '<workbook><sheets><sheet name="A" sheetId="1"/></sheets></workbook>' },
+      { name: 'xl/sharedStrings.xml', data: '<sst><si><t>Référence</t></si><si><t>Nom</t></si></sst>' },
+      {
+        name: 'xl/worksheets/sheet1.xml',
+        data: sheet(
+          row(1, '<c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'),
+          row(2, inline('A2', 'R1'), inline('B2', 'Durand')),
+        ),
+      },
+    ])
+    const table = await openTable({ buffer: file })
+    assert.deepEqual(
+      [table.headers, await allRows(table)],
+      [['Référence', 'Nom'], [{ line: 2, cells: ['R1', 'Durand'] }]],
+    )
+  })
+
   it('reads the same rows whatever the chunk boundaries of the inflated sheet (a real workbook, from disk)', async () => {
     const table = await openTable(fixture('tenants-cells.xlsx'))
     const fromBuffer = await openTable({ buffer: readFileSync(fixture('tenants-cells.xlsx')) })

@@ -62,7 +62,7 @@ function columnName(column: number): string {
   return name
 }
 
-/** The parts of the package that matter, found from its relationships (with Excel's usual names as a fallback). */
+/** The parts of the package that matter, found from its relationships (Excel's usual names when it has none). */
 interface WorkbookParts {
   sheet: ZipEntry
   sharedStrings: ZipEntry | null
@@ -111,7 +111,7 @@ async function* scanInSteps(
     scanner.write(decoder.end())
     scanner.end()
   } catch (error) {
-    if (error instanceof ZipBudgetError) budget.refuse(budget.used + counted + 1)
+    if (error instanceof ZipBudgetError) budget.refuse(budget.used + error.found)
     throw error
   } finally {
     budget.used += counted
@@ -182,14 +182,17 @@ async function findParts(source: ByteSource, entries: Map<string, ZipEntry>, bud
   // The first sheet people see: the first one not hidden, in the workbook's order.
   const first = sheets.find((sheet) => !sheet.hidden) ?? sheets[0]
   const sheetTarget = first ? target(first.id) : undefined
-  const sheet = sheetTarget ? part(resolvePath(workbookPath, sheetTarget)) : undefined
+  // Without relationships (some generators forget them), the parts are looked for under Excel's usual names.
+  const located = (relationship: string | undefined, usual: string) =>
+    (relationship ? part(resolvePath(workbookPath, relationship)) : undefined) ??
+    (relationships.length === 0 ? part(resolvePath(workbookPath, usual)) : undefined) ??
+    null
+  const sheet = located(sheetTarget, 'worksheets/sheet1.xml')
   if (!sheet) return null
-  const sharedStringsTarget = ofType('/sharedStrings')
-  const stylesTarget = ofType('/styles')
   return {
     sheet,
-    sharedStrings: sharedStringsTarget ? (part(resolvePath(workbookPath, sharedStringsTarget)) ?? null) : null,
-    styles: stylesTarget ? (part(resolvePath(workbookPath, stylesTarget)) ?? null) : null,
+    sharedStrings: located(ofType('/sharedStrings'), 'sharedStrings.xml'),
+    styles: located(ofType('/styles'), 'styles.xml'),
     date1904,
   } satisfies WorkbookParts
 }
