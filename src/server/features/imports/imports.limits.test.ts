@@ -60,6 +60,12 @@ describe('limits on workbooks', () => {
       'Row 2 has a cell in column ZZ (column 702); at most 100 columns are read: delete the cells to the right of your table, or save it as CSV',
     )
     assert.deepEqual(far.limit, { limit: 'maxColumns', max: 100, found: 702, setting: 'IMPORT_MAX_COLUMNS' })
+    // An empty cell far to the right (formatting, no value) holds nothing: it is not read as a column.
+    const formatted = await openTable(
+      { buffer: workbook(sheet(header, row(2, inline('A2', 'R'), '<c r="XFD2" s="1"/><c r="XFC2"><v></v></c>'))) },
+      { limits: { ...DEFAULT_TABLE_LIMITS, maxColumns: 100 } },
+    )
+    assert.deepEqual(await allRows(formatted), [{ line: 2, cells: ['R'] }])
     // A row counts up to its last cell: a cell in column 8 makes a row of 8 cells.
     const cells = await refusal(workbook(sheet(header, row(2, inline('A2', 'R'), inline('H2', 'x')))), { maxCells: 9 })
     assert.deepEqual(cells.limit, { limit: 'maxCells', max: 9, found: 10, setting: 'IMPORT_MAX_CELLS' })

@@ -295,7 +295,10 @@ async function* sheetRows(context: SheetContext, budget: Budget): AsyncGenerator
   let cellsBefore = 0
   let rowNumber = 0
   let cells: string[] = []
+  /** The right-most column of the row that holds a value. */
   let width = 0
+  /** The column of the row's last cell element (a cell without a reference follows it). */
+  let previousColumn = 0
   let cellElements = 0
   let hasContent = false
   let inRow = false
@@ -374,13 +377,13 @@ async function* sheetRows(context: SheetContext, budget: Budget): AsyncGenerator
       }
       if (name === 'c' && inRow) {
         cellElements++
+        // Every cell element costs scanning, counted here; its column counts once it holds a value (below).
+        if (cellsBefore + Math.max(width, cellElements) > limits.maxCells) {
+          refuseCells(cellsBefore + Math.max(width, cellElements))
+        }
         const reference = attribute(attributes, 'r')
-        column = reference ? columnOf(reference) : width + 1
-        if (column === 0) column = width + 1
-        if (column > limits.maxColumns) refuseColumns(column)
-        if (column > width) width = column
-        const counted = Math.max(width, cellElements)
-        if (cellsBefore + counted > limits.maxCells) refuseCells(cellsBefore + counted)
+        column = (reference ? columnOf(reference) : 0) || previousColumn + 1
+        previousColumn = column
         type = attribute(attributes, 't') ?? 'n'
         const s = attribute(attributes, 's')
         style = s === undefined ? 0 : Number.parseInt(s, 10)
@@ -404,6 +407,7 @@ async function* sheetRows(context: SheetContext, budget: Budget): AsyncGenerator
         rowNumber = r ? Number.parseInt(r, 10) || rowNumber + 1 : rowNumber + 1
         cells = []
         width = 0
+        previousColumn = 0
         cellElements = 0
         hasContent = false
         inRow = !selfClosing
@@ -414,8 +418,16 @@ async function* sheetRows(context: SheetContext, budget: Budget): AsyncGenerator
         if (name === 'c') {
           inCell = false
           const text = cellText()
-          // Empty cells are holes: a row ends at its last cell with text, as a CSV export of it would.
+          // Empty cells are holes: a row ends at its last cell with text, as a CSV export of it would. A cell with
+          // text far to the right would make every row that wide: its column is checked before anything is stored.
           if (text !== '') {
+            if (column > limits.maxColumns) refuseColumns(column)
+            if (column > width) {
+              width = column
+              if (cellsBefore + Math.max(width, cellElements) > limits.maxCells) {
+                refuseCells(cellsBefore + Math.max(width, cellElements))
+              }
+            }
             for (let index = cells.length; index < column - 1; index++) cells.push('')
             cells[column - 1] = text
             if (!hasContent && text.trim() !== '') hasContent = true
