@@ -45,8 +45,11 @@ export interface CrossedLimit {
   limit: TableLimit | 'fileBytes' | 'memoryMb' | 'seconds' | 'lineBytes' | 'cellBytes'
   /** The limit's value. */
   max: number
-  /** What the file reached when reading stopped (reading stops as soon as a limit is crossed: often max + 1). */
-  found: number
+  /**
+   * What the file reached when reading stopped (reading stops as soon as a limit is crossed: often max + 1); not
+   * given for the reader's memory and time, which are not measured, only cut off.
+   */
+  found?: number
   /** The environment variable that sets it, when one does. */
   setting?: string
 }

@@ -105,7 +105,7 @@ class Channel {
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
           ? new FileRefusedError(
               `Reading this file needs more than the ${options.memoryMb} MB of memory allowed; save it as CSV, or split it`,
-              { limit: 'memoryMb', max: options.memoryMb, found: options.memoryMb + 1 },
+              { limit: 'memoryMb', max: options.memoryMb },
             )
           : error,
       )
@@ -143,7 +143,7 @@ class Channel {
         this.end(
           new FileRefusedError(
             `Reading this file takes longer than the ${seconds} s allowed; save it as CSV, or split it`,
-            { limit: 'seconds', max: seconds, found: seconds + 1 },
+            { limit: 'seconds', max: seconds },
           ),
         )
         void this.worker.terminate()
@@ -181,8 +181,10 @@ export async function openTableInWorker(path: string, options: ReaderOptions): P
     release()
     throw error
   }
-  // The server's shutdown never waits for a reader.
+  // The server's shutdown never waits for a reader; whatever a parser might print is dropped.
   worker.unref()
+  worker.stdout.resume()
+  worker.stderr.resume()
   const close = () =>
     worker.terminate().then(
       () => release(),
