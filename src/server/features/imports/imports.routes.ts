@@ -113,7 +113,9 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })
       for await (const part of parts) {
         if (part.type === 'file') {
-          const upload = await uploads.receive(part.file, part.filename, owner)
+          // The name as the user knows it: no folders (some browsers send them), bounded like the contract's.
+          const fileName = (part.filename ?? '').split(/[/\\]/).pop()?.slice(0, 255) || 'import'
+          const upload = await uploads.receive(part.file, fileName, owner)
           received.set(request, { upload, keep: false, discarded: false })
         } else fields[part.fieldname] = String(part.value)
       }
