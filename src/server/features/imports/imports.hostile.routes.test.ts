@@ -18,29 +18,11 @@ import {
   STRINGS_START,
   workbook,
 } from '../../../../test/fixtures/imports/hostile.js'
+import { multipart, waitForImport } from '../../../../test/fixtures/imports/http.js'
 import { upsertMembership } from '../users/users.queries.js'
 
 const fixture = (name: string) => join(import.meta.dirname, '../../../../test/fixtures/imports', name)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-function multipart(fields: Record<string, string>, file?: { name: string; content: Buffer }) {
-  const boundary = '----allervers-hostile-boundary'
-  const parts: Buffer[] = []
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
-  }
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      file.content,
-      Buffer.from('\r\n'),
-    )
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`))
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
 
 /** A test app whose uploads go to a folder of its own (so that the test can see it empty). */
 async function hostileApp(t: TestContext, env: NodeJS.ProcessEnv = {}) {
@@ -85,15 +67,6 @@ async function whileWatchingHealth<T>(app: Awaited<ReturnType<typeof buildTestAp
 async function waitUntilEmpty(folder: string) {
   for (let tries = 0; tries < 100 && readdirSync(folder).length > 0; tries++) await sleep(50)
   return readdirSync(folder)
-}
-
-async function waitForImport(app: Awaited<ReturnType<typeof buildTestApp>>['app'], id: string, headers: object) {
-  for (let tries = 0; tries < 200; tries++) {
-    const response = await app.inject({ url: `/api/imports/${id}`, headers: headers as Record<string, string> })
-    if (response.json().import.status !== 'running') return response.json().import
-    await sleep(50)
-  }
-  throw new Error('the import did not finish')
 }
 
 describe('hostile imports', () => {
