@@ -4,6 +4,7 @@ import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
 import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { hostileFiles } from '../test/fixtures/imports/hostile.js'
 
 const FIXTURES = new URL('../test/fixtures/imports/', import.meta.url)
 const fixture = (name: string) => new URL(name, FIXTURES).pathname
@@ -131,6 +132,13 @@ describe('household import in Chromium', () => {
     await refusal.getByText(/^Ligne 2 : un guillemet/).waitFor()
     await page.getByRole('button', { name: 'Choisir un autre fichier' }).waitFor()
     await page.screenshot({ path: screenshotPath('import-refused'), fullPage: true })
+    // A workbook with a cell far to the right on each row: refused with the limit, in plain words.
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'tres-large.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: hostileFiles().farRight.content,
+    })
+    await refusal.getByText(/^Une ligne a une cellule en colonne XFD, au-delà des 1\u202f000 colonnes lues/).waitFor()
     await page.locator('input[type=file]').setInputFiles(fixture('tenants-utf8-bom.csv'))
     await page.locator('dl').getByText('UTF-8').waitFor()
     assert.equal(await refusal.count(), 0)

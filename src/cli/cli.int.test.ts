@@ -16,9 +16,9 @@ async function freshDatabaseUrl(t: { after: (fn: () => Promise<void>) => void })
   return database.url
 }
 
-function cli(args: string[], databaseUrl: string, input?: string) {
+function cli(args: string[], databaseUrl: string, input?: string, env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, ['bin/allervers.js', ...args], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
+    env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
     input,
     encoding: 'utf8',
   })
@@ -121,5 +121,14 @@ describe('allervers CLI', () => {
     const refused = cli(['import', 'households', 'test/fixtures/imports/binary.png', '--org', 'TDL', '--json'], url)
     assert.equal(refused.code, 2)
     assert.notEqual(refused.stderr.trim(), '')
+    // The server's reading limits apply to the command too: here 3 columns at most, for a file of 6.
+    const tooWide = cli(
+      ['import', 'households', 'test/fixtures/imports/tenants-utf8-bom.csv', '--org', 'TDL', '--json'],
+      url,
+      undefined,
+      { IMPORT_MAX_COLUMNS: '3' },
+    )
+    assert.equal(tooWide.code, 2)
+    assert.match(tooWide.stderr, /Line 1 has more than 3 columns, the most that is read/)
   })
 })

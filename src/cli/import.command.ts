@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { SingleBar } from 'cli-progress'
+import { loadConfig } from '../server/config.js'
 import { nowTimestamp } from '../server/db/time.js'
 import { autoMap, checkMapping, MappingError, mappingFromNamed } from '../server/features/imports/imports.columns.js'
 import * as importQueries from '../server/features/imports/imports.queries.js'
@@ -13,13 +14,15 @@ export async function importHouseholds(
   file: string,
   options: { org: string; mapping?: string; snapshot?: boolean; dryRun?: boolean; json?: boolean },
 ) {
+  // The server's limits (IMPORT_MAX_*): read here, in this process, which is the command's own.
+  const { limits } = loadConfig().imports
   await withDatabase(async (db) => {
     const organization = await findOrganizationByCode(db, options.org)
     if (!organization) throw new CliInputError(`no organisation with code "${options.org}"`)
     let table: Awaited<ReturnType<typeof openTable>>
     let mapping: ReturnType<typeof autoMap>['mapping']
     try {
-      table = await openTable(file)
+      table = await openTable(file, { limits })
       if (options.mapping) {
         const saved = await importQueries.findMapping(db, organization.id, options.mapping)
         if (!saved) throw new MappingError(`no saved mapping named "${options.mapping}" for ${organization.code}`)

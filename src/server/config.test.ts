@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { resolve } from 'node:path'
 import { describe, it } from 'node:test'
 import { ConfigError, loadConfig } from './config.js'
 
@@ -60,5 +61,60 @@ describe('loadConfig', () => {
     assert.deepEqual(config.referralDueHours.within_24h, { accept: 24, resolve: 72 })
     assert.throws(() => loadConfig({ REFERRAL_DUE_HOURS: 'urgent=1/2' }), /got "urgent=1\/2"/)
     assert.throws(() => loadConfig({ REFERRAL_DUE_HOURS: 'immediate=10/5' }), /for immediate .* got "immediate=10\/5"/)
+  })
+})
+
+describe('loadConfig: data folder and import limits', () => {
+  it('keeps files under ./data and reads imports within limits that fit a 200,000-household export', () => {
+    const config = loadConfig({})
+    assert.equal(config.dataDir, resolve('data'))
+    assert.deepEqual(config.imports, {
+      limits: {
+        maxUncompressedBytes: 1024 * 1024 * 1024,
+        maxRows: 1_000_000,
+        maxColumns: 1000,
+        maxCells: 30_000_000,
+        maxSharedStrings: 2_000_000,
+      },
+      uploadMaxBytes: 200 * 1024 * 1024,
+      readerMemoryMb: 256,
+      readers: 3,
+      readerSeconds: 180,
+      uploadHours: 4,
+    })
+  })
+
+  it('reads each limit from its variable, in MB where it says so, and names a bad one', () => {
+    const config = loadConfig({
+      DATA_DIR: '/var/lib/allervers',
+      IMPORT_MAX_UNCOMPRESSED_MB: '512',
+      IMPORT_MAX_ROWS: '500000',
+      IMPORT_MAX_COLUMNS: '200',
+      IMPORT_MAX_CELLS: '10000000',
+      IMPORT_MAX_SHARED_STRINGS: '100000',
+      IMPORT_MAX_UPLOAD_MB: '50',
+      IMPORT_READER_MEMORY_MB: '128',
+      IMPORT_READERS: '1',
+      IMPORT_READER_SECONDS: '60',
+      IMPORT_UPLOAD_HOURS: '2',
+    })
+    assert.equal(config.dataDir, '/var/lib/allervers')
+    assert.equal(config.imports.limits.maxUncompressedBytes, 512 * 1024 * 1024)
+    assert.deepEqual(
+      [config.imports.limits.maxRows, config.imports.limits.maxColumns, config.imports.limits.maxCells],
+      [500_000, 200, 10_000_000],
+    )
+    assert.equal(config.imports.limits.maxSharedStrings, 100_000)
+    assert.equal(config.imports.uploadMaxBytes, 50 * 1024 * 1024)
+    assert.deepEqual(
+      [config.imports.readerMemoryMb, config.imports.readers, config.imports.readerSeconds, config.imports.uploadHours],
+      [128, 1, 60, 2],
+    )
+    assert.throws(
+      () => loadConfig({ IMPORT_MAX_COLUMNS: '20000' }),
+      /IMPORT_MAX_COLUMNS must be a whole number between 1 and 16384, got "20000"/,
+    )
+    assert.throws(() => loadConfig({ IMPORT_READER_MEMORY_MB: '8' }), /IMPORT_READER_MEMORY_MB/)
+    assert.throws(() => loadConfig({ IMPORT_MAX_ROWS: 'many' }), /IMPORT_MAX_ROWS/)
   })
 })

@@ -1,5 +1,22 @@
 import { resolve } from 'node:path'
 import { DEFAULT_DUE_HOURS, URGENCIES, type Urgency } from '../shared/referrals.js'
+import { DEFAULT_TABLE_LIMITS, type TableLimits } from './files/limits.js'
+
+/** How imported files are received and read (src/server/files/limits.ts says why each default). */
+export interface ImportSettings {
+  /** What a file may hold once read: rows, columns, cells, shared strings, uncompressed bytes of a workbook. */
+  limits: TableLimits
+  /** The largest upload accepted (IMPORT_MAX_UPLOAD_MB, 200). */
+  uploadMaxBytes: number
+  /** Heap of the thread that reads an upload (IMPORT_READER_MEMORY_MB, 256). */
+  readerMemoryMb: number
+  /** Uploads read at once, imports included; more wait their turn (IMPORT_READERS, 3). */
+  readers: number
+  /** Time that thread may take to read a file, then again to hand over its rows (IMPORT_READER_SECONDS, 180). */
+  readerSeconds: number
+  /** An upload neither imported nor refused is deleted after this many hours (IMPORT_UPLOAD_HOURS, 4). */
+  uploadHours: number
+}
 
 /** The whole configuration of a running Allervers; read once from the environment by `loadConfig`. */
 export interface Config {
@@ -29,6 +46,9 @@ export interface Config {
   referralDueHours: Record<Urgency, { accept: number; resolve: number }>
   /** Seconds between two counts of new calls into the review's rollups (STATS_REFRESH_SECONDS). */
   statsRefreshSeconds: number
+  /** The folder of the files the server keeps (DATA_DIR, ./data): uploads waiting to be imported live under it. */
+  dataDir: string
+  imports: ImportSettings
 }
 
 export class ConfigError extends Error {}
@@ -113,5 +133,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     referralDueHours: readDueHours(env.REFERRAL_DUE_HOURS),
     statsRefreshSeconds: readInteger(env, 'STATS_REFRESH_SECONDS', 30, 1, 3600),
+    dataDir: resolve(env.DATA_DIR?.trim() || './data'),
+    imports: readImportSettings(env),
+  }
+}
+
+const MB = 1024 * 1024
+
+function readImportSettings(env: NodeJS.ProcessEnv): ImportSettings {
+  const defaults = DEFAULT_TABLE_LIMITS
+  return {
+    limits: {
+      maxUncompressedBytes:
+        readInteger(env, 'IMPORT_MAX_UNCOMPRESSED_MB', defaults.maxUncompressedBytes / MB, 1, 64 * 1024) * MB,
+      maxRows: readInteger(env, 'IMPORT_MAX_ROWS', defaults.maxRows, 2, 100_000_000),
+      maxColumns: readInteger(env, 'IMPORT_MAX_COLUMNS', defaults.maxColumns, 1, 16_384),
+      maxCells: readInteger(env, 'IMPORT_MAX_CELLS', defaults.maxCells, 2, 2_000_000_000),
+      maxSharedStrings: readInteger(env, 'IMPORT_MAX_SHARED_STRINGS', defaults.maxSharedStrings, 0, 100_000_000),
+    },
+    uploadMaxBytes: readInteger(env, 'IMPORT_MAX_UPLOAD_MB', 200, 1, 4096) * MB,
+    readerMemoryMb: readInteger(env, 'IMPORT_READER_MEMORY_MB', 256, 16, 16 * 1024),
+    readers: readInteger(env, 'IMPORT_READERS', 3, 1, 64),
+    readerSeconds: readInteger(env, 'IMPORT_READER_SECONDS', 180, 1, 24 * 3600),
+    uploadHours: readInteger(env, 'IMPORT_UPLOAD_HOURS', 4, 1, 24 * 7),
   }
 }

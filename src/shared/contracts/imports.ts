@@ -14,12 +14,27 @@ export const ImportFieldSchema = Type.Enum(IMPORT_FIELDS)
 export const MappingSchema = Type.Array(Nullable(ImportFieldSchema))
 
 const FILE_PART = Type.Optional(
-  Type.String({ format: 'binary', description: 'The file (CSV, text or .xlsx), up to 200 MB' }),
+  Type.String({
+    format: 'binary',
+    description:
+      'The file (CSV, text or .xlsx), up to 200 MB (IMPORT_MAX_UPLOAD_MB); read within the limits of IMPORT_MAX_*',
+  }),
 )
 const FLAG = Type.Optional(Type.Enum(['true', 'false']))
 
-/** POST /imports/preview: the file, alone. */
-export const PreviewFormSchema = Type.Object({ file: FILE_PART }, { additionalProperties: false })
+const ORGANIZATION_CODE = Type.String({
+  maxLength: 64,
+  description: 'The code of the organisation the households belong to',
+})
+
+/**
+ * POST /imports/preview: the file, and the organisation it is for (needed when the user imports for several): the
+ * upload it gives can then be imported by the same user, for that organisation only.
+ */
+export const PreviewFormSchema = Type.Object(
+  { file: FILE_PART, organization: Type.Optional(ORGANIZATION_CODE) },
+  { additionalProperties: false },
+)
 
 /**
  * POST /imports: the file again, or the `uploadId` its preview gave; the organisation's code; the mapping as JSON
@@ -29,11 +44,15 @@ export const StartFormSchema = Type.Object(
   {
     file: FILE_PART,
     uploadId: Type.Optional(Type.String({ pattern: '^[0-9a-f-]{36}$', description: 'From the preview' })),
-    fileName: Type.Optional(Type.String({ description: 'With uploadId: the name the file had' })),
-    organization: Type.String({ description: 'The code of the organisation the households belong to' }),
-    mapping: Type.Optional(Type.String({ description: 'JSON: one field (or null) for each column' })),
-    mappingName: Type.Optional(Type.String()),
-    saveMappingAs: Type.Optional(Type.String()),
+    fileName: Type.Optional(
+      Type.String({ maxLength: 255, description: 'Ignored: the upload keeps the name its file had' }),
+    ),
+    organization: ORGANIZATION_CODE,
+    mapping: Type.Optional(
+      Type.String({ maxLength: 256 * 1024, description: 'JSON: one field (or null) for each column' }),
+    ),
+    mappingName: Type.Optional(Type.String({ maxLength: 100 })),
+    saveMappingAs: Type.Optional(Type.String({ maxLength: 100 })),
     snapshot: FLAG,
     dryRun: FLAG,
   },
@@ -129,7 +148,7 @@ export const importsContract = {
   }),
   mappings: route('GET', '/import-mappings', {
     tags: ['imports'],
-    querystring: Type.Object({ organization: Type.String() }),
+    querystring: Type.Object({ organization: Type.String({ maxLength: 64 }) }),
     response: { 200: Type.Object({ items: Type.Array(SavedMappingSchema) }) },
   }),
 }

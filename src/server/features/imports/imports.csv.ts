@@ -4,6 +4,7 @@
  */
 import Papa from 'papaparse'
 import { SEPARATORS, type Separator, type TextEncoding } from '../../../shared/import-fields.js'
+import { formatCount, type TableLimits } from '../../files/limits.js'
 import {
   decodeChunks,
   decodeText,
@@ -13,6 +14,12 @@ import {
   Utf8Checker,
 } from './imports.decode.js'
 import { type ByteSource, headerText, type OpenedTable, once, PREVIEW_ROWS, type TableRow } from './imports.sources.js'
+
+/**
+ * The longest row read: papaparse holds a whole row in memory, and a row of 1 MB is already a quote never closed or
+ * a file without line breaks (the widest real exports have rows of a few kB).
+ */
+const MAX_LINE_BYTES = 1 << 20
 
 /** Records of the head, quote-aware, each with its count of every candidate separator outside quotes. */
 function separatorCounts(text: string, isWholeFile: boolean): number[][] {
@@ -85,7 +92,7 @@ interface ScanResult {
  * on a later line leaving a row with more cells than the header (one extra, a trailing separator, is tolerated). It
  * also counts lines and finds the header.
  */
-function createScanner(separator: Separator) {
+function createScanner(separator: Separator, limits: TableLimits) {
   const separatorCode = separator.charCodeAt(0)
   let state = FIELD_START
   let line = 1
@@ -101,6 +108,10 @@ function createScanner(separator: Separator) {
   let headerFields = 0
   let headerLine = 0
   let dataRows = 0
+  let records = 0
+  let cells = 0
+  let recordsAtChunkStart = 0
+  let bytesSinceRecordEnd = 0
 
   const closeQuote = () => {
     if (line > quoteLine) {
@@ -112,7 +123,26 @@ function createScanner(separator: Separator) {
       }
     }
   }
+  const refuseColumns = () => {
+    throw new FileRefusedError(
+      `Line ${recordStartLine} has more than ${formatCount(limits.maxColumns)} columns, the most that is read`,
+      { limit: 'maxColumns', max: limits.maxColumns, found: recordFields },
+    )
+  }
   const endRecord = () => {
+    if (++records > limits.maxRows) {
+      throw new FileRefusedError(
+        `The file has more than ${formatCount(limits.maxRows)} lines, the most that is read; split the file`,
+        { limit: 'maxRows', max: limits.maxRows, found: records },
+      )
+    }
+    cells += recordFields
+    if (cells > limits.maxCells) {
+      throw new FileRefusedError(
+        `The file holds more than ${formatCount(limits.maxCells)} cells, the most that is read; split the file`,
+        { limit: 'maxCells', max: limits.maxCells, found: cells },
+      )
+    }
     if (recordFields > 1 || recordHasContent) {
       if (headerFields === 0) {
         headerFields = recordFields
@@ -151,7 +181,7 @@ function createScanner(separator: Separator) {
         switch (state) {
           case PLAIN:
             if (byte === separatorCode) {
-              recordFields++
+              if (++recordFields > limits.maxColumns) refuseColumns()
               state = FIELD_START
             } else if (isLineBreak) {
               endRecord()
@@ -166,8 +196,9 @@ function createScanner(separator: Separator) {
               quoteLine = line
               separatorsOnQuotedLine = 0
               rowLikeLine = 0
-            } else if (byte === separatorCode) recordFields++
-            else if (isLineBreak) {
+            } else if (byte === separatorCode) {
+              if (++recordFields > limits.maxColumns) refuseColumns()
+            } else if (isLineBreak) {
               endRecord()
               line++
             } else if (byte === 0) zeroByte()
@@ -192,7 +223,7 @@ function createScanner(separator: Separator) {
           case AFTER_QUOTE_SPACE:
             if (byte === separatorCode) {
               closeQuote()
-              recordFields++
+              if (++recordFields > limits.maxColumns) refuseColumns()
               state = FIELD_START
             } else if (isLineBreak) {
               closeQuote()
@@ -213,6 +244,17 @@ function createScanner(separator: Separator) {
             break
         }
       }
+      // A row that has not ended within 1 MB (counted in whole chunks: no cost per byte) is refused.
+      bytesSinceRecordEnd = records === recordsAtChunkStart ? bytesSinceRecordEnd + bytes.length : 0
+      recordsAtChunkStart = records
+      if (bytesSinceRecordEnd > MAX_LINE_BYTES) {
+        throw new FileRefusedError(
+          state === QUOTED
+            ? `Line ${quoteLine}: a quote (") opened here is still not closed 1 MB further; the rest of the file would be swallowed into one cell`
+            : `Line ${recordStartLine} is longer than 1 MB, the most that is read for one row`,
+          { limit: 'lineBytes', max: MAX_LINE_BYTES, found: bytesSinceRecordEnd },
+        )
+      }
       if (bytes.length) {
         const last = bytes[bytes.length - 1]
         endedWithLineBreak = last === 10 || last === 13
@@ -231,8 +273,14 @@ function createScanner(separator: Separator) {
   }
 }
 
-async function scanText(source: ByteSource, encoding: TextEncoding, bomLength: number, separator: Separator) {
-  const scanner = createScanner(separator)
+async function scanText(
+  source: ByteSource,
+  encoding: TextEncoding,
+  bomLength: number,
+  separator: Separator,
+  limits: TableLimits,
+) {
+  const scanner = createScanner(separator, limits)
   const utf8 = encoding === 'utf-8' ? new Utf8Checker() : null
   if (encoding === 'utf-16le' || encoding === 'utf-16be') {
     // Separators, quotes and line ends are ASCII: scanning the UTF-8 form of the decoded text is exact.
@@ -294,7 +342,7 @@ async function* csvRows(source: ByteSource, encoding: TextEncoding, separator: S
 
 const MARKUP = /^\s*<(?:!doctype html|html|table|\?xml)/i
 
-export async function openText(source: ByteSource, head: Buffer): Promise<OpenedTable> {
+export async function openText(source: ByteSource, head: Buffer, limits: TableLimits): Promise<OpenedTable> {
   const detected = detectEncoding(head)
   const isUtf16 = detected.encoding === 'utf-16le' || detected.encoding === 'utf-16be'
   if (!isUtf16) {
@@ -310,7 +358,7 @@ export async function openText(source: ByteSource, head: Buffer): Promise<Opened
     )
   }
   const separator = detectSeparator(headText, isWholeFile)
-  const scan = await scanText(source, detected.encoding, detected.bomLength, separator)
+  const scan = await scanText(source, detected.encoding, detected.bomLength, separator, limits)
   // A head of plain ASCII cannot tell UTF-8 from Windows-1252: the whole file decides.
   const encoding: TextEncoding = detected.isAsciiOnly && !scan.isUtf8 ? 'windows-1252' : detected.encoding
   if (scan.headerFields === 0) throw new FileRefusedError('The file is empty (blank lines only)')

@@ -2,13 +2,23 @@ import { isUtf8 } from 'node:buffer'
 import chardet from 'chardet'
 import iconv from 'iconv-lite'
 import type { TextEncoding } from '../../../shared/import-fields.js'
+import { type CrossedLimit, LIMIT_SETTINGS } from '../../files/limits.js'
 
 /**
  * A file refused before anything is written, with a message that says what is wrong and where (a line, a column, a
  * byte). Mapping problems are refused with the same class, so one `catch` covers "this file cannot be imported".
+ * A file that crosses one of the reading limits (`src/server/files/limits.ts`) names it in `limit`.
  */
 export class FileRefusedError extends Error {
   override name = 'FileRefusedError'
+  readonly limit?: CrossedLimit
+  constructor(message: string, limit?: Omit<CrossedLimit, 'setting'>) {
+    super(message)
+    if (limit) {
+      const setting = (LIMIT_SETTINGS as Record<string, string>)[limit.limit]
+      this.limit = setting ? { ...limit, setting } : { ...limit }
+    }
+  }
 }
 
 export interface DetectedEncoding {

@@ -5,39 +5,9 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeOrganization, makeUser } from '../../../../test/factories.js'
+import { multipart, waitForImport } from '../../../../test/fixtures/imports/http.js'
 
 const fixture = (name: string) => join(import.meta.dirname, '../../../../test/fixtures/imports', name)
-
-function multipart(fields: Record<string, string>, file?: { name: string; content: Buffer }) {
-  const boundary = '----allervers-test-boundary'
-  const parts: Buffer[] = []
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
-  }
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`,
-      ),
-    )
-    parts.push(file.content, Buffer.from('\r\n'))
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`))
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
-
-async function waitForImport(
-  app: Awaited<ReturnType<typeof buildTestApp>>['app'],
-  id: string,
-  headers: Record<string, string>,
-) {
-  for (let tries = 0; tries < 100; tries++) {
-    const response = await app.inject({ url: `/api/imports/${id}`, headers })
-    if (response.json().import.status !== 'running') return response.json().import
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error('the import did not finish')
-}
 
 describe('imports over HTTP', () => {
   it('previews a file, runs the import in the background, reports it and serves the rejected rows', async (t) => {

@@ -53,7 +53,8 @@ export interface ByteSource {
   fileName: string
   head(): Promise<Buffer>
   chunks(): AsyncIterable<Buffer>
-  xlsxInput(): string | Readable
+  /** Up to `length` bytes from `position` (the ZIP reader of workbooks jumps around the file). */
+  read(position: number, length: number): Promise<Buffer>
   dispose(): Promise<void>
 }
 
@@ -86,7 +87,16 @@ function pathSource(
       }
     },
     chunks: () => readChunks(path, chunkBytes),
-    xlsxInput: () => path,
+    async read(position, length) {
+      const handle = await open(path, 'r')
+      try {
+        const bytes = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - position)))
+        const { bytesRead } = await handle.read(bytes, 0, bytes.length, position)
+        return bytes.subarray(0, bytesRead)
+      } finally {
+        await handle.close()
+      }
+    },
     dispose,
   }
 }
@@ -119,7 +129,7 @@ function bufferSource(bytes: Uint8Array, fileName: string, chunkBytes: number): 
     chunks: async function* () {
       for (let start = 0; start < buffer.length; start += chunkBytes) yield buffer.subarray(start, start + chunkBytes)
     },
-    xlsxInput: () => Readable.from([buffer]),
+    read: async (position, length) => buffer.subarray(position, position + length),
     dispose: async () => {},
   }
 }

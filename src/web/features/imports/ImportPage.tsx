@@ -32,6 +32,8 @@ export function ImportPage({ user }: { user: SessionUser }) {
   const [preview, setPreview] = useState<ImportPreview | null>(null)
   const [runId, setRunId] = useState<string | null>(null)
   const resetFile = useRef<() => void>(null)
+  // The file chosen: read again when the organisation changes (an upload is for one organisation only).
+  const chosen = useRef<File | null>(null)
 
   const upload = useMutation({
     mutationFn: previewFile,
@@ -65,14 +67,23 @@ export function ImportPage({ user }: { user: SessionUser }) {
 
   const choose = (file: File | null) => {
     resetFile.current?.()
-    if (!file) return
+    if (!file || !organization) return
+    chosen.current = file
     setFileName(file.name)
     setPreview(null)
     setRunId(null)
     start.reset()
-    upload.mutate(file)
+    upload.mutate({ file, organization })
+  }
+  const chooseOrganization = (code: string | null) => {
+    setOrganization(code)
+    if (!code || code === organization || !chosen.current) return
+    setPreview(null)
+    start.reset()
+    upload.mutate({ file: chosen.current, organization: code })
   }
   const again = () => {
+    chosen.current = null
     setPreview(null)
     setRunId(null)
     setFileName(null)
@@ -114,7 +125,7 @@ export function ImportPage({ user }: { user: SessionUser }) {
               description={t('imports.organizationHelp')}
               data={organizations.map((o) => ({ value: o.code, label: o.name }))}
               value={organization}
-              onChange={setOrganization}
+              onChange={chooseOrganization}
               allowDeselect={false}
               disabled={upload.isPending}
               w={360}

@@ -35,8 +35,10 @@ async function postForm<S extends TSchema>(url: string, form: FormData, schema: 
   return body as Static<S>
 }
 
-export function previewFile(file: File) {
+/** Reads a file for the organisation it is for: its upload can then be imported for that organisation only. */
+export function previewFile({ file, organization }: { file: File; organization: string }) {
   const form = new FormData()
+  form.append('organization', organization)
   form.append('file', file, file.name)
   const { preview } = importsContract
   return postForm(urlOf(preview), form, preview.schema.response[200])

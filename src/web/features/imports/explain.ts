@@ -12,10 +12,51 @@ const REFUSALS: [RegExp, string][] = [
   [/^This is not a text table/, 'binary'],
 ]
 
+const LIMITS = new Set([
+  'maxUncompressedBytes',
+  'maxRows',
+  'maxColumns',
+  'maxCells',
+  'maxSharedStrings',
+  'cellBytes',
+  'memoryMb',
+  'seconds',
+])
+const MB = 1024 * 1024
+
+/** The column letters Excel shows for a column number (16384 → XFD). */
+function columnName(column: number): string {
+  let name = ''
+  for (let rest = column; rest > 0; rest = Math.floor((rest - 1) / 26)) {
+    name = String.fromCharCode(65 + ((rest - 1) % 26)) + name
+  }
+  return name
+}
+
+/** A limit the file crossed (`details` of a 413 or 422: limit, max, found), in the reader's words. */
+function explainLimit(t: TFunction, details: unknown): string | null {
+  const { limit, max, found } = (details ?? {}) as { limit?: string; max?: number; found?: number }
+  if (typeof limit !== 'string' || typeof max !== 'number') return null
+  const count = (value: number) => value.toLocaleString('fr-FR')
+  if (limit === 'fileBytes') return t('imports.refusals.tooLarge', { max: count(Math.round(max / MB)) })
+  if (limit === 'lineBytes') return t('imports.refusals.lineTooLong')
+  if (!LIMITS.has(limit)) return null
+  return t(`imports.refusals.limits.${limit}`, {
+    max: count(limit === 'maxUncompressedBytes' ? Math.round(max / MB) : max),
+    found: limit === 'maxColumns' && typeof found === 'number' ? columnName(found) : found,
+  })
+}
+
 /** Why a file was refused, in plain words: the server's reason translated when we know it, else as written. */
 export function explainRefusal(t: TFunction, error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.code === 'PAYLOAD_TOO_LARGE') return t('imports.refusals.tooLarge')
+    if (error.code === 'PAYLOAD_TOO_LARGE') {
+      return explainLimit(t, error.details) ?? t('imports.refusals.tooLarge', { max: '200' })
+    }
+    if (error.code === 'UNPROCESSABLE') {
+      const limit = explainLimit(t, error.details)
+      if (limit) return limit
+    }
     if (error.code === 'UNPROCESSABLE' || error.code === 'VALIDATION_FAILED') {
       for (const [pattern, key] of REFUSALS) {
         const match = pattern.exec(error.message)

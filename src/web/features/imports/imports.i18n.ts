@@ -143,7 +143,25 @@ export const importsFr = {
     emptySheet: 'La première feuille du classeur est vide.',
     noRows: 'Le fichier a une ligne d’en-tête mais aucune ligne de données.',
     binary: 'Ce n’est ni un tableau texte ni un classeur Excel (contenu binaire dès le début).',
-    tooLarge: 'Le fichier dépasse 200 Mo.',
+    tooLarge: 'Le fichier dépasse {{max}} Mo, la taille la plus grande acceptée.',
+    lineTooLong:
+      'Une ligne du fichier dépasse 1 Mo : un guillemet n’est sans doute jamais refermé, ou le fichier n’a pas de retours à la ligne.',
+    limits: {
+      maxUncompressedBytes:
+        'Ce classeur occupe plus de {{max}} Mo une fois décompressé : c’est plus que ce qui est lu. Enregistrez-le en CSV ou découpez-le.',
+      maxRows: 'Le fichier a plus de {{max}} lignes : c’est plus que ce qui est lu. Découpez-le en plusieurs fichiers.',
+      maxColumns:
+        'Une ligne a une cellule en colonne {{found}}, au-delà des {{max}} colonnes lues. Supprimez les cellules à droite de votre tableau, ou enregistrez-le en CSV.',
+      maxCells:
+        'Le fichier a plus de {{max}} cellules : c’est plus que ce qui est lu. Découpez-le en plusieurs fichiers.',
+      maxSharedStrings:
+        'Le classeur contient plus de {{max}} textes différents : c’est plus que ce qui est lu. Enregistrez-le en CSV ou découpez-le.',
+      cellBytes: 'Une cellule du classeur contient plus de 1 Mo de texte : le classeur est sans doute abîmé.',
+      memoryMb:
+        'La lecture de ce fichier demande plus de mémoire que permis ({{max}} Mo). Enregistrez-le en CSV ou découpez-le.',
+      seconds:
+        'La lecture de ce fichier prend plus de {{max}} secondes, le temps permis. Enregistrez-le en CSV ou découpez-le.',
+    },
   },
 }
 
@@ -285,6 +303,21 @@ export const importsEn: typeof importsFr = {
     emptySheet: 'The first sheet of the workbook is empty.',
     noRows: 'The file has a header line but no data rows.',
     binary: 'This is neither a text table nor an Excel workbook (binary content at the start).',
-    tooLarge: 'The file is larger than 200 MB.',
+    tooLarge: 'The file is larger than {{max}} MB, the largest accepted.',
+    lineTooLong:
+      'A line of the file is longer than 1 MB: a quote is probably never closed, or the file has no line breaks.',
+    limits: {
+      maxUncompressedBytes:
+        'This workbook takes more than {{max}} MB once uncompressed, more than is read. Save it as CSV or split it.',
+      maxRows: 'The file has more than {{max}} rows, more than is read. Split it into several files.',
+      maxColumns:
+        'A row has a cell in column {{found}}, beyond the {{max}} columns read. Delete the cells to the right of your table, or save it as CSV.',
+      maxCells: 'The file has more than {{max}} cells, more than is read. Split it into several files.',
+      maxSharedStrings:
+        'The workbook holds more than {{max}} different texts, more than is read. Save it as CSV or split it.',
+      cellBytes: 'A cell of the workbook holds more than 1 MB of text: the workbook is probably damaged.',
+      memoryMb: 'Reading this file needs more memory than allowed ({{max}} MB). Save it as CSV or split it.',
+      seconds: 'Reading this file takes longer than the {{max}} seconds allowed. Save it as CSV or split it.',
+    },
   },
 }

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import i18next from 'i18next'
+import { ApiError } from '../../api/client.js'
+import { explainRefusal } from './explain.js'
+import { importsFr } from './imports.i18n.js'
+
+const i18n = i18next.createInstance()
+await i18n.init({ lng: 'fr', resources: { fr: { translation: { imports: importsFr } } } })
+const t = i18n.t.bind(i18n)
+
+describe('a refused file, in plain words', () => {
+  it('names the limit the file crossed, with its value as people read it', () => {
+    const refused = (details: object, code = 'UNPROCESSABLE') =>
+      explainRefusal(
+        t,
+        new ApiError(code === 'UNPROCESSABLE' ? 422 : 413, code, 'in English', { field: 'file', ...details }),
+      )
+    assert.equal(
+      refused({ limit: 'maxColumns', max: 1000, found: 16384 }),
+      'Une ligne a une cellule en colonne XFD, au-delà des 1\u202f000 colonnes lues. Supprimez les cellules à droite de votre tableau, ou enregistrez-le en CSV.',
+    )
+    assert.match(
+      refused({ limit: 'maxRows', max: 1_000_000, found: 1_000_001 }),
+      /^Le fichier a plus de 1\u202f000\u202f000 lignes/,
+    )
+    assert.match(
+      refused({ limit: 'maxUncompressedBytes', max: 1024 * 1024 * 1024, found: 2e9 }),
+      /plus de 1\u202f024 Mo une fois décompressé/,
+    )
+    assert.match(refused({ limit: 'seconds', max: 180 }), /plus de 180 secondes/)
+    assert.match(refused({ limit: 'memoryMb', max: 256 }), /\(256 Mo\)/)
+    assert.equal(
+      refused({ limit: 'fileBytes', max: 200 * 1024 * 1024 }, 'PAYLOAD_TOO_LARGE'),
+      'Le fichier dépasse 200 Mo, la taille la plus grande acceptée.',
+    )
+    // A refusal without a limit keeps its own explanation, or the server's words.
+    assert.equal(refused({}), 'in English')
+  })
+})
