@@ -1,7 +1,6 @@
 import { PassThrough, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { stringify } from 'csv-stringify'
 import {
   DATASETS,
   type Dataset,
@@ -13,6 +12,7 @@ import {
   MEDIA_TYPES,
 } from '../../../shared/contracts/exports.js'
 import { type Db, openLongReader } from '../../db/database.js'
+import { csvStream } from '../../files/csv.js'
 import type { Scope } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
@@ -203,7 +203,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
               yield cells.map((cell) => (typeof cell === 'number' ? cell : csvValue(cell)))
           })(),
         )
-        const csv = stringify({ delimiter: ';', record_delimiter: '\r\n', bom: true, escape_formulas: true })
+        const csv = csvStream()
         pipeline(lines, csv).catch((error) => request.log.warn({ err: error }, 'export stopped'))
         return reply.type(`${MEDIA_TYPES.csv}; charset=utf-8`).send(asFile(csv))
       }
