@@ -49,7 +49,7 @@ import { MAX_JSON_DEPTH } from './hostile-input.js'
 /** A request slower than this is a failure: one input must not hold the server. */
 const SLOW_MS = 10_000
 /** Random catalogue values per field, on top of the values of the field's own kind. */
-const SAMPLES_PER_FIELD = 3
+const SAMPLES_PER_FIELD = 5
 
 // ---------------------------------------------------------------------------------------------------------------
 // Known failures: each names a route, a field, a catalogue value and what went wrong; the reason says where to fix.
@@ -68,8 +68,14 @@ const KNOWN_FAILURES: Record<string, KnownFailure> = {
       'contracts/households.ts HouseholdSearchQuery.offset has no maximum: 1e20 reaches the SQL OFFSET (SQLite ' +
       '"datatype mismatch", PostgreSQL bigint out of range) and answers 500',
   },
+  'GET /api/households query:offset ← beyond-bigint: server error': {
+    reason: 'contracts/households.ts HouseholdSearchQuery.offset has no maximum (1.2e29, as above)',
+  },
   'GET /api/referrals query:offset ← huge-number: server error': {
     reason: 'contracts/referrals.ts ReferralListQuery.offset has no maximum: the same 500 as the households list',
+  },
+  'GET /api/referrals query:offset ← beyond-bigint: server error': {
+    reason: 'contracts/referrals.ts ReferralListQuery.offset has no maximum (1.2e29, as above)',
   },
   'POST /api/referrals body:callId ← empty: server error': {
     reason:
@@ -116,6 +122,8 @@ interface HostileValue {
   repeated?: string[]
   /** For the unknown-field location: the key itself is the hostile part. */
   key?: string
+  /** Written into the JSON text as is, for what JSON.stringify cannot write (1e400 parses as Infinity). */
+  rawJson?: string
 }
 
 function nested(depth: number): unknown {
@@ -140,6 +148,13 @@ const CATALOGUE: readonly HostileValue[] = [
   { name: 'nested-40-deep', kind: 'depth', json: nested(MAX_JSON_DEPTH + 8) },
   { name: 'hundred-thousand-items', kind: 'items', json: Array.from({ length: 100_000 }, () => 'z') },
   { name: 'huge-number', kind: 'number', json: 1e20, text: '1e20' },
+  { name: 'overflow-to-infinity', kind: 'number', rawJson: '1e400', text: '1e400' },
+  {
+    name: 'beyond-bigint',
+    kind: 'number',
+    rawJson: '123456789012345678901234567890',
+    text: '123456789012345678901234567890',
+  },
   { name: 'negative', kind: 'number', json: -1, text: '-1' },
   { name: 'fraction', kind: 'number', json: 2.5, text: '2.5' },
   { name: 'nan-text', kind: 'number', json: 'NaN', text: 'NaN' },
@@ -525,7 +540,7 @@ function canTravel(value: HostileValue, field: Field): boolean {
   if (value.kind === 'key' && !field.isUnknown) return false
   switch (field.location) {
     case 'body':
-      return value.json !== undefined || value.key !== undefined
+      return value.json !== undefined || value.key !== undefined || value.rawJson !== undefined
     case 'path':
       return value.kind !== 'key' && (value.text !== undefined || value.percent !== undefined)
     case 'query':
@@ -666,6 +681,7 @@ function planCases(route: SweptRoute, fields: Field[], baselineOf: (field: Field
 // ---------------------------------------------------------------------------------------------------------------
 
 const KEY_PLACEHOLDER = 'hostileKeyPlaceholder'
+const RAW_PLACEHOLDER = 'hostileRawJsonPlaceholder'
 const BOUNDARY = '----hostile-input-sweep'
 
 function multipartBody(fields: Array<[string, string]>, file: string | undefined) {
@@ -789,8 +805,15 @@ async function buildRequest(
   } else if (baseline !== undefined) {
     let body = baseline
     let keyReplacement: string | undefined
+    let rawReplacement: string | undefined
     if (field?.location === 'body') {
-      const replacement = typeof hostile!.json === 'function' ? hostile!.json(field.schema) : hostile!.json
+      const replacement =
+        hostile!.rawJson !== undefined
+          ? RAW_PLACEHOLDER
+          : typeof hostile!.json === 'function'
+            ? hostile!.json(field.schema)
+            : hostile!.json
+      rawReplacement = hostile!.rawJson
       if (field.isUnknown && hostile!.key) {
         body = setAt(baseline, [...field.path.slice(0, -1), KEY_PLACEHOLDER], replacement)
         keyReplacement = hostile!.key
@@ -800,6 +823,7 @@ async function buildRequest(
     if (keyReplacement !== undefined) {
       payload = payload.replace(`"${KEY_PLACEHOLDER}":`, `${JSON.stringify(keyReplacement)}:`)
     }
+    if (rawReplacement !== undefined) payload = payload.replace(`"${RAW_PLACEHOLDER}"`, rawReplacement)
     headers['content-type'] = 'application/json'
   }
   return { method: route.method as 'GET', url: query ? `${url}?${query}` : url, headers, payload }
