@@ -85,6 +85,19 @@ const FRAMEWORK_REFUSALS: Record<string, { code: ErrorCode; message: string }> =
   FST_REQ_FILE_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The file is too large' },
 }
 
+/** The code a client error of another origin is answered under, by its status (400 BAD_REQUEST for the others). */
+const CODE_OF_STATUS: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+}
+
 /**
  * A client error raised by Fastify, a plugin or a library (not an AppError) in the one format: by its code when
  * known, else under the code of its status (so that code and status always agree), else 400 BAD_REQUEST.
@@ -95,15 +108,18 @@ function clientRefusal(error: FastifyError): { status: number; body: ErrorBody }
   const status = error.statusCode
   if (!status || status < 400 || status >= 500) return null
   if (status === 429) return { status, body: errorBody('RATE_LIMITED', 'Too many requests; please wait a moment') }
-  const code = (Object.keys(ERROR_STATUS) as ErrorCode[]).find((candidate) => ERROR_STATUS[candidate] === status)
+  const code = CODE_OF_STATUS[status]
   return code
     ? { status, body: errorBody(code, error.message) }
     : { status: 400, body: errorBody('BAD_REQUEST', error.message) }
 }
 
+/** The router answers before any hook runs: the headers that matter for a JSON error are set here. */
 function answerFrameworkError(error: FastifyError, reply: FastifyReply) {
+  reply.header('x-content-type-options', 'nosniff').header('cache-control', 'no-store')
   const refusal = clientRefusal(error)
   if (refusal) return reply.status(refusal.status).send(refusal.body)
+  reply.log.error({ err: error }, 'router error')
   return reply.status(500).send(errorBody('INTERNAL', 'Something went wrong on our side; the error has been logged'))
 }
 
