@@ -1125,12 +1125,12 @@ async function makeFixtures(app: FastifyInstance, db: Db, loginAs: Sweep['loginA
 
 /** Waits for background work a 2xx may have started (an import runs after its 202). */
 async function settle(db: Db) {
-  for (let tries = 0; tries < 200; tries++) {
+  for (let tries = 0; tries < 800; tries++) {
     const running = await db.selectFrom('importRun').select('id').where('status', '=', 'running').executeTakeFirst()
     if (!running) return
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
-  throw new Error('an import is still running after 5 s')
+  throw new Error('an import is still running after 20 s')
 }
 
 // ---------------------------------------------------------------------------------------------------------------
