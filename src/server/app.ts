@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { authRoutes } from './features/auth/auth.routes.js'
@@ -26,8 +26,8 @@ import { reviewPdfRoutes } from './features/stats/review-pdf.routes.js'
 import { statsRoutes } from './features/stats/stats.routes.js'
 import { userRoutes } from './features/users/users.routes.js'
 import { loadSession, SESSION_COOKIE } from './http/auth.js'
-import { AppError, type ErrorBody } from './http/errors.js'
-import { refuseHostileInput } from './http/hostile-input.js'
+import { AppError, ERROR_STATUS, type ErrorBody, type ErrorCode } from './http/errors.js'
+import { boundDateFormats, refuseHostileInput } from './http/hostile-input.js'
 import { addSecurityHeaders } from './http/security-headers.js'
 import { enforceAccessPolicy } from './policy/policy.hook.js'
 import { VERSION } from './version.js'
@@ -47,8 +47,80 @@ export interface BuildAppOptions {
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
+/** Validation issues named in one answer; the message counts the others. */
+const MAX_VALIDATION_DETAILS = 20
+
 function errorBody(code: ErrorBody['error']['code'], message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } }
+}
+
+/** Refusals by Fastify and its plugins, by their code: what the client is told, in the one format. */
+const FRAMEWORK_REFUSALS: Record<string, { code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'BAD_REQUEST',
+    message: 'The request body is not valid JSON (or holds a __proto__ or constructor.prototype key)',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'BAD_REQUEST', message: 'The request body is empty but JSON was announced' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'This content type is not accepted here' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'BAD_REQUEST',
+    message: 'The request body is not as long as its Content-Length says',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
+  FST_ERR_BAD_URL: {
+    code: 'BAD_REQUEST',
+    message: 'The address holds a percent-encoded sequence that is not UTF-8 text',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'URI_TOO_LONG', message: 'A part of the address is longer than 100 characters' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'This route takes a multipart/form-data form',
+  },
+  FST_PROTO_VIOLATION: { code: 'BAD_REQUEST', message: 'A form part may not be named __proto__ or constructor' },
+  FST_MP_PREMATURE_CLOSE: { code: 'BAD_REQUEST', message: 'The form ended before its last part' },
+  FST_INVALID_JSON_FIELD_ERROR: { code: 'BAD_REQUEST', message: 'A form part announced as JSON is not valid JSON' },
+  FST_PARTS_LIMIT: { code: 'PAYLOAD_TOO_LARGE', message: 'The form has too many parts' },
+  FST_FILES_LIMIT: { code: 'PAYLOAD_TOO_LARGE', message: 'The form has too many files' },
+  FST_FIELDS_LIMIT: { code: 'PAYLOAD_TOO_LARGE', message: 'The form has too many fields' },
+  FST_REQ_FILE_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The file is too large' },
+}
+
+/** The code a client error of another origin is answered under, by its status (400 BAD_REQUEST for the others). */
+const CODE_OF_STATUS: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+}
+
+/**
+ * A client error raised by Fastify, a plugin or a library (not an AppError) in the one format: by its code when
+ * known, else under the code of its status (so that code and status always agree), else 400 BAD_REQUEST.
+ */
+function clientRefusal(error: FastifyError): { status: number; body: ErrorBody } | null {
+  const known = error.code ? FRAMEWORK_REFUSALS[error.code] : undefined
+  if (known) return { status: ERROR_STATUS[known.code], body: errorBody(known.code, known.message) }
+  const status = error.statusCode
+  if (!status || status < 400 || status >= 500) return null
+  if (status === 429) return { status, body: errorBody('RATE_LIMITED', 'Too many requests; please wait a moment') }
+  const code = CODE_OF_STATUS[status]
+  return code
+    ? { status, body: errorBody(code, error.message) }
+    : { status: 400, body: errorBody('BAD_REQUEST', error.message) }
+}
+
+/** The router answers before any hook runs: the headers that matter for a JSON error are set here. */
+function answerFrameworkError(error: FastifyError, reply: FastifyReply) {
+  reply.header('x-content-type-options', 'nosniff').header('cache-control', 'no-store')
+  const refusal = clientRefusal(error)
+  if (refusal) return reply.status(refusal.status).send(refusal.body)
+  reply.log.error({ err: error }, 'router error')
+  return reply.status(500).send(errorBody('INTERNAL', 'Something went wrong on our side; the error has been logged'))
 }
 
 /** Assembles the HTTP application around an open database; `main.ts` and the tests both call it. */
@@ -64,7 +136,16 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
     },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    ajv: {
+      // Scalars only: query strings and forms carry numbers as text. Coercing arrays ('array') rewrote a one-item
+      // array into its item while trying the first branch of a union, so the union's array branch then refused it
+      // (one calling window was refused); and no query parameter is an array.
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: true, useDefaults: true },
+      onCreate: boundDateFormats,
+    },
+    // The router's own refusals (an address that is not UTF-8, a path parameter over 100 characters) would
+    // otherwise answer in Fastify's format, before any hook or error handler runs.
+    frameworkErrors: (error, _request, reply) => answerFrameworkError(error, reply as FastifyReply),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('db', db)
@@ -92,6 +173,9 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
     },
     hsts: isHttps,
   })
+  // The API reads JSON and multipart forms only: without Fastify's default text/plain parser, a text body is a 415
+  // like any other content type, instead of a string the route's schema then refuses (or a body-less route ignores).
+  app.removeContentTypeParser('text/plain')
   await app.register(cookie)
   await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1 } })
 
@@ -105,7 +189,9 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
     }
     const fastifyError = error as FastifyError
     if (fastifyError.validation) {
-      const details = fastifyError.validation.map((issue) => {
+      // A list of 250,000 wrong items yields as many issues: a 500 KB request must not buy a 20 MB answer.
+      const issues = fastifyError.validation
+      const details = issues.slice(0, MAX_VALIDATION_DETAILS).map((issue) => {
         const params = issue.params as Record<string, unknown>
         const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
         const field =
@@ -116,28 +202,21 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
           params.additionalProperty !== undefined ? `unknown field "${params.additionalProperty}"` : issue.message
         return { field: path && params.additionalProperty !== undefined ? `${path}.${field}` : field, message }
       })
-      const summary = details.map((detail) => `${detail.field}: ${detail.message}`).join('; ')
+      const more = issues.length > details.length ? `; and ${issues.length - details.length} more` : ''
+      const summary = details.map((detail) => `${detail.field}: ${detail.message}`).join('; ') + more
       return reply
         .status(400)
         .send(
           errorBody('VALIDATION_FAILED', `Invalid ${fastifyError.validationContext ?? 'request'}: ${summary}`, details),
         )
     }
-    switch (fastifyError.code) {
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return reply.status(400).send(errorBody('BAD_REQUEST', 'The request body is not valid JSON'))
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return reply.status(400).send(errorBody('BAD_REQUEST', 'The request body is empty but JSON was announced'))
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return reply.status(415).send(errorBody('UNSUPPORTED_MEDIA_TYPE', 'This content type is not accepted here'))
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return reply.status(413).send(errorBody('PAYLOAD_TOO_LARGE', 'The request body is too large'))
-    }
-    if (fastifyError.statusCode === 429) {
-      return reply.status(429).send(errorBody('RATE_LIMITED', 'Too many requests; please wait a moment'))
-    }
-    if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-      return reply.status(fastifyError.statusCode).send(errorBody('BAD_REQUEST', fastifyError.message))
+    const refusal = clientRefusal(fastifyError)
+    if (refusal) return reply.status(refusal.status).send(refusal.body)
+    // The multipart parser (busboy) throws plain errors on a malformed form: the client's mistake, not ours.
+    if (request.isMultipart() && /[\\/]@fastify[\\/]busboy[\\/]/.test(fastifyError.stack ?? '')) {
+      return reply
+        .status(400)
+        .send(errorBody('BAD_REQUEST', `The multipart form is malformed: ${fastifyError.message}`))
     }
     request.log.error({ err: error }, 'unhandled error')
     return reply.status(500).send(errorBody('INTERNAL', 'Something went wrong on our side; the error has been logged'))

@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   /** An Idempotency-Key sent again with another assignment or another body: the first request's key, not this one's. */
   IDEMPOTENCY_KEY_REUSED: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** A path parameter longer than the router reads (100 characters): no record has such an id. */
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   CONSENT_REQUIRED: 422,
   UNPROCESSABLE: 422,
