@@ -21,6 +21,8 @@ export interface Config {
   referralDueHours: Record<Urgency, { accept: number; resolve: number }>
   /** Seconds between two counts of new calls into the review's rollups (STATS_REFRESH_SECONDS). */
   statsRefreshSeconds: number
+  /** The bearer token that GET /metrics asks for (METRICS_TOKEN); null: /metrics answers 404. */
+  metricsToken: string | null
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +81,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`)
   }
+  const metricsToken = env.METRICS_TOKEN?.trim() || null
+  if (metricsToken && !/^[\x21-\x7e]{24,256}$/.test(metricsToken)) {
+    throw new ConfigError('METRICS_TOKEN must be 24 to 256 visible ASCII characters (e.g. `openssl rand -hex 32`)')
+  }
   return {
     databaseUrl,
     host: env.HOST?.trim() || '127.0.0.1',
@@ -95,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     referralDueHours: readDueHours(env.REFERRAL_DUE_HOURS),
     statsRefreshSeconds: readInteger(env, 'STATS_REFRESH_SECONDS', 30, 1, 3600),
+    metricsToken,
   }
 }
