@@ -67,8 +67,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
-      // Fastify stops accepting connections, answers 503 to new requests on open ones and waits for those in flight;
-      // past the grace, the connections still open are cut.
+      // Fastify stops accepting connections, answers 503 to new requests on open ones and waits for those in flight.
+      // A kept-alive connection whose request has been answered is idle: closed at once rather than after its
+      // keep-alive timeout. Past the grace, the connections still open are cut.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50)
       const cut = setTimeout(() => {
         app.log.warn({ graceMs }, 'shutdown: requests still in flight after the grace, closing their connections')
         app.server.closeAllConnections()
@@ -76,6 +78,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       try {
         await app.close()
       } finally {
+        clearInterval(sweep)
         clearTimeout(cut)
       }
       // A worker's round ends at its next safe point; one that does not within the grace is cut by the database's
