@@ -11,6 +11,7 @@ import { describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { createTestDatabase, testEngine } from '../../test/database.js'
 import { makeCampaign, makeOrganization, makeTarget, makeUser, type TestUser } from '../../test/factories.js'
+import { multipart } from '../../test/multipart.js'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 
@@ -40,25 +41,6 @@ function phoneForms(typed: string): string[] {
     pairs.join('.'),
     pairs.join('-'),
   ]
-}
-
-function multipart(fields: Record<string, string>, file?: { name: string; content: Buffer }) {
-  const boundary = '----allervers-log-boundary'
-  const parts: Buffer[] = []
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
-  }
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`,
-      ),
-      file.content,
-      Buffer.from('\r\n'),
-    )
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`))
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
 }
 
 describe('logs', () => {
