@@ -1,10 +1,12 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import { ConfigError, loadConfig } from '../server/config.js'
+import { BackupError } from '../server/db/backup.js'
 import { createDb } from '../server/db/database.js'
 import { migrateToLatest } from '../server/db/migrate.js'
 import { startServer } from '../server/main.js'
 import { isRole, ORGANIZATION_TYPES, ROLES } from '../shared/roles.js'
 import { addOrganization, addUser } from './admin.command.js'
+import { runBackup, runRestore } from './backup.command.js'
 import { CliInputError } from './cli-errors.js'
 import { runDemo } from './demo.command.js'
 import { importHouseholds } from './import.command.js'
@@ -54,6 +56,23 @@ program
     await runDemo(options)
   })
 
+program
+  .command('backup')
+  .description('Copy the database (DATABASE_URL) into FILE while the server runs: SQLite online backup, or pg_dump')
+  .requiredOption('--to <file>', 'the backup file to write (replaced atomically if it exists; readable by you only)')
+  .option('--json', 'print exactly one JSON report on stdout')
+  .action(async (options: { to: string; json?: boolean }) => runBackup(options))
+
+program
+  .command('restore')
+  .description(
+    'Restore a backup into the empty database of DATABASE_URL, then run the migrations. Stop the server first: on SQLite the file is replaced (refused while in use)',
+  )
+  .argument('<file>', 'a file written by `allervers backup`')
+  .option('--force', 'replace a database that holds data (SQLite keeps the old file beside it)')
+  .option('--json', 'print exactly one JSON report on stdout')
+  .action(async (file: string, options: { force?: boolean; json?: boolean }) => runRestore(file, options))
+
 const orgs = program.command('orgs').description('Manage organisations')
 orgs
   .command('add')
@@ -98,7 +117,7 @@ try {
   if (error instanceof CommanderError) {
     process.exit(error.exitCode === 0 ? 0 : 2)
   }
-  if (error instanceof CliInputError || error instanceof ConfigError) {
+  if (error instanceof CliInputError || error instanceof ConfigError || error instanceof BackupError) {
     process.stderr.write(`allervers: ${error.message}\n`)
     process.exit(2)
   }

@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
+import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { authRoutes } from './features/auth/auth.routes.js'
@@ -15,6 +16,7 @@ import { supervisionRoutes } from './features/calling/supervision.routes.js'
 import { campaignRoutes } from './features/campaigns/campaigns.routes.js'
 import { exportRoutes } from './features/exports/exports.routes.js'
 import { feedbackRoutes } from './features/feedback/feedback.routes.js'
+import { installMetrics } from './features/health/health.metrics.js'
 import { healthRoutes } from './features/health/health.routes.js'
 import { householdRoutes } from './features/households/households.routes.js'
 import { importRoutes } from './features/imports/imports.routes.js'
@@ -28,14 +30,17 @@ import { userRoutes } from './features/users/users.routes.js'
 import { loadSession, SESSION_COOKIE } from './http/auth.js'
 import { AppError, ERROR_STATUS, type ErrorBody, type ErrorCode } from './http/errors.js'
 import { boundDateFormats, refuseHostileInput } from './http/hostile-input.js'
+import { serializeError } from './http/log-errors.js'
 import { addSecurityHeaders } from './http/security-headers.js'
 import { enforceAccessPolicy } from './policy/policy.hook.js'
 import { VERSION } from './version.js'
+import { WorkerRegistry } from './workers.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db
     config: Config
+    workers: WorkerRegistry
   }
 }
 
@@ -43,6 +48,10 @@ export interface BuildAppOptions {
   config: Config
   db: Db
   logger?: FastifyServerOptions['logger']
+  /** Where the default logger writes (standard output unless given: the log tests read a buffer). */
+  logStream?: DestinationStream
+  /** The background workers of the running server, for GET /api/ready and /metrics (none in tests). */
+  workers?: WorkerRegistry
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -124,14 +133,16 @@ function answerFrameworkError(error: FastifyError, reply: FastifyReply) {
 }
 
 /** Assembles the HTTP application around an open database; `main.ts` and the tests both call it. */
-export async function buildApp({ config, db, logger }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logger, logStream, workers }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
+      stream: logStream,
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
       serializers: {
         // Query strings can hold a tenant's name or phone (registry search): log the path only.
         req: (request) => ({ method: request.method, url: request.url.split('?')[0], reqId: request.id }),
+        err: serializeError,
       },
     },
     trustProxy: config.trustProxy,
@@ -150,6 +161,7 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
 
   app.decorate('db', db)
   app.decorate('config', config)
+  app.decorate('workers', workers ?? new WorkerRegistry())
   app.decorateRequest('user', null)
   app.decorateRequest('scope', null as never)
 
@@ -246,6 +258,9 @@ export async function buildApp({ config, db, logger }: BuildAppOptions): Promise
       request.scope = session.scope
     }
   })
+
+  // Before the routes: its hook times every answer.
+  installMetrics(app, { config, db, workers: app.workers })
 
   await app.register(swagger, {
     openapi: {

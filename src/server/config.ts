@@ -49,6 +49,8 @@ export interface Config {
   /** The folder of the files the server keeps (DATA_DIR, ./data): uploads waiting to be imported live under it. */
   dataDir: string
   imports: ImportSettings
+  /** The bearer token that GET /metrics asks for (METRICS_TOKEN); null: /metrics answers 404. */
+  metricsToken: string | null
 }
 
 export class ConfigError extends Error {}
@@ -114,6 +116,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `LOGIN_ADDRESS_MAX_FAILURES (${loginAddressMaxFailures}) counts every account of an address and must be at least LOGIN_MAX_FAILURES (${loginMaxFailures})`,
     )
   }
+  const metricsToken = env.METRICS_TOKEN?.trim() || null
+  if (metricsToken && !/^[\x21-\x7e]{24,256}$/.test(metricsToken)) {
+    throw new ConfigError('METRICS_TOKEN must be 24 to 256 visible ASCII characters (e.g. `openssl rand -hex 32`)')
+  }
   return {
     databaseUrl,
     host: env.HOST?.trim() || '127.0.0.1',
@@ -135,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statsRefreshSeconds: readInteger(env, 'STATS_REFRESH_SECONDS', 30, 1, 3600),
     dataDir: resolve(env.DATA_DIR?.trim() || './data'),
     imports: readImportSettings(env),
+    metricsToken,
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
 import { buildApp } from './app.js'
 import type { Config } from './config.js'
 import { createDb, type Db } from './db/database.js'
@@ -6,45 +7,93 @@ import { migrateToLatest } from './db/migrate.js'
 import { createTransport, startOutboxWorker } from './features/mail/outbox.worker.js'
 import { notifyOverdueReferrals } from './features/referrals/referrals.service.js'
 import { startRollupWorker } from './features/stats/stats.refresh.js'
+import { WorkerRegistry } from './workers.js'
 
 export interface RunningServer {
   app: FastifyInstance
   db: Db
   url: string
+  workers: WorkerRegistry
+  /** Stops accepting, lets requests in flight finish (within the grace), stops the workers, closes the database. */
   close(): Promise<void>
 }
 
+export interface StartOptions {
+  db?: Db
+  handleSignals?: boolean
+  /** How long requests in flight, then the workers' rounds, may take to finish on shutdown (default 10 s each). */
+  shutdownGraceMs?: number
+  logStream?: DestinationStream
+}
+
+const SHUTDOWN_GRACE_MS = 10_000
+
+/** Resolves when `work` does or after `milliseconds`, whichever comes first; says which. */
+async function within(work: Promise<unknown>, milliseconds: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), milliseconds)
+  })
+  try {
+    return await Promise.race([work.then(() => true), late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** config → database → migrations → app → listen, with a graceful shutdown on SIGTERM/SIGINT. */
-export async function startServer(config: Config, options: { db?: Db; handleSignals?: boolean } = {}) {
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const db = options.db ?? createDb(config.databaseUrl)
   await migrateToLatest(db)
-  const app = await buildApp({ config, db })
+  const workers = new WorkerRegistry()
+  const app = await buildApp({ config, db, workers, logStream: options.logStream })
   const address = await app.listen({ port: config.port, host: config.host })
   const url = address.replace('://127.0.0.1', '://localhost')
   // Mail leaves through the outbox; without SMTP_URL it waits in the database until one is configured.
-  const stopWorker = config.smtpUrl
-    ? startOutboxWorker(db, createTransport(config.smtpUrl), config.mailFrom, 5000, async () => {
-        await notifyOverdueReferrals(db, config.publicUrl)
-      })
-    : () => {}
-  if (!config.smtpUrl) app.log.warn('SMTP_URL is not set: notifications are queued but not sent')
+  if (config.smtpUrl) {
+    startOutboxWorker(workers, db, createTransport(config.smtpUrl), config.mailFrom, 5000, async () => {
+      await notifyOverdueReferrals(db, config.publicUrl)
+    })
+  } else {
+    app.log.warn('SMTP_URL is not set: notifications are queued but not sent')
+  }
   // The review's rollups count new calls every 30 s (a review also counts what is left before answering).
-  const stopRollups = startRollupWorker(db, {
+  startRollupWorker(workers, db, {
     intervalMs: config.statsRefreshSeconds * 1000,
     onError: (error) => app.log.error({ err: error }, 'review rollups: refresh failed'),
   })
+
+  const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
-      stopWorker()
-      stopRollups()
-      await app.close()
+      // Fastify stops accepting connections, answers 503 to new requests on open ones and waits for those in flight.
+      // A kept-alive connection whose request has been answered is idle: closed at once rather than after its
+      // keep-alive timeout. Past the grace, the connections still open are cut.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50)
+      const cut = setTimeout(() => {
+        app.log.warn({ graceMs }, 'shutdown: requests still in flight after the grace, closing their connections')
+        app.server.closeAllConnections()
+      }, graceMs)
+      try {
+        await app.close()
+      } finally {
+        clearInterval(sweep)
+        clearTimeout(cut)
+      }
+      // A worker's round ends at its next safe point; one that does not within the grace is cut by the database's
+      // closing (its transaction rolls back: a refresh or a delivery that fails changes nothing).
+      if (!(await within(workers.stopAll(), graceMs))) {
+        app.log.warn({ graceMs }, 'shutdown: a worker round still runs after the grace, closing the database under it')
+      }
       await db.destroy()
+      app.log.info('shutdown complete')
     })()
     return closing
   }
   if (options.handleSignals ?? true) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      // Once: a second signal ends the process at once (the default action).
       process.once(signal, () => {
         app.log.info({ signal }, 'shutting down')
         close().then(
@@ -54,5 +103,5 @@ export async function startServer(config: Config, options: { db?: Db; handleSign
       })
     }
   }
-  return { app, db, url, close } satisfies RunningServer
+  return { app, db, url, workers, close }
 }

@@ -24,11 +24,11 @@ const migrations: Record<string, Migration> = {
   '2026-12-04T20-call-request-hash': callRequestHash,
 }
 
-const provider: MigrationProvider = { getMigrations: async () => migrations }
+export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }
 
 /** Brings the schema up to date; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider })
+  const migrator = new Migrator({ db, provider: migrationProvider })
   const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((result) => result.status === 'Error')
   if (error) {
@@ -36,4 +36,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     throw new Error(`Migration failed${name}: ${error instanceof Error ? error.message : String(error)}`)
   }
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName)
+}
+
+/** The migrations this version knows that the database has not run yet (its readiness waits for none). */
+export async function listPendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const known = await new Migrator({ db, provider: migrationProvider }).getMigrations()
+  return known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name)
 }

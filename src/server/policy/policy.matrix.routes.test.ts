@@ -45,6 +45,7 @@ interface Expectation {
 /** 'METHOD /url' (as registered, with its :params) → who may call it. */
 const EXPECTED: Record<string, Expectation> = {
   'GET /api/health': { allowed: EVERYONE },
+  'GET /api/ready': { allowed: EVERYONE },
   'POST /api/auth/login': { allowed: EVERYONE },
   'POST /api/auth/logout': { allowed: EVERYONE },
   'GET /api/auth/me': { allowed: SIGNED_IN },

@@ -2,6 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer'
 import type { Db } from '../../db/database.js'
 import { inTransaction } from '../../db/database.js'
 import { addMinutes, nowTimestamp, toTimestamp } from '../../db/time.js'
+import type { WorkerRegistry } from '../../workers.js'
 import * as outbox from './outbox.queries.js'
 
 export const MAX_ATTEMPTS = 20
@@ -44,26 +45,25 @@ export async function deliverDueEmails(db: Db, transport: Transporter, from: str
   return { claimed: claimed.length, sent, failed }
 }
 
-/** Runs the delivery loop every few seconds until stopped; several app instances may each run one. */
+/**
+ * Runs the delivery loop every few seconds until stopped (the stop waits for a round in progress); several app
+ * instances may each run one. A round may wait on a slow SMTP server (nodemailer's socket timeout is 10 minutes): it
+ * is taken for stuck after 15.
+ */
 export function startOutboxWorker(
+  workers: WorkerRegistry,
   db: Db,
   transport: Transporter,
   from: string,
   intervalMs = 5000,
   onTick?: () => Promise<void>,
 ) {
-  let running = false
-  const timer = setInterval(async () => {
-    if (running) return
-    running = true
+  return workers.runEvery('outbox', { intervalMs, maxRoundMs: 15 * 60_000 }, async () => {
     try {
       await onTick?.()
       await deliverDueEmails(db, transport, from)
     } catch {
-      // The next tick tries again; errors of single mails are recorded on their rows.
-    } finally {
-      running = false
+      // The next round tries again; errors of single mails are recorded on their rows.
     }
-  }, intervalMs)
-  return () => clearInterval(timer)
+  })
 }

@@ -6,6 +6,7 @@
  * a refresh that fails changes nothing. One refresh at a time: SQLite's write lock, PostgreSQL's advisory lock.
  */
 import { type Db, inTransaction } from '../../db/database.js'
+import type { WorkerRegistry } from '../../workers.js'
 import * as stats from './stats.queries.js'
 import {
   addCallDayFigures,
@@ -30,15 +31,15 @@ type Fact = CallFact & { statsPending: number }
 /**
  * Counts the calls not yet counted (all of them, batch after batch); with `movedSince` (an ISO time, or '' for
  * ever), also recounts the households updated since then whose home key or agency changed (an import moved them).
- * Returns how many calls were counted.
+ * Returns how many calls were counted. An aborted `signal` (the server shutting down) stops it between two batches.
  */
 export async function refreshRollups(
   db: Db,
-  options: { movedSince?: string; batch?: number; restFactor?: number } = {},
+  options: { movedSince?: string; batch?: number; restFactor?: number; signal?: AbortSignal } = {},
 ): Promise<number> {
   let counted = 0
   let moved = options.movedSince === undefined ? [] : await stats.listMovedHouseholds(db, options.movedSince)
-  while (moved.length || (await stats.hasPendingCalls(db))) {
+  while (!options.signal?.aborted && (moved.length || (await stats.hasPendingCalls(db)))) {
     const batch = options.batch ?? BATCH
     const started = performance.now()
     counted += await inTransaction(db, (tx) => refreshBatch(tx, moved, batch))
@@ -204,35 +205,28 @@ function byNetwork(known: ReadonlyMap<string, stats.RollupHousehold>, members: R
  * `movedEvery` ticks it also recounts households an import moved. Returns a function that stops it.
  */
 export function startRollupWorker(
+  workers: WorkerRegistry,
   db: Db,
   options: { intervalMs?: number; movedEvery?: number; batch?: number; onError?: (error: unknown) => void } = {},
 ) {
   const movedEvery = options.movedEvery ?? 10
   let tick = 0
-  let running = false
   // Households updated since the last look (a minute of margin for transactions that committed late); after a restart,
   // the last week's.
   let movedSince = new Date(Date.now() - 7 * 86_400_000).toISOString()
-  const timer = setInterval(async () => {
-    if (running) return
-    running = true
-    try {
-      const lookForMoved = tick++ % movedEvery === 0
-      const startedAt = Date.now()
-      // Short transactions: requests on the same SQLite connection wait for each one.
-      // At most a fifth of the process: under a burst of calls the backlog waits (a review counts what is left).
-      await refreshRollups(db, {
-        movedSince: lookForMoved ? movedSince : undefined,
-        batch: options.batch ?? 250,
-        restFactor: 4,
-      })
-      if (lookForMoved) movedSince = new Date(startedAt - 60_000).toISOString()
-    } catch (error) {
-      options.onError?.(error)
-    } finally {
-      running = false
-    }
-  }, options.intervalMs ?? 30_000)
-  timer.unref()
-  return () => clearInterval(timer)
+  // A first count of a large table takes minutes (it rests four times as long as it works): stuck only after an hour.
+  const schedule = { intervalMs: options.intervalMs ?? 30_000, maxRoundMs: 60 * 60_000, onError: options.onError }
+  return workers.runEvery('rollups', schedule, async (signal) => {
+    const lookForMoved = tick++ % movedEvery === 0
+    const startedAt = Date.now()
+    // Short transactions: requests on the same SQLite connection wait for each one.
+    // At most a fifth of the process: under a burst of calls the backlog waits (a review counts what is left).
+    await refreshRollups(db, {
+      movedSince: lookForMoved ? movedSince : undefined,
+      batch: options.batch ?? 250,
+      restFactor: 4,
+      signal,
+    })
+    if (lookForMoved) movedSince = new Date(startedAt - 60_000).toISOString()
+  })
 }

@@ -1,0 +1,192 @@
+/**
+ * GET /metrics in Prometheus' text format, for the operators' monitoring (docs/deploying.md "Monitoring"). Outside
+ * /api: no session, no access action of the policy; a bearer token of its own (METRICS_TOKEN), compared in constant
+ * time, and 404 when none is configured (the route is then as absent as any other).
+ *
+ * Two kinds of series. Those of this process (request latencies, claims, outcomes, workers, Node's own) are summed
+ * across instances. Those read from the database at each scrape (queues, outbox, imports, rollup lag) are the same
+ * on every instance: take their max(), or scrape them from one.
+ *
+ * No series carries a tenant's data: routes are URL patterns (`/api/households/:id`, never an id or a query), campaign
+ * labels are ids.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { callingContract } from '../../../shared/contracts/calling.js'
+import type { Config } from '../../config.js'
+import type { Db } from '../../db/database.js'
+import { nowTimestamp, type Timestamp } from '../../db/time.js'
+import { AppError } from '../../http/errors.js'
+import type { WorkerRegistry } from '../../workers.js'
+import { countPendingCalls } from '../stats/stats.queries.js'
+import {
+  countQueuesOfActiveCampaigns,
+  isDatabaseReachable,
+  listImportsFinishedSince,
+  summarizeOutbox,
+} from './health.queries.js'
+
+/** Calls not yet counted beyond this are reported as this many (the count stops there). */
+const ROLLUP_LAG_CAP = 1_000_000
+
+const CLAIM_ROUTE = `/api${callingContract.claim.url}`
+const OUTCOME_ROUTE = `/api${callingContract.outcome.url}`
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest()
+}
+
+/** Whether the request carries `Authorization: Bearer <token>`; both sides hashed first, so lengths never differ. */
+function carriesToken(request: FastifyRequest, token: string): boolean {
+  const header = request.headers.authorization ?? ''
+  const given = /^Bearer +(\S+)\s*$/i.exec(header)?.[1] ?? ''
+  return timingSafeEqual(sha256(given), sha256(token)) && given.length > 0
+}
+
+/** The series read from the database at each scrape, and the cursor over finished imports. */
+function databaseSeries(registry: Registry, db: Db) {
+  const databaseUp = new Gauge({
+    name: 'allervers_database_up',
+    help: 'Whether the database answered the scrape (1) or not (0); the series below are then absent',
+    registers: [registry],
+  })
+  const queue = new Gauge({
+    name: 'allervers_queue_targets',
+    help: 'Targets of each active campaign: due now, scheduled for later, held by a caller',
+    labelNames: ['campaign', 'state'] as const,
+    registers: [registry],
+  })
+  const outboxPending = new Gauge({
+    name: 'allervers_outbox_pending',
+    help: 'Mails waiting in the outbox',
+    registers: [registry],
+  })
+  const outboxOldest = new Gauge({
+    name: 'allervers_outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest mail waiting in the outbox (0 when none waits)',
+    registers: [registry],
+  })
+  const outboxFailed = new Gauge({
+    name: 'allervers_outbox_failed',
+    help: 'Mails given up on after every attempt (kept in the outbox)',
+    registers: [registry],
+  })
+  const rollupLag = new Gauge({
+    name: 'allervers_rollup_lag_calls',
+    help: `Calls not yet counted into the review's rollups (capped at ${ROLLUP_LAG_CAP})`,
+    registers: [registry],
+  })
+  const imports = new Histogram({
+    name: 'allervers_import_duration_seconds',
+    help: 'Duration of finished tenant imports (web or command line), by final status',
+    labelNames: ['status'] as const,
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800],
+    registers: [registry],
+  })
+  // Finished imports are observed once each: the last finish time seen, and the ids seen at that very time.
+  let importsSince: Timestamp | null = null
+  let seenAtSince = new Set<string>()
+
+  return async function read() {
+    if (!(await isDatabaseReachable(db))) {
+      databaseUp.set(0)
+      for (const gauge of [queue, outboxPending, outboxOldest, outboxFailed, rollupLag]) gauge.reset()
+      return
+    }
+    databaseUp.set(1)
+    const now = nowTimestamp()
+    queue.reset()
+    for (const row of await countQueuesOfActiveCampaigns(db, now)) {
+      queue.set({ campaign: row.campaignId, state: row.state }, row.targets)
+    }
+    const outbox = await summarizeOutbox(db)
+    outboxPending.set(outbox.pending)
+    outboxFailed.set(outbox.failed)
+    outboxOldest.set(
+      outbox.oldestPendingAt ? Math.max(0, (Date.parse(now) - Date.parse(outbox.oldestPendingAt)) / 1000) : 0,
+    )
+    rollupLag.set(Math.min(ROLLUP_LAG_CAP, await countPendingCalls(db, ROLLUP_LAG_CAP)))
+    for (const run of await listImportsFinishedSince(db, importsSince)) {
+      if (run.finishedAt === importsSince && seenAtSince.has(run.id)) continue
+      if (run.finishedAt !== importsSince) seenAtSince = new Set()
+      importsSince = run.finishedAt
+      seenAtSince.add(run.id)
+      imports.observe(
+        { status: run.status },
+        Math.max(0, (Date.parse(run.finishedAt) - Date.parse(run.createdAt)) / 1000),
+      )
+    }
+  }
+}
+
+/**
+ * Adds GET /metrics and, when METRICS_TOKEN is set, the request hook that times every answer by route pattern and
+ * counts claims and outcomes. Call it on the root instance before the routes are registered.
+ */
+export function installMetrics(app: FastifyInstance, options: { config: Config; db: Db; workers: WorkerRegistry }) {
+  const token = options.config.metricsToken
+  if (!token) {
+    app.get('/metrics', { schema: { hide: true } }, async (request) => {
+      throw new AppError('NOT_FOUND', `No route ${request.method} /metrics`)
+    })
+    return
+  }
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const latency = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by route pattern (never the raw URL)',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  })
+  const claims = new Counter({
+    name: 'allervers_claims_total',
+    help: 'Claims answered: a household assigned, or nothing due (empty)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  })
+  const outcomes = new Counter({
+    name: 'allervers_outcomes_total',
+    help: 'Calls recorded (an idempotent replay is not counted again), by disposition',
+    labelNames: ['disposition'] as const,
+    registers: [registry],
+  })
+  new Gauge({
+    name: 'allervers_worker_up',
+    help: 'Whether each background worker of this instance is alive (1) or stalled or stopped (0)',
+    labelNames: ['worker'] as const,
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const [worker, state] of Object.entries(options.workers.snapshot())) {
+        this.set({ worker }, state.status === 'alive' ? 1 : 0)
+      }
+    },
+  })
+  const readDatabase = databaseSeries(registry, options.db)
+
+  app.addHook('onResponse', async (request, reply) => {
+    // A request that matched no route (a 404, the web app's pages) has no pattern: one label for all of them.
+    const route = request.routeOptions.url ?? 'unmatched'
+    latency.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
+    if (request.method !== 'POST') return
+    if (route === CLAIM_ROUTE && (reply.statusCode === 200 || reply.statusCode === 204)) {
+      claims.inc({ result: reply.statusCode === 200 ? 'assigned' : 'empty' })
+    } else if (route === OUTCOME_ROUTE && reply.statusCode === 201) {
+      const disposition = (request.body as { disposition?: unknown } | undefined)?.disposition
+      outcomes.inc({ disposition: typeof disposition === 'string' ? disposition : 'unknown' })
+    }
+  })
+
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (!carriesToken(request, token)) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"')
+      throw new AppError('UNAUTHENTICATED', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>')
+    }
+    await readDatabase()
+    reply.header('cache-control', 'no-store').type(registry.contentType)
+    return registry.metrics()
+  })
+}
