@@ -203,7 +203,7 @@ export async function buildApp({ config, db, logger, logStream, workers }: Build
     if (fastifyError.validation) {
       // A list of 250,000 wrong items yields as many issues: a 500 KB request must not buy a 20 MB answer.
       const issues = fastifyError.validation
-      const details = issues.slice(0, MAX_VALIDATION_DETAILS).map((issue) => {
+      const mapped = issues.map((issue) => {
         const params = issue.params as Record<string, unknown>
         const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.')
         const field =
@@ -214,7 +214,12 @@ export async function buildApp({ config, db, logger, logStream, workers }: Build
           params.additionalProperty !== undefined ? `unknown field "${params.additionalProperty}"` : issue.message
         return { field: path && params.additionalProperty !== undefined ? `${path}.${field}` : field, message }
       })
-      const more = issues.length > details.length ? `; and ${issues.length - details.length} more` : ''
+      // One problem per field: a date out of both the contract's and the API-wide bounds is one mistake, not two.
+      const seen = new Set<string>()
+      const details = mapped
+        .filter((detail) => (seen.has(detail.field) ? false : (seen.add(detail.field), true)))
+        .slice(0, MAX_VALIDATION_DETAILS)
+      const more = mapped.length > details.length ? `; and ${mapped.length - details.length} more` : ''
       const summary = details.map((detail) => `${detail.field}: ${detail.message}`).join('; ') + more
       return reply
         .status(400)

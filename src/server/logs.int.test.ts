@@ -117,13 +117,16 @@ describe('logs', () => {
     // Search by name and by phone, read the household.
     const byName = await app.inject({
       url: `/api/households?q=${encodeURIComponent(TENANT.lastName)}`,
-      headers: caller,
+      headers: manager,
     })
     assert.equal(byName.json().items.length, 1, byName.body)
     const householdId = byName.json().items[0].id as string
-    const byPhone = await app.inject({ url: `/api/households?q=${encodeURIComponent(TENANT.mobile)}`, headers: caller })
+    const byPhone = await app.inject({
+      url: `/api/households?q=${encodeURIComponent(TENANT.mobile)}`,
+      headers: manager,
+    })
     assert.equal(byPhone.json().items.length, 1)
-    assert.equal((await app.inject({ url: `/api/households/${householdId}`, headers: caller })).statusCode, 200)
+    assert.equal((await app.inject({ url: `/api/households/${householdId}`, headers: manager })).statusCode, 200)
 
     // Claim, call with notes, refer with a summary; the partner reads it.
     const campaign = await makeCampaign(db, { organizationId: landlord.id })
@@ -181,7 +184,7 @@ describe('logs', () => {
     assert.equal(refused.statusCode, 400)
     const tooLong = await app.inject({
       url: `/api/households?q=${encodeURIComponent(`${TENANT.lastName} ${'x'.repeat(300)}`)}`,
-      headers: caller,
+      headers: manager,
     })
     assert.equal(tooLong.statusCode, 400)
     for (const kind of ['cast', 'not-null']) {
