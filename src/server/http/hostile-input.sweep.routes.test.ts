@@ -62,13 +62,7 @@ interface KnownFailure {
 }
 
 /** `METHOD /api/path location:field ← value: problem` → why. Keep as short as the truth allows. */
-const KNOWN_FAILURES: Record<string, KnownFailure> = {
-  'POST /api/referrals body:callId ← empty: server error': {
-    reason:
-      'contracts/referrals.ts NewReferralSchema.callId accepts "", which referrals.service.ts skips (`if (input.callId)`) ' +
-      'and stores: the foreign key to call refuses it, 500. Needs minLength 1 and a maxLength',
-  },
-}
+const KNOWN_FAILURES: Record<string, KnownFailure> = {}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The catalogue

@@ -22,7 +22,7 @@ export const ReferralStatusSchema = Type.Enum(REFERRAL_STATUSES)
 export const NewReferralSchema = Type.Object(
   {
     householdId: Type.String(),
-    callId: Type.Optional(Type.String()),
+    callId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     category: ReferralCategorySchema,
     urgency: UrgencySchema,
     recipient: Type.Union([

@@ -88,7 +88,8 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'campaign.supervise' },
     handler: async (request) => {
       const campaign = await loadSupervisedCampaign(currentScope(request), request.params.id)
-      const { callerId } = request.body
+      // An empty text (a null coerced by the validator) means anyone, never a caller named "".
+      const callerId = request.body.callerId || null
       if (callerId) {
         const strangers = await findStrangers(db, campaign.organizationId, [callerId])
         if (strangers.length) {
