@@ -64,6 +64,8 @@ describe('referrals in Chromium', () => {
     )
     await partner.getByRole('button', { name: 'Accepter' }).click()
     await partner.getByRole('button', { name: 'Commencer l’accompagnement' }).click()
+    // The step lands before the note is typed: its success resets the form (a note typed sooner was lost).
+    await partner.getByRole('button', { name: 'Commencer l’accompagnement' }).waitFor({ state: 'detached' })
     await partner.getByLabel('Action ou note').fill('Colis alimentaire hebdomadaire mis en place.')
     await partner.getByRole('button', { name: 'Clôturer' }).click()
     await partner.getByText('Résolu').first().waitFor()
@@ -117,6 +119,8 @@ describe('referrals in Chromium', () => {
     await partner.getByText(sent.lastName).first().waitFor()
     await partner.getByRole('button', { name: 'Accepter' }).click()
     await partner.getByRole('button', { name: 'Commencer l’accompagnement' }).click()
+    // The step lands before the note is typed: its success resets the form (a note typed sooner was lost).
+    await partner.getByRole('button', { name: 'Commencer l’accompagnement' }).waitFor({ state: 'detached' })
     await partner.getByLabel('Action ou note').fill('Portage de repas mis en place dès lundi.')
     await partner.getByRole('button', { name: 'Clôturer' }).click()
     await partner.getByText('Résolu').first().waitFor()
