@@ -38,8 +38,8 @@ export class CountTable {
     return this
   }
 
-  /** A breakdown of a total already added: its parts are added with it, and must add up to it. */
-  breakdown(total: string, parts: Iterable<readonly [string, number]>): this {
+  /** Adds the parts of a group: their ids and their sum. */
+  private addParts(parts: Iterable<readonly [string, number]>) {
     const ids: string[] = []
     let sum = 0
     for (const [id, value] of parts) {
@@ -47,6 +47,12 @@ export class CountTable {
       ids.push(id)
       sum += value
     }
+    return { ids, sum }
+  }
+
+  /** A breakdown of a total already added: its parts are added with it, and must add up to it. */
+  breakdown(total: string, parts: Iterable<readonly [string, number]>): this {
+    const { ids, sum } = this.addParts(parts)
     const expected = this.values.get(total)
     if (expected === undefined) throw new Error(`total ${total} is not in the table`)
     if (sum !== expected) throw new Error(`the breakdown of ${total} adds up to ${sum}, not ${expected}`)
@@ -59,13 +65,7 @@ export class CountTable {
    * `total − their sum`, is implied. (Fragility levels of the households reached: some have none.)
    */
   partial(total: string, parts: Iterable<readonly [string, number]>, rest: string): this {
-    const ids: string[] = []
-    let sum = 0
-    for (const [id, value] of parts) {
-      this.add(id, value)
-      ids.push(id)
-      sum += value
-    }
+    const { ids, sum } = this.addParts(parts)
     const whole = this.values.get(total)
     if (whole === undefined) throw new Error(`total ${total} is not in the table`)
     // More than the whole (never expected): the parts tie nothing.
