@@ -215,9 +215,9 @@ export async function buildApp({ config, db, logger, logStream, workers }: Build
         return { field: path && params.additionalProperty !== undefined ? `${path}.${field}` : field, message }
       })
       // One problem per field: a date out of both the contract's and the API-wide bounds is one mistake, not two.
-      const seen = new Set<string>()
+      const firstPerField = new Map(mapped.toReversed().map((detail) => [detail.field, detail]))
       const details = mapped
-        .filter((detail) => (seen.has(detail.field) ? false : (seen.add(detail.field), true)))
+        .filter((detail) => firstPerField.get(detail.field) === detail)
         .slice(0, MAX_VALIDATION_DETAILS)
       const more = mapped.length > details.length ? `; and ${mapped.length - details.length} more` : ''
       const summary = details.map((detail) => `${detail.field}: ${detail.message}`).join('; ') + more

@@ -1,11 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Role } from '../../shared/roles.js'
 import type { Db } from '../db/database.js'
 import type { Timestamp } from '../db/time.js'
 import { addMinutes, nowTimestamp } from '../db/time.js'
 import * as authQueries from '../features/auth/auth.queries.js'
-import { AppError } from './errors.js'
 import { forgetSessions, recallSession, rememberSession } from './session-cache.js'
 
 export const SESSION_COOKIE = 'allervers_session'
