@@ -310,6 +310,9 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       // The import goes on after the answer; the page follows it through GET /api/imports/:id.
       let lastProgress = 0
+      // Progress writes go one after the other, and the last word (done, failed) waits for them: a late progress
+      // write would otherwise land after it and put back a smaller count.
+      let progressWritten: Promise<unknown> = Promise.resolve()
       const rejectedRows: { line: number; reason: string; cells: string[] }[] = []
       void runImport(db, {
         importId: run.id,
@@ -323,10 +326,13 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         onProgress: (done) => {
           if (Date.now() - lastProgress < 500) return
           lastProgress = Date.now()
-          void imports.updateImportRun(db, run.id, { rowsDone: done }).catch(() => {})
+          progressWritten = progressWritten
+            .then(() => imports.updateImportRun(db, run.id, { rowsDone: done }))
+            .catch(() => {})
         },
       })
         .then(async (report) => {
+          await progressWritten
           await imports.updateImportRun(db, run.id, {
             status: 'done',
             rowsDone: report.rows,
@@ -336,6 +342,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })
         .catch(async (error) => {
           request.log.error({ err: error }, 'import failed')
+          await progressWritten
           await imports.updateImportRun(db, run.id, {
             status: 'failed',
             // A limit the reading crossed half-way (its time, its memory) is said as such; anything else is ours.
