@@ -228,4 +228,11 @@ export const en: Messages = {
     IDEMPOTENCY_KEY_REUSED: 'This save carried the mark of another one: nothing was saved. Please save again.',
     generic: 'This request did not go through: {{message}}',
   },
+  sensitive: {
+    title: 'A note must stay factual',
+    found_one: 'This word has no place in a note the person can read: {{words}}.',
+    found_other: 'These words have no place in a note the person can read: {{words}}.',
+    stillSavable:
+      'You can still save; the data protection officer follows how many notes are flagged, never their text.',
+  },
 }

@@ -230,5 +230,12 @@ export const fr = {
       'Cet envoi portait la marque d’un autre enregistrement : rien n’a été enregistré. Enregistrez à nouveau.',
     generic: 'Cette demande n’a pas abouti : {{message}}',
   },
+  sensitive: {
+    title: 'Une note doit rester factuelle',
+    found_one: 'Ce mot n’a pas sa place dans une note que la personne peut lire : {{words}}.',
+    found_other: 'Ces mots n’ont pas leur place dans une note que la personne peut lire : {{words}}.',
+    stillSavable:
+      'Vous pouvez enregistrer quand même ; le nombre de notes signalées est suivi par le délégué à la protection des données, jamais leur texte.',
+  },
 }
 export type Messages = typeof fr
