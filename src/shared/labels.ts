@@ -98,6 +98,7 @@ const ROLE = {
   social_worker: { fr: 'Travailleur·se social·e', en: 'Social worker' },
   partner: { fr: 'Partenaire', en: 'Partner' },
   viewer: { fr: 'Direction (lecture)', en: 'Director (read only)' },
+  dpo: { fr: 'Délégué·e à la protection des données', en: 'Data protection officer' },
 } as const satisfies LabelsOf<Role>
 
 const ORGANIZATION_TYPE = {

@@ -1,5 +1,5 @@
 /** The roles a user holds in an organisation: one per membership. */
-export const ROLES = ['admin', 'manager', 'caller', 'social_worker', 'partner', 'viewer'] as const
+export const ROLES = ['admin', 'manager', 'caller', 'social_worker', 'partner', 'viewer', 'dpo'] as const
 export type Role = (typeof ROLES)[number]
 
 export const ORGANIZATION_TYPES = ['landlord', 'association', 'partner'] as const

@@ -23,10 +23,19 @@ import type { Role } from '../../shared/roles.js'
 import { isAction, may } from './policy.js'
 
 type Caller = 'anonymous' | Role
-const CALLERS: readonly Caller[] = ['anonymous', 'admin', 'manager', 'caller', 'social_worker', 'partner', 'viewer']
+const CALLERS: readonly Caller[] = [
+  'anonymous',
+  'admin',
+  'manager',
+  'caller',
+  'social_worker',
+  'partner',
+  'viewer',
+  'dpo',
+]
 
 const EVERYONE: readonly Caller[] = CALLERS
-const SIGNED_IN: readonly Caller[] = ['admin', 'manager', 'caller', 'social_worker', 'partner', 'viewer']
+const SIGNED_IN: readonly Caller[] = ['admin', 'manager', 'caller', 'social_worker', 'partner', 'viewer', 'dpo']
 const ADMIN: readonly Caller[] = ['admin']
 const MANAGERS: readonly Caller[] = ['admin', 'manager']
 const CALLING: readonly Caller[] = ['admin', 'manager', 'caller']
@@ -122,8 +131,9 @@ const EXPECTED: Record<string, Expectation> = {
     // A valid query, so that the request reaches the handler's role gate (the organisation named exists nowhere).
     query: 'scope=organization:no-such-code&from=2025-01-01&to=2025-01-31',
     refusedByHandler: {
-      roles: ['caller', 'viewer'],
-      reason: 'callers never export and viewers read aggregates only, whatever the dataset (exports.routes.ts)',
+      roles: ['caller', 'viewer', 'dpo'],
+      reason:
+        'callers never export, viewers read aggregates only and the DPO reads tenant data only within a request, whatever the dataset (exports.routes.ts)',
     },
   },
 }

@@ -34,6 +34,7 @@ export const en: Messages = {
     social_worker: 'Find the referrals addressed to you and follow each situation to its resolution.',
     partner: 'Find the referrals addressed to your organisation, with the tenants’ consent.',
     viewer: 'Read the consolidated review: numbers, never names.',
+    dpo: 'Watch over data protection: access log, tenants’ requests, retention periods.',
     open: 'Open',
   },
   admin: {

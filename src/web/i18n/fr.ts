@@ -33,6 +33,7 @@ export const fr = {
       'Retrouvez les signalements qui vous sont adressés et suivez les situations jusqu’à leur résolution.',
     partner: 'Retrouvez les orientations adressées à votre structure, avec l’accord des locataires.',
     viewer: 'Consultez le bilan consolidé : des chiffres, jamais de noms.',
+    dpo: 'Veillez à la protection des données : journal des accès, demandes des locataires, durées de conservation.',
     open: 'Ouvrir',
   },
   admin: {

@@ -38,6 +38,7 @@ export const DEMO_ACCOUNTS: ReadonlyArray<{ email: string; name: string; organiz
     role: 'partner',
   },
   { email: 'viewer@demo.allervers.local', name: 'Victor Directeur', organization: 'TDL', role: 'viewer' },
+  { email: 'dpo@demo.allervers.local', name: 'Denise Déléguée (DPO)', organization: 'TDL', role: 'dpo' },
   { email: 'manager.mhs@demo.allervers.local', name: 'Martine Chargée (MHS)', organization: 'MHS', role: 'manager' },
   { email: 'caller.als@demo.allervers.local', name: 'Aline Bénévole (ALS)', organization: 'ALS', role: 'caller' },
 ]
