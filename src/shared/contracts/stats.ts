@@ -75,6 +75,17 @@ export type StatsPeriod = Static<typeof StatsPeriodSchema>
 /** Counts by code (disposition, referral status or category): every known code, 0 when absent. */
 const CountsByCode = Type.Record(Type.String(), CountSchema)
 
+/**
+ * The two reach rates, each 0..1, labelled apart so that nobody reads one for the other: households reached among the
+ * households called in the period, and among the households targeted. null when the denominator is 0, or for a viewer
+ * when either count is not shown (rate × denominator would give the count back).
+ */
+export const ReachRatesSchema = Type.Object({
+  reachedOfAttempted: Nullable(Type.Number({ minimum: 0 })),
+  reachedOfTargeted: Nullable(Type.Number({ minimum: 0 })),
+})
+export type ReachRates = Static<typeof ReachRatesSchema>
+
 export const StatsSummarySchema = Type.Object({
   households: Type.Object({
     targeted: CountSchema,
@@ -82,6 +93,7 @@ export const StatsSummarySchema = Type.Object({
     reached: CountSchema,
     unreachable: CountSchema,
   }),
+  rates: ReachRatesSchema,
   calls: Type.Object({ total: CountSchema, byDisposition: CountsByCode }),
   referrals: Type.Object({ total: CountSchema, byStatus: CountsByCode, byCategory: CountsByCode }),
   callers: Type.Object({ active: CountSchema }),
@@ -96,8 +108,7 @@ export const ReachPanelSchema = Type.Object({
   targeted: CountSchema,
   attempted: CountSchema,
   reached: CountSchema,
-  /** reached / targeted, 0..1, null when nothing is targeted (or withheld from a viewer). */
-  reachRate: Nullable(Type.Number()),
+  rates: ReachRatesSchema,
   /** Calls it took to reach the households reached for the first time in the period. */
   attemptsPerReached: Nullable(Type.Number()),
   /** Targets marked unreachable (waiting for a letter or a visit). */

@@ -14,6 +14,7 @@ export function fixtureReview(): StatsReview {
     generatedAt: '2026-11-30T20:00:00.000Z',
     summary: {
       households: { targeted: 1234, attempted: 987, reached: 612, unreachable: 48 },
+      rates: { reachedOfAttempted: 612 / 987, reachedOfTargeted: 612 / 1234 },
       calls: { total: 1789, byDisposition: { completed: 612, no_answer: 801, voicemail: 310, refused: 66 } },
       referrals: { total: 57, byStatus: { done: 31, in_progress: 20, sent: 6 }, byCategory: { food: 19 } },
       callers: { active: 23 },
@@ -22,7 +23,7 @@ export function fixtureReview(): StatsReview {
       targeted: 1234,
       attempted: 987,
       reached: 612,
-      reachRate: 612 / 1234,
+      rates: { reachedOfAttempted: 612 / 987, reachedOfTargeted: 612 / 1234 },
       attemptsPerReached: 1.9,
       unreachable: 48,
     },

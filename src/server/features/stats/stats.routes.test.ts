@@ -64,6 +64,7 @@ describe('stats: the review’s figures', () => {
       // Targets of cA1 (cA2 closed before the period; h5's target was removed): h1 h2 h3 h4 hShared.
       // Attempted in the period: h1 h2 h4 hShared; reached: h1 h2 hShared; unreachable: h4.
       households: { targeted: 5, attempted: 4, reached: 3, unreachable: 1 },
+      rates: { reachedOfAttempted: 0.75, reachedOfTargeted: 0.6 },
       // c1 c2 c3 c4 c7 c8 c11 (c5 is 23:59:59 on the 23rd, c6 midnight on the 27th, Paris time).
       calls: { total: 7, byDisposition: { ...zeros(DISPOSITIONS), completed: 4, no_answer: 3 } },
       referrals: {
@@ -79,7 +80,8 @@ describe('stats: the review’s figures', () => {
       targeted: 5,
       attempted: 4,
       reached: 3,
-      reachRate: 0.6,
+      // 3 reached of 4 called, of 5 targeted: two rates, labelled apart (a board read reached ÷ targeted as reachability).
+      rates: { reachedOfAttempted: 0.75, reachedOfTargeted: 0.6 },
       // Households first reached in the period and the calls it took: h1 c1 (1), h2 c3 c4 (2), hShared c8 (1); h3's
       // first success c6 falls on the 27th.
       attemptsPerReached: 1.33,
@@ -159,6 +161,7 @@ describe('stats: the review’s figures', () => {
     assert.deepEqual(summary.json(), {
       // A: h1 h2 h3 h4 hShared; B: hSharedB (= hShared) and b2 → 6 homes. Attempted: h1 h2 h4 home b2.
       households: { targeted: 6, attempted: 5, reached: 3, unreachable: 2 },
+      rates: { reachedOfAttempted: 0.6, reachedOfTargeted: 0.5 },
       calls: { total: 9, byDisposition: { ...zeros(DISPOSITIONS), completed: 5, no_answer: 3, busy: 1 } },
       referrals: {
         total: 4,
@@ -170,7 +173,7 @@ describe('stats: the review’s figures', () => {
     const reach = (await get('adminA', 'panels/reach', { scope: 'network' })).json()
     // Calls it took to first reach each home: h1 1 (c1), h2 2 (c3 c4), the shared home 1 (c8, before c7 and B's c9).
     assert.equal(reach.attemptsPerReached, 1.33)
-    assert.equal(reach.reachRate, 0.5)
+    assert.deepEqual(reach.rates, { reachedOfAttempted: 0.6, reachedOfTargeted: 0.5 })
     const findings = (await get('adminA', 'panels/findings', { scope: 'network' })).json()
     // The shared home's latest completed call is B's c9 (fragile, UCLA not lonely, food).
     assert.deepEqual(bucketsOf(findings.fragility), { none: 0, watch: 1, fragile: 2, high_vulnerability: 0 })
@@ -216,7 +219,8 @@ describe('stats: the review’s figures', () => {
     assert.equal(summary.referrals.total, '< 5')
     assert.equal(summary.callers.active, '< 5')
     const reach = (await get('viewerA', 'panels/reach', { scope })).json()
-    assert.equal(reach.reachRate, null)
+    assert.deepEqual(reach.rates, { reachedOfAttempted: null, reachedOfTargeted: null }, 'withheld with their counts')
+    assert.deepEqual(summary.rates, reach.rates, 'the summary withholds them alike')
     assert.equal(reach.attemptsPerReached, null)
     const calls = (await get('viewerA', 'panels/calls', { scope })).json()
     assert.equal(calls.medianDurationSeconds, 300, 'five durations: shown')

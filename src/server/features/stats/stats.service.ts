@@ -6,6 +6,7 @@ import type {
   FindingsPanel,
   PanelName,
   ReachPanel,
+  ReachRates,
   ReferralsPanel,
   ScopeQuery,
   StatsPeriod,
@@ -379,6 +380,19 @@ const bucketsOf = (shown: Protected, prefix: string, keys: readonly string[]) =>
 const recordOf = (shown: Protected, prefix: string, keys: readonly string[]) =>
   Object.fromEntries(keys.map((key) => [key, shown.count(`${prefix}:${key}`)]))
 
+/** The two reach rates; each withheld with either of its counts (rate × denominator would give the count back). */
+function reachRates(
+  reach: { targeted: number; attempted: number; reached: number },
+  targets: Protected,
+  called: Protected,
+): ReachRates {
+  const rate = (count: number, of: number, hidden: boolean) => (hidden || !of ? null : round(count / of, 4))
+  return {
+    reachedOfAttempted: rate(reach.reached, reach.attempted, called.hidden('attempted') || called.hidden('reached')),
+    reachedOfTargeted: rate(reach.reached, reach.targeted, targets.hidden('targeted') || called.hidden('reached')),
+  }
+}
+
 export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
   const [reach, referrals] = await Promise.all([
     reachFigures(ctx, ['calls', 'callers']),
@@ -399,6 +413,7 @@ export async function summaryOf(ctx: StatsContext): Promise<StatsSummary> {
       reached: called.count('reached'),
       unreachable: targets.count('unreachable'),
     },
+    rates: reachRates(reach, targets, called),
     calls: {
       total: callsShown.count('calls'),
       byDisposition: recordOf(callsShown, 'disposition', calls.byDisposition),
@@ -416,13 +431,11 @@ export async function reachOf(ctx: StatsContext): Promise<ReachPanel> {
   const reach = await reachFigures(ctx)
   const targets = shownFor(ctx, targetCounts(reach))
   const called = shownFor(ctx, reachedCounts(reach.figures).table)
-  // A rate is withheld with either of its counts: rate × targeted would give the reached back.
-  const rateHidden = targets.hidden('targeted') || called.hidden('reached')
   return {
     targeted: targets.count('targeted'),
     attempted: called.count('attempted'),
     reached: called.count('reached'),
-    reachRate: rateHidden || !reach.targeted ? null : round(reach.reached / reach.targeted, 4),
+    rates: reachRates(reach, targets, called),
     // Calls it took to reach the households reached for the first time in the period (the reaching call included).
     attemptsPerReached:
       isHidden(ctx.suppressed, reach.firstReached.households) || !reach.firstReached.households

@@ -54,7 +54,8 @@ export function Review({ review }: { review: StatsReview }) {
           <Figure label={t('stats.figures.targeted')} value={count(reach.targeted)} />
           <Figure label={t('stats.figures.attempted')} value={count(reach.attempted)} />
           <Figure label={t('stats.figures.reached')} value={count(reach.reached)} />
-          <Figure label={t('stats.figures.reachRate')} value={share(reach.reachRate)} />
+          <Figure label={t('stats.figures.reachedOfAttempted')} value={share(reach.rates.reachedOfAttempted)} />
+          <Figure label={t('stats.figures.reachedOfTargeted')} value={share(reach.rates.reachedOfTargeted)} />
           <Figure label={t('stats.figures.attemptsPerReached')} value={number(reach.attemptsPerReached)} />
           <Figure label={t('stats.figures.unreachable')} value={count(reach.unreachable)} />
           <Figure label={t('stats.figures.calls')} value={count(calls.total)} />

@@ -37,7 +37,8 @@ export const statsFr = {
     targeted: 'Ménages ciblés',
     attempted: 'Ménages appelés',
     reached: 'Ménages joints',
-    reachRate: 'Taux de joignabilité',
+    reachedOfAttempted: 'Joints parmi les ménages appelés',
+    reachedOfTargeted: 'Joints parmi les ménages ciblés',
     attemptsPerReached: 'Appels par ménage joint',
     unreachable: 'Injoignables (courrier ou visite)',
     calls: 'Appels',
@@ -95,7 +96,7 @@ export const statsFr = {
   method: {
     title: 'Notes de méthode',
     items: [
-      'Ménages ciblés : ceux retenus par le ciblage d’au moins une campagne du périmètre. Ménages appelés : au moins un appel sur la période. Ménages joints : au moins un appel « Entretien réalisé ». Appels par ménage joint : appels qu’il a fallu, l’appel réussi compris, pour les ménages joints pour la première fois sur la période.',
+      'Ménages ciblés : ceux retenus par le ciblage d’au moins une campagne du périmètre. Ménages appelés : au moins un appel sur la période. Ménages joints : au moins un appel « Entretien réalisé ». Deux taux : joints parmi les ménages appelés, et joints parmi les ménages ciblés. Appels par ménage joint : appels qu’il a fallu, l’appel réussi compris, pour les ménages joints pour la première fois sur la période.',
       'Les jours sont ceux de Paris (Europe/Paris), heure d’été comme d’hiver.',
       'À l’échelle du réseau, un ménage appelé par plusieurs campagnes ou organismes n’est compté qu’une fois.',
       'Pour le rôle « Direction (lecture) », tout effectif de 1 à 4 est affiché « < 5 », et d’autres effectifs sont masqués (« < 5 », « ≥ 5 ») là où un total moins les autres le ferait retrouver.',
@@ -141,7 +142,8 @@ export const statsEn: typeof statsFr = {
     targeted: 'Households targeted',
     attempted: 'Households called',
     reached: 'Households reached',
-    reachRate: 'Reach rate',
+    reachedOfAttempted: 'Reached among households called',
+    reachedOfTargeted: 'Reached among households targeted',
     attemptsPerReached: 'Calls per household reached',
     unreachable: 'Unreachable (letter or visit)',
     calls: 'Calls',
@@ -199,7 +201,7 @@ export const statsEn: typeof statsFr = {
   method: {
     title: 'Method notes',
     items: [
-      'Households targeted: selected by the targeting of at least one campaign in scope. Called: at least one call in the period. Reached: at least one "Interview completed" call. Calls per household reached: the calls it took, the successful one included, for the households reached for the first time in the period.',
+      'Households targeted: selected by the targeting of at least one campaign in scope. Called: at least one call in the period. Reached: at least one "Interview completed" call. Two rates: reached among households called, and reached among households targeted. Calls per household reached: the calls it took, the successful one included, for the households reached for the first time in the period.',
       'Days are Paris days (Europe/Paris), in summer and winter time alike.',
       'Across the network, a household called by several campaigns or organisations is counted once.',
       'For the viewer role, any count from 1 to 4 is shown as "< 5", and other counts are withheld ("< 5", "≥ 5") where a total minus the others would give it away.',
