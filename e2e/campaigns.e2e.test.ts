@@ -41,6 +41,28 @@ describe('campaigns in Chromium', () => {
     )
     await page.screenshot({ path: screenshotPath('campaign-draft'), fullPage: true })
 
+    // Leaving with an unsaved change asks first; staying keeps the change.
+    await page.getByRole('tab', { name: 'Règles d’appel' }).click()
+    const attempts = page.getByLabel('Tentatives au plus')
+    await attempts.fill('5')
+    await page
+      .getByRole('navigation', { name: 'Navigation principale' })
+      .getByRole('link', { name: 'Campagnes' })
+      .click()
+    const leaveDialog = page.getByRole('dialog', { name: 'Quitter sans enregistrer ?' })
+    await leaveDialog.waitFor()
+    assert.deepEqual(
+      (await new AxeBuilder({ page }).include('[role="dialog"]').analyze()).violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => v.id),
+      [],
+    )
+    await leaveDialog.getByRole('button', { name: 'Rester sur la page' }).click()
+    await leaveDialog.waitFor({ state: 'hidden' })
+    assert.equal(await attempts.inputValue(), '5', 'staying keeps the unsaved change')
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click()
+    await page.getByRole('tab', { name: 'Cible' }).click()
+
     await page.getByRole('button', { name: 'Démarrer' }).click()
     await page.getByText('En cours').first().waitFor()
     const targeted = page.locator('[data-progress="targeted"]')

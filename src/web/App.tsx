@@ -2,6 +2,7 @@ import { Center, Loader } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import { Navigate, Route, Routes } from 'react-router'
 import { Shell } from './components/Shell.js'
+import { UnsavedChangesPrompt } from './components/UnsavedChanges.js'
 import { AdministrationPage } from './features/administration/AdministrationPage.js'
 import { LoginPage } from './features/auth/LoginPage.js'
 import { useSession } from './features/auth/session.js'
@@ -30,6 +31,7 @@ export function App() {
   if (!user) return <LoginPage />
   return (
     <Shell user={user}>
+      <UnsavedChangesPrompt />
       <Routes>
         <Route path="/" element={<HomePage user={user} />} />
         <Route path="/calling" element={<CallingPage user={user} />} />

@@ -6,7 +6,7 @@ import { Notifications } from '@mantine/notifications'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { BrowserRouter } from 'react-router'
+import { createBrowserRouter, RouterProvider } from 'react-router'
 import { App } from './App.js'
 import i18n from './i18n/index.js'
 
@@ -48,6 +48,9 @@ const resolveCssVariables: CSSVariablesResolver = () => ({
   },
   dark: {},
 })
+// A data router (not <BrowserRouter>): react-router's useBlocker, which the leave guard needs, works only with one.
+// The one route hands every path to App, whose <Routes> keep the app's table of pages.
+const router = createBrowserRouter([{ path: '*', element: <App /> }])
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
 })
@@ -57,9 +60,7 @@ createRoot(document.getElementById('root')!).render(
     <MantineProvider theme={theme} cssVariablesResolver={resolveCssVariables}>
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
-        <BrowserRouter>
-          <App />
-        </BrowserRouter>
+        <RouterProvider router={router} />
       </QueryClientProvider>
     </MantineProvider>
   </StrictMode>,

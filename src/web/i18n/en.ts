@@ -25,6 +25,12 @@ export const en: Messages = {
     rateLimited: 'Too many failed attempts. For safety, try again in {{minutes}} minute(s).',
   },
   shell: { logout: 'Sign out', language: 'Language', signedInAs: 'Signed in: {{name}}', menu: 'Open the menu' },
+  unsaved: {
+    title: 'Leave without saving?',
+    body: 'Your changes on this page are not saved. If you leave now, they will be lost.',
+    stay: 'Stay on the page',
+    leave: 'Leave without saving',
+  },
   home: {
     hello: 'Hello {{name}}',
     yourRoles: 'Your roles',

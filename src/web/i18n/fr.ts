@@ -23,6 +23,12 @@ export const fr = {
     rateLimited: 'Trop de tentatives ont échoué. Par sécurité, réessayez dans {{minutes}} minute(s).',
   },
   shell: { logout: 'Se déconnecter', language: 'Langue', signedInAs: 'Connecté·e : {{name}}', menu: 'Ouvrir le menu' },
+  unsaved: {
+    title: 'Quitter sans enregistrer ?',
+    body: 'Vos modifications sur cette page ne sont pas enregistrées. Si vous partez maintenant, elles seront perdues.',
+    stay: 'Rester sur la page',
+    leave: 'Quitter sans enregistrer',
+  },
   home: {
     hello: 'Bonjour {{name}}',
     yourRoles: 'Vos rôles',

@@ -25,6 +25,7 @@ import { isInstrumentSection } from '../../../shared/questionnaire.js'
 import { SCRIPT_PLACEHOLDERS } from '../../../shared/script.js'
 import type { Rule } from '../../../shared/targeting-fields.js'
 import { describeError } from '../../components/errors.js'
+import { useReportUnsaved } from '../../components/UnsavedChanges.js'
 import { PlanCard } from '../planning/PlanCard.js'
 import { type Campaign, campaignsApi } from './api.js'
 import { CAMPAIGN_STATUS_COLOR } from './CampaignsPage.js'
@@ -112,6 +113,7 @@ function RulesEditor({ campaign, onSaved }: { campaign: Campaign; onSaved: () =>
   const { t } = useTranslation()
   const [maxAttempts, setMaxAttempts] = useState(campaign.maxAttempts)
   const save = useMutation({ mutationFn: () => campaignsApi.update(campaign.id, { maxAttempts }), onSuccess: onSaved })
+  useReportUnsaved(maxAttempts !== campaign.maxAttempts)
   const days = t('campaigns.days', { returnObjects: true }) as string[]
   return (
     <Stack>

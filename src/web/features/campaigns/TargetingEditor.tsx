@@ -27,6 +27,7 @@ import {
   type TargetingField,
 } from '../../../shared/targeting-fields.js'
 import { describeError } from '../../components/errors.js'
+import { useReportUnsaved } from '../../components/UnsavedChanges.js'
 import { campaignsApi } from './api.js'
 
 const isListOperator = (op: Operator) => (LIST_OPERATORS as readonly Operator[]).includes(op)
@@ -70,6 +71,7 @@ export function TargetingEditor({
     queryFn: () => campaignsApi.preview(organization, debounced),
     retry: false,
   })
+  useReportUnsaved(Boolean(onSave) && JSON.stringify(rule) !== JSON.stringify(initial))
   const flat = asFlat(rule)
   const label = (field: TargetingField) => (i18n.language === 'en' ? field.label.en : field.label.fr)
   const update = (next: Rule) => {
