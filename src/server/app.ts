@@ -24,6 +24,7 @@ import { instrumentRoutes } from './features/instruments/instruments.routes.js'
 import { organizationRoutes } from './features/organizations/organizations.routes.js'
 import { planningRoutes } from './features/planning/planning.routes.js'
 import { referralRoutes } from './features/referrals/referrals.routes.js'
+import { sensitiveFlagRoutes } from './features/sensitive-flags/sensitive-flags.routes.js'
 import { reviewPdfRoutes } from './features/stats/review-pdf.routes.js'
 import { statsRoutes } from './features/stats/stats.routes.js'
 import { userRoutes } from './features/users/users.routes.js'
@@ -307,6 +308,7 @@ export async function buildApp({ config, db, logger, logStream, workers }: Build
       await api.register(reviewPdfRoutes)
       await api.register(exportRoutes)
       await api.register(planningRoutes)
+      await api.register(sensitiveFlagRoutes)
     },
     { prefix: '/api' },
   )

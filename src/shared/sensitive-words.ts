@@ -32,6 +32,7 @@ export const SENSITIVE_WORDS: Readonly<Record<SensitiveCategory, readonly string
     'schizophren*',
     'bipolaire*',
     'psychiatri*',
+    'psychiatre*',
     'psychose*',
     'psychotique*',
     'paranoia*',

@@ -374,6 +374,25 @@ export interface StatsHouseholdTable {
   agencyId: string | null
 }
 
+/**
+ * A free text saved with words of a special category (`shared/sensitive-words.ts`): one row per category and text,
+ * written in the text's transaction. Never the text nor the words.
+ */
+export interface SensitiveFlagTable {
+  id: string
+  /** The organisation holding the household's file. */
+  organizationId: string
+  householdId: string
+  /** Where the text was written: one of SENSITIVE_FLAG_SOURCES (`shared/contracts/sensitive-flags.ts`). */
+  source: string
+  /** The call, referral or referral event the text belongs to. */
+  sourceId: string | null
+  category: string
+  authorUserId: string
+  authorOrganizationId: string
+  createdAt: Timestamp
+}
+
 export interface Database {
   network: NetworkTable
   organization: OrganizationTable
@@ -400,6 +419,7 @@ export interface Database {
   callerFeedback: CallerFeedbackTable
   statsRollup: StatsRollupTable
   statsHousehold: StatsHouseholdTable
+  sensitiveFlag: SensitiveFlagTable
 }
 
 export type Organization = Selectable<OrganizationTable>

@@ -320,6 +320,15 @@ const BASELINE_QUERIES: Record<string, (fx: Fixtures) => Record<string, string>>
   'GET /api/referrals': () => ({ box: 'all', limit: '20', offset: '0' }),
   'GET /api/import-mappings': (fx) => ({ organization: fx.organizationCode }),
   'GET /api/campaigns/{id}/plan': () => ({ callers: '3', hoursPerWeek: '10', days: '30' }),
+  'GET /api/sensitive-flags': (fx) => ({
+    organization: fx.organizationCode,
+    from: '2026-01-01',
+    to: '2026-12-31',
+    category: 'health',
+    source: 'call_note',
+    limit: '20',
+    offset: '0',
+  }),
 }
 const statsQuery = (fx: Fixtures) => ({
   scope: `organization:${fx.organizationCode}`,

@@ -136,6 +136,9 @@ const EXPECTED: Record<string, Expectation> = {
         'callers never export, viewers read aggregates only and the DPO reads tenant data only within a request, whatever the dataset (exports.routes.ts)',
     },
   },
+
+  // Which category, where, who: never the text. The DPO follows them up; administrators appoint the DPO.
+  'GET /api/sensitive-flags': { allowed: ['admin', 'dpo'] },
 }
 
 /** Placeholder values for path parameters: ids of nothing, codes of nothing. */

@@ -94,6 +94,10 @@ export const POLICY = {
   'export.referralsBothWays': ['admin', 'manager', 'social_worker'],
   // Exports of the whole network, and of each of its organisations as theirs: its admins.
   'export.network': ['admin'],
+
+  // Free texts saved with words of a special category (which category, where, who; never the text): what the data
+  // protection officer follows up, and the administrators who appoint them.
+  'sensitiveFlag.read': ['dpo', 'admin'],
 } as const satisfies Record<string, Grant>
 
 export type Action = keyof typeof POLICY

@@ -22,6 +22,12 @@ import type { CallTable } from '../../db/schema.js'
 import { nowTimestamp } from '../../db/time.js'
 import { AppError } from '../../http/errors.js'
 import { recordObjection } from '../households/households.queries.js'
+import {
+  type FreeText,
+  flagSensitiveTexts,
+  hasSensitiveWords,
+  textAnswersOf,
+} from '../sensitive-flags/sensitive-flags.service.js'
 import { cachedQuestionnaireVersion, parsedDefinition, parsedJson } from './calling.cache.js'
 import { atomically, type Caller } from './calling.service.js'
 import * as outcomes from './outcome.queries.js'
@@ -180,8 +186,15 @@ async function saveOutcome(db: Db, request: OutcomeRequest, caller: Caller, inpu
   const { targetId, idempotencyKey } = request
   const now = new Date()
   const nowText = now.toISOString()
-  // PostgreSQL: the read, then the writes in one atomic statement; an objection adds writes, kept in one transaction.
-  return (input.objection ? inGroupedTransaction : atomically)(db, async (tx) => {
+  // Any typed text with a word of a special category: the texts' flags are written with the call (the exact check,
+  // against the questionnaire's text questions, waits for its version, read inside).
+  const typed: FreeText[] = [input.notes, ...Object.values(input.answers ?? {})]
+    .filter((value): value is string => typeof value === 'string')
+    .map((text) => ({ source: 'call_note', text }))
+  const mayFlag = hasSensitiveWords(typed)
+  // PostgreSQL: the read, then the writes in one atomic statement; an objection or flags add writes, kept in one
+  // transaction.
+  return (input.objection || mayFlag ? inGroupedTransaction : atomically)(db, async (tx) => {
     const { previous, target } = await outcomes.findOutcomeContext(tx, targetId, caller.id, idempotencyKey)
     if (previous) return { call: answerAgain(previous, request), created: false }
     // Another organisation's assignment is answered as one that does not exist: its state is none of the caller's.
@@ -197,11 +210,13 @@ async function saveOutcome(db: Db, request: OutcomeRequest, caller: Caller, inpu
     }
     let scores: Record<string, unknown> | null = null
     let answers: Record<string, unknown> | null = null
+    let definition: QuestionnaireDefinition | null = null
     let needs = input.needs ?? []
     if (input.disposition === 'completed') {
       if (!target.questionnaireVersionId) throw new AppError('CONFLICT', 'The campaign has no questionnaire')
       const version = await cachedQuestionnaireVersion(tx, target.questionnaireVersionId)
-      const checked = scoreAnswers(parsedDefinition(version!), input.answers ?? {})
+      definition = parsedDefinition(version!)
+      const checked = scoreAnswers(definition, input.answers ?? {})
       if (checked.issues.length) {
         throw new AppError(
           'VALIDATION_FAILED',
@@ -312,6 +327,22 @@ async function saveOutcome(db: Db, request: OutcomeRequest, caller: Caller, inpu
     // PostgreSQL: another caller took the target over between the read above and this write.
     if (!saved)
       throw new AppError('CONFLICT', 'This household is no longer assigned to you: another caller took it over')
+    if (mayFlag) {
+      await flagSensitiveTexts(
+        tx,
+        {
+          organizationId: call.organizationId,
+          householdId: call.householdId,
+          authorUserId: caller.id,
+          authorOrganizationId: call.organizationId,
+          at: nowText,
+        },
+        [
+          { source: 'call_note', sourceId: call.id, text: call.notes },
+          ...(definition ? textAnswersOf(definition, answers, call.id) : []),
+        ],
+      )
+    }
     if (input.disposition === 'refused' && input.objection) {
       await recordObjection(tx, target.householdId, {
         at: nowText,

@@ -9,6 +9,7 @@ import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { hasActiveReferral } from '../referrals/referrals.queries.js'
+import { flagSensitiveTexts } from '../sensitive-flags/sensitive-flags.service.js'
 import * as households from './households.queries.js'
 import { buildTimeline } from './timeline.js'
 
@@ -210,6 +211,17 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
           now,
         })
         if (outcome.recorded) {
+          await flagSensitiveTexts(
+            tx,
+            {
+              organizationId: found.household.organizationId,
+              householdId: found.household.id,
+              authorUserId: user.id,
+              authorOrganizationId: found.household.organizationId,
+              at: now,
+            },
+            [{ source: 'objection_note', text: request.body.note }],
+          )
           await recordAuditEvent(tx, {
             actorUserId: user.id,
             organizationId: found.household.organizationId,
@@ -243,8 +255,20 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const found = await households.findHouseholdById(db, organizationIds, request.params.id)
       if (!found) throw new AppError('NOT_FOUND', 'No such household')
       const withdrawn = await inTransaction(db, async (tx) => {
-        const done = await households.withdrawObjection(tx, found.household.id, nowTimestamp())
+        const now = nowTimestamp()
+        const done = await households.withdrawObjection(tx, found.household.id, now)
         if (done) {
+          await flagSensitiveTexts(
+            tx,
+            {
+              organizationId: found.household.organizationId,
+              householdId: found.household.id,
+              authorUserId: user.id,
+              authorOrganizationId: found.household.organizationId,
+              at: now,
+            },
+            [{ source: 'objection_withdrawal', text: request.body.reason }],
+          )
           await recordAuditEvent(tx, {
             actorUserId: user.id,
             organizationId: found.household.organizationId,

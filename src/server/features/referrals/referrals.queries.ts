@@ -24,11 +24,12 @@ export async function insertReferralEvent(
     note?: string | null
     at: Timestamp
   },
-) {
+): Promise<string> {
+  const id = randomUUID()
   await db
     .insertInto('referralEvent')
     .values({
-      id: randomUUID(),
+      id,
       referralId: event.referralId,
       actorUserId: event.actorUserId,
       actorOrganizationId: event.actorOrganizationId,
@@ -39,6 +40,7 @@ export async function insertReferralEvent(
       createdAt: event.at,
     })
     .execute()
+  return id
 }
 
 /** Referrals with the codes and names of their sender and recipient organisations. */

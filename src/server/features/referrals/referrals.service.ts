@@ -22,6 +22,7 @@ import { listMemberships } from '../auth/auth.queries.js'
 import { findHouseholdById, isCallingHousehold } from '../households/households.queries.js'
 import { queueEmails } from '../mail/outbox.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
+import { flagSensitiveTexts } from '../sensitive-flags/sensitive-flags.service.js'
 import * as users from '../users/users.queries.js'
 import * as referrals from './referrals.queries.js'
 
@@ -158,6 +159,20 @@ export async function createReferral(
       recipients.map((recipient) => ({ recipient, ...email })),
       nowText,
     )
+    await flagSensitiveTexts(
+      tx,
+      {
+        organizationId: household.organizationId,
+        householdId: household.id,
+        authorUserId: actor.id,
+        authorOrganizationId: household.organizationId,
+        at: nowText,
+      },
+      [
+        { source: 'referral_summary', sourceId: referral.id, text: referral.summary },
+        { source: 'referral_override_reason', sourceId: referral.id, text: referral.overrideReason },
+      ],
+    )
     await recordAuditEvent(tx, {
       actorUserId: actor.id,
       organizationId: household.organizationId,
@@ -271,16 +286,20 @@ export async function transitionReferral(
       ...(input.to === 'done' ? { outcome: input.outcome!.trim(), closedAt: now } : {}),
       ...(input.to === 'rejected' || input.to === 'revoked' ? { closedAt: now } : {}),
     })
-    await referrals.insertReferralEvent(tx, {
+    const note = (input.reason ?? input.outcome ?? input.note)?.trim() || null
+    const eventId = await referrals.insertReferralEvent(tx, {
       referralId: referral.id,
       actorUserId: actor.id,
       actorOrganizationId,
       kind: 'transition',
       fromStatus: referral.status,
       toStatus: input.to,
-      note: (input.reason ?? input.outcome ?? input.note)?.trim() || null,
+      note,
       at: now,
     })
+    await flagSensitiveTexts(tx, referralFlagContext(referral, actor.id, actorOrganizationId, now), [
+      { source: 'referral_note', sourceId: eventId, text: note },
+    ])
     // The other side hears of it by mail (a link only).
     const notifyOrganization = side === 'recipient' ? referral.senderOrganizationId : referral.recipientOrganizationId
     const recipients =
@@ -319,22 +338,44 @@ export async function addReferralNote(
   }
   const now = nowTimestamp()
   const actorOrganizationId = side === 'recipient' ? referral.recipientOrganizationId : referral.senderOrganizationId
-  await referrals.insertReferralEvent(db, {
-    referralId,
-    actorUserId: actor.id,
-    actorOrganizationId,
-    kind: 'note',
-    note: note.trim(),
-    at: now,
+  // The note and its flags (if it holds words of a special category) together, or neither.
+  await inTransaction(db, async (tx) => {
+    const eventId = await referrals.insertReferralEvent(tx, {
+      referralId,
+      actorUserId: actor.id,
+      actorOrganizationId,
+      kind: 'note',
+      note: note.trim(),
+      at: now,
+    })
+    await flagSensitiveTexts(tx, referralFlagContext(referral, actor.id, actorOrganizationId, now), [
+      { source: 'referral_note', sourceId: eventId, text: note },
+    ])
+    await recordAuditEvent(tx, {
+      actorUserId: actor.id,
+      organizationId: actorOrganizationId,
+      action: 'referral.note',
+      entityType: 'referral',
+      entityId: referralId,
+      ip: actor.ip,
+    })
   })
-  await recordAuditEvent(db, {
-    actorUserId: actor.id,
-    organizationId: actorOrganizationId,
-    action: 'referral.note',
-    entityType: 'referral',
-    entityId: referralId,
-    ip: actor.ip,
-  })
+}
+
+/** A referral's texts are about its household, whose file its sender organisation holds. */
+function referralFlagContext(
+  referral: Pick<ReferralTable, 'householdId' | 'senderOrganizationId'>,
+  authorUserId: string,
+  authorOrganizationId: string,
+  at: string,
+) {
+  return {
+    organizationId: referral.senderOrganizationId,
+    householdId: referral.householdId,
+    authorUserId,
+    authorOrganizationId,
+    at,
+  }
 }
 
 /** Marks overdue referrals once and tells the recipient organisation's managers (a link only). */
