@@ -32,6 +32,11 @@ describe('campaigns in Chromium', () => {
     await countHeading.waitFor()
     const expected = Number((await countHeading.innerText()).match(/\d+/)![0])
     assert.ok(expected > 0, 'the heat-wave target finds households in the demo data')
+    // A draft shows what its target matches, not an empty queue.
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-progress="matching"]')?.textContent === String(n),
+      expected,
+    )
     const violations = (await new AxeBuilder({ page }).analyze()).violations.filter(
       (v) => v.impact === 'serious' || v.impact === 'critical',
     )
@@ -63,7 +68,13 @@ describe('campaigns in Chromium', () => {
     await page.getByRole('button', { name: 'Enregistrer', exact: true }).click()
     await page.getByRole('tab', { name: 'Cible' }).click()
 
+    // Démarrer asks first, saying how many households will be called.
     await page.getByRole('button', { name: 'Démarrer' }).click()
+    const startDialog = page.getByRole('dialog', { name: 'Démarrer la campagne ?' })
+    await startDialog.getByText(`${expected} ménage(s) seront appelés`).waitFor()
+    await page.screenshot({ path: screenshotPath('campaign-start-confirm') })
+    await startDialog.getByRole('button', { name: 'Démarrer' }).click()
+    await page.getByText('Campagne démarrée.').waitFor()
     await page.getByText('En cours').first().waitFor()
     const targeted = page.locator('[data-progress="targeted"]')
     await page.waitForFunction(
@@ -77,6 +88,19 @@ describe('campaigns in Chromium', () => {
       .where('name', '=', 'Canicule août')
       .executeTakeFirstOrThrow()
     assert.equal(campaign.status, 'active')
+
+    // Clôturer says what is lost; cancelling changes nothing.
+    await page.getByRole('button', { name: 'Clôturer' }).click()
+    const closeDialog = page.getByRole('dialog', { name: 'Clôturer la campagne ?' })
+    await closeDialog.getByText(`Les ${expected} ménage(s) restants ne seront plus appelés`).waitFor()
+    await closeDialog.getByRole('button', { name: 'Annuler' }).click()
+    await closeDialog.waitFor({ state: 'hidden' })
+    const stillActive = await server.db
+      .selectFrom('campaign')
+      .select('status')
+      .where('id', '=', campaign.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(stillActive.status, 'active', 'cancelling the close leaves the campaign running')
     await page.screenshot({ path: screenshotPath('campaign-active'), fullPage: true })
   })
 })

@@ -7,6 +7,7 @@ import {
   Group,
   List,
   Loader,
+  Modal,
   NumberInput,
   SimpleGrid,
   Stack,
@@ -20,7 +21,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
-import type { CampaignAction } from '../../../shared/contracts/campaigns.js'
 import { isInstrumentSection } from '../../../shared/questionnaire.js'
 import { SCRIPT_PLACEHOLDERS } from '../../../shared/script.js'
 import type { Rule } from '../../../shared/targeting-fields.js'
@@ -31,8 +31,33 @@ import { type Campaign, campaignsApi } from './api.js'
 import { CAMPAIGN_STATUS_COLOR } from './CampaignsPage.js'
 import { TargetingEditor } from './TargetingEditor.js'
 
+/** The households the draft's current target matches: the same preview (and cache entry) as the targeting editor's. */
+function useMatching(campaign: Campaign) {
+  return useQuery({
+    queryKey: ['preview', campaign.organization, campaign.targeting],
+    queryFn: () => campaignsApi.preview(campaign.organization, campaign.targeting),
+    enabled: campaign.status === 'draft',
+    retry: false,
+  })
+}
+
 function ProgressCards({ campaign }: { campaign: Campaign }) {
   const { t } = useTranslation()
+  const matching = useMatching(campaign)
+  // A draft has no queue yet: its "targeted" card shows what its target matches now, not 0.
+  if (campaign.status === 'draft') {
+    return (
+      <Card withBorder padding="sm" maw={360}>
+        <Text size="xs">{t('campaigns.matching')}</Text>
+        <Text fw={700} size="xl" data-progress="matching">
+          {matching.data ? matching.data.count : '…'}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {t('campaigns.matchingHint')}
+        </Text>
+      </Card>
+    )
+  }
   const keys = ['targeted', 'pending', 'inProgress', 'completed', 'unreachable', 'excluded'] as const
   return (
     <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }}>
@@ -45,6 +70,91 @@ function ProgressCards({ campaign }: { campaign: Campaign }) {
         </Card>
       ))}
     </SimpleGrid>
+  )
+}
+
+type Step = 'activate' | 'resume' | 'pause' | 'close'
+
+/** Démarrer, Pause, Reprendre, Clôturer: each asks first, saying what it will do to how many households. */
+function LifecycleActions({ campaign, onDone }: { campaign: Campaign; onDone: () => void }) {
+  const { t } = useTranslation()
+  const matching = useMatching(campaign)
+  const [asking, setAsking] = useState<Step | null>(null)
+  const act = useMutation({
+    mutationFn: (step: Step) => campaignsApi.act(campaign.id, step === 'resume' ? 'activate' : step),
+    onSuccess: (_, step) => {
+      setAsking(null)
+      notifications.show({ color: 'teal', message: t(`campaigns.confirm.done.${step}`) })
+      onDone()
+    },
+  })
+  const { pending, inProgress } = campaign.progress
+  const count: Record<Step, number | undefined> = {
+    activate: matching.data?.count,
+    resume: pending,
+    pause: pending,
+    close: campaign.status === 'draft' ? matching.data?.count : pending + inProgress,
+  }
+  const ask = (step: Step) => {
+    act.reset()
+    setAsking(step)
+  }
+  return (
+    <>
+      <Group>
+        {campaign.status === 'draft' && (
+          <Button onClick={() => ask('activate')}>{t('campaigns.actions.activate')}</Button>
+        )}
+        {campaign.status === 'paused' && <Button onClick={() => ask('resume')}>{t('campaigns.actions.resume')}</Button>}
+        {campaign.status === 'active' && (
+          <Button variant="light" color="orange" onClick={() => ask('pause')}>
+            {t('campaigns.actions.pause')}
+          </Button>
+        )}
+        {campaign.status !== 'closed' && (
+          <Button variant="subtle" color="red" onClick={() => ask('close')}>
+            {t('campaigns.actions.close')}
+          </Button>
+        )}
+      </Group>
+      <Modal
+        opened={asking !== null}
+        onClose={() => setAsking(null)}
+        title={asking ? t(`campaigns.confirm.${asking}Title`) : ''}
+        withCloseButton={false}
+        centered
+      >
+        {asking && (
+          <Stack>
+            <Text>
+              {count[asking] === undefined ? (
+                <Loader size="xs" />
+              ) : (
+                t(`campaigns.confirm.${asking}`, { count: count[asking] })
+              )}
+            </Text>
+            {act.error && (
+              <Alert color="red" role="alert">
+                {describeError(t, act.error)}
+              </Alert>
+            )}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setAsking(null)} data-autofocus>
+                {t('campaigns.confirm.cancel')}
+              </Button>
+              <Button
+                color={asking === 'close' ? 'red' : asking === 'pause' ? 'orange' : undefined}
+                onClick={() => act.mutate(asking)}
+                loading={act.isPending}
+                disabled={count[asking] === undefined}
+              >
+                {t(`campaigns.actions.${asking}`)}
+              </Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+    </>
   )
 }
 
@@ -156,14 +266,13 @@ export function CampaignPage() {
     void queryClient.invalidateQueries({ queryKey: ['campaign', id] })
     void queryClient.invalidateQueries({ queryKey: ['campaigns'] })
   }
-  const act = useMutation({
-    mutationFn: (action: CampaignAction) => campaignsApi.act(id!, action),
-    onSuccess: refresh,
-  })
   const retarget = useMutation({
     mutationFn: (rule: Rule) => campaignsApi.retarget(id!, rule),
     onSuccess: ({ changes }) => {
-      if (changes) notifications.show({ color: 'teal', message: t('campaigns.targeting.saved', changes) })
+      notifications.show({
+        color: 'teal',
+        message: changes ? t('campaigns.targeting.saved', changes) : t('campaigns.targeting.savedDraft'),
+      })
       refresh()
     },
   })
@@ -182,26 +291,10 @@ export function CampaignPage() {
         </Badge>
         <Text>{t(`campaigns.type.${c.type}`)}</Text>
       </Group>
-      <Group>
-        {(c.status === 'draft' || c.status === 'paused') && (
-          <Button onClick={() => act.mutate('activate')} loading={act.isPending}>
-            {c.status === 'draft' ? t('campaigns.actions.activate') : t('campaigns.actions.resume')}
-          </Button>
-        )}
-        {c.status === 'active' && (
-          <Button variant="light" color="orange" onClick={() => act.mutate('pause')}>
-            {t('campaigns.actions.pause')}
-          </Button>
-        )}
-        {c.status !== 'closed' && (
-          <Button variant="subtle" color="red" onClick={() => act.mutate('close')}>
-            {t('campaigns.actions.close')}
-          </Button>
-        )}
-      </Group>
-      {(act.error || retarget.error) && (
+      <LifecycleActions campaign={c} onDone={refresh} />
+      {retarget.error && (
         <Alert color="red" role="alert">
-          {describeError(t, act.error ?? retarget.error)}
+          {describeError(t, retarget.error)}
         </Alert>
       )}
       <ProgressCards campaign={c} />
