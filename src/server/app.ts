@@ -14,6 +14,7 @@ import { authRoutes } from './features/auth/auth.routes.js'
 import { callingRoutes } from './features/calling/calling.routes.js'
 import { supervisionRoutes } from './features/calling/supervision.routes.js'
 import { campaignRoutes } from './features/campaigns/campaigns.routes.js'
+import { dataProtectionRoutes } from './features/data-protection/data-protection.routes.js'
 import { exportRoutes } from './features/exports/exports.routes.js'
 import { feedbackRoutes } from './features/feedback/feedback.routes.js'
 import { installMetrics } from './features/health/health.metrics.js'
@@ -309,6 +310,7 @@ export async function buildApp({ config, db, logger, logStream, workers }: Build
       await api.register(exportRoutes)
       await api.register(planningRoutes)
       await api.register(sensitiveFlagRoutes)
+      await api.register(dataProtectionRoutes)
     },
     { prefix: '/api' },
   )

@@ -329,6 +329,17 @@ const BASELINE_QUERIES: Record<string, (fx: Fixtures) => Record<string, string>>
     limit: '20',
     offset: '0',
   }),
+  'GET /api/audit': (fx) => ({
+    user: fx.users.manager.email,
+    householdRef: 'H12-0001',
+    action: 'household',
+    organization: fx.organizationCode,
+    from: '2026-01-01',
+    to: '2099-01-31',
+    limit: '20',
+    offset: '0',
+  }),
+  'GET /api/audit.csv': (fx) => ({ action: 'household.read', organization: fx.organizationCode, from: '2026-01-01' }),
 }
 const statsQuery = (fx: Fixtures) => ({
   scope: `organization:${fx.organizationCode}`,

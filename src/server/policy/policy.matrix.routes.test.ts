@@ -42,6 +42,8 @@ const CALLING: readonly Caller[] = ['admin', 'manager', 'caller']
 /** Read their organisation's registry: list, search, any household's record. */
 const REGISTRY_READERS: readonly Caller[] = ['admin', 'manager', 'social_worker']
 const REVIEWERS: readonly Caller[] = ['admin', 'manager', 'viewer']
+/** Read the audit log of their organisations. */
+const AUDITORS: readonly Caller[] = ['admin', 'dpo']
 
 interface Expectation {
   allowed: readonly Caller[]
@@ -139,6 +141,8 @@ const EXPECTED: Record<string, Expectation> = {
 
   // Which category, where, who: never the text. The DPO follows them up; administrators appoint the DPO.
   'GET /api/sensitive-flags': { allowed: ['admin', 'dpo'] },
+  'GET /api/audit': { allowed: AUDITORS },
+  'GET /api/audit.csv': { allowed: AUDITORS },
 }
 
 /** Placeholder values for path parameters: ids of nothing, codes of nothing. */

@@ -98,6 +98,8 @@ export const POLICY = {
   // Free texts saved with words of a special category (which category, where, who; never the text): what the data
   // protection officer follows up, and the administrators who appoint them.
   'sensitiveFlag.read': ['dpo', 'admin'],
+  // Data protection. The audit log of one's organisations: their DPO and administrators (reading it is audited).
+  'audit.read': ['dpo', 'admin'],
 } as const satisfies Record<string, Grant>
 
 export type Action = keyof typeof POLICY
