@@ -8,9 +8,11 @@
  * categories (`REFERRAL_CATEGORIES = NEED_CATEGORIES`), so they read as the needs do.
  */
 import type { CampaignStatus, CampaignType, Disposition, FragilityLevel, NeedCategory } from './campaigns.js'
+import type { SensitiveFlagSource } from './contracts/sensitive-flags.js'
 import { EPICES, FRAIL, type InstrumentCode, LSNS6, UCLA3, USDA6 } from './instruments/index.js'
 import type { ReferralStatus, Urgency } from './referrals.js'
 import type { OrganizationType, Role } from './roles.js'
+import type { SensitiveCategory } from './sensitive-words.js'
 
 export const LOCALES = ['fr', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -116,6 +118,27 @@ const INSTRUMENT = {
   usda6: USDA6.name,
 } as const satisfies LabelsOf<InstrumentCode>
 
+/** The special categories of data a free text must not hold (`sensitive-words.ts`). */
+const SENSITIVE_CATEGORY = {
+  health: { fr: 'Santé', en: 'Health' },
+  offence: { fr: 'Infractions', en: 'Offences' },
+  religion: { fr: 'Religion', en: 'Religion' },
+  origin: { fr: 'Origine', en: 'Origin' },
+  sexual_life: { fr: 'Vie sexuelle', en: 'Sexual life' },
+  political: { fr: 'Opinions politiques ou syndicales', en: 'Political or union opinions' },
+} as const satisfies LabelsOf<SensitiveCategory>
+
+/** Where a flagged free text was written. */
+const SENSITIVE_FLAG_SOURCE = {
+  call_note: { fr: 'Note d’appel', en: 'Call note' },
+  call_answer: { fr: 'Réponse écrite au questionnaire', en: 'Typed questionnaire answer' },
+  referral_summary: { fr: 'Résumé d’orientation', en: 'Orientation summary' },
+  referral_override_reason: { fr: 'Raison de l’urgence sans accord', en: 'Emergency override reason' },
+  referral_note: { fr: 'Note d’étape d’orientation', en: 'Orientation step note' },
+  objection_note: { fr: 'Note d’opposition', en: 'Objection note' },
+  objection_withdrawal: { fr: 'Motif de levée d’opposition', en: 'Objection withdrawal reason' },
+} as const satisfies LabelsOf<SensitiveFlagSource>
+
 /** Every vocabulary, by kind. */
 export const LABELS = {
   disposition: DISPOSITION,
@@ -128,6 +151,8 @@ export const LABELS = {
   role: ROLE,
   organizationType: ORGANIZATION_TYPE,
   instrument: INSTRUMENT,
+  sensitiveCategory: SENSITIVE_CATEGORY,
+  sensitiveFlagSource: SENSITIVE_FLAG_SOURCE,
 } as const
 
 export type LabelKind = keyof typeof LABELS

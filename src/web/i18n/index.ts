@@ -6,6 +6,7 @@ import { historyEn, historyFr } from '../features/households/history.i18n.js'
 import { importsEn, importsFr } from '../features/imports/imports.i18n.js'
 import { planningEn, planningFr } from '../features/planning/planning.i18n.js'
 import { referralsEn, referralsFr } from '../features/referrals/referrals.i18n.js'
+import { sensitiveFlagsEn, sensitiveFlagsFr } from '../features/sensitive-flags/sensitive-flags.i18n.js'
 import { statsEn, statsFr } from '../features/stats/stats.i18n.js'
 import { en } from './en.js'
 import { fr } from './fr.js'
@@ -30,6 +31,7 @@ void i18n.use(initReactI18next).init({
         feedback: feedbackFr,
         history: historyFr,
         planning: planningFr,
+        sensitiveFlags: sensitiveFlagsFr,
       },
     },
     en: {
@@ -42,6 +44,7 @@ void i18n.use(initReactI18next).init({
         feedback: feedbackEn,
         history: historyEn,
         planning: planningEn,
+        sensitiveFlags: sensitiveFlagsEn,
       },
     },
   },

@@ -16,6 +16,7 @@ import { IconAlertTriangle } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import { FRAGILITY_LEVELS, NEED_CATEGORIES, type NeedCategory } from '../../../shared/campaigns.js'
 import { isoToParisLocal } from '../../../shared/clock.js'
+import { SensitiveWordWarning } from '../../components/SensitiveWordWarning.js'
 import type { Assignment } from './api.js'
 import { formatPhone } from './HouseholdPanel.js'
 import { DISPOSITION_GROUPS, latestCallback, type OutcomeForm, toggleNeed } from './outcome.js'
@@ -200,6 +201,7 @@ export function OutcomeFields({
             error={errors.notes}
             onChange={(event) => update({ notes: event.currentTarget.value }, ['notes'])}
           />
+          <SensitiveWordWarning text={form.notes} id={fieldId('notes-sensitive')} />
         </Box>
       </Stack>
     </Card>

@@ -9,6 +9,7 @@ import {
   type Question,
   type QuestionnaireDefinition,
 } from '../../../shared/questionnaire.js'
+import { SensitiveWordWarning } from '../../components/SensitiveWordWarning.js'
 import { answersToSend, instrumentDefinition, instrumentResult, isItemAsked } from './outcome.js'
 
 type Answers = Record<string, unknown>
@@ -210,12 +211,15 @@ function QuestionField({
       break
     default:
       input = (
-        <TextInput
-          {...common}
-          maxLength={500}
-          value={typeof value === 'string' ? value : ''}
-          onChange={(event) => onChange(event.currentTarget.value || undefined)}
-        />
+        <>
+          <TextInput
+            {...common}
+            maxLength={500}
+            value={typeof value === 'string' ? value : ''}
+            onChange={(event) => onChange(event.currentTarget.value || undefined)}
+          />
+          <SensitiveWordWarning text={typeof value === 'string' ? value : ''} />
+        </>
       )
   }
   return <Box id={fieldId(question.id)}>{input}</Box>

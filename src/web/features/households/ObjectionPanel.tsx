@@ -14,6 +14,7 @@ import {
 } from '../../../shared/contracts/households.js'
 import { call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
+import { SensitiveWordWarning } from '../../components/SensitiveWordWarning.js'
 import { useSession } from '../auth/session.js'
 
 /** Shows a tenant's objection to calls, lets staff record one and managers lift it with a reason. */
@@ -124,6 +125,7 @@ export function ObjectionPanel({
               onChange={(e) => setNote(e.currentTarget.value)}
               maxLength={500}
             />
+            <SensitiveWordWarning text={note} />
             {record.error && (
               <Alert color="red" role="alert">
                 {describeError(t, record.error)}
@@ -161,6 +163,7 @@ export function ObjectionPanel({
               minLength={5}
               maxLength={500}
             />
+            <SensitiveWordWarning text={reason} />
             {withdraw.error && (
               <Alert color="red" role="alert">
                 {describeError(t, withdraw.error)}

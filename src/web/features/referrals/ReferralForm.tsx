@@ -19,6 +19,7 @@ import { organizationsContract } from '../../../shared/contracts/organizations.j
 import { REFERRAL_CATEGORIES, type ReferralCategory, URGENCIES, type Urgency } from '../../../shared/referrals.js'
 import { ApiError, call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
+import { SensitiveWordWarning } from '../../components/SensitiveWordWarning.js'
 import { referralsApi } from './api.js'
 
 /** Immediate danger: the emergency numbers and the organisation's on-call contact come first, before any form. */
@@ -160,6 +161,7 @@ export function ReferralForm({
           autosize
           {...form.getInputProps('summary')}
         />
+        <SensitiveWordWarning text={form.values.summary} />
         {isExternal && (
           <Checkbox label={t('referrals.fields.consent')} {...form.getInputProps('consent', { type: 'checkbox' })} />
         )}
@@ -167,11 +169,14 @@ export function ReferralForm({
           <>
             <Text size="sm">{t('referrals.consentRequired')}</Text>
             {(form.values.urgency === 'immediate' || form.values.urgency === 'within_24h') && (
-              <Textarea
-                label={t('referrals.fields.overrideReason')}
-                autosize
-                {...form.getInputProps('overrideReason')}
-              />
+              <>
+                <Textarea
+                  label={t('referrals.fields.overrideReason')}
+                  autosize
+                  {...form.getInputProps('overrideReason')}
+                />
+                <SensitiveWordWarning text={form.values.overrideReason} />
+              </>
             )}
           </>
         )}

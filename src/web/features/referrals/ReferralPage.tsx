@@ -21,6 +21,7 @@ import { formatInstant } from '../../../shared/clock.js'
 import type { ReferralTransition } from '../../../shared/contracts/referrals.js'
 import { ACTIVE_REFERRAL_STATUSES, type ReferralStatus, TRANSITIONS } from '../../../shared/referrals.js'
 import { describeError } from '../../components/errors.js'
+import { SensitiveWordWarning } from '../../components/SensitiveWordWarning.js'
 import { referralsApi } from './api.js'
 import { FollowUpCard } from './FollowUpCard.js'
 import { STATUS_COLOR } from './ReferralsPage.js'
@@ -113,6 +114,7 @@ export function ReferralPage() {
             autosize
             minRows={2}
           />
+          <SensitiveWordWarning text={text} />
           <Group>
             <Button variant="light" disabled={!text.trim()} onClick={() => note.mutate()} loading={note.isPending}>
               {t('referrals.actions.addNote')}
