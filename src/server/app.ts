@@ -12,6 +12,7 @@ import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { authRoutes } from './features/auth/auth.routes.js'
 import { callingRoutes } from './features/calling/calling.routes.js'
+import { callerRoutes } from './features/calling/callers.routes.js'
 import { supervisionRoutes } from './features/calling/supervision.routes.js'
 import { campaignRoutes } from './features/campaigns/campaigns.routes.js'
 import { dataProtectionRoutes } from './features/data-protection/data-protection.routes.js'
@@ -302,6 +303,7 @@ export async function buildApp({ config, db, logger, logStream, workers }: Build
       await api.register(instrumentRoutes)
       await api.register(campaignRoutes)
       await api.register(callingRoutes)
+      await api.register(callerRoutes)
       await api.register(supervisionRoutes)
       await api.register(referralRoutes)
       await api.register(statsRoutes)

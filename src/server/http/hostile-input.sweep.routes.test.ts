@@ -287,7 +287,7 @@ const PATH_VALUES: Array<[RegExp, Record<string, (fx: Fixtures) => string>]> = [
   [/ \/api\/imports\/\{id\}/, { id: (fx) => fx.importRun }],
   [/^PATCH \/api\/campaigns\/\{id\}$/, { id: (fx) => fx.campaignToChange }],
   [/^PUT \/api\/campaigns\/\{id\}\/targeting$/, { id: (fx) => fx.campaignToRetarget }],
-  [/^PUT \/api\/campaigns\/\{id\}\/callers$/, { id: (fx) => fx.campaignForCallers }],
+  [/ \/api\/campaigns\/\{id\}\/callers/, { id: (fx) => fx.campaignForCallers, userId: (fx) => fx.users.caller.id }],
   [/^POST \/api\/campaigns\/\{id\}\/activate$/, { id: (fx) => fx.campaignToActivate }],
   [/^POST \/api\/campaigns\/\{id\}\/pause$/, { id: (fx) => fx.campaignToPause }],
   [/^POST \/api\/campaigns\/\{id\}\/close$/, { id: (fx) => fx.campaignToClose }],
@@ -340,6 +340,7 @@ const BASELINE_QUERIES: Record<string, (fx: Fixtures) => Record<string, string>>
     offset: '0',
   }),
   'GET /api/audit.csv': (fx) => ({ action: 'household.read', organization: fx.organizationCode, from: '2026-01-01' }),
+  'GET /api/campaigns/{id}/callers': () => ({ q: 'Martin' }),
 }
 const statsQuery = (fx: Fixtures) => ({
   scope: `organization:${fx.organizationCode}`,
@@ -415,6 +416,7 @@ const BASELINES: Record<string, (fx: Fixtures) => Body | Body[]> = {
   }),
   'PUT /api/campaigns/{id}/targeting': () => ({ targeting: { all: [{ field: 'age', op: '>=', value: 70 }] } }),
   'PUT /api/campaigns/{id}/callers': (fx) => ({ userIds: [fx.users.caller.id] }),
+  'POST /api/campaigns/{id}/callers': (fx) => ({ userId: fx.users.caller.id }),
   'POST /api/assignments/{id}/outcome': () => [
     { disposition: 'no_answer', notes: 'Pas de réponse', durationSeconds: 30, phoneE164: '+33612345678' },
     { disposition: 'callback', callbackAt: IN_TWO_DAYS, sameCallerForCallback: true },

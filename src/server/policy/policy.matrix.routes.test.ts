@@ -98,6 +98,9 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/campaigns/:id/close': { allowed: MANAGERS },
   'PUT /api/campaigns/:id/targeting': { allowed: MANAGERS },
   'PUT /api/campaigns/:id/callers': { allowed: MANAGERS },
+  'GET /api/campaigns/:id/callers': { allowed: MANAGERS },
+  'POST /api/campaigns/:id/callers': { allowed: MANAGERS },
+  'DELETE /api/campaigns/:id/callers/:userId': { allowed: MANAGERS },
   'GET /api/campaigns/:id/plan': { allowed: MANAGERS },
 
   'GET /api/calling/campaigns': { allowed: CALLING },

@@ -154,6 +154,20 @@ const CallerIds = Type.Object(
   { userIds: Type.Array(Type.String(), { maxItems: 5000 }) },
   { additionalProperties: false },
 )
+/** A person of the campaign's organisation who may call: listed on the campaign, or a candidate to add. */
+export const CampaignCallerSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  email: Type.String(),
+  /** Their roles in the campaign's organisation that let them call (`caller`, `manager`, `admin`). */
+  roles: Type.Array(Type.String()),
+})
+const CallerParams = Type.Object({ id: Type.String({ maxLength: 64 }), userId: Type.String({ maxLength: 64 }) })
+const CallersAnswer = Type.Object({
+  /** False when no caller is listed: every caller of the organisation may then call for the campaign. */
+  restricted: Type.Boolean(),
+  items: Type.Array(CampaignCallerSchema),
+})
 const CallbackParams = Type.Object({ id: Type.String({ maxLength: 64 }), targetId: Type.String({ maxLength: 64 }) })
 const CallbackCaller = Type.Object({ callerId: Nullable(Type.String()) }, { additionalProperties: false })
 
@@ -169,6 +183,35 @@ export const callingContract = {
     params: IdParams,
     body: CallerIds,
     response: { 200: CallerIds },
+  }),
+  /**
+   * The campaign's listed callers, and (with `q`) up to 20 other people of its organisation who may call, whose name
+   * or e-mail holds `q` (case and accents ignored).
+   */
+  callers: route('GET', '/campaigns/:id/callers', {
+    tags: ['calling'],
+    params: IdParams,
+    querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })) }),
+    response: {
+      200: Type.Object({
+        restricted: Type.Boolean(),
+        items: Type.Array(CampaignCallerSchema),
+        candidates: Type.Array(CampaignCallerSchema),
+      }),
+    },
+  }),
+  /** Lists one more caller (the first one restricts the campaign to its list); already listed is no change. */
+  addCaller: route('POST', '/campaigns/:id/callers', {
+    tags: ['calling'],
+    params: IdParams,
+    body: Type.Object({ userId: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
+    response: { 200: CallersAnswer },
+  }),
+  /** Takes a caller off the list (removing the last one opens the campaign to every caller of its organisation). */
+  removeCaller: route('DELETE', '/campaigns/:id/callers/:userId', {
+    tags: ['calling'],
+    params: CallerParams,
+    response: { 200: CallersAnswer },
   }),
   /** The next household, or 204 when nothing is due. Reload-safe: a household already held comes back. */
   claim: route('POST', '/campaigns/:id/claim', {

@@ -2,6 +2,7 @@ import i18n from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import { feedbackEn, feedbackFr } from '../features/calling/feedback.i18n.js'
 import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.js'
+import { supervisionEn, supervisionFr } from '../features/campaigns/supervision.i18n.js'
 import { historyEn, historyFr } from '../features/households/history.i18n.js'
 import { importsEn, importsFr } from '../features/imports/imports.i18n.js'
 import { planningEn, planningFr } from '../features/planning/planning.i18n.js'
@@ -32,6 +33,7 @@ void i18n.use(initReactI18next).init({
         history: historyFr,
         planning: planningFr,
         sensitiveFlags: sensitiveFlagsFr,
+        supervision: supervisionFr,
       },
     },
     en: {
@@ -45,6 +47,7 @@ void i18n.use(initReactI18next).init({
         history: historyEn,
         planning: planningEn,
         sensitiveFlags: sensitiveFlagsEn,
+        supervision: supervisionEn,
       },
     },
   },

@@ -55,7 +55,7 @@ export async function listCallableCampaigns(db: Db, scope: Scope, now = new Date
 }
 
 /** The roles that may call in an organisation: only their holders can be listed as a campaign's callers. */
-function callingRoles(): readonly Role[] {
+export function callingRoles(): readonly Role[] {
   const grant = grantOf('campaign.call')
   return typeof grant === 'string' ? [] : grant
 }

@@ -28,7 +28,9 @@ import { describeError } from '../../components/errors.js'
 import { useReportUnsaved } from '../../components/UnsavedChanges.js'
 import { PlanCard } from '../planning/PlanCard.js'
 import { type Campaign, campaignsApi } from './api.js'
+import { CallersTab } from './CallersTab.js'
 import { CAMPAIGN_STATUS_COLOR } from './CampaignsPage.js'
+import { DebriefsTab } from './DebriefsTab.js'
 import { TargetingEditor } from './TargetingEditor.js'
 
 /** The households the draft's current target matches: the same preview (and cache entry) as the targeting editor's. */
@@ -305,6 +307,8 @@ export function CampaignPage() {
           <Tabs.Tab value="script">{t('campaigns.script')}</Tabs.Tab>
           <Tabs.Tab value="questionnaire">{t('campaigns.questionnaire')}</Tabs.Tab>
           <Tabs.Tab value="rules">{t('campaigns.rules')}</Tabs.Tab>
+          <Tabs.Tab value="callers">{t('supervision.callersTab')}</Tabs.Tab>
+          <Tabs.Tab value="debriefs">{t('supervision.debriefsTab')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="targeting" pt="md">
           <TargetingEditor
@@ -322,6 +326,12 @@ export function CampaignPage() {
         </Tabs.Panel>
         <Tabs.Panel value="rules" pt="md">
           <RulesEditor campaign={c} onSaved={refresh} />
+        </Tabs.Panel>
+        <Tabs.Panel value="callers" pt="md">
+          <CallersTab campaignId={c.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="debriefs" pt="md">
+          <DebriefsTab campaignId={c.id} />
         </Tabs.Panel>
       </Tabs>
     </Stack>
