@@ -239,6 +239,7 @@ export async function makeTarget(
     attempts: 0,
     nextAttemptAt: '2000-01-01T00:00:00.000Z',
     heldBy: options.heldBy ?? null,
+    heldAt: options.heldBy ? now : null,
     leaseUntil: options.heldBy ? new Date(Date.now() + 3_600_000).toISOString() : null,
     lastDisposition: null,
     lastCalledAt: null,

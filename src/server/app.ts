@@ -11,8 +11,8 @@ import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
 import type { Db } from './db/database.js'
 import { authRoutes } from './features/auth/auth.routes.js'
-import { callingRoutes } from './features/calling/calling.routes.js'
 import { callerRoutes } from './features/calling/callers.routes.js'
+import { callingRoutes } from './features/calling/calling.routes.js'
 import { supervisionRoutes } from './features/calling/supervision.routes.js'
 import { campaignRoutes } from './features/campaigns/campaigns.routes.js'
 import { dataProtectionRoutes } from './features/data-protection/data-protection.routes.js'
@@ -20,6 +20,7 @@ import { exportRoutes } from './features/exports/exports.routes.js'
 import { feedbackRoutes } from './features/feedback/feedback.routes.js'
 import { installMetrics } from './features/health/health.metrics.js'
 import { healthRoutes } from './features/health/health.routes.js'
+import { homeRoutes } from './features/home/home.routes.js'
 import { householdRoutes } from './features/households/households.routes.js'
 import { importRoutes } from './features/imports/imports.routes.js'
 import { instrumentRoutes } from './features/instruments/instruments.routes.js'
@@ -313,6 +314,7 @@ export async function buildApp({ config, db, logger, logStream, workers }: Build
       await api.register(planningRoutes)
       await api.register(sensitiveFlagRoutes)
       await api.register(dataProtectionRoutes)
+      await api.register(homeRoutes)
     },
     { prefix: '/api' },
   )

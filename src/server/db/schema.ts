@@ -204,6 +204,9 @@ export interface CampaignTargetTable {
   attempts: number
   nextAttemptAt: Timestamp
   heldBy: string | null
+  /** When the caller who holds it took it (a renewal leaves it); null before 2026-12-05. Optional here only so that
+   * code writing whole rows (benches, the targeting) need not name it. */
+  heldAt?: Timestamp | null
   leaseUntil: Timestamp | null
   lastDisposition: string | null
   lastCalledAt: Timestamp | null

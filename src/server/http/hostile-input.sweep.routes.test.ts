@@ -292,6 +292,10 @@ const PATH_VALUES: Array<[RegExp, Record<string, (fx: Fixtures) => string>]> = [
   [/^POST \/api\/campaigns\/\{id\}\/pause$/, { id: (fx) => fx.campaignToPause }],
   [/^POST \/api\/campaigns\/\{id\}\/close$/, { id: (fx) => fx.campaignToClose }],
   [
+    /^POST \/api\/campaigns\/\{id\}\/held\/\{targetId\}\/release$/,
+    { id: (fx) => fx.campaign, targetId: (fx) => fx.assignment },
+  ],
+  [
     / \/api\/campaigns\/\{id\}/,
     {
       id: (fx) => fx.campaign,
@@ -1081,6 +1085,9 @@ async function makeFixtures(app: FastifyInstance, db: Db, loginAs: Sweep['loginA
       fx.assignment = await newAssignment()
     },
     'POST /api/assignments/{id}/release': async () => {
+      fx.assignment = await newAssignment()
+    },
+    'POST /api/campaigns/{id}/held/{targetId}/release': async () => {
       fx.assignment = await newAssignment()
     },
     'POST /api/referrals/{id}/transition': async () => {

@@ -60,6 +60,7 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/auth/login': { allowed: EVERYONE },
   'POST /api/auth/logout': { allowed: EVERYONE },
   'GET /api/auth/me': { allowed: SIGNED_IN },
+  'GET /api/home': { allowed: SIGNED_IN },
 
   'GET /api/organizations': { allowed: SIGNED_IN },
   'POST /api/organizations': { allowed: ADMIN },
@@ -110,6 +111,7 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/assignments/:id/renew': { allowed: CALLING },
 
   'GET /api/campaigns/:id/supervision': { allowed: MANAGERS },
+  'POST /api/campaigns/:id/held/:targetId/release': { allowed: MANAGERS },
   'GET /api/campaigns/:id/live': { allowed: MANAGERS },
   'POST /api/campaigns/:id/callbacks/:targetId/reassign': { allowed: MANAGERS },
   'GET /api/campaigns/:id/debriefs': { allowed: MANAGERS },

@@ -54,6 +54,13 @@ export const POLICY = {
   'household.readThroughReferral': ['partner'],
   'household.withdrawObjection': MANAGERS,
 
+  // The home page: any signed-in user; each section for the organisations where the user holds the role that opens
+  // it (a manager's campaigns, referrals, debriefs and imports; an administrator's network; a viewer's key figures).
+  'home.read': SIGNED_IN,
+  'home.manage': ['manager'],
+  'home.network': ['admin'],
+  'home.figures': ['viewer'],
+
   'import.run': MANAGERS,
   'instrument.use': SIGNED_IN,
 

@@ -148,6 +148,24 @@ export const SupervisionSnapshotSchema = Type.Object({
       preferredCaller: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
     }),
   ),
+  callsLastHour: Type.Integer(),
+  /** Households of the target (excluded ones aside), those called at least once, those reached (spoken to). */
+  reach: Type.Object({ targeted: Type.Integer(), called: Type.Integer(), reached: Type.Integer() }),
+  /** A household held longer than this is listed in `heldTooLong`, for a supervisor to release. */
+  heldTooLongMinutes: Type.Integer(),
+  /** Who holds which target since when: no household's identity (the view ticks every few seconds, unaudited). */
+  heldTooLong: Type.Array(
+    Type.Object({
+      targetId: Type.String(),
+      caller: Type.Object({ id: Type.String(), name: Type.String() }),
+      heldSince: Type.String(),
+      leaseUntil: Nullable(Type.String()),
+    }),
+  ),
+  /** The target by the household's fragility level (null: not known yet): how many, how many done (completed or unreachable). */
+  byFragility: Type.Array(
+    Type.Object({ level: Nullable(Type.String()), targeted: Type.Integer(), done: Type.Integer() }),
+  ),
 })
 
 const CallerIds = Type.Object(
@@ -257,6 +275,12 @@ export const callingContract = {
         'text/event-stream',
       ]),
     },
+  }),
+  /** Gives back to the queue a household a caller has held too long (their screen loses it at the next save or renewal). */
+  releaseHeld: route('POST', '/campaigns/:id/held/:targetId/release', {
+    tags: ['calling'],
+    params: CallbackParams,
+    response: { 200: Type.Object({ targetId: Type.String() }) },
   }),
   /** Gives a pending callback to another caller of the organisation, or to anyone (`callerId: null`). */
   reassignCallback: route('POST', '/campaigns/:id/callbacks/:targetId/reassign', {

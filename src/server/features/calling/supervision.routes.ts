@@ -8,7 +8,7 @@ import { may, organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findCampaignById } from '../campaigns/campaigns.queries.js'
 import { findStrangers } from './calling.service.js'
-import { campaignSnapshot, reassignCallback } from './supervision.queries.js'
+import { campaignSnapshot, reassignCallback, releaseHeldTarget } from './supervision.queries.js'
 
 const LIVE_INTERVAL_MS = 3000
 
@@ -80,6 +80,25 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       streams.add(end)
       reply.raw.on('close', end) // the client went away (or the response ended)
       await send()
+    },
+  })
+
+  app.route({
+    ...callingContract.releaseHeld,
+    config: { access: 'campaign.supervise' },
+    handler: async (request) => {
+      const campaign = await loadSupervisedCampaign(currentScope(request), request.params.id)
+      const done = await releaseHeldTarget(db, campaign.id, request.params.targetId, nowTimestamp())
+      if (!done) throw new AppError('NOT_FOUND', 'No household held with this id in the campaign')
+      await recordAuditEvent(db, {
+        actorUserId: currentUser(request).id,
+        organizationId: campaign.organizationId,
+        action: 'target.release',
+        entityType: 'campaign_target',
+        entityId: request.params.targetId,
+        ip: request.ip,
+      })
+      return { targetId: request.params.targetId }
     },
   })
 

@@ -31,6 +31,7 @@ import { type Campaign, campaignsApi } from './api.js'
 import { CallersTab } from './CallersTab.js'
 import { CAMPAIGN_STATUS_COLOR } from './CampaignsPage.js'
 import { DebriefsTab } from './DebriefsTab.js'
+import { SupervisionTab } from './SupervisionTab.js'
 import { TargetingEditor } from './TargetingEditor.js'
 
 /** The households the draft's current target matches: the same preview (and cache entry) as the targeting editor's. */
@@ -308,6 +309,7 @@ export function CampaignPage() {
           <Tabs.Tab value="questionnaire">{t('campaigns.questionnaire')}</Tabs.Tab>
           <Tabs.Tab value="rules">{t('campaigns.rules')}</Tabs.Tab>
           <Tabs.Tab value="callers">{t('supervision.callersTab')}</Tabs.Tab>
+          {c.status !== 'draft' && <Tabs.Tab value="live">{t('supervision.liveTab')}</Tabs.Tab>}
           <Tabs.Tab value="debriefs">{t('supervision.debriefsTab')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="targeting" pt="md">
@@ -327,10 +329,15 @@ export function CampaignPage() {
         <Tabs.Panel value="rules" pt="md">
           <RulesEditor campaign={c} onSaved={refresh} />
         </Tabs.Panel>
-        <Tabs.Panel value="callers" pt="md">
+        <Tabs.Panel value="callers" pt="md" keepMounted={false}>
           <CallersTab campaignId={c.id} />
         </Tabs.Panel>
-        <Tabs.Panel value="debriefs" pt="md">
+        {c.status !== 'draft' && (
+          <Tabs.Panel value="live" pt="md" keepMounted={false}>
+            <SupervisionTab campaignId={c.id} />
+          </Tabs.Panel>
+        )}
+        <Tabs.Panel value="debriefs" pt="md" keepMounted={false}>
           <DebriefsTab campaignId={c.id} />
         </Tabs.Panel>
       </Tabs>

@@ -17,6 +17,7 @@ export const supervisionApi = {
   removeCaller: (id: string, userId: string) => call(callingContract.removeCaller, { params: { id, userId } }),
   snapshot: (id: string) => call(callingContract.supervision, { params: { id } }),
   liveUrl: (id: string) => urlOf(callingContract.live, { params: { id } }),
+  releaseHeld: (id: string, targetId: string) => call(callingContract.releaseHeld, { params: { id, targetId } }),
   debriefs: (id: string) => call(feedbackContract.debriefs, { params: { id } }),
   debriefHandled: (id: string) => call(feedbackContract.debriefHandled, { params: { id } }),
 }
