@@ -155,6 +155,7 @@ const PLACEHOLDERS: Record<string, string> = {
   id: randomUUID(),
   householdId: randomUUID(),
   targetId: randomUUID(),
+  userId: randomUUID(),
   code: 'no-such-code',
   panel: 'no-such-panel',
   dataset: 'referrals',

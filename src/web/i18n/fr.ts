@@ -36,7 +36,7 @@ export const fr = {
     manager: 'Importez le fichier des locataires, construisez vos campagnes d’appels et suivez leur avancement.',
     caller: 'Prenez le ménage suivant, suivez le script et notez l’issue de chaque appel. Merci pour votre engagement.',
     social_worker:
-      'Retrouvez les signalements qui vous sont adressés et suivez les situations jusqu’à leur résolution.',
+      'Retrouvez les orientations qui vous sont adressées et suivez les situations jusqu’à leur résolution.',
     partner: 'Retrouvez les orientations adressées à votre structure, avec l’accord des locataires.',
     viewer: 'Consultez le bilan consolidé : des chiffres, jamais de noms.',
     dpo: 'Veillez à la protection des données : journal des accès, demandes des locataires, durées de conservation.',

@@ -3,6 +3,7 @@ import { initReactI18next } from 'react-i18next'
 import { feedbackEn, feedbackFr } from '../features/calling/feedback.i18n.js'
 import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.js'
 import { supervisionEn, supervisionFr } from '../features/campaigns/supervision.i18n.js'
+import { todayEn, todayFr } from '../features/home/home.i18n.js'
 import { historyEn, historyFr } from '../features/households/history.i18n.js'
 import { importsEn, importsFr } from '../features/imports/imports.i18n.js'
 import { planningEn, planningFr } from '../features/planning/planning.i18n.js'
@@ -34,6 +35,7 @@ void i18n.use(initReactI18next).init({
         planning: planningFr,
         sensitiveFlags: sensitiveFlagsFr,
         supervision: supervisionFr,
+        today: todayFr,
       },
     },
     en: {
@@ -48,6 +50,7 @@ void i18n.use(initReactI18next).init({
         planning: planningEn,
         sensitiveFlags: sensitiveFlagsEn,
         supervision: supervisionEn,
+        today: todayEn,
       },
     },
   },

@@ -20,7 +20,7 @@ import { notifications } from '@mantine/notifications'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useParams } from 'react-router'
+import { Link, useParams, useSearchParams } from 'react-router'
 import { isInstrumentSection } from '../../../shared/questionnaire.js'
 import { SCRIPT_PLACEHOLDERS } from '../../../shared/script.js'
 import type { Rule } from '../../../shared/targeting-fields.js'
@@ -263,6 +263,7 @@ function RulesEditor({ campaign, onSaved }: { campaign: Campaign; onSaved: () =>
 export function CampaignPage() {
   const { t } = useTranslation()
   const { id } = useParams()
+  const [searchParams] = useSearchParams()
   const queryClient = useQueryClient()
   const campaign = useQuery({ queryKey: ['campaign', id], queryFn: () => campaignsApi.get(id!) })
   const refresh = () => {
@@ -302,7 +303,7 @@ export function CampaignPage() {
       )}
       <ProgressCards campaign={c} />
       {c.status !== 'closed' && <PlanCard campaignId={c.id} />}
-      <Tabs defaultValue="targeting">
+      <Tabs defaultValue={searchParams.get('tab') ?? 'targeting'}>
         <Tabs.List>
           <Tabs.Tab value="targeting">{t('campaigns.targeting.title')}</Tabs.Tab>
           <Tabs.Tab value="script">{t('campaigns.script')}</Tabs.Tab>
