@@ -13,6 +13,7 @@ import { EPICES, FRAIL, type InstrumentCode, LSNS6, UCLA3, USDA6 } from './instr
 import type { ReferralStatus, Urgency } from './referrals.js'
 import type { OrganizationType, Role } from './roles.js'
 import type { SensitiveCategory } from './sensitive-words.js'
+import type { Operator } from './targeting-fields.js'
 
 export const LOCALES = ['fr', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -138,6 +139,19 @@ const SENSITIVE_FLAG_SOURCE = {
   objection_note: { fr: 'Note d’opposition', en: 'Objection note' },
   objection_withdrawal: { fr: 'Motif de levée d’opposition', en: 'Objection withdrawal reason' },
 } as const satisfies LabelsOf<SensitiveFlagSource>
+/** A targeting condition's operator in words, as the builder offers it ("Âge au moins 75"). */
+const TARGETING_OPERATOR = {
+  '=': { fr: 'est', en: 'is' },
+  '!=': { fr: 'n’est pas', en: 'is not' },
+  '<': { fr: 'moins de / avant', en: 'less than / before' },
+  '<=': { fr: 'au plus', en: 'at most' },
+  '>': { fr: 'plus de / après', en: 'more than / after' },
+  '>=': { fr: 'au moins', en: 'at least' },
+  in: { fr: 'fait partie de', en: 'is one of' },
+  notIn: { fr: 'ne fait pas partie de', en: 'is none of' },
+  isSet: { fr: 'est renseigné', en: 'is known' },
+  isNotSet: { fr: 'n’est pas renseigné', en: 'is not known' },
+} as const satisfies LabelsOf<Operator>
 
 /** Every vocabulary, by kind. */
 export const LABELS = {
@@ -153,6 +167,7 @@ export const LABELS = {
   instrument: INSTRUMENT,
   sensitiveCategory: SENSITIVE_CATEGORY,
   sensitiveFlagSource: SENSITIVE_FLAG_SOURCE,
+  targetingOperator: TARGETING_OPERATOR,
 } as const
 
 export type LabelKind = keyof typeof LABELS

@@ -144,3 +144,14 @@ export function frenchToIsoDate(value: string): string | null {
   const date = new Date(`${iso}T00:00:00Z`)
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso ? iso : null
 }
+
+/** Whether a parsed JSON value has the shape of a rule the builder can show (the server still judges values). */
+export function canOpen(value: unknown, depth = 0): value is Rule {
+  if (depth > 20 || typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const rule = value as Record<string, unknown>
+  if ('all' in rule) return Array.isArray(rule.all) && rule.all.every((child) => canOpen(child, depth + 1))
+  if ('any' in rule) return Array.isArray(rule.any) && rule.any.every((child) => canOpen(child, depth + 1))
+  if ('not' in rule) return canOpen(rule.not, depth + 1)
+  const field = typeof rule.field === 'string' ? findTargetingField(rule.field) : undefined
+  return Boolean(field?.operators.includes(rule.op as Operator))
+}
