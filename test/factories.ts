@@ -9,6 +9,7 @@ import {
   findNetworkByCode,
 } from '../src/server/features/organizations/organizations.queries.js'
 import { insertUser, upsertMembership } from '../src/server/features/users/users.queries.js'
+import { householdSearchName } from '../src/shared/households.js'
 import type { Role } from '../src/shared/roles.js'
 
 let counter = 0
@@ -66,6 +67,7 @@ export async function makeHousehold(db: Db, fields: Partial<HouseholdTable> & { 
     externalRef: `REF-${next()}`,
     lastName: 'Martin',
     firstName: 'Jeanne',
+    searchName: null,
     birthDate: '1940-05-12',
     oldestBirthDate: '1940-05-12',
     email: null,
@@ -97,6 +99,7 @@ export async function makeHousehold(db: Db, fields: Partial<HouseholdTable> & { 
     updatedAt: now,
     ...fields,
   }
+  row.searchName = fields.searchName ?? householdSearchName(row.lastName, row.firstName)
   await db.insertInto('household').values(row).execute()
   return row
 }

@@ -19,6 +19,7 @@ export async function seedTargets(db: Db, campaign: { id: string; organizationId
         externalRef: `B-${index}`,
         lastName: 'Banc',
         firstName: 'Essai',
+        searchName: 'banc essai | essai banc',
         birthDate: '1940-01-01',
         oldestBirthDate: '1940-01-01',
         email: null,

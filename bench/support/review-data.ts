@@ -1,6 +1,7 @@
 // Synthetic data for the review (bilan) benchmarks: a network of landlords with households, agencies, campaigns,
 // callers, calls (with scores, needs, fragility), referrals and caller feedback. Deterministic for a given seed.
 // Used by bench/stats.bench.ts and the export benchmarks.
+
 import { randomUUID } from 'node:crypto'
 import { bulkInsert } from '../../src/server/db/bulk.js'
 import { type Db, inTransaction } from '../../src/server/db/database.js'
@@ -14,6 +15,7 @@ import type {
 } from '../../src/server/db/schema.js'
 import { createRandom } from '../../src/server/features/demo/demo.generator.js'
 import { createAgency } from '../../src/server/features/organizations/organizations.queries.js'
+import { householdSearchName } from '../../src/shared/households.js'
 import { makeCampaign, makeOrganization, makeUser } from '../../test/factories.js'
 
 export interface ReviewData {
@@ -144,6 +146,7 @@ export async function seedReviewData(
         externalRef: `BIL-${index}`,
         lastName: home.lastName,
         firstName: 'Essai',
+        searchName: householdSearchName(home.lastName, 'Essai'),
         birthDate: `19${random.integer(20, 70)}-0${random.integer(1, 9)}-1${random.integer(0, 9)}`,
         oldestBirthDate: null,
         email: null,

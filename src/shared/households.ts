@@ -20,3 +20,31 @@ export function addressOnOneLine(household: {
     .filter(Boolean)
     .join(', ')
 }
+
+/**
+ * Text as the household search compares it: lower case, accents and ligatures folded (`Lefèvre` → `lefevre`,
+ * `Œuvray` → `oeuvray`), hyphens, apostrophes and other punctuation as single spaces (`Jean-Pierre` → `jean pierre`).
+ */
+export function searchableText(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/ß/g, 'ss')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+}
+
+/**
+ * The `search_name` stored on a household: its names folded by `searchableText`, in both orders ("nom prénom | prénom nom"),
+ * so that a search for `Emma Benali`, `benali emma` or `Lefevre` is a plain substring test in SQL on either engine,
+ * and the list sorted by it is in the order of last names ignoring case and accents. Every write of a household's
+ * names writes it too.
+ */
+export function householdSearchName(lastName: string, firstName: string | null): string {
+  const last = searchableText(lastName)
+  const first = firstName ? searchableText(firstName) : ''
+  return first ? `${last} ${first} | ${first} ${last}` : last
+}

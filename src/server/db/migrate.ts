@@ -10,6 +10,7 @@ import * as statsRollups from './migrations/2026-12-01T20-stats-rollups.js'
 import * as loginThrottle from './migrations/2026-12-04T10-login-throttle.js'
 import * as callRequestHash from './migrations/2026-12-04T20-call-request-hash.js'
 import * as targetHeldAt from './migrations/2026-12-05T01-c-target-held-at.js'
+import * as householdSearchName from './migrations/2026-12-05T02-a-household-search-name.js'
 import * as sensitiveFlag from './migrations/2026-12-05T31-s-sensitive-flag.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04T10-login-throttle': loginThrottle,
   '2026-12-04T20-call-request-hash': callRequestHash,
   '2026-12-05T01-c-target-held-at': targetHeldAt,
+  '2026-12-05T02-a-household-search-name': householdSearchName,
   '2026-12-05T31-s-sensitive-flag': sensitiveFlag,
 }
 

@@ -93,6 +93,8 @@ export interface HouseholdTable {
   externalRef: string
   lastName: string
   firstName: string | null
+  /** The names folded for the search, in both orders: `householdSearchName(lastName, firstName)`, written with them. */
+  searchName: string | null
   /** YYYY-MM-DD of the leaseholder, or null when unknown or invalid (the raw value stays in rawValues). */
   birthDate: string | null
   /** YYYY-MM-DD of the oldest known occupant: targeting "age of the oldest occupant" reads it. */

@@ -321,6 +321,7 @@ function pathValue(route: SweptRoute, name: string, fx: Fixtures): string | unde
 /** Query strings that take a request to the handler (required fields, and a scope that exists). */
 const BASELINE_QUERIES: Record<string, (fx: Fixtures) => Record<string, string>> = {
   'GET /api/households': () => ({ q: 'Martin', limit: '20', offset: '0' }),
+  'GET /api/households/export.csv': () => ({ q: 'Martin', status: 'active', sort: 'name' }),
   'GET /api/referrals': () => ({ box: 'all', limit: '20', offset: '0' }),
   'GET /api/import-mappings': (fx) => ({ organization: fx.organizationCode }),
   'GET /api/campaigns/{id}/plan': () => ({ callers: '3', hoursPerWeek: '10', days: '30' }),
@@ -417,6 +418,12 @@ const BASELINES: Record<string, (fx: Fixtures) => Body | Body[]> = {
     targeting: { all: [{ field: 'livesAlone', op: '=', value: true }] },
     priorityWeights: null,
     sampleSize: 5,
+  }),
+  'POST /api/campaigns/preview/explain': (fx) => ({
+    organization: fx.organizationCode,
+    targeting: { all: [{ field: 'livesAlone', op: '=', value: true }] },
+    priorityWeights: null,
+    householdId: fx.household,
   }),
   'PUT /api/campaigns/{id}/targeting': () => ({ targeting: { all: [{ field: 'age', op: '>=', value: 70 }] } }),
   'PUT /api/campaigns/{id}/callers': (fx) => ({ userIds: [fx.users.caller.id] }),

@@ -73,6 +73,8 @@ const EXPECTED: Record<string, Expectation> = {
   // answers 404 unless they are calling it now (a held target, a callback promised to them); partners read a
   // household's essentials while a referral to them is active. Viewers never read a household.
   'GET /api/households': { allowed: REGISTRY_READERS },
+  // The filtered list as a spreadsheet: managers only (a whole registry leaves with it).
+  'GET /api/households/export.csv': { allowed: MANAGERS },
   'GET /api/households/:id': { allowed: [...REGISTRY_READERS, 'caller', 'partner'] },
   'GET /api/households/:id/timeline': { allowed: [...REGISTRY_READERS, 'caller'] },
   'POST /api/households/:id/objection': { allowed: [...REGISTRY_READERS, 'caller'] },
@@ -91,6 +93,7 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /api/campaigns': { allowed: MANAGERS },
   'POST /api/campaigns': { allowed: MANAGERS },
   'POST /api/campaigns/preview': { allowed: MANAGERS },
+  'POST /api/campaigns/preview/explain': { allowed: MANAGERS },
   'GET /api/campaigns/:id': { allowed: MANAGERS },
   'PATCH /api/campaigns/:id': { allowed: MANAGERS },
   'GET /api/campaigns/:id/explain/:householdId': { allowed: MANAGERS },

@@ -53,6 +53,8 @@ export const POLICY = {
   // a partner's read of its essentials, while a referral to their organisation about it is active, else 404.
   'household.readThroughReferral': ['partner'],
   'household.withdrawObjection': MANAGERS,
+  // The filtered list as a spreadsheet: the managers (a whole registry leaves with it).
+  'household.exportList': MANAGERS,
 
   // The home page: any signed-in user; each section for the organisations where the user holds the role that opens
   // it (a manager's campaigns, referrals, debriefs and imports; an administrator's network; a viewer's key figures).

@@ -217,6 +217,17 @@ export const HouseholdSampleSchema = Type.Object({
 
 export const PreviewSchema = Type.Object({ count: Type.Integer(), sample: Type.Array(HouseholdSampleSchema) })
 
+/** "Pourquoi ce ménage" while a rule is being edited: the rule and weights of the preview, and one household. */
+export const PreviewExplainBodySchema = Type.Object(
+  {
+    organization: Type.String({ description: 'organisation code' }),
+    targeting: RuleInput,
+    priorityWeights: Type.Optional(PriorityWeightsSchema),
+    householdId: Type.String({ maxLength: 64 }),
+  },
+  { additionalProperties: false },
+)
+
 /** A household's fragility priority: the score (0–100) and each criterion that gave points. */
 export const PrioritySchema = Type.Object({
   score: Type.Integer(),
@@ -304,6 +315,12 @@ export const campaignsContract = {
     summary: 'How many households a rule selects today, with a sample ordered by priority',
     body: PreviewBodySchema,
     response: { 200: PreviewSchema },
+  }),
+  previewExplain: route('POST', '/campaigns/preview/explain', {
+    tags,
+    summary: 'Why a household matches a rule being edited or not, and its priority with these weights',
+    body: PreviewExplainBodySchema,
+    response: { 200: ExplainSchema },
   }),
   explain: route('GET', '/campaigns/:id/explain/:householdId', {
     tags,

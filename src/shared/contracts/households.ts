@@ -1,6 +1,7 @@
 /** Households: search, record, history, and the tenant's objection to calls. The `/households` routes. */
 import { type Static, Type } from 'typebox'
-import { Day, IdParams, Nullable, Offset, Page } from './common.js'
+import { FRAGILITY_LEVELS } from '../campaigns.js'
+import { Day, fileResponse, IdParams, Nullable, Offset, Page } from './common.js'
 import { route } from './route.js'
 
 export const HOUSEHOLD_STATUSES = ['active', 'left'] as const
@@ -27,12 +28,51 @@ export const SEARCH_PAGE_SIZE = 50
 const NullableNumber = Nullable(Type.Number())
 const NullableBoolean = Nullable(Type.Boolean())
 
+/** How a household list may be ordered: a column, `-` before it for the reverse order; ties by reference. */
+export const HOUSEHOLD_SORTS = [
+  'name',
+  '-name',
+  'reference',
+  '-reference',
+  'city',
+  '-city',
+  'age',
+  '-age',
+  'lastContact',
+  '-lastContact',
+] as const
+export type HouseholdSort = (typeof HOUSEHOLD_SORTS)[number]
+
+/** The fragility filter: a level found by a call, or `unknown` for households no call has assessed. */
+export const HOUSEHOLD_FRAGILITY_FILTERS = [...FRAGILITY_LEVELS, 'unknown'] as const
+
+/** What narrows a household list: shared by the list and its CSV export. */
+const HouseholdFilters = {
+  q: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description:
+        'reference, names in any order ignoring case and accents ("Lefevre", "Emma Benali", "benali emma"), or a phone number in any common format ("+33 3 83…", "03.83…", "0033…")',
+    }),
+  ),
+  ref: Type.Optional(Type.String({ maxLength: 100, description: 'exactly this reference' })),
+  agency: Type.Optional(Type.String({ maxLength: 40, description: 'agency code' })),
+  fragility: Type.Optional(Type.Enum(HOUSEHOLD_FRAGILITY_FILTERS)),
+  objection: Type.Optional(Type.Boolean({ description: 'true: only tenants who object to calls; false: the others' })),
+  status: Type.Optional(Type.Enum(HOUSEHOLD_STATUSES, { description: 'active, or left (no longer in the file)' })),
+  inCampaign: Type.Optional(
+    Type.Boolean({ description: 'true: only households targeted by a running campaign; false: the others' }),
+  ),
+  sort: Type.Optional(Type.Enum(HOUSEHOLD_SORTS, { default: 'name' })),
+}
+
 export const HouseholdSearchQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 200 })),
-  ref: Type.Optional(Type.String({ maxLength: 100 })),
+  ...HouseholdFilters,
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: SEARCH_PAGE_SIZE })),
   offset: Type.Optional(Offset),
 })
+
+export const HouseholdExportQuery = Type.Object(HouseholdFilters)
 
 export const HouseholdSummarySchema = Type.Object({
   id: Type.String(),
@@ -42,6 +82,12 @@ export const HouseholdSummarySchema = Type.Object({
   postcode: Nullable(Type.String()),
   city: Nullable(Type.String()),
   status: Type.Enum(HOUSEHOLD_STATUSES),
+  agencyCode: Nullable(Type.String()),
+  /** The age of the oldest known occupant. */
+  age: NullableNumber,
+  fragilityLevel: Nullable(Type.String()),
+  objection: Type.Boolean(),
+  lastContactedAt: Nullable(Type.String()),
 })
 
 export const HouseholdDetailSchema = Type.Object({
@@ -159,6 +205,7 @@ export const WithdrawObjectionBodySchema = Type.Object(
 )
 
 export type HouseholdSummary = Static<typeof HouseholdSummarySchema>
+export type HouseholdSearch = Static<typeof HouseholdSearchQuery>
 export type HouseholdDetail = Static<typeof HouseholdDetailSchema>
 export type TimelineEntry = Static<typeof TimelineEntrySchema>
 
@@ -167,6 +214,13 @@ export const householdsContract = {
     tags: ['households'],
     querystring: HouseholdSearchQuery,
     response: { 200: Page(HouseholdSummarySchema) },
+  }),
+  exportList: route('GET', '/households/export.csv', {
+    tags: ['households'],
+    summary: 'The filtered household list as CSV (UTF-8 with BOM, semicolons), for managers',
+    querystring: HouseholdExportQuery,
+    produces: ['text/csv'],
+    response: { 200: fileResponse('CSV file', ['text/csv']) },
   }),
   read: route('GET', '/households/:id', {
     tags: ['households'],

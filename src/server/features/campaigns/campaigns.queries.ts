@@ -4,7 +4,8 @@ import { bulkInsert, valuesIn } from '../../db/bulk.js'
 import type { Db } from '../../db/database.js'
 import type { CampaignTable, CampaignTargetTable, Database } from '../../db/schema.js'
 import { nowTimestamp, toCount } from '../../db/time.js'
-import { PRIORITY_COLUMNS } from './priority.js'
+import { PRIORITY_COLUMNS, type PriorityWeights } from './priority.js'
+import { prioritySql } from './priority.sql.js'
 
 export type HouseholdFilter = (eb: ExpressionBuilder<Database, 'household'>) => Expression<SqlBool>
 
@@ -112,6 +113,35 @@ export async function listMatchingHouseholds(db: Db, organizationId: string, fil
     .select('agency.code as agencyCode')
   if (limit !== undefined) query = query.orderBy('household.externalRef').limit(limit)
   return query.execute()
+}
+
+/**
+ * The `limit` matching households of highest priority on `today` (ties by reference), with that priority: the
+ * preview's sample, ordered and cut by the database (`prioritySql`).
+ */
+export async function listTopPriority(
+  db: Db,
+  organizationId: string,
+  filter: HouseholdFilter,
+  options: { today: string; weights?: PriorityWeights | null; limit: number },
+) {
+  const priority = prioritySql(options.today, options.weights)
+  const rows = await matchingHouseholds(db, organizationId, filter)
+    .select([
+      'household.id',
+      'household.externalRef',
+      'household.lastName',
+      'household.firstName',
+      'household.birthDate',
+      'household.oldestBirthDate',
+      'household.city',
+    ])
+    .select(priority.as('priority'))
+    .orderBy(priority, 'desc')
+    .orderBy('household.externalRef')
+    .limit(options.limit)
+    .execute()
+  return rows.map((row) => ({ ...row, priority: Number(row.priority) }))
 }
 
 /** The matching households' ids with just the columns their priority needs: what activation reads, at 100,000 rows. */

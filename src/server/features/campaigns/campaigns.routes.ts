@@ -297,22 +297,21 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       checkEditableFields({ priorityWeights: body.priorityWeights })
       const today = parisToday()
       const filter = compileRule(rule, today)
+      const weights = (body.priorityWeights ?? undefined) as PriorityWeights | undefined
+      // The true top of the queue: the database orders every matching household by priority (ties by reference).
       const [count, rows] = await Promise.all([
         campaigns.countMatchingHouseholds(db, organization.id, filter),
-        campaigns.listMatchingHouseholds(db, organization.id, filter, body.sampleSize ?? 20),
+        campaigns.listTopPriority(db, organization.id, filter, { today, weights, limit: body.sampleSize ?? 20 }),
       ])
-      const weights = (body.priorityWeights ?? undefined) as PriorityWeights | undefined
-      const sample = rows
-        .map((household) => ({
-          id: household.id,
-          externalRef: household.externalRef,
-          lastName: household.lastName,
-          firstName: household.firstName,
-          age: ageOn(household.birthDate, today),
-          city: household.city,
-          priority: computePriority(household, today, weights).score,
-        }))
-        .sort((a, b) => b.priority - a.priority)
+      const sample = rows.map((household) => ({
+        id: household.id,
+        externalRef: household.externalRef,
+        lastName: household.lastName,
+        firstName: household.firstName,
+        age: ageOn(household.birthDate, today),
+        city: household.city,
+        priority: household.priority,
+      }))
       // The sample names tenants: a read of tenant data like any other.
       await recordAuditEvent(db, {
         actorUserId: currentUser(request).id,
@@ -323,6 +322,37 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
         details: { count, sampled: sample.length },
       })
       return { count, sample }
+    },
+  })
+
+  app.route({
+    ...campaignsContract.previewExplain,
+    config: { access: 'campaign.manage' },
+    handler: async (request) => {
+      const body = request.body
+      const organization = await resolveManagedOrganization(request.scope, body.organization)
+      const rule = parseRule(body.targeting)
+      checkEditableFields({ priorityWeights: body.priorityWeights })
+      const household = await campaigns.findHouseholdWithAgency(db, organization.id, body.householdId)
+      if (!household) throw new AppError('NOT_FOUND', 'No such household in this organisation')
+      const today = parisToday()
+      await recordAuditEvent(db, {
+        actorUserId: currentUser(request).id,
+        organizationId: organization.id,
+        action: 'campaign.explain',
+        entityType: 'household',
+        entityId: household.id,
+        ip: request.ip,
+        details: { campaignId: null },
+      })
+      return {
+        matches: evaluateRule(rule, household, today),
+        objection: household.objectionAt !== null,
+        status: household.status,
+        explanation: explainRule(rule, household, today),
+        priority: computePriority(household, today, (body.priorityWeights ?? undefined) as PriorityWeights | undefined),
+        target: null,
+      }
     },
   })
 

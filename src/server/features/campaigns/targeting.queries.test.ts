@@ -161,6 +161,7 @@ describe('targeting rules in SQL and in memory', () => {
       importSignature: null,
       lastName: 'Propriété',
       firstName: null,
+      searchName: 'propriete',
       email: null,
       addressLine1: null,
       addressLine2: null,

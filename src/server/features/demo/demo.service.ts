@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { deriveHouseholdFacts } from '../../../shared/households.js'
+import { deriveHouseholdFacts, householdSearchName } from '../../../shared/households.js'
 import { normalizePhone } from '../../../shared/phones.js'
 import type { Role } from '../../../shared/roles.js'
 import { type Db, inTransaction } from '../../db/database.js'
@@ -62,6 +62,7 @@ export function demoHouseholdRows(source: DemoHousehold, organizationId: string,
     externalRef: source.externalRef,
     lastName: leaseholder.lastName,
     firstName: leaseholder.firstName,
+    searchName: householdSearchName(leaseholder.lastName, leaseholder.firstName),
     birthDate: leaseholder.birthDate,
     oldestBirthDate: facts.oldestBirthDate,
     email: source.email,

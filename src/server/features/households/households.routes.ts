@@ -1,9 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { ageOn, parisDayStart, parisToday } from '../../../shared/clock.js'
-import { householdsContract, SEARCH_PAGE_SIZE } from '../../../shared/contracts/households.js'
+import { type HouseholdSearch, householdsContract, SEARCH_PAGE_SIZE } from '../../../shared/contracts/households.js'
+import { addressOnOneLine } from '../../../shared/households.js'
+import { labelOf } from '../../../shared/labels.js'
 import { inTransaction } from '../../db/database.js'
 import { fromFlag, nowTimestamp } from '../../db/time.js'
+import { type CsvCell, csvText } from '../../files/csv.js'
 import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { organizationsWhere } from '../../policy/policy.js'
@@ -74,6 +77,61 @@ function presentHousehold({ household, members, phones }: Found, today: string) 
   }
 }
 
+type SummaryRow = Awaited<ReturnType<typeof households.searchHouseholds>>['items'][number]
+
+/** The age of the oldest known occupant on `today`. */
+function eldestAge(row: { birthDate: string | null; oldestBirthDate: string | null }, today: string) {
+  const ages = [ageOn(row.birthDate, today), ageOn(row.oldestBirthDate, today)].filter((age) => age !== null)
+  return ages.length ? Math.max(...ages) : null
+}
+
+function presentSummary(row: SummaryRow, today: string) {
+  return {
+    id: row.id,
+    externalRef: row.externalRef,
+    lastName: row.lastName,
+    firstName: row.firstName,
+    postcode: row.postcode,
+    city: row.city,
+    status: row.status,
+    agencyCode: row.agencyCode,
+    age: eldestAge(row, today),
+    fragilityLevel: row.fragilityLevel,
+    objection: row.objectionAt !== null,
+    lastContactedAt: row.lastContactedAt,
+  }
+}
+
+/** The filters of a list, for its audit trail: which were used, never the text searched (it may be a name). */
+function filtersOf(query: HouseholdSearch) {
+  const { q, ref, limit: _limit, offset: _offset, ...filters } = query
+  return { ...filters, q: Boolean(q?.trim()), ref: Boolean(ref) }
+}
+
+/** The most rows one export of the list holds: the largest landlord's file, with room. */
+const MAX_EXPORT_ROWS = 200_000
+
+type ExportRow = Awaited<ReturnType<typeof households.listHouseholdsForExport>>[number]
+/** The columns of the list's CSV export, in French (the managers' spreadsheets). */
+const HOUSEHOLD_EXPORT_COLUMNS: ReadonlyArray<{ header: string; value: (row: ExportRow, today: string) => CsvCell }> = [
+  { header: 'Référence', value: (row) => row.externalRef },
+  { header: 'Nom', value: (row) => row.lastName },
+  { header: 'Prénom', value: (row) => row.firstName },
+  { header: 'Âge (occupant le plus âgé)', value: (row, today) => eldestAge(row, today) },
+  { header: 'Agence', value: (row) => row.agencyCode },
+  { header: 'Adresse', value: (row) => addressOnOneLine(row) },
+  { header: 'Téléphone', value: (row) => row.firstPhone },
+  { header: 'Courriel', value: (row) => row.email },
+  { header: 'Vit seul·e', value: (row) => (row.livesAlone === null ? null : row.livesAlone === 1 ? 'oui' : 'non') },
+  {
+    header: 'Fragilité',
+    value: (row) => (row.fragilityLevel ? labelOf('fragility', row.fragilityLevel, 'fr') : null),
+  },
+  { header: 'Opposition aux appels', value: (row) => (row.objectionAt ? 'oui' : 'non') },
+  { header: 'Statut', value: (row) => (row.status === 'left' ? 'parti' : 'actif') },
+  { header: 'Dernier contact', value: (row) => row.lastContactedAt },
+]
+
 /** What a partner may see through an active referral: who, where, how to reach them; nothing of their situation. */
 function essentialsOnly(household: ReturnType<typeof presentHousehold>) {
   return {
@@ -104,9 +162,38 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
         action: 'household.search',
         entityType: 'household',
         ip: request.ip,
-        details: { results: result.total, byReference: Boolean(request.query.ref) },
+        details: { results: result.total, byReference: Boolean(request.query.ref), filters: filtersOf(criteria) },
       })
-      return result
+      const today = parisToday()
+      return { items: result.items.map((row) => presentSummary(row, today)), total: result.total }
+    },
+  })
+
+  app.route({
+    ...householdsContract.exportList,
+    config: { access: 'household.exportList' },
+    handler: async (request, reply) => {
+      const organizationIds = organizationsWhere(currentScope(request), 'household.exportList')
+      const rows = await households.listHouseholdsForExport(db, { organizationIds, ...request.query }, MAX_EXPORT_ROWS)
+      await recordAuditEvent(db, {
+        actorUserId: currentUser(request).id,
+        organizationId: organizationIds.length === 1 ? organizationIds[0] : null,
+        action: 'household.export',
+        entityType: 'household',
+        ip: request.ip,
+        details: { rows: rows.length, filters: filtersOf(request.query), truncated: rows.length === MAX_EXPORT_ROWS },
+      })
+      const today = parisToday()
+      const file = csvText([
+        HOUSEHOLD_EXPORT_COLUMNS.map((column) => column.header),
+        ...rows.map((row) => HOUSEHOLD_EXPORT_COLUMNS.map((column) => column.value(row, today))),
+      ])
+      return reply
+        .header('Content-Disposition', `attachment; filename="menages-${today}.csv"`)
+        .header('Cache-Control', 'no-store')
+        .header('X-Content-Type-Options', 'nosniff')
+        .type('text/csv; charset=utf-8')
+        .send(file)
     },
   })
 

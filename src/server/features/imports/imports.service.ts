@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto'
-import { deriveHouseholdFacts } from '../../../shared/households.js'
+import { deriveHouseholdFacts, householdSearchName } from '../../../shared/households.js'
 import type { Mapping } from '../../../shared/import-fields.js'
 import type { Db } from '../../db/database.js'
 import { inTransaction } from '../../db/database.js'
@@ -104,7 +104,9 @@ function buildHousehold(draft: Draft) {
   const objection = ordered.some((row) => row.household.objection === true)
   // One-shot hash: the same digest as createHash().update().digest(), without a Hash object per household.
   const signature = hash('sha1', JSON.stringify([fields, agency, members, phones.map((phone) => phone.raw)]), 'base64')
-  return { fields, agency, members, phones, objection, signature }
+  // Derived from the names, outside the signature: adding it changed no household's signature.
+  const searchName = householdSearchName(fields.lastName, fields.firstName)
+  return { fields: { ...fields, searchName }, agency, members, phones, objection, signature }
 }
 
 /**
