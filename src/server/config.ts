@@ -18,6 +18,20 @@ export interface ImportSettings {
   uploadHours: number
 }
 
+/** How long what is held about a household is kept (features/retention); an organisation may set its own periods. */
+export interface RetentionSettings {
+  /** Identity and free texts, after the last contact or the end of the last orientation (RETENTION_CONTACT_MONTHS, 24). */
+  contactMonths: number
+  /** Households that left the landlord's file, after leaving (RETENTION_LEFT_MONTHS, 3). */
+  leftMonths: number
+  /** Audit entries (RETENTION_AUDIT_MONTHS, 12). */
+  auditMonths: number
+  /** Whether the server purges on its own (PURGE_ENABLED, true). */
+  purgeEnabled: boolean
+  /** Seconds between two looks of the purge worker; it purges once per Paris day (PURGE_CHECK_SECONDS, 3600). */
+  purgeCheckSeconds: number
+}
+
 /** The whole configuration of a running Allervers; read once from the environment by `loadConfig`. */
 export interface Config {
   databaseUrl: string
@@ -51,6 +65,7 @@ export interface Config {
   imports: ImportSettings
   /** The bearer token that GET /metrics asks for (METRICS_TOKEN); null: /metrics answers 404. */
   metricsToken: string | null
+  retention: RetentionSettings
 }
 
 export class ConfigError extends Error {}
@@ -142,6 +157,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.DATA_DIR?.trim() || './data'),
     imports: readImportSettings(env),
     metricsToken,
+    retention: {
+      contactMonths: readInteger(env, 'RETENTION_CONTACT_MONTHS', 24, 1, 120),
+      leftMonths: readInteger(env, 'RETENTION_LEFT_MONTHS', 3, 0, 120),
+      auditMonths: readInteger(env, 'RETENTION_AUDIT_MONTHS', 12, 1, 120),
+      purgeEnabled: !['0', 'false', 'no'].includes(env.PURGE_ENABLED?.trim().toLowerCase() ?? ''),
+      purgeCheckSeconds: readInteger(env, 'PURGE_CHECK_SECONDS', 3600, 1, 24 * 3600),
+    },
   }
 }
 

@@ -109,6 +109,11 @@ export function addDays(day: string, days: number): string {
   return DateTime.fromISO(day, { zone: 'UTC' }).plus({ days }).toISODate()!
 }
 
+/** The calendar day `months` after (or before, when negative) a day YYYY-MM-DD; the 31st gives the month's last day. */
+export function addMonths(day: string, months: number): string {
+  return DateTime.fromISO(day, { zone: 'UTC' }).plus({ months }).toISODate()!
+}
+
 /** Every day from `from` to `to`, both inclusive, ascending; at most `limit` days. */
 export function daysBetween(from: string, to: string, limit = 10_000): string[] {
   const days: string[] = []

@@ -12,6 +12,7 @@ import * as callRequestHash from './migrations/2026-12-04T20-call-request-hash.j
 import * as targetHeldAt from './migrations/2026-12-05T01-c-target-held-at.js'
 import * as householdSearchName from './migrations/2026-12-05T02-a-household-search-name.js'
 import * as sensitiveFlag from './migrations/2026-12-05T31-s-sensitive-flag.js'
+import * as retention from './migrations/2026-12-05T10-h-retention.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05T01-c-target-held-at': targetHeldAt,
   '2026-12-05T02-a-household-search-name': householdSearchName,
   '2026-12-05T31-s-sensitive-flag': sensitiveFlag,
+  '2026-12-05T10-h-retention': retention,
 }
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }

@@ -21,6 +21,10 @@ export interface OrganizationTable {
   name: string
   type: OrganizationType
   onCallContact: string | null
+  /** Retention periods in months (features/retention); null: the server's defaults (RETENTION_*_MONTHS). */
+  retentionContactMonths?: number | null
+  retentionLeftMonths?: number | null
+  retentionAuditMonths?: number | null
   createdAt: Timestamp
 }
 
@@ -127,6 +131,12 @@ export interface HouseholdTable {
   importSignature: string | null
   createdAt: Timestamp
   updatedAt: Timestamp
+  /** When retention erased its identity and free texts (features/retention); null while it is whole. */
+  erasedAt?: Timestamp | null
+  /** The leaseholder's year of birth, kept when the birth date is erased. */
+  birthYear?: number | null
+  /** The home key its calls were counted under, frozen at erasure (the generated dedupe_key reads it first). */
+  keptHomeKey?: string | null
 }
 
 export interface MemberTable {
@@ -139,6 +149,8 @@ export interface MemberTable {
   firstName: string | null
   birthDate: string | null
   role: string | null
+  /** Kept when the birth date is erased. */
+  birthYear?: number | null
 }
 
 export type PhoneKind = 'mobile' | 'landline' | 'other'
@@ -398,6 +410,25 @@ export interface SensitiveFlagTable {
   createdAt: Timestamp
 }
 
+/** One purge of retention (features/retention): by the server's worker or `allervers purge`. */
+export interface PurgeRunTable {
+  id: string
+  /** null: every organisation. */
+  organizationId: string | null
+  /** `worker`, `cli`. */
+  trigger: string
+  /** The Paris day the purge ran as of (YYYY-MM-DD). */
+  asOf: string
+  dryRun: number
+  startedAt: Timestamp
+  finishedAt: Timestamp | null
+  /** `running`, `done`, `failed`. */
+  status: string
+  /** JSON: the counts, as `allervers purge --json` prints them. */
+  report: string | null
+  error: string | null
+}
+
 export interface Database {
   network: NetworkTable
   organization: OrganizationTable
@@ -425,6 +456,7 @@ export interface Database {
   statsRollup: StatsRollupTable
   statsHousehold: StatsHouseholdTable
   sensitiveFlag: SensitiveFlagTable
+  purgeRun: PurgeRunTable
 }
 
 export type Organization = Selectable<OrganizationTable>

@@ -89,13 +89,14 @@ export async function findQuestionnaireVersion(db: Db, versionId: string) {
   return db.selectFrom('questionnaireVersion').selectAll().where('id', '=', versionId).executeTakeFirst()
 }
 
-/** Active households of the organisation that the filter selects, with no objection to calls. */
+/** Active households of the organisation that the filter selects, with no objection to calls and not erased. */
 export function matchingHouseholds(db: Db, organizationId: string, filter: HouseholdFilter) {
   return db
     .selectFrom('household')
     .where('household.organizationId', '=', organizationId)
     .where('household.status', '=', 'active')
     .where('household.objectionAt', 'is', null)
+    .where('household.erasedAt', 'is', null)
     .where((eb) => filter(eb))
 }
 

@@ -51,6 +51,9 @@ export function household(fields: Partial<HouseholdTable> & { agencyCode?: strin
     importSignature: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
+    erasedAt: null,
+    birthYear: null,
+    keptHomeKey: null,
     ...fields,
   }
 }

@@ -68,8 +68,8 @@ export function compileRule(rule: Rule, today: string): TargetingFilter {
 }
 
 /**
- * The rule plus what every campaign target must be: in the organisation, still a tenant (`status = 'active'`) and
- * without an objection to calls.
+ * The rule plus what every campaign target must be: in the organisation, still a tenant (`status = 'active'`),
+ * without an objection to calls and not erased by retention.
  */
 export function compileTargetFilter(rule: Rule, today: string, organizationId: string): TargetingFilter {
   const filter = compileRule(rule, today)
@@ -78,6 +78,7 @@ export function compileTargetFilter(rule: Rule, today: string, organizationId: s
       eb('household.organizationId', '=', organizationId),
       eb('household.status', '=', 'active'),
       eb('household.objectionAt', 'is', null),
+      eb('household.erasedAt', 'is', null),
       filter(eb),
     ])
 }
