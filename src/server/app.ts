@@ -28,6 +28,7 @@ import { organizationRoutes } from './features/organizations/organizations.route
 import { planningRoutes } from './features/planning/planning.routes.js'
 import { referralRoutes } from './features/referrals/referrals.routes.js'
 import { sensitiveFlagRoutes } from './features/sensitive-flags/sensitive-flags.routes.js'
+import { retentionRoutes } from './features/retention/retention.routes.js'
 import { reviewPdfRoutes } from './features/stats/review-pdf.routes.js'
 import { statsRoutes } from './features/stats/stats.routes.js'
 import { userRoutes } from './features/users/users.routes.js'
@@ -315,6 +316,7 @@ export async function buildApp({ config, db, logger, logStream, workers }: Build
       await api.register(sensitiveFlagRoutes)
       await api.register(dataProtectionRoutes)
       await api.register(homeRoutes)
+      await api.register(retentionRoutes)
     },
     { prefix: '/api' },
   )

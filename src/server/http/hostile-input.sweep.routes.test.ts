@@ -346,6 +346,8 @@ const BASELINE_QUERIES: Record<string, (fx: Fixtures) => Record<string, string>>
   }),
   'GET /api/audit.csv': (fx) => ({ action: 'household.read', organization: fx.organizationCode, from: '2026-01-01' }),
   'GET /api/campaigns/{id}/callers': () => ({ q: 'Martin' }),
+  'GET /api/retention/due': (fx) => ({ organization: fx.organizationCode, days: '30' }),
+  'GET /api/retention/runs': () => ({ limit: '20' }),
 }
 const statsQuery = (fx: Fixtures) => ({
   scope: `organization:${fx.organizationCode}`,
@@ -457,6 +459,12 @@ const BASELINES: Record<string, (fx: Fixtures) => Body | Body[]> = {
   'POST /api/referrals/{id}/follow-up': () => [{ everyDays: 7, until: IN_A_MONTH }, { at: IN_TWO_DAYS }],
   'POST /api/campaigns/{id}/feedback': () => ({ meaningful: 4, useful: 4, comment: 'Bon échange' }),
   'POST /api/imports': (fx) => ({ organization: fx.organizationCode, dryRun: 'true', snapshot: 'false' }),
+  'PUT /api/organizations/{code}/retention': () => ({
+    contactMonths: 24,
+    leftMonths: 3,
+    auditMonths: 12,
+    reason: 'Délibération du conseil du 3 décembre',
+  }),
 }
 
 /** Routes whose baseline request is refused for a reason of data: they are still swept, less deeply. */

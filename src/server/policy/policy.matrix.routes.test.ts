@@ -151,6 +151,11 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /api/sensitive-flags': { allowed: ['admin', 'dpo'] },
   'GET /api/audit': { allowed: AUDITORS },
   'GET /api/audit.csv': { allowed: AUDITORS },
+  // Retention: the organisation's administrators and its DPO read; administrators change the periods.
+  'GET /api/organizations/:code/retention': { allowed: ['admin', 'dpo'] },
+  'PUT /api/organizations/:code/retention': { allowed: ADMIN },
+  'GET /api/retention/due': { allowed: ['admin', 'dpo'] },
+  'GET /api/retention/runs': { allowed: ['admin', 'dpo'] },
 }
 
 /** Placeholder values for path parameters: ids of nothing, codes of nothing. */

@@ -109,6 +109,10 @@ export const POLICY = {
   'sensitiveFlag.read': ['dpo', 'admin'],
   // Data protection. The audit log of one's organisations: their DPO and administrators (reading it is audited).
   'audit.read': ['dpo', 'admin'],
+  // Retention (features/retention): the periods, the households due for erasure and the purges, for the organisation's
+  // administrators and its DPO; the periods changed by an administrator only, with a reason.
+  'retention.read': ['admin', 'dpo'],
+  'retention.manage': ['admin'],
 } as const satisfies Record<string, Grant>
 
 export type Action = keyof typeof POLICY

@@ -4,8 +4,8 @@ import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeCampaign, makeHousehold, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
 import type { Db } from '../../db/database.js'
-import { refreshRollups } from '../stats/stats.refresh.js'
 import { seedStatsFixture } from '../stats/stats.fixture.js'
+import { refreshRollups } from '../stats/stats.refresh.js'
 import { eraseHousehold, findWhyKept, withoutTextAnswers } from './retention.service.js'
 
 const QUESTIONNAIRE = {
@@ -15,7 +15,13 @@ const QUESTIONNAIRE = {
       title: 'Nouvelles',
       questions: [
         { id: 'alone', type: 'yes_no', label: 'Seul·e ?', required: true },
-        { id: 'mood', type: 'single_choice', label: 'Moral', required: false, options: [{ code: 'good', label: 'Bon' }] },
+        {
+          id: 'mood',
+          type: 'single_choice',
+          label: 'Moral',
+          required: false,
+          options: [{ code: 'good', label: 'Bon' }],
+        },
         { id: 'remark', type: 'short_text', label: 'Remarque', required: false },
       ],
     },
@@ -144,7 +150,11 @@ describe('retention: erasure in place', () => {
   it('blanks identity and free texts, keeps what is coded, and is idempotent', async (t) => {
     const { db } = await buildTestApp(t)
     const seeded = await seedHousehold(db)
-    const before = await db.selectFrom('household').selectAll().where('id', '=', seeded.householdId).executeTakeFirstOrThrow()
+    const before = await db
+      .selectFrom('household')
+      .selectAll()
+      .where('id', '=', seeded.householdId)
+      .executeTakeFirstOrThrow()
     const result = await eraseHousehold(db, seeded.householdId, 'retention_contact')
     assert.equal(result.status, 'erased')
 
@@ -177,7 +187,11 @@ describe('retention: erasure in place', () => {
     assert.equal(household.agencyId, before.agencyId)
     assert.equal(household.keptHomeKey, '54000|4alleedestilleuls|lefevre')
 
-    const member = await db.selectFrom('member').selectAll().where('householdId', '=', seeded.householdId).executeTakeFirstOrThrow()
+    const member = await db
+      .selectFrom('member')
+      .selectAll()
+      .where('householdId', '=', seeded.householdId)
+      .executeTakeFirstOrThrow()
     assert.deepEqual([member.lastName, member.firstName, member.birthDate, member.birthYear], ['', null, null, 1938])
     assert.equal(member.role, 'leaseholder')
     const phones = await db.selectFrom('phone').selectAll().where('householdId', '=', seeded.householdId).execute()
@@ -205,7 +219,11 @@ describe('retention: erasure in place', () => {
       [referral.category, referral.status, referral.recipientTeam, referral.closedAt],
       ['isolation', 'done', 'Service social', '2024-01-20T10:00:00.000Z'],
     )
-    const events = await db.selectFrom('referralEvent').selectAll().where('referralId', '=', seeded.referralId).execute()
+    const events = await db
+      .selectFrom('referralEvent')
+      .selectAll()
+      .where('referralId', '=', seeded.referralId)
+      .execute()
     assert.ok(events.every((event) => event.note === null))
 
     const audit = await db
@@ -228,11 +246,12 @@ describe('retention: erasure in place', () => {
     await db.updateTable('referral').set({ status: 'in_progress', closedAt: null }).execute()
     const kept = await eraseHousehold(db, seeded.householdId, 'request')
     assert.equal(kept.status, 'kept')
-    assert.deepEqual(
-      kept.status === 'kept' && kept.keptBecause.map((reason) => reason.reason),
-      ['active_referral'],
-    )
-    const whole = await db.selectFrom('household').selectAll().where('id', '=', seeded.householdId).executeTakeFirstOrThrow()
+    assert.deepEqual(kept.status === 'kept' && kept.keptBecause.map((reason) => reason.reason), ['active_referral'])
+    const whole = await db
+      .selectFrom('household')
+      .selectAll()
+      .where('id', '=', seeded.householdId)
+      .executeTakeFirstOrThrow()
     assert.equal(whole.lastName, 'Lefèvre')
     assert.equal(whole.erasedAt, null)
 
@@ -338,7 +357,11 @@ describe('retention: an erased household can no longer be called', () => {
       headers: await loginAs(caller),
     })
     assert.ok([200, 204].includes(response.statusCode), response.body)
-    const held = await db.selectFrom('campaignTarget').select('status').where('id', '=', target.id).executeTakeFirstOrThrow()
+    const held = await db
+      .selectFrom('campaignTarget')
+      .select('status')
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow()
     assert.equal(held.status, 'pending')
   })
 })
