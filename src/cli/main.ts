@@ -10,6 +10,7 @@ import { runBackup, runRestore } from './backup.command.js'
 import { CliInputError } from './cli-errors.js'
 import { runDemo } from './demo.command.js'
 import { importHouseholds } from './import.command.js'
+import { runPurgeCommand } from './purge.command.js'
 import { readStdin } from './stdin.js'
 
 function positiveInteger(value: string): number {
@@ -72,6 +73,19 @@ program
   .option('--force', 'replace a database that holds data (SQLite keeps the old file beside it)')
   .option('--json', 'print exactly one JSON report on stdout')
   .action(async (file: string, options: { force?: boolean; json?: boolean }) => runRestore(file, options))
+
+program
+  .command('purge')
+  .description(
+    'Erase what retention says is past its period (identity and free texts, households that left, audit entries), as the server does daily',
+  )
+  .option('--org <code>', 'one organisation (default: all)')
+  .option('--as-of <day>', 'run as if this Paris day (YYYY-MM-DD) were today: drills and tests')
+  .option('--dry-run', 'count what would be erased, erase nothing')
+  .option('--json', 'print exactly one JSON report on stdout')
+  .action(async (options: { org?: string; asOf?: string; dryRun?: boolean; json?: boolean }) =>
+    runPurgeCommand(options),
+  )
 
 const orgs = program.command('orgs').description('Manage organisations')
 orgs

@@ -6,6 +6,7 @@ import { createDb, type Db } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { createTransport, startOutboxWorker } from './features/mail/outbox.worker.js'
 import { notifyOverdueReferrals } from './features/referrals/referrals.service.js'
+import { startPurgeWorker } from './features/retention/retention.worker.js'
 import { startRollupWorker } from './features/stats/stats.refresh.js'
 import { WorkerRegistry } from './workers.js'
 
@@ -62,6 +63,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     intervalMs: config.statsRefreshSeconds * 1000,
     onError: (error) => app.log.error({ err: error }, 'review rollups: refresh failed'),
   })
+  // Retention: once a day, what is past its period is erased (features/retention); one instance at a time.
+  if (config.retention.purgeEnabled) {
+    startPurgeWorker(workers, db, config.retention, {
+      onError: (error) => app.log.error({ err: error }, 'retention: purge failed'),
+      onPurged: (outcome) => {
+        if (outcome.status === 'done') app.log.info({ runId: outcome.runId, ...outcome.report }, 'retention: purged')
+      },
+    })
+  }
 
   const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS
   let closing: Promise<void> | undefined

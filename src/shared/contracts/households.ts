@@ -147,6 +147,10 @@ export const HouseholdDetailSchema = Type.Object({
       note: Nullable(Type.String()),
     }),
   ),
+  /** When retention erased its identity and free texts (names blank, no phone, address down to the commune). */
+  erasedAt: Type.Optional(Nullable(Type.String())),
+  /** The leaseholder's year of birth, kept once the birth date is erased. */
+  birthYear: Type.Optional(Nullable(Type.Integer())),
 })
 
 /** One line of a household's history. `kind` says which of the optional fields are filled. */

@@ -72,6 +72,10 @@ export const en: Messages = {
     emailUnavailable: 'This address cannot be used here.',
   },
   households: {
+    erasedTitle: 'Household erased',
+    erased: 'Household erased on {{day}}',
+    erasedHelp:
+      'Its identity, contact details and the free texts about it were erased when its retention period ended. What is coded (call outcomes, needs, fragility, orientations) stays and counts in the reviews. It can no longer be targeted or called.',
     title: 'Household registry',
     search: 'Search (name, reference, phone, address)',
     results: '{{count}} household(s)',

@@ -71,6 +71,10 @@ export const fr = {
     emailUnavailable: 'Cette adresse ne peut pas être utilisée ici.',
   },
   households: {
+    erasedTitle: 'Ménage effacé',
+    erased: 'Ménage effacé le {{day}}',
+    erasedHelp:
+      'Son identité, ses coordonnées et les textes libres le concernant ont été effacés au terme de la durée de conservation. Restent les faits codés (issues d’appels, besoins, fragilité, orientations) qui comptent dans les bilans. Il ne peut plus être ciblé ni appelé.',
     title: 'Registre des ménages',
     search: 'Rechercher (nom, référence, téléphone, adresse)',
     results: '{{count}} ménage(s)',

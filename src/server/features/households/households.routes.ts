@@ -74,6 +74,8 @@ function presentHousehold({ household, members, phones }: Found, today: string) 
           note: household.objectionNote,
         }
       : null,
+    erasedAt: household.erasedAt ?? null,
+    birthYear: household.birthYear ?? null,
   }
 }
 

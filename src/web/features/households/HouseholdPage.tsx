@@ -19,7 +19,9 @@ import { notifications } from '@mantine/notifications'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
+import { formatDay, parisDayOf } from '../../../shared/clock.js'
 import { householdsContract } from '../../../shared/contracts/households.js'
+import { localeOf } from '../../../shared/labels.js'
 import { navigationFor } from '../../../shared/roles.js'
 import { call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
@@ -53,15 +55,20 @@ export function HouseholdPage() {
         </Anchor>
       )}
       <Group>
-        <Title order={2}>
-          {h.lastName} {h.firstName}
-        </Title>
-        <Badge variant="outline">{h.externalRef}</Badge>
+        <Title order={2}>{h.erasedAt ? t('households.erasedTitle') : `${h.lastName} ${h.firstName ?? ''}`.trim()}</Title>
+        {!h.erasedAt && <Badge variant="outline">{h.externalRef}</Badge>}
         {h.objection && <Badge color="red">{t('households.objection')}</Badge>}
-        <Button variant="light" onClick={referring.open} ml="auto">
-          {t('referrals.new')}
-        </Button>
+        {!h.erasedAt && (
+          <Button variant="light" onClick={referring.open} ml="auto">
+            {t('referrals.new')}
+          </Button>
+        )}
       </Group>
+      {h.erasedAt && (
+        <Alert color="gray" role="status" title={t('households.erased', { day: formatDay(parisDayOf(h.erasedAt), localeOf(i18n.language)) })}>
+          {t('households.erasedHelp')}
+        </Alert>
+      )}
       <Modal
         opened={isReferring}
         onClose={referring.close}
