@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { createTestDatabase, testEngine } from '../../../../test/database.js'
-import { makeCampaign, makeHousehold, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import { makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
 import { loadConfig } from '../../config.js'
 import { createDb, type Db } from '../../db/database.js'
 import { startServer } from '../../main.js'
@@ -114,8 +114,8 @@ async function seed(db: Db) {
   await add('recent')
   await call('recent', '2025-11-01T10:00:00.000Z')
   await add('quiet')
-  // Audit entries of the organisation: one of 2024-11, one of 2025-06 (12 months: the first goes on 2025-12-02).
-  for (const at of ['2024-11-15T10:00:00.000Z', '2025-06-15T10:00:00.000Z']) {
+  // Audit entries of the organisation: one of 2024-12-15 (12 months: gone from 2025-12-16), one of 2025-06-15.
+  for (const at of ['2024-12-15T10:00:00.000Z', '2025-06-15T10:00:00.000Z']) {
     await db
       .insertInto('auditEvent')
       .values({ at, actorUserId: manager.id, organizationId: organization.id, action: 'household.read' })

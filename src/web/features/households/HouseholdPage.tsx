@@ -55,7 +55,9 @@ export function HouseholdPage() {
         </Anchor>
       )}
       <Group>
-        <Title order={2}>{h.erasedAt ? t('households.erasedTitle') : `${h.lastName} ${h.firstName ?? ''}`.trim()}</Title>
+        <Title order={2}>
+          {h.erasedAt ? t('households.erasedTitle') : `${h.lastName} ${h.firstName ?? ''}`.trim()}
+        </Title>
         {!h.erasedAt && <Badge variant="outline">{h.externalRef}</Badge>}
         {h.objection && <Badge color="red">{t('households.objection')}</Badge>}
         {!h.erasedAt && (
@@ -65,7 +67,11 @@ export function HouseholdPage() {
         )}
       </Group>
       {h.erasedAt && (
-        <Alert color="gray" role="status" title={t('households.erased', { day: formatDay(parisDayOf(h.erasedAt), localeOf(i18n.language)) })}>
+        <Alert
+          color="gray"
+          role="status"
+          title={t('households.erased', { day: formatDay(parisDayOf(h.erasedAt), localeOf(i18n.language)) })}
+        >
           {t('households.erasedHelp')}
         </Alert>
       )}
