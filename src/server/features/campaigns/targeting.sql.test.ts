@@ -104,7 +104,7 @@ describe('compileRule', () => {
     })
   })
 
-  it('adds the organisation, active status and no objection for campaign targets', () => {
+  it('adds the organisation, active status, no objection and not erased for campaign targets', () => {
     const compiled = sqlite
       .selectFrom('household')
       .select('household.id')
@@ -112,7 +112,7 @@ describe('compileRule', () => {
       .compile()
     assert.equal(
       compiled.sql,
-      'select "household"."id" from "household" where ("household"."organization_id" = ? and "household"."status" = ? and "household"."objection_at" is null and (1 = 1))',
+      'select "household"."id" from "household" where ("household"."organization_id" = ? and "household"."status" = ? and "household"."objection_at" is null and "household"."erased_at" is null and (1 = 1))',
     )
     assert.deepEqual(compiled.parameters, ['org-1', 'active'])
   })
