@@ -11,8 +11,8 @@ import * as loginThrottle from './migrations/2026-12-04T10-login-throttle.js'
 import * as callRequestHash from './migrations/2026-12-04T20-call-request-hash.js'
 import * as targetHeldAt from './migrations/2026-12-05T01-c-target-held-at.js'
 import * as householdSearchName from './migrations/2026-12-05T02-a-household-search-name.js'
-import * as sensitiveFlag from './migrations/2026-12-05T31-s-sensitive-flag.js'
 import * as retention from './migrations/2026-12-05T10-h-retention.js'
+import * as sensitiveFlag from './migrations/2026-12-05T31-s-sensitive-flag.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
 const migrations: Record<string, Migration> = {
