@@ -95,6 +95,7 @@ export async function blankHousehold(
       postcode: null,
       objectionNote: null,
       importSignature: null,
+      searchName: null,
       erasedAt: now,
       updatedAt: now,
     })

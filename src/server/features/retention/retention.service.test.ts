@@ -174,6 +174,7 @@ describe('retention: erasure in place', () => {
       'addressLine2',
       'postcode',
       'objectionNote',
+      'searchName',
     ] as const) {
       assert.equal(household[field], null, field)
     }
