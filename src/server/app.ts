@@ -9,7 +9,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.js'
+import { startChangeListener } from './db/broadcast.js'
 import type { Db } from './db/database.js'
+import { accountRoutes } from './features/account/account.routes.js'
 import { authRoutes } from './features/auth/auth.routes.js'
 import { callerRoutes } from './features/calling/callers.routes.js'
 import { callingRoutes } from './features/calling/calling.routes.js'
@@ -170,6 +172,13 @@ export async function buildApp({ config, db, logger, logStream, workers }: Build
   app.decorateRequest('user', null)
   app.decorateRequest('scope', null as never)
 
+  // On PostgreSQL, what other instances announce (a session ended, an account disabled) applies here at once.
+  const changes = startChangeListener(db, {
+    onError: (error) => app.log.warn({ err: error }, 'change listener: connection lost, reconnecting'),
+  })
+  app.addHook('onClose', () => changes.stop())
+  await Promise.race([changes.ready, new Promise((resolve) => setTimeout(resolve, 5000).unref())])
+
   const isHttps = config.publicUrl?.startsWith('https://') ?? false
   addSecurityHeaders(app, {
     contentSecurityPolicy: {
@@ -298,6 +307,7 @@ export async function buildApp({ config, db, logger, logStream, workers }: Build
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
       await api.register(healthRoutes)
       await api.register(authRoutes)
+      await api.register(accountRoutes)
       await api.register(organizationRoutes)
       await api.register(userRoutes)
       await api.register(householdRoutes)

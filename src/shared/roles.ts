@@ -18,6 +18,7 @@ export const NAVIGATION: ReadonlyArray<{ key: string; path: string; roles: reado
   { key: 'referrals', path: '/referrals', roles: ['social_worker', 'partner', 'manager', 'caller'] },
   { key: 'stats', path: '/bilan', roles: ['manager', 'admin', 'viewer'] },
   { key: 'administration', path: '/administration', roles: ['admin'] },
+  { key: 'account', path: '/compte', roles: ROLES },
 ]
 
 export function navigationFor(roles: readonly Role[]) {

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Navigate, Route, Routes } from 'react-router'
 import { Shell } from './components/Shell.js'
 import { UnsavedChangesPrompt } from './components/UnsavedChanges.js'
+import { AccountPage } from './features/account/AccountPage.js'
 import { AdministrationPage } from './features/administration/AdministrationPage.js'
 import { LoginPage } from './features/auth/LoginPage.js'
 import { useSession } from './features/auth/session.js'
@@ -45,6 +46,7 @@ export function App() {
         <Route path="/bilan" element={<StatsPage user={user} />} />
         <Route path="/stats" element={<Navigate to="/bilan" replace />} />
         <Route path="/administration" element={<AdministrationPage />} />
+        <Route path="/compte" element={<AccountPage user={user} />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </Shell>

@@ -15,6 +15,8 @@ export type Db = Kysely<Database> & {
   readonly engine: Engine
   /** The SQLite file behind this handle (absent in memory and on PostgreSQL): long reads open their own connection. */
   readonly sqliteFile?: string
+  /** The PostgreSQL server behind this handle: the change listener (broadcast.ts) opens its own connection there. */
+  readonly postgresUrl?: string
 }
 
 // PostgreSQL returns bigint (int8) as a string; arrears in cents fit comfortably in a JS number.
@@ -74,7 +76,8 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
       plugins: [new CamelCasePlugin()],
     })
   }
-  return Object.assign(kysely, { engine, sqliteFile }) as Db
+  const postgresUrl = engine === 'postgres' ? databaseUrl : undefined
+  return Object.assign(kysely, { engine, sqliteFile, postgresUrl }) as Db
 }
 
 /**

@@ -84,6 +84,7 @@ export async function loadSession(
   const session = { user, scope: { userId: row.id, memberships } satisfies Scope }
   rememberSession(sessionId, {
     value: session,
+    userId: row.id,
     expiresAt: row.expiresAt,
     idleLimit: addMinutes(isTouched ? now : row.lastSeenAt, policy.idleMinutes),
   })

@@ -42,7 +42,9 @@ import {
 import type { Role } from '../../shared/roles.js'
 import type { Db } from '../db/database.js'
 import { nowTimestamp } from '../db/time.js'
+import { publicSessionId } from '../features/account/account.routes.js'
 import { type Action, ANYONE, isAction, POLICY, SIGNED_IN } from '../policy/policy.js'
+import { hashToken } from './auth.js'
 import { ERROR_STATUS } from './errors.js'
 import { MAX_JSON_DEPTH } from './hostile-input.js'
 
@@ -275,10 +277,16 @@ interface Fixtures {
   referralToMove: string
   debrief: string
   importRun: string
+  /** A spare session of the manager's (its public name), for the route that ends one of one's sessions. */
+  spareSession: string
+  /** An account the administrator disables and enables (nobody the sweep signs in as). */
+  userToToggle: string
 }
 
 /** Path parameters, by route (first pattern that matches the route key wins) then by name. */
 const PATH_VALUES: Array<[RegExp, Record<string, (fx: Fixtures) => string>]> = [
+  [/ \/api\/account\/sessions\/\{id\}/, { id: (fx) => fx.spareSession }],
+  [/ \/api\/users\/\{id\}\/(disable|enable)$/, { id: (fx) => fx.userToToggle }],
   [/ \/api\/organizations\/\{code\}/, { code: (fx) => fx.organizationCode }],
   [/ \/api\/instruments\/\{code\}/, { code: () => 'ucla3' }],
   [/^POST \/api\/households\/\{id\}\/objection\/withdraw$/, { id: (fx) => fx.householdWithObjection }],
@@ -1034,6 +1042,10 @@ async function makeFixtures(app: FastifyInstance, db: Db, loginAs: Sweep['loginA
     })
     return (await expectOk(response, 'referral')).referral.id as string
   }
+  const spareSession = async () => {
+    const { cookie } = await loginAs(users.manager)
+    return publicSessionId(hashToken(cookie.slice(cookie.indexOf('=') + 1)))
+  }
   const newDebrief = async () => {
     const id = randomUUID()
     await db
@@ -1080,6 +1092,8 @@ async function makeFixtures(app: FastifyInstance, db: Db, loginAs: Sweep['loginA
     referralToMove: '',
     debrief: await newDebrief(),
     importRun: '',
+    spareSession: await spareSession(),
+    userToToggle: (await makeUser(db, 'caller', { organizationId: organization.id })).id,
   }
   fx.assignment = await newAssignment()
   fx.referral = await newReferral()
@@ -1096,6 +1110,9 @@ async function makeFixtures(app: FastifyInstance, db: Db, loginAs: Sweep['loginA
 
   /** After a 2xx, what the route used up is made anew, so that the next request meets the same situation. */
   const RENEW: Record<string, () => Promise<void>> = {
+    'DELETE /api/account/sessions/{id}': async () => {
+      fx.spareSession = await spareSession()
+    },
     'POST /api/assignments/{id}/outcome': async () => {
       fx.assignment = await newAssignment()
     },

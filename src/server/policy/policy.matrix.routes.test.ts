@@ -61,6 +61,9 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/auth/logout': { allowed: EVERYONE },
   'GET /api/auth/me': { allowed: SIGNED_IN },
   'GET /api/home': { allowed: SIGNED_IN },
+  // One's own sessions: an id that is not one of theirs is a 404.
+  'GET /api/account/sessions': { allowed: SIGNED_IN },
+  'DELETE /api/account/sessions/:id': { allowed: SIGNED_IN },
 
   'GET /api/organizations': { allowed: SIGNED_IN },
   'POST /api/organizations': { allowed: ADMIN },
@@ -68,6 +71,8 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/organizations/:code/agencies': { allowed: MANAGERS },
   'GET /api/users': { allowed: ADMIN },
   'POST /api/users': { allowed: ADMIN },
+  'POST /api/users/:id/disable': { allowed: ADMIN },
+  'POST /api/users/:id/enable': { allowed: ADMIN },
 
   // Callers never list nor search the registry; they pass the gate of one household's routes, where the handler
   // answers 404 unless they are calling it now (a held target, a callback promised to them); partners read a

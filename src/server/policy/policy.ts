@@ -27,6 +27,9 @@ export const POLICY = {
   // Logging out without a session only clears the cookie.
   'auth.logout': ANYONE,
   'auth.me': SIGNED_IN,
+  // « Mon compte »: one's own sessions (the handler reads only the signed-in user's).
+  'account.sessions': SIGNED_IN,
+  'account.endSession': SIGNED_IN,
 
   'organization.list': SIGNED_IN,
   'organization.create': ['admin'],
@@ -36,6 +39,8 @@ export const POLICY = {
   'agency.createInNetwork': ['admin'],
   'user.list': ['admin'],
   'user.create': ['admin'],
+  // Disabling and enabling an account of the administrator's networks (the handler answers 404 for any other).
+  'user.disable': ['admin'],
 
   // Listing and searching the registry (by name, reference, phone) is for the registry's readers only: callers are
   // colleagues lent for a campaign, who see a household only while it is theirs to call.

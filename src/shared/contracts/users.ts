@@ -1,7 +1,7 @@
 /** The accounts of a network, for its administrators: the `/users` routes. */
 import { type Static, Type } from 'typebox'
 import { RoleSchema } from './auth.js'
-import { Nullable } from './common.js'
+import { IdParams, NoContent, Nullable } from './common.js'
 import { route } from './route.js'
 
 /** A chosen password has at least this many characters (counted as code points). */
@@ -55,4 +55,11 @@ export type NewUser = Static<typeof NewUserSchema>
 export const usersContract = {
   list: route('GET', '/users', { tags: ['users'], response: { 200: Type.Object({ items: Type.Array(UserSchema) }) } }),
   create: route('POST', '/users', { tags: ['users'], body: NewUserSchema, response: { 201: UserCreatedSchema } }),
+  /**
+   * Disables an account of the administrator's networks: it can no longer sign in, and its sessions end at once on
+   * every instance. 404 for an account outside those networks; 409 for one's own account.
+   */
+  disable: route('POST', '/users/:id/disable', { tags: ['users'], params: IdParams, response: { 204: NoContent } }),
+  /** Lets a disabled account sign in again (its sessions are not given back). */
+  enable: route('POST', '/users/:id/enable', { tags: ['users'], params: IdParams, response: { 204: NoContent } }),
 }

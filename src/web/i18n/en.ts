@@ -12,6 +12,7 @@ export const en: Messages = {
     referrals: 'Referrals',
     stats: 'Review',
     administration: 'Administration',
+    account: 'My account',
   },
   roles: labelsIn('role', 'en'),
   orgTypes: labelsIn('organizationType', 'en'),

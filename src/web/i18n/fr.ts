@@ -10,6 +10,7 @@ export const fr = {
     referrals: 'Signalements',
     stats: 'Bilan',
     administration: 'Administration',
+    account: 'Mon compte',
   },
   roles: labelsIn('role', 'fr'),
   orgTypes: labelsIn('organizationType', 'fr'),

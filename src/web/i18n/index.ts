@@ -1,5 +1,6 @@
 import i18n from 'i18next'
 import { initReactI18next } from 'react-i18next'
+import { accountEn, accountFr } from '../features/account/account.i18n.js'
 import { feedbackEn, feedbackFr } from '../features/calling/feedback.i18n.js'
 import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.js'
 import { supervisionEn, supervisionFr } from '../features/campaigns/supervision.i18n.js'
@@ -36,6 +37,7 @@ void i18n.use(initReactI18next).init({
         sensitiveFlags: sensitiveFlagsFr,
         supervision: supervisionFr,
         today: todayFr,
+        account: accountFr,
       },
     },
     en: {
@@ -51,6 +53,7 @@ void i18n.use(initReactI18next).init({
         sensitiveFlags: sensitiveFlagsEn,
         supervision: supervisionEn,
         today: todayEn,
+        account: accountEn,
       },
     },
   },

@@ -1,7 +1,7 @@
+import { announce } from '../../db/broadcast.js'
 import type { Db } from '../../db/database.js'
 import type { OrganizationType } from '../../db/schema.js'
 import type { Timestamp } from '../../db/time.js'
-import { forgetSessions } from '../../http/session-cache.js'
 
 export interface MembershipView {
   organizationId: string
@@ -76,9 +76,10 @@ export async function touchSession(db: Db, sessionId: string, now: Timestamp) {
   await db.updateTable('session').set({ lastSeenAt: now }).where('id', '=', sessionId).execute()
 }
 
+/** Ends one session, on every instance at once (db/broadcast.ts). */
 export async function deleteSession(db: Db, sessionId: string) {
-  forgetSessions(sessionId)
   await db.deleteFrom('session').where('id', '=', sessionId).execute()
+  await announce(db, { topic: 'sessions', sessionId })
 }
 
 export async function recordLogin(db: Db, userId: string, now: Timestamp) {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Role } from '../../../shared/roles.js'
+import { announce } from '../../db/broadcast.js'
 import type { Db } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
-import { forgetSessions } from '../../http/session-cache.js'
 
 /** The account with this email address (stored trimmed and in lower case), with what signing in checks. */
 export async function findUserByEmail(db: Db, email: string) {
@@ -30,7 +30,7 @@ export async function insertUser(db: Db, user: { email: string; name: string; pa
 
 export async function updatePasswordHash(db: Db, userId: string, passwordHash: string) {
   await db.updateTable('user').set({ passwordHash }).where('id', '=', userId).execute()
-  forgetSessions()
+  await announce(db, { topic: 'sessions', userId })
 }
 
 /** The networks in which the user holds at least one membership. */
@@ -52,8 +52,8 @@ export async function upsertMembership(db: Db, membership: { userId: string; org
     .values({ id: randomUUID(), ...membership, createdAt: nowTimestamp() })
     .onConflict((oc) => oc.columns(['userId', 'organizationId']).doUpdateSet({ role: membership.role }))
     .execute()
-  // What the user may reach has changed: sessions remembered by this process are read again.
-  forgetSessions()
+  // What the user may reach has changed: their sessions are read again, on every instance.
+  await announce(db, { topic: 'sessions', userId: membership.userId })
 }
 
 /** Users holding at least one membership in an organisation of these networks, with those memberships. */
@@ -135,4 +135,20 @@ export async function listMembersWithRole(
     .where('userId', 'in', [...userIds])
     .execute()
   return rows.map((row) => row.userId)
+}
+
+/**
+ * Turns an account on or off. Turning it off deletes its sessions and announces it (db/broadcast.ts): on every
+ * instance its next request is refused.
+ */
+export async function setUserActive(db: Db, userId: string, isActive: boolean) {
+  await db
+    .updateTable('user')
+    .set({ isActive: isActive ? 1 : 0 })
+    .where('id', '=', userId)
+    .execute()
+  if (!isActive) {
+    await db.deleteFrom('session').where('userId', '=', userId).execute()
+    await announce(db, { topic: 'sessions', userId })
+  }
 }

@@ -132,3 +132,59 @@ describe('POST /api/users: an address that already has an account', () => {
     ])
   })
 })
+
+describe('POST /api/users/:id/disable and /enable', () => {
+  it('disables an account: its sessions end at once, it cannot sign in; enabled again it can', async (t) => {
+    const { app, db, organization, headers } = await adminOfWithHeaders(t)
+    const user = await makeUser(db, 'caller', { organizationId: organization.id })
+    const login = () =>
+      app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: user.email, password: user.password } })
+    const first = await login()
+    const session = { cookie: `allervers_session=${first.cookies.find((c) => c.name === 'allervers_session')!.value}` }
+    assert.equal((await app.inject({ url: '/api/auth/me', headers: session })).statusCode, 200)
+
+    const disabled = await app.inject({ method: 'POST', url: `/api/users/${user.id}/disable`, headers })
+    assert.equal(disabled.statusCode, 204)
+    assert.equal((await app.inject({ url: '/api/auth/me', headers: session })).statusCode, 401, 'at once')
+    assert.equal((await db.selectFrom('session').select('id').where('userId', '=', user.id).execute()).length, 0)
+    assert.equal((await login()).statusCode, 401)
+    const listed = (await app.inject({ url: '/api/users', headers })).json().items
+    assert.equal(listed.find((item: { id: string }) => item.id === user.id).isActive, false)
+
+    assert.equal((await app.inject({ method: 'POST', url: `/api/users/${user.id}/enable`, headers })).statusCode, 204)
+    assert.equal((await login()).statusCode, 200)
+    const actions = await db
+      .selectFrom('auditEvent')
+      .select('action')
+      .where('entityId', '=', user.id)
+      .where('action', 'in', ['user.disable', 'user.enable'])
+      .execute()
+    assert.deepEqual(actions.map((a) => a.action).sort(), ['user.disable', 'user.enable'])
+  })
+
+  it('answers 404 for an account of another network, and 409 for one’s own', async (t) => {
+    const { app, db, headers, adminId } = await adminOfWithHeaders(t)
+    const otherNetwork = await createNetwork(db, { code: 'far', name: 'Réseau lointain' })
+    const far = await createOrganization(db, {
+      networkId: otherNetwork.id,
+      code: 'FAR',
+      name: 'Loin',
+      type: 'landlord',
+    })
+    const stranger = await makeUser(db, 'caller', { organizationId: far.id })
+    const refused = await app.inject({ method: 'POST', url: `/api/users/${stranger.id}/disable`, headers })
+    assert.equal(refused.statusCode, 404)
+    const row = await db.selectFrom('user').select('isActive').where('id', '=', stranger.id).executeTakeFirstOrThrow()
+    assert.equal(row.isActive, 1)
+    const own = await app.inject({ method: 'POST', url: `/api/users/${adminId}/disable`, headers })
+    assert.equal(own.statusCode, 409)
+  })
+})
+
+async function adminOfWithHeaders(t: Parameters<typeof buildTestApp>[0]) {
+  const test = await buildTestApp(t)
+  const organization = await makeOrganization(test.db, { code: 'HOME' })
+  const admin = await makeUser(test.db, 'admin', { organizationId: organization.id })
+  const headers = await test.loginAs(admin)
+  return { ...test, organization, headers, adminId: admin.id }
+}

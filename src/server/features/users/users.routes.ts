@@ -6,7 +6,7 @@ import { networksWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
 import * as users from './users.queries.js'
-import { createUserWithMembership } from './users.service.js'
+import { createUserWithMembership, setAccountActive } from './users.service.js'
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
@@ -54,4 +54,31 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })
     },
   })
+
+  for (const [contract, isActive] of [
+    [usersContract.disable, false],
+    [usersContract.enable, true],
+  ] as const) {
+    app.route({
+      ...contract,
+      config: { access: 'user.disable' },
+      handler: async (request, reply) => {
+        const actor = currentUser(request)
+        await setAccountActive(db, {
+          userId: request.params.id,
+          isActive,
+          actorUserId: actor.id,
+          callerNetworkIds: networksWhere(currentScope(request), 'user.disable'),
+        })
+        await recordAuditEvent(db, {
+          actorUserId: actor.id,
+          action: isActive ? 'user.enable' : 'user.disable',
+          entityType: 'user',
+          entityId: request.params.id,
+          ip: request.ip,
+        })
+        return reply.status(204).send(null)
+      },
+    })
+  }
 }

@@ -62,6 +62,26 @@ export async function createUserWithMembership(db: Db, input: NewUser) {
     return { user: { id: user.id, email: user.email, name: user.name }, created: true, generatedPassword }
   })
   // Once committed: no session remembered in this process keeps the memberships it had before.
-  forgetSessions()
+  forgetSessions({ userId: result.user.id })
   return result
+}
+
+/**
+ * Disables or enables an account of the caller's networks (404 for any other, so that none is revealed); an
+ * administrator cannot disable their own account (409). Disabling ends its sessions on every instance at once.
+ */
+export async function setAccountActive(
+  db: Db,
+  input: { userId: string; isActive: boolean; actorUserId: string; callerNetworkIds: string[] },
+) {
+  const networkIds = await users.listNetworkIdsOfUser(db, input.userId)
+  if (!networkIds.some((networkId) => input.callerNetworkIds.includes(networkId))) {
+    throw new AppError('NOT_FOUND', 'No such account in your networks')
+  }
+  if (!input.isActive && input.userId === input.actorUserId) {
+    throw new AppError('CONFLICT', 'You cannot disable your own account')
+  }
+  await inTransaction(db, (tx) => users.setUserActive(tx, input.userId, input.isActive))
+  // Once committed: no session remembered in this process outlives the change.
+  forgetSessions({ userId: input.userId })
 }

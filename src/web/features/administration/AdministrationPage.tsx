@@ -15,6 +15,7 @@ import {
 import { ORGANIZATION_TYPES, ROLES } from '../../../shared/roles.js'
 import { ApiError, call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
+import { AccountToggle } from '../account/AccountToggle.js'
 
 function OrganizationsTab() {
   const { t } = useTranslation()
@@ -144,6 +145,7 @@ function UsersTab() {
             <Table.Th>{t('admin.email')}</Table.Th>
             <Table.Th>{t('admin.memberships')}</Table.Th>
             <Table.Th>{t('admin.lastLogin')}</Table.Th>
+            <Table.Th>{t('account.admin.status')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -156,6 +158,9 @@ function UsersTab() {
               </Table.Td>
               <Table.Td>
                 {user.lastLoginAt ? formatInstant(user.lastLoginAt, i18n.language) : t('admin.never')}
+              </Table.Td>
+              <Table.Td>
+                <AccountToggle user={user} />
               </Table.Td>
             </Table.Tr>
           ))}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { buildTestApp } from '../../../../test/app.js'
+import { testEngine } from '../../../../test/database.js'
+import { makeOrganization, makeUser } from '../../../../test/factories.js'
+import { startOtherInstance } from '../../../../test/instance.js'
+
+// Two instances on one PostgreSQL database: this process (through inject) and another server in its own process.
+// Each remembers the sessions it validated for a few seconds (session-cache.ts); what ends a session must reach both
+// at once (LISTEN/NOTIFY, db/broadcast.ts).
+describe('changes to sessions reach every instance at once', {
+  skip: testEngine() !== 'postgres' && 'PostgreSQL only: SQLite serves one instance',
+}, () => {
+  it('refuses a disabled account’s session on the other instance on its next request, and a session ended here', async (t) => {
+    const test = await buildTestApp(t)
+    const { app, db } = test
+    const organization = await makeOrganization(db)
+    const admin = await test.loginAs(await makeUser(db, 'admin', { organizationId: organization.id }))
+    const user = await makeUser(db, 'caller', { organizationId: organization.id })
+    const other = await startOtherInstance(t, (db as { postgresUrl?: string }).postgresUrl!)
+
+    const signIn = async () => {
+      const login = await other.request('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: user.email, password: user.password }),
+      })
+      assert.equal(login.status, 200)
+      return { cookie: login.headers.getSetCookie()[0].split(';')[0] }
+    }
+    const me = async (headers: { cookie: string }) => (await other.request('/api/auth/me', { headers })).status
+
+    // Ending one of one's sessions here (« Mon compte ») ends it there.
+    const first = await signIn()
+    const second = await signIn()
+    assert.equal(await me(first), 200)
+    assert.equal(await me(first), 200, 'remembered by the other instance')
+    const sessions = (await app.inject({ url: '/api/account/sessions', headers: second })).json().items
+    const firstId = sessions.find((session: { isCurrent: boolean }) => !session.isCurrent).id
+    const ended = await app.inject({ method: 'DELETE', url: `/api/account/sessions/${firstId}`, headers: second })
+    assert.equal(ended.statusCode, 204)
+    const endedAt = performance.now()
+    assert.equal(await me(first), 401, 'the ended session is refused there on its next request')
+    t.diagnostic(`session ended here, refused there ${Math.round(performance.now() - endedAt)} ms later`)
+
+    // An administrator disables the account here: its session, in use there a moment ago, is refused there at once.
+    assert.equal(await me(second), 200)
+    const disabled = await app.inject({ method: 'POST', url: `/api/users/${user.id}/disable`, headers: admin })
+    assert.equal(disabled.statusCode, 204)
+    const disabledAt = performance.now()
+    assert.equal(await me(second), 401, 'refused there on the next request, not after the cache’s 5 seconds')
+    t.diagnostic(`account disabled here, refused there ${Math.round(performance.now() - disabledAt)} ms later`)
+    const again = await other.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: user.email, password: user.password }),
+    })
+    assert.equal(again.status, 401, 'nor can it sign in there')
+
+    const enabled = await app.inject({ method: 'POST', url: `/api/users/${user.id}/enable`, headers: admin })
+    assert.equal(enabled.statusCode, 204)
+    assert.equal(await me(await signIn()), 200, 'enabled again, it signs in there')
+  })
+})
