@@ -66,6 +66,19 @@ export interface Config {
   /** The bearer token that GET /metrics asks for (METRICS_TOKEN); null: /metrics answers 404. */
   metricsToken: string | null
   retention: RetentionSettings
+  /** Accounts people manage themselves: invitations, password resets. */
+  accounts: AccountSettings
+}
+
+export interface AccountSettings {
+  /** How long an invitation's link sets a password (INVITATION_HOURS, 72). */
+  invitationHours: number
+  /** How long a reset's link works, and the window of the reset counts (PASSWORD_RESET_MINUTES, 60). */
+  passwordResetMinutes: number
+  /** Reset requests per client address within the window before 429 (PASSWORD_RESET_MAX_PER_ADDRESS, 10). */
+  passwordResetMaxPerAddress: number
+  /** Reset mails sent to one account within the window; more requests are answered the same, and send nothing. */
+  passwordResetMaxPerAccount: number
 }
 
 export class ConfigError extends Error {}
@@ -163,6 +176,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       auditMonths: readInteger(env, 'RETENTION_AUDIT_MONTHS', 12, 1, 120),
       purgeEnabled: !['0', 'false', 'no'].includes(env.PURGE_ENABLED?.trim().toLowerCase() ?? ''),
       purgeCheckSeconds: readInteger(env, 'PURGE_CHECK_SECONDS', 3600, 1, 24 * 3600),
+    },
+    accounts: {
+      invitationHours: readInteger(env, 'INVITATION_HOURS', 72, 1, 24 * 30),
+      passwordResetMinutes: readInteger(env, 'PASSWORD_RESET_MINUTES', 60, 5, 24 * 60),
+      passwordResetMaxPerAddress: readInteger(env, 'PASSWORD_RESET_MAX_PER_ADDRESS', 10, 1, 10_000),
+      passwordResetMaxPerAccount: readInteger(env, 'PASSWORD_RESET_MAX_PER_ACCOUNT', 3, 1, 100),
     },
   }
 }

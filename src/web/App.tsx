@@ -1,9 +1,11 @@
 import { Center, Loader } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
-import { Navigate, Route, Routes } from 'react-router'
+import { Navigate, Route, Routes, useLocation } from 'react-router'
 import { Shell } from './components/Shell.js'
 import { UnsavedChangesPrompt } from './components/UnsavedChanges.js'
 import { AccountPage } from './features/account/AccountPage.js'
+import { ForgotPasswordPage } from './features/account/ForgotPasswordPage.js'
+import { SetPasswordPage } from './features/account/SetPasswordPage.js'
 import { AdministrationPage } from './features/administration/AdministrationPage.js'
 import { LoginPage } from './features/auth/LoginPage.js'
 import { useSession } from './features/auth/session.js'
@@ -21,6 +23,10 @@ import { StatsPage } from './features/stats/StatsPage.js'
 export function App() {
   const { t } = useTranslation()
   const session = useSession()
+  const { pathname } = useLocation()
+  // Reachable without signing in (and signed in too: a link opened in a browser where someone else is signed in).
+  if (pathname === '/mot-de-passe') return <SetPasswordPage />
+  if (pathname === '/mot-de-passe-oublie') return <ForgotPasswordPage />
   if (session.isPending) {
     return (
       <Center mih="100vh">

@@ -13,6 +13,7 @@ import * as targetHeldAt from './migrations/2026-12-05T01-c-target-held-at.js'
 import * as householdSearchName from './migrations/2026-12-05T02-a-household-search-name.js'
 import * as retention from './migrations/2026-12-05T10-h-retention.js'
 import * as sensitiveFlag from './migrations/2026-12-05T31-s-sensitive-flag.js'
+import * as accountTokens from './migrations/2026-12-05T40-j-account-tokens.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05T02-a-household-search-name': householdSearchName,
   '2026-12-05T31-s-sensitive-flag': sensitiveFlag,
   '2026-12-05T10-h-retention': retention,
+  '2026-12-05T40-j-account-tokens': accountTokens,
 }
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }

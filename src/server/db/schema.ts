@@ -82,6 +82,17 @@ export interface AuditEventTable {
 }
 
 /** Sign-in attempts counted in the current window of one key (a pair, an address or an account). */
+/** A link sent by mail to set one's password; only the SHA-256 of its token is kept. */
+export interface AccountTokenTable {
+  id: string
+  userId: string
+  purpose: 'invitation' | 'password_reset'
+  createdAt: Timestamp
+  expiresAt: Timestamp
+  usedAt: Timestamp | null
+  createdBy: string | null
+}
+
 export interface LoginThrottleTable {
   key: string
   windowStartedAt: Timestamp
@@ -438,6 +449,7 @@ export interface Database {
   session: SessionTable
   auditEvent: AuditEventTable
   loginThrottle: LoginThrottleTable
+  accountToken: AccountTokenTable
   household: HouseholdTable
   member: MemberTable
   phone: PhoneTable

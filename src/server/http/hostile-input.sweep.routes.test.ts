@@ -44,7 +44,7 @@ import type { Db } from '../db/database.js'
 import { nowTimestamp } from '../db/time.js'
 import { publicSessionId } from '../features/account/account.routes.js'
 import { type Action, ANYONE, isAction, POLICY, SIGNED_IN } from '../policy/policy.js'
-import { hashToken } from './auth.js'
+import { hashToken, newSessionToken } from './auth.js'
 import { ERROR_STATUS } from './errors.js'
 import { MAX_JSON_DEPTH } from './hostile-input.js'
 
@@ -251,6 +251,7 @@ function exampleOf(schema: Schema | undefined): unknown {
 const TODAY = new Date().toISOString().slice(0, 10)
 const IN_A_MONTH = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)
 const IN_TWO_DAYS = new Date(Date.now() + 2 * 86_400_000).toISOString()
+const STRONG_PASSWORD = 'Quatre chevaux boivent du thé vert au matin'
 const TENANT_FILE = 'N° locataire;Nom;Prénom;Téléphone\r\nH12-0001;Martin;Jeanne;0612345678\r\n'
 
 let serial = 0
@@ -281,6 +282,11 @@ interface Fixtures {
   spareSession: string
   /** An account the administrator disables and enables (nobody the sweep signs in as). */
   userToToggle: string
+  /** An invitation's link that stays valid (read only), and a reset's link used by setting the password (renewed). */
+  invitationToken: string
+  resetToken: string
+  /** An account that changes its password to the same one, over and over, signed in with this cookie. */
+  passwordChanger: TestUser & { cookie: string }
 }
 
 /** Path parameters, by route (first pattern that matches the route key wins) then by name. */
@@ -380,6 +386,19 @@ type Body = Record<string, unknown>
  */
 const BASELINES: Record<string, (fx: Fixtures) => Body | Body[]> = {
   'POST /api/auth/login': (fx) => ({ email: fx.users.viewer.email, password: fx.users.viewer.password }),
+  'POST /api/account/password-reset': (fx) => ({ email: fx.users.viewer.email }),
+  'POST /api/account/link': (fx) => ({ token: fx.invitationToken }),
+  'POST /api/account/link/password': (fx) => ({ token: fx.resetToken, password: STRONG_PASSWORD }),
+  'POST /api/account/password': (fx) => ({
+    currentPassword: fx.passwordChanger.password,
+    newPassword: fx.passwordChanger.password,
+  }),
+  'POST /api/users/invitations': (fx) => ({
+    email: `h12-invited-${unique()}@test.allervers.localhost`,
+    name: 'Camille Invitée',
+    organization: fx.organizationCode,
+    role: 'caller',
+  }),
   'POST /api/organizations': () => ({
     code: `H12-O${unique()}`,
     name: 'Association des Lilas',
@@ -481,6 +500,9 @@ const BASELINE_REFUSED: Record<string, string> = {}
 /** Which role signs in for a route when the first role the policy grants would not get past the handler. */
 const ROLE_FOR: Record<string, Role | 'anonymous'> = {
   'POST /api/auth/login': 'anonymous',
+  'POST /api/account/password-reset': 'anonymous',
+  'POST /api/account/link': 'anonymous',
+  'POST /api/account/link/password': 'anonymous',
   'POST /api/campaigns/{id}/feedback': 'caller',
   'POST /api/assignments/{id}/outcome': 'caller',
   'POST /api/assignments/{id}/release': 'caller',
@@ -789,6 +811,8 @@ async function buildRequest(
   const role = roleFor(route)
   if (route.key === 'POST /api/auth/logout') {
     headers.cookie = (await sweep.loginAs(fx.users.manager)).cookie
+  } else if (route.key === 'POST /api/account/password') {
+    headers.cookie = fx.passwordChanger.cookie
   } else if (role !== 'anonymous') headers.cookie = sweep.cookies.get(role)!
   for (const parameter of route.parameters.filter((parameter) => parameter.in === 'header')) {
     headers[parameter.name] = `hostile-sweep-${randomUUID()}`
@@ -893,6 +917,10 @@ const NOT_WATCHED = /^(session|stats_rollup|stats_household|kysely_migration.*|s
  */
 const MAY_RECORD_REFUSAL: Record<string, readonly string[]> = {
   'POST /api/auth/login': ['audit_event', 'login_throttle'],
+  // A reset request is counted (per address and per account asked about) and logged before anything is refused; a
+  // wrong current password counts towards the limit of password changes.
+  'POST /api/account/password-reset': ['audit_event', 'login_throttle'],
+  'POST /api/account/password': ['login_throttle'],
   'POST /api/imports/preview': ['audit_event'],
 }
 
@@ -1042,6 +1070,25 @@ async function makeFixtures(app: FastifyInstance, db: Db, loginAs: Sweep['loginA
     })
     return (await expectOk(response, 'referral')).referral.id as string
   }
+  const invitee = await makeUser(db, 'caller', { organizationId: organization.id })
+  const resetter = await makeUser(db, 'caller', { organizationId: organization.id })
+  const changer = await makeUser(db, 'caller', { organizationId: organization.id, password: STRONG_PASSWORD })
+  const newLink = async (userId: string, purpose: 'invitation' | 'password_reset') => {
+    const token = newSessionToken()
+    await db
+      .insertInto('accountToken')
+      .values({
+        id: hashToken(token),
+        userId,
+        purpose,
+        createdAt: nowTimestamp(),
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        usedAt: null,
+        createdBy: null,
+      })
+      .execute()
+    return token
+  }
   const spareSession = async () => {
     const { cookie } = await loginAs(users.manager)
     return publicSessionId(hashToken(cookie.slice(cookie.indexOf('=') + 1)))
@@ -1094,6 +1141,9 @@ async function makeFixtures(app: FastifyInstance, db: Db, loginAs: Sweep['loginA
     importRun: '',
     spareSession: await spareSession(),
     userToToggle: (await makeUser(db, 'caller', { organizationId: organization.id })).id,
+    invitationToken: await newLink(invitee.id, 'invitation'),
+    resetToken: await newLink(resetter.id, 'password_reset'),
+    passwordChanger: { ...changer, cookie: (await loginAs(changer)).cookie },
   }
   fx.assignment = await newAssignment()
   fx.referral = await newReferral()
@@ -1110,6 +1160,9 @@ async function makeFixtures(app: FastifyInstance, db: Db, loginAs: Sweep['loginA
 
   /** After a 2xx, what the route used up is made anew, so that the next request meets the same situation. */
   const RENEW: Record<string, () => Promise<void>> = {
+    'POST /api/account/link/password': async () => {
+      fx.resetToken = await newLink(resetter.id, 'password_reset')
+    },
     'DELETE /api/account/sessions/{id}': async () => {
       fx.spareSession = await spareSession()
     },
@@ -1175,7 +1228,11 @@ async function buildSweptApp(t: Parameters<typeof buildTestApp>[0]) {
   }
   subscribe('fastify.initialization', onInstance)
   try {
-    const testApp = await buildTestApp(t, { LOGIN_MAX_FAILURES: '1000', LOGIN_ADDRESS_MAX_FAILURES: '1000' })
+    const testApp = await buildTestApp(t, {
+      LOGIN_MAX_FAILURES: '1000',
+      LOGIN_ADDRESS_MAX_FAILURES: '1000',
+      PASSWORD_RESET_MAX_PER_ADDRESS: '10000',
+    })
     await testApp.app.ready()
     const access = new Map<string, Action>()
     for (const route of seen) {

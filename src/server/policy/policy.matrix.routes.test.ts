@@ -64,6 +64,11 @@ const EXPECTED: Record<string, Expectation> = {
   // One's own sessions: an id that is not one of theirs is a 404.
   'GET /api/account/sessions': { allowed: SIGNED_IN },
   'DELETE /api/account/sessions/:id': { allowed: SIGNED_IN },
+  'POST /api/account/password': { allowed: SIGNED_IN },
+  // Reachable without signing in: a reset request, and the link of an invitation or a reset.
+  'POST /api/account/password-reset': { allowed: EVERYONE },
+  'POST /api/account/link': { allowed: EVERYONE },
+  'POST /api/account/link/password': { allowed: EVERYONE },
 
   'GET /api/organizations': { allowed: SIGNED_IN },
   'POST /api/organizations': { allowed: ADMIN },
@@ -71,6 +76,7 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/organizations/:code/agencies': { allowed: MANAGERS },
   'GET /api/users': { allowed: ADMIN },
   'POST /api/users': { allowed: ADMIN },
+  'POST /api/users/invitations': { allowed: ADMIN },
   'POST /api/users/:id/disable': { allowed: ADMIN },
   'POST /api/users/:id/enable': { allowed: ADMIN },
 

@@ -30,6 +30,10 @@ export const POLICY = {
   // « Mon compte »: one's own sessions (the handler reads only the signed-in user's).
   'account.sessions': SIGNED_IN,
   'account.endSession': SIGNED_IN,
+  'account.changePassword': SIGNED_IN,
+  // Without a session: asking for a reset link (same answer whether the address has an account), and using a link.
+  'account.requestReset': ANYONE,
+  'account.useLink': ANYONE,
 
   'organization.list': SIGNED_IN,
   'organization.create': ['admin'],

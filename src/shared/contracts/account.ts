@@ -18,7 +18,40 @@ export const AccountSessionSchema = Type.Object({
 
 export const SessionIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
 
+/** A link's token, as the web app reads it from the URL's fragment (`#token=…`). */
+export const LinkToken = Type.String({ minLength: 20, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' })
+
+export const ResetRequestSchema = Type.Object(
+  { email: Type.String({ minLength: 3, maxLength: 254 }) },
+  { additionalProperties: false },
+)
+
+/** The one answer to a reset request, whether the address has an account or not. */
+export const RESET_ANSWER =
+  'If this address has an account, a link to choose a new password has been sent to it.' as const
+
+export const LinkSchema = Type.Object({
+  purpose: Type.Union([Type.Literal('invitation'), Type.Literal('password_reset')]),
+  email: Type.String(),
+  name: Type.String(),
+  expiresAt: Type.String(),
+})
+
+export const SetPasswordSchema = Type.Object(
+  { token: LinkToken, password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+)
+
+export const ChangePasswordSchema = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+    newPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+)
+
 export type AccountSession = Static<typeof AccountSessionSchema>
+export type Link = Static<typeof LinkSchema>
 
 export const accountContract = {
   sessions: route('GET', '/account/sessions', {
@@ -29,6 +62,36 @@ export const accountContract = {
   endSession: route('DELETE', '/account/sessions/:id', {
     tags: ['account'],
     params: SessionIdParams,
+    response: { 204: NoContent },
+  }),
+  /**
+   * Asks for a link to choose a new password. Always 202 with RESET_ANSWER after the same time, whether the address
+   * has an account or not; 429 past PASSWORD_RESET_MAX_PER_ADDRESS requests from one address.
+   */
+  requestReset: route('POST', '/account/password-reset', {
+    tags: ['account'],
+    security: [],
+    body: ResetRequestSchema,
+    response: { 202: Type.Object({ message: Type.String() }) },
+  }),
+  /** What a link (invitation or reset) is for, and whose it is; 404 with `details.reason` when it no longer works. */
+  readLink: route('POST', '/account/link', {
+    tags: ['account'],
+    security: [],
+    body: Type.Object({ token: LinkToken }, { additionalProperties: false }),
+    response: { 200: LinkSchema },
+  }),
+  /** Sets the password through a link, once; the account's sessions end. Refusals as POST /users `password`. */
+  setPassword: route('POST', '/account/link/password', {
+    tags: ['account'],
+    security: [],
+    body: SetPasswordSchema,
+    response: { 204: NoContent },
+  }),
+  /** Changes one's password (the current one is asked); one's other sessions end. */
+  changePassword: route('POST', '/account/password', {
+    tags: ['account'],
+    body: ChangePasswordSchema,
     response: { 204: NoContent },
   }),
 }

@@ -49,12 +49,42 @@ export const UserCreatedSchema = Type.Object({
   generatedPassword: Nullable(Type.String()),
 })
 
+export const InvitationSchema = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 254 }),
+    name: Type.String({ minLength: 2, maxLength: 200 }),
+    /** The organisation's code. */
+    organization: Type.String({ maxLength: 100 }),
+    role: RoleSchema,
+  },
+  { additionalProperties: false },
+)
+
+export const InvitationSentSchema = Type.Object({
+  user: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }),
+  /** False when the address had an account already: it was given the membership. */
+  created: Type.Boolean(),
+  /**
+   * Whether a link to set the password was mailed: to a new account, or to one that has not set its password yet
+   * (the earlier link stops working). An account with a password is only given the membership.
+   */
+  invited: Type.Boolean(),
+  expiresAt: Nullable(Type.String()),
+})
+
+export type Invitation = Static<typeof InvitationSchema>
 export type User = Static<typeof UserSchema>
 export type NewUser = Static<typeof NewUserSchema>
 
 export const usersContract = {
   list: route('GET', '/users', { tags: ['users'], response: { 200: Type.Object({ items: Type.Array(UserSchema) }) } }),
   create: route('POST', '/users', { tags: ['users'], body: NewUserSchema, response: { 201: UserCreatedSchema } }),
+  /** Invites someone by email: an account without a password, and a link to choose one (INVITATION_HOURS). */
+  invite: route('POST', '/users/invitations', {
+    tags: ['users'],
+    body: InvitationSchema,
+    response: { 201: InvitationSentSchema },
+  }),
   /**
    * Disables an account of the administrator's networks: it can no longer sign in, and its sessions end at once on
    * every instance. 404 for an account outside those networks; 409 for one's own account.

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { accountContract } from '../../../shared/contracts/account.js'
+import { accountContract, RESET_ANSWER } from '../../../shared/contracts/account.js'
 import { nowTimestamp } from '../../db/time.js'
 import { AppError } from '../../http/errors.js'
 import { currentUser } from '../../policy/policy.hook.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { deleteSession } from '../auth/auth.queries.js'
 import * as account from './account.queries.js'
+import { changePassword, readLink, requestPasswordReset, setPasswordWithLink } from './account.service.js'
 import { describeUserAgent } from './user-agent.js'
 
 /**
@@ -54,6 +55,47 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
         entityId: request.params.id,
         ip: request.ip,
         details: { isCurrent: session.id === user.sessionId },
+      })
+      return reply.status(204).send(null)
+    },
+  })
+
+  app.route({
+    ...accountContract.requestReset,
+    config: { access: 'account.requestReset' },
+    handler: async (request, reply) => {
+      await requestPasswordReset(db, app.config, { email: request.body.email, ip: request.ip })
+      return reply.status(202).send({ message: RESET_ANSWER })
+    },
+  })
+
+  app.route({
+    ...accountContract.readLink,
+    config: { access: 'account.useLink' },
+    handler: async (request) => {
+      const link = await readLink(db, request.body.token)
+      return { purpose: link.purpose, email: link.email, name: link.name, expiresAt: link.expiresAt }
+    },
+  })
+
+  app.route({
+    ...accountContract.setPassword,
+    config: { access: 'account.useLink' },
+    handler: async (request, reply) => {
+      await setPasswordWithLink(db, { ...request.body, ip: request.ip })
+      return reply.status(204).send(null)
+    },
+  })
+
+  app.route({
+    ...accountContract.changePassword,
+    config: { access: 'account.changePassword' },
+    handler: async (request, reply) => {
+      await changePassword(db, app.config, {
+        user: currentUser(request),
+        current: request.body.currentPassword,
+        next: request.body.newPassword,
+        ip: request.ip,
       })
       return reply.status(204).send(null)
     },

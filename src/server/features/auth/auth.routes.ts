@@ -42,8 +42,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
 
       const user = await findUserByEmail(db, email)
-      const isValid = user ? await verifyPassword(user.passwordHash, request.body.password) : false
-      if (!user) await verifyAgainstNothing(request.body.password)
+      // An invited account without a password yet (an empty hash) costs the same time as an unknown one.
+      const isValid = user?.passwordHash ? await verifyPassword(user.passwordHash, request.body.password) : false
+      if (!user?.passwordHash) await verifyAgainstNothing(request.body.password)
       const isSuccess = Boolean(user && isValid && user.isActive === 1)
       await settleLoginAttempt(db, reservation, isSuccess)
       if (!user || !isValid || user.isActive !== 1) {

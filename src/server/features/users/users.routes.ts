@@ -3,6 +3,7 @@ import { usersContract } from '../../../shared/contracts/users.js'
 import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { networksWhere } from '../../policy/policy.js'
+import { sendInvitation } from '../account/account.service.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
 import * as users from './users.queries.js'
@@ -51,6 +52,50 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         user: { id: result.user.id, email: result.user.email, name: result.user.name },
         created: result.created,
         generatedPassword: result.generatedPassword,
+      })
+    },
+  })
+
+  app.route({
+    ...usersContract.invite,
+    config: { access: 'user.create' },
+    handler: async (request, reply) => {
+      const callerNetworkIds = networksWhere(currentScope(request), 'user.create')
+      const organization = await findOrganizationByCode(db, request.body.organization)
+      if (!organization || !callerNetworkIds.includes(organization.networkId)) {
+        throw new AppError('VALIDATION_FAILED', `No organisation "${request.body.organization}" in your network`, {
+          field: 'organization',
+          value: request.body.organization,
+        })
+      }
+      const actor = currentUser(request)
+      const result = await createUserWithMembership(db, {
+        ...request.body,
+        invite: true,
+        organizationId: organization.id,
+        callerNetworkIds,
+      })
+      const invitation = result.hasPassword
+        ? null
+        : await sendInvitation(db, app.config, {
+            user: result.user,
+            organizationName: organization.name,
+            invitedBy: actor.id,
+          })
+      await recordAuditEvent(db, {
+        actorUserId: actor.id,
+        organizationId: organization.id,
+        action: invitation ? 'user.invite' : 'membership.upsert',
+        entityType: 'user',
+        entityId: result.user.id,
+        ip: request.ip,
+        details: { role: request.body.role, created: result.created },
+      })
+      return reply.status(201).send({
+        user: { id: result.user.id, email: result.user.email, name: result.user.name },
+        created: result.created,
+        invited: invitation !== null,
+        expiresAt: invitation?.expiresAt ?? null,
       })
     },
   })

@@ -11,8 +11,10 @@ export interface NewUser {
   name: string
   organizationId: string
   role: Role
-  /** When absent a password is generated and returned once. */
+  /** When absent a password is generated and returned once (unless `invite`). */
   password?: string
+  /** A new account gets no password: the person chooses one through an invitation's link (account.service.ts). */
+  invite?: boolean
   locale?: string
   /**
    * The networks the caller administers. An address whose account has no membership in them is refused with a
@@ -20,6 +22,9 @@ export interface NewUser {
    */
   callerNetworkIds?: string[]
 }
+
+/** The password hash of an account whose owner has not chosen a password yet (invited): no password matches it. */
+export const NO_PASSWORD = ''
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
@@ -38,9 +43,10 @@ export async function createUserWithMembership(db: Db, input: NewUser) {
   }
   const name = input.name.trim()
   if (input.password !== undefined) await assertAcceptablePassword(input.password, { email, name })
-  const generatedPassword = input.password === undefined ? generatePassword() : null
-  // Hashed before looking the address up: an address taken elsewhere costs the same time as a new one.
-  const passwordHash = await hashPassword(input.password ?? generatedPassword!)
+  const generatedPassword = input.password === undefined && !input.invite ? generatePassword() : null
+  // Hashed before looking the address up: an address taken elsewhere costs the same time as a new one. An invited
+  // account has none (NO_PASSWORD): nothing signs in until its link has set one.
+  const passwordHash = input.invite ? NO_PASSWORD : await hashPassword(input.password ?? generatedPassword!)
   const result = await inTransaction(db, async (tx) => {
     const existing = await users.findUserByEmail(tx, email)
     if (existing) {
@@ -52,14 +58,20 @@ export async function createUserWithMembership(db: Db, input: NewUser) {
       }
       await users.upsertMembership(tx, { userId: existing.id, organizationId: input.organizationId, role: input.role })
       return {
-        user: { id: existing.id, email: existing.email, name: existing.name },
+        user: { id: existing.id, email: existing.email, name: existing.name, locale: existing.locale },
         created: false,
         generatedPassword: null,
+        hasPassword: existing.passwordHash !== NO_PASSWORD,
       }
     }
     const user = await users.insertUser(tx, { email, name, passwordHash, locale: input.locale })
     await users.upsertMembership(tx, { userId: user.id, organizationId: input.organizationId, role: input.role })
-    return { user: { id: user.id, email: user.email, name: user.name }, created: true, generatedPassword }
+    return {
+      user: { id: user.id, email: user.email, name: user.name, locale: user.locale },
+      created: true,
+      generatedPassword,
+      hasPassword: !input.invite,
+    }
   })
   // Once committed: no session remembered in this process keeps the memberships it had before.
   forgetSessions({ userId: result.user.id })

@@ -1,6 +1,7 @@
 import { Stack, Text, Title } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import type { SessionUser } from '../../../shared/contracts/auth.js'
+import { PasswordCard } from './PasswordCard.js'
 import { SessionsCard } from './SessionsCard.js'
 
 /** « Mon compte »: what a person manages about their own account. */
@@ -13,6 +14,7 @@ export function AccountPage({ user }: { user: SessionUser }) {
         {user.name} — {user.email}
       </Text>
       <SessionsCard />
+      <PasswordCard />
     </Stack>
   )
 }

@@ -1,7 +1,8 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router'
 import { authContract } from '../../../shared/contracts/auth.js'
 import { ApiError, call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
@@ -59,6 +60,9 @@ export function LoginPage() {
             <Button type="submit" loading={login.isPending}>
               {t('login.submit')}
             </Button>
+            <Anchor component={Link} to="/mot-de-passe-oublie" size="sm">
+              {t('account.forgot.link')}
+            </Anchor>
             <LanguageSwitch />
           </Stack>
         </form>
