@@ -59,6 +59,18 @@ export const accountFr = {
     },
     askAgain: 'Demander un nouveau lien',
   },
+  invite: {
+    title: 'Inviter par e-mail',
+    intro:
+      'La personne reçoit un lien pour choisir elle-même son mot de passe, valable quelques jours. Personne d’autre ne le connaît.',
+    name: 'Nom',
+    email: 'Adresse e-mail',
+    organization: 'Organisme',
+    role: 'Rôle',
+    submit: 'Envoyer l’invitation',
+    sent: 'Invitation envoyée à {{email}}, valable jusqu’au {{until}}.',
+    membership: '{{email}} a déjà un compte : le rôle lui est ajouté, sans nouvelle invitation.',
+  },
   admin: {
     status: 'État',
     active: 'Actif',
@@ -136,6 +148,17 @@ export const accountEn: typeof accountFr = {
       unknown: 'This link does not work. Check that it is complete, or ask for a new one.',
     },
     askAgain: 'Ask for a new link',
+  },
+  invite: {
+    title: 'Invite by email',
+    intro: 'The person receives a link to choose their own password, valid for a few days. Nobody else knows it.',
+    name: 'Name',
+    email: 'Email address',
+    organization: 'Organisation',
+    role: 'Role',
+    submit: 'Send the invitation',
+    sent: 'Invitation sent to {{email}}, valid until {{until}}.',
+    membership: '{{email}} already has an account: the role is added, without a new invitation.',
   },
   admin: {
     status: 'Status',

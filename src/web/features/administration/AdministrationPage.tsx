@@ -16,6 +16,7 @@ import { ORGANIZATION_TYPES, ROLES } from '../../../shared/roles.js'
 import { ApiError, call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { AccountToggle } from '../account/AccountToggle.js'
+import { InviteForm } from '../account/InviteForm.js'
 
 function OrganizationsTab() {
   const { t } = useTranslation()
@@ -166,6 +167,7 @@ function UsersTab() {
           ))}
         </Table.Tbody>
       </Table>
+      <InviteForm />
       <form onSubmit={form.onSubmit((values) => create.mutate(values))}>
         <Title order={3} size="h4" mb="xs">
           {t('admin.addUser')}
