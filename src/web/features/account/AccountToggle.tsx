@@ -41,6 +41,7 @@ export function AccountToggle({ user }: { user: { id: string; name: string; isAc
       <Modal
         opened={isConfirming}
         onClose={() => setConfirming(false)}
+        closeButtonProps={{ 'aria-label': t('account.admin.cancel') }}
         title={t(user.isActive ? 'account.admin.confirmDisableTitle' : 'account.admin.confirmEnableTitle', name)}
       >
         <Stack>
