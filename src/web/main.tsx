@@ -1,7 +1,7 @@
 import '@mantine/core/styles.css'
 import '@mantine/notifications/styles.css'
 import './styles.css'
-import { type CSSVariablesResolver, createTheme, MantineProvider, Notification } from '@mantine/core'
+import { type CSSVariablesResolver, createTheme, MantineProvider, Modal, Notification } from '@mantine/core'
 import { Notifications } from '@mantine/notifications'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
@@ -20,6 +20,10 @@ const theme = createTheme({
   components: {
     // Mantine's close buttons have no accessible name of their own (axe "button-name").
     Notification: Notification.extend({
+      defaultProps: { closeButtonProps: { 'aria-label': i18n.t('history.close') } },
+    }),
+    // The same for every window (the referral window's close button had none): « Fermer » unless it says otherwise.
+    Modal: Modal.extend({
       defaultProps: { closeButtonProps: { 'aria-label': i18n.t('history.close') } },
     }),
   },

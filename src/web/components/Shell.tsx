@@ -1,7 +1,7 @@
 import { ActionIcon, Anchor, AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core'
-import { useDisclosure } from '@mantine/hooks'
+import { useDisclosure, useMediaQuery } from '@mantine/hooks'
 import { IconLogout } from '@tabler/icons-react'
-import type { ReactNode } from 'react'
+import { type ReactNode, useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { NavLink as RouterLink, useLocation } from 'react-router'
 import type { SessionUser } from '../../shared/contracts/auth.js'
@@ -15,11 +15,25 @@ export function Shell({ user, children }: { user: SessionUser; children: ReactNo
   const logout = useLogout()
   const location = useLocation()
   const entries = navigationFor(rolesOf(user))
+  // Below the large breakpoint (75em, 1,200 px: every tablet, landscape included) the navigation folds behind a menu
+  // button; folded, it is inert (out of the tab order and of the accessibility tree), and Escape folds it back.
+  const isFolded = useMediaQuery('(max-width: 74.99em)', true) ?? true
+  const burger = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    if (!opened) return
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return
+      close()
+      burger.current?.focus()
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [opened, close])
 
   return (
     <AppShell
       header={{ height: 60 }}
-      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      navbar={{ width: 240, breakpoint: 'lg', collapsed: { mobile: !opened } }}
       padding="md"
     >
       <Anchor href="#main" className="skip-link">
@@ -28,7 +42,16 @@ export function Shell({ user, children }: { user: SessionUser; children: ReactNo
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group wrap="nowrap" gap="xs">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('shell.menu')} />
+            <Burger
+              ref={burger}
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="lg"
+              size="sm"
+              aria-label={t('shell.menu')}
+              aria-expanded={opened}
+              aria-controls="main-navigation"
+            />
             <Title order={1} size="h3">
               {t('app.name')}
             </Title>
@@ -62,7 +85,13 @@ export function Shell({ user, children }: { user: SessionUser; children: ReactNo
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.label')}>
+      <AppShell.Navbar
+        p="xs"
+        component="nav"
+        id="main-navigation"
+        aria-label={t('nav.label')}
+        inert={isFolded && !opened}
+      >
         <Stack gap={2}>
           {entries.map((entry) => (
             <NavLink
