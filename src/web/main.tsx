@@ -44,6 +44,12 @@ const resolveCssVariables: CSSVariablesResolver = () => ({
         [`--mantine-color-${color}-light-hover`, `var(--mantine-color-${color}-1)`],
       ]),
     ),
+    // Orange.9 and yellow.9 stay under 4.5:1 even on their palest tint (the pause button, warning badges): darker
+    // browns that pass on tint 0 and on the hover tint 1 (≈5.5:1).
+    '--mantine-color-orange-light-color': '#a13d0b',
+    '--mantine-color-orange-outline': '#a13d0b',
+    '--mantine-color-yellow-light-color': '#8a5300',
+    '--mantine-color-yellow-outline': '#8a5300',
     // Darker than teal.9 so it stays above 4.5:1 on the hover tint (teal.1) too.
     '--mantine-color-teal-light-color': '#066649',
     '--mantine-primary-color-light-color': '#066649',
