@@ -153,6 +153,29 @@ const TARGETING_OPERATOR = {
   isNotSet: { fr: 'n’est pas renseigné', en: 'is not known' },
 } as const satisfies LabelsOf<Operator>
 
+/** What a line of the audit log records, as a tenant reads it in their dossier; an action not listed shows its code. */
+const AUDIT_ACTION = {
+  'household.read': { fr: 'Consultation de la fiche du ménage', en: 'Household record read' },
+  'household.timeline_read': { fr: 'Consultation de l’historique', en: 'History read' },
+  'household.objection': { fr: 'Opposition aux appels enregistrée', en: 'Objection to calls recorded' },
+  'household.objection_withdrawn': { fr: 'Opposition aux appels levée', en: 'Objection to calls withdrawn' },
+  'household.dossier': { fr: 'Dossier édité (droit d’accès)', en: 'Dossier produced (right of access)' },
+  'household.rectify': { fr: 'Données rectifiées', en: 'Data rectified' },
+  'household.erase': { fr: 'Données effacées', en: 'Data erased' },
+  'household.import_update': { fr: 'Mise à jour par import du fichier', en: 'Updated by a file import' },
+  'campaign.explain': { fr: 'Explication du ciblage consultée', en: 'Targeting explanation read' },
+  'referral.read': { fr: 'Consultation d’une orientation', en: 'Referral read' },
+  'referral.create': { fr: 'Orientation envoyée', en: 'Referral sent' },
+  'referral.create_without_consent': {
+    fr: 'Orientation envoyée sans consentement',
+    en: 'Referral sent without consent',
+  },
+  'referral.note': { fr: 'Note ajoutée à une orientation', en: 'Note added to a referral' },
+  'referral.follow_up': { fr: 'Suivi planifié', en: 'Follow-up planned' },
+  'dataRequest.create': { fr: 'Demande enregistrée au registre', en: 'Request registered' },
+  'dataRequest.close': { fr: 'Demande traitée', en: 'Request handled' },
+} as const satisfies Readonly<Record<string, Label>>
+
 /** Every vocabulary, by kind. */
 export const LABELS = {
   disposition: DISPOSITION,
@@ -168,6 +191,7 @@ export const LABELS = {
   sensitiveCategory: SENSITIVE_CATEGORY,
   sensitiveFlagSource: SENSITIVE_FLAG_SOURCE,
   targetingOperator: TARGETING_OPERATOR,
+  auditAction: AUDIT_ACTION,
 } as const
 
 export type LabelKind = keyof typeof LABELS

@@ -12,6 +12,7 @@ import * as callRequestHash from './migrations/2026-12-04T20-call-request-hash.j
 import * as targetHeldAt from './migrations/2026-12-05T01-c-target-held-at.js'
 import * as householdSearchName from './migrations/2026-12-05T02-a-household-search-name.js'
 import * as retention from './migrations/2026-12-05T10-h-retention.js'
+import * as dataRequests from './migrations/2026-12-05T30-i-data-requests.js'
 import * as sensitiveFlag from './migrations/2026-12-05T31-s-sensitive-flag.js'
 import * as accountTokens from './migrations/2026-12-05T40-j-account-tokens.js'
 
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04T20-call-request-hash': callRequestHash,
   '2026-12-05T01-c-target-held-at': targetHeldAt,
   '2026-12-05T02-a-household-search-name': householdSearchName,
+  '2026-12-05T30-i-data-requests': dataRequests,
   '2026-12-05T31-s-sensitive-flag': sensitiveFlag,
   '2026-12-05T10-h-retention': retention,
   '2026-12-05T40-j-account-tokens': accountTokens,

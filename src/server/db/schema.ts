@@ -440,6 +440,31 @@ export interface PurgeRunTable {
   error: string | null
 }
 
+/** A tenant's request about their data, in the register (features/data-protection). */
+export interface DataRequestTable {
+  id: string
+  organizationId: string
+  householdId: string
+  householdRef: string
+  /** `access`, `rectification`, `erasure`, `objection`. */
+  kind: string
+  channel: string | null
+  /** Paris days: received, and one month later, the deadline. */
+  receivedOn: string
+  dueOn: string
+  /** `open`, `closed`. */
+  status: string
+  recordedBy: string
+  createdAt: Timestamp
+  handledBy: string | null
+  handledAt: Timestamp | null
+  /** `answered`, `rectified`, `erased`, `objection_recorded`, `refused`. */
+  outcome: string | null
+  response: string | null
+  /** JSON: field names, a refusal's reason code. */
+  details: string | null
+}
+
 export interface Database {
   network: NetworkTable
   organization: OrganizationTable
@@ -469,6 +494,7 @@ export interface Database {
   statsHousehold: StatsHouseholdTable
   sensitiveFlag: SensitiveFlagTable
   purgeRun: PurgeRunTable
+  dataRequest: DataRequestTable
 }
 
 export type Organization = Selectable<OrganizationTable>

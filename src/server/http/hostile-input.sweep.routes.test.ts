@@ -287,6 +287,8 @@ interface Fixtures {
   resetToken: string
   /** An account that changes its password to the same one, over and over, signed in with this cookie. */
   passwordChanger: TestUser & { cookie: string }
+  householdRef: string
+  dataRequest: string
 }
 
 /** Path parameters, by route (first pattern that matches the route key wins) then by name. */
@@ -321,6 +323,7 @@ const PATH_VALUES: Array<[RegExp, Record<string, (fx: Fixtures) => string>]> = [
   [/^POST \/api\/referrals\/\{id\}\/transition$/, { id: (fx) => fx.referralToMove }],
   [/ \/api\/referrals\/\{id\}/, { id: (fx) => fx.referral }],
   [/ \/api\/debriefs\/\{id\}/, { id: (fx) => fx.debrief }],
+  [/ \/api\/data-requests\/\{id\}/, { id: (fx) => fx.dataRequest }],
   [/ \/api\/stats\/panels\/\{panel\}/, { panel: () => 'reach' }],
   [/ \/api\/exports\/\{dataset\}\.\{format\}/, { dataset: () => 'calls', format: () => 'csv' }],
 ]
@@ -358,6 +361,8 @@ const BASELINE_QUERIES: Record<string, (fx: Fixtures) => Record<string, string>>
     limit: '20',
     offset: '0',
   }),
+  'GET /api/data-requests': (fx) => ({ status: 'open', householdRef: fx.householdRef, limit: '20', offset: '0' }),
+  'GET /api/households/{id}/dossier': () => ({ format: 'pdf' }),
   'GET /api/audit.csv': (fx) => ({ action: 'household.read', organization: fx.organizationCode, from: '2026-01-01' }),
   'GET /api/campaigns/{id}/callers': () => ({ q: 'Martin' }),
   'GET /api/retention/due': (fx) => ({ organization: fx.organizationCode, days: '30' }),
@@ -492,6 +497,15 @@ const BASELINES: Record<string, (fx: Fixtures) => Body | Body[]> = {
     auditMonths: 12,
     reason: 'Délibération du conseil du 3 décembre',
   }),
+  'POST /api/data-requests': (fx) => ({
+    organization: fx.organizationCode,
+    householdRef: fx.householdRef,
+    kind: 'access',
+    channel: 'mail',
+    receivedOn: TODAY,
+  }),
+  'POST /api/data-requests/{id}/close': () => ({ outcome: 'answered', response: 'Dossier envoyé par courrier' }),
+  'POST /api/households/{id}/rectification': () => ({ changes: { firstName: 'Jeanne', city: 'Nancy' } }),
 }
 
 /** Routes whose baseline request is refused for a reason of data: they are still swept, less deeply. */
@@ -1144,7 +1158,38 @@ async function makeFixtures(app: FastifyInstance, db: Db, loginAs: Sweep['loginA
     invitationToken: await newLink(invitee.id, 'invitation'),
     resetToken: await newLink(resetter.id, 'password_reset'),
     passwordChanger: { ...changer, cookie: (await loginAs(changer)).cookie },
+    householdRef: '',
+    dataRequest: '',
   }
+  fx.householdRef = (
+    await db.selectFrom('household').select('externalRef').where('id', '=', fx.household).executeTakeFirstOrThrow()
+  ).externalRef
+  const newDataRequest = async () => {
+    const id = randomUUID()
+    await db
+      .insertInto('dataRequest')
+      .values({
+        id,
+        organizationId: organization.id,
+        householdId: fx.household,
+        householdRef: fx.householdRef,
+        kind: 'access',
+        channel: 'mail',
+        receivedOn: TODAY,
+        dueOn: IN_A_MONTH,
+        status: 'open',
+        recordedBy: users.manager.id,
+        createdAt: nowTimestamp(),
+        handledBy: null,
+        handledAt: null,
+        outcome: null,
+        response: null,
+        details: null,
+      })
+      .execute()
+    return id
+  }
+  fx.dataRequest = await newDataRequest()
   fx.assignment = await newAssignment()
   fx.referral = await newReferral()
   fx.referralToMove = await newReferral()
@@ -1199,6 +1244,9 @@ async function makeFixtures(app: FastifyInstance, db: Db, loginAs: Sweep['loginA
     },
     'POST /api/debriefs/{id}/handled': async () => {
       fx.debrief = await newDebrief()
+    },
+    'POST /api/data-requests/{id}/close': async () => {
+      fx.dataRequest = await newDataRequest()
     },
   }
   return { fx, cookies, RENEW }

@@ -167,6 +167,12 @@ const EXPECTED: Record<string, Expectation> = {
   'PUT /api/organizations/:code/retention': { allowed: ADMIN },
   'GET /api/retention/due': { allowed: ['admin', 'dpo'] },
   'GET /api/retention/runs': { allowed: ['admin', 'dpo'] },
+  // The DPO passes the gate of a dossier and gets 404 unless a request of the register is open about the household.
+  'GET /api/households/:id/dossier': { allowed: ['admin', 'manager', 'dpo'] },
+  'GET /api/data-requests': { allowed: ['admin', 'manager', 'dpo'] },
+  'POST /api/data-requests': { allowed: ['admin', 'manager', 'dpo'] },
+  'POST /api/data-requests/:id/close': { allowed: ['admin', 'manager', 'dpo'] },
+  'POST /api/households/:id/rectification': { allowed: MANAGERS },
 }
 
 /** Placeholder values for path parameters: ids of nothing, codes of nothing. */

@@ -122,6 +122,17 @@ export const POLICY = {
   // administrators and its DPO; the periods changed by an administrator only, with a reason.
   'retention.read': ['admin', 'dpo'],
   'retention.manage': ['admin'],
+  // A household's dossier (right of access): the gate; who reads which one is decided with the data, below.
+  'household.dossier': ['dpo', 'manager', 'admin'],
+  // Any household of one's organisation:
+  'household.dossierOfOrganization': MANAGERS,
+  // the DPO, only while a request of the register is open about the household (else 404): the DPO reads no tenant
+  // data outside a tenant's request.
+  'household.readThroughRequest': ['dpo'],
+  // The register of tenants' requests: recorded and closed by their DPO, managers and administrators.
+  'dataRequest.manage': ['dpo', 'manager', 'admin'],
+  // Rectification and erasure on request change the tenant's data: managers and administrators, never the DPO.
+  'household.rectify': MANAGERS,
 } as const satisfies Record<string, Grant>
 
 export type Action = keyof typeof POLICY

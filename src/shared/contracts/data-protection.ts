@@ -3,7 +3,7 @@
  * (`/households/:id/dossier`), the register of tenants' requests (`/data-requests`), rectification and erasure.
  */
 import { type Static, Type } from 'typebox'
-import { Day, fileResponse, Nullable, Offset, Page } from './common.js'
+import { Day, fileResponse, IdParams, Nullable, Offset, Page } from './common.js'
 import { route } from './route.js'
 
 /** Audit lines a page answers when the query names no limit. */
@@ -49,6 +49,199 @@ export const AuditItemSchema = Type.Object({
 })
 
 export type AuditItem = Static<typeof AuditItemSchema>
+
+export const DOSSIER_FORMATS = ['json', 'pdf'] as const
+export type DossierFormat = (typeof DOSSIER_FORMATS)[number]
+
+const Text = Nullable(Type.String())
+const Num = Nullable(Type.Number())
+const Flag = Nullable(Type.Boolean())
+const NamedOrganization = Type.Object({ code: Type.String(), name: Type.String() })
+
+/** Everything held about one household, for the tenant's right of access (GDPR art. 15). */
+export const DossierSchema = Type.Object({
+  generatedAt: Type.String(),
+  household: Type.Object({
+    id: Type.String(),
+    externalRef: Type.String(),
+    organization: NamedOrganization,
+    agency: Nullable(NamedOrganization),
+    status: Type.String(),
+    leftAt: Text,
+    lastName: Type.String(),
+    firstName: Text,
+    birthDate: Text,
+    email: Text,
+    address: Type.Object({ line1: Text, line2: Text, postcode: Text, city: Text, inseeCode: Text }),
+    situation: Type.Object({
+      occupants: Num,
+      livesAlone: Flag,
+      floor: Num,
+      hasLift: Flag,
+      leaseStart: Text,
+      arrears: Num,
+      housingBenefit: Flag,
+      supportProgramme: Flag,
+      worksProgramme: Text,
+      fragilityLevel: Text,
+      lastContactedAt: Text,
+    }),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  }),
+  occupants: Type.Array(
+    Type.Object({
+      lastName: Type.String(),
+      firstName: Text,
+      birthDate: Text,
+      isLeaseholder: Type.Boolean(),
+      role: Text,
+    }),
+  ),
+  phones: Type.Array(Type.Object({ number: Type.String(), e164: Text, kind: Type.String(), isValid: Type.Boolean() })),
+  calls: Type.Array(
+    Type.Object({
+      at: Type.String(),
+      campaign: Type.String(),
+      organization: Type.String(),
+      attempt: Type.Integer(),
+      disposition: Type.String(),
+      durationSeconds: Num,
+      fragilityLevel: Text,
+      needs: Type.Array(Type.String()),
+      notes: Text,
+      callbackAt: Text,
+      answers: Type.Array(Type.Object({ question: Type.String(), answer: Type.String() })),
+      scores: Type.Array(Type.Object({ instrument: Type.String(), score: Num, category: Text })),
+    }),
+  ),
+  orientations: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      createdAt: Type.String(),
+      category: Type.String(),
+      urgency: Type.String(),
+      status: Type.String(),
+      sender: Type.String(),
+      recipient: Type.String(),
+      recipientTeam: Text,
+      summary: Type.String(),
+      outcome: Text,
+      acceptedAt: Text,
+      closedAt: Text,
+      steps: Type.Array(
+        Type.Object({
+          at: Type.String(),
+          kind: Type.String(),
+          fromStatus: Text,
+          toStatus: Text,
+          note: Text,
+          organization: Type.String(),
+        }),
+      ),
+    }),
+  ),
+  objection: Nullable(Type.Object({ at: Type.String(), channel: Text, note: Text })),
+  /** Objections recorded and withdrawn, from the audit log. */
+  objectionHistory: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), channel: Text })),
+  /** The consent asked before each orientation was shared. */
+  consents: Type.Array(
+    Type.Object({ orientationId: Type.String(), given: Type.Boolean(), recordedAt: Text, overrideReason: Text }),
+  ),
+  /** Who read or changed the household's data, when: by role and organisation (never a staff member's name). */
+  accesses: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), role: Text, organization: Text })),
+})
+
+export type Dossier = Static<typeof DossierSchema>
+
+/** What a tenant asks about their data (GDPR art. 15 to 21). */
+export const DATA_REQUEST_KINDS = ['access', 'rectification', 'erasure', 'objection'] as const
+export type DataRequestKind = (typeof DATA_REQUEST_KINDS)[number]
+/** How a request was closed. */
+export const DATA_REQUEST_OUTCOMES = ['answered', 'rectified', 'erased', 'objection_recorded', 'refused'] as const
+export type DataRequestOutcome = (typeof DATA_REQUEST_OUTCOMES)[number]
+/** How the request reached the landlord. */
+export const DATA_REQUEST_CHANNELS = ['mail', 'email', 'phone', 'in_person', 'other'] as const
+export const DATA_REQUEST_STATUSES = ['open', 'closed'] as const
+
+export const DataRequestSchema = Type.Object({
+  id: Type.String(),
+  organization: NamedOrganization,
+  householdId: Type.String(),
+  householdRef: Type.String(),
+  kind: Type.Enum(DATA_REQUEST_KINDS),
+  channel: Text,
+  receivedOn: Type.String(),
+  dueOn: Type.String(),
+  status: Type.Enum(DATA_REQUEST_STATUSES),
+  /** Open past its deadline (Paris days). */
+  overdue: Type.Boolean(),
+  recordedBy: Type.Object({ id: Type.String(), name: Type.String() }),
+  createdAt: Type.String(),
+  handledBy: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+  handledAt: Text,
+  outcome: Nullable(Type.Enum(DATA_REQUEST_OUTCOMES)),
+  response: Text,
+  /** The fields rectified; the reason of a refusal. */
+  details: Nullable(Type.Record(Type.String(), Type.Unknown())),
+})
+export type DataRequest = Static<typeof DataRequestSchema>
+
+export const DataRequestListQuery = Type.Object({
+  status: Type.Optional(Type.Enum([...DATA_REQUEST_STATUSES, 'all'] as const, { default: 'all' })),
+  householdRef: Type.Optional(Type.String({ maxLength: 100 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  offset: Type.Optional(Offset),
+})
+
+export const NewDataRequestSchema = Type.Object(
+  {
+    /** The organisation's code; needed only by someone who registers for several. */
+    organization: Type.Optional(Type.String({ maxLength: 64 })),
+    householdRef: Type.String({ minLength: 1, maxLength: 100 }),
+    kind: Type.Enum(DATA_REQUEST_KINDS),
+    channel: Type.Optional(Type.Enum(DATA_REQUEST_CHANNELS)),
+    receivedOn: Type.Optional(Day({ description: 'the day the request was received (YYYY-MM-DD), not in the future' })),
+  },
+  { additionalProperties: false },
+)
+
+export const CloseDataRequestSchema = Type.Object(
+  {
+    outcome: Type.Enum(['answered', 'objection_recorded', 'refused'] as const),
+    response: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+)
+
+/** The household's fields a manager may rectify on request; the others come from the landlord's file. */
+export const RectificationSchema = Type.Object(
+  {
+    requestId: Type.Optional(Type.String({ maxLength: 64 })),
+    changes: Type.Object(
+      {
+        lastName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        firstName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+        birthDate: Type.Optional(Nullable(Day())),
+        email: Type.Optional(Nullable(Type.String({ maxLength: 254, format: 'email' }))),
+        addressLine1: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
+        addressLine2: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
+        postcode: Type.Optional(Nullable(Type.String({ maxLength: 10 }))),
+        city: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+      },
+      { additionalProperties: false, minProperties: 1 },
+    ),
+  },
+  { additionalProperties: false },
+)
+export const RECTIFIABLE_FIELDS = Object.keys(RectificationSchema.properties.changes.properties) as Array<
+  keyof Static<typeof RectificationSchema>['changes']
+>
+
+export const ErasureSchema = Type.Object(
+  { requestId: Type.Optional(Type.String({ maxLength: 64 })) },
+  { additionalProperties: false },
+)
 export type AuditFilters = Static<typeof AuditFiltersSchema>
 
 export const dataProtectionContract = {
@@ -65,5 +258,43 @@ export const dataProtectionContract = {
     description: `The same lines as \`GET /audit\` with the same filters, as CSV (at most ${AUDIT_CSV_MAX_ROWS} lines).`,
     querystring: AuditFiltersSchema,
     response: { 200: fileResponse('The audit lines, as an attachment', ['text/csv']) },
+  }),
+  dossier: route('GET', '/households/:id/dossier', {
+    tags: ['data-protection'],
+    description:
+      'Everything held about one household (right of access): a JSON file, or a PDF in French. For the managers and ' +
+      'administrators of its organisation, and its DPO while a request of the register is open about it. Audited.',
+    params: IdParams,
+    querystring: Type.Object({
+      format: Type.Optional(Type.Enum(DOSSIER_FORMATS, { default: 'json' })),
+    }),
+    response: { 200: fileResponse('The dossier, as an attachment', ['application/json', 'application/pdf']) },
+  }),
+  listRequests: route('GET', '/data-requests', {
+    tags: ['data-protection'],
+    description: 'The register of tenants’ requests of the organisations the reader handles, soonest deadline first.',
+    querystring: DataRequestListQuery,
+    response: { 200: Page(DataRequestSchema) },
+  }),
+  createRequest: route('POST', '/data-requests', {
+    tags: ['data-protection'],
+    body: NewDataRequestSchema,
+    response: { 201: DataRequestSchema },
+  }),
+  closeRequest: route('POST', '/data-requests/:id/close', {
+    tags: ['data-protection'],
+    description: 'Closes a request: answered (access), objection recorded, or refused with the reason given.',
+    params: IdParams,
+    body: CloseDataRequestSchema,
+    response: { 200: DataRequestSchema },
+  }),
+  rectify: route('POST', '/households/:id/rectification', {
+    tags: ['data-protection'],
+    description:
+      'Rectifies the household’s fields on the tenant’s request (managers, administrators); audited with the names ' +
+      'of the fields changed and registered (the open request named, or a new one closed at once).',
+    params: IdParams,
+    body: RectificationSchema,
+    response: { 200: Type.Object({ request: DataRequestSchema, fields: Type.Array(Type.String()) }) },
   }),
 }

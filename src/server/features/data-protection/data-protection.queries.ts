@@ -173,3 +173,225 @@ export async function householdIdsByRef(db: Db, organizationIds: string[], exter
 export async function findOrganizationByCode(db: Db, code: string) {
   return db.selectFrom('organization').select(['id', 'code', 'name']).where('code', '=', code).executeTakeFirst()
 }
+
+/** The household's own rows, whatever its organisation (the route has decided who may read it). */
+export async function findDossierHousehold(db: Db, householdId: string) {
+  return db
+    .selectFrom('household')
+    .innerJoin('organization', 'organization.id', 'household.organizationId')
+    .leftJoin('agency', 'agency.id', 'household.agencyId')
+    .selectAll('household')
+    .select([
+      'organization.code as organizationCode',
+      'organization.name as organizationName',
+      'agency.code as agencyCode',
+      'agency.name as agencyName',
+    ])
+    .where('household.id', '=', householdId)
+    .executeTakeFirst()
+}
+
+/** What a dossier gathers besides the household's row: occupants, phones, calls, orientations, accesses. */
+export async function dossierRecords(db: Db, householdId: string) {
+  const [members, phones, calls, referrals, steps, traces] = await Promise.all([
+    db.selectFrom('member').selectAll().where('householdId', '=', householdId).orderBy('position').execute(),
+    db.selectFrom('phone').selectAll().where('householdId', '=', householdId).orderBy('position').execute(),
+    db
+      .selectFrom('call')
+      .innerJoin('campaign', 'campaign.id', 'call.campaignId')
+      .innerJoin('organization', 'organization.id', 'call.organizationId')
+      .leftJoin('questionnaireVersion', 'questionnaireVersion.id', 'call.questionnaireVersionId')
+      .select([
+        'call.id',
+        'call.createdAt',
+        'call.attempt',
+        'call.disposition',
+        'call.durationSeconds',
+        'call.fragilityLevel',
+        'call.needs',
+        'call.notes',
+        'call.callbackAt',
+        'call.answers',
+        'call.scores',
+        'campaign.name as campaignName',
+        'organization.name as organizationName',
+        'questionnaireVersion.definition',
+      ])
+      .where('call.householdId', '=', householdId)
+      .orderBy('call.createdAt')
+      .orderBy('call.id')
+      .execute(),
+    db
+      .selectFrom('referral')
+      .innerJoin('organization as sender', 'sender.id', 'referral.senderOrganizationId')
+      .innerJoin('organization as recipient', 'recipient.id', 'referral.recipientOrganizationId')
+      .selectAll('referral')
+      .select(['sender.name as senderName', 'recipient.name as recipientName'])
+      .where('referral.householdId', '=', householdId)
+      .orderBy('referral.createdAt')
+      .orderBy('referral.id')
+      .execute(),
+    db
+      .selectFrom('referralEvent')
+      .innerJoin('referral', 'referral.id', 'referralEvent.referralId')
+      .innerJoin('organization', 'organization.id', 'referralEvent.actorOrganizationId')
+      .select([
+        'referralEvent.referralId',
+        'referralEvent.createdAt',
+        'referralEvent.kind',
+        'referralEvent.fromStatus',
+        'referralEvent.toStatus',
+        'referralEvent.note',
+        'organization.name as organizationName',
+      ])
+      .where('referral.householdId', '=', householdId)
+      .orderBy('referralEvent.createdAt')
+      .orderBy('referralEvent.id')
+      .execute(),
+    db
+      .selectFrom('auditEvent as e')
+      .leftJoin('organization as o', 'o.id', 'e.organizationId')
+      .select((eb) => [
+        'e.at',
+        'e.action',
+        'e.details',
+        'o.name as organizationName',
+        eb
+          .selectFrom('membership as m')
+          .select((inner) => inner.fn.min('m.role').as('role'))
+          .whereRef('m.userId', '=', 'e.actorUserId')
+          .whereRef('m.organizationId', '=', 'e.organizationId')
+          .as('role'),
+      ])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('e.entityType', '=', 'household'), eb('e.entityId', '=', householdId)]),
+          eb.and([
+            eb('e.entityType', '=', 'referral'),
+            eb(
+              'e.entityId',
+              'in',
+              eb.selectFrom('referral').select('referral.id').where('referral.householdId', '=', householdId),
+            ),
+          ]),
+        ]),
+      )
+      .orderBy('e.at')
+      .orderBy('e.id')
+      .execute(),
+  ])
+  return { members, phones, calls, referrals, steps, traces }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The register of requests
+// ---------------------------------------------------------------------------------------------------------------
+
+function selectRequests(db: Db) {
+  return db
+    .selectFrom('dataRequest as r')
+    .innerJoin('organization as o', 'o.id', 'r.organizationId')
+    .innerJoin('user as recorder', 'recorder.id', 'r.recordedBy')
+    .leftJoin('user as handler', 'handler.id', 'r.handledBy')
+    .selectAll('r')
+    .select([
+      'o.code as organizationCode',
+      'o.name as organizationName',
+      'recorder.name as recorderName',
+      'handler.name as handlerName',
+    ])
+}
+
+export type DataRequestRow = Awaited<ReturnType<ReturnType<typeof selectRequests>['executeTakeFirstOrThrow']>>
+
+export async function listDataRequests(
+  db: Db,
+  filter: { organizationIds: string[]; status?: 'open' | 'closed'; householdIds?: string[] },
+  page: { limit: number; offset: number },
+) {
+  if (filter.organizationIds.length === 0) return { rows: [], total: 0 }
+  let query = selectRequests(db).where('r.organizationId', 'in', filter.organizationIds)
+  let count = db.selectFrom('dataRequest as r').where('r.organizationId', 'in', filter.organizationIds)
+  if (filter.status) {
+    query = query.where('r.status', '=', filter.status)
+    count = count.where('r.status', '=', filter.status)
+  }
+  if (filter.householdIds) {
+    const ids = filter.householdIds.length > 0 ? filter.householdIds : ['']
+    query = query.where('r.householdId', 'in', ids)
+    count = count.where('r.householdId', 'in', ids)
+  }
+  const [rows, total] = await Promise.all([
+    // Open requests first, soonest deadline first; then the closed ones, latest handled first.
+    query
+      .orderBy((eb) => eb.case().when('r.status', '=', 'open').then(0).else(1).end())
+      .orderBy('r.dueOn')
+      .orderBy('r.handledAt', 'desc')
+      .orderBy('r.id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    count.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow(),
+  ])
+  return { rows, total: toCount(total.count) }
+}
+
+export async function findDataRequest(db: Db, organizationIds: string[], id: string) {
+  if (organizationIds.length === 0) return undefined
+  return selectRequests(db).where('r.organizationId', 'in', organizationIds).where('r.id', '=', id).executeTakeFirst()
+}
+
+export async function insertDataRequest(db: Db, row: Database['dataRequest']) {
+  await db.insertInto('dataRequest').values(row).execute()
+}
+
+/** Closes an open request; false when it was closed already (by someone else meanwhile). */
+export async function closeDataRequest(
+  db: Db,
+  id: string,
+  close: { handledBy: string; handledAt: Timestamp; outcome: string; response: string | null; details: string | null },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('dataRequest')
+    .set({ status: 'closed', ...close })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Whether a request of the register about the household is open in one of the organisations. */
+export async function hasOpenRequest(db: Db, organizationIds: string[], householdId: string): Promise<boolean> {
+  if (organizationIds.length === 0) return false
+  const row = await db
+    .selectFrom('dataRequest')
+    .select('id')
+    .where('organizationId', 'in', organizationIds)
+    .where('householdId', '=', householdId)
+    .where('status', '=', 'open')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+export async function findHouseholdByRef(db: Db, organizationId: string, externalRef: string) {
+  return db
+    .selectFrom('household')
+    .select(['id', 'externalRef', 'organizationId'])
+    .where('organizationId', '=', organizationId)
+    .where('externalRef', '=', externalRef.trim())
+    .executeTakeFirst()
+}
+
+export async function findHouseholdIn(db: Db, organizationIds: string[], householdId: string) {
+  if (organizationIds.length === 0) return undefined
+  return db
+    .selectFrom('household')
+    .selectAll()
+    .where('organizationId', 'in', organizationIds)
+    .where('id', '=', householdId)
+    .executeTakeFirst()
+}
+
+export async function updateHouseholdFields(db: Db, householdId: string, changes: Partial<Database['household']>) {
+  await db.updateTable('household').set(changes).where('id', '=', householdId).execute()
+}

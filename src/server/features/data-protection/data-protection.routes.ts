@@ -1,14 +1,20 @@
+import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { addDays, formatInstant, parisDayStart } from '../../../shared/clock.js'
+import { addDays, addMonths, formatInstant, parisDayStart, parisToday } from '../../../shared/clock.js'
 import {
   AUDIT_CSV_MAX_ROWS,
   AUDIT_PAGE_SIZE,
   type AuditFilters,
   type AuditItem,
+  type DataRequest,
+  type DataRequestKind,
+  type DataRequestOutcome,
   dataProtectionContract,
+  RECTIFIABLE_FIELDS,
 } from '../../../shared/contracts/data-protection.js'
-import type { Db } from '../../db/database.js'
+import { type Db, inTransaction } from '../../db/database.js'
+import { nowTimestamp } from '../../db/time.js'
 import { csvText } from '../../files/csv.js'
 import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
@@ -16,6 +22,8 @@ import { organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { badParameter } from '../stats/stats.scope.js'
 import * as queries from './data-protection.queries.js'
+import { buildDossier } from './dossier.js'
+import { renderDossierPdf } from './dossier.pdf.js'
 
 /** The filters of an audit query, checked and resolved to what the queries take (400 / 404 otherwise). */
 async function resolveAuditFilter(db: Db, request: FastifyRequest, filters: AuditFilters) {
@@ -85,8 +93,301 @@ function csvCells(item: AuditItem) {
   ]
 }
 
+function parseObject(text: string | null): Record<string, unknown> | null {
+  if (!text) return null
+  try {
+    const value = JSON.parse(text) as unknown
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+  } catch {
+    return null
+  }
+}
+
+export function presentRequest(row: queries.DataRequestRow, today: string): DataRequest {
+  return {
+    id: row.id,
+    organization: { code: row.organizationCode, name: row.organizationName },
+    householdId: row.householdId,
+    householdRef: row.householdRef,
+    kind: row.kind as DataRequestKind,
+    channel: row.channel,
+    receivedOn: row.receivedOn,
+    dueOn: row.dueOn,
+    status: row.status as 'open' | 'closed',
+    overdue: row.status === 'open' && row.dueOn < today,
+    recordedBy: { id: row.recordedBy, name: row.recorderName },
+    createdAt: row.createdAt,
+    handledBy: row.handledBy ? { id: row.handledBy, name: row.handlerName ?? '' } : null,
+    handledAt: row.handledAt,
+    outcome: row.outcome as DataRequestOutcome | null,
+    response: row.response,
+    details: parseObject(row.details),
+  }
+}
+
+/** The organisation a request is registered in: the one named, or the user's only one; 400 / 404 otherwise. */
+function organizationToRegister(request: FastifyRequest, code: string | undefined) {
+  const memberships = currentScope(request).memberships.filter((membership) =>
+    organizationsWhere(currentScope(request), 'dataRequest.manage').includes(membership.organizationId),
+  )
+  const ids = [...new Set(memberships.map((membership) => membership.organizationId))]
+  if (code === undefined) {
+    if (ids.length === 1) return ids[0]
+    throw badParameter('organization', code, 'name the organisation (its code): you handle requests for several')
+  }
+  const found = memberships.find((membership) => membership.organizationCode === code)
+  if (!found) throw new AppError('NOT_FOUND', 'No such organisation among those whose requests you handle')
+  return found.organizationId
+}
+
 export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
+
+  /**
+   * Who may read this household's dossier: a manager or administrator of its organisation, or its DPO while a request
+   * of the register is open about it. Undefined otherwise (404: nothing said about whether it exists).
+   */
+  async function dossierAccess(request: FastifyRequest, householdId: string) {
+    const scope = currentScope(request)
+    const direct = await queries.findHouseholdIn(
+      db,
+      organizationsWhere(scope, 'household.dossierOfOrganization'),
+      householdId,
+    )
+    if (direct) return { household: direct, via: null }
+    const dpoIds = organizationsWhere(scope, 'household.readThroughRequest')
+    const throughRequest = await queries.findHouseholdIn(db, dpoIds, householdId)
+    if (throughRequest && (await queries.hasOpenRequest(db, [throughRequest.organizationId], householdId))) {
+      return { household: throughRequest, via: 'request' as const }
+    }
+    return undefined
+  }
+
+  app.route({
+    ...dataProtectionContract.dossier,
+    config: { access: 'household.dossier' },
+    handler: async (request, reply) => {
+      const access = await dossierAccess(request, request.params.id)
+      if (!access) throw new AppError('NOT_FOUND', 'No such household')
+      const household = await queries.findDossierHousehold(db, access.household.id)
+      if (!household) throw new AppError('NOT_FOUND', 'No such household')
+      const format = request.query.format ?? 'json'
+      const dossier = buildDossier(household, await queries.dossierRecords(db, household.id), nowTimestamp())
+      await recordAuditEvent(db, {
+        actorUserId: currentUser(request).id,
+        organizationId: household.organizationId,
+        action: 'household.dossier',
+        entityType: 'household',
+        entityId: household.id,
+        ip: request.ip,
+        details: { format, ...(access.via ? { via: access.via } : {}) },
+      })
+      const name = `dossier-${household.externalRef.replace(/[^A-Za-z0-9_-]+/g, '-')}-${parisToday()}.${format}`
+      reply.header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'private, no-store')
+      if (format === 'pdf') {
+        return reply.type('application/pdf').send((await renderDossierPdf(dossier)) as unknown as string)
+      }
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(dossier, null, 2))
+    },
+  })
+
+  app.route({
+    ...dataProtectionContract.listRequests,
+    config: { access: 'dataRequest.manage' },
+    handler: async (request) => {
+      const { status = 'all', householdRef, limit = 50, offset = 0 } = request.query
+      const organizationIds = organizationsWhere(currentScope(request), 'dataRequest.manage')
+      const householdIds = householdRef?.trim()
+        ? await queries.householdIdsByRef(db, organizationIds, householdRef)
+        : undefined
+      const { rows, total } = await queries.listDataRequests(
+        db,
+        { organizationIds, status: status === 'all' ? undefined : status, householdIds },
+        { limit, offset },
+      )
+      const today = parisToday()
+      return { items: rows.map((row) => presentRequest(row, today)), total }
+    },
+  })
+
+  app.route({
+    ...dataProtectionContract.createRequest,
+    config: { access: 'dataRequest.manage' },
+    handler: async (request, reply) => {
+      const user = currentUser(request)
+      const organizationId = organizationToRegister(request, request.body.organization)
+      const household = await queries.findHouseholdByRef(db, organizationId, request.body.householdRef)
+      if (!household) {
+        throw new AppError('NOT_FOUND', 'No household with this reference in the organisation', {
+          field: 'householdRef',
+        })
+      }
+      const today = parisToday()
+      const receivedOn = request.body.receivedOn ?? today
+      if (receivedOn > today) throw badParameter('receivedOn', receivedOn, `the day ${receivedOn} is in the future`)
+      const id = randomUUID()
+      await inTransaction(db, async (tx) => {
+        await queries.insertDataRequest(tx, {
+          id,
+          organizationId,
+          householdId: household.id,
+          householdRef: household.externalRef,
+          kind: request.body.kind,
+          channel: request.body.channel ?? null,
+          receivedOn,
+          dueOn: addMonths(receivedOn, 1),
+          status: 'open',
+          recordedBy: user.id,
+          createdAt: nowTimestamp(),
+          handledBy: null,
+          handledAt: null,
+          outcome: null,
+          response: null,
+          details: null,
+        })
+        await recordAuditEvent(tx, {
+          actorUserId: user.id,
+          organizationId,
+          action: 'dataRequest.create',
+          entityType: 'household',
+          entityId: household.id,
+          ip: request.ip,
+          details: { requestId: id, kind: request.body.kind },
+        })
+      })
+      const row = await queries.findDataRequest(db, [organizationId], id)
+      return reply.status(201).send(presentRequest(row!, today))
+    },
+  })
+
+  app.route({
+    ...dataProtectionContract.closeRequest,
+    config: { access: 'dataRequest.manage' },
+    handler: async (request) => {
+      const user = currentUser(request)
+      const organizationIds = organizationsWhere(currentScope(request), 'dataRequest.manage')
+      const found = await queries.findDataRequest(db, organizationIds, request.params.id)
+      if (!found) throw new AppError('NOT_FOUND', 'No such request')
+      const { outcome } = request.body
+      const response = request.body.response?.trim() || null
+      if (outcome === 'refused' && !response) {
+        throw badParameter('response', response, 'say why the request is refused: the tenant is told the reason')
+      }
+      if (outcome === 'objection_recorded' && found.kind !== 'objection') {
+        throw badParameter('outcome', outcome, `a request of ${found.kind} is not answered by recording an objection`)
+      }
+      if (outcome === 'answered' && (found.kind === 'rectification' || found.kind === 'erasure')) {
+        throw badParameter('outcome', outcome, `a request of ${found.kind} is closed by doing it, or refused`)
+      }
+      const closed = await inTransaction(db, async (tx) => {
+        const done = await queries.closeDataRequest(tx, found.id, {
+          handledBy: user.id,
+          handledAt: nowTimestamp(),
+          outcome,
+          response,
+          details: null,
+        })
+        if (done) {
+          await recordAuditEvent(tx, {
+            actorUserId: user.id,
+            organizationId: found.organizationId,
+            action: 'dataRequest.close',
+            entityType: 'household',
+            entityId: found.householdId,
+            ip: request.ip,
+            details: { requestId: found.id, kind: found.kind, outcome },
+          })
+        }
+        return done
+      })
+      if (!closed) throw new AppError('CONFLICT', 'This request is closed already', { field: 'status' })
+      const row = await queries.findDataRequest(db, organizationIds, found.id)
+      return presentRequest(row!, parisToday())
+    },
+  })
+
+  app.route({
+    ...dataProtectionContract.rectify,
+    config: { access: 'household.rectify' },
+    handler: async (request) => {
+      const user = currentUser(request)
+      const organizationIds = organizationsWhere(currentScope(request), 'household.rectify')
+      const household = await queries.findHouseholdIn(db, organizationIds, request.params.id)
+      if (!household) throw new AppError('NOT_FOUND', 'No such household')
+      const { requestId, changes } = request.body
+      let open: queries.DataRequestRow | undefined
+      if (requestId !== undefined) {
+        open = await queries.findDataRequest(db, [household.organizationId], requestId)
+        if (!open || open.householdId !== household.id || open.kind !== 'rectification') {
+          throw new AppError('NOT_FOUND', 'No such request of rectification about this household', {
+            field: 'requestId',
+          })
+        }
+        if (open.status !== 'open')
+          throw new AppError('CONFLICT', 'This request is closed already', { field: 'status' })
+      }
+      const update: Record<string, string | null> = {}
+      for (const field of RECTIFIABLE_FIELDS) {
+        const value = changes[field]
+        if (value === undefined) continue
+        const cleaned = typeof value === 'string' ? value.trim() || null : value
+        if (field === 'lastName' && !cleaned) throw badParameter('changes.lastName', value, 'a household keeps a name')
+        if ((household as Record<string, unknown>)[field] !== cleaned) update[field] = cleaned
+      }
+      if (update.email) update.email = update.email.toLowerCase()
+      const fields = Object.keys(update).sort()
+      const now = nowTimestamp()
+      const today = parisToday()
+      const id = open?.id ?? randomUUID()
+      await inTransaction(db, async (tx) => {
+        if (fields.length > 0) {
+          await queries.updateHouseholdFields(tx, household.id, { ...update, updatedAt: now })
+          // The oldest occupant's birth date follows the leaseholder's when they are the same person.
+          if (update.birthDate !== undefined && household.oldestBirthDate === household.birthDate) {
+            await queries.updateHouseholdFields(tx, household.id, { oldestBirthDate: update.birthDate })
+          }
+        }
+        if (!open) {
+          await queries.insertDataRequest(tx, {
+            id,
+            organizationId: household.organizationId,
+            householdId: household.id,
+            householdRef: household.externalRef,
+            kind: 'rectification',
+            channel: null,
+            receivedOn: today,
+            dueOn: addMonths(today, 1),
+            status: 'open',
+            recordedBy: user.id,
+            createdAt: now,
+            handledBy: null,
+            handledAt: null,
+            outcome: null,
+            response: null,
+            details: null,
+          })
+        }
+        await queries.closeDataRequest(tx, id, {
+          handledBy: user.id,
+          handledAt: now,
+          outcome: 'rectified',
+          response: null,
+          details: JSON.stringify({ fields }),
+        })
+        await recordAuditEvent(tx, {
+          actorUserId: user.id,
+          organizationId: household.organizationId,
+          action: 'household.rectify',
+          entityType: 'household',
+          entityId: household.id,
+          ip: request.ip,
+          details: { requestId: id, fields },
+        })
+      })
+      const row = await queries.findDataRequest(db, [household.organizationId], id)
+      return { request: presentRequest(row!, today), fields }
+    },
+  })
 
   app.route({
     ...dataProtectionContract.audit,

@@ -1,0 +1,367 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { describe, it } from 'node:test'
+import { buildTestApp } from '../../../../test/app.js'
+import { makeCampaign, makeHousehold, makeOrganization, makePhone, makeUser } from '../../../../test/factories.js'
+import { pdfPages } from '../../../../test/pdf-text.js'
+import { addMonths, parisToday } from '../../../shared/clock.js'
+
+async function setUp(t: Parameters<typeof buildTestApp>[0]) {
+  const testApp = await buildTestApp(t)
+  const { db } = testApp
+  const landlord = await makeOrganization(db, { name: 'Habitat Lorrain' })
+  const partner = await makeOrganization(db, { type: 'partner', name: 'CCAS de Nancy' })
+  const manager = await makeUser(db, 'manager', { organizationId: landlord.id })
+  const dpo = await makeUser(db, 'dpo', { organizationId: landlord.id })
+  const caller = await makeUser(db, 'caller', { organizationId: landlord.id })
+  const household = await makeHousehold(db, {
+    organizationId: landlord.id,
+    externalRef: 'H-0042',
+    lastName: 'Lefèvre',
+    firstName: 'Odette',
+    objectionAt: '2026-05-02T08:00:00.000Z',
+    objectionChannel: 'mail',
+    objectionNote: 'Préfère les courriers',
+  })
+  await makePhone(db, household, '+33383000000')
+  await db
+    .insertInto('member')
+    .values({
+      id: randomUUID(),
+      householdId: household.id,
+      organizationId: landlord.id,
+      position: 0,
+      isLeaseholder: 1,
+      lastName: 'Lefèvre',
+      firstName: 'Odette',
+      birthDate: '1938-02-11',
+      role: null,
+    })
+    .execute()
+  const campaign = await makeCampaign(db, { organizationId: landlord.id, createdBy: manager.id })
+  const targetId = randomUUID()
+  await db
+    .insertInto('campaignTarget')
+    .values({
+      id: targetId,
+      campaignId: campaign.id,
+      organizationId: landlord.id,
+      householdId: household.id,
+      status: 'done',
+      priority: 1,
+      priorityReasons: null,
+      attempts: 1,
+      nextAttemptAt: '2026-04-01T08:00:00.000Z',
+      heldBy: null,
+      leaseUntil: null,
+      lastDisposition: 'reached',
+      lastCalledAt: '2026-04-01T08:00:00.000Z',
+      phonePosition: 0,
+      preferredCallerId: null,
+      followUpIntervalDays: null,
+      followUpUntil: null,
+      addedAt: '2026-03-30T08:00:00.000Z',
+      removedAt: null,
+      updatedAt: '2026-04-01T08:00:00.000Z',
+    })
+    .execute()
+  const callId = randomUUID()
+  await db
+    .insertInto('call')
+    .values({
+      id: callId,
+      campaignId: campaign.id,
+      targetId,
+      householdId: household.id,
+      organizationId: landlord.id,
+      callerId: caller.id,
+      attempt: 1,
+      disposition: 'reached',
+      phoneE164: '+33383000000',
+      questionnaireVersionId: null,
+      answers: JSON.stringify({ courses: 'Sa fille fait les courses' }),
+      scores: null,
+      needs: JSON.stringify(['isolation']),
+      fragilityLevel: 'moderate',
+      notes: 'Contente de l’appel, aimerait de la visite',
+      callbackAt: null,
+      durationSeconds: 540,
+      idempotencyKey: randomUUID(),
+      createdAt: '2026-04-01T08:00:00.000Z',
+    })
+    .execute()
+  const referralId = randomUUID()
+  await db
+    .insertInto('referral')
+    .values({
+      id: referralId,
+      householdId: household.id,
+      callId,
+      senderOrganizationId: landlord.id,
+      senderUserId: caller.id,
+      recipientOrganizationId: partner.id,
+      recipientTeam: null,
+      assigneeId: null,
+      category: 'isolation',
+      urgency: 'within_7_days',
+      status: 'accepted',
+      summary: 'Souhaite des visites de convivialité',
+      consentGiven: 1,
+      consentRecordedAt: '2026-04-01T08:05:00.000Z',
+      overrideReason: null,
+      outcome: null,
+      dueAcceptBy: '2026-04-03T08:00:00.000Z',
+      dueResolveBy: '2026-04-10T08:00:00.000Z',
+      acceptedAt: '2026-04-02T08:00:00.000Z',
+      closedAt: null,
+      overdueNotifiedAt: null,
+      createdAt: '2026-04-01T08:05:00.000Z',
+      updatedAt: '2026-04-02T08:00:00.000Z',
+    })
+    .execute()
+  await db
+    .insertInto('referralEvent')
+    .values({
+      id: randomUUID(),
+      referralId,
+      actorUserId: caller.id,
+      actorOrganizationId: partner.id,
+      kind: 'note',
+      fromStatus: null,
+      toStatus: null,
+      note: 'Première visite prévue jeudi',
+      createdAt: '2026-04-02T09:00:00.000Z',
+    })
+    .execute()
+  await db
+    .insertInto('auditEvent')
+    .values({
+      at: '2026-04-01T07:59:00.000Z',
+      actorUserId: caller.id,
+      actorEmail: null,
+      organizationId: landlord.id,
+      action: 'household.read',
+      entityType: 'household',
+      entityId: household.id,
+      ip: null,
+      details: null,
+    })
+    .execute()
+  return { ...testApp, landlord, partner, manager, dpo, caller, household }
+}
+
+describe('GET /api/households/:id/dossier', () => {
+  it('gives a manager everything held, as JSON: identity, occupants, phones, calls, orientations, objection, consents, accesses', async (t) => {
+    const { app, db, loginAs, manager, household } = await setUp(t)
+    const response = await app.inject({
+      url: `/api/households/${household.id}/dossier`,
+      headers: await loginAs(manager),
+    })
+    assert.equal(response.statusCode, 200, response.body)
+    assert.match(response.headers['content-disposition'] as string, /attachment; filename="dossier-H-0042-.*\.json"/)
+    const dossier = response.json()
+    assert.equal(dossier.household.externalRef, 'H-0042')
+    assert.equal(dossier.household.firstName, 'Odette')
+    assert.equal(dossier.occupants[0].birthDate, '1938-02-11')
+    assert.equal(dossier.phones[0].number, '+33383000000')
+    assert.equal(dossier.calls[0].notes, 'Contente de l’appel, aimerait de la visite')
+    assert.deepEqual(dossier.calls[0].answers, [{ question: 'courses', answer: 'Sa fille fait les courses' }])
+    assert.deepEqual(dossier.calls[0].needs, ['isolation'])
+    assert.equal(dossier.orientations[0].summary, 'Souhaite des visites de convivialité')
+    assert.equal(dossier.orientations[0].recipient, 'CCAS de Nancy')
+    assert.equal(dossier.orientations[0].steps[0].note, 'Première visite prévue jeudi')
+    assert.equal(dossier.objection.note, 'Préfère les courriers')
+    assert.equal(dossier.consents[0].given, true)
+    assert.deepEqual(dossier.accesses[0], {
+      at: '2026-04-01T07:59:00.000Z',
+      action: 'household.read',
+      role: 'caller',
+      organization: 'Habitat Lorrain',
+    })
+    assert.equal(JSON.stringify(dossier).includes('Test caller'), false, 'staff are named by role, not by name')
+    const traces = await db.selectFrom('auditEvent').selectAll().where('action', '=', 'household.dossier').execute()
+    assert.equal(traces.length, 1)
+    assert.deepEqual(JSON.parse(traces[0].details ?? '{}'), { format: 'json' })
+  })
+
+  it('writes the same in a French PDF', async (t) => {
+    const { app, loginAs, manager, household } = await setUp(t)
+    const response = await app.inject({
+      url: `/api/households/${household.id}/dossier?format=pdf`,
+      headers: await loginAs(manager),
+    })
+    assert.equal(response.statusCode, 200)
+    assert.equal(response.headers['content-type'], 'application/pdf')
+    const text = (await pdfPages(response.rawPayload)).join(' ')
+    for (const expected of [
+      'dossier du ménage H-0042',
+      'Odette',
+      '+33383000000',
+      'Contente de l’appel, aimerait de la visite',
+      'Sa fille fait les courses',
+      'Souhaite des visites de convivialité',
+      'Première visite prévue jeudi',
+      'Préfère les courriers',
+      'consentement donné le',
+      'Consultation de la fiche du ménage — Appelant·e, Habitat Lorrain',
+    ]) {
+      assert.ok(text.includes(expected), `the PDF says "${expected}"`)
+    }
+  })
+
+  it('answers 404 to the DPO outside an open request of the register, and gives it while one is open', async (t) => {
+    const { app, loginAs, dpo, household } = await setUp(t)
+    const headers = await loginAs(dpo)
+    const before = await app.inject({ url: `/api/households/${household.id}/dossier`, headers })
+    assert.equal(before.statusCode, 404)
+    const registered = await app.inject({
+      method: 'POST',
+      url: '/api/data-requests',
+      headers,
+      payload: { householdRef: 'H-0042', kind: 'access', channel: 'mail' },
+    })
+    assert.equal(registered.statusCode, 201, registered.body)
+    const during = await app.inject({ url: `/api/households/${household.id}/dossier`, headers })
+    assert.equal(during.statusCode, 200)
+    const closed = await app.inject({
+      method: 'POST',
+      url: `/api/data-requests/${registered.json().id}/close`,
+      headers,
+      payload: { outcome: 'answered', response: 'Dossier envoyé par courrier' },
+    })
+    assert.equal(closed.statusCode, 200)
+    const after = await app.inject({ url: `/api/households/${household.id}/dossier`, headers })
+    assert.equal(after.statusCode, 404)
+  })
+})
+
+describe('the register of requests', () => {
+  it('dates each request, sets its one-month deadline, shows the overdue ones first and who handled each', async (t) => {
+    const { app, loginAs, manager, dpo } = await setUp(t)
+    const headers = await loginAs(dpo)
+    const late = await app.inject({
+      method: 'POST',
+      url: '/api/data-requests',
+      headers,
+      payload: { householdRef: 'H-0042', kind: 'access', receivedOn: '2026-01-31', channel: 'email' },
+    })
+    assert.equal(late.statusCode, 201)
+    assert.equal(late.json().dueOn, '2026-02-28', 'one month, to the last day of a shorter month')
+    assert.equal(late.json().overdue, parisToday() > '2026-02-28')
+    const today = await app.inject({
+      method: 'POST',
+      url: '/api/data-requests',
+      headers: await loginAs(manager),
+      payload: { householdRef: 'H-0042', kind: 'objection' },
+    })
+    assert.equal(today.json().dueOn, addMonths(parisToday(), 1))
+    assert.equal(today.json().overdue, false)
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/api/data-requests',
+      headers,
+      payload: { householdRef: 'H-9999', kind: 'access' },
+    })
+    assert.equal(unknown.statusCode, 404)
+    const future = await app.inject({
+      method: 'POST',
+      url: '/api/data-requests',
+      headers,
+      payload: { householdRef: 'H-0042', kind: 'access', receivedOn: '2099-01-01' },
+    })
+    assert.equal(future.statusCode, 400)
+
+    const refusedWithoutReason = await app.inject({
+      method: 'POST',
+      url: `/api/data-requests/${today.json().id}/close`,
+      headers,
+      payload: { outcome: 'refused' },
+    })
+    assert.equal(refusedWithoutReason.statusCode, 400)
+    const recorded = await app.inject({
+      method: 'POST',
+      url: `/api/data-requests/${today.json().id}/close`,
+      headers,
+      payload: { outcome: 'objection_recorded' },
+    })
+    assert.equal(recorded.statusCode, 200)
+    assert.equal(recorded.json().handledBy.id, dpo.id)
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/data-requests/${today.json().id}/close`,
+      headers,
+      payload: { outcome: 'objection_recorded' },
+    })
+    assert.equal(again.statusCode, 409)
+
+    const list = await app.inject({ url: '/api/data-requests', headers })
+    assert.equal(list.json().total, 2)
+    assert.deepEqual(
+      list.json().items.map((item: { kind: string; status: string }) => `${item.kind}:${item.status}`),
+      ['access:open', 'objection:closed'],
+    )
+    const open = await app.inject({ url: '/api/data-requests?status=open', headers })
+    assert.equal(open.json().total, 1)
+  })
+
+  it('rectifies the household’s fields with the trace: audit with field names only, register closed as rectified', async (t) => {
+    const { app, db, loginAs, manager, dpo, household } = await setUp(t)
+    const asDpo = await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers: await loginAs(dpo),
+      payload: { changes: { firstName: 'Odile' } },
+    })
+    assert.equal(asDpo.statusCode, 403, 'the DPO changes no tenant data')
+    const headers = await loginAs(manager)
+    const registered = await app.inject({
+      method: 'POST',
+      url: '/api/data-requests',
+      headers,
+      payload: { householdRef: 'H-0042', kind: 'rectification' },
+    })
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers,
+      payload: {
+        requestId: registered.json().id,
+        changes: { firstName: 'Odile', email: 'Odile.Lefevre@example.org', lastName: 'Lefèvre' },
+      },
+    })
+    assert.equal(response.statusCode, 200, response.body)
+    assert.deepEqual(response.json().fields, ['email', 'firstName'])
+    assert.equal(response.json().request.outcome, 'rectified')
+    assert.equal(response.json().request.status, 'closed')
+    const row = await db.selectFrom('household').selectAll().where('id', '=', household.id).executeTakeFirstOrThrow()
+    assert.equal(row.firstName, 'Odile')
+    assert.equal(row.email, 'odile.lefevre@example.org')
+    const trace = await db
+      .selectFrom('auditEvent')
+      .selectAll()
+      .where('action', '=', 'household.rectify')
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(JSON.parse(trace.details ?? '{}'), {
+      requestId: registered.json().id,
+      fields: ['email', 'firstName'],
+    })
+    assert.equal(trace.details?.includes('Odile'), false, 'never the values')
+
+    // Without a request named, one is registered and closed at once.
+    const direct = await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers,
+      payload: { changes: { city: 'Vandœuvre-lès-Nancy' } },
+    })
+    assert.equal(direct.json().request.kind, 'rectification')
+    assert.equal(direct.json().request.status, 'closed')
+    const closedAgain = await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers,
+      payload: { requestId: registered.json().id, changes: { city: 'Nancy' } },
+    })
+    assert.equal(closedAgain.statusCode, 409)
+  })
+})
