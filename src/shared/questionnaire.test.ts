@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { assertMatchesSchema } from '../../test/contract.js'
 import { CAMPAIGN_TEMPLATES } from '../server/features/campaigns/campaigns.templates.js'
-import { checkAnswers, checkQuestionnaire, isQuestionShown, type Question } from './questionnaire.js'
+import { QuestionnaireInputSchema } from './contracts/campaigns.js'
+import {
+  checkAnswers,
+  checkQuestionnaire,
+  isQuestionShown,
+  QUESTIONNAIRE_LIMITS,
+  type Question,
+} from './questionnaire.js'
 import { fillScript, unknownPlaceholders } from './script.js'
 
 describe('checkQuestionnaire', () => {
@@ -10,6 +18,70 @@ describe('checkQuestionnaire', () => {
       assert.deepEqual(checkQuestionnaire(template.questionnaire), [], template.type)
       assert.deepEqual(unknownPlaceholders(template.script), [], template.type)
     }
+  })
+
+  it('every template’s questionnaire fits the contract’s shape and bounds', () => {
+    for (const template of CAMPAIGN_TEMPLATES) {
+      assertMatchesSchema(QuestionnaireInputSchema, template.questionnaire, template.type)
+    }
+  })
+
+  it('holds every bound of QUESTIONNAIRE_LIMITS, so the builder can say it before the server does', () => {
+    const L = QUESTIONNAIRE_LIMITS
+    const yesNo = (id: string, extra: Partial<Question> = {}): Question => ({
+      id,
+      type: 'yes_no',
+      label: 'Question',
+      required: false,
+      ...extra,
+    })
+    const one = (questions: Question[]) => ({ sections: [{ id: 'main', title: 'Partie', questions }] })
+    const paths = (definition: unknown) =>
+      checkQuestionnaire(definition).map((issue) => `${issue.path}: ${issue.message}`)
+    assert.deepEqual(paths(one([yesNo('a', { label: 'x'.repeat(L.labelLength) })])), [], 'at the bound')
+    assert.deepEqual(paths(one([yesNo('a', { label: 'x'.repeat(L.labelLength + 1) })])), [
+      `sections[0].questions[0].label: at most ${L.labelLength} characters`,
+    ])
+    const options = Array.from({ length: L.options + 1 }, (_, i) => ({ code: `o${i}`, label: `Option ${i}` }))
+    assert.deepEqual(paths(one([yesNo('a', { type: 'single_choice', options })])), [
+      `sections[0].questions[0].options: at most ${L.options} options`,
+    ])
+    assert.deepEqual(paths(one(Array.from({ length: L.questionsPerSection + 1 }, (_, i) => yesNo(`q${i}`)))), [
+      `sections[0].questions: at most ${L.questionsPerSection} questions in a section`,
+    ])
+    const full = Array.from({ length: Math.ceil(L.questions / L.questionsPerSection) + 1 }, (_, s) => ({
+      id: `s${s}`,
+      title: 'Partie',
+      questions: Array.from({ length: L.questionsPerSection }, (_, i) => yesNo(`q${s}_${i}`)),
+    }))
+    assert.ok(paths({ sections: full }).includes(`sections: at most ${L.questions} questions in all`))
+    assert.deepEqual(paths(one([yesNo('n', { type: 'number', min: 10, max: 2 })])), [
+      'sections[0].questions[0].max: the maximum is below the minimum',
+    ])
+    assert.deepEqual(paths(one([yesNo('n', { type: 'number', max: 1e20 })])), [
+      `sections[0].questions[0].max: a number between -${L.numberBound} and ${L.numberBound}`,
+    ])
+    assert.deepEqual(paths(one([yesNo('n', { min: 1 })])), [
+      'sections[0].questions[0].min: only a number question has a min',
+    ])
+    assert.deepEqual(
+      paths(
+        one([
+          yesNo('a', {
+            type: 'single_choice',
+            options: [
+              { code: 'x', label: 'X' },
+              { code: 'y', label: 'Y' },
+            ],
+          }),
+          yesNo('b', { showIf: { question: 'a', in: [] } }),
+        ]),
+      ),
+      ['sections[0].questions[1].showIf.in: give at least one value'],
+    )
+    assert.deepEqual(paths({ sections: [{ id: 'i', instrument: 'ucla3', questions: [] }] }), [
+      'sections[0].questions: an instrument section has no questions of its own',
+    ])
   })
 
   it('names each problem with its path', () => {

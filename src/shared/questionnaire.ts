@@ -59,6 +59,29 @@ export interface DefinitionIssue {
   message: string
 }
 
+/**
+ * Bounds on a questionnaire, shared by the builder (which stops adding at the bound), `checkQuestionnaire` and the
+ * campaigns contract (which refuses a larger body before any handler reads it). A call's questionnaire is read aloud
+ * to a fragile person: these are generous for that and small for a server.
+ */
+export const QUESTIONNAIRE_LIMITS = {
+  sections: 30,
+  questionsPerSection: 40,
+  /** Questions over all sections (instruments not counted). */
+  questions: 120,
+  /** Options of one choice question, and values of one condition's `in`. */
+  options: 30,
+  /** Ids, option codes and need or instrument codes. */
+  idLength: 40,
+  titleLength: 200,
+  labelLength: 500,
+  optionLabelLength: 200,
+  /** The bounds a number question's min and max (and a condition's number) stay within. */
+  numberBound: 1_000_000,
+  /** A short-text answer. */
+  shortTextLength: 500,
+} as const
+
 const ID = /^[a-z][a-z0-9_]{0,39}$/
 
 export function isInstrumentSection(section: Section): section is InstrumentSection {
@@ -76,7 +99,12 @@ export function checkQuestionnaire(input: unknown): DefinitionIssue[] {
     return [{ path: 'sections', message: 'a questionnaire is an object with a "sections" array' }]
   }
   const { sections } = input as QuestionnaireDefinition
-  if (sections.length > 50) add('sections', 'at most 50 sections')
+  const L = QUESTIONNAIRE_LIMITS
+  if (sections.length > L.sections) add('sections', `at most ${L.sections} sections`)
+  const tooLong = (path: string, value: unknown, max: number) => {
+    if (typeof value === 'string' && value.length > max) add(path, `at most ${max} characters`)
+  }
+  let questionCount = 0
   const seenSections = new Set<string>()
   const seenQuestions = new Map<string, Question>()
   const seenInstruments = new Set<string>()
@@ -99,13 +127,20 @@ export function checkQuestionnaire(input: unknown): DefinitionIssue[] {
       } else if (seenInstruments.has(section.instrument)) {
         add(`${sectionPath}.instrument`, `instrument "${section.instrument}" appears twice`)
       } else seenInstruments.add(section.instrument)
+      if ('questions' in section) add(`${sectionPath}.questions`, 'an instrument section has no questions of its own')
       return
     }
     if (typeof section.title !== 'string' || !section.title.trim()) add(`${sectionPath}.title`, 'a title is required')
+    tooLong(`${sectionPath}.title`, section.title, L.titleLength)
+    tooLong(`${sectionPath}.titleEn`, section.titleEn, L.titleLength)
     if (!Array.isArray(section.questions)) {
       add(`${sectionPath}.questions`, 'a list of questions is required')
       return
     }
+    if (section.questions.length > L.questionsPerSection) {
+      add(`${sectionPath}.questions`, `at most ${L.questionsPerSection} questions in a section`)
+    }
+    questionCount += section.questions.length
     section.questions.forEach((question, questionIndex) => {
       const path = `${sectionPath}.questions[${questionIndex}]`
       if (typeof question !== 'object' || question === null) {
@@ -121,11 +156,15 @@ export function checkQuestionnaire(input: unknown): DefinitionIssue[] {
         add(`${path}.type`, `unknown type "${question.type}"; known: ${QUESTION_TYPES.join(', ')}`)
       }
       if (typeof question.label !== 'string' || !question.label.trim()) add(`${path}.label`, 'a label is required')
+      tooLong(`${path}.label`, question.label, L.labelLength)
+      tooLong(`${path}.labelEn`, question.labelEn, L.labelLength)
       if (typeof question.required !== 'boolean') add(`${path}.required`, 'required must be true or false')
       const isChoice = question.type === 'single_choice' || question.type === 'multiple_choice'
       if (isChoice) {
         if (!Array.isArray(question.options) || question.options.length < 2) {
           add(`${path}.options`, 'a choice question needs at least two options')
+        } else if (question.options.length > L.options) {
+          add(`${path}.options`, `at most ${L.options} options`)
         } else {
           const codes = new Set<string>()
           question.options.forEach((option, optionIndex) => {
@@ -136,6 +175,8 @@ export function checkQuestionnaire(input: unknown): DefinitionIssue[] {
             else codes.add(option.code)
             if (typeof option?.label !== 'string' || !option.label.trim())
               add(`${optionPath}.label`, 'a label is required')
+            tooLong(`${optionPath}.label`, option?.label, L.optionLabelLength)
+            tooLong(`${optionPath}.labelEn`, option?.labelEn, L.optionLabelLength)
             if (option?.need !== undefined && !(NEED_CATEGORIES as readonly string[]).includes(option.need)) {
               add(`${optionPath}.need`, `unknown need "${option.need}"; known: ${NEED_CATEGORIES.join(', ')}`)
             }
@@ -148,12 +189,27 @@ export function checkQuestionnaire(input: unknown): DefinitionIssue[] {
           add(`${path}.needIfYes`, `unknown need "${question.needIfYes}"`)
         }
       }
+      for (const bound of ['min', 'max'] as const) {
+        const value = question[bound]
+        if (value === undefined) continue
+        if (question.type !== 'number') add(`${path}.${bound}`, `only a number question has a ${bound}`)
+        else if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > L.numberBound) {
+          add(`${path}.${bound}`, `a number between -${L.numberBound} and ${L.numberBound}`)
+        }
+      }
+      if (typeof question.min === 'number' && typeof question.max === 'number' && question.min > question.max) {
+        add(`${path}.max`, 'the maximum is below the minimum')
+      }
       if (question.showIf !== undefined) {
         const earlier = seenQuestions.get(question.showIf?.question)
         if (!earlier) {
           add(`${path}.showIf.question`, `"${question.showIf?.question}" is not an earlier question`)
         } else if (question.showIf.equals === undefined && !Array.isArray(question.showIf.in)) {
           add(`${path}.showIf`, 'give "equals" or "in"')
+        } else if (Array.isArray(question.showIf.in) && question.showIf.in.length === 0) {
+          add(`${path}.showIf.in`, 'give at least one value')
+        } else if (Array.isArray(question.showIf.in) && question.showIf.in.length > L.options) {
+          add(`${path}.showIf.in`, `at most ${L.options} values`)
         } else if (earlier.options) {
           const codes = new Set(earlier.options.map((o) => o.code))
           const values = question.showIf.in ?? [question.showIf.equals]
@@ -165,6 +221,7 @@ export function checkQuestionnaire(input: unknown): DefinitionIssue[] {
       if (typeof question.id === 'string') seenQuestions.set(question.id, question)
     })
   })
+  if (questionCount > L.questions) add('sections', `at most ${L.questions} questions in all`)
   return issues
 }
 
@@ -259,8 +316,9 @@ export function checkAnswers(definition: QuestionnaireDefinition, answers: Recor
         }
         break
       case 'short_text':
-        if (typeof value !== 'string' || value.length > 500) {
-          issues.push({ field: question.id, message: 'expected a text of at most 500 characters', value })
+        if (typeof value !== 'string' || value.length > QUESTIONNAIRE_LIMITS.shortTextLength) {
+          const max = QUESTIONNAIRE_LIMITS.shortTextLength
+          issues.push({ field: question.id, message: `expected a text of at most ${max} characters`, value })
         }
         break
     }

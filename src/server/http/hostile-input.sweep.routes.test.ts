@@ -446,6 +446,46 @@ const BASELINES: Record<string, (fx: Fixtures) => Body | Body[]> = {
     frequencyCap: { maxAttempts: 3, days: 7 },
     script: 'Bonjour',
     faq: [{ question: 'Qui êtes-vous ?', answer: 'Votre bailleur.' }],
+    questionnaire: {
+      sections: [
+        {
+          id: 'situation',
+          title: 'Situation',
+          titleEn: 'Situation',
+          questions: [
+            {
+              id: 'help',
+              type: 'yes_no',
+              label: 'Besoin d’aide ?',
+              labelEn: 'Need help?',
+              required: true,
+              needIfYes: 'food',
+            },
+            {
+              id: 'which',
+              type: 'multiple_choice',
+              label: 'Pour quoi ?',
+              required: false,
+              options: [
+                { code: 'food', label: 'Courses', labelEn: 'Shopping', need: 'food' },
+                { code: 'papers', label: 'Papiers', need: 'admin_digital' },
+              ],
+              showIf: { question: 'help', equals: true },
+            },
+            {
+              id: 'people',
+              type: 'number',
+              label: 'Combien ?',
+              required: false,
+              min: 0,
+              max: 20,
+              showIf: { question: 'which', in: ['food'] },
+            },
+          ],
+        },
+        { id: 'loneliness', instrument: 'ucla3' },
+      ],
+    },
   }),
   'POST /api/campaigns/preview': (fx) => ({
     organization: fx.organizationCode,

@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from 'typebox'
 import { CAMPAIGN_STATUSES, CAMPAIGN_TYPES, TARGET_STATUSES } from '../campaigns.js'
-import type { QuestionnaireDefinition } from '../questionnaire.js'
+import { QUESTION_TYPES, QUESTIONNAIRE_LIMITS, type QuestionnaireDefinition } from '../questionnaire.js'
 import {
   LocalizedTextSchema,
   OPERATORS,
@@ -51,12 +51,18 @@ export const FrequencyCapSchema = Type.Object(
   { additionalProperties: false },
 )
 
+/** Bounds on a campaign's script and FAQ, which the script editor shows too. */
+export const SCRIPT_LIMITS = { scriptLength: 20_000, faqEntries: 100, faqQuestionLength: 500, faqAnswerLength: 4000 }
+
 export const FaqSchema = Type.Array(
   Type.Object(
-    { question: Type.String({ minLength: 1, maxLength: 500 }), answer: Type.String({ minLength: 1, maxLength: 4000 }) },
+    {
+      question: Type.String({ minLength: 1, maxLength: SCRIPT_LIMITS.faqQuestionLength }),
+      answer: Type.String({ minLength: 1, maxLength: SCRIPT_LIMITS.faqAnswerLength }),
+    },
     { additionalProperties: false },
   ),
-  { maxItems: 100 },
+  { maxItems: SCRIPT_LIMITS.faqEntries },
 )
 
 /** A manager's priority weights: points by criterion key (validated against the criteria by the server). */
@@ -76,15 +82,78 @@ const QuestionnaireDefinitionSchema = Type.Unsafe<QuestionnaireDefinition>(
   Type.Unknown({ description: 'questionnaire definition: { sections: [...] }' }),
 )
 
+const LIMITS = QUESTIONNAIRE_LIMITS
+const CodeSchema = Type.String({ minLength: 1, maxLength: LIMITS.idLength })
+const BoundedNumber = Type.Number({ minimum: -LIMITS.numberBound, maximum: LIMITS.numberBound })
+const ChoiceOptionInput = Type.Object(
+  {
+    code: CodeSchema,
+    label: Type.String({ maxLength: LIMITS.optionLabelLength }),
+    labelEn: Type.Optional(Type.String({ maxLength: LIMITS.optionLabelLength })),
+    need: Type.Optional(Type.String({ maxLength: LIMITS.idLength, description: 'a need category' })),
+  },
+  { additionalProperties: false },
+)
+const QuestionInput = Type.Object(
+  {
+    id: CodeSchema,
+    type: Type.Enum(QUESTION_TYPES),
+    label: Type.String({ maxLength: LIMITS.labelLength }),
+    labelEn: Type.Optional(Type.String({ maxLength: LIMITS.labelLength })),
+    required: Type.Boolean(),
+    options: Type.Optional(Type.Array(ChoiceOptionInput, { maxItems: LIMITS.options })),
+    needIfYes: Type.Optional(Type.String({ maxLength: LIMITS.idLength, description: 'a need category' })),
+    showIf: Type.Optional(
+      Type.Object(
+        {
+          question: CodeSchema,
+          // Boolean first: the validator coerces, and a string first would turn `true` into "true".
+          equals: Type.Optional(
+            Type.Union([Type.Boolean(), BoundedNumber, Type.String({ maxLength: LIMITS.idLength })]),
+          ),
+          in: Type.Optional(Type.Array(CodeSchema, { maxItems: LIMITS.options })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    min: Type.Optional(BoundedNumber),
+    max: Type.Optional(BoundedNumber),
+  },
+  { additionalProperties: false },
+)
+/**
+ * A questionnaire as a request carries it: its shape and every bound (QUESTIONNAIRE_LIMITS). A section holds either
+ * `questions` or an `instrument`; what the shape cannot say (unique ids, conditions on earlier questions, known needs
+ * and instruments, at most LIMITS.questions in all) `checkQuestionnaire` says by path.
+ */
+export const QuestionnaireInputSchema = Type.Object(
+  {
+    sections: Type.Array(
+      Type.Object(
+        {
+          id: CodeSchema,
+          title: Type.Optional(Type.String({ maxLength: LIMITS.titleLength })),
+          titleEn: Type.Optional(Type.String({ maxLength: LIMITS.titleLength })),
+          questions: Type.Optional(Type.Array(QuestionInput, { maxItems: LIMITS.questionsPerSection })),
+          instrument: Type.Optional(Type.String({ maxLength: LIMITS.idLength, description: 'an instrument code' })),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: LIMITS.sections },
+    ),
+  },
+  { additionalProperties: false },
+)
+
 const editable = {
   name: Type.String({ minLength: 2, maxLength: 200 }),
   callingHours: CallingHoursSchema,
   maxAttempts: Type.Integer({ minimum: 1, maximum: 20 }),
   retryDelays: RetryDelaysSchema,
   frequencyCap: FrequencyCapSchema,
-  script: Type.String({ maxLength: 20_000 }),
+  script: Type.String({ maxLength: SCRIPT_LIMITS.scriptLength }),
   faq: FaqSchema,
-  questionnaire: Type.Unknown({ description: 'questionnaire definition: { sections: [...] }' }),
+  questionnaire: QuestionnaireInputSchema,
   priorityWeights: PriorityWeightsSchema,
 }
 

@@ -2,6 +2,7 @@ import i18n from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import { accountEn, accountFr } from '../features/account/account.i18n.js'
 import { feedbackEn, feedbackFr } from '../features/calling/feedback.i18n.js'
+import { builderEn, builderFr } from '../features/campaigns/builder.i18n.js'
 import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.js'
 import { supervisionEn, supervisionFr } from '../features/campaigns/supervision.i18n.js'
 import { todayEn, todayFr } from '../features/home/home.i18n.js'
@@ -38,6 +39,7 @@ void i18n.use(initReactI18next).init({
         supervision: supervisionFr,
         today: todayFr,
         account: accountFr,
+        builder: builderFr,
       },
     },
     en: {
@@ -54,6 +56,7 @@ void i18n.use(initReactI18next).init({
         supervision: supervisionEn,
         today: todayEn,
         account: accountEn,
+        builder: builderEn,
       },
     },
   },

@@ -5,6 +5,7 @@ import { buildTestApp } from '../../../../test/app.js'
 import { assertMatchesContract } from '../../../../test/contract.js'
 import { makeHousehold, makeOrganization, makePhone, makeUser } from '../../../../test/factories.js'
 import { campaignsContract } from '../../../shared/contracts/campaigns.js'
+import { QUESTIONNAIRE_LIMITS } from '../../../shared/questionnaire.js'
 
 async function setup(t: Parameters<typeof buildTestApp>[0]) {
   const context = await buildTestApp(t)
@@ -250,6 +251,118 @@ describe('campaigns', () => {
     assertMatchesContract(campaignsContract.update, changed)
     assert.equal(changed.json().campaign.questionnaire.version, 2)
     assert.notEqual(changed.json().campaign.questionnaire.versionId, campaign.questionnaire.versionId)
+  })
+
+  it('takes a conditional question mapped to a need as a new version, and refuses a questionnaire past its bounds', async (t) => {
+    const { app, headers, organization } = await setup(t)
+    const campaign = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/campaigns',
+        headers,
+        payload: { name: 'Bornes', type: 'custom', organization: organization.code },
+      })
+    ).json().campaign
+    const L = QUESTIONNAIRE_LIMITS
+    const question = (id: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      type: 'yes_no',
+      label: 'Avez-vous besoin d’aide ?',
+      required: false,
+      ...extra,
+    })
+    const withQuestions = (questions: unknown[]) => ({ sections: [{ id: 'main', title: 'Situation', questions }] })
+    const patch = (questionnaire: unknown) =>
+      app.inject({ method: 'PATCH', url: `/api/campaigns/${campaign.id}`, headers, payload: { questionnaire } })
+
+    const good = await patch(
+      withQuestions([
+        question('shopping', { needIfYes: 'food' }),
+        {
+          id: 'which',
+          type: 'single_choice',
+          label: 'Pour quoi ?',
+          required: true,
+          options: [
+            { code: 'food', label: 'Les courses', need: 'food' },
+            { code: 'meds', label: 'Les médicaments' },
+          ],
+          showIf: { question: 'shopping', equals: true },
+        },
+      ]),
+    )
+    assert.equal(good.statusCode, 200, good.body)
+    assertMatchesContract(campaignsContract.update, good)
+    assert.equal(good.json().campaign.questionnaire.version, campaign.questionnaire.version + 1)
+    assert.deepEqual(good.json().campaign.questionnaire.definition.sections[0].questions[1].showIf, {
+      question: 'shopping',
+      equals: true,
+    })
+
+    const refusals: Array<[string, unknown, RegExp]> = [
+      ['a label past its bound', withQuestions([question('a', { label: 'é'.repeat(L.labelLength + 1) })]), /label/],
+      [
+        'too many options',
+        withQuestions([
+          question('a', {
+            type: 'multiple_choice',
+            options: Array.from({ length: L.options + 1 }, (_, i) => ({ code: `o${i}`, label: `Option ${i}` })),
+          }),
+        ]),
+        /options/,
+      ],
+      [
+        'too many questions in a section',
+        withQuestions(Array.from({ length: L.questionsPerSection + 1 }, (_, i) => question(`q${i}`))),
+        /questions/,
+      ],
+      [
+        'too many questions in all',
+        {
+          sections: Array.from({ length: Math.ceil(L.questions / L.questionsPerSection) + 1 }, (_, s) => ({
+            id: `s${s}`,
+            title: `Partie ${s}`,
+            questions: Array.from({ length: L.questionsPerSection }, (_, i) => question(`q${s}_${i}`)),
+          })),
+        },
+        /at most 120 questions in all/,
+      ],
+      [
+        'too many sections',
+        { sections: Array.from({ length: L.sections + 1 }, (_, i) => ({ id: `s${i}`, title: 'x', questions: [] })) },
+        /sections/,
+      ],
+      ['an unknown key', withQuestions([question('a', { weight: 3 })]), /weight|additional/i],
+      ['a huge number bound', withQuestions([question('a', { type: 'number', max: 1e20 })]), /max/],
+      [
+        'a minimum above the maximum',
+        withQuestions([question('a', { type: 'number', min: 5, max: 1 })]),
+        /maximum is below/,
+      ],
+      ['an unknown need', withQuestions([question('a', { needIfYes: 'jetpack' })]), /unknown need/],
+      [
+        'a condition on a later question',
+        withQuestions([question('a', { showIf: { question: 'b', equals: true } }), question('b')]),
+        /not an earlier question/,
+      ],
+      [
+        'an instrument with questions',
+        { sections: [{ id: 'i', instrument: 'ucla3', questions: [] }] },
+        /instrument section/,
+      ],
+    ]
+    for (const [what, questionnaire, message] of refusals) {
+      const refused = await patch(questionnaire)
+      assert.equal(refused.statusCode, 400, what)
+      assert.equal(refused.json().error.code, 'VALIDATION_FAILED', what)
+      assert.match(JSON.stringify(refused.json().error), message, what)
+    }
+    const after = await app.inject({ url: `/api/campaigns/${campaign.id}`, headers })
+    assert.equal(
+      after.json().campaign.questionnaire.version,
+      campaign.questionnaire.version + 1,
+      'no refusal made a version',
+    )
   })
 
   it('explains why a household matches and why it has its priority', async (t) => {

@@ -141,7 +141,8 @@ export function HouseholdPanel({
   )
 }
 
-export function ScriptPanel({ assignment }: { assignment: Assignment }) {
+/** The script and FAQ as the caller reads them; the campaign's script editor shows its preview with this too. */
+export function ScriptPanel({ assignment }: { assignment: Pick<Assignment, 'script' | 'faq'> }) {
   const { t } = useTranslation()
   return (
     <Card withBorder component="section" aria-labelledby="script-title">

@@ -13,7 +13,6 @@ import {
   Stack,
   Tabs,
   Text,
-  Textarea,
   Title,
 } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
@@ -21,8 +20,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams, useSearchParams } from 'react-router'
-import { isInstrumentSection } from '../../../shared/questionnaire.js'
-import { SCRIPT_PLACEHOLDERS } from '../../../shared/script.js'
 import type { Rule } from '../../../shared/targeting-fields.js'
 import { describeError } from '../../components/errors.js'
 import { useReportUnsaved } from '../../components/UnsavedChanges.js'
@@ -31,6 +28,8 @@ import { type Campaign, campaignsApi } from './api.js'
 import { CallersTab } from './CallersTab.js'
 import { CAMPAIGN_STATUS_COLOR } from './CampaignsPage.js'
 import { DebriefsTab } from './DebriefsTab.js'
+import { QuestionnaireBuilder } from './QuestionnaireBuilder.js'
+import { ScriptEditor } from './ScriptEditor.js'
 import { SupervisionTab } from './SupervisionTab.js'
 import { TargetingEditor } from './TargetingEditor.js'
 
@@ -161,67 +160,6 @@ function LifecycleActions({ campaign, onDone }: { campaign: Campaign; onDone: ()
   )
 }
 
-function ScriptEditor({ campaign, onSaved }: { campaign: Campaign; onSaved: () => void }) {
-  const { t } = useTranslation()
-  const [script, setScript] = useState(campaign.script)
-  const save = useMutation({ mutationFn: () => campaignsApi.update(campaign.id, { script }), onSuccess: onSaved })
-  return (
-    <Stack>
-      <Textarea
-        label={t('campaigns.script')}
-        value={script}
-        onChange={(e) => setScript(e.currentTarget.value)}
-        autosize
-        minRows={4}
-      />
-      <Text size="sm">{SCRIPT_PLACEHOLDERS.map((name) => `{{${name}}}`).join(' ')}</Text>
-      {save.error && <Alert color="red">{describeError(t, save.error)}</Alert>}
-      <Group>
-        <Button onClick={() => save.mutate()} loading={save.isPending}>
-          {t('campaigns.save')}
-        </Button>
-      </Group>
-      <Title order={3} size="h4">
-        {t('campaigns.faq')}
-      </Title>
-      <List>
-        {campaign.faq.map((entry) => (
-          <List.Item key={entry.question}>
-            <Text fw={600}>{entry.question}</Text>
-            <Text size="sm">{entry.answer}</Text>
-          </List.Item>
-        ))}
-      </List>
-    </Stack>
-  )
-}
-
-function QuestionnaireView({ campaign }: { campaign: Campaign }) {
-  const { t } = useTranslation()
-  const sections = campaign.questionnaire?.definition.sections ?? []
-  return (
-    <Stack>
-      <Text size="sm">
-        {t('campaigns.questionnaire')} — version {campaign.questionnaire?.version}
-      </Text>
-      {sections.map((section) => (
-        <Card key={section.id} withBorder>
-          <Title order={3} size="h5">
-            {isInstrumentSection(section) ? section.instrument.toUpperCase() : section.title}
-          </Title>
-          <List>
-            {(isInstrumentSection(section) ? [] : section.questions).map((question) => (
-              <List.Item key={question.id}>
-                {question.label} {question.required ? '*' : ''}
-              </List.Item>
-            ))}
-          </List>
-        </Card>
-      ))}
-    </Stack>
-  )
-}
-
 function RulesEditor({ campaign, onSaved }: { campaign: Campaign; onSaved: () => void }) {
   const { t } = useTranslation()
   const [maxAttempts, setMaxAttempts] = useState(campaign.maxAttempts)
@@ -325,7 +263,7 @@ export function CampaignPage() {
           <ScriptEditor campaign={c} onSaved={refresh} />
         </Tabs.Panel>
         <Tabs.Panel value="questionnaire" pt="md">
-          <QuestionnaireView campaign={c} />
+          <QuestionnaireBuilder campaign={c} onSaved={refresh} />
         </Tabs.Panel>
         <Tabs.Panel value="rules" pt="md">
           <RulesEditor campaign={c} onSaved={refresh} />
