@@ -34,6 +34,7 @@ describe('bulk inserts', () => {
       lastName: AWKWARD[index % AWKWARD.length],
       firstName: index % 3 === 0 ? null : `Prénom ${index}`,
       birthDate: index % 5 === 0 ? null : '1948-03-12',
+      birthYear: null,
       role: null,
     }))
     await bulkInsert(db, 'member', members)
