@@ -22,7 +22,7 @@ describe('sensitive words in a call note, in Chromium', () => {
     const caller = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
     const target = await makeTarget(db, campaign, { household: { lastName: 'Garnier', firstName: 'Odette' } })
     const browser = await launchBrowser(t)
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1024, height: 1366 } })
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1366 } })
     const page = await context.newPage()
     await page.goto(server.url)
     await page.getByLabel('Adresse e-mail').fill(caller.email)

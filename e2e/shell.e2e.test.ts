@@ -25,12 +25,12 @@ async function signIn(page: Page, url: string, email: string, password: string) 
 }
 
 const EXPECTED_NAVIGATION: Record<string, string[]> = {
-  admin: ['Accueil', 'Campagnes', 'Ménages', 'Bilan', 'Administration'],
-  manager: ['Accueil', 'Appeler', 'Campagnes', 'Ménages', 'Signalements', 'Bilan'],
-  caller: ['Accueil', 'Appeler', 'Signalements'],
-  social_worker: ['Accueil', 'Ménages', 'Signalements'],
-  partner: ['Accueil', 'Signalements'],
-  viewer: ['Accueil', 'Bilan'],
+  admin: ['Accueil', 'Campagnes', 'Ménages', 'Bilan', 'Administration', 'Mon compte'],
+  manager: ['Accueil', 'Appeler', 'Campagnes', 'Ménages', 'Signalements', 'Bilan', 'Mon compte'],
+  caller: ['Accueil', 'Appeler', 'Signalements', 'Mon compte'],
+  social_worker: ['Accueil', 'Ménages', 'Signalements', 'Mon compte'],
+  partner: ['Accueil', 'Signalements', 'Mon compte'],
+  viewer: ['Accueil', 'Bilan', 'Mon compte'],
 }
 
 describe('the web shell in Chromium', () => {
