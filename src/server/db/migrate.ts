@@ -30,17 +30,23 @@ const migrations: Record<string, Migration> = {
   '2026-12-04T20-call-request-hash': callRequestHash,
   '2026-12-05T01-c-target-held-at': targetHeldAt,
   '2026-12-05T02-a-household-search-name': householdSearchName,
+  '2026-12-05T10-h-retention': retention,
   '2026-12-05T30-i-data-requests': dataRequests,
   '2026-12-05T31-s-sensitive-flag': sensitiveFlag,
-  '2026-12-05T10-h-retention': retention,
   '2026-12-05T40-j-account-tokens': accountTokens,
 }
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }
 
+/**
+ * Work on parallel branches lands migrations out of their names' order (a database may have run `…T31…` before
+ * `…T10…` existed); each migration touches its own tables, so the ones missing run even when a later-named one ran.
+ */
+const migratorOptions = { provider: migrationProvider, allowUnorderedMigrations: true }
+
 /** Brings the schema up to date; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider })
+  const migrator = new Migrator({ db, ...migratorOptions })
   const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((result) => result.status === 'Error')
   if (error) {
@@ -52,6 +58,6 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 
 /** The migrations this version knows that the database has not run yet (its readiness waits for none). */
 export async function listPendingMigrations(db: Kysely<any>): Promise<string[]> {
-  const known = await new Migrator({ db, provider: migrationProvider }).getMigrations()
+  const known = await new Migrator({ db, ...migratorOptions }).getMigrations()
   return known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name)
 }
