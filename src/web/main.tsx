@@ -36,8 +36,10 @@ const resolveCssVariables: CSSVariablesResolver = () => ({
     // Error messages under fields: Mantine's red.6 is ≈3.9:1 on white; red.9 passes AA (≈5.9:1).
     '--mantine-color-error': 'var(--mantine-color-red-9)',
     // "light" variants (buttons, badges, alerts, active links): shade 9 on the palest tint passes AA (4.5:1).
+    // "subtle" buttons use these too when given a colour without a shade (`color="red"`): with a shade Mantine caps
+    // it at 6 (`red.9` draws red.6, ≈3.3:1 on white); a "light" button with a shade is filled with that shade.
     ...Object.fromEntries(
-      ['teal', 'red', 'gray', 'blue', 'orange', 'yellow', 'grape', 'green'].flatMap((color) => [
+      ['teal', 'red', 'gray', 'blue', 'orange', 'yellow', 'grape', 'green', 'indigo'].flatMap((color) => [
         [`--mantine-color-${color}-light-color`, `var(--mantine-color-${color}-9)`],
         [`--mantine-color-${color}-outline`, `var(--mantine-color-${color}-9)`],
         [`--mantine-color-${color}-light`, `var(--mantine-color-${color}-0)`],

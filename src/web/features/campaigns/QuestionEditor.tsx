@@ -81,7 +81,7 @@ export function QuestionEditor({
           <Group gap={4} wrap="nowrap">
             <ActionIcon
               variant="subtle"
-              color="gray.8"
+              color="gray"
               aria-label={`${t('builder.moveUp')} : ${name}`}
               disabled={isFirst}
               onClick={() => onMove(-1)}
@@ -90,7 +90,7 @@ export function QuestionEditor({
             </ActionIcon>
             <ActionIcon
               variant="subtle"
-              color="gray.8"
+              color="gray"
               aria-label={`${t('builder.moveDown')} : ${name}`}
               disabled={isLast}
               onClick={() => onMove(1)}
@@ -99,7 +99,7 @@ export function QuestionEditor({
             </ActionIcon>
             <Button
               variant="subtle"
-              color="red.9"
+              color="red"
               size="compact-sm"
               leftSection={<IconTrash size={16} />}
               onClick={onRemove}
@@ -194,7 +194,7 @@ export function QuestionEditor({
                   />
                   <ActionIcon
                     variant="subtle"
-                    color="red.9"
+                    color="red"
                     mt={26}
                     aria-label={t('builder.questionnaire.removeOption', { index: index + 1 })}
                     disabled={(question.options?.length ?? 0) <= 2}

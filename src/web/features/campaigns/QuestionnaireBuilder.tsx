@@ -169,7 +169,7 @@ export function QuestionnaireBuilder({ campaign, onSaved }: { campaign: Campaign
                   <Group gap={4} wrap="nowrap">
                     <ActionIcon
                       variant="subtle"
-                      color="gray.8"
+                      color="gray"
                       aria-label={`${t('builder.moveUp')} : ${sectionName}`}
                       disabled={sectionIndex === 0}
                       onClick={() => change(moveSection(draft, sectionIndex, -1))}
@@ -178,7 +178,7 @@ export function QuestionnaireBuilder({ campaign, onSaved }: { campaign: Campaign
                     </ActionIcon>
                     <ActionIcon
                       variant="subtle"
-                      color="gray.8"
+                      color="gray"
                       aria-label={`${t('builder.moveDown')} : ${sectionName}`}
                       disabled={sectionIndex === draft.sections.length - 1}
                       onClick={() => change(moveSection(draft, sectionIndex, 1))}
@@ -219,7 +219,7 @@ export function QuestionnaireBuilder({ campaign, onSaved }: { campaign: Campaign
                           {moves}
                           <Button
                             variant="subtle"
-                            color="red.9"
+                            color="red"
                             size="compact-sm"
                             leftSection={<IconTrash size={16} />}
                             onClick={() =>
@@ -286,7 +286,7 @@ export function QuestionnaireBuilder({ campaign, onSaved }: { campaign: Campaign
                     <Group>
                       <Button
                         variant="light"
-                        color="indigo.9"
+                        color="indigo"
                         disabled={!canAddQuestion(draft, sectionIndex)}
                         onClick={() => change(addQuestion(draft, sectionIndex))}
                         aria-label={`${t('builder.questionnaire.addQuestion')} (${sectionName})`}
@@ -399,7 +399,7 @@ export function QuestionnaireBuilder({ campaign, onSaved }: { campaign: Campaign
                 </Text>
                 <Button
                   variant="subtle"
-                  color="red.9"
+                  color="red"
                   onClick={() =>
                     setConfirming({
                       title: t('builder.discardTitle'),
@@ -454,7 +454,7 @@ function SectionCard({
             {moves}
             <Button
               variant="subtle"
-              color="red.9"
+              color="red"
               size="compact-sm"
               leftSection={<IconTrash size={16} />}
               onClick={onRemove}

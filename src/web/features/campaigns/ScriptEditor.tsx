@@ -164,7 +164,7 @@ export function ScriptEditor({ campaign, onSaved }: { campaign: Campaign; onSave
                         <Table.Td>
                           <Button
                             variant="light"
-                            color="indigo.9"
+                            color="indigo"
                             size="compact-sm"
                             onClick={() => insert(name)}
                             aria-label={t('builder.script.insert', { placeholder: `{{${name}}}` })}
@@ -198,7 +198,7 @@ export function ScriptEditor({ campaign, onSaved }: { campaign: Campaign; onSave
                         <Group gap={4} wrap="nowrap">
                           <ActionIcon
                             variant="subtle"
-                            color="gray.8"
+                            color="gray"
                             aria-label={`${t('builder.moveUp')} : ${name}`}
                             disabled={index === 0}
                             onClick={() => editFaq(move(faq, index, -1))}
@@ -207,7 +207,7 @@ export function ScriptEditor({ campaign, onSaved }: { campaign: Campaign; onSave
                           </ActionIcon>
                           <ActionIcon
                             variant="subtle"
-                            color="gray.8"
+                            color="gray"
                             aria-label={`${t('builder.moveDown')} : ${name}`}
                             disabled={index === faq.length - 1}
                             onClick={() => editFaq(move(faq, index, 1))}
@@ -216,7 +216,7 @@ export function ScriptEditor({ campaign, onSaved }: { campaign: Campaign; onSave
                           </ActionIcon>
                           <Button
                             variant="subtle"
-                            color="red.9"
+                            color="red"
                             size="compact-sm"
                             leftSection={<IconTrash size={16} />}
                             aria-label={`${t('builder.faq.remove')} : ${name}`}
@@ -308,7 +308,7 @@ export function ScriptEditor({ campaign, onSaved }: { campaign: Campaign; onSave
                 </Text>
                 <Button
                   variant="subtle"
-                  color="red.9"
+                  color="red"
                   onClick={() =>
                     setConfirming({
                       title: t('builder.discardTitle'),
