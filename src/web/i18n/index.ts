@@ -7,6 +7,7 @@ import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.j
 import { supervisionEn, supervisionFr } from '../features/campaigns/supervision.i18n.js'
 import { todayEn, todayFr } from '../features/home/home.i18n.js'
 import { historyEn, historyFr } from '../features/households/history.i18n.js'
+import { householdListEn, householdListFr } from '../features/households/households-list.i18n.js'
 import { importsEn, importsFr } from '../features/imports/imports.i18n.js'
 import { planningEn, planningFr } from '../features/planning/planning.i18n.js'
 import { referralsEn, referralsFr } from '../features/referrals/referrals.i18n.js'
@@ -34,6 +35,7 @@ void i18n.use(initReactI18next).init({
         stats: statsFr,
         feedback: feedbackFr,
         history: historyFr,
+        householdList: householdListFr,
         planning: planningFr,
         sensitiveFlags: sensitiveFlagsFr,
         supervision: supervisionFr,
@@ -51,6 +53,7 @@ void i18n.use(initReactI18next).init({
         stats: statsEn,
         feedback: feedbackEn,
         history: historyEn,
+        householdList: householdListEn,
         planning: planningEn,
         sensitiveFlags: sensitiveFlagsEn,
         supervision: supervisionEn,

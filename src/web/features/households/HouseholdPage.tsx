@@ -18,7 +18,7 @@ import { useDisclosure } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
-import { Link, useParams } from 'react-router'
+import { Link, useLocation, useParams } from 'react-router'
 import { formatDay, parisDayOf } from '../../../shared/clock.js'
 import { householdsContract } from '../../../shared/contracts/households.js'
 import { localeOf } from '../../../shared/labels.js'
@@ -33,6 +33,10 @@ import { ObjectionPanel } from './ObjectionPanel.js'
 export function HouseholdPage() {
   const { t, i18n } = useTranslation()
   const { id } = useParams()
+  // Opened from the list: the way back returns to the same search, filters, order and page.
+  const location = useLocation()
+  const listState = (location.state as { list?: unknown } | null)?.list
+  const backTo = typeof listState === 'string' && listState ? `/households?${listState}` : '/households'
   const household = useQuery({
     queryKey: ['household', id],
     queryFn: () => call(householdsContract.read, { params: { id: id ?? '' } }),
@@ -50,7 +54,7 @@ export function HouseholdPage() {
   return (
     <Stack>
       {mayListHouseholds && (
-        <Anchor component={Link} to="/households">
+        <Anchor component={Link} to={backTo}>
           ← {t('households.back')}
         </Anchor>
       )}
