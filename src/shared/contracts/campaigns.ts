@@ -198,6 +198,8 @@ export const ProgressSchema = Type.Object({
   inProgress: Type.Integer(),
   completed: Type.Integer(),
   unreachable: Type.Integer(),
+  /** Of the unreachable, those without any usable number (never served to a caller): for a letter or a visit. */
+  noUsablePhone: Type.Integer(),
   excluded: Type.Integer(),
 })
 
@@ -350,6 +352,9 @@ export const RetargetChangesSchema = Type.Object({
   restored: Type.Integer(),
   removed: Type.Integer(),
   targeted: Type.Integer(),
+  /** Waiting targets found without a usable number (listed unreachable) and those that have one again (queued). */
+  noUsablePhone: Type.Integer(),
+  phoneFound: Type.Integer(),
 })
 
 const tags = ['campaigns']

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely'
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely'
 import { bulkInsert, valuesIn } from '../../db/bulk.js'
 import type { Db } from '../../db/database.js'
 import type { CampaignTable, CampaignTargetTable, Database } from '../../db/schema.js'
@@ -145,11 +145,20 @@ export async function listTopPriority(
   return rows.map((row) => ({ ...row, priority: Number(row.priority) }))
 }
 
-/** The matching households' ids with just the columns their priority needs: what activation reads, at 100,000 rows. */
+/**
+ * The matching households' ids with just the columns their priority needs: what activation reads, at 100,000 rows.
+ * `hasUsablePhone` (1 or 0 on both engines) says whether one of its numbers is valid: the others are never called.
+ */
 export async function listMatchingForPriority(db: Db, organizationId: string, filter: HouseholdFilter) {
-  return matchingHouseholds(db, organizationId, filter)
+  const rows = await matchingHouseholds(db, organizationId, filter)
     .select(['household.id', ...PRIORITY_COLUMNS.map((column) => `household.${column}` as const)])
+    .select(
+      sql<number>`case when exists (select 1 from phone as p where p.household_id = household.id and p.is_valid = 1) then 1 else 0 end`.as(
+        'hasUsablePhone',
+      ),
+    )
     .execute()
+  return rows.map((row) => ({ ...row, hasUsablePhone: Number(row.hasUsablePhone) === 1 }))
 }
 
 export async function findHouseholdWithAgency(db: Db, organizationId: string, householdId: string) {
@@ -180,7 +189,10 @@ export async function setTargetsStatus(
   db: Db,
   targetIds: string[],
   changes: Partial<
-    Pick<CampaignTargetTable, 'status' | 'removedAt' | 'priority' | 'priorityReasons' | 'nextAttemptAt'>
+    Pick<
+      CampaignTargetTable,
+      'status' | 'removedAt' | 'priority' | 'priorityReasons' | 'nextAttemptAt' | 'phonePosition'
+    >
   >,
 ) {
   if (targetIds.length === 0) return
@@ -201,14 +213,24 @@ export async function excludeOpenTargets(db: Db, campaignId: string, now = nowTi
     .execute()
 }
 
+/**
+ * Targets by status, plus `no_usable_phone`: the unreachable never called (activation found no valid number; every
+ * attempt counts, so an unreachable target without one was marked so for that reason).
+ */
 export async function countTargetsByStatus(db: Db, campaignId: string) {
   const rows = await db
     .selectFrom('campaignTarget')
-    .select(['status', (eb) => eb.fn.countAll().as('count')])
+    .select([
+      'status',
+      (eb) => eb.fn.countAll().as('count'),
+      sql<number>`sum(case when attempts = 0 then 1 else 0 end)`.as('neverCalled'),
+    ])
     .where('campaignId', '=', campaignId)
     .groupBy('status')
     .execute()
-  return Object.fromEntries(rows.map((row) => [row.status, toCount(row.count)])) as Record<string, number>
+  const counts: Record<string, number> = Object.fromEntries(rows.map((row) => [row.status, toCount(row.count)]))
+  counts.no_usable_phone = toCount(rows.find((row) => row.status === 'unreachable')?.neverCalled ?? 0)
+  return counts
 }
 
 export async function findTarget(db: Db, campaignId: string, householdId: string) {

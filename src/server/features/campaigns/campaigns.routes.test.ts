@@ -85,6 +85,7 @@ describe('campaigns', () => {
       inProgress: 0,
       completed: 0,
       unreachable: 0,
+      noUsablePhone: 0,
       excluded: 0,
     })
     const again = await app.inject({ method: 'POST', url: `/api/campaigns/${campaign.id}/activate`, headers })
@@ -137,7 +138,14 @@ describe('campaigns', () => {
     })
     assert.equal(widened.statusCode, 200)
     assertMatchesContract(campaignsContract.retarget, widened)
-    assert.deepEqual(widened.json().changes, { added: 2, restored: 0, removed: 0, targeted: 3 })
+    assert.deepEqual(widened.json().changes, {
+      added: 2,
+      restored: 0,
+      removed: 0,
+      targeted: 3,
+      noUsablePhone: 0,
+      phoneFound: 0,
+    })
     const states = async () =>
       Object.fromEntries(
         (
@@ -156,7 +164,14 @@ describe('campaigns', () => {
       headers,
       payload: { targeting: { field: 'occupants', op: '>=', value: 2 } },
     })
-    assert.deepEqual(narrowed.json().changes, { added: 0, restored: 0, removed: 1, targeted: 1 })
+    assert.deepEqual(narrowed.json().changes, {
+      added: 0,
+      restored: 0,
+      removed: 1,
+      targeted: 1,
+      noUsablePhone: 0,
+      phoneFound: 0,
+    })
     assert.deepEqual(
       await states(),
       { [alone.id]: 'completed', [couple.id]: 'pending', [young.id]: 'excluded' },
@@ -169,10 +184,25 @@ describe('campaigns', () => {
       headers,
       payload: { targeting: { all: [] } },
     })
-    assert.deepEqual(back.json().changes, { added: 0, restored: 1, removed: 0, targeted: 3 })
+    assert.deepEqual(back.json().changes, {
+      added: 0,
+      restored: 1,
+      removed: 0,
+      targeted: 3,
+      noUsablePhone: 0,
+      phoneFound: 0,
+    })
     assert.equal((await states())[alone.id], 'completed', 'the household already reached is not queued again')
     const progress = (await app.inject({ url: `/api/campaigns/${campaign.id}`, headers })).json().campaign.progress
-    assert.deepEqual(progress, { targeted: 3, pending: 2, inProgress: 0, completed: 1, unreachable: 0, excluded: 0 })
+    assert.deepEqual(progress, {
+      targeted: 3,
+      pending: 2,
+      inProgress: 0,
+      completed: 1,
+      unreachable: 0,
+      noUsablePhone: 0,
+      excluded: 0,
+    })
   })
 
   it('refuses an unknown field or operator with 400 naming it, and a campaign of an organisation the user does not manage', async (t) => {

@@ -150,13 +150,14 @@ async function presentCampaign(db: Db, campaign: CampaignTable, organizationCode
 /** The contract's progress figures from target counts by status; `targeted` leaves out excluded households. */
 function progressOf(counts: Record<string, number>) {
   const count = (status: string) => counts[status] ?? 0
-  const total = Object.values(counts).reduce((sum, value) => sum + value, 0)
+  const total = Object.entries(counts).reduce((sum, [key, value]) => (key === 'no_usable_phone' ? sum : sum + value), 0)
   return {
     targeted: total - count('excluded'),
     pending: count('pending') + count('scheduled'),
     inProgress: count('held'),
     completed: count('completed'),
     unreachable: count('unreachable'),
+    noUsablePhone: count('no_usable_phone'),
     excluded: count('excluded'),
   }
 }

@@ -85,6 +85,10 @@ export interface RetargetResult {
   restored: number
   removed: number
   targeted: number
+  /** Waiting targets (new, restored, pending or scheduled) whose household has no usable number: now unreachable. */
+  noUsablePhone: number
+  /** Targets listed unreachable for want of a number whose household now has one: back in the queue. */
+  phoneFound: number
 }
 
 /**
@@ -92,6 +96,10 @@ export interface RetargetResult {
  * that no longer match leave the queue (status `excluded`, kept for the history), and households excluded earlier
  * that match again come back. Targets already called, held, completed or unreachable keep their state, so nobody is
  * called twice because the rule changed.
+ *
+ * A household without any usable number is never served to a caller: its waiting target is listed `unreachable`
+ * from the start (never called: attempts 0), for a letter or a visit. Such a target goes back to the queue at the
+ * next sync (activation, resumption, a change of rule) once an import has given the household a valid number.
  */
 export async function syncTargets(db: Db, campaign: Campaign, rule: Rule): Promise<RetargetResult> {
   const today = parisToday()
@@ -102,13 +110,21 @@ export async function syncTargets(db: Db, campaign: Campaign, rule: Rule): Promi
     const existing = new Map((await campaigns.listTargetStates(tx, campaign.id)).map((t) => [t.householdId, t]))
     const toInsert: CampaignTargetTable[] = []
     const toRestore: string[] = []
+    const toRestoreUnreachable: string[] = []
+    const toMarkUnreachable: string[] = []
+    const toRequeue: string[] = []
     const matchingIds = new Set<string>()
     for (const household of matching) {
       matchingIds.add(household.id)
       const target = existing.get(household.id)
-      if (target && target.status !== 'excluded') continue
+      if (target && target.status !== 'excluded') {
+        const isWaiting = target.status === 'pending' || target.status === 'scheduled'
+        if (isWaiting && !household.hasUsablePhone) toMarkUnreachable.push(target.id)
+        if (isNoPhoneMark(target) && household.hasUsablePhone) toRequeue.push(target.id)
+        continue
+      }
       if (target) {
-        toRestore.push(target.id)
+        ;(household.hasUsablePhone ? toRestore : toRestoreUnreachable).push(target.id)
         continue
       }
       const priority = computePriority(household, today, weights)
@@ -117,7 +133,7 @@ export async function syncTargets(db: Db, campaign: Campaign, rule: Rule): Promi
         campaignId: campaign.id,
         organizationId: campaign.organizationId,
         householdId: household.id,
-        status: 'pending',
+        status: household.hasUsablePhone ? 'pending' : 'unreachable',
         priority: priority.score,
         priorityReasons: JSON.stringify(priority.reasons.map(({ key, points }) => ({ key, points }))),
         attempts: 0,
@@ -138,14 +154,31 @@ export async function syncTargets(db: Db, campaign: Campaign, rule: Rule): Promi
     const toRemove = [...existing.values()]
       .filter(
         (target) =>
-          (target.status === 'pending' || target.status === 'scheduled') && !matchingIds.has(target.householdId),
+          (target.status === 'pending' || target.status === 'scheduled' || isNoPhoneMark(target)) &&
+          !matchingIds.has(target.householdId),
       )
       .map((target) => target.id)
     await campaigns.insertTargets(tx, toInsert)
     await campaigns.setTargetsStatus(tx, toRestore, { status: 'pending', removedAt: null })
+    await campaigns.setTargetsStatus(tx, toRestoreUnreachable, { status: 'unreachable', removedAt: null })
+    await campaigns.setTargetsStatus(tx, toMarkUnreachable, { status: 'unreachable' })
+    await campaigns.setTargetsStatus(tx, toRequeue, { status: 'pending', nextAttemptAt: now, phonePosition: 0 })
     await campaigns.setTargetsStatus(tx, toRemove, { status: 'excluded', removedAt: now })
-    return { added: toInsert.length, restored: toRestore.length, removed: toRemove.length, targeted: matchingIds.size }
+    const newWithoutPhone = toInsert.filter((target) => target.status === 'unreachable').length
+    return {
+      added: toInsert.length,
+      restored: toRestore.length + toRestoreUnreachable.length,
+      removed: toRemove.length,
+      targeted: matchingIds.size,
+      noUsablePhone: newWithoutPhone + toRestoreUnreachable.length + toMarkUnreachable.length,
+      phoneFound: toRequeue.length,
+    }
   })
+}
+
+/** Listed unreachable without ever being called: every attempt counts, so only a sync finding no number does this. */
+function isNoPhoneMark(target: { status: string; attempts: number }) {
+  return target.status === 'unreachable' && target.attempts === 0
 }
 
 const TRANSITIONS: Record<string, { from: string[]; to: string }> = {

@@ -11,6 +11,7 @@ import {
   formatFrenchPhone,
   formatParisDateTime,
   referralCells,
+  unreachableCells,
 } from './exports.format.js'
 
 describe('export formatting', () => {
@@ -166,5 +167,26 @@ describe('export formatting', () => {
     // Roles in another organisation count for nothing here.
     const elsewhere = decideExportAccess('calls', { memberships: [{ organizationId: 'other', role: 'admin' }] }, 'org')
     assert.equal(elsewhere.allowed, false)
+  })
+
+  it('names why an unreachable household was never called: no usable number, for a letter or a visit', () => {
+    const row = {
+      externalRef: 'R1',
+      lastName: 'Bernard',
+      firstName: null,
+      addressLine1: '1 rue des Lilas',
+      addressLine2: null,
+      postcode: '54000',
+      city: 'Nancy',
+      phonesTried: null,
+      attempts: 0,
+      lastCalledAt: null,
+      lastDisposition: null,
+      campaignName: 'Canicule',
+    }
+    assert.equal(unreachableCells(row)[10], 'Aucun numéro utilisable')
+    const called = unreachableCells({ ...row, attempts: 5, lastDisposition: 'no_answer', phonesTried: '+33612345678' })
+    assert.notEqual(called[10], 'Aucun numéro utilisable')
+    assert.equal(called[7], '06 12 34 56 78')
   })
 })

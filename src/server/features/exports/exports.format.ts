@@ -177,7 +177,8 @@ export function unreachableCells(row: UnreachableExportRow): Cell[] {
     phones.map(formatFrenchPhone).join(', ') || null,
     Number(row.attempts),
     row.lastCalledAt ? { instant: row.lastCalledAt } : null,
-    french('disposition', row.lastDisposition),
+    // Never called: the campaign found no usable number for it (listed for a letter or a visit from activation).
+    Number(row.attempts) === 0 ? 'Aucun numéro utilisable' : french('disposition', row.lastDisposition),
     row.campaignName,
   ]
 }

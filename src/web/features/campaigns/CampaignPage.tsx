@@ -69,6 +69,11 @@ function ProgressCards({ campaign }: { campaign: Campaign }) {
           <Text fw={700} size="xl" data-progress={key}>
             {campaign.progress[key]}
           </Text>
+          {key === 'unreachable' && campaign.progress.noUsablePhone > 0 && (
+            <Text size="xs" data-progress="noUsablePhone">
+              {t('campaigns.progress.noUsablePhone', { count: campaign.progress.noUsablePhone })}
+            </Text>
+          )}
         </Card>
       ))}
     </SimpleGrid>

@@ -13,6 +13,8 @@ export const campaignsFr = {
     completed: 'Terminés',
     unreachable: 'Injoignables',
     excluded: 'Sortis de la cible',
+    noUsablePhone_one: 'dont {{count}} : aucun numéro utilisable (courrier ou visite)',
+    noUsablePhone_other: 'dont {{count}} : aucun numéro utilisable (courrier ou visite)',
   },
   create: {
     template: 'Modèle',
@@ -111,6 +113,8 @@ export const campaignsEn: typeof campaignsFr = {
     completed: 'Done',
     unreachable: 'Unreachable',
     excluded: 'Left the target',
+    noUsablePhone_one: 'of which {{count}}: no usable number (letter or visit)',
+    noUsablePhone_other: 'of which {{count}}: no usable number (letter or visit)',
   },
   create: { template: 'Template', organization: 'Organisation', name: 'Campaign name', submit: 'Create the draft' },
   builder: {
