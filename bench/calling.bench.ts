@@ -1,6 +1,7 @@
 // npm run bench:calling — simulated callers over HTTP, each looping claim → outcome, at 50 and 200 concurrent callers.
-// SQLite with one app instance; PostgreSQL with two app instances on one database. Checks that no target was claimed
-// twice and none was lost. Prints figures; asserts nothing about time.
+// SQLite with one app instance; PostgreSQL with two app instances on one database (BENCH_INSTANCES). Checks that no
+// target was claimed twice and none was lost. Prints figures, and on PostgreSQL where the time went (pg-stats.ts);
+// asserts nothing about time.
 import { type ChildProcess, fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
@@ -8,20 +9,39 @@ import http from 'node:http'
 import { makeCampaign, makeOrganization, makeUser } from '../test/factories.js'
 import { type BenchEngine, benchEngines, formatMs, freshBenchDatabase, percentile } from './support/bench-db.js'
 import { seedTargets } from './support/calling-seed.js'
+import { startPgStats } from './support/pg-stats.js'
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000
 // The first seconds run before the server's code is optimised (and all callers claim at once): they are run, and
 // checked, but their latencies and cycles are not counted. A server runs for hours.
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2) * 1000
 const CONCURRENCY = (process.env.BENCH_CALLERS ?? '50,200').split(',').map(Number)
+// App instances on one PostgreSQL database (SQLite serves one instance).
+const POSTGRES_INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2)
 
-/** CPU time (user + system, µs) an app instance has used so far. */
-function cpuOf(child: ChildProcess): Promise<number> {
+interface InstanceCounters {
+  queries: number
+  queryMs: number
+  connects: number
+  connectWaitMs: number
+}
+interface InstanceReport {
+  cpu: number
+  counters: InstanceCounters
+  loopDelayP99Ms: number
+  loopDelayMeanMs: number
+}
+
+/**
+ * CPU time (user + system, µs) an app instance has used so far, its statement and pool counters, and its event
+ * loop's delay since the last report.
+ */
+function reportOf(child: ChildProcess): Promise<InstanceReport> {
   return new Promise((resolve) => {
-    const listener = (message: { cpu?: { user: number; system: number } }) => {
+    const listener = (message: Omit<InstanceReport, 'cpu'> & { cpu?: { user: number; system: number } }) => {
       if (!message?.cpu) return
       child.off('message', listener)
-      resolve(message.cpu.user + message.cpu.system)
+      resolve({ ...message, cpu: message.cpu.user + message.cpu.system })
     }
     child.on('message', listener)
     child.send({ cpu: true })
@@ -40,7 +60,15 @@ async function startInstance(url: string, port: number): Promise<{ child: ChildP
       'tsx',
       ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.bench/profile'] : []),
     ],
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1' },
+    // Every caller signs in at once from 127.0.0.1: each sign-in is counted against the address until its password
+    // is checked, and 200 at once are more than the address's default allowance.
+    env: {
+      LOGIN_ADDRESS_MAX_FAILURES: '100000',
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   await new Promise<void>((resolve, reject) => {
@@ -119,7 +147,7 @@ function assignmentIdOf(body: string): string {
 }
 
 async function runScenario(engine: BenchEngine, callers: number) {
-  const instances = engine === 'postgres' ? 2 : 1
+  const instances = engine === 'postgres' ? POSTGRES_INSTANCES : 1
   const { url, db } = await freshBenchDatabase(`calling_${callers}`, engine)
   const organization = await makeOrganization(db)
   const campaign = await makeCampaign(db, {
@@ -138,6 +166,7 @@ async function runScenario(engine: BenchEngine, callers: number) {
   await db.destroy()
 
   const servers = await Promise.all(Array.from({ length: instances }, (_, index) => startInstance(url, 4100 + index)))
+  const pgStats = engine === 'postgres' ? await startPgStats(url, new URL(url).pathname.slice(1)) : undefined
   try {
     const cookies = await Promise.all(
       users.map((user, index) => login(servers[index % instances].base, user.email, user.password)),
@@ -151,7 +180,7 @@ async function runScenario(engine: BenchEngine, callers: number) {
     let errors = 0
     let empty = 0
     let loadBefore = loadAverage()
-    let cpuBefore = await Promise.all(servers.map((server) => cpuOf(server.child)))
+    let reportsBefore = await Promise.all(servers.map((server) => reportOf(server.child)))
     let startedAt = Date.now()
     let isMeasuring = WARMUP_MS === 0
     let measuredFrom = performance.now()
@@ -159,7 +188,8 @@ async function runScenario(engine: BenchEngine, callers: number) {
     const warmedUp = new Promise<void>((resolve) =>
       setTimeout(async () => {
         loadBefore = loadAverage()
-        cpuBefore = await Promise.all(servers.map((server) => cpuOf(server.child)))
+        reportsBefore = await Promise.all(servers.map((server) => reportOf(server.child)))
+        await pgStats?.begin()
         startedAt = Date.now()
         measuredFrom = performance.now()
         isMeasuring = true
@@ -206,8 +236,9 @@ async function runScenario(engine: BenchEngine, callers: number) {
     )
     await warmedUp
     const seconds = (Date.now() - startedAt) / 1000
-    const cpuAfter = await Promise.all(servers.map((server) => cpuOf(server.child)))
-    const serverCpu = cpuAfter.reduce((sum, value, index) => sum + value - cpuBefore[index], 0)
+    const reportsAfter = await Promise.all(servers.map((server) => reportOf(server.child)))
+    const postgres = await pgStats?.end()
+    const serverCpu = reportsAfter.reduce((sum, report, index) => sum + report.cpu - reportsBefore[index].cpu, 0)
     const doubles = [...claimed.values()].filter((count) => count > 1).length
     const acknowledged = saved + savedInWarmup
     // The WAL's size as the run ends: checkpoints kept up with the writes when it stays small (tens of MB at most).
@@ -251,6 +282,36 @@ async function runScenario(engine: BenchEngine, callers: number) {
     console.log(
       `    server CPU ${(serverCpu / 1000 / Math.max(saved, 1)).toFixed(2)} ms per cycle (${(serverCpu / 1e6 / seconds).toFixed(2)} cores busy)`,
     )
+    if (engine === 'postgres') {
+      const perCycle = (value: number) => (value / Math.max(saved, 1)).toFixed(2)
+      for (const [index, report] of reportsAfter.entries()) {
+        const before = reportsBefore[index]
+        const queries = report.counters.queries - before.counters.queries
+        const connects = report.counters.connects - before.counters.connects
+        console.log(
+          `    instance ${index + 1}: CPU ${((report.cpu - before.cpu) / 1e6 / seconds).toFixed(2)} cores, ${queries} statements (${(queries / seconds).toFixed(0)}/s), ${((report.counters.queryMs - before.counters.queryMs) / Math.max(queries, 1)).toFixed(1)} ms each from send to answer, ${((report.counters.connectWaitMs - before.counters.connectWaitMs) / Math.max(connects, 1)).toFixed(1)} ms waiting for a pooled connection; event loop delay mean ${report.loopDelayMeanMs.toFixed(1)} ms, p99 ${report.loopDelayP99Ms.toFixed(1)} ms`,
+        )
+      }
+      const statements = reportsAfter.reduce(
+        (sum, report, index) => sum + report.counters.queries - reportsBefore[index].counters.queries,
+        0,
+      )
+      console.log(`    statements (round trips) per cycle ${perCycle(statements)}`)
+    }
+    if (postgres) {
+      const perCycle = (value: number) => (value / Math.max(saved, 1)).toFixed(2)
+      console.log(
+        `    PostgreSQL: backends CPU ${perCycle(postgres.backendCpuMs)} ms per cycle (${(postgres.backendCpuMs / 1000 / seconds).toFixed(2)} cores, ${postgres.backends} backends), WAL writer/checkpointer/bgwriter ${(postgres.backgroundCpuMs / 1000 / seconds).toFixed(2)} cores; commits ${perCycle(postgres.commits)} per cycle, rollbacks ${postgres.rollbacks}; WAL (whole cluster) ${perCycle(postgres.walRecords)} records, ${(postgres.walBytes / Math.max(saved, 1) / 1024).toFixed(1)} kB, ${perCycle(postgres.walSyncs)} fsyncs per cycle (${postgres.walSyncs > 0 ? (postgres.walSyncMs / postgres.walSyncs).toFixed(2) : '-'} ms each where timed)`,
+      )
+      const total = [...postgres.waits.values()].reduce((sum, count) => sum + count, 0)
+      const waits = [...postgres.waits.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([wait, count]) => `${wait} ${((count / total) * 100).toFixed(0)}%`)
+        .join(', ')
+      console.log(
+        `    backends sampled ${postgres.samples} times, ${(total / Math.max(postgres.samples, 1)).toFixed(1)} at a time: ${waits}`,
+      )
+    }
     if (walSize !== undefined) console.log(`    WAL at the end of the run ${(walSize / 1048576).toFixed(1)} MB`)
     console.log(`    claim   ${spread(claimLatencies)}`)
     console.log(`    outcome ${spread(outcomeLatencies)}`)
@@ -263,6 +324,7 @@ async function runScenario(engine: BenchEngine, callers: number) {
       process.exitCode = 1
     }
   } finally {
+    await pgStats?.close()
     for (const server of servers) server.child.kill('SIGTERM')
   }
 }

@@ -27,6 +27,9 @@ export async function freshBenchDatabase(name: string, engine: BenchEngine): Pro
   const database = `allervers_bench_${name}`
   await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
   await client.query(`CREATE DATABASE ${database}`)
+  // The bench reports the time its backends spent in WAL fsyncs (pg_stat_wal.wal_sync_time): timed for this database
+  // only, the server's setting is left alone.
+  await client.query(`ALTER DATABASE ${database} SET track_wal_io_timing = on`)
   await client.end()
   const url = new URL(admin)
   url.pathname = `/${database}`
