@@ -25,12 +25,13 @@ async function signIn(page: Page, url: string, email: string, password: string) 
 }
 
 const EXPECTED_NAVIGATION: Record<string, string[]> = {
-  admin: ['Accueil', 'Campagnes', 'Ménages', 'Bilan', 'Administration', 'Mon compte'],
+  admin: ['Accueil', 'Campagnes', 'Ménages', 'Bilan', 'Protection des données', 'Administration', 'Mon compte'],
   manager: ['Accueil', 'Appeler', 'Campagnes', 'Ménages', 'Signalements', 'Bilan', 'Mon compte'],
   caller: ['Accueil', 'Appeler', 'Signalements', 'Mon compte'],
   social_worker: ['Accueil', 'Ménages', 'Signalements', 'Mon compte'],
   partner: ['Accueil', 'Signalements', 'Mon compte'],
   viewer: ['Accueil', 'Bilan', 'Mon compte'],
+  dpo: ['Accueil', 'Protection des données', 'Mon compte'],
 }
 
 describe('the web shell in Chromium', () => {

@@ -8,6 +8,7 @@
  * categories (`REFERRAL_CATEGORIES = NEED_CATEGORIES`), so they read as the needs do.
  */
 import type { CampaignStatus, CampaignType, Disposition, FragilityLevel, NeedCategory } from './campaigns.js'
+import type { AuditAction } from './contracts/data-protection.js'
 import type { SensitiveFlagSource } from './contracts/sensitive-flags.js'
 import { EPICES, FRAIL, type InstrumentCode, LSNS6, UCLA3, USDA6 } from './instruments/index.js'
 import type { ReferralStatus, Urgency } from './referrals.js'
@@ -153,28 +154,76 @@ const TARGETING_OPERATOR = {
   isNotSet: { fr: 'n’est pas renseigné', en: 'is not known' },
 } as const satisfies LabelsOf<Operator>
 
-/** What a line of the audit log records, as a tenant reads it in their dossier; an action not listed shows its code. */
+/** What a line of the audit log records, as a tenant reads it in their dossier and the DPO in the journal. */
 const AUDIT_ACTION = {
+  'auth.login': { fr: 'Connexion', en: 'Sign-in' },
+  'auth.login_failed': { fr: 'Connexion refusée', en: 'Sign-in refused' },
+  'auth.login_rate_limited': { fr: 'Connexion bloquée (trop d’essais)', en: 'Sign-in blocked (too many tries)' },
+  'auth.logout': { fr: 'Déconnexion', en: 'Sign-out' },
+  'account.invitation_accepted': { fr: 'Invitation acceptée', en: 'Invitation accepted' },
+  'account.password_change': { fr: 'Mot de passe changé', en: 'Password changed' },
+  'account.password_reset': { fr: 'Mot de passe réinitialisé', en: 'Password reset' },
+  'account.reset_requested': { fr: 'Réinitialisation demandée', en: 'Reset requested' },
+  'account.reset_rate_limited': { fr: 'Réinitialisation bloquée (trop de demandes)', en: 'Reset blocked (too many)' },
+  'account.session_end': { fr: 'Session fermée', en: 'Session ended' },
   'household.read': { fr: 'Consultation de la fiche du ménage', en: 'Household record read' },
+  'household.search': { fr: 'Recherche de ménages', en: 'Household search' },
   'household.timeline_read': { fr: 'Consultation de l’historique', en: 'History read' },
+  'household.export': { fr: 'Export de ménages', en: 'Households exported' },
+  'household.import_update': { fr: 'Mise à jour par import du fichier', en: 'Updated by a file import' },
   'household.objection': { fr: 'Opposition aux appels enregistrée', en: 'Objection to calls recorded' },
   'household.objection_withdrawn': { fr: 'Opposition aux appels levée', en: 'Objection to calls withdrawn' },
   'household.dossier': { fr: 'Dossier édité (droit d’accès)', en: 'Dossier produced (right of access)' },
   'household.rectify': { fr: 'Données rectifiées', en: 'Data rectified' },
   'household.erase': { fr: 'Données effacées', en: 'Data erased' },
-  'household.import_update': { fr: 'Mise à jour par import du fichier', en: 'Updated by a file import' },
-  'campaign.explain': { fr: 'Explication du ciblage consultée', en: 'Targeting explanation read' },
+  'household.erased': { fr: 'Données effacées (durée de conservation)', en: 'Data erased (retention period)' },
   'referral.read': { fr: 'Consultation d’une orientation', en: 'Referral read' },
   'referral.create': { fr: 'Orientation envoyée', en: 'Referral sent' },
   'referral.create_without_consent': {
     fr: 'Orientation envoyée sans consentement',
     en: 'Referral sent without consent',
   },
+  'referral.accepted': { fr: 'Orientation acceptée', en: 'Referral accepted' },
+  'referral.rejected': { fr: 'Orientation refusée', en: 'Referral rejected' },
+  'referral.in_progress': { fr: 'Orientation en cours', en: 'Referral in progress' },
+  'referral.done': { fr: 'Orientation terminée', en: 'Referral done' },
+  'referral.revoked': { fr: 'Orientation retirée', en: 'Referral revoked' },
   'referral.note': { fr: 'Note ajoutée à une orientation', en: 'Note added to a referral' },
   'referral.follow_up': { fr: 'Suivi planifié', en: 'Follow-up planned' },
+  'campaign.create': { fr: 'Campagne créée', en: 'Campaign created' },
+  'campaign.update': { fr: 'Campagne modifiée', en: 'Campaign changed' },
+  'campaign.preview': { fr: 'Aperçu du ciblage', en: 'Targeting previewed' },
+  'campaign.explain': { fr: 'Explication du ciblage consultée', en: 'Targeting explanation read' },
+  'campaign.retarget': { fr: 'Ciblage recalculé', en: 'Targeting recomputed' },
+  'campaign.callers': { fr: 'Appelants de la campagne changés', en: 'Campaign callers changed' },
+  'campaign.caller_added': { fr: 'Appelant ajouté', en: 'Caller added' },
+  'campaign.caller_removed': { fr: 'Appelant retiré', en: 'Caller removed' },
+  'callback.reassign': { fr: 'Rappel réattribué', en: 'Callback reassigned' },
+  'target.release': { fr: 'Ménage rendu à la file', en: 'Household released to the queue' },
+  'feedback.create': { fr: 'Retour d’appelant', en: 'Caller feedback' },
+  'feedback.debrief_handled': { fr: 'Débriefing traité', en: 'Debrief handled' },
+  'import.preview': { fr: 'Aperçu d’import', en: 'Import previewed' },
+  'import.start': { fr: 'Import du fichier', en: 'File import' },
+  'import.rejected_read': { fr: 'Lignes rejetées consultées', en: 'Rejected rows read' },
+  'export.download': { fr: 'Export téléchargé', en: 'Export downloaded' },
+  'stats.review_read': { fr: 'Bilan consulté', en: 'Review read' },
+  'stats.review_pdf': { fr: 'Bilan en PDF', en: 'Review as PDF' },
+  'organization.create': { fr: 'Organisme créé', en: 'Organisation created' },
+  'agency.create': { fr: 'Agence créée', en: 'Agency created' },
+  'user.create': { fr: 'Compte créé', en: 'Account created' },
+  'user.invite': { fr: 'Invitation envoyée', en: 'Invitation sent' },
+  'user.enable': { fr: 'Compte réactivé', en: 'Account enabled' },
+  'user.disable': { fr: 'Compte désactivé', en: 'Account disabled' },
+  'membership.upsert': { fr: 'Rôle attribué', en: 'Role granted' },
   'dataRequest.create': { fr: 'Demande enregistrée au registre', en: 'Request registered' },
   'dataRequest.close': { fr: 'Demande traitée', en: 'Request handled' },
-} as const satisfies Readonly<Record<string, Label>>
+  'audit.read': { fr: 'Journal des accès consulté', en: 'Access log read' },
+  'audit.export': { fr: 'Journal des accès exporté', en: 'Access log exported' },
+  'retention.settings': { fr: 'Durées de conservation changées', en: 'Retention periods changed' },
+  'retention.due_read': { fr: 'Échéances de conservation consultées', en: 'Retention due list read' },
+  'retention.purge': { fr: 'Purge', en: 'Purge' },
+  'sensitive_flag.list': { fr: 'Notes signalées consultées', en: 'Flagged notes read' },
+} as const satisfies LabelsOf<AuditAction>
 
 /** Every vocabulary, by kind. */
 export const LABELS = {

@@ -17,6 +17,7 @@ export const NAVIGATION: ReadonlyArray<{ key: string; path: string; roles: reado
   { key: 'households', path: '/households', roles: ['manager', 'admin', 'social_worker'] },
   { key: 'referrals', path: '/referrals', roles: ['social_worker', 'partner', 'manager', 'caller'] },
   { key: 'stats', path: '/bilan', roles: ['manager', 'admin', 'viewer'] },
+  { key: 'dataProtection', path: '/protection-des-donnees', roles: ['dpo', 'admin'] },
   { key: 'administration', path: '/administration', roles: ['admin'] },
   { key: 'account', path: '/compte', roles: ROLES },
 ]

@@ -12,6 +12,7 @@ import { useSession } from './features/auth/session.js'
 import { CallingPage } from './features/calling/CallingPage.js'
 import { CampaignPage } from './features/campaigns/CampaignPage.js'
 import { CampaignsPage } from './features/campaigns/CampaignsPage.js'
+import { DataProtectionPage, DESK_PATH } from './features/data-protection/DataProtectionPage.js'
 import { HomePage } from './features/home/HomePage.js'
 import { HouseholdPage } from './features/households/HouseholdPage.js'
 import { HouseholdsPage } from './features/households/HouseholdsPage.js'
@@ -51,6 +52,7 @@ export function App() {
         <Route path="/referrals/:id" element={<ReferralPage />} />
         <Route path="/bilan" element={<StatsPage user={user} />} />
         <Route path="/stats" element={<Navigate to="/bilan" replace />} />
+        <Route path={DESK_PATH} element={<DataProtectionPage user={user} />} />
         <Route path="/administration" element={<AdministrationPage />} />
         <Route path="/compte" element={<AccountPage user={user} />} />
         <Route path="*" element={<Navigate to="/" replace />} />

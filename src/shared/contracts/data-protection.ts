@@ -11,13 +11,85 @@ export const AUDIT_PAGE_SIZE = 50
 /** The most lines one CSV export of the audit log holds; more is refused with the count (narrow the filters). */
 export const AUDIT_CSV_MAX_ROWS = 50_000
 
+/**
+ * The actions the audit log records, by family (the part before the dot): what the journal's filter offers, each with
+ * its label (`labels.ts`, `auditAction`). A family filters all its actions (`household` for `household.read`…).
+ */
+export const AUDIT_ACTIONS = [
+  'auth.login',
+  'auth.login_failed',
+  'auth.login_rate_limited',
+  'auth.logout',
+  'account.invitation_accepted',
+  'account.password_change',
+  'account.password_reset',
+  'account.reset_requested',
+  'account.reset_rate_limited',
+  'account.session_end',
+  'household.read',
+  'household.search',
+  'household.timeline_read',
+  'household.export',
+  'household.import_update',
+  'household.objection',
+  'household.objection_withdrawn',
+  'household.dossier',
+  'household.rectify',
+  'household.erase',
+  'household.erased',
+  'referral.read',
+  'referral.create',
+  'referral.create_without_consent',
+  'referral.accepted',
+  'referral.rejected',
+  'referral.in_progress',
+  'referral.done',
+  'referral.revoked',
+  'referral.note',
+  'referral.follow_up',
+  'campaign.create',
+  'campaign.update',
+  'campaign.preview',
+  'campaign.explain',
+  'campaign.retarget',
+  'campaign.callers',
+  'campaign.caller_added',
+  'campaign.caller_removed',
+  'callback.reassign',
+  'target.release',
+  'feedback.create',
+  'feedback.debrief_handled',
+  'import.preview',
+  'import.start',
+  'import.rejected_read',
+  'export.download',
+  'stats.review_read',
+  'stats.review_pdf',
+  'organization.create',
+  'agency.create',
+  'user.create',
+  'user.invite',
+  'user.enable',
+  'user.disable',
+  'membership.upsert',
+  'dataRequest.create',
+  'dataRequest.close',
+  'audit.read',
+  'audit.export',
+  'retention.settings',
+  'retention.due_read',
+  'retention.purge',
+  'sensitive_flag.list',
+] as const
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+
 export const AuditFiltersSchema = Type.Object({
   /** A user's id or email address (the actor). */
   user: Type.Optional(Type.String({ maxLength: 254 })),
   /** A household's reference in the landlord's file: the lines about it. */
   householdRef: Type.Optional(Type.String({ maxLength: 100 })),
-  /** An action (`household.read`) or a family of actions (`household`). */
-  action: Type.Optional(Type.String({ maxLength: 100, pattern: '^[a-z_.]*$' })),
+  /** An action (`household.read`, `dataRequest.create`) or a family of actions (`household`). */
+  action: Type.Optional(Type.String({ maxLength: 100, pattern: '^[A-Za-z_.]*$' })),
   /** An organisation's code among those the reader may audit. */
   organization: Type.Optional(Type.String({ maxLength: 64 })),
   from: Type.Optional(Day({ description: 'first Paris day (YYYY-MM-DD), inclusive' })),

@@ -11,6 +11,7 @@ export const en: Messages = {
     households: 'Households',
     referrals: 'Referrals',
     stats: 'Review',
+    dataProtection: 'Data protection',
     administration: 'Administration',
     account: 'My account',
   },

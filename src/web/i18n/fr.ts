@@ -9,6 +9,7 @@ export const fr = {
     households: 'Ménages',
     referrals: 'Signalements',
     stats: 'Bilan',
+    dataProtection: 'Protection des données',
     administration: 'Administration',
     account: 'Mon compte',
   },

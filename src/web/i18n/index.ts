@@ -5,6 +5,7 @@ import { feedbackEn, feedbackFr } from '../features/calling/feedback.i18n.js'
 import { builderEn, builderFr } from '../features/campaigns/builder.i18n.js'
 import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.js'
 import { supervisionEn, supervisionFr } from '../features/campaigns/supervision.i18n.js'
+import { dataProtectionEn, dataProtectionFr } from '../features/data-protection/data-protection.i18n.js'
 import { todayEn, todayFr } from '../features/home/home.i18n.js'
 import { historyEn, historyFr } from '../features/households/history.i18n.js'
 import { householdListEn, householdListFr } from '../features/households/households-list.i18n.js'
@@ -38,6 +39,7 @@ void i18n.use(initReactI18next).init({
         householdList: householdListFr,
         planning: planningFr,
         sensitiveFlags: sensitiveFlagsFr,
+        dataProtection: dataProtectionFr,
         supervision: supervisionFr,
         today: todayFr,
         account: accountFr,
@@ -56,6 +58,7 @@ void i18n.use(initReactI18next).init({
         householdList: householdListEn,
         planning: planningEn,
         sensitiveFlags: sensitiveFlagsEn,
+        dataProtection: dataProtectionEn,
         supervision: supervisionEn,
         today: todayEn,
         account: accountEn,

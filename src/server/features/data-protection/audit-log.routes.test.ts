@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeHousehold, makeOrganization, makeUser } from '../../../../test/factories.js'
+import { AUDIT_ACTIONS } from '../../../shared/contracts/data-protection.js'
 import type { Db } from '../../db/database.js'
 
 async function line(
@@ -200,6 +201,30 @@ describe('GET /api/audit', () => {
     assert.equal(reads.length, 9)
     assert.equal(reads[0].actorUserId, dpo.id)
     assert.deepEqual(JSON.parse(reads[0].details ?? '{}').filters, ['user'])
+  })
+
+  it('accepts as a filter every action of the contract’s list and each family, camel case included', async (t) => {
+    const { app, db, loginAs, dpo, worker, landlord, household } = await setUp(t)
+    await line(db, {
+      at: '2026-04-02T10:00:00.000Z',
+      action: 'dataRequest.create',
+      actorUserId: worker.id,
+      organizationId: landlord.id,
+      entityType: 'household',
+      entityId: household.id,
+    })
+    const headers = await loginAs(dpo)
+    const total = async (action: string) => {
+      const response = await app.inject({ url: `/api/audit?action=${action}`, headers })
+      assert.equal(response.statusCode, 200, `${action}: ${response.body}`)
+      return (response.json() as { total: number }).total
+    }
+    for (const action of AUDIT_ACTIONS) await total(action)
+    for (const family of new Set(AUDIT_ACTIONS.map((action) => action.split('.')[0]!))) await total(family)
+    assert.equal(await total('dataRequest'), 1)
+    assert.equal(await total('dataRequest.create'), 1)
+    const odd = await app.inject({ url: '/api/audit?action=household;drop', headers })
+    assert.equal(odd.statusCode, 400)
   })
 
   it('gives an administrator the same; refuses managers (403); another organisation’s DPO sees none of it', async (t) => {

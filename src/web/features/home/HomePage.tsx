@@ -31,6 +31,7 @@ const ROLE_TARGET: Record<string, string> = {
   social_worker: 'referrals',
   partner: 'referrals',
   viewer: 'stats',
+  dpo: 'dataProtection',
 }
 
 function Section({ title, children, name }: { title: string; children: React.ReactNode; name: string }) {

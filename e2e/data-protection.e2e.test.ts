@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import AxeBuilder from '@axe-core/playwright'
+import type { Browser, Page } from 'playwright-core'
+import { seedDemo } from '../src/server/features/demo/demo.service.js'
+import { launchBrowser, startTestServer } from '../test/browser.js'
+
+const SHOTS = process.env.DPO_SHOTS_DIR ?? '/tmp/shots'
+
+async function seriousViolations(page: Page) {
+  await page.mouse.move(0, 0) // no button left in its hover colour
+  return (await new AxeBuilder({ page }).analyze()).violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.nodes.map((node) => `${node.target.join(' ')} (${node.failureSummary?.split('\n').slice(1).join(' ')})`).join(', ')}`,
+    )
+}
+
+async function signIn(browser: Browser, url: string, email: string, password: string, width = 1280) {
+  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 900 }, acceptDownloads: true })
+  const page = await context.newPage()
+  await page.goto(url)
+  await page.getByLabel('Adresse e-mail').fill(email)
+  await page.getByLabel(/^Mot de passe/).fill(password)
+  await page.getByRole('button', { name: 'Se connecter' }).click()
+  await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
+  return page
+}
+
+async function shoot(page: Page, name: string) {
+  mkdirSync(SHOTS, { recursive: true })
+  await page.screenshot({ path: `${SHOTS}/dpo-${name}.png`, fullPage: true })
+}
+
+describe('the DPO’s desk in Chromium', () => {
+  it('lets the DPO filter the access log by household reference and export it', async (t) => {
+    const server = await startTestServer(t)
+    const { accounts } = await seedDemo(server.db, { households: 30 })
+    const account = (role: string) => accounts.find((a) => a.role === role && a.organization === 'TDL')!
+    const household = await server.db
+      .selectFrom('household')
+      .innerJoin('organization', 'organization.id', 'household.organizationId')
+      .select(['household.id', 'household.externalRef'])
+      .where('organization.code', '=', 'TDL')
+      .orderBy('household.externalRef')
+      .offset(6)
+      .limit(1)
+      .executeTakeFirstOrThrow()
+
+    // A manager reads the household's record and records an objection with a note naming an illness.
+    const browser = await launchBrowser(t)
+    const manager = await signIn(browser, server.url, account('manager').email, account('manager').password)
+    assert.equal((await manager.request.get(`${server.url}/api/households/${household.id}`)).status(), 200)
+    const objection = await manager.request.post(`${server.url}/api/households/${household.id}/objection`, {
+      data: { channel: 'phone', note: 'Ne veut plus être appelée, parle de sa maladie de Parkinson.' },
+    })
+    assert.equal(objection.status(), 201, await objection.text())
+
+    const dpo = await signIn(browser, server.url, account('dpo').email, account('dpo').password)
+    const navigation = dpo.getByRole('navigation', { name: 'Navigation principale' })
+    assert.deepEqual(await navigation.getByRole('link').allInnerTexts(), [
+      'Accueil',
+      'Protection des données',
+      'Mon compte',
+    ])
+    await navigation.getByRole('link', { name: 'Protection des données' }).click()
+    await dpo.getByRole('heading', { level: 2, name: 'Protection des données' }).waitFor()
+    await dpo.getByRole('tab', { name: 'Journal des accès', selected: true }).waitFor()
+    await dpo.getByTestId('audit-total').waitFor()
+
+    await dpo.getByLabel('Référence du ménage').fill(household.externalRef)
+    await dpo.getByRole('button', { name: 'Filtrer' }).click()
+    await dpo
+      .getByTestId('audit-total')
+      .filter({ hasText: /^2 lignes$/ })
+      .waitFor()
+    const rows = dpo.getByRole('table').getByRole('row')
+    assert.equal(await rows.count(), 3, 'a header and the two lines about the household')
+    await rows.filter({ hasText: 'Consultation de la fiche du ménage' }).filter({ hasText: 'Marc' }).waitFor()
+    await rows.filter({ hasText: 'Opposition aux appels enregistrée' }).waitFor()
+    assert.equal(await dpo.getByRole('cell', { name: household.externalRef, exact: true }).count(), 2)
+    assert.deepEqual(await seriousViolations(dpo), [], 'journal')
+    await shoot(dpo, 'journal-desktop')
+
+    // The export carries the same filters.
+    const link = dpo.getByRole('link', { name: 'Exporter en CSV' })
+    assert.match((await link.getAttribute('href')) ?? '', new RegExp(`householdRef=${household.externalRef}`))
+    const [download] = await Promise.all([dpo.waitForEvent('download'), link.click()])
+    const csv = await (await download.createReadStream()).toArray()
+    const text = Buffer.concat(csv).toString('utf8')
+    assert.equal(text.trim().split('\n').length, 3, 'a header and two lines')
+    assert.match(text, /household\.objection/)
+
+    // A family of actions narrows further; an action of the contract in camel case is accepted.
+    await dpo.getByRole('combobox', { name: 'Action' }).click()
+    await dpo.getByRole('option', { name: 'Opposition aux appels enregistrée' }).click()
+    await dpo.getByRole('button', { name: 'Filtrer' }).click()
+    await dpo
+      .getByTestId('audit-total')
+      .filter({ hasText: /^1 ligne$/ })
+      .waitFor()
+
+    // Retention: read-only for the DPO (an administrator changes the periods).
+    await dpo.getByRole('tab', { name: 'Conservation' }).click()
+    await dpo.getByRole('heading', { name: 'Durées de conservation' }).waitFor()
+    const contactMonths = dpo.getByLabel(/^Identité et textes libres/)
+    assert.equal(await contactMonths.getAttribute('readonly'), '')
+    assert.equal(await dpo.getByRole('button', { name: 'Enregistrer les durées' }).count(), 0)
+    await dpo.getByRole('heading', { name: 'Dernières purges' }).waitFor()
+    assert.deepEqual(await seriousViolations(dpo), [], 'retention')
+    await shoot(dpo, 'conservation-desktop')
+
+    // The flagged notes: counted by category, never their text.
+    await dpo.getByRole('tab', { name: 'Notes signalées' }).click()
+    await dpo.getByRole('heading', { name: '1 texte signalé' }).waitFor()
+    await dpo.getByRole('group', { name: 'Nombre de textes signalés par catégorie' }).getByText('Santé : 1').waitFor()
+    assert.equal(await dpo.getByText(/Parkinson/).count(), 0, 'the text is never shown')
+    assert.deepEqual(await seriousViolations(dpo), [], 'flagged notes')
+    await shoot(dpo, 'notes-desktop')
+  })
+})

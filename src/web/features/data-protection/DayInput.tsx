@@ -1,0 +1,46 @@
+import { TextInput } from '@mantine/core'
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { frenchToIsoDate, isoToFrenchDate } from '../campaigns/targeting-tree.js'
+
+/**
+ * A day typed the French way (jj/mm/aaaa), handed on as YYYY-MM-DD once whole (undefined while empty or incomplete).
+ * The text follows `value` when it changes from outside (filters cleared).
+ */
+export function DayInput({
+  label,
+  value,
+  onChange,
+  required,
+}: {
+  label: string
+  value: string | undefined
+  onChange: (day: string | undefined) => void
+  required?: boolean
+}) {
+  const { t } = useTranslation()
+  const [text, setText] = useState(value ? isoToFrenchDate(value) : '')
+  useEffect(() => {
+    setText((current) =>
+      (frenchToIsoDate(current) ?? undefined) === value ? current : value ? isoToFrenchDate(value) : '',
+    )
+  }, [value])
+  const invalid = text.trim() !== '' && !frenchToIsoDate(text)
+  return (
+    <TextInput
+      label={label}
+      placeholder={t('dataProtection.day.placeholder')}
+      value={text}
+      required={required}
+      inputMode="numeric"
+      autoComplete="off"
+      error={invalid ? t('dataProtection.day.invalid') : undefined}
+      onChange={(event) => {
+        const next = event.currentTarget.value
+        setText(next)
+        onChange(frenchToIsoDate(next) ?? undefined)
+      }}
+      w={130}
+    />
+  )
+}
