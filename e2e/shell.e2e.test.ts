@@ -81,7 +81,7 @@ describe('the web shell in Chromium', () => {
 
     await page.getByRole('link', { name: 'Households' }).click()
     await page.getByLabel('Search (name, reference, phone, address)').fill('TDL-0000001')
-    await page.getByText('1 household(s)').waitFor()
+    await page.getByText('1 household', { exact: true }).waitFor()
     assert.equal(await page.getByRole('cell', { name: 'TDL-0000001' }).count(), 1)
     assert.deepEqual(await seriousViolations(page), [], 'households page')
     await page.screenshot({ path: screenshotPath('households'), fullPage: true })
