@@ -15,12 +15,12 @@ async function seriousViolations(page: Page) {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }
 
-/** Screenshots at desktop width then tablet width, back to desktop. */
-async function screenshots(page: Page, name: string) {
+/** Screenshots at desktop width then tablet width, back to desktop (a dialog: the window only, its overlay fixed). */
+async function screenshots(page: Page, name: string, { fullPage = true } = {}) {
   mkdirSync(SHOTS, { recursive: true })
-  await page.screenshot({ path: `${SHOTS}/households-${name}.png`, fullPage: true })
+  await page.screenshot({ path: `${SHOTS}/households-${name}.png`, fullPage })
   await page.setViewportSize({ width: 820, height: 1180 })
-  await page.screenshot({ path: `${SHOTS}/households-${name}-tablet.png`, fullPage: true })
+  await page.screenshot({ path: `${SHOTS}/households-${name}-tablet.png`, fullPage })
   assert.deepEqual(await seriousViolations(page), [], `${name} at tablet width`)
   await page.setViewportSize({ width: 1280, height: 900 })
 }
@@ -187,5 +187,79 @@ describe('the household list in Chromium', () => {
     await waitForCount(page, new RegExp(`^${grouped(fragileActive)} ménages?$`))
     assert.equal((await names(page))[0], firstName)
     assert.equal(await page.getByRole('combobox', { name: 'Niveau de fragilité' }).inputValue(), 'Fragile')
+  })
+
+  it('a manager opens « pourquoi ce ménage » from the campaign sample and from the household page', async (t) => {
+    const server = await startTestServer(t)
+    const { accounts } = await seedDemo(server.db, { households: 400 })
+    const manager = accounts.find((a) => a.role === 'manager' && a.organization === 'TDL')!
+    const browser = await launchBrowser(t)
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    await page.goto(server.url)
+    await page.getByLabel('Adresse e-mail').fill(manager.email)
+    await page.getByLabel(/^Mot de passe/).fill(manager.password)
+    await page.getByRole('button', { name: 'Se connecter' }).click()
+    await page
+      .getByRole('navigation', { name: 'Navigation principale' })
+      .getByRole('link', { name: 'Campagnes' })
+      .click()
+    await page.getByRole('radio', { name: 'Canicule — appel de vigilance' }).check()
+    await page.getByLabel(/^Nom de la campagne/).fill('Canicule août')
+    await page.getByRole('button', { name: 'Créer le brouillon' }).click()
+    await page.getByRole('heading', { level: 2, name: 'Canicule août' }).waitFor()
+
+    // The sample's first row: the household of highest priority.
+    const why = page.getByRole('button', { name: /^Pourquoi ce ménage \? / }).first()
+    await why.waitFor()
+    const row = page.locator('tr', { has: why })
+    const cells = await row.locator('td').allTextContents()
+    const [, name, , , priority] = cells as [string, string, string, string, string]
+    await why.click()
+    const dialog = page.getByRole('dialog', { name: `Pourquoi ce ménage ? — ${name}` })
+    await dialog.waitFor()
+    await dialog.getByText('Ce ménage correspond à la cible.').waitFor()
+    // The conditions in the builder's words, each met or not, with the household's own value.
+    await dialog.getByText('Au moins une de ces conditions').waitFor()
+    await dialog.getByText('Âge au moins 75').waitFor()
+    assert.ok((await dialog.getByText(/^(✓ )?remplie$/).count()) > 0, 'conditions met are said so in words')
+    // The priority line by line, its total the sample's.
+    await dialog.getByRole('rowheader', { name: 'Total' }).waitFor()
+    await dialog.getByText(`${priority} sur 100`).waitFor()
+    const points = (await dialog.getByText(/^\+\d+ points?$/).allTextContents()).map((text) =>
+      Number(text.match(/\d+/)![0]),
+    )
+    assert.ok(points.length > 0, 'the points are listed')
+    assert.equal(
+      Math.min(
+        100,
+        points.reduce((sum, p) => sum + p, 0),
+      ),
+      Number(priority),
+    )
+    assert.deepEqual(await seriousViolations(page), [])
+    await screenshots(page, 'why', { fullPage: false })
+
+    // Escape closes it and gives the focus back to the row's button.
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'hidden' })
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+      `Pourquoi ce ménage ? ${name}`,
+    )
+
+    // The name opens the household's page with the campaign chosen: the same explanation, the saved rule.
+    await row.getByRole('link', { name }).click()
+    await page.getByRole('heading', { level: 2, name }).waitFor()
+    const explain = page.getByRole('button', { name: 'Pourquoi ce ménage dans cette campagne ?' })
+    await explain.click()
+    const again = page.getByRole('dialog', { name: `Pourquoi ce ménage ? — ${name}` })
+    await again.getByText('Ce ménage correspond à la cible.').waitFor()
+    await again.getByText(`${priority} sur 100`).waitFor()
+    assert.deepEqual(await seriousViolations(page), [])
+    await again.getByRole('button', { name: 'Fermer' }).last().click()
+    await again.waitFor({ state: 'hidden' })
+    assert.deepEqual(await seriousViolations(page), [])
+    await screenshots(page, 'household')
   })
 })

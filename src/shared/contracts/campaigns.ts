@@ -326,6 +326,7 @@ export const ExplanationSchema = Type.Cyclic(
       op: Type.Optional(Type.Enum(OPERATORS)),
       value: Type.Optional(ConditionValueSchema),
       actual: Type.Optional(Nullable(Type.Union([Type.Number(), Type.Boolean(), Type.String()]))),
+      combinator: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('any'), Type.Literal('not')])),
       children: Type.Optional(Type.Array(Type.Ref('Explanation'))),
     }),
   },

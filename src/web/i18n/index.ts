@@ -5,6 +5,7 @@ import { feedbackEn, feedbackFr } from '../features/calling/feedback.i18n.js'
 import { builderEn, builderFr } from '../features/campaigns/builder.i18n.js'
 import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.js'
 import { supervisionEn, supervisionFr } from '../features/campaigns/supervision.i18n.js'
+import { whyEn, whyFr } from '../features/campaigns/why.i18n.js'
 import { dataProtectionEn, dataProtectionFr } from '../features/data-protection/data-protection.i18n.js'
 import { todayEn, todayFr } from '../features/home/home.i18n.js'
 import { historyEn, historyFr } from '../features/households/history.i18n.js'
@@ -37,6 +38,7 @@ void i18n.use(initReactI18next).init({
         feedback: feedbackFr,
         history: historyFr,
         householdList: householdListFr,
+        why: whyFr,
         planning: planningFr,
         sensitiveFlags: sensitiveFlagsFr,
         dataProtection: dataProtectionFr,
@@ -56,6 +58,7 @@ void i18n.use(initReactI18next).init({
         feedback: feedbackEn,
         history: historyEn,
         householdList: householdListEn,
+        why: whyEn,
         planning: planningEn,
         sensitiveFlags: sensitiveFlagsEn,
         dataProtection: dataProtectionEn,

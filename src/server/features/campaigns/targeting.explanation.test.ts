@@ -21,6 +21,7 @@ describe('explainRule', () => {
     )
     assert.equal(explanation.holds, false)
     assert.deepEqual(explanation.text, { fr: 'Toutes les conditions ✗', en: 'All of these ✗' })
+    assert.equal(explanation.combinator, 'all', 'a group says which kind it is')
     assert.deepEqual(
       explanation.children?.map((child) => child.text),
       [

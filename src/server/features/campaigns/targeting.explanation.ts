@@ -24,6 +24,8 @@ export interface Explanation {
   op?: Operator
   value?: ConditionValue
   actual?: number | boolean | string | null
+  /** On groups: which kind of group, for a screen to say it in its own words. */
+  combinator?: 'all' | 'any' | 'not'
   /** On all/any/not: the explanation of each part. */
   children?: Explanation[]
 }
@@ -102,6 +104,7 @@ function explain(rule: Rule, household: TargetableHousehold, today: string): Exp
     return {
       holds,
       text: { fr: `Sauf si : ${mark}`, en: `Unless: ${mark}` },
+      combinator: 'not',
       children: [explain(rule.not, household, today)],
     }
   }
@@ -112,6 +115,7 @@ function explain(rule: Rule, household: TargetableHousehold, today: string): Exp
     text: isAll
       ? { fr: `Toutes les conditions ${mark}`, en: `All of these ${mark}` }
       : { fr: `Au moins une condition ${mark}`, en: `Any of these ${mark}` },
+    combinator: isAll ? 'all' : 'any',
     children: parts.map((child) => explain(child, household, today)),
   }
 }

@@ -260,6 +260,8 @@ export function CampaignPage() {
           <TargetingEditor
             organization={c.organization}
             initial={c.targeting}
+            priorityWeights={c.priorityWeights}
+            campaignId={c.id}
             onSave={c.status === 'closed' ? undefined : (rule) => retarget.mutate(rule)}
             isSaving={retarget.isPending}
           />

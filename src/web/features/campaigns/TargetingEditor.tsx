@@ -1,23 +1,46 @@
-import { Alert, Button, Group, JsonInput, Stack, Switch, Table, Text, Title } from '@mantine/core'
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  JsonInput,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router'
 import type { Rule } from '../../../shared/targeting-fields.js'
 import { describeError } from '../../components/errors.js'
 import { useReportUnsaved } from '../../components/UnsavedChanges.js'
 import { campaignsApi } from './api.js'
 import { GroupEditor } from './TargetingBuilder.js'
 import { canOpen, type GroupNode, type TreeNode, toRule, toTree } from './targeting-tree.js'
+import { WhyHouseholdDialog, type WhyQuestion } from './WhyHousehold.js'
+
+const nameOf = (household: { lastName: string; firstName: string | null }) =>
+  `${household.lastName} ${household.firstName ?? ''}`.trim()
 
 export function TargetingEditor({
   organization,
   initial,
   onSave,
   isSaving,
+  priorityWeights,
+  campaignId,
 }: {
   organization: string
   initial: Rule
+  /** The campaign's own weights: the sample's order and « pourquoi ce ménage » use them. */
+  priorityWeights?: Record<string, number> | null
+  /** A saved campaign's: the sample's names open the household's page, ready to explain it in this campaign. */
+  campaignId?: string
   onSave?: (rule: Rule) => void
   isSaving?: boolean
 }) {
@@ -27,13 +50,14 @@ export function TargetingEditor({
   const [jsonError, setJsonError] = useState<string | null>(null)
   const [debounced] = useDebouncedValue(rule, 400)
   const preview = useQuery({
-    queryKey: ['preview', organization, debounced],
-    queryFn: () => campaignsApi.preview(organization, debounced),
+    queryKey: ['preview', organization, debounced, priorityWeights],
+    queryFn: () => campaignsApi.preview(organization, debounced, priorityWeights),
     retry: false,
   })
   useReportUnsaved(Boolean(onSave) && JSON.stringify(rule) !== JSON.stringify(initial))
   const [tree, setTree] = useState<GroupNode | null>(() => (canOpen(initial) ? toTree(initial) : null))
   const [showJson, setShowJson] = useState(false)
+  const [why, setWhy] = useState<WhyQuestion | null>(null)
   const fromBuilder = (next: TreeNode | null) => {
     if (next?.kind !== 'group') return
     const nextRule = toRule(next)
@@ -97,6 +121,9 @@ export function TargetingEditor({
                 <Table.Th>{t('campaigns.age')}</Table.Th>
                 <Table.Th>{t('campaigns.city')}</Table.Th>
                 <Table.Th>{t('campaigns.priority')}</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>{t('why.title')}</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -104,17 +131,43 @@ export function TargetingEditor({
                 <Table.Tr key={household.id}>
                   <Table.Td>{household.externalRef}</Table.Td>
                   <Table.Td>
-                    {household.lastName} {household.firstName}
+                    {campaignId ? (
+                      <Anchor component={Link} to={`/households/${household.id}?campaign=${campaignId}`}>
+                        {nameOf(household)}
+                      </Anchor>
+                    ) : (
+                      nameOf(household)
+                    )}
                   </Table.Td>
                   <Table.Td>{household.age ?? '—'}</Table.Td>
                   <Table.Td>{household.city}</Table.Td>
                   <Table.Td>{household.priority}</Table.Td>
+                  <Table.Td>
+                    <Button
+                      variant="subtle"
+                      size="compact-sm"
+                      aria-label={t('why.openFor', { name: nameOf(household) })}
+                      onClick={() =>
+                        setWhy({
+                          kind: 'rule',
+                          organization,
+                          targeting: debounced,
+                          priorityWeights,
+                          householdId: household.id,
+                          name: nameOf(household),
+                        })
+                      }
+                    >
+                      {t('why.open')}
+                    </Button>
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
         </Stack>
       )}
+      <WhyHouseholdDialog question={why} onClose={() => setWhy(null)} />
       {onSave && (
         <Group>
           <Button onClick={() => onSave(rule)} loading={isSaving} disabled={Boolean(jsonError)}>

@@ -17,8 +17,10 @@ export const campaignsApi = {
   get: (id: string) => call(campaignsContract.read, { params: { id } }),
   templates: () => call(campaignsContract.templates),
   create: (body: Static<typeof NewCampaignSchema>) => call(campaignsContract.create, { body }),
-  preview: (organization: string, targeting: unknown) =>
-    call(campaignsContract.preview, { body: { organization, targeting } }),
+  preview: (organization: string, targeting: unknown, priorityWeights?: Record<string, number> | null) =>
+    call(campaignsContract.preview, {
+      body: { organization, targeting, ...(priorityWeights ? { priorityWeights } : {}) },
+    }),
   retarget: (id: string, targeting: unknown) =>
     call(campaignsContract.retarget, { params: { id }, body: { targeting } }),
   update: (id: string, body: Static<typeof CampaignChangesSchema>) =>

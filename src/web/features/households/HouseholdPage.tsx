@@ -18,7 +18,7 @@ import { useDisclosure } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
-import { Link, useLocation, useParams } from 'react-router'
+import { Link, useLocation, useParams, useSearchParams } from 'react-router'
 import { formatDay, parisDayOf } from '../../../shared/clock.js'
 import { householdsContract } from '../../../shared/contracts/households.js'
 import { localeOf } from '../../../shared/labels.js'
@@ -26,6 +26,7 @@ import { navigationFor } from '../../../shared/roles.js'
 import { call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { rolesOf, useSession } from '../auth/session.js'
+import { WhyInCampaignCard } from '../campaigns/WhyInCampaign.js'
 import { ReferralForm } from '../referrals/ReferralForm.js'
 import { HouseholdTimeline } from './HouseholdTimeline.js'
 import { ObjectionPanel } from './ObjectionPanel.js'
@@ -36,6 +37,7 @@ export function HouseholdPage() {
   // Opened from the list: the way back returns to the same search, filters, order and page.
   const location = useLocation()
   const listState = (location.state as { list?: unknown } | null)?.list
+  const [searchParams] = useSearchParams()
   const backTo = typeof listState === 'string' && listState ? `/households?${listState}` : '/households'
   const household = useQuery({
     queryKey: ['household', id],
@@ -45,6 +47,7 @@ export function HouseholdPage() {
   // Only those who read the registry are offered the way back to it: a caller opens a household while calling it.
   const { data: user } = useSession()
   const mayListHouseholds = user ? navigationFor(rolesOf(user)).some((entry) => entry.key === 'households') : false
+  const managesCampaigns = user?.memberships.some((m) => m.role === 'manager' || m.role === 'admin') ?? false
   const yesNo = (value: boolean | null) =>
     value === null ? t('households.unknown') : value ? t('households.yes') : t('households.no')
   if (household.isPending) return <Loader />
@@ -172,6 +175,13 @@ export function HouseholdPage() {
           </Table>
         </Card>
         <ObjectionPanel householdId={h.id} objection={h.objection} />
+        {managesCampaigns && !h.erasedAt && (
+          <WhyInCampaignCard
+            householdId={h.id}
+            name={`${h.lastName} ${h.firstName ?? ''}`.trim()}
+            initialCampaign={searchParams.get('campaign')}
+          />
+        )}
       </SimpleGrid>
       <HouseholdTimeline householdId={h.id} />
     </Stack>
