@@ -289,6 +289,7 @@ interface Fixtures {
   passwordChanger: TestUser & { cookie: string }
   householdRef: string
   dataRequest: string
+  householdToErase: string
 }
 
 /** Path parameters, by route (first pattern that matches the route key wins) then by name. */
@@ -299,6 +300,8 @@ const PATH_VALUES: Array<[RegExp, Record<string, (fx: Fixtures) => string>]> = [
   [/ \/api\/instruments\/\{code\}/, { code: () => 'ucla3' }],
   [/^POST \/api\/households\/\{id\}\/objection\/withdraw$/, { id: (fx) => fx.householdWithObjection }],
   [/^POST \/api\/households\/\{id\}\/objection$/, { id: (fx) => fx.householdForObjection }],
+  // Erasure on request: a household of its own (the baseline erases it; every later request is refused, unwritten).
+  [/^POST \/api\/households\/\{id\}\/erasure$/, { id: (fx) => fx.householdToErase }],
   [/ \/api\/households\/\{id\}/, { id: (fx) => fx.household }],
   [/ \/api\/imports\/\{id\}/, { id: (fx) => fx.importRun }],
   [/^PATCH \/api\/campaigns\/\{id\}$/, { id: (fx) => fx.campaignToChange }],
@@ -1174,6 +1177,7 @@ async function makeFixtures(app: FastifyInstance, db: Db, loginAs: Sweep['loginA
     users,
     household: await newHousehold(),
     householdForObjection: await newHousehold(),
+    householdToErase: await newHousehold(),
     householdWithObjection: await newHousehold({
       objectionAt: nowTimestamp(),
       objectionChannel: 'phone',

@@ -173,6 +173,7 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/data-requests': { allowed: ['admin', 'manager', 'dpo'] },
   'POST /api/data-requests/:id/close': { allowed: ['admin', 'manager', 'dpo'] },
   'POST /api/households/:id/rectification': { allowed: MANAGERS },
+  'POST /api/households/:id/erasure': { allowed: MANAGERS },
 }
 
 /** Placeholder values for path parameters: ids of nothing, codes of nothing. */

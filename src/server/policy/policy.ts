@@ -133,6 +133,7 @@ export const POLICY = {
   'dataRequest.manage': ['dpo', 'manager', 'admin'],
   // Rectification and erasure on request change the tenant's data: managers and administrators, never the DPO.
   'household.rectify': MANAGERS,
+  'household.erase': MANAGERS,
 } as const satisfies Record<string, Grant>
 
 export type Action = keyof typeof POLICY

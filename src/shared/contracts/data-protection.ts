@@ -4,6 +4,7 @@
  */
 import { type Static, Type } from 'typebox'
 import { Day, fileResponse, IdParams, Nullable, Offset, Page } from './common.js'
+import { KeptReasonSchema } from './retention.js'
 import { route } from './route.js'
 
 /** Audit lines a page answers when the query names no limit. */
@@ -310,10 +311,28 @@ export const RECTIFIABLE_FIELDS = Object.keys(RectificationSchema.properties.cha
   keyof Static<typeof RectificationSchema>['changes']
 >
 
+/**
+ * Erasure on the tenant's request: the open request of erasure of the register it answers (registered by the DPO or
+ * a manager); without one, a request is registered and closed at once.
+ */
 export const ErasureSchema = Type.Object(
   { requestId: Type.Optional(Type.String({ maxLength: 64 })) },
   { additionalProperties: false },
 )
+
+export const ErasureResultSchema = Type.Object({
+  /** The request of the register, closed as `erased`, with `details.erasedAt`. */
+  request: DataRequestSchema,
+  erasedAt: Type.String(),
+})
+
+/**
+ * The `details` of the 409 (`CONFLICT`) answered when something requires keeping the household's data (an active
+ * orientation, a planned follow-up): nothing was erased and the request stays open (close it as refused with the
+ * reason, or erase once what keeps it has ended).
+ */
+export const ErasureRefusalSchema = Type.Object({ keptBecause: Type.Array(KeptReasonSchema) })
+export type ErasureRefusal = Static<typeof ErasureRefusalSchema>
 export type AuditFilters = Static<typeof AuditFiltersSchema>
 
 export const dataProtectionContract = {
@@ -368,5 +387,16 @@ export const dataProtectionContract = {
     params: IdParams,
     body: RectificationSchema,
     response: { 200: Type.Object({ request: DataRequestSchema, fields: Type.Array(Type.String()) }) },
+  }),
+  erase: route('POST', '/households/:id/erasure', {
+    tags: ['data-protection'],
+    description:
+      'Erases the household now on the tenant’s request (managers, administrators of its organisation), as the purge ' +
+      'does: identity and free texts blanked, coded facts kept, so the review does not move. Refused with 409 ' +
+      '(`details.keptBecause`) while an orientation is active or a follow-up planned; nothing changes then. ' +
+      'Registered (the open request named, or a new one) and closed as erased; audited.',
+    params: IdParams,
+    body: ErasureSchema,
+    response: { 200: ErasureResultSchema },
   }),
 }

@@ -11,6 +11,7 @@ import {
   type DataRequestKind,
   type DataRequestOutcome,
   dataProtectionContract,
+  type ErasureRefusal,
   RECTIFIABLE_FIELDS,
 } from '../../../shared/contracts/data-protection.js'
 import { type Db, inTransaction } from '../../db/database.js'
@@ -20,6 +21,7 @@ import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
+import { eraseWithin, type KeptReason } from '../retention/retention.service.js'
 import { badParameter } from '../stats/stats.scope.js'
 import * as queries from './data-protection.queries.js'
 import { buildDossier } from './dossier.js'
@@ -138,6 +140,17 @@ function organizationToRegister(request: FastifyRequest, code: string | undefine
   const found = memberships.find((membership) => membership.organizationCode === code)
   if (!found) throw new AppError('NOT_FOUND', 'No such organisation among those whose requests you handle')
   return found.organizationId
+}
+
+/** Why a household's data must be kept, in words, for the 409 of an erasure on request (the codes go in details). */
+export function keptMessage(reasons: readonly KeptReason[]): string {
+  const parts = reasons.map((reason) =>
+    reason.reason === 'active_referral'
+      ? `an orientation (${reason.category}) is active, ${reason.status} since ${reason.since.slice(0, 10)}`
+      : `a follow-up is planned in the campaign “${reason.campaignName}”, next call ${reason.nextAttemptAt.slice(0, 10)}` +
+        (reason.until ? `, until ${reason.until}` : ''),
+  )
+  return `This household’s data must be kept: ${parts.join('; ')}`
 }
 
 export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -314,6 +327,10 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const organizationIds = organizationsWhere(currentScope(request), 'household.rectify')
       const household = await queries.findHouseholdIn(db, organizationIds, request.params.id)
       if (!household) throw new AppError('NOT_FOUND', 'No such household')
+      // An erased household's identity does not come back through a rectification.
+      if (household.erasedAt) {
+        throw new AppError('CONFLICT', 'This household is erased', { field: 'erasedAt', erasedAt: household.erasedAt })
+      }
       const { requestId, changes } = request.body
       let open: queries.DataRequestRow | undefined
       if (requestId !== undefined) {
@@ -386,6 +403,106 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })
       const row = await queries.findDataRequest(db, [household.organizationId], id)
       return { request: presentRequest(row!, today), fields }
+    },
+  })
+
+  app.route({
+    ...dataProtectionContract.erase,
+    config: { access: 'household.erase' },
+    handler: async (request) => {
+      const user = currentUser(request)
+      const organizationIds = organizationsWhere(currentScope(request), 'household.erase')
+      const household = await queries.findHouseholdIn(db, organizationIds, request.params.id)
+      if (!household) throw new AppError('NOT_FOUND', 'No such household')
+      const { requestId } = request.body
+      let open: queries.DataRequestRow | undefined
+      if (requestId !== undefined) {
+        open = await queries.findDataRequest(db, [household.organizationId], requestId)
+        if (!open || open.householdId !== household.id || open.kind !== 'erasure') {
+          throw new AppError('NOT_FOUND', 'No such request of erasure about this household', { field: 'requestId' })
+        }
+        if (open.status !== 'open')
+          throw new AppError('CONFLICT', 'This request is closed already', { field: 'status' })
+      }
+      const now = nowTimestamp()
+      const today = parisToday()
+      const id = open?.id ?? randomUUID()
+      const result = await inTransaction(db, async (tx) => {
+        const erased = await eraseWithin(tx, household.id, 'request', {
+          now,
+          today,
+          actorUserId: user.id,
+          ip: request.ip,
+          requestId: id,
+        })
+        // Kept: nothing changes, the request stays open. Erased already: only a request named is closed.
+        if (erased.status === 'kept' || erased.status === 'not_found') return erased
+        if (erased.status === 'already_erased' && !open) return erased
+        if (!open) {
+          await queries.insertDataRequest(tx, {
+            id,
+            organizationId: household.organizationId,
+            householdId: household.id,
+            // The reference of the landlord's file as it was: the register proves the request was handled.
+            householdRef: household.externalRef,
+            kind: 'erasure',
+            channel: null,
+            receivedOn: today,
+            dueOn: addMonths(today, 1),
+            status: 'open',
+            recordedBy: user.id,
+            createdAt: now,
+            handledBy: null,
+            handledAt: null,
+            outcome: null,
+            response: null,
+            details: null,
+          })
+        }
+        const closed = await queries.closeDataRequest(tx, id, {
+          handledBy: user.id,
+          handledAt: now,
+          outcome: 'erased',
+          response: null,
+          details: JSON.stringify({
+            erasedAt: erased.erasedAt,
+            ...(erased.status === 'already_erased' ? { alreadyErased: true } : {}),
+          }),
+        })
+        if (!closed) throw new AppError('CONFLICT', 'This request is closed already', { field: 'status' })
+        await recordAuditEvent(tx, {
+          actorUserId: user.id,
+          organizationId: household.organizationId,
+          action: 'dataRequest.close',
+          entityType: 'household',
+          entityId: household.id,
+          ip: request.ip,
+          details: { requestId: id, kind: 'erasure', outcome: 'erased' },
+        })
+        return erased
+      })
+      if (result.status === 'not_found') throw new AppError('NOT_FOUND', 'No such household')
+      if (result.status === 'kept') {
+        await recordAuditEvent(db, {
+          actorUserId: user.id,
+          organizationId: household.organizationId,
+          action: 'household.erasure_refused',
+          entityType: 'household',
+          entityId: household.id,
+          ip: request.ip,
+          details: { requestId: open?.id ?? null, keptBecause: result.keptBecause.map((reason) => reason.reason) },
+        })
+        const details: ErasureRefusal = { keptBecause: result.keptBecause }
+        throw new AppError('CONFLICT', keptMessage(result.keptBecause), details)
+      }
+      if (result.status === 'already_erased' && !open) {
+        throw new AppError('CONFLICT', 'This household is erased already', {
+          field: 'erasedAt',
+          erasedAt: result.erasedAt,
+        })
+      }
+      const row = await queries.findDataRequest(db, [household.organizationId], id)
+      return { request: presentRequest(row!, today), erasedAt: result.erasedAt }
     },
   })
 

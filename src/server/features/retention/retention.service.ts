@@ -43,6 +43,8 @@ export interface ErasureOptions {
   /** Who asked (a DPO handling a request); null for the purge. */
   actorUserId?: string | null
   ip?: string | null
+  /** The request of the register the erasure answers (erasure on request): named in the audit entry. */
+  requestId?: string
 }
 
 /** Why each of these households must be kept, by household id (absent: nothing requires keeping it). */
@@ -124,7 +126,7 @@ export async function eraseWithin(
     entityType: 'household',
     entityId: household.id,
     ip: options.ip ?? null,
-    details: { reason },
+    details: { reason, ...(options.requestId ? { requestId: options.requestId } : {}) },
   })
   return { status: 'erased', erasedAt: now }
 }
