@@ -28,7 +28,6 @@ import {
   type QuestionnaireDefinition,
   type QuestionSection,
 } from '../../../shared/questionnaire.js'
-import { describeError } from '../../components/errors.js'
 import { useReportUnsaved } from '../../components/UnsavedChanges.js'
 import { instrumentDefinition } from '../calling/outcome.js'
 import { QuestionnaireFields } from '../calling/QuestionnaireFields.js'
@@ -49,6 +48,7 @@ import {
   updateQuestion,
   updateSection,
 } from './questionnaireDraft.js'
+import { SaveBar } from './SaveBar.js'
 
 const L = QUESTIONNAIRE_LIMITS
 const EMPTY: QuestionnaireDefinition = { sections: [] }
@@ -370,7 +370,22 @@ export function QuestionnaireBuilder({ campaign, onSaved }: { campaign: Campaign
         </Grid.Col>
       </Grid>
       {!readOnly && (
-        <Stack gap="xs">
+        <SaveBar
+          label={t('builder.questionnaire.save')}
+          dirty={dirty}
+          blocked={issues.length > 0}
+          pending={save.isPending}
+          error={save.error}
+          savedMessage={
+            savedVersion !== null ? t('builder.questionnaire.savedInline', { version: savedVersion }) : null
+          }
+          onSave={() => save.mutate()}
+          onDiscard={() => {
+            setDraft(baseline)
+            setAnswers({})
+          }}
+          confirm={setConfirming}
+        >
           {dirty && listed.length > 0 && (
             <Alert color="orange" title={t('builder.questionnaire.problems')}>
               <List size="sm">
@@ -383,44 +398,7 @@ export function QuestionnaireBuilder({ campaign, onSaved }: { campaign: Campaign
               </List>
             </Alert>
           )}
-          {save.error && (
-            <Alert color="red" role="alert">
-              {describeError(t, save.error)}
-            </Alert>
-          )}
-          <Group>
-            <Button onClick={() => save.mutate()} loading={save.isPending} disabled={!dirty || issues.length > 0}>
-              {t('builder.questionnaire.save')}
-            </Button>
-            {dirty && (
-              <>
-                <Text size="sm" fw={600}>
-                  {t('builder.unsaved')}
-                </Text>
-                <Button
-                  variant="subtle"
-                  color="red"
-                  onClick={() =>
-                    setConfirming({
-                      title: t('builder.discardTitle'),
-                      text: t('builder.discardText'),
-                      confirm: t('builder.discard'),
-                      onConfirm: () => {
-                        setDraft(baseline)
-                        setAnswers({})
-                      },
-                    })
-                  }
-                >
-                  {t('builder.discard')}
-                </Button>
-              </>
-            )}
-            <Text role="status" size="sm" fw={600} c="teal.9">
-              {!dirty && savedVersion !== null ? t('builder.questionnaire.savedInline', { version: savedVersion }) : ''}
-            </Text>
-          </Group>
-        </Stack>
+        </SaveBar>
       )}
       <DestructiveConfirm pending={confirming} onClose={() => setConfirming(null)} />
     </Stack>

@@ -23,13 +23,13 @@ import { SCRIPT_LIMITS } from '../../../shared/contracts/campaigns.js'
 import { organizationsContract } from '../../../shared/contracts/organizations.js'
 import { fillScript, SCRIPT_PLACEHOLDERS, type ScriptPlaceholder, unknownPlaceholders } from '../../../shared/script.js'
 import { call } from '../../api/client.js'
-import { describeError } from '../../components/errors.js'
 import { useReportUnsaved } from '../../components/UnsavedChanges.js'
 import { useSession } from '../auth/session.js'
 import { ScriptPanel } from '../calling/HouseholdPanel.js'
 import { type Campaign, campaignsApi } from './api.js'
 import { DestructiveConfirm, type PendingConfirmation } from './DestructiveConfirm.js'
 import { move } from './questionnaireDraft.js'
+import { SaveBar } from './SaveBar.js'
 
 const {
   scriptLength: SCRIPT_MAX,
@@ -287,49 +287,20 @@ export function ScriptEditor({ campaign, onSaved }: { campaign: Campaign; onSave
         </Grid.Col>
       </Grid>
       {!readOnly && (
-        <Stack gap="xs">
-          {save.error && (
-            <Alert color="red" role="alert">
-              {describeError(t, save.error)}
-            </Alert>
-          )}
-          <Group>
-            <Button
-              onClick={() => save.mutate()}
-              loading={save.isPending}
-              disabled={!dirty || unknown.length > 0 || faqIncomplete}
-            >
-              {t('builder.script.save')}
-            </Button>
-            {dirty && (
-              <>
-                <Text size="sm" fw={600}>
-                  {t('builder.unsaved')}
-                </Text>
-                <Button
-                  variant="subtle"
-                  color="red"
-                  onClick={() =>
-                    setConfirming({
-                      title: t('builder.discardTitle'),
-                      text: t('builder.discardText'),
-                      confirm: t('builder.discard'),
-                      onConfirm: () => {
-                        setScript(baseline.script)
-                        setFaq(baseline.faq)
-                      },
-                    })
-                  }
-                >
-                  {t('builder.discard')}
-                </Button>
-              </>
-            )}
-            <Text role="status" size="sm" fw={600} c="teal.9">
-              {!dirty && justSaved ? t('builder.script.saved') : ''}
-            </Text>
-          </Group>
-        </Stack>
+        <SaveBar
+          label={t('builder.script.save')}
+          dirty={dirty}
+          blocked={unknown.length > 0 || faqIncomplete}
+          pending={save.isPending}
+          error={save.error}
+          savedMessage={justSaved ? t('builder.script.saved') : null}
+          onSave={() => save.mutate()}
+          onDiscard={() => {
+            setScript(baseline.script)
+            setFaq(baseline.faq)
+          }}
+          confirm={setConfirming}
+        />
       )}
       <DestructiveConfirm pending={confirming} onClose={() => setConfirming(null)} />
     </Stack>
