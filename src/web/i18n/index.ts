@@ -2,6 +2,7 @@ import i18n from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import { accountEn, accountFr } from '../features/account/account.i18n.js'
 import { feedbackEn, feedbackFr } from '../features/calling/feedback.i18n.js'
+import { workspaceEn, workspaceFr } from '../features/calling/workspace.i18n.js'
 import { builderEn, builderFr } from '../features/campaigns/builder.i18n.js'
 import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.js'
 import { supervisionEn, supervisionFr } from '../features/campaigns/supervision.i18n.js'
@@ -46,6 +47,7 @@ void i18n.use(initReactI18next).init({
         today: todayFr,
         account: accountFr,
         builder: builderFr,
+        workspace: workspaceFr,
       },
     },
     en: {
@@ -66,6 +68,7 @@ void i18n.use(initReactI18next).init({
         today: todayEn,
         account: accountEn,
         builder: builderEn,
+        workspace: workspaceEn,
       },
     },
   },

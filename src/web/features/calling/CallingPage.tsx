@@ -13,6 +13,7 @@ import { type CallDraft, countCall, type DayFigures, listDrafts, readTodayFigure
 import { FeedbackDialog, type FeedbackResult } from './FeedbackDialog.js'
 import { Notice } from './Notice.js'
 import { emptyForm } from './outcome.js'
+import { readChainPreference, writeChainPreference } from './quick.js'
 import { Workspace } from './Workspace.js'
 
 const CAMPAIGN_PREFERENCE = 'allervers.calling.campaign'
@@ -35,6 +36,14 @@ export function CallingPage({ user }: { user: SessionUser }) {
   const [isReferring, referring] = useDisclosure(false)
   // The end-of-session questions, or a debrief request after a hard call: for which campaign, and which.
   const [feedbackFor, setFeedbackFor] = useState<{ campaignId: string; debrief: boolean } | null>(null)
+  const [isChained, setChained] = useState(() => readChainPreference(user.id))
+  const chooseChained = useCallback(
+    (isOn: boolean) => {
+      setChained(isOn)
+      writeChainPreference(user.id, isOn)
+    },
+    [user.id],
+  )
   const nextButton = useRef<HTMLButtonElement>(null)
   const current = drafts[0] ?? null
 
@@ -49,13 +58,14 @@ export function CallingPage({ user }: { user: SessionUser }) {
     items.length === 1 ? items[0] : items.find((candidate) => candidate.id === chosenId)
 
   const claim = useMutation({
-    mutationFn: (campaignId: string) => callingApi.claim(campaignId),
-    onSuccess: (assignment) => {
+    mutationFn: ({ campaignId }: { campaignId: string; isChained?: boolean }) => callingApi.claim(campaignId),
+    onSuccess: (assignment, { isChained: chained }) => {
       if (!assignment) {
         setStatus({ kind: 'nothingDue' })
         return
       }
-      setStatus(null)
+      // Taken by « Enchaîner »: the saved notice of the household before stays (with its « orientation » button).
+      if (!chained) setStatus(null)
       // A household already held comes back with its draft untouched.
       if (!listDrafts(user.id).some((draft) => draft.assignment.id === assignment.id)) {
         const draft: CallDraft = {
@@ -72,6 +82,7 @@ export function CallingPage({ user }: { user: SessionUser }) {
     },
   })
 
+  const claimNext = claim.mutate
   const onSaved = useCallback(
     (call: SavedCall, draft: CallDraft) => {
       setFigures(countCall(user.id, call.disposition))
@@ -82,9 +93,12 @@ export function CallingPage({ user }: { user: SessionUser }) {
         householdId: household.id,
         householdName: [household.lastName, household.firstName].filter(Boolean).join(' '),
       })
-      setDrafts(listDrafts(user.id))
+      const remaining = listDrafts(user.id)
+      setDrafts(remaining)
+      // « Enchaîner »: the next household at once, unless another draft is still waiting on this browser.
+      if (isChained && remaining.length === 0) claimNext({ campaignId: call.campaignId, isChained: true })
     },
-    [user.id],
+    [user.id, isChained, claimNext],
   )
 
   const onClosed = useCallback(
@@ -160,6 +174,8 @@ export function CallingPage({ user }: { user: SessionUser }) {
           isRestored={current.assignment.id === restoredId}
           onSaved={onSaved}
           onClosed={onClosed}
+          isChained={isChained}
+          onChainedChange={chooseChained}
         />
       ) : (
         <Card withBorder component="section" aria-labelledby="campaign-title" maw={720}>
@@ -206,7 +222,7 @@ export function CallingPage({ user }: { user: SessionUser }) {
                   disabled={!campaign?.isWithinCallingHours}
                   loading={claim.isPending}
                   onClick={() => {
-                    if (campaign) claim.mutate(campaign.id)
+                    if (campaign) claim.mutate({ campaignId: campaign.id })
                   }}
                 >
                   {t('calling.next')}

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Card, Grid, Group, List, Modal, Stack, Text, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react'
-import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
+import { type CSSProperties, type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { isInstrumentCode } from '../../../shared/instruments/index.js'
 import { INSTRUMENTS_KEY, questionsOf } from '../../../shared/questionnaire.js'
@@ -23,6 +23,8 @@ import {
   tickedNeeds,
 } from './outcome.js'
 import { fieldId, QuestionnaireFields } from './QuestionnaireFields.js'
+import { QuickOutcomeBar } from './QuickOutcomeBar.js'
+import { type QuickOutcome, quickOutcomeOfKey } from './quick.js'
 import { SendStatus } from './SendStatus.js'
 import { useLeaseRenewal } from './useLeaseRenewal.js'
 import { useOutcomeSubmission } from './useOutcomeSubmission.js'
@@ -39,12 +41,17 @@ export function Workspace({
   isRestored,
   onSaved,
   onClosed,
+  isChained,
+  onChainedChange,
 }: {
   initialDraft: CallDraft
   /** Found in the browser on arrival (a reload), rather than just claimed. */
   isRestored: boolean
   onSaved: (call: SavedCall, draft: CallDraft) => void
   onClosed: (reason: 'released' | 'discarded') => void
+  /** The caller's « Enchaîner » choice: the next household is taken once this one is saved. */
+  isChained: boolean
+  onChainedChange: (isChained: boolean) => void
 }) {
   const { t, i18n } = useTranslation()
   const [draft, setDraft] = useState(initialDraft)
@@ -53,6 +60,7 @@ export function Workspace({
   const [isReleasing, releasing] = useDisclosure(false)
   const [releaseError, setReleaseError] = useState('')
   const [isReferring, referring] = useDisclosure(false)
+  const [barHeight, setBarHeight] = useState(0)
   const draftRef = useRef(draft)
   draftRef.current = draft
 
@@ -112,6 +120,12 @@ export function Workspace({
       void send(draft)
       return
     }
+    submitForm(form)
+  }
+
+  /** Checks the form and, if nothing is missing, makes the submission (its key kept with the draft) and sends it. */
+  const submitForm = (form: OutcomeForm) => {
+    const draft = draftRef.current
     const issues = checkForm(form, definition)
     if (issues.length) {
       showErrors(
@@ -122,6 +136,7 @@ export function Workspace({
     setErrors({})
     const next: CallDraft = {
       ...draft,
+      form,
       // Made once per submission and kept with the draft: every retry carries the same key, so one call at most.
       submission: { idempotencyKey: newIdempotencyKey(), body: buildOutcomeBody(form, definition, suggested) },
       updatedAt: new Date().toISOString(),
@@ -129,6 +144,30 @@ export function Workspace({
     persist(next)
     void send(next)
   }
+
+  /** A quick outcome (button or shortcut key): chosen and saved at once, with the notes typed so far. */
+  const saveQuick = (disposition: QuickOutcome) => {
+    const current = draftRef.current
+    if (current.submission) return
+    submitForm({ ...current.form, disposition })
+  }
+  const saveQuickRef = useRef(saveQuick)
+  saveQuickRef.current = saveQuick
+  const canQuickSave = !isLocked && sendState !== 'conflict' && sendState !== 'sending'
+
+  // Alt+Shift+1…4 anywhere in the workspace (text fields included), except behind a dialog.
+  useEffect(() => {
+    if (!canQuickSave) return
+    const onKey = (event: KeyboardEvent) => {
+      const disposition = quickOutcomeOfKey(event)
+      if (!disposition) return
+      event.preventDefault()
+      if (document.querySelector('[role="dialog"]')) return
+      saveQuickRef.current(disposition)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [canQuickSave])
 
   const release = async () => {
     setReleaseError('')
@@ -155,7 +194,14 @@ export function Workspace({
   const errorEntries = Object.entries(errors)
 
   return (
-    <Stack gap="md">
+    <Stack gap="md" className="quick-bar-room" style={{ '--quick-bar-height': `${barHeight}px` } as CSSProperties}>
+      <QuickOutcomeBar
+        onHeight={setBarHeight}
+        disabled={!canQuickSave}
+        onQuick={saveQuick}
+        isChained={isChained}
+        onChainedChange={onChainedChange}
+      />
       <Group justify="space-between" align="center" wrap="wrap" gap="sm">
         <Text fw={600}>{assignment.campaignName}</Text>
         <Group gap="sm">

@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { describe, it } from 'node:test'
+import AxeBuilder from '@axe-core/playwright'
+import type { Browser, Page } from 'playwright-core'
+import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { makeCampaign, makeTarget, makeUser } from '../test/factories.js'
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze()
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
+}
+
+async function signIn(browser: Browser, url: string, email: string, password: string, width: number, height: number) {
+  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height } })
+  const page = await context.newPage()
+  await page.goto(url)
+  await page.getByLabel('Adresse e-mail').fill(email)
+  await page.getByLabel(/^Mot de passe/).fill(password)
+  await page.getByRole('button', { name: 'Se connecter' }).click()
+  await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
+  await page.goto(`${url}/calling`)
+  await page.getByRole('heading', { level: 2, name: 'Appeler' }).waitFor()
+  return { context, page }
+}
+
+async function shoot(page: Page, name: string) {
+  const path = screenshotPath(name)
+  mkdirSync(dirname(path), { recursive: true })
+  await page.screenshot({ path, fullPage: false })
+}
+
+const householdTitle = (page: Page) => page.getByRole('heading', { level: 3, name: / Odette$/ })
+
+describe('the caller’s fast path in Chromium', () => {
+  it('on a tablet, records three no-answers with one shortcut key each, households chained', async (t) => {
+    const server = await startTestServer(t)
+    const db = server.db
+    const campaign = await makeCampaign(db)
+    const caller = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
+    for (const lastName of ['Arnaud', 'Bertin', 'Collet']) {
+      await makeTarget(db, campaign, { household: { lastName, firstName: 'Odette' } })
+    }
+    const browser = await launchBrowser(t)
+    const { page } = await signIn(browser, server.url, caller.email, caller.password, 820, 1180)
+
+    await page.getByRole('button', { name: 'Appeler le suivant' }).click()
+    await householdTitle(page).waitFor()
+    const first = await householdTitle(page).textContent()
+
+    // The quick outcomes: their shortcut in their label and in aria-keyshortcuts, on a bar fixed to the bottom.
+    const bar = page.getByRole('region', { name: 'Issues rapides' })
+    const noAnswer = bar.getByRole('button', { name: /^Pas de réponse/ })
+    assert.equal(await noAnswer.getAttribute('aria-keyshortcuts'), 'Alt+Shift+1')
+    assert.match((await noAnswer.textContent()) ?? '', /Alt\+Maj\+1/)
+    assert.equal(await bar.getByRole('button', { name: /^Occupé/ }).getAttribute('aria-keyshortcuts'), 'Alt+Shift+2')
+    assert.equal(
+      await bar.getByRole('button', { name: /^Messagerie/ }).getAttribute('aria-keyshortcuts'),
+      'Alt+Shift+3',
+    )
+    assert.equal(
+      await bar.getByRole('button', { name: /^Mauvais numéro/ }).getAttribute('aria-keyshortcuts'),
+      'Alt+Shift+4',
+    )
+    const barBox = await bar.boundingBox()
+    assert.ok(
+      barBox && barBox.y + barBox.height >= 1179 && barBox.y > 800,
+      `bar at the bottom (${JSON.stringify(barBox)})`,
+    )
+    // Scrolled to the end of the questionnaire, the bar is still there, and nothing is hidden under it.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
+    const scrolledBox = await bar.boundingBox()
+    assert.ok(scrolledBox && scrolledBox.y > 800, 'the bar stays at the bottom when scrolled')
+    const save = await page.getByRole('button', { name: 'Enregistrer l’issue' }).boundingBox()
+    assert.ok(save && scrolledBox && save.y + save.height <= scrolledBox.y, 'the save button is not under the bar')
+    await page.evaluate(() => window.scrollTo(0, 0))
+
+    // The shortcut keys, documented in a dialog.
+    await bar.getByRole('button', { name: 'Raccourcis clavier' }).click()
+    const help = page.getByRole('dialog', { name: 'Raccourcis clavier' })
+    await help.getByRole('cell', { name: 'Alt+Maj+1' }).waitFor()
+    await help.getByRole('cell', { name: 'Enregistrer « Pas de réponse »' }).waitFor()
+    assert.deepEqual(await seriousViolations(page), [], 'shortcut help')
+    // Behind the dialog, the keys do nothing.
+    await page.keyboard.press('Alt+Shift+Digit1')
+    await page.keyboard.press('Escape')
+    await help.waitFor({ state: 'hidden' })
+    assert.equal(await householdTitle(page).textContent(), first, 'nothing saved from behind the dialog')
+
+    // « Enchaîner », kept for the next visit.
+    await bar.getByRole('switch', { name: 'Enchaîner' }).check()
+    assert.deepEqual(await seriousViolations(page), [], 'workspace on a tablet')
+    await shoot(page, 'workspace-tablet')
+
+    // Three households, one key each: the next one comes by itself.
+    const seen = [first]
+    for (let index = 0; index < 3; index++) {
+      await page.keyboard.press('Alt+Shift+Digit1')
+      if (index < 2) {
+        await page.waitForFunction((before) => {
+          const title = document.getElementById('household-title')?.textContent
+          return title && title !== before
+        }, seen[index])
+        seen.push(await householdTitle(page).textContent())
+        // The keyboard starts from the new household's name.
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'household-title')
+        await page.getByText('Issue enregistrée. Merci !').waitFor()
+      }
+    }
+    await page.getByText('Personne à appeler pour le moment dans cette campagne. Merci pour votre aide !').waitFor()
+    assert.deepEqual(
+      [...seen].sort(),
+      ['Arnaud Odette', 'Bertin Odette', 'Collet Odette'],
+      'three different households, chained',
+    )
+    const calls = await db
+      .selectFrom('call')
+      .select(['disposition', 'callerId'])
+      .where('campaignId', '=', campaign.id)
+      .execute()
+    assert.deepEqual(
+      calls.map((call) => [call.disposition, call.callerId]),
+      [
+        ['no_answer', caller.id],
+        ['no_answer', caller.id],
+        ['no_answer', caller.id],
+      ],
+    )
+    await page.waitForFunction(() => !document.querySelector('button[data-loading]'))
+    await shoot(page, 'workspace-tablet-done')
+
+    // The choice survives a reload.
+    await page.reload()
+    await page.getByRole('button', { name: 'Appeler le suivant' }).waitFor()
+    await makeTarget(db, campaign, { household: { lastName: 'Dumas', firstName: 'Odette' } })
+    await page.getByRole('button', { name: 'Appeler le suivant' }).click()
+    await page.getByRole('heading', { level: 3, name: 'Dumas Odette' }).waitFor()
+    assert.equal(await bar.getByRole('switch', { name: 'Enchaîner' }).isChecked(), true)
+  })
+
+  it('on a desktop, shows the quick outcomes at the top and saves one with a click, notes included', async (t) => {
+    const server = await startTestServer(t)
+    const db = server.db
+    const campaign = await makeCampaign(db)
+    const caller = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
+    await makeTarget(db, campaign, { household: { lastName: 'Lemaire', firstName: 'Odette' } })
+    const browser = await launchBrowser(t)
+    const { page } = await signIn(browser, server.url, caller.email, caller.password, 1280, 900)
+
+    await page.getByRole('button', { name: 'Appeler le suivant' }).click()
+    await householdTitle(page).waitFor()
+    const bar = page.getByRole('region', { name: 'Issues rapides' })
+    const barBox = await bar.boundingBox()
+    const titleBox = await householdTitle(page).boundingBox()
+    assert.ok(barBox && titleBox && barBox.y < titleBox.y, 'the quick outcomes come first')
+    assert.deepEqual(await seriousViolations(page), [], 'workspace on a desktop')
+    await shoot(page, 'workspace-desktop')
+
+    // Typing a note, the shortcut still works and the note goes with the outcome.
+    await page.getByLabel('Notes').fill('Ligne occupée deux fois.')
+    await page.getByLabel('Notes').press('Alt+Shift+Digit2')
+    await page.getByText('Issue enregistrée. Merci !').waitFor()
+    const call = await db
+      .selectFrom('call')
+      .select(['disposition', 'notes'])
+      .where('campaignId', '=', campaign.id)
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(call, { disposition: 'busy', notes: 'Ligne occupée deux fois.' })
+    // Without « Enchaîner », back to the campaign, the next call one key press away.
+    await page.getByRole('button', { name: 'Appeler le suivant' }).waitFor()
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Appeler le suivant')
+  })
+})
