@@ -4,6 +4,7 @@ import { describe, it } from 'node:test'
 import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
+import { parisToday } from '../src/shared/clock.js'
 import { launchBrowser, startTestServer } from '../test/browser.js'
 
 const SHOTS = process.env.DPO_SHOTS_DIR ?? '/tmp/shots'
@@ -27,6 +28,12 @@ async function signIn(browser: Browser, url: string, email: string, password: st
   await page.getByRole('button', { name: 'Se connecter' }).click()
   await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
   return page
+}
+
+/** Today in Paris as the form shows it (jj/mm/aaaa). */
+function parisTodayFr() {
+  const [year, month, day] = parisToday().split('-')
+  return `${day}/${month}/${year}`
 }
 
 async function shoot(page: Page, name: string) {
@@ -101,6 +108,62 @@ describe('the DPO’s desk in Chromium', () => {
       .getByTestId('audit-total')
       .filter({ hasText: /^1 ligne$/ })
       .waitFor()
+
+    // The register: a reference unknown is refused in words; an access request is registered, its dossier downloaded.
+    await dpo.getByRole('tab', { name: 'Demandes des personnes' }).click()
+    await dpo.getByText('Aucune demande.').waitFor()
+    const form = dpo.getByRole('region', { name: 'Enregistrer une demande' })
+    assert.equal(await form.getByLabel(/^Reçue le/).inputValue(), parisTodayFr())
+    await form.getByLabel(/^Référence du ménage/).fill('TDL-9999999')
+    await form.getByRole('button', { name: 'Enregistrer la demande' }).click()
+    await form.getByRole('alert').filter({ hasText: 'Aucun ménage de cet organisme n’a cette référence.' }).waitFor()
+    await form.getByLabel(/^Référence du ménage/).fill(household.externalRef)
+    await form.getByLabel('Accès').check()
+    await form.getByRole('button', { name: 'Enregistrer la demande' }).click()
+    await dpo
+      .getByRole('status')
+      .getByText(`Demande enregistrée pour le ménage ${household.externalRef}`, { exact: false })
+      .waitFor()
+    const row = dpo.getByRole('row').filter({ hasText: household.externalRef })
+    await row.filter({ hasText: 'Accès' }).filter({ hasText: 'En cours' }).waitFor()
+    assert.equal(await row.getByText('En retard').count(), 0)
+    assert.deepEqual(await seriousViolations(dpo), [], 'requests')
+    await shoot(dpo, 'demandes-desktop')
+
+    const [pdf] = await Promise.all([
+      dpo.waitForEvent('download'),
+      row.getByRole('link', { name: `Dossier du ménage ${household.externalRef}, PDF` }).click(),
+    ])
+    const pdfBytes = Buffer.concat(await (await pdf.createReadStream()).toArray())
+    assert.equal(pdfBytes.subarray(0, 5).toString(), '%PDF-')
+    assert.match(pdf.suggestedFilename(), /^dossier-TDL-\d+-\d{4}-\d{2}-\d{2}\.pdf$/)
+    const [json] = await Promise.all([
+      dpo.waitForEvent('download'),
+      row.getByRole('link', { name: `Dossier du ménage ${household.externalRef}, JSON` }).click(),
+    ])
+    const dossier = JSON.parse(Buffer.concat(await (await json.createReadStream()).toArray()).toString('utf8'))
+    assert.equal(dossier.household.externalRef, household.externalRef)
+    assert.equal(dossier.objection.note, 'Ne veut plus être appelée, parle de sa maladie de Parkinson.')
+
+    // Closing asks first; cancelling keeps it open; confirmed, the row says who handled it and how.
+    await row.getByRole('button', { name: `Clore la demande du ménage ${household.externalRef}` }).click()
+    const dialog = dpo.getByRole('dialog', { name: `Clore la demande d’accès du ménage ${household.externalRef}` })
+    await dialog.getByText('Une demande close ne peut plus être rouverte.', { exact: false }).waitFor()
+    assert.deepEqual(await seriousViolations(dpo), [], 'closing dialog')
+    await dialog.getByRole('button', { name: 'Annuler' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await row.getByRole('button', { name: `Clore la demande du ménage ${household.externalRef}` }).click()
+    await dialog.getByLabel('Répondue').check()
+    await dialog.getByLabel('Réponse faite à la personne').fill('Dossier envoyé par courrier.')
+    await dialog.getByRole('button', { name: 'Clore la demande' }).click()
+    await dpo.getByRole('status').getByText(`Demande du ménage ${household.externalRef} close : Répondue.`).waitFor()
+    await dpo.getByText('Aucune demande.').waitFor()
+    await dpo.getByText('Closes', { exact: true }).click()
+    await row
+      .filter({ hasText: 'Répondue par Denise Déléguée (DPO)' })
+      .filter({ hasText: 'Dossier envoyé par courrier.' })
+      .waitFor()
+    assert.equal(await row.getByRole('link', { name: /Dossier du ménage/ }).count(), 0, 'no dossier once closed')
 
     // Retention: read-only for the DPO (an administrator changes the periods).
     await dpo.getByRole('tab', { name: 'Conservation' }).click()

@@ -27,6 +27,7 @@ export const en: Messages = {
     rateLimited: 'Too many failed attempts. For safety, try again in {{minutes}} minute(s).',
   },
   shell: { logout: 'Sign out', language: 'Language', signedInAs: 'Signed in: {{name}}', menu: 'Open the menu' },
+  dayInput: { placeholder: 'dd/mm/yyyy', invalid: 'A date dd/mm/yyyy' },
   unsaved: {
     title: 'Leave without saving?',
     body: 'Your changes on this page are not saved. If you leave now, they will be lost.',
@@ -81,6 +82,8 @@ export const en: Messages = {
     default: 'Default: {{months}} months',
     purgeDisabled: 'The server’s daily purge is off: run it with the allervers purge command.',
     reason: 'Reason for the change (kept in the log)',
+    readOnly: 'Only an administrator of the organisation changes these periods, with a reason kept in the log.',
+    saved: 'Periods saved; the reason is in the access log.',
     save: 'Save the periods',
     due: 'Households due for erasure within 30 days',
     noneDue: 'No household is due for erasure within 30 days.',

@@ -25,6 +25,7 @@ export const fr = {
     rateLimited: 'Trop de tentatives ont échoué. Par sécurité, réessayez dans {{minutes}} minute(s).',
   },
   shell: { logout: 'Se déconnecter', language: 'Langue', signedInAs: 'Connecté·e : {{name}}', menu: 'Ouvrir le menu' },
+  dayInput: { placeholder: 'jj/mm/aaaa', invalid: 'Une date jj/mm/aaaa' },
   unsaved: {
     title: 'Quitter sans enregistrer ?',
     body: 'Vos modifications sur cette page ne sont pas enregistrées. Si vous partez maintenant, elles seront perdues.',
@@ -80,6 +81,8 @@ export const fr = {
     default: 'Par défaut : {{months}} mois',
     purgeDisabled: 'La purge quotidienne du serveur est désactivée : elle se lance par la commande allervers purge.',
     reason: 'Motif du changement (conservé au journal)',
+    readOnly: 'Seul un administrateur de l’organisme change ces durées, avec un motif conservé au journal.',
+    saved: 'Durées enregistrées ; le motif est au journal des accès.',
     save: 'Enregistrer les durées',
     due: 'Ménages à effacer dans les 30 jours',
     noneDue: 'Aucun ménage à effacer dans les 30 jours.',

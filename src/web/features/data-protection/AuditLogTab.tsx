@@ -6,9 +6,9 @@ import { useTranslation } from 'react-i18next'
 import { formatInstant } from '../../../shared/clock.js'
 import { AUDIT_ACTIONS, AUDIT_CSV_MAX_ROWS, type AuditItem } from '../../../shared/contracts/data-protection.js'
 import { labelOf, localeOf } from '../../../shared/labels.js'
+import { DayInput } from '../../components/DayInput.js'
 import { describeError } from '../../components/errors.js'
 import { type AuditQuery, dataProtectionApi } from './api.js'
-import { DayInput } from './DayInput.js'
 
 const PAGE_SIZE = 50
 

@@ -6,9 +6,10 @@ import type { SessionUser } from '../../../shared/contracts/auth.js'
 import { RetentionPanel } from '../retention/RetentionPanel.js'
 import { SensitiveFlagsPanel } from '../sensitive-flags/SensitiveFlagsPanel.js'
 import { AuditLogTab, type DeskOrganization } from './AuditLogTab.js'
+import { RequestsTab } from './RequestsTab.js'
 
 /** The tabs of the desk, as they read in the address (`?tab=`), so the home page links straight to one. */
-export const DESK_TABS = ['journal', 'conservation', 'notes'] as const
+export const DESK_TABS = ['journal', 'demandes', 'conservation', 'notes'] as const
 export type DeskTab = (typeof DESK_TABS)[number]
 export const DESK_PATH = '/protection-des-donnees'
 
@@ -70,11 +71,15 @@ export function DataProtectionPage({ user }: { user: SessionUser }) {
       >
         <Tabs.List>
           <Tabs.Tab value="journal">{t('dataProtection.tabs.journal')}</Tabs.Tab>
+          <Tabs.Tab value="demandes">{t('dataProtection.tabs.requests')}</Tabs.Tab>
           <Tabs.Tab value="conservation">{t('dataProtection.tabs.retention')}</Tabs.Tab>
           <Tabs.Tab value="notes">{t('dataProtection.tabs.flags')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="journal" pt="md">
           <AuditLogTab organizations={organizations} showOrganization={isAdmin || organizations.length > 1} />
+        </Tabs.Panel>
+        <Tabs.Panel value="demandes" pt="md">
+          <RequestsTab organizations={organizations} />
         </Tabs.Panel>
         <Tabs.Panel value="conservation" pt="md">
           <Stack>
@@ -87,7 +92,7 @@ export function DataProtectionPage({ user }: { user: SessionUser }) {
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="notes" pt="md">
-          <SensitiveFlagsPanel headingOrder={3} />
+          <SensitiveFlagsPanel headingOrder={3} linkHouseholds={isAdmin} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -33,6 +33,7 @@ export function RetentionPanel({ organizationCode }: { organizationCode: string 
   })
   const [draft, setDraft] = useState<{ contact?: number | null; left?: number | null; audit?: number | null }>({})
   const [reason, setReason] = useState('')
+  const [saved, setSaved] = useState(false)
   const save = useMutation({
     mutationFn: () => {
       const overrides = settings.data!.overrides
@@ -51,6 +52,7 @@ export function RetentionPanel({ organizationCode }: { organizationCode: string 
     onSuccess: async () => {
       setDraft({})
       setReason('')
+      setSaved(true)
       await queryClient.invalidateQueries({ queryKey: ['retention'] })
     },
   })
@@ -96,15 +98,24 @@ export function RetentionPanel({ organizationCode }: { organizationCode: string 
               />
             </Group>
             {!settings.data.purgeEnabled && <Text size="sm">{t('retention.purgeDisabled')}</Text>}
+            {!mayEdit && <Text size="sm">{t('retention.readOnly')}</Text>}
             {mayEdit && (
               <>
                 <Textarea
                   label={t('retention.reason')}
                   value={reason}
-                  onChange={(event) => setReason(event.currentTarget.value)}
+                  onChange={(event) => {
+                    setReason(event.currentTarget.value)
+                    setSaved(false)
+                  }}
                   maxLength={500}
                 />
-                {save.error && <Alert color="red">{describeError(t, save.error)}</Alert>}
+                {save.error && (
+                  <Alert color="red" role="alert">
+                    {describeError(t, save.error)}
+                  </Alert>
+                )}
+                <div role="status">{saved && <Alert color="teal">{t('retention.saved')}</Alert>}</div>
                 <Group>
                   <Button onClick={() => save.mutate()} loading={save.isPending} disabled={reason.trim().length < 5}>
                     {t('retention.save')}

@@ -1,16 +1,4 @@
-import {
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-  type TitleOrder,
-} from '@mantine/core'
+import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, Title, type TitleOrder } from '@mantine/core'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -18,6 +6,7 @@ import { Link } from 'react-router'
 import { formatInstant } from '../../../shared/clock.js'
 import { SENSITIVE_FLAG_SOURCES, type SensitiveFlagSource } from '../../../shared/contracts/sensitive-flags.js'
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../../../shared/sensitive-words.js'
+import { DayInput } from '../../components/DayInput.js'
 import { describeError } from '../../components/errors.js'
 import { sensitiveFlagsApi } from './api.js'
 
@@ -27,14 +16,17 @@ const PAGE_SIZE = 25
  * The free texts saved with words of a special category, for the data protection officer (and administrators): the
  * counts per category over the period, then each flag (when, where, which category, who, which household, linked).
  * Never the text. Mounted in the DPO's desk; `organization` narrows it to one organisation (a code), `headingOrder`
- * fits its heading into the page's outline.
+ * fits its heading into the page's outline, `linkHouseholds` false names the household without a link.
  */
 export function SensitiveFlagsPanel({
   organization,
   headingOrder = 2,
+  linkHouseholds = true,
 }: {
   organization?: string
   headingOrder?: TitleOrder
+  /** Whether the household is a link to its page: not for a DPO, who reads no tenant page outside a request. */
+  linkHouseholds?: boolean
 }) {
   const { t, i18n } = useTranslation()
   const [category, setCategory] = useState<SensitiveCategory | undefined>()
@@ -87,17 +79,15 @@ export function SensitiveFlagsPanel({
           clearable
           miw={240}
         />
-        <TextInput
-          type="date"
+        <DayInput
           label={t('sensitiveFlags.filters.from')}
-          value={from}
-          onChange={(event) => restart(setFrom)(event.currentTarget.value)}
+          value={from || undefined}
+          onChange={(day) => restart(setFrom)(day ?? '')}
         />
-        <TextInput
-          type="date"
+        <DayInput
           label={t('sensitiveFlags.filters.to')}
-          value={to}
-          onChange={(event) => restart(setTo)(event.currentTarget.value)}
+          value={to || undefined}
+          onChange={(day) => restart(setTo)(day ?? '')}
         />
       </Group>
       {list.error && (
@@ -148,9 +138,13 @@ export function SensitiveFlagsPanel({
                         )}
                       </Table.Td>
                       <Table.Td>
-                        <Anchor component={Link} to={`/households/${flag.household.id}`}>
-                          {t('sensitiveFlags.householdLink', { ref: flag.household.ref })}
-                        </Anchor>
+                        {linkHouseholds ? (
+                          <Anchor component={Link} to={`/households/${flag.household.id}`}>
+                            {t('sensitiveFlags.householdLink', { ref: flag.household.ref })}
+                          </Anchor>
+                        ) : (
+                          t('sensitiveFlags.householdLink', { ref: flag.household.ref })
+                        )}
                       </Table.Td>
                     </Table.Tr>
                   ))}

@@ -1,7 +1,7 @@
 import { TextInput } from '@mantine/core'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { frenchToIsoDate, isoToFrenchDate } from '../campaigns/targeting-tree.js'
+import { frenchToIsoDate, isoToFrenchDate } from '../features/campaigns/targeting-tree.js'
 
 /**
  * A day typed the French way (jj/mm/aaaa), handed on as YYYY-MM-DD once whole (undefined while empty or incomplete).
@@ -29,12 +29,12 @@ export function DayInput({
   return (
     <TextInput
       label={label}
-      placeholder={t('dataProtection.day.placeholder')}
+      placeholder={t('dayInput.placeholder')}
       value={text}
       required={required}
       inputMode="numeric"
       autoComplete="off"
-      error={invalid ? t('dataProtection.day.invalid') : undefined}
+      error={invalid ? t('dayInput.invalid') : undefined}
       onChange={(event) => {
         const next = event.currentTarget.value
         setText(next)

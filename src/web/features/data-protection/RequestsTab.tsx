@@ -1,0 +1,481 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Loader,
+  Modal,
+  Radio,
+  SegmentedControl,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, type ReactNode, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { formatDay, formatInstant, parisToday } from '../../../shared/clock.js'
+import {
+  DATA_REQUEST_CHANNELS,
+  DATA_REQUEST_KINDS,
+  type DataRequest,
+  type DataRequestKind,
+} from '../../../shared/contracts/data-protection.js'
+import { localeOf } from '../../../shared/labels.js'
+import { ApiError } from '../../api/client.js'
+import { DayInput } from '../../components/DayInput.js'
+import { describeError } from '../../components/errors.js'
+import type { DeskOrganization } from './AuditLogTab.js'
+import { dataProtectionApi } from './api.js'
+
+const PAGE_SIZE = 50
+type Status = 'open' | 'closed' | 'all'
+type CloseOutcome = 'answered' | 'objection_recorded' | 'refused'
+type Channel = (typeof DATA_REQUEST_CHANNELS)[number]
+
+/** How a request of each kind may be closed from the register (rectification and erasure close by being done). */
+const CLOSE_OUTCOMES: Record<DataRequestKind, CloseOutcome[]> = {
+  access: ['answered', 'refused'],
+  objection: ['objection_recorded', 'refused'],
+  rectification: ['refused'],
+  erasure: ['refused'],
+}
+
+/** The words of a refusal: a household reference unknown, a day in the future, else the plain error. */
+function registerError(t: (key: string) => string, error: unknown, describe: (error: unknown) => string) {
+  if (error instanceof ApiError && error.code === 'NOT_FOUND') return t('dataProtection.requests.unknownHousehold')
+  if (error instanceof ApiError && JSON.stringify(error.details ?? '').includes('receivedOn')) {
+    return t('dataProtection.requests.futureDay')
+  }
+  return describe(error)
+}
+
+function NewRequestForm({
+  organizations,
+  onDone,
+}: {
+  organizations: DeskOrganization[]
+  onDone: (text: string) => void
+}) {
+  const { t, i18n } = useTranslation()
+  const locale = localeOf(i18n.language)
+  const queryClient = useQueryClient()
+  const [kind, setKind] = useState<DataRequestKind>('access')
+  const [householdRef, setHouseholdRef] = useState('')
+  const [receivedOn, setReceivedOn] = useState<string | undefined>(parisToday())
+  const [channel, setChannel] = useState<Channel | null>(null)
+  const [organization, setOrganization] = useState(organizations[0]?.code ?? '')
+  const create = useMutation({
+    mutationFn: () =>
+      dataProtectionApi.createRequest({
+        ...(organizations.length > 1 ? { organization } : {}),
+        householdRef: householdRef.trim(),
+        kind,
+        receivedOn,
+        ...(channel ? { channel } : {}),
+      }),
+    onSuccess: async (request) => {
+      onDone(
+        t('dataProtection.requests.registered', { ref: request.householdRef, due: formatDay(request.dueOn, locale) }),
+      )
+      setHouseholdRef('')
+      setReceivedOn(parisToday())
+      setChannel(null)
+      await queryClient.invalidateQueries({ queryKey: ['data-requests'] })
+      await queryClient.invalidateQueries({ queryKey: ['home'] })
+    },
+  })
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    if (householdRef.trim() && receivedOn) create.mutate()
+  }
+  return (
+    <Card withBorder component="section" aria-labelledby="new-request">
+      <Title order={3} size="h4" id="new-request" mb="xs">
+        {t('dataProtection.requests.new')}
+      </Title>
+      <form onSubmit={submit}>
+        <Stack gap="sm">
+          <Radio.Group
+            label={t('dataProtection.requests.kind')}
+            value={kind}
+            onChange={(value) => setKind(value as DataRequestKind)}
+            required
+          >
+            <Group gap="lg" mt={4}>
+              {DATA_REQUEST_KINDS.map((value) => (
+                <Radio key={value} value={value} label={t(`dataProtection.kinds.${value}`)} />
+              ))}
+            </Group>
+          </Radio.Group>
+          <Group align="flex-start" gap="sm" wrap="wrap">
+            {organizations.length > 1 && (
+              <Select
+                label={t('dataProtection.organization')}
+                data={organizations.map((entry) => ({ value: entry.code, label: entry.name }))}
+                value={organization}
+                onChange={(value) => value && setOrganization(value)}
+                allowDeselect={false}
+                w={220}
+              />
+            )}
+            <TextInput
+              label={t('dataProtection.requests.householdRef')}
+              value={householdRef}
+              onChange={(event) => setHouseholdRef(event.currentTarget.value)}
+              maxLength={100}
+              required
+              w={200}
+            />
+            <DayInput
+              label={t('dataProtection.requests.receivedOn')}
+              value={receivedOn}
+              onChange={setReceivedOn}
+              required
+            />
+            <Select
+              label={t('dataProtection.requests.channel')}
+              placeholder={t('dataProtection.requests.noChannel')}
+              data={DATA_REQUEST_CHANNELS.map((value) => ({ value, label: t(`dataProtection.channels.${value}`) }))}
+              value={channel}
+              onChange={(value) => setChannel(value as Channel | null)}
+              clearable
+              w={180}
+            />
+          </Group>
+          {create.error && (
+            <Alert color="red" role="alert">
+              {registerError(t, create.error, (error) => describeError(t, error))}
+            </Alert>
+          )}
+          <Group>
+            <Button type="submit" loading={create.isPending} disabled={!householdRef.trim() || !receivedOn}>
+              {t('dataProtection.requests.register')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  )
+}
+
+/** Asks before closing (a closed request is never reopened): the outcome among those the kind allows, the answer. */
+function CloseDialog({
+  request,
+  onClose,
+  onDone,
+}: {
+  request: DataRequest | null
+  onClose: () => void
+  onDone: (text: string) => void
+}) {
+  const { t } = useTranslation()
+  const queryClient = useQueryClient()
+  const outcomes = request ? CLOSE_OUTCOMES[request.kind] : []
+  const [outcome, setOutcome] = useState<CloseOutcome | null>(null)
+  const [response, setResponse] = useState('')
+  const chosen = outcome ?? outcomes[0] ?? 'refused'
+  const close = useMutation({
+    mutationFn: () =>
+      dataProtectionApi.closeRequest(request!.id, {
+        outcome: chosen,
+        ...(response.trim() ? { response: response.trim() } : {}),
+      }),
+    onSuccess: async (closed) => {
+      onDone(
+        t('dataProtection.requests.closed', {
+          ref: closed.householdRef,
+          outcome: t(`dataProtection.outcomes.${closed.outcome}`),
+        }),
+      )
+      setOutcome(null)
+      setResponse('')
+      onClose()
+      await queryClient.invalidateQueries({ queryKey: ['data-requests'] })
+      await queryClient.invalidateQueries({ queryKey: ['home'] })
+    },
+  })
+  const dismiss = () => {
+    setOutcome(null)
+    setResponse('')
+    close.reset()
+    onClose()
+  }
+  const needsReason = chosen === 'refused'
+  return (
+    <Modal
+      opened={request !== null}
+      onClose={dismiss}
+      title={
+        request
+          ? t('dataProtection.requests.closeTitle', {
+              kind: t(`dataProtection.kindsOf.${request.kind}`),
+              ref: request.householdRef,
+            })
+          : ''
+      }
+    >
+      {request && (
+        <Stack>
+          {(request.kind === 'rectification' || request.kind === 'erasure') && (
+            <Text size="sm">{t('dataProtection.requests.closeDoneElsewhere')}</Text>
+          )}
+          {outcomes.length > 1 && (
+            <Radio.Group
+              label={t('dataProtection.requests.outcome')}
+              value={chosen}
+              onChange={(value) => setOutcome(value as CloseOutcome)}
+            >
+              <Stack gap={6} mt={4}>
+                {outcomes.map((value) => (
+                  <Radio key={value} value={value} label={t(`dataProtection.outcomes.${value}`)} />
+                ))}
+              </Stack>
+            </Radio.Group>
+          )}
+          <Textarea
+            label={needsReason ? t('dataProtection.requests.responseRequired') : t('dataProtection.requests.response')}
+            value={response}
+            onChange={(event) => setResponse(event.currentTarget.value)}
+            maxLength={1000}
+            required={needsReason}
+            autosize
+            minRows={2}
+          />
+          <Text size="sm">{t('dataProtection.requests.closeWarning')}</Text>
+          {close.error && (
+            <Alert color="red" role="alert">
+              {describeError(t, close.error)}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={dismiss}>
+              {t('dataProtection.requests.cancel')}
+            </Button>
+            <Button
+              color="red.8"
+              onClick={() => close.mutate()}
+              loading={close.isPending}
+              disabled={needsReason && !response.trim()}
+            >
+              {t('dataProtection.requests.confirmClose')}
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  )
+}
+
+/**
+ * « Demandes des personnes »: the register of tenants' requests (soonest deadline first, overdue flagged), a form to
+ * register one, closing with how it was handled (confirmed first), the dossier of an open access request.
+ * `extraActions` adds actions to a request's row (the erasure, when the server has it).
+ */
+export function RequestsTab({
+  organizations,
+  extraActions,
+}: {
+  organizations: DeskOrganization[]
+  extraActions?: (request: DataRequest, announce: (text: string) => void) => ReactNode
+}) {
+  const { t, i18n } = useTranslation()
+  const locale = localeOf(i18n.language)
+  const [status, setStatus] = useState<Status>('open')
+  const [offset, setOffset] = useState(0)
+  const [closing, setClosing] = useState<DataRequest | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+  const query = { status, limit: PAGE_SIZE, offset }
+  const list = useQuery({
+    queryKey: ['data-requests', query],
+    queryFn: () => dataProtectionApi.requests(query),
+    placeholderData: keepPreviousData,
+  })
+  const data = list.data
+  const handled = (request: DataRequest) =>
+    request.outcome && request.handledBy && request.handledAt
+      ? t('dataProtection.requests.handledBy', {
+          outcome: t(`dataProtection.outcomes.${request.outcome}`),
+          name: request.handledBy.name,
+          day: formatInstant(request.handledAt, i18n.language, { time: false }),
+        })
+      : null
+
+  return (
+    <Stack gap="md">
+      <Text size="sm">{t('dataProtection.requests.intro')}</Text>
+      <NewRequestForm organizations={organizations} onDone={setNotice} />
+      <div aria-live="polite" role="status">
+        {notice && (
+          <Alert
+            color="teal"
+            withCloseButton
+            closeButtonLabel={t('dataProtection.requests.dismiss')}
+            onClose={() => setNotice(null)}
+          >
+            {notice}
+          </Alert>
+        )}
+      </div>
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Text size="sm" fw={500} id="request-status" mb={4}>
+            {t('dataProtection.requests.show')}
+          </Text>
+          <SegmentedControl
+            aria-labelledby="request-status"
+            value={status}
+            onChange={(value) => {
+              setStatus(value as Status)
+              setOffset(0)
+            }}
+            data={(['open', 'closed', 'all'] as const).map((value) => ({
+              value,
+              label: t(`dataProtection.requests.status.${value}`),
+            }))}
+          />
+        </div>
+        {data && (
+          <Title order={3} size="h5" data-testid="requests-total">
+            {t('dataProtection.requests.total', { count: data.total })}
+          </Title>
+        )}
+      </Group>
+      {list.isPending && <Loader size="sm" aria-label={t('dataProtection.tabs.requests')} />}
+      {list.error && (
+        <Alert color="red" role="alert">
+          {describeError(t, list.error)}
+        </Alert>
+      )}
+      {data && data.items.length === 0 && <Text>{t('dataProtection.requests.empty')}</Text>}
+      {data && data.items.length > 0 && (
+        <Table.ScrollContainer minWidth={760}>
+          <Table striped>
+            <Table.Caption>{t('dataProtection.requests.caption')}</Table.Caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('dataProtection.requests.columns.receivedOn')}</Table.Th>
+                <Table.Th scope="col">{t('dataProtection.requests.columns.kind')}</Table.Th>
+                <Table.Th scope="col">{t('dataProtection.requests.columns.household')}</Table.Th>
+                <Table.Th scope="col">{t('dataProtection.requests.columns.dueOn')}</Table.Th>
+                <Table.Th scope="col">{t('dataProtection.requests.columns.handled')}</Table.Th>
+                <Table.Th scope="col">{t('dataProtection.requests.columns.actions')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.items.map((request) => (
+                <Table.Tr key={request.id} data-request={request.id}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    {formatDay(request.receivedOn, locale)}
+                    {request.channel && (
+                      <Text span size="xs" display="block">
+                        {t(`dataProtection.channels.${request.channel}`, { defaultValue: request.channel })}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{t(`dataProtection.kinds.${request.kind}`)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{request.householdRef}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    {formatDay(request.dueOn, locale)}
+                    {request.overdue && (
+                      <Badge color="red" variant="light" ml="xs">
+                        {t('dataProtection.requests.overdue')}
+                      </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {handled(request) ?? (
+                      <Badge color="gray" variant="light">
+                        {t('dataProtection.requests.open')}
+                      </Badge>
+                    )}
+                    {request.response && (
+                      <Text size="xs" mt={2}>
+                        {request.response}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {request.status === 'open' && (
+                      <Group gap="xs" wrap="wrap">
+                        {request.kind === 'access' && (
+                          <>
+                            <Anchor
+                              href={dataProtectionApi.dossierUrl(request.householdId, 'pdf')}
+                              download
+                              size="sm"
+                              aria-label={t('dataProtection.requests.dossierOf', {
+                                ref: request.householdRef,
+                                format: 'PDF',
+                              })}
+                            >
+                              {t('dataProtection.requests.dossierPdf')}
+                            </Anchor>
+                            <Anchor
+                              href={dataProtectionApi.dossierUrl(request.householdId, 'json')}
+                              download
+                              size="sm"
+                              aria-label={t('dataProtection.requests.dossierOf', {
+                                ref: request.householdRef,
+                                format: 'JSON',
+                              })}
+                            >
+                              {t('dataProtection.requests.dossierJson')}
+                            </Anchor>
+                          </>
+                        )}
+                        {extraActions?.(request, setNotice)}
+                        <Button
+                          size="xs"
+                          variant="default"
+                          onClick={() => setClosing(request)}
+                          aria-label={t('dataProtection.requests.closeOf', { ref: request.householdRef })}
+                        >
+                          {t('dataProtection.requests.close')}
+                        </Button>
+                      </Group>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {data && data.total > PAGE_SIZE && (
+        <Group justify="space-between" component="nav" aria-label={t('dataProtection.requests.pagination')}>
+          <Text size="sm">
+            {t('dataProtection.requests.page', {
+              from: offset + 1,
+              to: Math.min(offset + PAGE_SIZE, data.total),
+              total: data.total,
+            })}
+          </Text>
+          <Group gap="xs">
+            <Button
+              variant="default"
+              disabled={offset === 0}
+              onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+            >
+              {t('dataProtection.requests.previous')}
+            </Button>
+            <Button
+              variant="default"
+              disabled={offset + PAGE_SIZE >= data.total}
+              onClick={() => setOffset(offset + PAGE_SIZE)}
+            >
+              {t('dataProtection.requests.next')}
+            </Button>
+          </Group>
+        </Group>
+      )}
+      <CloseDialog request={closing} onClose={() => setClosing(null)} onDone={setNotice} />
+    </Stack>
+  )
+}
