@@ -17,11 +17,12 @@ export async function findCallByIdempotencyKey(db: Db, callerId: string, key: st
 }
 
 // One row whatever exists: the id of a call already saved under this key, and the target (columns null if none).
-const FIND_OUTCOME_CONTEXT = `select (select "id" from "call" where "caller_id" = ? and "idempotency_key" = ?) as "previous_call_id", "t".*, "c"."max_attempts", "c"."retry_delays", "c"."calling_hours", "c"."questionnaire_version_id", "c"."status" as "campaign_status", (select count(*) from "phone" as "p" where "p"."household_id" = "t"."household_id" and "p"."is_valid" = 1) as "usable_phones" from (select 1 as "one") as "one" left join "campaign_target" as "t" on "t"."id" = ? left join "campaign" as "c" on "c"."id" = "t"."campaign_id"`
+const FIND_OUTCOME_CONTEXT = `select (select "id" from "call" where "caller_id" = ? and "idempotency_key" = ?) as "previous_call_id", "t".*, "c"."max_attempts", "c"."retry_delays", "c"."calling_hours", "c"."questionnaire_version_id", "c"."status" as "campaign_status", (select count(*) from "phone" as "p" where "p"."household_id" = "t"."household_id" and "p"."is_valid" = 1) as "usable_phones", (select count(*) from "referral" as "r" where "r"."household_id" = "t"."household_id" and "r"."sender_user_id" = ? and "r"."call_id" is null and "r"."created_at" >= "t"."held_at") as "unlinked_referrals" from (select 1 as "one") as "one" left join "campaign_target" as "t" on "t"."id" = ? left join "campaign" as "c" on "c"."id" = "t"."campaign_id"`
 
 /**
  * What an outcome needs first, in one statement: the call already saved under this idempotency key by this caller,
- * if any (then nothing else matters), else the target with its campaign's rules.
+ * if any (then nothing else matters), else the target with its campaign's rules, and how many orientations this
+ * caller sent about the household since claiming it without a call to link them to (the call did not exist yet).
  */
 export async function findOutcomeContext(db: Db, targetId: string, callerId: string, idempotencyKey: string) {
   const [row] = await rawRows<
@@ -32,14 +33,23 @@ export async function findOutcomeContext(db: Db, targetId: string, callerId: str
         questionnaireVersionId: string | null
         campaignStatus: string
         usablePhones: number | string
+        unlinkedReferrals: number | string
       }
-  >(db, FIND_OUTCOME_CONTEXT, [callerId, idempotencyKey, targetId])
+  >(db, FIND_OUTCOME_CONTEXT, [callerId, idempotencyKey, callerId, targetId])
   const { previousCallId, ...target } = row
   if (previousCallId) {
     const [previous] = await rawRows<CallTable>(db, 'select * from "call" where "id" = ?', [previousCallId])
     return { previous }
   }
-  return { target: target.id ? { ...target, usablePhones: toCount(target.usablePhones) } : undefined }
+  return {
+    target: target.id
+      ? {
+          ...target,
+          usablePhones: toCount(target.usablePhones),
+          unlinkedReferrals: toCount(target.unlinkedReferrals),
+        }
+      : undefined,
+  }
 }
 
 const CALL_COLUMNS = [
@@ -195,4 +205,18 @@ export async function updateHouseholdAfterCall(
     changes.fragilityLevel ?? null,
     householdId,
   ])
+}
+
+const LINK_REFERRALS = `update "referral" set "call_id" = ? where "household_id" = ? and "sender_user_id" = ? and "call_id" is null and "created_at" >= ?`
+
+/**
+ * Orientations sent during a call (before its outcome, so without a call id) are linked to the call once saved: the
+ * campaign's review counts them. Only when findOutcomeContext found some (rare): no statement otherwise.
+ */
+export async function linkReferralsToCall(
+  db: Db,
+  call: Pick<CallTable, 'id' | 'householdId' | 'callerId'>,
+  since: Timestamp,
+) {
+  await rawExecute(db, LINK_REFERRALS, [call.id, call.householdId, call.callerId, since])
 }

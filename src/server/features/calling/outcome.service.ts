@@ -343,6 +343,7 @@ async function saveOutcome(db: Db, request: OutcomeRequest, caller: Caller, inpu
         ],
       )
     }
+    if (target.unlinkedReferrals > 0 && target.heldAt) await outcomes.linkReferralsToCall(tx, call, target.heldAt)
     if (input.disposition === 'refused' && input.objection) {
       await recordObjection(tx, target.householdId, {
         at: nowText,

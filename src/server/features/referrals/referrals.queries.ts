@@ -153,7 +153,11 @@ export async function emailOfSender(db: Db, referralId: string) {
 /** The household a call was about, if the call exists. */
 /** Which household a call was about, and who made it. */
 export async function findCallOrigin(db: Db, callId: string) {
-  return db.selectFrom('call').select(['householdId', 'callerId']).where('id', '=', callId).executeTakeFirst()
+  return db
+    .selectFrom('call')
+    .select(['householdId', 'callerId', 'organizationId'])
+    .where('id', '=', callId)
+    .executeTakeFirst()
 }
 
 /**

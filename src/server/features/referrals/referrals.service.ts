@@ -96,12 +96,15 @@ export async function createReferral(
       )
     }
   }
+  // The call it comes from: one of this user's calls about this household, in its organisation (the review counts the
+  // orientation in that call's campaign). Each refusal names the field.
   const call = input.callId ? await referrals.findCallOrigin(db, input.callId) : undefined
-  if (input.callId && call?.householdId !== household.id) {
-    throw new AppError('VALIDATION_FAILED', 'The call is not about this household', {
-      field: 'callId',
-      value: input.callId,
-    })
+  if (input.callId) {
+    const refuse = (message: string) =>
+      new AppError('VALIDATION_FAILED', message, { field: 'callId', value: input.callId })
+    if (!call || call.organizationId !== household.organizationId) throw refuse('No such call in your organisation')
+    if (call.householdId !== household.id) throw refuse('The call is not about this household')
+    if (call.callerId !== actor.id) throw refuse('The call was made by someone else')
   }
   // A caller (no access to the registry) refers only a household they are calling, or one of their own calls is
   // about: otherwise the answer would tell them the household exists and show it to them as its sender.
