@@ -16,7 +16,8 @@ export interface TestApp {
 /** A real app on a fresh database for this test; both are closed when the test ends. */
 export async function buildTestApp(t: TestContext, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const database = await createTestDatabase()
-  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_ROOT: 'dist/web', ...env })
+  // No role is made to enrol a second factor unless a test asks (MFA_REQUIRED_ROLES): `loginAs` signs in in one step.
+  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_ROOT: 'dist/web', MFA_REQUIRED_ROLES: 'none', ...env })
   const app = await buildApp({ config, db: database.db, logger: false })
   t.after(async () => {
     await app.close()

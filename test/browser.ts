@@ -27,10 +27,18 @@ export async function launchBrowser(t: TestContext): Promise<Browser> {
 }
 
 /** The real server, built web app included, on a free port and a fresh database. */
-export async function startTestServer(t: TestContext): Promise<RunningServer> {
+export async function startTestServer(t: TestContext, env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
   const file = join(mkdtempSync(join(tmpdir(), 'allervers-e2e-')), 'e2e.sqlite')
   const database = await createTestDatabase({ sqliteFile: file })
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', WEB_ROOT: 'dist/web', DATABASE_URL: database.url })
+  // No role is made to enrol a second factor unless the scenario asks (MFA_REQUIRED_ROLES).
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    WEB_ROOT: 'dist/web',
+    MFA_REQUIRED_ROLES: 'none',
+    ...env,
+    DATABASE_URL: database.url,
+  })
   const server = await startServer(config, { db: database.db, handleSignals: false })
   t.after(() => server.close())
   return server

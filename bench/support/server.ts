@@ -49,7 +49,7 @@ pg.Pool.prototype.connect = function (this: pg.Pool, ...args: unknown[]) {
 const loopDelay = monitorEventLoopDelay({ resolution: 10 })
 loopDelay.enable()
 
-const server = await startServer(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }))
+const server = await startServer(loadConfig({ MFA_REQUIRED_ROLES: 'none', ...process.env, LOG_LEVEL: 'silent' }))
 process.send?.({ ready: true, url: server.url })
 
 // Exit cleanly on SIGTERM so a CPU profile (BENCH_PROFILE=1) is written.

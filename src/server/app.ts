@@ -26,6 +26,7 @@ import { homeRoutes } from './features/home/home.routes.js'
 import { householdRoutes } from './features/households/households.routes.js'
 import { importRoutes } from './features/imports/imports.routes.js'
 import { instrumentRoutes } from './features/instruments/instruments.routes.js'
+import { mfaRoutes } from './features/mfa/mfa.routes.js'
 import { organizationRoutes } from './features/organizations/organizations.routes.js'
 import { planningRoutes } from './features/planning/planning.routes.js'
 import { referralRoutes } from './features/referrals/referrals.routes.js'
@@ -308,6 +309,7 @@ export async function buildApp({ config, db, logger, logStream, workers }: Build
       await api.register(healthRoutes)
       await api.register(authRoutes)
       await api.register(accountRoutes)
+      await api.register(mfaRoutes)
       await api.register(organizationRoutes)
       await api.register(userRoutes)
       await api.register(householdRoutes)

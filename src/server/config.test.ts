@@ -117,4 +117,25 @@ describe('loadConfig: data folder and import limits', () => {
     assert.throws(() => loadConfig({ IMPORT_READER_MEMORY_MB: '8' }), /IMPORT_READER_MEMORY_MB/)
     assert.throws(() => loadConfig({ IMPORT_MAX_ROWS: 'many' }), /IMPORT_MAX_ROWS/)
   })
+
+  it('requires a second factor of admins, managers, social workers and DPOs unless MFA_REQUIRED_ROLES says otherwise', () => {
+    assert.deepEqual(loadConfig({}).mfa.requiredRoles, ['admin', 'manager', 'social_worker', 'dpo'])
+    assert.deepEqual(loadConfig({ MFA_REQUIRED_ROLES: 'none' }).mfa.requiredRoles, [])
+    assert.deepEqual(loadConfig({ MFA_REQUIRED_ROLES: ' admin, dpo ,admin' }).mfa.requiredRoles, ['admin', 'dpo'])
+    assert.throws(() => loadConfig({ MFA_REQUIRED_ROLES: 'admin,boss' }), /MFA_REQUIRED_ROLES .* got "boss"/)
+  })
+
+  it('reads MFA_ENCRYPTION_KEY (32 bytes in base64), required in production, a fixed development key otherwise', () => {
+    const key = Buffer.alloc(32, 7).toString('base64')
+    const given = loadConfig({ MFA_ENCRYPTION_KEY: key, NODE_ENV: 'production' }).mfa
+    assert.deepEqual(given.encryptionKey, Buffer.alloc(32, 7))
+    assert.equal(given.isDevelopmentKey, false)
+    const development = loadConfig({}).mfa
+    assert.equal(development.encryptionKey.length, 32)
+    assert.equal(development.isDevelopmentKey, true)
+    assert.deepEqual(loadConfig({}).mfa.encryptionKey, development.encryptionKey, 'the same on every start')
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /MFA_ENCRYPTION_KEY is required in production/)
+    assert.throws(() => loadConfig({ MFA_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') }), /32 bytes/)
+    assert.throws(() => loadConfig({ MFA_ENCRYPTION_KEY: 'not base64 at all!' }), /32 bytes/)
+  })
 })

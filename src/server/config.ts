@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto'
 import { resolve } from 'node:path'
 import { DEFAULT_DUE_HOURS, URGENCIES, type Urgency } from '../shared/referrals.js'
+import { isRole, type Role } from '../shared/roles.js'
 import { DEFAULT_TABLE_LIMITS, type TableLimits } from './files/limits.js'
 
 /** How imported files are received and read (src/server/files/limits.ts says why each default). */
@@ -68,6 +70,57 @@ export interface Config {
   retention: RetentionSettings
   /** Accounts people manage themselves: invitations, password resets. */
   accounts: AccountSettings
+  /** The second factor (TOTP with recovery codes) of local accounts. */
+  mfa: MfaSettings
+}
+
+export interface MfaSettings {
+  /**
+   * Roles whose local accounts must have a second factor: signing in with one of them enrols it before anything else
+   * (MFA_REQUIRED_ROLES, `admin,manager,social_worker,dpo`; `none` for none). Everyone else may choose one.
+   */
+  requiredRoles: Role[]
+  /** The AES-256 key the TOTP secrets are encrypted with (MFA_ENCRYPTION_KEY, 32 bytes in base64). */
+  encryptionKey: Buffer
+  /**
+   * True when MFA_ENCRYPTION_KEY is not set and the key is the development one (derived from a fixed text, so it is
+   * no secret): refused when NODE_ENV=production, warned about at start-up otherwise.
+   */
+  isDevelopmentKey: boolean
+}
+
+export const DEFAULT_MFA_REQUIRED_ROLES: readonly Role[] = ['admin', 'manager', 'social_worker', 'dpo']
+
+function readMfaSettings(env: NodeJS.ProcessEnv): MfaSettings {
+  const rawRoles = env.MFA_REQUIRED_ROLES?.trim()
+  let requiredRoles: Role[] = [...DEFAULT_MFA_REQUIRED_ROLES]
+  if (rawRoles === 'none') requiredRoles = []
+  else if (rawRoles) {
+    const names = rawRoles
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean)
+    const unknown = names.find((name) => !isRole(name))
+    if (unknown !== undefined) {
+      throw new ConfigError(`MFA_REQUIRED_ROLES is "none" or a comma-separated list of roles, got "${unknown}"`)
+    }
+    requiredRoles = [...new Set(names as Role[])]
+  }
+  const rawKey = env.MFA_ENCRYPTION_KEY?.trim()
+  if (!rawKey) {
+    if (env.NODE_ENV === 'production') {
+      throw new ConfigError(
+        'MFA_ENCRYPTION_KEY is required in production: 32 random bytes in base64 (e.g. `openssl rand -base64 32`)',
+      )
+    }
+    const encryptionKey = createHash('sha256').update('allervers development MFA key (not a secret)').digest()
+    return { requiredRoles, encryptionKey, isDevelopmentKey: true }
+  }
+  const encryptionKey = Buffer.from(rawKey, 'base64')
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(rawKey) || encryptionKey.length !== 32) {
+    throw new ConfigError('MFA_ENCRYPTION_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)')
+  }
+  return { requiredRoles, encryptionKey, isDevelopmentKey: false }
 }
 
 export interface AccountSettings {
@@ -183,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       passwordResetMaxPerAddress: readInteger(env, 'PASSWORD_RESET_MAX_PER_ADDRESS', 10, 1, 10_000),
       passwordResetMaxPerAccount: readInteger(env, 'PASSWORD_RESET_MAX_PER_ACCOUNT', 3, 1, 100),
     },
+    mfa: readMfaSettings(env),
   }
 }
 

@@ -47,7 +47,7 @@ describe('logs', () => {
   it('hold no tenant name, phone, email or note through a whole scenario, errors included, at debug level', async (t) => {
     const lines: string[] = []
     const database = await createTestDatabase()
-    const config = loadConfig({ LOG_LEVEL: 'debug', WEB_ROOT: 'dist/web' })
+    const config = loadConfig({ LOG_LEVEL: 'debug', WEB_ROOT: 'dist/web', MFA_REQUIRED_ROLES: 'none' })
     const app = await buildApp({ config, db: database.db, logStream: { write: (line: string) => lines.push(line) } })
     // Errors the way a query goes wrong in a handler: the database refuses a value that is a tenant's.
     app.get('/test-errors/:kind', async (request) => {

@@ -6,7 +6,14 @@ import { makeUser } from '../../test/factories.js'
 import { loadConfig } from './config.js'
 import { startServer } from './main.js'
 
-const config = () => loadConfig({ PORT: '0', LOG_LEVEL: 'silent', WEB_ROOT: 'dist/web', STATS_REFRESH_SECONDS: '1' })
+const config = () =>
+  loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    WEB_ROOT: 'dist/web',
+    STATS_REFRESH_SECONDS: '1',
+    MFA_REQUIRED_ROLES: 'none',
+  })
 
 /**
  * A login whose body arrives in two halves: the request is in flight from its first byte until the second half is

@@ -58,6 +58,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   } else {
     app.log.warn('SMTP_URL is not set: notifications are queued but not sent')
   }
+  if (config.mfa.isDevelopmentKey) {
+    app.log.warn(
+      'MFA_ENCRYPTION_KEY is not set: second factors are encrypted with the development key, which is no secret',
+    )
+  }
   // The review's rollups count new calls every 30 s (a review also counts what is left before answering).
   startRollupWorker(workers, db, {
     intervalMs: config.statsRefreshSeconds * 1000,

@@ -93,6 +93,33 @@ export interface AccountTokenTable {
   createdBy: string | null
 }
 
+/** An account's second factor (TOTP): the secret encrypted (features/mfa/mfa.crypto.ts), confirmed or not yet. */
+export interface UserMfaTable {
+  userId: string
+  secret: string
+  createdAt: Timestamp
+  enabledAt: Timestamp | null
+  /** The last 30-second step a code was accepted for: a code of that step or an earlier one is refused. */
+  lastUsedStep: number | null
+}
+
+export interface MfaRecoveryCodeTable {
+  codeHash: string
+  userId: string
+  createdAt: Timestamp
+  usedAt: Timestamp | null
+}
+
+/** A sign-in whose password was right and whose second factor is still to come (or to be enrolled). */
+export interface MfaChallengeTable {
+  id: string
+  userId: string
+  purpose: 'verify' | 'enrol'
+  createdAt: Timestamp
+  expiresAt: Timestamp
+  failures: Generated<number>
+}
+
 export interface LoginThrottleTable {
   key: string
   windowStartedAt: Timestamp
@@ -475,6 +502,9 @@ export interface Database {
   auditEvent: AuditEventTable
   loginThrottle: LoginThrottleTable
   accountToken: AccountTokenTable
+  userMfa: UserMfaTable
+  mfaRecoveryCode: MfaRecoveryCodeTable
+  mfaChallenge: MfaChallengeTable
   household: HouseholdTable
   member: MemberTable
   phone: PhoneTable

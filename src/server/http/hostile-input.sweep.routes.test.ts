@@ -295,7 +295,7 @@ interface Fixtures {
 /** Path parameters, by route (first pattern that matches the route key wins) then by name. */
 const PATH_VALUES: Array<[RegExp, Record<string, (fx: Fixtures) => string>]> = [
   [/ \/api\/account\/sessions\/\{id\}/, { id: (fx) => fx.spareSession }],
-  [/ \/api\/users\/\{id\}\/(disable|enable)$/, { id: (fx) => fx.userToToggle }],
+  [/ \/api\/users\/\{id\}\/(disable|enable|mfa\/reset)$/, { id: (fx) => fx.userToToggle }],
   [/ \/api\/organizations\/\{code\}/, { code: (fx) => fx.organizationCode }],
   [/ \/api\/instruments\/\{code\}/, { code: () => 'ucla3' }],
   [/^POST \/api\/households\/\{id\}\/objection\/withdraw$/, { id: (fx) => fx.householdWithObjection }],
@@ -552,7 +552,16 @@ const BASELINES: Record<string, (fx: Fixtures) => Body | Body[]> = {
 }
 
 /** Routes whose baseline request is refused for a reason of data: they are still swept, less deeply. */
-const BASELINE_REFUSED: Record<string, string> = {}
+const BASELINE_REFUSED: Record<string, string> = {
+  // The second step of a sign-in needs the cookie of a pending one, which the sweep does not hold: 401.
+  'POST /api/auth/mfa/verify': 'no pending sign-in',
+  'POST /api/auth/mfa/enrolment': 'no pending sign-in',
+  'POST /api/auth/mfa/enrolment/confirm': 'no pending sign-in',
+  // Nobody's authenticator app gives the sweep a code, and the manager has no second factor to turn off or renew.
+  'POST /api/account/mfa/enrolment/confirm': 'no code of an app',
+  'POST /api/account/mfa/disable': 'no second factor and no password of the right account',
+  'POST /api/account/mfa/recovery-codes': 'no second factor',
+}
 
 /** Which role signs in for a route when the first role the policy grants would not get past the handler. */
 const ROLE_FOR: Record<string, Role | 'anonymous'> = {
@@ -978,6 +987,9 @@ const MAY_RECORD_REFUSAL: Record<string, readonly string[]> = {
   // wrong current password counts towards the limit of password changes.
   'POST /api/account/password-reset': ['audit_event', 'login_throttle'],
   'POST /api/account/password': ['login_throttle'],
+  // A wrong code or password before changing one's second factor counts towards the limit of such attempts.
+  'POST /api/account/mfa/enrolment/confirm': ['login_throttle'],
+  'POST /api/account/mfa/disable': ['login_throttle'],
   'POST /api/imports/preview': ['audit_event'],
 }
 

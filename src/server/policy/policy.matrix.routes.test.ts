@@ -69,6 +69,16 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/account/password-reset': { allowed: EVERYONE },
   'POST /api/account/link': { allowed: EVERYONE },
   'POST /api/account/link/password': { allowed: EVERYONE },
+  // The second step of signing in, gated by the pending sign-in's cookie (without it: 401 from the handler).
+  'POST /api/auth/mfa/verify': { allowed: EVERYONE },
+  'POST /api/auth/mfa/enrolment': { allowed: EVERYONE },
+  'POST /api/auth/mfa/enrolment/confirm': { allowed: EVERYONE },
+  // One's own second factor.
+  'GET /api/account/mfa': { allowed: SIGNED_IN },
+  'POST /api/account/mfa/enrolment': { allowed: SIGNED_IN },
+  'POST /api/account/mfa/enrolment/confirm': { allowed: SIGNED_IN },
+  'POST /api/account/mfa/disable': { allowed: SIGNED_IN },
+  'POST /api/account/mfa/recovery-codes': { allowed: SIGNED_IN },
 
   'GET /api/organizations': { allowed: SIGNED_IN },
   'POST /api/organizations': { allowed: ADMIN },
@@ -79,6 +89,7 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/users/invitations': { allowed: ADMIN },
   'POST /api/users/:id/disable': { allowed: ADMIN },
   'POST /api/users/:id/enable': { allowed: ADMIN },
+  'POST /api/users/:id/mfa/reset': { allowed: ADMIN },
 
   // Callers never list nor search the registry; they pass the gate of one household's routes, where the handler
   // answers 404 unless they are calling it now (a held target, a callback promised to them); partners read a

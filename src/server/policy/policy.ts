@@ -34,6 +34,10 @@ export const POLICY = {
   // Without a session: asking for a reset link (same answer whether the address has an account), and using a link.
   'account.requestReset': ANYONE,
   'account.useLink': ANYONE,
+  // The second step of signing in (a code, or enrolling a second factor): gated by the pending sign-in's cookie.
+  'auth.mfa': ANYONE,
+  // « Mon compte »: one's own second factor.
+  'account.mfa': SIGNED_IN,
 
   'organization.list': SIGNED_IN,
   'organization.create': ['admin'],
@@ -45,6 +49,8 @@ export const POLICY = {
   'user.create': ['admin'],
   // Disabling and enabling an account of the administrator's networks (the handler answers 404 for any other).
   'user.disable': ['admin'],
+  // Removing the second factor of an account of the administrator's networks (a lost phone; 404 for any other).
+  'user.resetMfa': ['admin'],
 
   // Listing and searching the registry (by name, reference, phone) is for the registry's readers only: callers are
   // colleagues lent for a campaign, who see a household only while it is theirs to call.

@@ -1,5 +1,6 @@
 /** What a signed-in person manages about their own account: the `/account` routes (« Mon compte »). */
 import { type Static, Type } from 'typebox'
+import { MfaProvisioningSchema, RecoveryCodesSchema, TotpCodeBodySchema } from './auth.js'
 import { NoContent } from './common.js'
 import { route } from './route.js'
 
@@ -50,6 +51,25 @@ export const ChangePasswordSchema = Type.Object(
   { additionalProperties: false },
 )
 
+/** The signed-in user's second factor, as « Mon compte » shows it. */
+export const MfaStatusSchema = Type.Object({
+  enabled: Type.Boolean(),
+  enabledAt: Type.Union([Type.String(), Type.Null()]),
+  /** One of the user's roles requires a second factor (MFA_REQUIRED_ROLES): it cannot be turned off. */
+  isRequired: Type.Boolean(),
+  recoveryCodesLeft: Type.Integer(),
+})
+
+/** Proof asked before changing the second factor: the password, or a code of the app. */
+export const MfaProofSchema = Type.Object(
+  {
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+    code: Type.Optional(Type.String({ minLength: 6, maxLength: 6, pattern: '^[0-9]{6}$' })),
+  },
+  { additionalProperties: false },
+)
+
+export type MfaStatus = Static<typeof MfaStatusSchema>
 export type AccountSession = Static<typeof AccountSessionSchema>
 export type Link = Static<typeof LinkSchema>
 
@@ -87,6 +107,30 @@ export const accountContract = {
     security: [],
     body: SetPasswordSchema,
     response: { 204: NoContent },
+  }),
+  mfa: route('GET', '/account/mfa', { tags: ['account'], response: { 200: MfaStatusSchema } }),
+  /** Starts adding a second factor (409 when there is one): the secret, the same until confirmed. */
+  mfaEnrolment: route('POST', '/account/mfa/enrolment', {
+    tags: ['account'],
+    response: { 200: MfaProvisioningSchema },
+  }),
+  /** Confirms it with a first code (400 `wrong_code`); the recovery codes are shown this once. */
+  mfaConfirm: route('POST', '/account/mfa/enrolment/confirm', {
+    tags: ['account'],
+    body: TotpCodeBodySchema,
+    response: { 200: Type.Object({ recoveryCodes: RecoveryCodesSchema }) },
+  }),
+  /** Turns the second factor off, given the password; 409 when one of the user's roles requires it. */
+  mfaDisable: route('POST', '/account/mfa/disable', {
+    tags: ['account'],
+    body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
+    response: { 204: NoContent },
+  }),
+  /** New recovery codes (the previous ones stop working), given the password or a code of the app. */
+  mfaRecoveryCodes: route('POST', '/account/mfa/recovery-codes', {
+    tags: ['account'],
+    body: MfaProofSchema,
+    response: { 200: Type.Object({ recoveryCodes: RecoveryCodesSchema }) },
   }),
   /** Changes one's password (the current one is asked); one's other sessions end. */
   changePassword: route('POST', '/account/password', {

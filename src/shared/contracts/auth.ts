@@ -36,7 +36,42 @@ export const LoginBodySchema = Type.Object(
 
 export const SessionSchema = Type.Object({ user: SessionUserSchema })
 
+/**
+ * A sign-in whose password was right and that needs its second factor: a code (`code`), or enrolling one first
+ * (`enrol`: the user's role requires one). A short-lived HttpOnly cookie carries the pending sign-in until then.
+ */
+export const MfaStepSchema = Type.Object({
+  mfa: Type.Union([Type.Literal('code'), Type.Literal('enrol')]),
+  expiresAt: Type.String(),
+})
+
+/** A 6-digit code of the authenticator app, or a recovery code (`k7mq-2xrt-9bcw-hn4p`, any case, dashes or not). */
+export const MfaCodeBodySchema = Type.Object(
+  { code: Type.String({ minLength: 6, maxLength: 40 }) },
+  { additionalProperties: false },
+)
+
+/** A 6-digit code of the authenticator app only. */
+export const TotpCodeBodySchema = Type.Object(
+  { code: Type.String({ minLength: 6, maxLength: 6, pattern: '^[0-9]{6}$' }) },
+  { additionalProperties: false },
+)
+
+/** What an authenticator app needs: the secret (base32, also for typing it in) and its otpauth:// URI as a QR code. */
+export const MfaProvisioningSchema = Type.Object({
+  secret: Type.String(),
+  uri: Type.String(),
+  /** The QR code as an SVG data URL. */
+  qrCode: Type.String(),
+  /** The account's name in the app (the email address). */
+  accountLabel: Type.String(),
+})
+
+export const RecoveryCodesSchema = Type.Array(Type.String(), { minItems: 1, maxItems: 20 })
+
 export type Membership = Static<typeof MembershipSchema>
+export type MfaStep = Static<typeof MfaStepSchema>
+export type MfaProvisioning = Static<typeof MfaProvisioningSchema>
 export type SessionUser = Static<typeof SessionUserSchema>
 
 export const authContract = {
@@ -44,7 +79,34 @@ export const authContract = {
     tags: ['auth'],
     security: [],
     body: LoginBodySchema,
-    response: { 200: SessionSchema },
+    // The session, or the second factor still to come (no session until then).
+    response: { 200: Type.Union([SessionSchema, MfaStepSchema]) },
+  }),
+  /**
+   * The second step of a pending sign-in: a code or a recovery code (each used once). 401 INVALID_CREDENTIALS with
+   * `details.reason` `wrong_code` | `code_already_used`; 404 `no_pending_sign_in` when there is none (expired,
+   * or ended after 5 wrong codes: sign in again); 429 like the password.
+   */
+  mfaVerify: route('POST', '/auth/mfa/verify', {
+    tags: ['auth'],
+    security: [],
+    body: MfaCodeBodySchema,
+    response: {
+      200: Type.Object({ user: SessionUserSchema, recoveryCodesLeft: Type.Optional(Type.Integer()) }),
+    },
+  }),
+  /** Enrolment forced at sign-in: the secret to add to an authenticator app (the same one until it is confirmed). */
+  mfaEnrolment: route('POST', '/auth/mfa/enrolment', {
+    tags: ['auth'],
+    security: [],
+    response: { 200: MfaProvisioningSchema },
+  }),
+  /** Confirms the enrolment with a first code: the session opens, and the recovery codes are shown this once. */
+  mfaConfirm: route('POST', '/auth/mfa/enrolment/confirm', {
+    tags: ['auth'],
+    security: [],
+    body: TotpCodeBodySchema,
+    response: { 200: Type.Object({ user: SessionUserSchema, recoveryCodes: RecoveryCodesSchema }) },
   }),
   // Without a session it only clears the cookie.
   logout: route('POST', '/auth/logout', { tags: ['auth'], response: { 204: NoContent } }),

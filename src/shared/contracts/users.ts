@@ -92,4 +92,9 @@ export const usersContract = {
   disable: route('POST', '/users/:id/disable', { tags: ['users'], params: IdParams, response: { 204: NoContent } }),
   /** Lets a disabled account sign in again (its sessions are not given back). */
   enable: route('POST', '/users/:id/enable', { tags: ['users'], params: IdParams, response: { 204: NoContent } }),
+  /**
+   * Removes an account's second factor (a lost phone) and ends its sessions; audited. If a role of the account
+   * requires one, its next sign-in enrols a new one. 404 for an account outside the administrator's networks.
+   */
+  resetMfa: route('POST', '/users/:id/mfa/reset', { tags: ['users'], params: IdParams, response: { 204: NoContent } }),
 }

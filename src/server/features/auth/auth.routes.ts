@@ -1,29 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { authContract } from '../../../shared/contracts/auth.js'
-import type { OrganizationType } from '../../../shared/roles.js'
-import { addMinutes, nowTimestamp } from '../../db/time.js'
-import { hashToken, type Membership, newSessionToken, SESSION_COOKIE } from '../../http/auth.js'
+import { SESSION_COOKIE } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
+import { startSecondStep } from '../mfa/mfa.service.js'
 import { findUserByEmail } from '../users/users.queries.js'
 import * as authQueries from './auth.queries.js'
 import { type LoginReservation, reserveLoginAttempt, settleLoginAttempt } from './login-throttle.js'
+import { openSession, presentMemberships } from './open-session.js'
 import { verifyAgainstNothing, verifyPassword } from './passwords.js'
-
-function presentMemberships(memberships: Membership[]) {
-  return memberships.map((m) => ({
-    organization: { code: m.organizationCode, name: m.organizationName, type: m.organizationType as OrganizationType },
-    role: m.role,
-  }))
-}
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config, db } = app
-  const isSecureCookie = (request: FastifyRequest) =>
-    request.protocol === 'https' || (config.publicUrl?.startsWith('https://') ?? false)
-
   app.route({
     ...authContract.login,
     config: { access: 'auth.login' },
@@ -58,35 +47,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new AppError('INVALID_CREDENTIALS', 'The email address or the password is not right')
       }
 
-      const now = nowTimestamp()
-      const token = newSessionToken()
-      await authQueries.createSession(db, {
-        id: hashToken(token),
-        userId: user.id,
-        now,
-        expiresAt: addMinutes(now, config.sessionMaxHours * 60),
-        ip,
-        userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
-      })
-      await authQueries.recordLogin(db, user.id, now)
-      await recordAuditEvent(db, { actorUserId: user.id, actorEmail: email, action: 'auth.login', ip })
-      const memberships = (await authQueries.listMemberships(db, user.id)) as Membership[]
-      reply.setCookie(SESSION_COOKIE, token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: isSecureCookie(request),
-        maxAge: config.sessionMaxHours * 3600,
-      })
-      return {
-        user: {
-          id: user.id,
-          email: user.email,
-          name: user.name,
-          locale: user.locale,
-          memberships: presentMemberships(memberships),
-        },
-      }
+      // A second factor to give, or to enrol, before any session (features/mfa).
+      const secondStep = await startSecondStep(db, config, request, reply, user)
+      if (secondStep) return secondStep
+      return { user: await openSession(db, config, request, reply, user) }
     },
   })
 

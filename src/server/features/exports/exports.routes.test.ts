@@ -573,7 +573,11 @@ describe('A long export', () => {
   it('leaves the database to other requests while the client reads slowly', { timeout: 120_000 }, async (t) => {
     const directory = mkdtempSync(join(tmpdir(), 'allervers-export-'))
     const database = await createTestDatabase({ sqliteFile: join(directory, 'export.sqlite') })
-    const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), db: database.db, logger: false })
+    const app = await buildApp({
+      config: loadConfig({ LOG_LEVEL: 'silent', MFA_REQUIRED_ROLES: 'none' }),
+      db: database.db,
+      logger: false,
+    })
     t.after(async () => {
       await app.close()
       await database.destroy()

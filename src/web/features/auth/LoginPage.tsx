@@ -14,7 +14,9 @@ export function LoginPage() {
   const form = useForm({ initialValues: { email: '', password: '' } })
   const login = useMutation({
     mutationFn: (values: { email: string; password: string }) => call(authContract.login, { body: values }),
-    onSuccess: ({ user }) => queryClient.setQueryData(['session'], user),
+    onSuccess: (answer) => {
+      if ('user' in answer) queryClient.setQueryData(['session'], answer.user)
+    },
   })
 
   let errorText: string | null = null
