@@ -28,7 +28,7 @@ describe('campaigns in Chromium', () => {
     await page.getByText('Brouillon').first().waitFor()
 
     // The template's target is previewed live: a count and a sample ordered by priority.
-    const countHeading = page.getByRole('heading', { name: /ménage\(s\) correspondent/ })
+    const countHeading = page.getByRole('heading', { name: /ménages? correspondent?/ })
     await countHeading.waitFor()
     const expected = Number((await countHeading.innerText()).match(/\d+/)![0])
     assert.ok(expected > 0, 'the heat-wave target finds households in the demo data')
@@ -71,7 +71,7 @@ describe('campaigns in Chromium', () => {
     // Démarrer asks first, saying how many households will be called.
     await page.getByRole('button', { name: 'Démarrer' }).click()
     const startDialog = page.getByRole('dialog', { name: 'Démarrer la campagne ?' })
-    await startDialog.getByText(`${expected} ménage(s) seront appelés`).waitFor()
+    await startDialog.getByText(`${expected} ménages seront appelés`).waitFor()
     await page.screenshot({ path: screenshotPath('campaign-start-confirm') })
     await startDialog.getByRole('button', { name: 'Démarrer' }).click()
     await page.getByText('Campagne démarrée.').waitFor()
@@ -89,10 +89,14 @@ describe('campaigns in Chromium', () => {
       .executeTakeFirstOrThrow()
     assert.equal(campaign.status, 'active')
 
-    // Clôturer says what is lost; cancelling changes nothing.
+    // Clôturer says what is lost (the households still to call: those without a usable number are already listed
+    // unreachable); cancelling changes nothing.
+    const remaining = await page.locator('[data-progress="pending"]').innerText()
+    const unreachable = await page.locator('[data-progress="unreachable"]').innerText()
+    assert.equal(Number(remaining) + Number(unreachable), expected, 'each queued household is to call or unreachable')
     await page.getByRole('button', { name: 'Clôturer' }).click()
     const closeDialog = page.getByRole('dialog', { name: 'Clôturer la campagne ?' })
-    await closeDialog.getByText(`Les ${expected} ménage(s) restants ne seront plus appelés`).waitFor()
+    await closeDialog.getByText(`Les ${remaining} ménages restants ne seront plus appelés`).waitFor()
     await closeDialog.getByRole('button', { name: 'Annuler' }).click()
     await closeDialog.waitFor({ state: 'hidden' })
     const stillActive = await server.db

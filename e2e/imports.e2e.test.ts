@@ -77,7 +77,7 @@ describe('household import in Chromium', () => {
     await page.getByRole('button', { name: 'Lancer l’import' }).click()
     const report = page.getByRole('heading', { name: 'Bilan de l’import' })
     await report.waitFor({ timeout: 15_000 })
-    await page.getByText('7 ligne(s) lue(s) dans « tenants-cp1252.csv ».').waitFor()
+    await page.getByText('7 lignes lues dans « tenants-cp1252.csv ».').waitFor()
     const count = async (label: string) =>
       (await page.getByText(label, { exact: true }).locator('xpath=preceding-sibling::*[1]').textContent())?.trim()
     assert.equal(await count('Ménages créés'), '4')

@@ -13,7 +13,7 @@ async function seriousViolations(page: Page) {
 }
 
 async function count(page: Page): Promise<number> {
-  const heading = page.getByRole('heading', { name: /ménage\(s\) correspondent/ })
+  const heading = page.getByRole('heading', { name: /ménages? correspondent?/ })
   await heading.waitFor()
   return Number(((await heading.textContent()) ?? '').match(/\d+/)![0])
 }
@@ -52,7 +52,7 @@ describe('the targeting builder in Chromium', () => {
     const firstValue = root.getByLabel('Valeur').first()
     await firstValue.fill('85')
     await page.waitForFunction((n) => {
-      const text = [...document.querySelectorAll('h3')].find((h) => /correspondent/.test(h.textContent ?? ''))
+      const text = [...document.querySelectorAll('h3')].find((h) => /correspondent?/.test(h.textContent ?? ''))
       return text && Number(text.textContent?.match(/\d+/)?.[0]) !== n
     }, before)
     const after = await count(page)
@@ -96,7 +96,7 @@ describe('the targeting builder in Chromium', () => {
     await page.getByRole('button', { name: 'Démarrer' }).click()
     const dialog = page.getByRole('dialog', { name: 'Démarrer la campagne ?' })
     const final = await count(page)
-    await dialog.getByText(`${final} ménage(s) seront appelés`).waitFor()
+    await dialog.getByText(`${final} ménages seront appelés`).waitFor()
     await dialog.getByRole('button', { name: 'Démarrer' }).click()
     await page.getByText('Campagne démarrée.').waitFor()
   })

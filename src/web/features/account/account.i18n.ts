@@ -30,7 +30,7 @@ export const accountFr = {
     wrongCurrent: 'Le mot de passe actuel n’est pas le bon.',
     submit: 'Changer mon mot de passe',
     changed: 'Votre mot de passe est changé. Vos autres sessions ont pris fin.',
-    rateLimited: 'Trop de tentatives. Réessayez dans {{minutes}} minute(s).',
+    rateLimited: 'Trop de tentatives. Réessayez dans $t(units.minutes, {"count": {{minutes}} }).',
   },
   forgot: {
     link: 'Mot de passe oublié ?',
@@ -40,7 +40,7 @@ export const accountFr = {
     email: 'Adresse e-mail',
     submit: 'Recevoir un lien',
     sent: 'Si cette adresse a un compte, un lien pour choisir un nouveau mot de passe vient d’y être envoyé. Pensez à regarder dans les indésirables.',
-    rateLimited: 'Trop de demandes depuis votre connexion. Réessayez dans {{minutes}} minute(s).',
+    rateLimited: 'Trop de demandes depuis votre connexion. Réessayez dans $t(units.minutes, {"count": {{minutes}} }).',
     back: 'Retour à la connexion',
   },
   link: {
@@ -120,7 +120,7 @@ export const accountEn: typeof accountFr = {
     wrongCurrent: 'The current password is not right.',
     submit: 'Change my password',
     changed: 'Your password is changed. Your other sessions have ended.',
-    rateLimited: 'Too many attempts. Try again in {{minutes}} minute(s).',
+    rateLimited: 'Too many attempts. Try again in $t(units.minutes, {"count": {{minutes}} }).',
   },
   forgot: {
     link: 'Forgot your password?',
@@ -130,7 +130,7 @@ export const accountEn: typeof accountFr = {
     email: 'Email address',
     submit: 'Send me a link',
     sent: 'If this address has an account, a link to choose a new password has just been sent to it. Check your spam folder too.',
-    rateLimited: 'Too many requests from your connection. Try again in {{minutes}} minute(s).',
+    rateLimited: 'Too many requests from your connection. Try again in $t(units.minutes, {"count": {{minutes}} }).',
     back: 'Back to sign in',
   },
   link: {

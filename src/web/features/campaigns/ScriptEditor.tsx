@@ -146,7 +146,10 @@ export function ScriptEditor({ campaign, onSaved }: { campaign: Campaign; onSave
                 maxRows={16}
                 error={
                   unknown.length
-                    ? t('builder.script.unknown', { names: unknown.map((n) => `{{${n}}}`).join(', ') })
+                    ? t('builder.script.unknown', {
+                        count: unknown.length,
+                        names: unknown.map((n) => `{{${n}}}`).join(', '),
+                      })
                     : undefined
                 }
               />

@@ -9,7 +9,8 @@ export const whyFr = {
   doesNotMatch: 'Ce ménage ne correspond pas à la cible.',
   objection: 'Il s’est opposé aux appels : il n’est jamais appelé, quelle que soit la cible.',
   left: 'Il a quitté le logement : seuls les locataires actifs sont ciblés.',
-  target: 'Dans la file de la campagne : {{status}}, {{attempts}} tentative(s), priorité {{priority}}.',
+  target:
+    'Dans la file de la campagne : {{status}}, $t(units.attempts, {"count": {{attempts}} }), priorité {{priority}}.',
   conditions: 'Conditions',
   all: 'Toutes ces conditions',
   any: 'Au moins une de ces conditions',
@@ -50,7 +51,7 @@ export const whyEn: { [K in keyof typeof whyFr]: unknown } = {
   doesNotMatch: 'This household does not match the target.',
   objection: 'The tenant objects to calls: never called, whatever the target.',
   left: 'The tenant has left: only active tenants are targeted.',
-  target: 'In the campaign’s queue: {{status}}, {{attempts}} attempt(s), priority {{priority}}.',
+  target: 'In the campaign’s queue: {{status}}, $t(units.attempts, {"count": {{attempts}} }), priority {{priority}}.',
   conditions: 'Conditions',
   all: 'All of these conditions',
   any: 'At least one of these conditions',

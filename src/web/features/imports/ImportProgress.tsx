@@ -57,7 +57,9 @@ export function ImportReportView({
         <Title order={3} id="import-report" mb="xs" tabIndex={-1}>
           {run.isDryRun ? t('imports.report.titleDry') : t('imports.report.title')}
         </Title>
-        <Text mb="sm">{t('imports.report.rows', { formatted: number.format(report.rows), name: run.fileName })}</Text>
+        <Text mb="sm">
+          {t('imports.report.rows', { count: report.rows, formatted: number.format(report.rows), name: run.fileName })}
+        </Text>
         <SimpleGrid cols={{ base: 2, sm: 4 }}>
           <Count label={t('imports.report.created')} value={report.households.created} />
           <Count label={t('imports.report.updated')} value={report.households.updated} />

@@ -131,11 +131,16 @@ export function MappingStep({
           <Text size="sm">{t('imports.mapping.help')}</Text>
           {preview.ignoredSensitive.length > 0 && (
             <Alert color="blue" variant="light">
-              {t('imports.mapping.sensitive', { columns: preview.ignoredSensitive.join(', ') })}
+              {t('imports.mapping.sensitive', {
+                count: preview.ignoredSensitive.length,
+                columns: preview.ignoredSensitive.join(', '),
+              })}
             </Alert>
           )}
           {preview.unmapped.length > 0 && (
-            <Text size="sm">{t('imports.mapping.unmapped', { columns: preview.unmapped.join(', ') })}</Text>
+            <Text size="sm">
+              {t('imports.mapping.unmapped', { count: preview.unmapped.length, columns: preview.unmapped.join(', ') })}
+            </Text>
           )}
           {saved.data && saved.data.items.length > 0 && (
             <Group align="end">

@@ -175,6 +175,7 @@ export function PlanCard({ campaignId }: { campaignId: string }) {
                         hours: hoursUsed,
                         days: data.estimate.days,
                         weeks: number(data.estimate.weeks ?? 0),
+                        weeksCount: data.estimate.weeks ?? 0,
                       })}
                     </Text>
                   ))}

@@ -7,10 +7,13 @@ export const planningFr = {
   hoursPerWeek: 'Heures par semaine et par appelant',
   days: 'Finir en (jours)',
   daysHelp: 'Laissez vide pour seulement estimer la durée.',
-  remaining: '{{count}} ménage(s) restant(s) à appeler, environ {{hours}} heures d’appels.',
-  estimate: 'Avec {{callers}} appelant(s) à {{hours}} h par semaine : environ {{days}} jours ({{weeks}} semaines).',
+  remaining_one: '{{count}} ménage restant à appeler, environ {{hours}} h d’appels.',
+  remaining_other: '{{count}} ménages restant à appeler, environ {{hours}} h d’appels.',
+  estimate:
+    'Avec $t(units.callers, {"count": {{callers}} }) à {{hours}} h par semaine : environ $t(units.days, {"count": {{days}} }) ($t(units.weeks, {"count": {{weeksCount}}, "formatted": "{{weeks}}" })).',
   noHours: 'Aucune heure d’appel possible dans les créneaux de la campagne : impossible d’estimer.',
-  requirement: 'Pour finir en {{days}} jours : {{callers}} appelant(s) à {{hours}} h par semaine.',
+  requirement:
+    'Pour finir en $t(units.days, {"count": {{days}} }) : $t(units.callers, {"count": {{callers}} }) à {{hours}} h par semaine.',
   impossible:
     'Impossible de finir en {{days}} jours, quel que soit le nombre d’appelants : la limite de fréquence des appels demande au moins {{minimum}} jours.',
   floor: 'Au plus tôt {{minimum}} jours : la limite de fréquence espace les tentatives d’un même ménage.',
@@ -44,10 +47,13 @@ export const planningEn: typeof planningFr = {
   hoursPerWeek: 'Hours per week per caller',
   days: 'Finish in (days)',
   daysHelp: 'Leave empty to only estimate the duration.',
-  remaining: '{{count}} household(s) left to call, about {{hours}} hours of calls.',
-  estimate: 'With {{callers}} caller(s) at {{hours}} h a week: about {{days}} days ({{weeks}} weeks).',
+  remaining_one: '{{count}} household left to call, about {{hours}} h of calls.',
+  remaining_other: '{{count}} households left to call, about {{hours}} h of calls.',
+  estimate:
+    'With $t(units.callers, {"count": {{callers}} }) at {{hours}} h a week: about $t(units.days, {"count": {{days}} }) ($t(units.weeks, {"count": {{weeksCount}}, "formatted": "{{weeks}}" })).',
   noHours: 'The campaign’s calling windows leave no hour to call: no estimate possible.',
-  requirement: 'To finish in {{days}} days: {{callers}} caller(s) at {{hours}} h a week.',
+  requirement:
+    'To finish in $t(units.days, {"count": {{days}} }): $t(units.callers, {"count": {{callers}} }) at {{hours}} h a week.',
   impossible:
     'Cannot finish in {{days}} days whatever the team: the frequency cap on calls needs at least {{minimum}} days.',
   floor: 'At the earliest {{minimum}} days: the frequency cap spaces the attempts to one household.',
