@@ -49,7 +49,7 @@ describe('a household’s history in Chromium', () => {
     const worker = await signIn(browser, server.url, account('social_worker').email, account('social_worker').password)
     await worker.goto(`${server.url}/households/${target.householdId}`)
     await worker.getByText('Aucun appel, aucune orientation ni changement enregistré pour ce ménage.').waitFor()
-    await worker.getByRole('button', { name: 'Signaler une situation' }).click()
+    await worker.getByRole('button', { name: 'Orienter le ménage' }).click()
     const dialog = worker.getByRole('dialog')
     await dialog.getByLabel('Catégorie').click()
     await worker.getByRole('option', { name: 'Isolement' }).click()
@@ -57,8 +57,8 @@ describe('a household’s history in Chromium', () => {
     await dialog
       .getByLabel(/^Résumé factuel/)
       .fill('Vit seule, ne sort plus depuis l’hiver ; souhaite des nouvelles régulières.')
-    await dialog.getByRole('button', { name: 'Envoyer le signalement' }).click()
-    await worker.getByText('Signalement envoyé.').waitFor()
+    await dialog.getByRole('button', { name: 'Envoyer l’orientation' }).click()
+    await worker.getByText('Orientation envoyée.').waitFor()
     const referral = await server.db.selectFrom('referral').select('id').executeTakeFirstOrThrow()
 
     await worker.goto(`${server.url}/referrals/${referral.id}`)
@@ -94,7 +94,7 @@ describe('a household’s history in Chromium', () => {
     await makeTarget(server.db, { id: target.campaignId, organizationId: target.organizationId }, { priority: 99 })
     await caller.goto(`${server.url}/calling`)
     await caller.getByRole('button', { name: 'Appeler le suivant' }).click()
-    await caller.getByRole('button', { name: 'Signaler une situation' }).waitFor()
+    await caller.getByRole('button', { name: 'Orienter le ménage' }).waitFor()
     const held = await server.db
       .selectFrom('campaignTarget')
       .innerJoin('user', 'user.id', 'campaignTarget.heldBy')

@@ -32,7 +32,7 @@ describe('referrals in Chromium', () => {
 
     const worker = await signIn(browser, server.url, account('social_worker').email, account('social_worker').password)
     await worker.goto(`${server.url}/households/${household.id}`)
-    await worker.getByRole('button', { name: 'Signaler une situation' }).click()
+    await worker.getByRole('button', { name: 'Orienter le ménage' }).click()
     const dialog = worker.getByRole('dialog')
     await dialog.getByLabel('Catégorie').click()
     await worker.getByRole('option', { name: 'Alimentation' }).click()
@@ -42,16 +42,16 @@ describe('referrals in Chromium', () => {
     await dialog
       .getByLabel(/^Résumé factuel/)
       .fill('Ne peut plus faire ses courses depuis sa chute ; souhaite une aide alimentaire.')
-    await dialog.getByRole('button', { name: 'Envoyer le signalement' }).click()
+    await dialog.getByRole('button', { name: 'Envoyer l’orientation' }).click()
     await dialog.getByText('Sans l’accord du locataire').first().waitFor()
     await dialog.getByLabel('Le locataire accepte que sa situation soit transmise à ce partenaire').check()
-    await dialog.getByRole('button', { name: 'Envoyer le signalement' }).click()
-    await worker.getByText('Signalement envoyé.').waitFor()
+    await dialog.getByRole('button', { name: 'Envoyer l’orientation' }).click()
+    await worker.getByText('Orientation envoyée.').waitFor()
 
     const partner = await signIn(browser, server.url, account('partner').email, account('partner').password)
     await partner
       .getByRole('navigation', { name: 'Navigation principale' })
-      .getByRole('link', { name: 'Signalements' })
+      .getByRole('link', { name: 'Orientations' })
       .click()
     await partner.getByRole('link', { name: 'Alimentation' }).click()
     await partner.getByText(household.lastName).first().waitFor()
@@ -93,7 +93,7 @@ describe('referrals in Chromium', () => {
     await caller.getByRole('button', { name: 'Appeler le suivant' }).click()
     const heading = caller.getByRole('heading', { level: 3 }).first()
     await heading.waitFor()
-    await caller.getByRole('button', { name: 'Signaler une situation' }).click()
+    await caller.getByRole('button', { name: 'Orienter le ménage' }).click()
     const dialog = caller.getByRole('dialog')
     await dialog.getByText('Un partenaire').click()
     await dialog.getByLabel(/^Partenaire/).click()
@@ -102,7 +102,7 @@ describe('referrals in Chromium', () => {
       .getByLabel(/^Résumé factuel/)
       .fill('Seule depuis trois semaines, plus de courses livrées ; accepte une aide.')
     await dialog.getByLabel('Le locataire accepte que sa situation soit transmise à ce partenaire').check()
-    await dialog.getByRole('button', { name: 'Envoyer le signalement' }).click()
+    await dialog.getByRole('button', { name: 'Envoyer l’orientation' }).click()
     await dialog.waitFor({ state: 'hidden' })
     const sent = await server.db
       .selectFrom('referral')

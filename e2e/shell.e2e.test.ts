@@ -26,10 +26,10 @@ async function signIn(page: Page, url: string, email: string, password: string) 
 
 const EXPECTED_NAVIGATION: Record<string, string[]> = {
   admin: ['Accueil', 'Campagnes', 'Ménages', 'Bilan', 'Protection des données', 'Administration', 'Mon compte'],
-  manager: ['Accueil', 'Appeler', 'Campagnes', 'Ménages', 'Signalements', 'Bilan', 'Mon compte'],
-  caller: ['Accueil', 'Appeler', 'Signalements', 'Mon compte'],
-  social_worker: ['Accueil', 'Ménages', 'Signalements', 'Mon compte'],
-  partner: ['Accueil', 'Signalements', 'Mon compte'],
+  manager: ['Accueil', 'Appeler', 'Campagnes', 'Ménages', 'Orientations', 'Bilan', 'Mon compte'],
+  caller: ['Accueil', 'Appeler', 'Orientations', 'Mon compte'],
+  social_worker: ['Accueil', 'Ménages', 'Orientations', 'Mon compte'],
+  partner: ['Accueil', 'Orientations', 'Mon compte'],
   viewer: ['Accueil', 'Bilan', 'Mon compte'],
   dpo: ['Accueil', 'Protection des données', 'Mon compte'],
 }

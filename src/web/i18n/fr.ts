@@ -38,7 +38,7 @@ export const fr = {
     calling: 'Appeler',
     campaigns: 'Campagnes',
     households: 'Ménages',
-    referrals: 'Signalements',
+    referrals: 'Orientations',
     stats: 'Bilan',
     dataProtection: 'Protection des données',
     administration: 'Administration',
@@ -253,7 +253,7 @@ export const fr = {
         'Le ménage retourne dans la file : un·e autre appelant·e pourra l’appeler. Ce que vous avez saisi pour lui sera effacé.',
       releaseConfirm: 'Oui, relâcher',
       cancel: 'Annuler',
-      referral: 'Signaler une situation',
+      referral: 'Orienter le ménage',
     },
     status: {
       sending: 'Envoi en cours…',
@@ -261,7 +261,7 @@ export const fr = {
       serverDown: 'Le serveur ne répond pas : votre saisie est gardée, elle sera renvoyée automatiquement.',
       retry: 'Réessayer maintenant',
       saved: 'Issue enregistrée. Merci !',
-      referAfter: 'Signaler une situation pour {{name}}',
+      referAfter: 'Orienter {{name}}',
       conflict:
         'Ce ménage ne vous est plus attribué : votre réservation a expiré et un·e autre appelant·e l’a repris. Votre saisie reste affichée ; copiez vos notes si besoin, puis abandonnez ce brouillon.',
       discard: 'Abandonner ce brouillon',

@@ -9,7 +9,7 @@ import { backoffSeconds, createTransport, deliverDueEmails } from './outbox.work
 const FROM = 'Allervers <no-reply@allervers.localhost>'
 const mail = (n: number) => ({
   recipient: `person${n}@ccas.example`,
-  subject: 'Allervers : un signalement vous est adressé',
+  subject: 'Allervers : une orientation vous est adressée',
   body: `lien ${n}`,
 })
 
@@ -30,7 +30,7 @@ describe('mail outbox', () => {
       'person2@ccas.example',
       'person3@ccas.example',
     ])
-    assert.match(smtp.received[0].raw, /Subject: =\?UTF-8\?Q\?Allervers_=3A_un_signalement/)
+    assert.match(smtp.received[0].raw, /Subject: =\?UTF-8\?Q\?Allervers_=3A_une_orientation/)
     const again = await deliverDueEmails(database.db, transport, FROM)
     assert.equal(again.claimed, 0, 'nothing is sent twice')
     const rows = await database.db.selectFrom('outboxEmail').selectAll().execute()

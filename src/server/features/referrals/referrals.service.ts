@@ -30,12 +30,12 @@ function notificationEmail(publicUrl: string | null, referralId: string, kind: '
   const link = `${publicUrl ?? 'http://localhost:3000'}/referrals/${referralId}`
   const subject =
     kind === 'new'
-      ? 'Allervers : un signalement vous est adressé'
+      ? 'Allervers : une orientation vous est adressée'
       : kind === 'overdue'
-        ? 'Allervers : un signalement attend une réponse'
-        : 'Allervers : un signalement a évolué'
+        ? 'Allervers : une orientation attend une réponse'
+        : 'Allervers : une orientation a évolué'
   // No name, address, category or summary in mail: only a link behind the sign-in.
-  return { subject, body: `Bonjour,\n\n${subject}.\nConnectez-vous pour le consulter : ${link}\n\n— Allervers` }
+  return { subject, body: `Bonjour,\n\n${subject}.\nConnectez-vous pour la consulter : ${link}\n\n— Allervers` }
 }
 
 /** How far ahead of the server's clock a client's may run when it dates what just happened. */

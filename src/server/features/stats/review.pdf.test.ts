@@ -29,7 +29,7 @@ describe('review PDF', () => {
       ['Joints parmi les ménages ciblés', '49,6 %'],
       ['Injoignables (courrier ou visite)', '48'],
       ['Appels', '1 789'],
-      ['Signalements', '57'],
+      ['Orientations', '57'],
       ['Appelant·es actifs', '23'],
     ]) {
       assert.ok(cover.includes(`${value} ${label}`), `${value} ${label} missing from: ${cover}`)

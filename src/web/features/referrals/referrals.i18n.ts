@@ -2,11 +2,11 @@ import { labelsIn } from '../../../shared/labels.js'
 
 // The referrals feature's own words, merged into the app's resources under `referrals`.
 export const referralsFr = {
-  title: 'Signalements',
+  title: 'Orientations',
   inbox: 'Reçus',
   sent: 'Envoyés',
-  empty: 'Aucun signalement.',
-  new: 'Signaler une situation',
+  empty: 'Aucune orientation.',
+  new: 'Orienter le ménage',
   status: labelsIn('referralStatus', 'fr'),
   category: labelsIn('need', 'fr'),
   urgency: labelsIn('urgency', 'fr'),
@@ -22,7 +22,7 @@ export const referralsFr = {
     summaryHelp: 'Des faits, sans diagnostic ni jugement : le locataire peut lire ce texte.',
     consent: 'Le locataire accepte que sa situation soit transmise à ce partenaire',
     overrideReason: 'Urgence sans accord : raison (enregistrée)',
-    send: 'Envoyer le signalement',
+    send: 'Envoyer l’orientation',
     reason: 'Motif du refus',
     outcome: 'Issue de l’accompagnement',
     note: 'Action ou note',
@@ -32,7 +32,7 @@ export const referralsFr = {
     reject: 'Refuser',
     start: 'Commencer l’accompagnement',
     done: 'Clôturer',
-    revoke: 'Retirer le signalement',
+    revoke: 'Retirer l’orientation',
     addNote: 'Ajouter',
   },
   emergencyTitle: 'Danger immédiat : appelez d’abord les secours',
@@ -43,8 +43,8 @@ export const referralsFr = {
   history: 'Historique',
   sentTo: 'Pour {{name}}',
   from: 'De {{name}}',
-  consentRequired: 'Sans l’accord du locataire, un partenaire extérieur ne peut pas recevoir ce signalement.',
-  created: 'Signalement envoyé.',
+  consentRequired: 'Sans l’accord du locataire, un partenaire extérieur ne peut pas recevoir cette orientation.',
+  created: 'Orientation envoyée.',
   followUp: {
     title: 'Appels de suivi',
     help: 'Faire rappeler le ménage par la campagne qui l’a joint : ces appels passent avant les autres le moment venu.',

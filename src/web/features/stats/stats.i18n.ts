@@ -1,7 +1,7 @@
 // The review dashboard's own words, merged into the app's resources under `stats`.
 export const statsFr = {
   title: 'Bilan',
-  intro: 'Ce que les appels ont permis : ménages joints, besoins repérés, signalements et ressenti des appelant·es.',
+  intro: 'Ce que les appels ont permis : ménages joints, besoins repérés, orientations et ressenti des appelant·es.',
   filters: {
     legend: 'Périmètre et période',
     scope: 'Périmètre',
@@ -23,7 +23,7 @@ export const statsFr = {
     pdf: 'Télécharger le PDF',
     exports: 'Exports',
     calls: 'Appels',
-    referrals: 'Signalements',
+    referrals: 'Orientations',
     unreachable: 'Ménages injoignables',
   },
   loading: 'Chargement du bilan…',
@@ -44,7 +44,7 @@ export const statsFr = {
     calls: 'Appels',
     averageDuration: 'Durée moyenne',
     medianDuration: 'Durée médiane',
-    referrals: 'Signalements',
+    referrals: 'Orientations',
     callers: 'Appelant·es actifs',
     minutes: '{{value}} min',
     hours: '{{value}} h',
@@ -53,7 +53,7 @@ export const statsFr = {
   sections: {
     calls: 'Les appels',
     findings: 'Ce que les appels ont révélé',
-    referrals: 'Les signalements',
+    referrals: 'Les orientations',
     callers: 'Les appelant·es',
   },
   charts: {
@@ -61,7 +61,7 @@ export const statsFr = {
     byDisposition: 'Issues des appels',
     fragility: 'Niveau de fragilité (dernier connu par ménage joint)',
     needs: 'Besoins repérés (ménages)',
-    referralsByCategory: 'Signalements par catégorie',
+    referralsByCategory: 'Orientations par catégorie',
     meaningful: 'Ces appels ont-ils eu du sens ? (1 à 5)',
     useful: 'Ces appels ont-ils été utiles ? (1 à 5)',
     showTable: 'Voir les données',
