@@ -32,6 +32,7 @@ import { planningRoutes } from './features/planning/planning.routes.js'
 import { referralRoutes } from './features/referrals/referrals.routes.js'
 import { retentionRoutes } from './features/retention/retention.routes.js'
 import { sensitiveFlagRoutes } from './features/sensitive-flags/sensitive-flags.routes.js'
+import { ssoRoutes } from './features/sso/sso.routes.js'
 import { reviewPdfRoutes } from './features/stats/review-pdf.routes.js'
 import { statsRoutes } from './features/stats/stats.routes.js'
 import { userRoutes } from './features/users/users.routes.js'
@@ -308,6 +309,7 @@ export async function buildApp({ config, db, logger, logStream, workers }: Build
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
       await api.register(healthRoutes)
       await api.register(authRoutes)
+      await api.register(ssoRoutes)
       await api.register(accountRoutes)
       await api.register(mfaRoutes)
       await api.register(organizationRoutes)

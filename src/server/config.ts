@@ -72,6 +72,17 @@ export interface Config {
   accounts: AccountSettings
   /** The second factor (TOTP with recovery codes) of local accounts. */
   mfa: MfaSettings
+  /** Single sign-on with OpenID Connect (features/sso). */
+  sso: SsoConfig
+}
+
+export interface SsoConfig {
+  /** The key that encrypts the providers' client secrets (SSO_SECRET_KEY, 64 hex digits); null: no SSO can be saved. */
+  secretKey: Buffer | null
+  /** Longest life of a session opened through a provider, within SESSION_MAX_HOURS (SSO_SESSION_HOURS, 8). */
+  sessionHours: number
+  /** Accept http:// issuers (SSO_ALLOW_HTTP_ISSUER=1): tests and trials on one machine only, never in production. */
+  allowHttpIssuer: boolean
 }
 
 export interface MfaSettings {
@@ -197,6 +208,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `LOGIN_ADDRESS_MAX_FAILURES (${loginAddressMaxFailures}) counts every account of an address and must be at least LOGIN_MAX_FAILURES (${loginMaxFailures})`,
     )
   }
+  const ssoSecretKey = env.SSO_SECRET_KEY?.trim() || null
+  if (ssoSecretKey && !/^[0-9a-fA-F]{64}$/.test(ssoSecretKey)) {
+    throw new ConfigError('SSO_SECRET_KEY must be 64 hexadecimal digits (32 bytes, e.g. `openssl rand -hex 32`)')
+  }
   const metricsToken = env.METRICS_TOKEN?.trim() || null
   if (metricsToken && !/^[\x21-\x7e]{24,256}$/.test(metricsToken)) {
     throw new ConfigError('METRICS_TOKEN must be 24 to 256 visible ASCII characters (e.g. `openssl rand -hex 32`)')
@@ -237,6 +252,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       passwordResetMaxPerAccount: readInteger(env, 'PASSWORD_RESET_MAX_PER_ACCOUNT', 3, 1, 100),
     },
     mfa: readMfaSettings(env),
+    sso: {
+      secretKey: ssoSecretKey ? Buffer.from(ssoSecretKey, 'hex') : null,
+      sessionHours: readInteger(env, 'SSO_SESSION_HOURS', 8, 1, 24 * 90),
+      allowHttpIssuer: env.SSO_ALLOW_HTTP_ISSUER === '1' || env.SSO_ALLOW_HTTP_ISSUER === 'true',
+    },
   }
 }
 

@@ -16,6 +16,7 @@ import * as dataRequests from './migrations/2026-12-05T30-i-data-requests.js'
 import * as sensitiveFlag from './migrations/2026-12-05T31-s-sensitive-flag.js'
 import * as accountTokens from './migrations/2026-12-05T40-j-account-tokens.js'
 import * as mfa from './migrations/2026-12-05T50-m-mfa.js'
+import * as oidc from './migrations/2026-12-05T50-o-oidc.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05T31-s-sensitive-flag': sensitiveFlag,
   '2026-12-05T40-j-account-tokens': accountTokens,
   '2026-12-05T50-m-mfa': mfa,
+  '2026-12-05T50-o-oidc': oidc,
 }
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }

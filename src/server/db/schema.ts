@@ -48,6 +48,46 @@ export interface UserTable {
   lastLoginAt: Timestamp | null
 }
 
+/** An organisation's single sign-on (features/sso): its OpenID provider and how its groups become roles. */
+export interface OrganizationSsoTable {
+  organizationId: string
+  isEnabled: number
+  issuer: string
+  clientId: string
+  /** `v1.<iv>.<tag>.<ciphertext>` (AES-256-GCM under SSO_SECRET_KEY, base64url); never leaves the server. */
+  clientSecretEncrypted: string
+  scopes: string
+  groupsClaim: string
+  /** JSON `[{ group, role }]`, in the administrator's order. */
+  roleMapping: string
+  provisioning: string
+  updatedAt: Timestamp
+  updatedBy: string | null
+}
+
+/** A person's identity at an organisation's provider (its `sub`), bound to one account. */
+export interface SsoIdentityTable {
+  id: string
+  organizationId: string
+  subject: string
+  userId: string
+  createdAt: Timestamp
+  lastSignInAt: Timestamp
+}
+
+/** A sign-in under way at a provider: what the answer must match, used once. */
+export interface SsoAttemptTable {
+  /** SHA-256 of the token of the browser's `allervers_sso` cookie. */
+  id: string
+  organizationId: string
+  state: string
+  nonce: string
+  codeVerifier: string
+  redirectUri: string
+  createdAt: Timestamp
+  expiresAt: Timestamp
+}
+
 export interface MembershipTable {
   id: string
   userId: string
@@ -505,6 +545,9 @@ export interface Database {
   userMfa: UserMfaTable
   mfaRecoveryCode: MfaRecoveryCodeTable
   mfaChallenge: MfaChallengeTable
+  organizationSso: OrganizationSsoTable
+  ssoIdentity: SsoIdentityTable
+  ssoAttempt: SsoAttemptTable
   household: HouseholdTable
   member: MemberTable
   phone: PhoneTable

@@ -297,6 +297,7 @@ const PATH_VALUES: Array<[RegExp, Record<string, (fx: Fixtures) => string>]> = [
   [/ \/api\/account\/sessions\/\{id\}/, { id: (fx) => fx.spareSession }],
   [/ \/api\/users\/\{id\}\/(disable|enable|mfa\/reset)$/, { id: (fx) => fx.userToToggle }],
   [/ \/api\/organizations\/\{code\}/, { code: (fx) => fx.organizationCode }],
+  [/ \/api\/auth\/sso\/\{code\}\/start$/, { code: (fx) => fx.organizationCode }],
   [/ \/api\/instruments\/\{code\}/, { code: () => 'ucla3' }],
   [/^POST \/api\/households\/\{id\}\/objection\/withdraw$/, { id: (fx) => fx.householdWithObjection }],
   [/^POST \/api\/households\/\{id\}\/objection$/, { id: (fx) => fx.householdForObjection }],
@@ -412,6 +413,16 @@ const BASELINES: Record<string, (fx: Fixtures) => Body | Body[]> = {
     name: 'Association des Lilas',
     type: 'association',
     onCallContact: '03 83 00 00 00',
+  }),
+  'PUT /api/organizations/{code}/sso': () => ({
+    isEnabled: false,
+    issuer: 'https://login.example.org/realms/nord',
+    clientId: 'allervers',
+    clientSecret: 'a client secret',
+    scopes: 'openid email profile',
+    groupsClaim: 'groups',
+    roleMapping: [{ group: 'agents', role: 'caller' }],
+    provisioning: 'first_sign_in',
   }),
   'POST /api/organizations/{code}/agencies': () => ({
     code: `AG-${unique()}`,
@@ -1336,6 +1347,7 @@ async function buildSweptApp(t: Parameters<typeof buildTestApp>[0]) {
       LOGIN_MAX_FAILURES: '1000',
       LOGIN_ADDRESS_MAX_FAILURES: '1000',
       PASSWORD_RESET_MAX_PER_ADDRESS: '10000',
+      SSO_SECRET_KEY: 'b2'.repeat(32),
     })
     await testApp.app.ready()
     const access = new Map<string, Action>()

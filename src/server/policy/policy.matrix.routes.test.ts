@@ -79,11 +79,18 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/account/mfa/enrolment/confirm': { allowed: SIGNED_IN },
   'POST /api/account/mfa/disable': { allowed: SIGNED_IN },
   'POST /api/account/mfa/recovery-codes': { allowed: SIGNED_IN },
+  // Single sign-on through an organisation's provider: before any session (a refusal is a redirect, never a 401).
+  'GET /api/auth/sso/organizations': { allowed: EVERYONE },
+  'GET /api/auth/sso/:code/start': { allowed: EVERYONE },
+  'GET /api/auth/sso/callback': { allowed: EVERYONE },
 
   'GET /api/organizations': { allowed: SIGNED_IN },
   'POST /api/organizations': { allowed: ADMIN },
   'GET /api/organizations/:code/agencies': { allowed: SIGNED_IN },
   'POST /api/organizations/:code/agencies': { allowed: MANAGERS },
+  // An organisation's single sign-on settings: administrators of its network (404 for any other organisation).
+  'GET /api/organizations/:code/sso': { allowed: ADMIN },
+  'PUT /api/organizations/:code/sso': { allowed: ADMIN },
   'GET /api/users': { allowed: ADMIN },
   'POST /api/users': { allowed: ADMIN },
   'POST /api/users/invitations': { allowed: ADMIN },

@@ -38,9 +38,13 @@ export const POLICY = {
   'auth.mfa': ANYONE,
   // « Mon compte »: one's own second factor.
   'account.mfa': SIGNED_IN,
+  // Single sign-on through an organisation's OpenID provider: the list of such organisations, the start and the return.
+  'auth.sso': ANYONE,
 
   'organization.list': SIGNED_IN,
   'organization.create': ['admin'],
+  // An organisation's single sign-on settings: the administrators of its network (the handler answers 404 otherwise).
+  'sso.manage': ['admin'],
   'agency.list': SIGNED_IN,
   // Managers add agencies to their own organisation (asked with its id); administrators to any of their network:
   'agency.create': ['admin', 'manager'],

@@ -5,6 +5,7 @@ import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { startSecondStep } from '../mfa/mfa.service.js'
+import { hasSsoIdentity } from '../sso/sso.queries.js'
 import { findUserByEmail } from '../users/users.queries.js'
 import * as authQueries from './auth.queries.js'
 import { type LoginReservation, reserveLoginAttempt, settleLoginAttempt } from './login-throttle.js'
@@ -36,6 +37,17 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!user?.passwordHash) await verifyAgainstNothing(request.body.password)
       const isSuccess = Boolean(user && isValid && user.isActive === 1)
       await settleLoginAttempt(db, reservation, isSuccess)
+      // An account bound to an organisation's provider signs in there only: its access ends when the provider says so.
+      if (user && isValid && user.isActive === 1 && (await hasSsoIdentity(db, user.id))) {
+        await recordAuditEvent(db, {
+          actorUserId: user.id,
+          actorEmail: email,
+          action: 'auth.login_failed',
+          ip,
+          details: { reason: 'sso_account' },
+        })
+        throw new AppError('FORBIDDEN', 'This account signs in with its organisation’s single sign-on')
+      }
       if (!user || !isValid || user.isActive !== 1) {
         await recordAuditEvent(db, {
           actorUserId: user?.id ?? null,

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto'
+import type { RoleMappingLine, SsoProvisioning } from '../../../shared/contracts/sso.js'
+import type { Db } from '../../db/database.js'
+import type { Timestamp } from '../../db/time.js'
+
+export interface StoredSsoSettings {
+  organizationId: string
+  isEnabled: boolean
+  issuer: string
+  clientId: string
+  clientSecretEncrypted: string
+  scopes: string
+  groupsClaim: string
+  roleMapping: RoleMappingLine[]
+  provisioning: SsoProvisioning
+  updatedAt: Timestamp
+}
+
+export async function findSsoSettings(db: Db, organizationId: string): Promise<StoredSsoSettings | undefined> {
+  const row = await db
+    .selectFrom('organizationSso')
+    .selectAll()
+    .where('organizationId', '=', organizationId)
+    .executeTakeFirst()
+  if (!row) return undefined
+  return {
+    organizationId: row.organizationId,
+    isEnabled: row.isEnabled === 1,
+    issuer: row.issuer,
+    clientId: row.clientId,
+    clientSecretEncrypted: row.clientSecretEncrypted,
+    scopes: row.scopes,
+    groupsClaim: row.groupsClaim,
+    // Written by saveSsoSettings only, from a body the contract checked.
+    roleMapping: JSON.parse(row.roleMapping) as RoleMappingLine[],
+    provisioning: row.provisioning as SsoProvisioning,
+    updatedAt: row.updatedAt,
+  }
+}
+
+export async function saveSsoSettings(
+  db: Db,
+  settings: Omit<StoredSsoSettings, 'updatedAt'> & { updatedAt: Timestamp; updatedBy: string },
+) {
+  const values = {
+    isEnabled: settings.isEnabled ? 1 : 0,
+    issuer: settings.issuer,
+    clientId: settings.clientId,
+    clientSecretEncrypted: settings.clientSecretEncrypted,
+    scopes: settings.scopes,
+    groupsClaim: settings.groupsClaim,
+    roleMapping: JSON.stringify(settings.roleMapping),
+    provisioning: settings.provisioning,
+    updatedAt: settings.updatedAt,
+    updatedBy: settings.updatedBy,
+  }
+  await db
+    .insertInto('organizationSso')
+    .values({ organizationId: settings.organizationId, ...values })
+    .onConflict((conflict) => conflict.column('organizationId').doUpdateSet(values))
+    .execute()
+}
+
+/** The organisations whose people may sign in through their provider. */
+export async function listSsoOrganizations(db: Db) {
+  return db
+    .selectFrom('organizationSso')
+    .innerJoin('organization', 'organization.id', 'organizationSso.organizationId')
+    .select(['organization.code', 'organization.name'])
+    .where('organizationSso.isEnabled', '=', 1)
+    .orderBy('organization.name')
+    .execute()
+}
+
+export async function createSsoAttempt(
+  db: Db,
+  attempt: {
+    id: string
+    organizationId: string
+    state: string
+    nonce: string
+    codeVerifier: string
+    redirectUri: string
+    createdAt: Timestamp
+    expiresAt: Timestamp
+  },
+) {
+  // Attempts never finished (the person closed the tab) go when a later one starts.
+  await db.deleteFrom('ssoAttempt').where('expiresAt', '<=', attempt.createdAt).execute()
+  await db.insertInto('ssoAttempt').values(attempt).execute()
+}
+
+/** Takes the attempt out (used once, whatever comes of it): answers it, or nothing when there is none. */
+export async function takeSsoAttempt(db: Db, id: string) {
+  const attempt = await db.selectFrom('ssoAttempt').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!attempt) return undefined
+  // The DELETE decides between two returns of the same attempt: only one of them removes the row.
+  const deleted = await db.deleteFrom('ssoAttempt').where('id', '=', id).executeTakeFirst()
+  return Number(deleted.numDeletedRows) === 1 ? attempt : undefined
+}
+
+export async function findUserBySsoIdentity(db: Db, organizationId: string, subject: string) {
+  return db
+    .selectFrom('ssoIdentity')
+    .innerJoin('user', 'user.id', 'ssoIdentity.userId')
+    .select(['user.id', 'user.email', 'user.name', 'user.isActive', 'ssoIdentity.id as identityId'])
+    .where('ssoIdentity.organizationId', '=', organizationId)
+    .where('ssoIdentity.subject', '=', subject)
+    .executeTakeFirst()
+}
+
+export async function linkSsoIdentity(
+  db: Db,
+  identity: { organizationId: string; subject: string; userId: string; now: Timestamp },
+) {
+  await db
+    .insertInto('ssoIdentity')
+    .values({
+      id: randomUUID(),
+      organizationId: identity.organizationId,
+      subject: identity.subject,
+      userId: identity.userId,
+      createdAt: identity.now,
+      lastSignInAt: identity.now,
+    })
+    .execute()
+}
+
+export async function touchSsoIdentity(db: Db, identityId: string, now: Timestamp) {
+  await db.updateTable('ssoIdentity').set({ lastSignInAt: now }).where('id', '=', identityId).execute()
+}
+
+/** Whether the account signs in through a provider (then never with a password). */
+export async function hasSsoIdentity(db: Db, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('ssoIdentity').select('id').where('userId', '=', userId).executeTakeFirst()
+  return row !== undefined
+}
+
+/** The organisations in which the account holds a membership, with the role there. */
+export async function listMembershipsOfUser(db: Db, userId: string) {
+  return db.selectFrom('membership').select(['organizationId', 'role']).where('userId', '=', userId).execute()
+}
+
+/** The name the provider gives the person, taken at each sign-in. */
+export async function renameUser(db: Db, userId: string, name: string) {
+  await db.updateTable('user').set({ name }).where('id', '=', userId).execute()
+}

@@ -1,0 +1,363 @@
+/**
+ * Single sign-on against a real OpenID provider (oidc-provider) started in the test: the administrator's settings,
+ * sign-ins creating and updating accounts from the provider's groups, and every refusal.
+ */
+import assert from 'node:assert/strict'
+import { describe, it, type TestContext } from 'node:test'
+import { buildTestApp, type TestApp } from '../../../../test/app.js'
+import { assertMatchesContract } from '../../../../test/contract.js'
+import { makeOrganization, makeUser } from '../../../../test/factories.js'
+import { type ProviderAccountData, signInAtProvider, startOidcProvider } from '../../../../test/oidc-provider.js'
+import { ssoContract } from '../../../shared/contracts/sso.js'
+import { hashPassword } from '../auth/passwords.js'
+import { insertUser, upsertMembership } from '../users/users.queries.js'
+
+const PUBLIC_URL = 'http://allervers.test'
+const REDIRECT_URI = `${PUBLIC_URL}/api/auth/sso/callback`
+const SSO_SECRET_KEY = 'a1'.repeat(32)
+
+const MAPPING = [
+  { group: 'allervers-managers', role: 'manager' },
+  { group: 'agents', role: 'caller' },
+] as const
+
+async function setUp(
+  t: TestContext,
+  options: { accounts?: Record<string, ProviderAccountData>; provisioning?: 'first_sign_in' | 'invitation_only' } = {},
+) {
+  const provider = await startOidcProvider(t, { redirectUri: REDIRECT_URI, accounts: options.accounts })
+  const testApp = await buildTestApp(t, { PUBLIC_URL, SSO_SECRET_KEY, SSO_ALLOW_HTTP_ISSUER: '1' })
+  const organization = await makeOrganization(testApp.db, { name: 'Habitat du Nord' })
+  const admin = await makeUser(testApp.db, 'admin', { organizationId: organization.id })
+  const adminSession = await testApp.loginAs(admin)
+  const saved = await testApp.app.inject({
+    method: 'PUT',
+    url: `/api/organizations/${organization.code}/sso`,
+    headers: adminSession,
+    payload: {
+      isEnabled: true,
+      issuer: provider.issuer,
+      clientId: provider.clientId,
+      clientSecret: provider.clientSecret,
+      scopes: 'openid email profile groups',
+      groupsClaim: 'groups',
+      roleMapping: MAPPING,
+      provisioning: options.provisioning ?? 'first_sign_in',
+    },
+  })
+  assert.equal(saved.statusCode, 200, saved.body)
+  return { ...testApp, provider, organization, admin, adminSession }
+}
+
+/** Starts at the app, signs in at the provider as `login`, and brings the provider's answer back to the app. */
+async function signIn(testApp: TestApp, organizationCode: string, login: string, tamper?: (back: URL) => void) {
+  const start = await testApp.app.inject({ url: `/api/auth/sso/${organizationCode}/start` })
+  assert.equal(start.statusCode, 302, start.body)
+  const attemptCookie = start.cookies.find((cookie) => cookie.name === 'allervers_sso')
+  assert.ok(attemptCookie, 'the round trip carries its cookie')
+  assert.equal(attemptCookie.httpOnly, true)
+  const authorization = new URL(String(start.headers.location))
+  assert.equal(authorization.searchParams.get('code_challenge_method'), 'S256')
+  assert.ok(authorization.searchParams.get('state') && authorization.searchParams.get('nonce'))
+  const back = await signInAtProvider(authorization.href, login, REDIRECT_URI)
+  tamper?.(back)
+  const answer = await testApp.app.inject({
+    url: `${back.pathname}${back.search}`,
+    headers: { cookie: `allervers_sso=${attemptCookie.value}` },
+  })
+  assert.equal(answer.statusCode, 302, answer.body)
+  const session = answer.cookies.find((cookie) => cookie.name === 'allervers_session')
+  return { location: String(answer.headers.location), session }
+}
+
+async function me(testApp: TestApp, session: { value: string } | undefined) {
+  assert.ok(session, 'a session cookie is set')
+  const response = await testApp.app.inject({
+    url: '/api/auth/me',
+    headers: { cookie: `allervers_session=${session.value}` },
+  })
+  assert.equal(response.statusCode, 200)
+  return response.json().user
+}
+
+async function refusals(testApp: TestApp) {
+  const rows = await testApp.db
+    .selectFrom('auditEvent')
+    .select(['details', 'organizationId'])
+    .where('action', '=', 'auth.sso_refused')
+    .execute()
+  return rows.map((row) => JSON.parse(String(row.details)).reason)
+}
+
+describe('single sign-on settings', () => {
+  it('are saved by an administrator; the secret is stored encrypted and never answered back', async (t) => {
+    const testApp = await setUp(t)
+    const { app, db, organization, adminSession, provider } = testApp
+    const read = await app.inject({ url: `/api/organizations/${organization.code}/sso`, headers: adminSession })
+    assert.equal(read.statusCode, 200)
+    assertMatchesContract(ssoContract.readSettings, read)
+    const body = read.json()
+    assert.equal(body.redirectUri, REDIRECT_URI)
+    assert.equal(body.settings.hasClientSecret, true)
+    assert.equal(body.settings.issuer, provider.issuer)
+    assert.deepEqual(body.settings.roleMapping, MAPPING)
+    assert.ok(!read.body.includes(provider.clientSecret), 'the secret is not in the answer')
+    const row = await db.selectFrom('organizationSso').selectAll().executeTakeFirstOrThrow()
+    assert.ok(!row.clientSecretEncrypted.includes(provider.clientSecret.slice(0, 10)), 'not stored in clear')
+    const audit = await db.selectFrom('auditEvent').selectAll().where('action', '=', 'sso.settings_changed').execute()
+    assert.equal(audit.length, 1)
+    assert.ok(!String(audit[0].details).includes(provider.clientSecret))
+
+    // Saved again without a secret: the stored one is kept, and sign-in still works with it.
+    const resaved = await app.inject({
+      method: 'PUT',
+      url: `/api/organizations/${organization.code}/sso`,
+      headers: adminSession,
+      payload: { ...body.settings, hasClientSecret: undefined, updatedAt: undefined, provisioning: 'first_sign_in' },
+    })
+    assert.equal(resaved.statusCode, 200, resaved.body)
+    assert.equal(resaved.json().settings.hasClientSecret, true)
+    const after = await db.selectFrom('organizationSso').selectAll().executeTakeFirstOrThrow()
+    assert.equal(after.clientSecretEncrypted, row.clientSecretEncrypted)
+  })
+
+  it('refuses a first save without a secret, an http issuer where not allowed, and anyone but an administrator', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t, { SSO_SECRET_KEY })
+    const organization = await makeOrganization(db)
+    const admin = await makeUser(db, 'admin', { organizationId: organization.id })
+    const manager = await makeUser(db, 'manager', { organizationId: organization.id })
+    const payload = {
+      isEnabled: true,
+      issuer: 'https://login.example.org/realms/nord',
+      clientId: 'allervers',
+      scopes: 'openid email profile',
+      groupsClaim: 'groups',
+      roleMapping: [{ group: 'agents', role: 'caller' }],
+      provisioning: 'first_sign_in',
+    }
+    const url = `/api/organizations/${organization.code}/sso`
+    const adminHeaders = await loginAs(admin)
+    const noSecret = await app.inject({ method: 'PUT', url, headers: adminHeaders, payload })
+    assert.equal(noSecret.statusCode, 400)
+    assert.equal(noSecret.json().error.details[0].field, 'clientSecret')
+    const http = await app.inject({
+      method: 'PUT',
+      url,
+      headers: adminHeaders,
+      payload: { ...payload, issuer: 'http://login.example.org', clientSecret: 's' },
+    })
+    assert.equal(http.statusCode, 400)
+    assert.equal(http.json().error.details[0].field, 'issuer')
+    const unknownField = await app.inject({
+      method: 'PUT',
+      url,
+      headers: adminHeaders,
+      payload: { ...payload, clientSecret: 's', clientSecretEncrypted: 'x' },
+    })
+    assert.equal(unknownField.statusCode, 400)
+    const managerHeaders = await loginAs(manager)
+    const byManager = await app.inject({ method: 'PUT', url, headers: managerHeaders, payload })
+    assert.equal(byManager.statusCode, 403)
+    const elsewhere = await app.inject({
+      method: 'GET',
+      url: '/api/organizations/no-such-org/sso',
+      headers: adminHeaders,
+    })
+    assert.equal(elsewhere.statusCode, 404)
+    assert.equal(await db.selectFrom('organizationSso').select('organizationId').executeTakeFirst(), undefined)
+  })
+
+  it('cannot be saved when the server has no key to encrypt the secret with', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const organization = await makeOrganization(db)
+    const admin = await makeUser(db, 'admin', { organizationId: organization.id })
+    const response = await app.inject({
+      method: 'PUT',
+      url: `/api/organizations/${organization.code}/sso`,
+      headers: await loginAs(admin),
+      payload: {
+        isEnabled: false,
+        issuer: 'https://login.example.org',
+        clientId: 'allervers',
+        clientSecret: 'secret',
+        scopes: 'openid email',
+        groupsClaim: 'groups',
+        roleMapping: [],
+        provisioning: 'first_sign_in',
+      },
+    })
+    assert.equal(response.statusCode, 422)
+    assert.match(response.json().error.message, /SSO_SECRET_KEY/)
+  })
+})
+
+describe('signing in through the provider', () => {
+  it('creates the account with the mapped role, opens a session, and makes the role follow the groups', async (t) => {
+    const testApp = await setUp(t, {
+      accounts: {
+        'jeanne-42': { email: 'Jeanne.Martin@nord.example', name: 'Jeanne Martin', groups: ['staff', 'agents'] },
+      },
+    })
+    const { db, organization, provider, app } = testApp
+    const list = await app.inject({ url: '/api/auth/sso/organizations' })
+    assert.deepEqual(list.json().items, [{ code: organization.code, name: 'Habitat du Nord' }])
+
+    const first = await signIn(testApp, organization.code, 'jeanne-42')
+    assert.equal(first.location, '/')
+    const user = await me(testApp, first.session)
+    assert.equal(user.email, 'jeanne.martin@nord.example')
+    assert.equal(user.name, 'Jeanne Martin')
+    assert.deepEqual(
+      user.memberships.map((m: { organization: { code: string }; role: string }) => [m.organization.code, m.role]),
+      [[organization.code, 'caller']],
+    )
+    const session = await db.selectFrom('session').selectAll().where('userId', '=', user.id).executeTakeFirstOrThrow()
+    const hours = (Date.parse(session.expiresAt) - Date.parse(session.createdAt)) / 3_600_000
+    assert.ok(hours <= 8, `an SSO session lasts 8 hours at most (${hours})`)
+    const login = await db.selectFrom('auditEvent').selectAll().where('action', '=', 'auth.login').execute()
+    assert.deepEqual(JSON.parse(String(login.at(-1)?.details)), { method: 'sso', role: 'caller', accountCreated: true })
+
+    // Promoted at the provider: the next sign-in gives the manager role; no second account.
+    provider.accounts.get('jeanne-42')!.groups = ['agents', 'allervers-managers']
+    const second = await signIn(testApp, organization.code, 'jeanne-42')
+    const promoted = await me(testApp, second.session)
+    assert.equal(promoted.id, user.id)
+    assert.equal(promoted.memberships[0].role, 'manager')
+    const accounts = await db
+      .selectFrom('user')
+      .select('id')
+      .where('email', '=', 'jeanne.martin@nord.example')
+      .execute()
+    assert.equal(accounts.length, 1)
+
+    // No password sign-in for an account bound to a provider, even one that had a password.
+    await db
+      .updateTable('user')
+      .set({ passwordHash: await hashPassword('a password set somehow 123') })
+      .where('id', '=', user.id)
+      .execute()
+    const byPassword = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'jeanne.martin@nord.example', password: 'a password set somehow 123' },
+    })
+    assert.equal(byPassword.statusCode, 403)
+    assert.equal(byPassword.cookies.length, 0)
+  })
+
+  it('refuses a person none of whose groups is mapped, creates nothing, and audits why', async (t) => {
+    const testApp = await setUp(t, {
+      accounts: { paul: { email: 'paul@nord.example', name: 'Paul', groups: ['comptabilité', 'Agents'] } },
+    })
+    const refused = await signIn(testApp, testApp.organization.code, 'paul')
+    assert.equal(refused.location, '/?sso=no_mapped_group')
+    assert.equal(refused.session, undefined)
+    assert.equal(
+      await testApp.db.selectFrom('user').select('id').where('email', '=', 'paul@nord.example').executeTakeFirst(),
+      undefined,
+    )
+    assert.deepEqual(await refusals(testApp), ['no_mapped_group'])
+  })
+
+  it('refuses an account disabled at the provider, and one disabled in Allervers', async (t) => {
+    const testApp = await setUp(t, {
+      accounts: {
+        lea: { email: 'lea@nord.example', name: 'Léa', groups: ['agents'] },
+        marc: { email: 'marc@nord.example', name: 'Marc', groups: ['agents'] },
+      },
+    })
+    const { app, organization, provider, adminSession } = testApp
+    assert.equal((await signIn(testApp, organization.code, 'lea')).location, '/')
+    provider.accounts.get('lea')!.isDisabled = true
+    const atProvider = await signIn(testApp, organization.code, 'lea')
+    assert.equal(atProvider.location, '/?sso=provider_refused')
+    assert.equal(atProvider.session, undefined)
+
+    const marc = await me(testApp, (await signIn(testApp, organization.code, 'marc')).session)
+    const disabled = await app.inject({ method: 'POST', url: `/api/users/${marc.id}/disable`, headers: adminSession })
+    assert.equal(disabled.statusCode, 204)
+    const locally = await signIn(testApp, organization.code, 'marc')
+    assert.equal(locally.location, '/?sso=account_disabled')
+    assert.equal(locally.session, undefined)
+    assert.deepEqual(await refusals(testApp), ['provider_refused', 'account_disabled'])
+  })
+
+  it('in an invitation-only organisation, refuses an unknown person and lets an invited one in', async (t) => {
+    const testApp = await setUp(t, {
+      provisioning: 'invitation_only',
+      accounts: {
+        stranger: { email: 'stranger@nord.example', name: 'Inconnu', groups: ['agents'] },
+        invited: { email: 'invitee@nord.example', name: 'Invitée', groups: ['allervers-managers'] },
+      },
+    })
+    const { db, organization } = testApp
+    const refused = await signIn(testApp, organization.code, 'stranger')
+    assert.equal(refused.location, '/?sso=not_invited')
+    assert.equal(
+      await db.selectFrom('user').select('id').where('email', '=', 'stranger@nord.example').executeTakeFirst(),
+      undefined,
+    )
+
+    const invitee = await insertUser(db, { email: 'invitee@nord.example', name: 'Invitée', passwordHash: '' })
+    await upsertMembership(db, { userId: invitee.id, organizationId: organization.id, role: 'caller' })
+    const admitted = await signIn(testApp, organization.code, 'invited')
+    assert.equal(admitted.location, '/')
+    const user = await me(testApp, admitted.session)
+    assert.equal(user.id, invitee.id)
+    assert.equal(user.memberships[0].role, 'manager', 'the provider’s groups decide the role')
+  })
+
+  it('refuses an address that is an account of another organisation', async (t) => {
+    const testApp = await setUp(t, {
+      accounts: { eve: { email: 'placeholder', name: 'Ève', groups: ['allervers-managers'] } },
+    })
+    const other = await makeOrganization(testApp.db)
+    const elsewhere = await makeUser(testApp.db, 'admin', { organizationId: other.id })
+    testApp.provider.accounts.get('eve')!.email = elsewhere.email
+    const refused = await signIn(testApp, testApp.organization.code, 'eve')
+    assert.equal(refused.location, '/?sso=account_elsewhere')
+    assert.equal(refused.session, undefined)
+  })
+
+  it('refuses an answer whose state does not match, one without the round trip’s cookie, and one used twice', async (t) => {
+    const testApp = await setUp(t, {
+      accounts: { ines: { email: 'ines@nord.example', name: 'Inès', groups: ['agents'] } },
+    })
+    const { app, organization } = testApp
+    const mismatch = await signIn(testApp, organization.code, 'ines', (back) =>
+      back.searchParams.set('state', 'forged'),
+    )
+    assert.equal(mismatch.location, '/?sso=expired')
+    assert.equal(mismatch.session, undefined)
+
+    const start = await app.inject({ url: `/api/auth/sso/${organization.code}/start` })
+    const back = await signInAtProvider(String(start.headers.location), 'ines', REDIRECT_URI)
+    const noCookie = await app.inject({ url: `${back.pathname}${back.search}` })
+    assert.equal(noCookie.headers.location, '/?sso=expired')
+    const cookie = start.cookies.find((c) => c.name === 'allervers_sso')!
+    const used = await app.inject({
+      url: `${back.pathname}${back.search}`,
+      headers: { cookie: `allervers_sso=${cookie.value}` },
+    })
+    assert.equal(used.headers.location, '/')
+    const again = await app.inject({
+      url: `${back.pathname}${back.search}`,
+      headers: { cookie: `allervers_sso=${cookie.value}` },
+    })
+    assert.equal(again.headers.location, '/?sso=expired')
+    assert.equal(
+      again.cookies.find((c) => c.name === 'allervers_session'),
+      undefined,
+    )
+    assert.deepEqual(await refusals(testApp), ['expired', 'expired', 'expired'])
+  })
+
+  it('sends an organisation without single sign-on back to the login page', async (t) => {
+    const { app, db } = await buildTestApp(t)
+    const organization = await makeOrganization(db)
+    const response = await app.inject({ url: `/api/auth/sso/${organization.code}/start` })
+    assert.equal(response.statusCode, 302)
+    assert.equal(response.headers.location, '/?sso=unavailable')
+    assert.deepEqual((await app.inject({ url: '/api/auth/sso/organizations' })).json().items, [])
+  })
+})

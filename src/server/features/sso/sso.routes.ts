@@ -1,0 +1,239 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { type SsoRefusal, ssoContract } from '../../../shared/contracts/sso.js'
+import { addMinutes, nowTimestamp } from '../../db/time.js'
+import { hashToken, newSessionToken, SESSION_COOKIE } from '../../http/auth.js'
+import { AppError } from '../../http/errors.js'
+import { currentScope, currentUser } from '../../policy/policy.hook.js'
+import { networksWhere } from '../../policy/policy.js'
+import { recordAuditEvent } from '../audit/audit.queries.js'
+import * as authQueries from '../auth/auth.queries.js'
+import { findOrganizationByCode } from '../organizations/organizations.queries.js'
+import type { StoredSsoSettings } from './sso.queries.js'
+import * as ssoQueries from './sso.queries.js'
+import { readProviderAnswer, resolveAccount, SSO_ATTEMPT_MINUTES, SsoRefused, startSignIn } from './sso.service.js'
+import { encryptSecret } from './sso-secret.js'
+
+/** The cookie that carries a sign-in's token through the round trip to the provider (its hash names the attempt). */
+export const SSO_COOKIE = 'allervers_sso'
+const SSO_COOKIE_PATH = '/api/auth/sso'
+
+function presentSettings(settings: StoredSsoSettings | undefined) {
+  if (!settings) return null
+  return {
+    isEnabled: settings.isEnabled,
+    issuer: settings.issuer,
+    clientId: settings.clientId,
+    hasClientSecret: settings.clientSecretEncrypted !== '',
+    scopes: settings.scopes,
+    groupsClaim: settings.groupsClaim,
+    roleMapping: settings.roleMapping,
+    provisioning: settings.provisioning,
+    updatedAt: settings.updatedAt,
+  }
+}
+
+export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { config, db } = app
+  const isSecure = (request: FastifyRequest) =>
+    request.protocol === 'https' || (config.publicUrl?.startsWith('https://') ?? false)
+  const appOrigin = (request: FastifyRequest) => config.publicUrl ?? `${request.protocol}://${request.host}`
+  const redirectUriOf = (request: FastifyRequest) => `${appOrigin(request)}/api/auth/sso/callback`
+
+  /** Back to the app's login page, which says why in words (`login.sso.<reason>`); the refusal is audited. */
+  async function refuse(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    reason: SsoRefusal,
+    context: { organizationId?: string | null; details?: Record<string, unknown>; email?: string | null } = {},
+  ) {
+    const { userId, ...details } = context.details ?? {}
+    await recordAuditEvent(db, {
+      actorUserId: typeof userId === 'string' ? userId : null,
+      actorEmail: context.email ?? null,
+      organizationId: context.organizationId ?? null,
+      action: 'auth.sso_refused',
+      ip: request.ip,
+      details: { reason, ...details },
+    })
+    return reply.redirect(`/?sso=${reason}`, 302)
+  }
+
+  app.route({
+    ...ssoContract.organizations,
+    config: { access: 'auth.sso' },
+    handler: async () => ({ items: await ssoQueries.listSsoOrganizations(db) }),
+  })
+
+  app.route({
+    ...ssoContract.start,
+    config: { access: 'auth.sso' },
+    handler: async (request, reply) => {
+      const organization = await findOrganizationByCode(db, request.params.code)
+      const settings = organization ? await ssoQueries.findSsoSettings(db, organization.id) : undefined
+      if (!organization || !settings?.isEnabled) return reply.redirect('/?sso=unavailable', 302)
+      try {
+        const { url, token } = await startSignIn(db, config, { settings, redirectUri: redirectUriOf(request) })
+        reply.setCookie(SSO_COOKIE, token, {
+          path: SSO_COOKIE_PATH,
+          httpOnly: true,
+          // Lax: the provider's redirect back is a top-level navigation from its site, which Lax cookies go with.
+          sameSite: 'lax',
+          secure: isSecure(request),
+          maxAge: SSO_ATTEMPT_MINUTES * 60,
+        })
+        return reply.redirect(url.href, 302)
+      } catch (error) {
+        if (!(error instanceof SsoRefused)) throw error
+        return refuse(request, reply, error.reason, { organizationId: organization.id, details: error.details })
+      }
+    },
+  })
+
+  app.route({
+    ...ssoContract.callback,
+    config: { access: 'auth.sso' },
+    handler: async (request, reply) => {
+      const token = request.cookies[SSO_COOKIE]
+      reply.clearCookie(SSO_COOKIE, { path: SSO_COOKIE_PATH })
+      const attempt = token ? await ssoQueries.takeSsoAttempt(db, hashToken(token)) : undefined
+      const now = nowTimestamp()
+      if (!attempt || attempt.expiresAt <= now) {
+        return refuse(request, reply, 'expired', {
+          organizationId: attempt?.organizationId,
+          details: { problem: !token ? 'no cookie' : !attempt ? 'unknown or used attempt' : 'expired attempt' },
+        })
+      }
+      const organizationId = attempt.organizationId
+      const settings = await ssoQueries.findSsoSettings(db, organizationId)
+      if (!settings?.isEnabled) return refuse(request, reply, 'unavailable', { organizationId })
+      let email: string | null = null
+      try {
+        const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
+        const person = await readProviderAnswer(config, {
+          settings,
+          attempt,
+          query: request.query as Record<string, unknown>,
+          search,
+        })
+        email = person.email
+        const account = await resolveAccount(db, { settings, person })
+        const sessionToken = newSessionToken()
+        // A provider's sign-in lasts a working day at most: the provider is asked again (groups, account) after it.
+        const hours = Math.min(config.sessionMaxHours, config.sso.sessionHours)
+        await authQueries.createSession(db, {
+          id: hashToken(sessionToken),
+          userId: account.userId,
+          now,
+          expiresAt: addMinutes(now, hours * 60),
+          ip: request.ip,
+          userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
+        })
+        await authQueries.recordLogin(db, account.userId, now)
+        await recordAuditEvent(db, {
+          actorUserId: account.userId,
+          actorEmail: account.email,
+          organizationId,
+          action: 'auth.login',
+          ip: request.ip,
+          details: { method: 'sso', role: account.role, ...(account.isCreated ? { accountCreated: true } : {}) },
+        })
+        reply.setCookie(SESSION_COOKIE, sessionToken, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: isSecure(request),
+          maxAge: hours * 3600,
+        })
+        return reply.redirect('/', 302)
+      } catch (error) {
+        if (!(error instanceof SsoRefused)) throw error
+        return refuse(request, reply, error.reason, { organizationId, details: error.details, email })
+      }
+    },
+  })
+
+  /** The organisation of `code` if the user administers its network, else a 404 (nothing said about others). */
+  async function administeredOrganization(request: FastifyRequest, code: string) {
+    const organization = await findOrganizationByCode(db, code)
+    if (!organization || !networksWhere(currentScope(request), 'sso.manage').includes(organization.networkId)) {
+      throw new AppError('NOT_FOUND', `No organisation "${code}" that you administer`)
+    }
+    return organization
+  }
+
+  app.route({
+    ...ssoContract.readSettings,
+    config: { access: 'sso.manage' },
+    handler: async (request) => {
+      const organization = await administeredOrganization(request, request.params.code)
+      const settings = await ssoQueries.findSsoSettings(db, organization.id)
+      return { settings: presentSettings(settings), redirectUri: redirectUriOf(request) }
+    },
+  })
+
+  app.route({
+    ...ssoContract.saveSettings,
+    config: { access: 'sso.manage' },
+    handler: async (request) => {
+      const organization = await administeredOrganization(request, request.params.code)
+      const body = request.body
+      if (!config.sso.secretKey) {
+        throw new AppError(
+          'UNPROCESSABLE',
+          'Single sign-on cannot be saved: the server has no SSO_SECRET_KEY to encrypt the client secret with',
+        )
+      }
+      if (body.issuer.startsWith('http://') && !config.sso.allowHttpIssuer) {
+        throw new AppError('VALIDATION_FAILED', 'The issuer must be an https:// address', [
+          { field: 'issuer', message: 'must start with https://' },
+        ])
+      }
+      if (body.isEnabled && body.roleMapping.length === 0) {
+        throw new AppError('VALIDATION_FAILED', 'Map at least one group to a role before turning single sign-on on', [
+          { field: 'roleMapping', message: 'needs at least one line' },
+        ])
+      }
+      const previous = await ssoQueries.findSsoSettings(db, organization.id)
+      const clientSecret = body.clientSecret?.trim()
+      if (!clientSecret && !previous) {
+        throw new AppError('VALIDATION_FAILED', 'The client secret is required the first time', [
+          { field: 'clientSecret', message: 'is required' },
+        ])
+      }
+      const updatedAt = nowTimestamp()
+      await ssoQueries.saveSsoSettings(db, {
+        organizationId: organization.id,
+        isEnabled: body.isEnabled,
+        issuer: body.issuer.replace(/\/+$/, ''),
+        clientId: body.clientId.trim(),
+        clientSecretEncrypted: clientSecret
+          ? encryptSecret(config.sso.secretKey, clientSecret)
+          : (previous?.clientSecretEncrypted ?? ''),
+        scopes: body.scopes,
+        groupsClaim: body.groupsClaim,
+        roleMapping: body.roleMapping.map((line) => ({ group: line.group.trim(), role: line.role })),
+        provisioning: body.provisioning,
+        updatedAt,
+        updatedBy: currentUser(request).id,
+      })
+      await recordAuditEvent(db, {
+        actorUserId: currentUser(request).id,
+        organizationId: organization.id,
+        action: 'sso.settings_changed',
+        entityType: 'organization',
+        entityId: organization.id,
+        ip: request.ip,
+        details: {
+          isEnabled: body.isEnabled,
+          issuer: body.issuer,
+          provisioning: body.provisioning,
+          mappingLines: body.roleMapping.length,
+          isSecretChanged: Boolean(clientSecret),
+        },
+      })
+      const settings = await ssoQueries.findSsoSettings(db, organization.id)
+      return { settings: presentSettings(settings), redirectUri: redirectUriOf(request) }
+    },
+  })
+}

@@ -1,0 +1,236 @@
+/**
+ * Signing in through an organisation's OpenID provider (authorization code flow with PKCE, state and nonce), with
+ * `openid-client`. What the provider says decides at each sign-in: its groups give the role (re-read every time),
+ * and a person it no longer signs in (disabled, removed from every mapped group) gets no new session.
+ */
+import * as client from 'openid-client'
+import type { SsoRefusal } from '../../../shared/contracts/sso.js'
+import type { Role } from '../../../shared/roles.js'
+import type { Config } from '../../config.js'
+import type { Db } from '../../db/database.js'
+import { addMinutes, nowTimestamp } from '../../db/time.js'
+import { hashToken, newSessionToken } from '../../http/auth.js'
+import { findUserByEmail, insertUser, upsertMembership } from '../users/users.queries.js'
+import type { StoredSsoSettings } from './sso.queries.js'
+import * as ssoQueries from './sso.queries.js'
+import { groupsFromClaim, roleForGroups } from './sso-roles.js'
+import { decryptSecret } from './sso-secret.js'
+
+/** How long a person may take at the provider's sign-in page before the round trip is refused as expired. */
+export const SSO_ATTEMPT_MINUTES = 10
+/** How long a provider's discovered metadata and keys are reused before being fetched again. */
+const DISCOVERY_CACHE_MS = 10 * 60 * 1000
+/** Seconds a request to a provider may take. */
+const PROVIDER_TIMEOUT_SECONDS = 10
+
+export class SsoRefused extends Error {
+  constructor(
+    readonly reason: SsoRefusal,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(reason)
+  }
+}
+
+const discovered = new Map<string, { configuration: client.Configuration; at: number }>()
+
+/** The provider's discovered configuration for these settings (kept a few minutes; a change of settings refetches). */
+async function providerConfiguration(config: Config, settings: StoredSsoSettings): Promise<client.Configuration> {
+  const key = `${settings.organizationId}|${settings.updatedAt}`
+  const cached = discovered.get(key)
+  if (cached && Date.now() - cached.at < DISCOVERY_CACHE_MS) return cached.configuration
+  if (!config.sso.secretKey) throw new SsoRefused('provider_error', { problem: 'SSO_SECRET_KEY is not set' })
+  const secret = decryptSecret(config.sso.secretKey, settings.clientSecretEncrypted)
+  if (secret === null) throw new SsoRefused('provider_error', { problem: 'the client secret cannot be decrypted' })
+  const issuer = new URL(settings.issuer)
+  const isHttp = issuer.protocol === 'http:'
+  if (isHttp && !config.sso.allowHttpIssuer) {
+    throw new SsoRefused('provider_error', { problem: 'http issuer refused (SSO_ALLOW_HTTP_ISSUER)' })
+  }
+  try {
+    const configuration = await client.discovery(
+      issuer,
+      settings.clientId,
+      undefined,
+      client.ClientSecretBasic(secret),
+      {
+        timeout: PROVIDER_TIMEOUT_SECONDS,
+        execute: isHttp ? [client.allowInsecureRequests] : [],
+      },
+    )
+    for (const other of discovered.keys()) {
+      if (other.startsWith(`${settings.organizationId}|`)) discovered.delete(other)
+    }
+    discovered.set(key, { configuration, at: Date.now() })
+    return configuration
+  } catch (error) {
+    throw new SsoRefused('provider_error', { problem: `discovery failed: ${describe(error)}` })
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof client.ResponseBodyError)
+    return `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300)
+  return 'unknown error'
+}
+
+/** Starts a round trip: the provider's authorization URL, and the token the browser keeps in a cookie until it returns. */
+export async function startSignIn(
+  db: Db,
+  config: Config,
+  input: { settings: StoredSsoSettings; redirectUri: string },
+): Promise<{ url: URL; token: string }> {
+  const configuration = await providerConfiguration(config, input.settings)
+  const codeVerifier = client.randomPKCECodeVerifier()
+  const state = client.randomState()
+  const nonce = client.randomNonce()
+  const url = client.buildAuthorizationUrl(configuration, {
+    redirect_uri: input.redirectUri,
+    scope: input.settings.scopes,
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+  })
+  const token = newSessionToken()
+  const now = nowTimestamp()
+  await ssoQueries.createSsoAttempt(db, {
+    id: hashToken(token),
+    organizationId: input.settings.organizationId,
+    state,
+    nonce,
+    codeVerifier,
+    redirectUri: input.redirectUri,
+    createdAt: now,
+    expiresAt: addMinutes(now, SSO_ATTEMPT_MINUTES),
+  })
+  return { url, token }
+}
+
+export interface SsoAttempt {
+  organizationId: string
+  state: string
+  nonce: string
+  codeVerifier: string
+  redirectUri: string
+  expiresAt: string
+}
+
+/** What the provider vouches for, once its answer has been checked. */
+export interface ProviderPerson {
+  subject: string
+  email: string | null
+  name: string | null
+  groups: string[]
+}
+
+/**
+ * Checks the provider's answer against the attempt (state here; state, nonce, PKCE, issuer, audience and signature
+ * by openid-client) and exchanges the code; reads the groups from the ID token or, when absent there, the userinfo.
+ */
+export async function readProviderAnswer(
+  config: Config,
+  input: { settings: StoredSsoSettings; attempt: SsoAttempt; query: Record<string, unknown>; search: string },
+): Promise<ProviderPerson> {
+  const { settings, attempt, query } = input
+  if (typeof query.state !== 'string' || query.state !== attempt.state) {
+    throw new SsoRefused('expired', { problem: 'state mismatch' })
+  }
+  if (typeof query.error === 'string') {
+    throw new SsoRefused('provider_refused', { providerError: query.error.slice(0, 100) })
+  }
+  const configuration = await providerConfiguration(config, settings)
+  const currentUrl = new URL(attempt.redirectUri)
+  currentUrl.search = input.search
+  let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>
+  try {
+    tokens = await client.authorizationCodeGrant(configuration, currentUrl, {
+      pkceCodeVerifier: attempt.codeVerifier,
+      expectedState: attempt.state,
+      expectedNonce: attempt.nonce,
+      idTokenExpected: true,
+    })
+  } catch (error) {
+    // The provider refused the code (an account disabled meanwhile answers invalid_grant), or its answer failed a check.
+    const isProviderAnswer =
+      error instanceof client.ResponseBodyError || error instanceof client.AuthorizationResponseError
+    throw new SsoRefused(isProviderAnswer ? 'provider_refused' : 'provider_error', { problem: describe(error) })
+  }
+  const claims = tokens.claims()
+  if (!claims) throw new SsoRefused('provider_error', { problem: 'no ID token' })
+  let userinfo: Record<string, unknown> = {}
+  const needsUserinfo = claims[settings.groupsClaim] === undefined || claims.email === undefined
+  if (needsUserinfo && configuration.serverMetadata().userinfo_endpoint) {
+    try {
+      userinfo = await client.fetchUserInfo(configuration, tokens.access_token, claims.sub)
+    } catch (error) {
+      const isProviderAnswer =
+        error instanceof client.ResponseBodyError || error instanceof client.WWWAuthenticateChallengeError
+      throw new SsoRefused(isProviderAnswer ? 'provider_refused' : 'provider_error', {
+        problem: `userinfo: ${describe(error)}`,
+      })
+    }
+  }
+  const read = (name: string) => claims[name] ?? userinfo[name]
+  const email = read('email')
+  const name = read('name')
+  return {
+    subject: claims.sub,
+    email: typeof email === 'string' && email.includes('@') ? email.trim().toLowerCase().slice(0, 254) : null,
+    name: typeof name === 'string' && name.trim() ? name.trim().slice(0, 200) : null,
+    groups: groupsFromClaim(read(settings.groupsClaim)).slice(0, 1000),
+  }
+}
+
+/**
+ * The account the person signs in to, created or updated: the role in the organisation follows the provider's
+ * groups; refused when no group is mapped, when the account is disabled here, in an invitation-only organisation
+ * for someone without an account in it, or when the address belongs to an account of other organisations.
+ */
+export async function resolveAccount(
+  db: Db,
+  input: { settings: StoredSsoSettings; person: ProviderPerson },
+): Promise<{ userId: string; email: string; role: Role; isCreated: boolean }> {
+  const { settings, person } = input
+  const role = roleForGroups(settings.roleMapping, person.groups)
+  if (!role) throw new SsoRefused('no_mapped_group', { groupCount: person.groups.length })
+  const now = nowTimestamp()
+  const organizationId = settings.organizationId
+  let account = await ssoQueries.findUserBySsoIdentity(db, organizationId, person.subject)
+  let isCreated = false
+  if (account) {
+    await ssoQueries.touchSsoIdentity(db, account.identityId, now)
+  } else {
+    if (!person.email) throw new SsoRefused('no_email')
+    const existing = await findUserByEmail(db, person.email)
+    if (existing) {
+      const memberships = await ssoQueries.listMembershipsOfUser(db, existing.id)
+      // The provider vouches for its organisation's people only: an account that also works elsewhere is not its to open.
+      if (memberships.some((membership) => membership.organizationId !== organizationId)) {
+        throw new SsoRefused('account_elsewhere', { userId: existing.id })
+      }
+      if (settings.provisioning === 'invitation_only' && memberships.length === 0) {
+        throw new SsoRefused('not_invited', { userId: existing.id })
+      }
+      if (existing.isActive !== 1) throw new SsoRefused('account_disabled', { userId: existing.id })
+      await ssoQueries.linkSsoIdentity(db, { organizationId, subject: person.subject, userId: existing.id, now })
+      account = { ...existing, identityId: '' }
+    } else {
+      if (settings.provisioning === 'invitation_only') throw new SsoRefused('not_invited')
+      // No password: this account signs in through its provider only.
+      const created = await insertUser(db, { email: person.email, name: person.name ?? person.email, passwordHash: '' })
+      await ssoQueries.linkSsoIdentity(db, { organizationId, subject: person.subject, userId: created.id, now })
+      account = { id: created.id, email: created.email, name: created.name, isActive: 1, identityId: '' }
+      isCreated = true
+    }
+  }
+  if (account.isActive !== 1) throw new SsoRefused('account_disabled', { userId: account.id })
+  const memberships = await ssoQueries.listMembershipsOfUser(db, account.id)
+  const current = memberships.find((membership) => membership.organizationId === organizationId)
+  if (current?.role !== role) await upsertMembership(db, { userId: account.id, organizationId, role })
+  if (person.name && person.name !== account.name) {
+    await ssoQueries.renameUser(db, account.id, person.name)
+  }
+  return { userId: account.id, email: account.email, role, isCreated }
+}

@@ -1,0 +1,144 @@
+/**
+ * A real OpenID provider (panva's `oidc-provider`) for one test, on 127.0.0.1 and a random port, with its
+ * development sign-in forms (any login, any password; the login is the account's subject). Accounts are described
+ * by the test and may be disabled at any time: the provider then issues no token for them, so the application's code
+ * exchange is refused (invalid_grant), like a directory that has turned the account off.
+ */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { TestContext } from 'node:test'
+import Provider from 'oidc-provider'
+
+export interface ProviderAccountData {
+  email: string
+  name: string
+  groups: string[]
+  isDisabled?: boolean
+}
+
+export interface TestProvider {
+  issuer: string
+  clientId: string
+  clientSecret: string
+  accounts: Map<string, ProviderAccountData>
+}
+
+export async function startOidcProvider(
+  t: TestContext,
+  options: { redirectUri: string; accounts?: Record<string, ProviderAccountData> },
+): Promise<TestProvider> {
+  const accounts = new Map(Object.entries(options.accounts ?? {}))
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  const issuer = `http://127.0.0.1:${port}`
+  const clientId = 'allervers-test'
+  const clientSecret = 'a client secret long enough for HS256 signing, 1234567890'
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: clientId,
+        client_secret: clientSecret,
+        redirect_uris: [options.redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+    ],
+    async findAccount(_ctx: unknown, sub: string, token?: unknown) {
+      const account = accounts.get(sub)
+      // A disabled account still has its sign-in form, but the provider issues nothing for it: the code exchange
+      // answers invalid_grant (as oidc-provider does for an account gone between sign-in and tokens).
+      if (!account || (account.isDisabled && token !== undefined)) return undefined
+      return {
+        accountId: sub,
+        claims: () => ({
+          sub,
+          email: account.email,
+          email_verified: true,
+          name: account.name,
+          groups: account.groups,
+        }),
+      }
+    },
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name'],
+      groups: ['groups'],
+    },
+    scopes: ['openid', 'email', 'profile', 'groups'],
+    features: { devInteractions: { enabled: true } },
+    cookies: { keys: ['a test key of the provider cookies'] },
+    // Sign-in without a consent screen: the grant is given on the spot (an organisation's own application).
+    async loadExistingGrant(ctx: {
+      oidc: { session: { accountId?: string }; client: { clientId: string }; provider: Provider }
+    }) {
+      const accountId = ctx.oidc.session.accountId
+      if (!accountId) return undefined
+      const grant = new ctx.oidc.provider.Grant({ accountId, clientId: ctx.oidc.client.clientId })
+      grant.addOIDCScope('openid email profile groups')
+      await grant.save()
+      return grant
+    },
+  })
+  const handler = provider.callback()
+  server.on('request', handler)
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  return { issuer, clientId, clientSecret, accounts }
+}
+
+/**
+ * Follows an authorization request through the provider as a browser would (redirects, cookies, the sign-in form
+ * posted with `login`), up to the redirect back to the application: answers that URL. Throws when the provider ends
+ * on a page of its own (an error it shows instead of redirecting).
+ */
+export async function signInAtProvider(authorizationUrl: string, login: string, redirectUri: string): Promise<URL> {
+  const cookies = new Map<string, string>()
+  const cookieHeader = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+  const keepCookies = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';')
+      const index = pair.indexOf('=')
+      const name = pair.slice(0, index)
+      const value = pair.slice(index + 1)
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) cookies.delete(name)
+      else cookies.set(name, value)
+    }
+  }
+  let url = new URL(authorizationUrl)
+  let init: RequestInit = {}
+  for (let step = 0; step < 20; step++) {
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: cookieHeader() },
+    })
+    keepCookies(response)
+    init = {}
+    const location = response.headers.get('location')
+    if (location) {
+      const next = new URL(location, url)
+      if (next.href.startsWith(redirectUri)) return next
+      url = next
+      continue
+    }
+    const html = await response.text()
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1]
+    const prompt = /name="prompt" value="([^"]+)"/.exec(html)?.[1]
+    if (!action || !prompt)
+      throw new Error(`the provider stopped on a page (${response.status}): ${html.slice(0, 500)}`)
+    url = new URL(action, url)
+    const form = new URLSearchParams({ prompt })
+    if (prompt === 'login') {
+      form.set('login', login)
+      form.set('password', 'any password')
+    }
+    init = {
+      method: 'POST',
+      body: form.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    }
+  }
+  throw new Error('the provider redirected more than 20 times')
+}
