@@ -12,6 +12,7 @@ import { todayEn, todayFr } from '../features/home/home.i18n.js'
 import { historyEn, historyFr } from '../features/households/history.i18n.js'
 import { householdListEn, householdListFr } from '../features/households/households-list.i18n.js'
 import { importsEn, importsFr } from '../features/imports/imports.i18n.js'
+import { mfaEn, mfaFr } from '../features/mfa/mfa.i18n.js'
 import { planningEn, planningFr } from '../features/planning/planning.i18n.js'
 import { referralsEn, referralsFr } from '../features/referrals/referrals.i18n.js'
 import { sensitiveFlagsEn, sensitiveFlagsFr } from '../features/sensitive-flags/sensitive-flags.i18n.js'
@@ -46,6 +47,7 @@ void i18n.use(initReactI18next).init({
         supervision: supervisionFr,
         today: todayFr,
         account: accountFr,
+        mfa: mfaFr,
         builder: builderFr,
         workspace: workspaceFr,
       },
@@ -67,6 +69,7 @@ void i18n.use(initReactI18next).init({
         supervision: supervisionEn,
         today: todayEn,
         account: accountEn,
+        mfa: mfaEn,
         builder: builderEn,
         workspace: workspaceEn,
       },

@@ -1,6 +1,7 @@
 import { Stack, Text, Title } from '@mantine/core'
 import { useTranslation } from 'react-i18next'
 import type { SessionUser } from '../../../shared/contracts/auth.js'
+import { MfaCard } from '../mfa/MfaCard.js'
 import { PasswordCard } from './PasswordCard.js'
 import { SessionsCard } from './SessionsCard.js'
 
@@ -15,6 +16,7 @@ export function AccountPage({ user }: { user: SessionUser }) {
       </Text>
       <SessionsCard />
       <PasswordCard />
+      <MfaCard email={user.email} />
     </Stack>
   )
 }

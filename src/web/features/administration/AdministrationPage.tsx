@@ -17,6 +17,7 @@ import { ApiError, call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { AccountToggle } from '../account/AccountToggle.js'
 import { InviteForm } from '../account/InviteForm.js'
+import { MfaResetButton } from '../mfa/MfaResetButton.js'
 
 function OrganizationsTab() {
   const { t } = useTranslation()
@@ -161,7 +162,10 @@ function UsersTab() {
                 {user.lastLoginAt ? formatInstant(user.lastLoginAt, i18n.language) : t('admin.never')}
               </Table.Td>
               <Table.Td>
-                <AccountToggle user={user} />
+                <Stack gap={4} align="flex-start">
+                  <AccountToggle user={user} />
+                  <MfaResetButton user={user} />
+                </Stack>
               </Table.Td>
             </Table.Tr>
           ))}
