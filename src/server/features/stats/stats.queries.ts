@@ -180,7 +180,7 @@ export async function listReferrals(db: Db, filter: StatsFilter) {
     .select([
       'referral.category',
       'referral.status',
-      'recipient.code as recipientCode',
+      'recipient.name as recipientName',
       'referral.recipientTeam',
       'referral.createdAt',
       'referral.acceptedAt',

@@ -120,8 +120,8 @@ describe('stats: the review’s figures', () => {
     const referrals = (await get('managerA', 'panels/referrals', { scope })).json()
     assert.equal(referrals.total, 3)
     assert.deepEqual(bucketsOf(referrals.byRecipient), {
-      [`P-${a.code.slice(2)}`]: 2,
-      [`${a.code} — Service social`]: 1,
+      [`Organisation P-${a.code.slice(2)}`]: 2,
+      'Bailleur A — Service social': 1,
     })
     // Accepted after 2 h and 10 h; resolved after 24 h (in time) and 48 h (late). p90 is the nearest rank.
     assert.deepEqual(referrals.hoursToAccept, { median: 6, p90: 10 })

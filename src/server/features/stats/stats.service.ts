@@ -338,7 +338,8 @@ function callCounts(ctx: StatsContext, figures: PeriodFigures) {
 
 type ReferralRow = Awaited<ReturnType<typeof stats.listReferrals>>[number]
 
-const recipientOf = (r: ReferralRow) => (r.recipientTeam ? `${r.recipientCode} — ${r.recipientTeam}` : r.recipientCode)
+/** A recipient by its name, as the exports and the inboxes name it (a code such as « CCAS-NANCY » means nothing to a board). */
+const recipientOf = (r: ReferralRow) => (r.recipientTeam ? `${r.recipientName} — ${r.recipientTeam}` : r.recipientName)
 
 /** Referrals: one total, broken down by category, by status and by recipient. */
 function referralCounts(rows: readonly ReferralRow[]) {

@@ -3,7 +3,7 @@ import { Button, Group, Table, Text, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
-import { type Count, isShownCount } from '../../../shared/contracts/stats.js'
+import { type Count, isShownCount, SUPPRESSED } from '../../../shared/contracts/stats.js'
 
 export interface ChartRow {
   key: string
@@ -19,7 +19,8 @@ export function formatCount(count: Count, language: string): string {
 /**
  * A bar chart with its text alternative: a figure whose caption names it, the drawing hidden from assistive
  * technologies, and the same numbers as a table (visually hidden until "Voir les données" is pressed; always read
- * by screen readers). Counts not shown ("< 5", "≥ 5") draw no bar; the table shows them as they are.
+ * by screen readers). Counts not shown ("< 5", "≥ 5") draw no bar but say so beside their label; the table shows them
+ * as they are.
  */
 export function ChartFigure({
   title,
@@ -38,7 +39,19 @@ export function ChartFigure({
   const id = useId()
   const [tableShown, table] = useDisclosure(false)
   const hasSuppressed = rows.some((row) => !isShownCount(row.count))
-  const data = rows.map((row) => ({ label: row.label, count: isShownCount(row.count) ? row.count : null }))
+  // As in the PDF: a count under 5 not shown is a pale bar of 4 whose value reads « < 5 »; a withheld « ≥ 5 » has no
+  // bar (its length would tell it) and says so beside its label.
+  const data = rows.map((row) =>
+    isShownCount(row.count)
+      ? { label: row.label, count: row.count, suppressed: null }
+      : row.count === SUPPRESSED
+        ? { label: row.label, count: null, suppressed: 4 }
+        : { label: `${row.label} (${row.count})`, count: null, suppressed: null },
+  )
+  const series = [
+    { name: 'count', color: 'teal.8', label: t('stats.charts.count') },
+    ...(hasSuppressed ? [{ name: 'suppressed', color: 'gray.4', label: SUPPRESSED }] : []),
+  ]
   const isEmpty = rows.length === 0 || rows.every((row) => row.count === 0)
   const horizontal = orientation === 'horizontal-bars'
 
@@ -59,7 +72,23 @@ export function ChartFigure({
             h={height ?? (horizontal ? Math.max(120, rows.length * 34 + 30) : 220)}
             data={data}
             dataKey="label"
-            series={[{ name: 'count', color: 'teal.8', label: t('stats.charts.count') }]}
+            series={series}
+            type={hasSuppressed ? 'stacked' : 'default'}
+            // Each row has a value in one series only: the other's label stays empty (stacked, recharts reads a
+            // missing value as 0, so the label reads the row's own value).
+            valueLabelProps={(bar) => ({
+              valueAccessor: (entry: { payload?: Record<string, unknown> }) => {
+                const value = entry.payload?.[bar.name]
+                return typeof value === 'number' ? value : ''
+              },
+              formatter: (value: unknown) =>
+                typeof value !== 'number'
+                  ? ''
+                  : bar.name === 'suppressed'
+                    ? SUPPRESSED
+                    : value.toLocaleString(i18n.language),
+            })}
+            barChartProps={{ margin: { right: 40 } }}
             orientation={horizontal ? 'vertical' : 'horizontal'}
             accessibilityLayer={false}
             withBarValueLabel={horizontal}

@@ -70,7 +70,8 @@ export const statsFr = {
     day: 'Jour',
     count: 'Nombre',
     empty: 'Aucune donnée sur la période.',
-    suppressedInChart: 'Les barres des effectifs masqués (« < 5 », « ≥ 5 ») ne sont pas dessinées : voyez le tableau.',
+    suppressedInChart:
+      'Un effectif « < 5 » est une barre pâle marquée « < 5 » ; un effectif « ≥ 5 » masqué n’a pas de barre et l’indique à côté de son libellé. Le tableau donne les deux.',
   },
   tables: {
     instruments: 'Échelles',
@@ -175,7 +176,8 @@ export const statsEn: typeof statsFr = {
     day: 'Day',
     count: 'Count',
     empty: 'No data for the period.',
-    suppressedInChart: 'Bars for withheld counts ("< 5", "≥ 5") are not drawn: see the table.',
+    suppressedInChart:
+      'A "< 5" count is a pale bar marked "< 5"; a withheld "≥ 5" has no bar and says so beside its label. The table gives both.',
   },
   tables: {
     instruments: 'Scales',
