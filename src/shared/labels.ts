@@ -188,6 +188,7 @@ const AUDIT_ACTION = {
   'household.erase': { fr: 'Données effacées', en: 'Data erased' },
   'household.erased': { fr: 'Données effacées (durée de conservation)', en: 'Data erased (retention period)' },
   'referral.read': { fr: 'Consultation d’une orientation', en: 'Referral read' },
+  'referral.list': { fr: 'Liste des orientations consultée', en: 'Referral list read' },
   'referral.create': { fr: 'Orientation envoyée', en: 'Referral sent' },
   'referral.create_without_consent': {
     fr: 'Orientation envoyée sans consentement',

@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = [
   'household.erase',
   'household.erased',
   'referral.read',
+  'referral.list',
   'referral.create',
   'referral.create_without_consent',
   'referral.accepted',

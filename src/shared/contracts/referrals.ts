@@ -43,8 +43,20 @@ export const NewReferralSchema = Type.Object(
   { additionalProperties: false },
 )
 
+/** Open: sent, accepted or in progress; closed: done, rejected or revoked. */
+export const REFERRAL_STATES = ['open', 'closed'] as const
+/** `recent`: newest first; `due`: the next deadline first (to accept while sent, to resolve once accepted). */
+export const REFERRAL_SORTS = ['recent', 'due'] as const
+export type ReferralState = (typeof REFERRAL_STATES)[number]
+export type ReferralSort = (typeof REFERRAL_SORTS)[number]
+
 export const ReferralListQuery = Type.Object({
   status: Type.Optional(ReferralStatusSchema),
+  state: Type.Optional(Type.Enum(REFERRAL_STATES)),
+  urgency: Type.Optional(UrgencySchema),
+  overdue: Type.Optional(Type.Boolean({ description: 'true: only those past their deadline' })),
+  assignedToMe: Type.Optional(Type.Boolean({ description: 'true: only those assigned to the user' })),
+  sort: Type.Optional(Type.Enum(REFERRAL_SORTS, { default: 'recent' })),
   box: Type.Optional(Type.Enum(REFERRAL_BOXES, { default: 'all' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: REFERRAL_PAGE_SIZE })),
   offset: Type.Optional(Offset),
@@ -108,6 +120,8 @@ export const ReferralSummarySchema = Type.Object({
   isOverdue: Type.Boolean(),
   createdAt: Type.String(),
   householdId: Nullable(Type.String()),
+  /** The household's last and first names (null when the viewer may no longer see the case). */
+  householdName: Nullable(Type.String()),
 })
 
 /** The household's essentials, for a partner only while the referral is active. */
@@ -152,6 +166,7 @@ export const EmergencyNumbersSchema = Type.Object({
 })
 
 export type NewReferral = Static<typeof NewReferralSchema>
+export type ReferralListQuery = Static<typeof ReferralListQuery>
 export type ReferralTransition = Static<typeof TransitionSchema>
 export type FollowUpRequest = Static<typeof FollowUpRequestSchema>
 export type ReferralSummary = Static<typeof ReferralSummarySchema>

@@ -47,6 +47,7 @@ export function presentReferral(referral: referrals.ReferralRow, side: Side): Re
     isOverdue: isOverdue(referral, nowTimestamp()),
     createdAt: referral.createdAt,
     householdId: hidden ? null : referral.householdId,
+    householdName: hidden ? null : (referral.householdName ?? null),
   }
 }
 

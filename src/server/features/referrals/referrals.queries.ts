@@ -54,11 +54,16 @@ function selectReferrals(db: Db) {
 function withOrganizations<Q extends ReturnType<typeof selectReferrals>>(query: Q) {
   return query
     .selectAll('referral')
-    .select([
+    .select((eb) => [
       'recipient.code as recipientCode',
       'recipient.name as recipientName',
       'sender.code as senderCode',
       'sender.name as senderName',
+      eb
+        .selectFrom('household')
+        .select(sql<string>`household.last_name || coalesce(' ' || household.first_name, '')`.as('name'))
+        .whereRef('household.id', '=', 'referral.householdId')
+        .as('householdName'),
     ])
 }
 
@@ -85,6 +90,13 @@ export interface ReferralListFilter {
   userId: string
   box: ReferralBox
   status?: string
+  state?: 'open' | 'closed'
+  urgency?: string
+  overdue?: boolean
+  assignedToMe?: boolean
+  sort?: 'recent' | 'due'
+  /** Now, for `overdue`. */
+  now: Timestamp
   limit: number
   offset: number
 }
@@ -117,8 +129,29 @@ export async function listReferrals(db: Db, filter: ReferralListFilter) {
     return boxes.length ? eb.or(boxes) : sql<SqlBool>`1 = 0`
   })
   if (filter.status) query = query.where('referral.status', '=', filter.status)
+  if (filter.state) {
+    query = query.where('referral.status', filter.state === 'open' ? 'in' : 'not in', [...ACTIVE_REFERRAL_STATUSES])
+  }
+  if (filter.urgency) query = query.where('referral.urgency', '=', filter.urgency)
+  if (filter.assignedToMe) query = query.where('referral.assigneeId', '=', filter.userId)
+  if (filter.overdue) {
+    // As isOverdue (shared/referrals.ts): past the deadline to accept while sent, to resolve once accepted.
+    query = query.where((eb) =>
+      eb.or([
+        eb.and([eb('referral.status', 'in', [...AWAITING_ACCEPTANCE]), eb('referral.dueAcceptBy', '<', filter.now)]),
+        eb.and([eb('referral.status', 'in', [...AWAITING_RESOLUTION]), eb('referral.dueResolveBy', '<', filter.now)]),
+      ]),
+    )
+  }
+  const nextDeadline = sql<string>`case when referral.status in (${sql.join(
+    AWAITING_ACCEPTANCE.map((status) => sql.lit(status)),
+  )}) then referral.due_accept_by else referral.due_resolve_by end`
+  const ordered =
+    filter.sort === 'due'
+      ? withOrganizations(query).orderBy(nextDeadline).orderBy('referral.id')
+      : withOrganizations(query).orderBy('referral.createdAt', 'desc').orderBy('referral.id', 'desc')
   const [items, count] = await Promise.all([
-    withOrganizations(query).orderBy('referral.createdAt', 'desc').limit(filter.limit).offset(filter.offset).execute(),
+    ordered.limit(filter.limit).offset(filter.offset).execute(),
     query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst(),
   ])
   return { items, total: toCount(count?.total) }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { REFERRAL_PAGE_SIZE, referralsContract } from '../../../shared/contracts/referrals.js'
 import { EMERGENCY_NUMBERS } from '../../../shared/referrals.js'
+import { nowTimestamp } from '../../db/time.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { listOrganizations } from '../organizations/organizations.queries.js'
@@ -61,8 +62,22 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...listScope(scope),
         box: request.query.box ?? 'all',
         status: request.query.status,
+        state: request.query.state,
+        urgency: request.query.urgency,
+        overdue: request.query.overdue,
+        assignedToMe: request.query.assignedToMe,
+        sort: request.query.sort ?? 'recent',
+        now: nowTimestamp(),
         limit: request.query.limit ?? REFERRAL_PAGE_SIZE,
         offset: request.query.offset ?? 0,
+      })
+      // The page names households: a read of tenant data, logged with how many it showed.
+      await recordAuditEvent(db, {
+        actorUserId: currentUser(request).id,
+        action: 'referral.list',
+        entityType: 'referral',
+        ip: request.ip,
+        details: { results: items.length, total },
       })
       return {
         items: items.flatMap((item) => {
