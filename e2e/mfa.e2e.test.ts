@@ -4,7 +4,7 @@ import { describe, it } from 'node:test'
 import AxeBuilder from '@axe-core/playwright'
 import { Secret, TOTP } from 'otpauth'
 import type { Page } from 'playwright-core'
-import { seedDemo } from '../src/server/features/demo/demo.service.js'
+import { DEMO_ACCOUNTS, seedDemo } from '../src/server/features/demo/demo.service.js'
 import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
 
 async function seriousViolations(page: Page) {
@@ -119,5 +119,57 @@ describe('the second factor, in Chromium', () => {
       logins.map((login) => JSON.parse(String(login.details)).secondFactor),
       ['enrolled', 'totp', 'recovery_code'],
     )
+  })
+
+  it('lets an administrator reset the second factor of a manager who lost their phone', async (t) => {
+    const server = await startTestServer(t, { MFA_REQUIRED_ROLES: 'manager' })
+    const { accounts } = await seedDemo(server.db, { households: 10 })
+    const manager = accounts.find((account) => account.role === 'manager')!
+    const admin = accounts.find((account) => account.role === 'admin')!
+    const name = DEMO_ACCOUNTS.find((account) => account.email === manager.email)!.name
+    const browser = await launchBrowser(t)
+
+    const managerPage = await (await browser.newContext({ locale: 'fr-FR' })).newPage()
+    await signIn(managerPage, server.url, manager.email, manager.password)
+    await managerPage.getByRole('heading', { name: 'Activer la double authentification' }).waitFor()
+    const secret = ((await managerPage.getByTestId('mfa-secret').textContent()) ?? '').replaceAll(/\s/g, '')
+    await managerPage.getByLabel(/^Code à 6 chiffres/).fill(phoneCode(secret))
+    await managerPage.getByRole('button', { name: 'Activer' }).click()
+    await managerPage.getByRole('button', { name: 'J’ai noté mes codes' }).click()
+    await managerPage.getByRole('navigation', { name: 'Navigation principale' }).waitFor()
+
+    // The administrator's role is not made to enrol here: the password alone.
+    const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage()
+    await signIn(page, server.url, admin.email, admin.password)
+    await page
+      .getByRole('navigation', { name: 'Navigation principale' })
+      .getByRole('link', { name: 'Administration' })
+      .click()
+    await page.getByRole('tab', { name: 'Utilisateurs' }).click()
+    const row = page.getByRole('row').filter({ hasText: manager.email })
+    await row.getByText('Double authentification').waitFor()
+    await row.screenshot({ path: screenshotPath('mfa-admin-users') })
+    await row.getByRole('button', { name: `Réinitialiser la double authentification de ${name}` }).click()
+    const dialog = page.getByRole('dialog', { name: `Réinitialiser la double authentification de ${name} ?` })
+    await dialog.waitFor()
+    assert.deepEqual(await seriousViolations(page), [], 'reset dialog')
+    await page.screenshot({ path: screenshotPath('mfa-admin-reset') })
+    await dialog.getByRole('button', { name: 'Réinitialiser' }).click()
+    await page.getByText(`La double authentification de ${name} est réinitialisée.`).waitFor()
+    await row.getByText('Double authentification').waitFor({ state: 'detached' })
+
+    // The manager's session has ended; their next sign-in enrols a new phone.
+    await managerPage.reload()
+    await managerPage.getByRole('button', { name: 'Se connecter' }).waitFor()
+    await signIn(managerPage, server.url, manager.email, manager.password)
+    await managerPage.getByRole('heading', { name: 'Activer la double authentification' }).waitFor()
+    const newSecret = ((await managerPage.getByTestId('mfa-secret').textContent()) ?? '').replaceAll(/\s/g, '')
+    assert.notEqual(newSecret, secret, 'a new secret for the new phone')
+    const reset = await server.db
+      .selectFrom('auditEvent')
+      .select(['actorEmail', 'entityId'])
+      .where('action', '=', 'user.mfa_reset')
+      .execute()
+    assert.equal(reset.length, 1)
   })
 })

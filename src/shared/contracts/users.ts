@@ -21,6 +21,8 @@ export const UserSchema = Type.Object({
   name: Type.String(),
   isActive: Type.Boolean(),
   lastLoginAt: Nullable(Type.String()),
+  /** A second factor (TOTP) is confirmed on the account: what an administrator resets for a lost phone. */
+  hasSecondFactor: Type.Boolean(),
   memberships: Type.Array(
     Type.Object({ organization: Type.Object({ code: Type.String(), name: Type.String() }), role: RoleSchema }),
   ),

@@ -386,10 +386,16 @@ describe('second factor required by role', () => {
     })
     assert.equal(byManager.statusCode, 403)
 
+    const listed = async () =>
+      (await app.inject({ url: '/api/users', headers: adminHeaders }))
+        .json()
+        .items.find((item: { id: string }) => item.id === manager.id).hasSecondFactor
+    assert.equal(await listed(), true, 'the administrator sees that the account has a second factor')
     const reset = await app.inject({ method: 'POST', url: `/api/users/${manager.id}/mfa/reset`, headers: adminHeaders })
     assert.equal(reset.statusCode, 204)
     assert.equal((await app.inject({ url: '/api/auth/me', headers: { cookie: managerSession } })).statusCode, 401)
     assert.equal((await db.selectFrom('userMfa').selectAll().where('userId', '=', manager.id).execute()).length, 0)
+    assert.equal(await listed(), false)
     const audit = await db
       .selectFrom('auditEvent')
       .selectAll()

@@ -63,12 +63,14 @@ export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
     .selectFrom('membership')
     .innerJoin('user', 'user.id', 'membership.userId')
     .innerJoin('organization', 'organization.id', 'membership.organizationId')
+    .leftJoin('userMfa', 'userMfa.userId', 'user.id')
     .select([
       'user.id',
       'user.email',
       'user.name',
       'user.isActive',
       'user.lastLoginAt',
+      'userMfa.enabledAt as secondFactorEnabledAt',
       'organization.code as organizationCode',
       'organization.name as organizationName',
       'membership.role',
@@ -84,6 +86,7 @@ export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
       name: string
       isActive: boolean
       lastLoginAt: string | null
+      hasSecondFactor: boolean
       memberships: { organization: { code: string; name: string }; role: Role }[]
     }
   >()
@@ -94,6 +97,7 @@ export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
       name: row.name,
       isActive: row.isActive === 1,
       lastLoginAt: row.lastLoginAt,
+      hasSecondFactor: row.secondFactorEnabledAt !== null,
       memberships: [],
     }
     user.memberships.push({

@@ -162,7 +162,7 @@ function UsersTab() {
                 {user.lastLoginAt ? formatInstant(user.lastLoginAt, i18n.language) : t('admin.never')}
               </Table.Td>
               <Table.Td>
-                <Stack gap={4} align="flex-start">
+                <Stack gap={4} align="flex-start" miw={190}>
                   <AccountToggle user={user} />
                   <MfaResetButton user={user} />
                 </Stack>

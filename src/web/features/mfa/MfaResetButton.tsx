@@ -1,29 +1,39 @@
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
-import { useMutation } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { describeError } from '../../components/errors.js'
 import { mfaApi } from './api.js'
 
-/** In the administration's user list: removes an account's second factor when its owner lost their phone. */
-export function MfaResetButton({ user }: { user: { id: string; name: string } }) {
+/**
+ * In the administration's user list: whether the account has a second factor, and the button that removes it when
+ * its owner lost their phone (confirmed).
+ */
+export function MfaResetButton({ user }: { user: { id: string; name: string; hasSecondFactor: boolean } }) {
   const { t } = useTranslation()
+  const queryClient = useQueryClient()
   const [isConfirming, setConfirming] = useState(false)
   const reset = useMutation({
     mutationFn: () => mfaApi.reset(user.id),
     onSuccess: () => {
       setConfirming(false)
       notifications.show({ message: t('mfa.admin.done', { name: user.name }), color: 'teal' })
+      void queryClient.invalidateQueries({ queryKey: ['users'] })
     },
   })
   const name = { name: user.name }
+  if (!user.hasSecondFactor) return null
   return (
-    <>
+    <Stack gap={2} align="flex-start">
+      <Text size="xs" fw={600}>
+        {t('mfa.admin.badge')}
+      </Text>
       <Button
         size="xs"
         variant="subtle"
         color="gray"
+        px={4}
         onClick={() => setConfirming(true)}
         aria-label={t('mfa.admin.resetLabel', name)}
       >
@@ -52,6 +62,6 @@ export function MfaResetButton({ user }: { user: { id: string; name: string } })
           </Group>
         </Stack>
       </Modal>
-    </>
+    </Stack>
   )
 }

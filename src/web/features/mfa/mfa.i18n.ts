@@ -75,7 +75,8 @@ export const mfaFr = {
     proofNeeded: 'Saisissez votre mot de passe ou un code de l’application.',
   },
   admin: {
-    reset: 'Réinitialiser la double authentification',
+    badge: 'Double authentification',
+    reset: 'Réinitialiser',
     resetLabel: 'Réinitialiser la double authentification de {{name}}',
     confirmTitle: 'Réinitialiser la double authentification de {{name}} ?',
     confirm:
@@ -160,7 +161,8 @@ export const mfaEn: typeof mfaFr = {
     proofNeeded: 'Type your password or a code of the app.',
   },
   admin: {
-    reset: 'Reset two-step verification',
+    badge: 'Two-step verification',
+    reset: 'Reset',
     resetLabel: 'Reset the two-step verification of {{name}}',
     confirmTitle: 'Reset the two-step verification of {{name}}?',
     confirm:
