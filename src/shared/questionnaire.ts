@@ -1,5 +1,6 @@
 import { NEED_CATEGORIES, type NeedCategory } from './campaigns.js'
 import { isCalendarDay } from './clock.js'
+import { checkRules, type DetectionRule } from './detection.js'
 import { INSTRUMENT_CODES, type InstrumentCode } from './instruments/types.js'
 
 export const QUESTION_TYPES = ['yes_no', 'single_choice', 'multiple_choice', 'number', 'date', 'short_text'] as const
@@ -52,6 +53,8 @@ export type Section = QuestionSection | InstrumentSection
 
 export interface QuestionnaireDefinition {
   sections: Section[]
+  /** Detection rules: answers and instrument results that suggest a fragility level and an orientation. */
+  rules?: DetectionRule[]
 }
 
 export interface DefinitionIssue {
@@ -222,6 +225,7 @@ export function checkQuestionnaire(input: unknown): DefinitionIssue[] {
     })
   })
   if (questionCount > L.questions) add('sections', `at most ${L.questions} questions in all`)
+  issues.push(...checkRules((input as QuestionnaireDefinition).rules, seenQuestions, seenInstruments))
   return issues
 }
 

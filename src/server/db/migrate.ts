@@ -15,6 +15,7 @@ import * as retention from './migrations/2026-12-05T10-h-retention.js'
 import * as dataRequests from './migrations/2026-12-05T30-i-data-requests.js'
 import * as sensitiveFlag from './migrations/2026-12-05T31-s-sensitive-flag.js'
 import * as accountTokens from './migrations/2026-12-05T40-j-account-tokens.js'
+import * as callSuggestions from './migrations/2026-12-05T50-d-call-suggestions.js'
 import * as mfa from './migrations/2026-12-05T50-m-mfa.js'
 import * as oidc from './migrations/2026-12-05T50-o-oidc.js'
 
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05T40-j-account-tokens': accountTokens,
   '2026-12-05T50-m-mfa': mfa,
   '2026-12-05T50-o-oidc': oidc,
+  '2026-12-05T50-d-call-suggestions': callSuggestions,
 }
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }

@@ -335,6 +335,8 @@ export interface CallTable {
   notes: string | null
   callbackAt: Timestamp | null
   durationSeconds: number | null
+  /** JSON: the detection rules' suggestions during the call, each with whether the caller followed it. */
+  suggestions?: string | null
   idempotencyKey: string
   /**
    * Digest of the outcome request the key first came with (see outcome.service.ts `requestHash`); absent on calls

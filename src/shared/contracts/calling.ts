@@ -4,7 +4,9 @@
  */
 import { Type } from 'typebox'
 import { DISPOSITIONS, FRAGILITY_LEVELS, NEED_CATEGORIES } from '../campaigns.js'
+import { SUGGESTION_KINDS } from '../detection.js'
 import type { QuestionnaireDefinition } from '../questionnaire.js'
+import { URGENCIES } from '../referrals.js'
 import { fileResponse, IdParams, NoContent, Nullable } from './common.js'
 import { route } from './route.js'
 
@@ -92,6 +94,24 @@ export const OutcomeSchema = Type.Object(
     fragilityLevel: Type.Optional(Type.Enum(FRAGILITY_LEVELS)),
     needs: Type.Optional(Type.Array(Type.Enum(NEED_CATEGORIES), { maxItems: 10 })),
     durationSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 6 * 3600 })),
+    suggestions: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            kind: Type.Enum(SUGGESTION_KINDS),
+            value: Type.String({ minLength: 1, maxLength: 40, description: 'a fragility level or a need category' }),
+            urgency: Type.Optional(Type.Enum(URGENCIES)),
+            followed: Type.Boolean({ description: 'whether the caller followed the suggestion' }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 10,
+          description:
+            'with "completed": the suggestions the questionnaire\'s rules gave for these answers, each followed or not; 400 naming suggestions[i] when the rules give no such suggestion',
+        },
+      ),
+    ),
     phoneE164: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })),
     objection: Type.Optional(Type.Boolean({ description: 'with "refused": the tenant objects to any further call' })),
     followUp: Type.Optional(

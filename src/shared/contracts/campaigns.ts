@@ -5,6 +5,7 @@
  */
 import { type Static, Type } from 'typebox'
 import { CAMPAIGN_STATUSES, CAMPAIGN_TYPES, TARGET_STATUSES } from '../campaigns.js'
+import { DETECTION_LIMITS } from '../detection.js'
 import { QUESTION_TYPES, QUESTIONNAIRE_LIMITS, type QuestionnaireDefinition } from '../questionnaire.js'
 import {
   LocalizedTextSchema,
@@ -140,6 +141,46 @@ export const QuestionnaireInputSchema = Type.Object(
         { additionalProperties: false },
       ),
       { maxItems: LIMITS.sections },
+    ),
+    rules: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: CodeSchema,
+            label: Type.String({ maxLength: DETECTION_LIMITS.labelLength }),
+            labelEn: Type.Optional(Type.String({ maxLength: DETECTION_LIMITS.labelLength })),
+            when: Type.Array(
+              Type.Object(
+                {
+                  question: Type.Optional(CodeSchema),
+                  equals: Type.Optional(
+                    Type.Union([Type.Boolean(), Type.String({ maxLength: LIMITS.idLength }), BoundedNumber]),
+                  ),
+                  in: Type.Optional(Type.Array(CodeSchema, { maxItems: LIMITS.options })),
+                  instrument: Type.Optional(CodeSchema),
+                  positive: Type.Optional(Type.Literal(true)),
+                },
+                { additionalProperties: false },
+              ),
+              { maxItems: DETECTION_LIMITS.conditions },
+            ),
+            suggest: Type.Object(
+              {
+                fragility: Type.Optional(CodeSchema),
+                referral: Type.Optional(
+                  Type.Object({ category: CodeSchema, urgency: CodeSchema }, { additionalProperties: false }),
+                ),
+              },
+              { additionalProperties: false },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: DETECTION_LIMITS.rules,
+          description: 'detection rules (src/shared/detection.ts); checkQuestionnaire checks what they refer to',
+        },
+      ),
     ),
   },
   { additionalProperties: false },

@@ -70,6 +70,7 @@ const CALL_COLUMNS = [
   'notes',
   'callbackAt',
   'durationSeconds',
+  'suggestions',
   'idempotencyKey',
   'requestHash',
   'createdAt',

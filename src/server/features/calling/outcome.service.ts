@@ -8,7 +8,9 @@ import { followUpPriority, nextFollowUp, reschedule } from '../../../shared/call
 import type { CallingHours, RetryDelays } from '../../../shared/campaigns.js'
 import { addDays, parisToday } from '../../../shared/clock.js'
 import { OUTCOME_TIME_LIMITS, type OutcomeSchema } from '../../../shared/contracts/calling.js'
+import { detect, type Suggestion } from '../../../shared/detection.js'
 import { InstrumentAnswerError, isInstrumentCode, scoreInstrument } from '../../../shared/instruments/index.js'
+import type { InstrumentResult } from '../../../shared/instruments/types.js'
 import {
   checkAnswers,
   INSTRUMENTS_KEY,
@@ -38,7 +40,7 @@ export type OutcomeInput = Static<typeof OutcomeSchema>
 function scoreAnswers(definition: QuestionnaireDefinition, answers: Record<string, unknown>) {
   const { issues, suggestedNeeds } = checkAnswers(definition, answers)
   const instrumentAnswers = (answers[INSTRUMENTS_KEY] ?? {}) as Record<string, Record<string, unknown>>
-  const scores: Record<string, unknown> = {}
+  const scores: Record<string, InstrumentResult> = {}
   const allowed = new Set(instrumentsOf(definition))
   for (const [code, items] of Object.entries(instrumentAnswers)) {
     if (!isInstrumentCode(code) || !allowed.has(code)) {
@@ -54,6 +56,28 @@ function scoreAnswers(definition: QuestionnaireDefinition, answers: Record<strin
     }
   }
   return { issues, suggestedNeeds, scores }
+}
+
+/**
+ * Each suggestion the caller reports must be one the questionnaire's rules give for these answers (same kind, value
+ * and urgency), reported once: the review counts followed and declined suggestions, never invented ones.
+ */
+function checkSuggestions(reported: NonNullable<OutcomeInput['suggestions']>, given: Suggestion[]) {
+  const seen = new Set<string>()
+  reported.forEach((suggestion, index) => {
+    const key = `${suggestion.kind}:${suggestion.value}`
+    const match = given.find((g) => g.kind === suggestion.kind && g.value === suggestion.value)
+    if (!match || (suggestion.urgency !== undefined && suggestion.urgency !== match.urgency) || seen.has(key)) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        seen.has(key)
+          ? `Suggestion ${key} is reported twice`
+          : `The questionnaire's rules give no suggestion ${key}${suggestion.urgency ? ` (${suggestion.urgency})` : ''} for these answers`,
+        { field: `suggestions[${index}]`, value: suggestion },
+      )
+    }
+    seen.add(key)
+  })
 }
 
 /**
@@ -227,6 +251,11 @@ async function saveOutcome(db: Db, request: OutcomeRequest, caller: Caller, inpu
       scores = checked.scores
       answers = input.answers ?? {}
       needs = [...new Set(needs)]
+      checkSuggestions(input.suggestions ?? [], detect(definition.rules, answers, checked.scores))
+    } else if (input.suggestions?.length) {
+      throw new AppError('VALIDATION_FAILED', 'Suggestions are recorded only with the outcome "completed"', {
+        field: 'suggestions',
+      })
     } else if (input.answers && Object.keys(input.answers).length) {
       throw new AppError('VALIDATION_FAILED', 'Answers are saved only with the outcome "completed"', {
         field: 'answers',
@@ -282,6 +311,7 @@ async function saveOutcome(db: Db, request: OutcomeRequest, caller: Caller, inpu
       // As every time stored: ISO-8601 UTC (the body may carry any offset).
       callbackAt: input.callbackAt ? new Date(input.callbackAt).toISOString() : null,
       durationSeconds: input.durationSeconds ?? null,
+      suggestions: input.suggestions?.length ? JSON.stringify(input.suggestions) : null,
       idempotencyKey,
       requestHash: request.hash,
       createdAt: nowText,

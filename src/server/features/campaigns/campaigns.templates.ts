@@ -1,6 +1,7 @@
 import type { Static } from 'typebox'
 import { type CampaignType, DEFAULT_CALLING_HOURS, DEFAULT_MAX_ATTEMPTS } from '../../../shared/campaigns.js'
 import type { CampaignTemplateSchema } from '../../../shared/contracts/campaigns.js'
+import type { DetectionRule } from '../../../shared/detection.js'
 
 /** A campaign type's starting point: its rule, script, FAQ, questionnaire and calling hours. */
 export type CampaignTemplate = Static<typeof CampaignTemplateSchema>
@@ -112,6 +113,68 @@ const SITUATION_SECTION = {
   ],
 }
 
+/**
+ * Detection rules shipped with the templates (src/shared/detection.ts): what should alarm suggests a fragility level
+ * and an orientation; the caller confirms or declines each. A template's manager may change them.
+ */
+const WELLBEING_RULES: DetectionRule[] = [
+  {
+    id: 'unwell_and_isolated',
+    label: 'Ne se sent pas bien et se sent seul·e',
+    labelEn: 'Not feeling well and feeling lonely',
+    when: [
+      { question: 'feels_well', equals: false },
+      { question: 'feels_isolated', equals: true },
+    ],
+    suggest: { fragility: 'fragile', referral: { category: 'isolation', urgency: 'within_7_days' } },
+  },
+  {
+    id: 'care_and_food',
+    label: 'Difficultés pour se soigner et pour se nourrir',
+    labelEn: 'Difficulties with care and with food',
+    when: [
+      { question: 'care_access', equals: true },
+      { question: 'groceries', equals: true },
+    ],
+    suggest: { fragility: 'fragile', referral: { category: 'health_autonomy', urgency: 'within_24h' } },
+  },
+]
+
+const HEAT_WAVE_RULES: DetectionRule[] = [
+  {
+    id: 'not_drinking',
+    label: 'Ne boit pas suffisamment par forte chaleur',
+    labelEn: 'Not drinking enough in the heat',
+    when: [{ question: 'drinks_enough', equals: false }],
+    suggest: { fragility: 'fragile', referral: { category: 'health_autonomy', urgency: 'within_24h' } },
+  },
+  {
+    id: 'no_cool_room_alone',
+    label: 'Aucune pièce fraîche et personne chaque jour',
+    labelEn: 'No cool room and nobody every day',
+    when: [
+      { question: 'cool_room', equals: false },
+      { question: 'daily_contact', equals: false },
+    ],
+    suggest: { fragility: 'high_vulnerability', referral: { category: 'isolation', urgency: 'within_24h' } },
+  },
+  {
+    id: 'no_cool_room',
+    label: 'Aucune pièce fraîche',
+    labelEn: 'No cool room',
+    when: [{ question: 'cool_room', equals: false }],
+    suggest: { fragility: 'watch' },
+  },
+  {
+    id: 'wants_visit',
+    label: 'Souhaite une visite',
+    labelEn: 'Would like a visit',
+    when: [{ question: 'needs_visit', equals: true }],
+    suggest: { referral: { category: 'isolation', urgency: 'within_7_days' } },
+  },
+  ...WELLBEING_RULES,
+]
+
 export const CAMPAIGN_TEMPLATES: CampaignTemplate[] = [
   {
     type: 'crisis_check',
@@ -131,7 +194,19 @@ export const CAMPAIGN_TEMPLATES: CampaignTemplate[] = [
     },
     script: `${GREETING} Nous appelons nos locataires pour prendre de leurs nouvelles pendant cette période. Avez-vous quelques minutes ?`,
     faq: COMMON_FAQ,
-    questionnaire: { sections: [WELLBEING_SECTION, SITUATION_SECTION, { id: 'loneliness', instrument: 'ucla3' }] },
+    questionnaire: {
+      sections: [WELLBEING_SECTION, SITUATION_SECTION, { id: 'loneliness', instrument: 'ucla3' }],
+      rules: [
+        ...WELLBEING_RULES,
+        {
+          id: 'lonely_ucla3',
+          label: 'Solitude selon l’échelle UCLA à 3 questions',
+          labelEn: 'Lonely on the 3-item UCLA scale',
+          when: [{ instrument: 'ucla3', positive: true }],
+          suggest: { fragility: 'watch', referral: { category: 'isolation', urgency: 'within_7_days' } },
+        },
+      ],
+    },
     callingHours: DEFAULT_CALLING_HOURS,
     maxAttempts: DEFAULT_MAX_ATTEMPTS,
   },
@@ -204,6 +279,7 @@ export const CAMPAIGN_TEMPLATES: CampaignTemplate[] = [
         },
         WELLBEING_SECTION,
       ],
+      rules: HEAT_WAVE_RULES,
     },
     callingHours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, from: '09:00', to: '19:00' })),
     maxAttempts: 6,
@@ -261,6 +337,15 @@ export const CAMPAIGN_TEMPLATES: CampaignTemplate[] = [
           ],
         },
         { id: 'precarity', instrument: 'epices' },
+      ],
+      rules: [
+        {
+          id: 'precarious_epices',
+          label: 'Précarité selon le score EPICES',
+          labelEn: 'Deprivation on the EPICES score',
+          when: [{ instrument: 'epices', positive: true }],
+          suggest: { fragility: 'watch', referral: { category: 'finances_arrears', urgency: 'within_7_days' } },
+        },
       ],
     },
     callingHours: DEFAULT_CALLING_HOURS,
