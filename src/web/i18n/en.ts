@@ -56,6 +56,28 @@ export const en: Messages = {
     submit: 'Sign in',
     invalid: 'The email address or the password is not right.',
     rateLimited: 'Too many failed attempts. For safety, try again in $t(units.minutes, {"count": {{minutes}} }).',
+    sso: {
+      or: 'or',
+      with: 'Sign in with {{name}}',
+      intro: 'Your organisation uses its own sign-in: you go through its usual page.',
+      refused: {
+        unavailable: 'This organisation offers no single sign-on. Sign in with your email address and password.',
+        provider_error:
+          'Your organisation’s sign-in service is not answering as expected. Try again in a moment; if it goes on, tell its IT department.',
+        provider_refused:
+          'Your organisation’s sign-in service did not confirm your sign-in (account disabled or sign-in cancelled). Please contact its IT department.',
+        expired: 'The sign-in took too long or was interrupted. Start again from this page.',
+        no_mapped_group:
+          'Your organisation knows your account, but none of your groups gives access to Allervers. Ask your administrator to add you to the right group.',
+        no_email:
+          'Your organisation did not send your email address: Allervers cannot create your account. Please tell its IT department.',
+        not_invited:
+          'Your organisation opens Allervers to invited people only, and you have no account yet. Ask your administrator for an invitation.',
+        account_elsewhere:
+          'This email address belongs to an account of another organisation: this sign-in cannot open it. Sign in with your password.',
+        account_disabled: 'Your Allervers account is disabled. Please contact your administrator.',
+      },
+    },
   },
   shell: { logout: 'Sign out', language: 'Language', signedInAs: 'Signed in: {{name}}', menu: 'Open the menu' },
   dayInput: { placeholder: 'dd/mm/yyyy', invalid: 'A date dd/mm/yyyy' },
@@ -104,6 +126,38 @@ export const en: Messages = {
       too_weak: 'This password is too easy to guess.',
     },
     emailUnavailable: 'This address cannot be used here.',
+    sso: {
+      tab: 'Single sign-on',
+      intro:
+        'People of an organisation may sign in with their organisation’s account (OpenID Connect: Keycloak, Microsoft Entra ID, Google Workspace…). Local accounts remain for partners without a provider.',
+      organization: 'Organisation',
+      choose: 'Choose an organisation',
+      redirectUri: 'Redirect URI to register at the provider',
+      isEnabled: 'Single sign-on on',
+      issuer: 'Provider address (issuer)',
+      issuerHint: 'For example https://sso.example.org/realms/north',
+      clientId: 'Client id',
+      clientSecret: 'Client secret',
+      secretStored: 'A secret is stored (it is never shown again). Leave empty to keep it.',
+      secretMissing: 'Required the first time.',
+      scopes: 'Scopes asked for',
+      groupsClaim: 'Groups claim',
+      provisioning: 'Who may come in',
+      provisioningOptions: {
+        first_sign_in: 'Account created at the first sign-in (anyone in a mapped group)',
+        invitation_only: 'Invitation only (people who already have an account in the organisation)',
+      },
+      mapping: 'Groups and roles',
+      mappingHint:
+        'The first line matching one of the person’s groups gives their role. Without a mapped group, sign-in is refused.',
+      group: 'Group at the provider',
+      role: 'Role in Allervers',
+      addLine: 'Add a line',
+      removeLine: 'Remove line {{number}}',
+      save: 'Save single sign-on',
+      saved: 'Single sign-on saved.',
+      noKey: 'The server has no SSO_SECRET_KEY to encrypt the secret with: single sign-on cannot be saved.',
+    },
   },
   retention: {
     settings: 'Retention periods',

@@ -55,6 +55,29 @@ export const fr = {
     invalid: 'L’adresse e-mail ou le mot de passe n’est pas le bon.',
     rateLimited:
       'Trop de tentatives ont échoué. Par sécurité, réessayez dans $t(units.minutes, {"count": {{minutes}} }).',
+    sso: {
+      or: 'ou',
+      with: 'Se connecter avec {{name}}',
+      intro: 'Votre organisme utilise sa propre connexion : vous passez par sa page habituelle.',
+      refused: {
+        unavailable:
+          'Cet organisme ne propose pas de connexion unique. Connectez-vous avec votre adresse e-mail et votre mot de passe.',
+        provider_error:
+          'Le service de connexion de votre organisme ne répond pas comme prévu. Réessayez dans un moment ; si cela continue, prévenez son service informatique.',
+        provider_refused:
+          'Le service de connexion de votre organisme n’a pas validé votre connexion (compte désactivé ou connexion annulée). Adressez-vous à son service informatique.',
+        expired: 'La connexion a pris trop de temps ou a été interrompue. Recommencez depuis cette page.',
+        no_mapped_group:
+          'Votre compte est bien reconnu par votre organisme, mais aucun de vos groupes ne donne accès à Allervers. Demandez à votre administrateur de vous ajouter au bon groupe.',
+        no_email:
+          'Votre organisme n’a pas transmis votre adresse e-mail : Allervers ne peut pas créer votre compte. Prévenez son service informatique.',
+        not_invited:
+          'Votre organisme n’ouvre Allervers qu’aux personnes invitées, et vous n’avez pas encore de compte. Demandez une invitation à votre administrateur.',
+        account_elsewhere:
+          'Cette adresse e-mail correspond à un compte d’un autre organisme : elle ne peut pas être ouverte par cette connexion. Connectez-vous avec votre mot de passe.',
+        account_disabled: 'Votre compte Allervers est désactivé. Adressez-vous à votre administrateur.',
+      },
+    },
   },
   shell: { logout: 'Se déconnecter', language: 'Langue', signedInAs: 'Connecté·e : {{name}}', menu: 'Ouvrir le menu' },
   dayInput: { placeholder: 'jj/mm/aaaa', invalid: 'Une date jj/mm/aaaa' },
@@ -104,6 +127,39 @@ export const fr = {
       too_weak: 'Ce mot de passe est trop facile à deviner.',
     },
     emailUnavailable: 'Cette adresse ne peut pas être utilisée ici.',
+    sso: {
+      tab: 'Connexion unique',
+      intro:
+        'Les personnes d’un organisme peuvent se connecter avec le compte de leur organisme (OpenID Connect : Keycloak, Microsoft Entra ID, Google Workspace…). Les comptes locaux restent pour les partenaires sans fournisseur.',
+      organization: 'Organisme',
+      choose: 'Choisissez un organisme',
+      redirectUri: 'Adresse de retour à déclarer chez le fournisseur (redirect URI)',
+      isEnabled: 'Connexion unique active',
+      issuer: 'Adresse du fournisseur (issuer)',
+      issuerHint: 'Par exemple https://sso.exemple.fr/realms/nord',
+      clientId: 'Identifiant du client (client id)',
+      clientSecret: 'Secret du client',
+      secretStored: 'Un secret est enregistré (il n’est jamais réaffiché). Laissez vide pour le garder.',
+      secretMissing: 'Obligatoire la première fois.',
+      scopes: 'Portées demandées (scopes)',
+      groupsClaim: 'Attribut des groupes (claim)',
+      provisioning: 'Qui peut entrer',
+      provisioningOptions: {
+        first_sign_in: 'Création à la première connexion (toute personne d’un groupe associé)',
+        invitation_only: 'Sur invitation seulement (les personnes qui ont déjà un compte dans l’organisme)',
+      },
+      mapping: 'Groupes et rôles',
+      mappingHint:
+        'La première ligne qui correspond à un groupe de la personne donne son rôle. Sans groupe associé, la connexion est refusée.',
+      group: 'Groupe chez le fournisseur',
+      role: 'Rôle dans Allervers',
+      addLine: 'Ajouter une ligne',
+      removeLine: 'Retirer la ligne {{number}}',
+      save: 'Enregistrer la connexion unique',
+      saved: 'Connexion unique enregistrée.',
+      noKey:
+        'Le serveur n’a pas de clé SSO_SECRET_KEY pour chiffrer le secret : la connexion unique ne peut pas être enregistrée.',
+    },
   },
   retention: {
     settings: 'Durées de conservation',

@@ -18,6 +18,7 @@ import { describeError } from '../../components/errors.js'
 import { AccountToggle } from '../account/AccountToggle.js'
 import { InviteForm } from '../account/InviteForm.js'
 import { MfaResetButton } from '../mfa/MfaResetButton.js'
+import { SsoSettingsTab } from './SsoSettingsTab.js'
 
 function OrganizationsTab() {
   const { t } = useTranslation()
@@ -222,12 +223,16 @@ export function AdministrationPage() {
         <Tabs.List>
           <Tabs.Tab value="organizations">{t('admin.organizations')}</Tabs.Tab>
           <Tabs.Tab value="users">{t('admin.users')}</Tabs.Tab>
+          <Tabs.Tab value="sso">{t('admin.sso.tab')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="organizations" pt="md">
           <OrganizationsTab />
         </Tabs.Panel>
         <Tabs.Panel value="users" pt="md">
           <UsersTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="sso" pt="md">
+          <SsoSettingsTab />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -9,6 +9,7 @@ import { ApiError, call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { LanguageSwitch } from '../../components/LanguageSwitch.js'
 import { SecondStep } from '../mfa/SecondStep.js'
+import { SsoChoices, takeSsoRefusal } from './SsoChoices.js'
 
 export function LoginPage() {
   const { t } = useTranslation()
@@ -16,7 +17,11 @@ export function LoginPage() {
   const form = useForm({ initialValues: { email: '', password: '' } })
   // After a right password, the second factor may be asked (or enrolled) before the session opens.
   const [secondStep, setSecondStep] = useState<'code' | 'enrol' | null>(null)
-  const [notice, setNotice] = useState<string | null>(null)
+  // Back from an organisation's provider with a refusal: say why, in words.
+  const [notice, setNotice] = useState<string | null>(() => {
+    const refusal = takeSsoRefusal()
+    return refusal ? t(`login.sso.refused.${refusal}`) : null
+  })
   const signedIn = (user: SessionUser) => queryClient.setQueryData(['session'], user)
   const login = useMutation({
     mutationFn: (values: { email: string; password: string }) => call(authContract.login, { body: values }),
@@ -94,6 +99,7 @@ export function LoginPage() {
               <Anchor component={Link} to="/mot-de-passe-oublie" size="sm">
                 {t('account.forgot.link')}
               </Anchor>
+              <SsoChoices />
               <LanguageSwitch />
             </Stack>
           </form>

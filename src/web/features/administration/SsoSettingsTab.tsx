@@ -1,0 +1,220 @@
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  Code,
+  Group,
+  PasswordInput,
+  Radio,
+  Select,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import { useForm } from '@mantine/form'
+import { notifications } from '@mantine/notifications'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { organizationsContract } from '../../../shared/contracts/organizations.js'
+import {
+  MAX_ROLE_MAPPING_LINES,
+  type RoleMappingLine,
+  SSO_PROVISIONING,
+  type SsoProvisioning,
+  type SsoSettings,
+  ssoContract,
+} from '../../../shared/contracts/sso.js'
+import { ROLES } from '../../../shared/roles.js'
+import { ApiError, call } from '../../api/client.js'
+import { describeError } from '../../components/errors.js'
+
+interface SsoFormValues {
+  isEnabled: boolean
+  issuer: string
+  clientId: string
+  clientSecret: string
+  scopes: string
+  groupsClaim: string
+  provisioning: SsoProvisioning
+  roleMapping: RoleMappingLine[]
+}
+
+function initialValues(settings: SsoSettings | null): SsoFormValues {
+  return {
+    isEnabled: settings?.isEnabled ?? false,
+    issuer: settings?.issuer ?? '',
+    clientId: settings?.clientId ?? '',
+    clientSecret: '',
+    scopes: settings?.scopes ?? 'openid email profile',
+    groupsClaim: settings?.groupsClaim ?? 'groups',
+    provisioning: settings?.provisioning ?? 'first_sign_in',
+    roleMapping: settings?.roleMapping.length ? settings.roleMapping : [{ group: '', role: 'caller' }],
+  }
+}
+
+function SsoForm({ code, settings }: { code: string; settings: SsoSettings | null }) {
+  const { t } = useTranslation()
+  const queryClient = useQueryClient()
+  const form = useForm<SsoFormValues>({ initialValues: initialValues(settings) })
+  const save = useMutation({
+    mutationFn: ({ clientSecret, roleMapping, ...values }: SsoFormValues) =>
+      call(ssoContract.saveSettings, {
+        params: { code },
+        body: {
+          ...values,
+          // An empty secret keeps the stored one.
+          ...(clientSecret.trim() ? { clientSecret } : {}),
+          roleMapping: roleMapping.filter((line) => line.group.trim() !== ''),
+        },
+      }),
+    onSuccess: (answer) => {
+      notifications.show({ message: t('admin.sso.saved'), color: 'teal' })
+      queryClient.setQueryData(['sso-settings', code], answer)
+      void queryClient.invalidateQueries({ queryKey: ['sso-organizations'] })
+      form.setFieldValue('clientSecret', '')
+    },
+  })
+  const hasSecret = settings?.hasClientSecret ?? false
+  const saveError =
+    save.error instanceof ApiError && save.error.code === 'UNPROCESSABLE'
+      ? t('admin.sso.noKey')
+      : save.error
+        ? describeError(t, save.error)
+        : null
+  return (
+    <form onSubmit={form.onSubmit((values) => save.mutate(values))}>
+      <Stack maw={760}>
+        {saveError && (
+          <Alert color="red" role="alert">
+            {saveError}
+          </Alert>
+        )}
+        <Switch label={t('admin.sso.isEnabled')} {...form.getInputProps('isEnabled', { type: 'checkbox' })} />
+        <TextInput
+          label={t('admin.sso.issuer')}
+          description={t('admin.sso.issuerHint')}
+          required
+          type="url"
+          {...form.getInputProps('issuer')}
+        />
+        <Group grow align="start">
+          <TextInput label={t('admin.sso.clientId')} required {...form.getInputProps('clientId')} />
+          <PasswordInput
+            label={t('admin.sso.clientSecret')}
+            description={hasSecret ? t('admin.sso.secretStored') : t('admin.sso.secretMissing')}
+            autoComplete="new-password"
+            required={!hasSecret}
+            {...form.getInputProps('clientSecret')}
+          />
+        </Group>
+        <Group grow align="start">
+          <TextInput label={t('admin.sso.scopes')} required {...form.getInputProps('scopes')} />
+          <TextInput label={t('admin.sso.groupsClaim')} required {...form.getInputProps('groupsClaim')} />
+        </Group>
+        <Radio.Group label={t('admin.sso.provisioning')} {...form.getInputProps('provisioning')}>
+          <Stack gap="xs" mt="xs">
+            {SSO_PROVISIONING.map((mode) => (
+              <Radio key={mode} value={mode} label={t(`admin.sso.provisioningOptions.${mode}`)} />
+            ))}
+          </Stack>
+        </Radio.Group>
+        <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+          <Title order={3} size="h5" component="legend">
+            {t('admin.sso.mapping')}
+          </Title>
+          <Text size="sm" c="dimmed" mb="xs">
+            {t('admin.sso.mappingHint')}
+          </Text>
+          <Stack gap="xs">
+            {form.values.roleMapping.map((_line, index) => (
+              // Lines have no id of their own; their place is what the administrator orders.
+              // biome-ignore lint/suspicious/noArrayIndexKey: the index is the line's identity (its priority)
+              <Group key={index} align="end" wrap="nowrap">
+                <TextInput
+                  label={`${t('admin.sso.group')} ${index + 1}`}
+                  style={{ flex: 1 }}
+                  {...form.getInputProps(`roleMapping.${index}.group`)}
+                />
+                <Select
+                  label={`${t('admin.sso.role')} ${index + 1}`}
+                  data={ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+                  allowDeselect={false}
+                  {...form.getInputProps(`roleMapping.${index}.role`)}
+                />
+                <ActionIcon
+                  variant="subtle"
+                  color="red"
+                  size="lg"
+                  mb={4}
+                  aria-label={t('admin.sso.removeLine', { number: index + 1 })}
+                  onClick={() => form.removeListItem('roleMapping', index)}
+                >
+                  ×
+                </ActionIcon>
+              </Group>
+            ))}
+          </Stack>
+          <Button
+            variant="default"
+            mt="xs"
+            disabled={form.values.roleMapping.length >= MAX_ROLE_MAPPING_LINES}
+            onClick={() => form.insertListItem('roleMapping', { group: '', role: 'caller' })}
+          >
+            {t('admin.sso.addLine')}
+          </Button>
+        </fieldset>
+        <Group>
+          <Button type="submit" loading={save.isPending}>
+            {t('admin.sso.save')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  )
+}
+
+/** « Connexion unique »: an organisation's OpenID provider and how its groups become roles. */
+export function SsoSettingsTab() {
+  const { t } = useTranslation()
+  const organizations = useQuery({ queryKey: ['organizations'], queryFn: () => call(organizationsContract.list) })
+  const [chosen, setChosen] = useState<string | null>(null)
+  const code = chosen ?? organizations.data?.items[0]?.code ?? null
+  const settings = useQuery({
+    queryKey: ['sso-settings', code],
+    queryFn: () => call(ssoContract.readSettings, { params: { code: code! } }),
+    enabled: code !== null,
+  })
+  return (
+    <Stack>
+      <Text size="sm">{t('admin.sso.intro')}</Text>
+      <Select
+        label={t('admin.sso.organization')}
+        placeholder={t('admin.sso.choose')}
+        maw={420}
+        allowDeselect={false}
+        data={(organizations.data?.items ?? []).map((o) => ({ value: o.code, label: o.name }))}
+        value={code}
+        onChange={setChosen}
+      />
+      {settings.error && (
+        <Alert color="red" role="alert">
+          {describeError(t, settings.error)}
+        </Alert>
+      )}
+      {settings.data && code && (
+        <>
+          <div>
+            <Text size="sm" fw={500}>
+              {t('admin.sso.redirectUri')}
+            </Text>
+            <Code data-testid="sso-redirect-uri">{settings.data.redirectUri}</Code>
+          </div>
+          <SsoForm key={code} code={code} settings={settings.data.settings} />
+        </>
+      )}
+    </Stack>
+  )
+}
