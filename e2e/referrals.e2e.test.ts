@@ -34,7 +34,15 @@ describe('referrals in Chromium', () => {
     await worker.goto(`${server.url}/households/${household.id}`)
     await worker.getByRole('button', { name: 'Orienter le ménage' }).click()
     const dialog = worker.getByRole('dialog')
-    await dialog.getByLabel('Catégorie').click()
+    await dialog.getByText(`Ménage\u00a0: ${household.lastName}`).waitFor()
+    // Nothing is chosen for the sender: sending at once names the two missing choices.
+    await dialog.getByRole('button', { name: 'Envoyer l’orientation' }).click()
+    await dialog.getByText('Choisissez l’urgence.').waitFor()
+    await dialog.getByText('Choisissez la catégorie.').waitFor()
+    await dialog.getByLabel(/^Urgence/).click()
+    await worker.getByRole('option', { name: 'Sous 7 jours' }).click()
+    // The reason to send without consent is asked only in an emergency.
+    await dialog.getByLabel(/^Catégorie/).click()
     await worker.getByRole('option', { name: 'Alimentation' }).click()
     await dialog.getByText('Un partenaire').click()
     await dialog.getByLabel(/^Partenaire/).click()
@@ -44,16 +52,20 @@ describe('referrals in Chromium', () => {
       .fill('Ne peut plus faire ses courses depuis sa chute ; souhaite une aide alimentaire.')
     await dialog.getByRole('button', { name: 'Envoyer l’orientation' }).click()
     await dialog.getByText('Sans l’accord du locataire').first().waitFor()
+    assert.equal(await dialog.getByLabel(/^Urgence sans accord/).count(), 0, 'no emergency: no override reason')
     await dialog.getByLabel('Le locataire accepte que sa situation soit transmise à ce partenaire').check()
     await dialog.getByRole('button', { name: 'Envoyer l’orientation' }).click()
-    await worker.getByText('Orientation envoyée.').waitFor()
+    await dialog.getByText('Orientation envoyée.').waitFor()
+    await dialog.getByText(`Orientation envoyée à CCAS de Nancy pour le ménage ${household.lastName}`).waitFor()
+    await dialog.getByRole('button', { name: 'Terminé' }).click()
+    await dialog.waitFor({ state: 'hidden' })
 
     const partner = await signIn(browser, server.url, account('partner').email, account('partner').password)
     await partner
       .getByRole('navigation', { name: 'Navigation principale' })
       .getByRole('link', { name: 'Orientations' })
       .click()
-    await partner.getByRole('link', { name: 'Alimentation' }).click()
+    await partner.getByRole('link', { name: new RegExp(household.lastName) }).click()
     await partner.getByText(household.lastName).first().waitFor()
     const violations = (await new AxeBuilder({ page: partner }).analyze()).violations.filter(
       (v) => v.impact === 'serious' || v.impact === 'critical',
@@ -66,10 +78,18 @@ describe('referrals in Chromium', () => {
     await partner.getByRole('button', { name: 'Commencer l’accompagnement' }).click()
     // The step lands before the note is typed: its success resets the form (a note typed sooner was lost).
     await partner.getByRole('button', { name: 'Commencer l’accompagnement' }).waitFor({ state: 'detached' })
-    await partner.getByLabel('Action ou note').fill('Colis alimentaire hebdomadaire mis en place.')
+    // Closing without an outcome says what is missing rather than staying greyed.
+    await partner.getByRole('button', { name: 'Clôturer' }).click()
+    await partner.getByText('Décrivez l’issue de l’accompagnement pour pouvoir clôturer.').waitFor()
+    await partner.getByLabel(/^Issue de l’accompagnement/).fill('Colis alimentaire hebdomadaire mis en place.')
     await partner.getByRole('button', { name: 'Clôturer' }).click()
     await partner.getByText('Résolu').first().waitFor()
-    await partner.screenshot({ path: screenshotPath('referral-partner'), fullPage: true })
+    await partner.screenshot({ path: screenshotPath('orientation-partner-closed'), fullPage: true })
+    // The partner keeps its closed orientations: listed under « Clôturées », without the household's details.
+    await partner.goto(`${server.url}/referrals`)
+    await partner.getByText('Clôturées', { exact: true }).click()
+    await partner.getByText('1 orientation').waitFor()
+    await partner.getByRole('link', { name: /^Orientation du / }).waitFor()
 
     await worker.goto(`${server.url}/referrals`)
     await worker.getByRole('tab', { name: 'Envoyés' }).click()
@@ -95,14 +115,22 @@ describe('referrals in Chromium', () => {
     await heading.waitFor()
     await caller.getByRole('button', { name: 'Orienter le ménage' }).click()
     const dialog = caller.getByRole('dialog')
+    await dialog.getByLabel(/^Urgence/).click()
+    await caller.getByRole('option', { name: 'Sous 24 heures' }).click()
+    await dialog.getByLabel(/^Catégorie/).click()
+    await caller.getByRole('option', { name: 'Isolement' }).click()
     await dialog.getByText('Un partenaire').click()
     await dialog.getByLabel(/^Partenaire/).click()
     await caller.getByRole('option', { name: 'CCAS de Nancy' }).click()
     await dialog
       .getByLabel(/^Résumé factuel/)
       .fill('Seule depuis trois semaines, plus de courses livrées ; accepte une aide.')
+    // An emergency to a partner without consent: only now is the reason asked.
+    await dialog.getByLabel(/^Urgence sans accord/).waitFor()
     await dialog.getByLabel('Le locataire accepte que sa situation soit transmise à ce partenaire').check()
     await dialog.getByRole('button', { name: 'Envoyer l’orientation' }).click()
+    await dialog.getByText(/^Orientation envoyée à CCAS de Nancy pour le ménage /).waitFor()
+    await dialog.getByRole('button', { name: 'Terminé' }).click()
     await dialog.waitFor({ state: 'hidden' })
     const sent = await server.db
       .selectFrom('referral')
@@ -113,6 +141,19 @@ describe('referrals in Chromium', () => {
       .executeTakeFirstOrThrow()
     assert.equal(sent.consentGiven, 1)
     assert.match((await heading.textContent()) ?? '', new RegExp(sent.lastName))
+    // The call's outcome links the orientation sent during it to the call (the campaign's review counts it).
+    await caller
+      .getByRole('region', { name: 'Issues rapides' })
+      .getByRole('button', { name: /^Pas de réponse/ })
+      .click()
+    await caller.getByText('Issue enregistrée. Merci !').waitFor()
+    const linked = await server.db
+      .selectFrom('referral')
+      .innerJoin('call', 'call.id', 'referral.callId')
+      .select(['call.householdId', 'call.disposition'])
+      .where('referral.id', '=', sent.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(linked.disposition, 'no_answer')
 
     const partner = await signIn(browser, server.url, account('partner').email, account('partner').password)
     await partner.goto(`${server.url}/referrals/${sent.id}`)
@@ -121,7 +162,7 @@ describe('referrals in Chromium', () => {
     await partner.getByRole('button', { name: 'Commencer l’accompagnement' }).click()
     // The step lands before the note is typed: its success resets the form (a note typed sooner was lost).
     await partner.getByRole('button', { name: 'Commencer l’accompagnement' }).waitFor({ state: 'detached' })
-    await partner.getByLabel('Action ou note').fill('Portage de repas mis en place dès lundi.')
+    await partner.getByLabel(/^Issue de l’accompagnement/).fill('Portage de repas mis en place dès lundi.')
     await partner.getByRole('button', { name: 'Clôturer' }).click()
     await partner.getByText('Résolu').first().waitFor()
 
@@ -131,5 +172,115 @@ describe('referrals in Chromium', () => {
     await manager.getByText('Portage de repas mis en place dès lundi.').first().waitFor()
     const done = await server.db.selectFrom('referral').selectAll().where('id', '=', sent.id).executeTakeFirstOrThrow()
     assert.equal(done.status, 'done')
+  })
+
+  it('a social worker sends an orientation to their team, finds it among the overdue and closes it with an outcome', async (t) => {
+    const server = await startTestServer(t)
+    const { accounts } = await seedDemo(server.db, { households: 30 })
+    const account = (role: string) => accounts.find((a) => a.role === role && a.organization !== 'MHS')!
+    const household = await server.db
+      .selectFrom('household')
+      .innerJoin('organization', 'organization.id', 'household.organizationId')
+      .select(['household.id', 'household.lastName', 'household.firstName'])
+      .where('organization.code', '=', 'TDL')
+      .orderBy('household.externalRef', 'desc')
+      .executeTakeFirstOrThrow()
+    const browser = await launchBrowser(t)
+    const worker = await signIn(browser, server.url, account('social_worker').email, account('social_worker').password)
+    const axe = async (where: string) => {
+      const violations = (await new AxeBuilder({ page: worker }).analyze()).violations.filter(
+        (v) => v.impact === 'serious' || v.impact === 'critical',
+      )
+      assert.deepEqual(
+        violations.map(
+          (v) => `${where}: ${v.id} ${v.nodes.map((n) => `${n.target} ${n.html} ${n.failureSummary}`).join(' | ')}`,
+        ),
+        [],
+      )
+    }
+
+    await worker.goto(`${server.url}/households/${household.id}`)
+    await worker.getByRole('button', { name: 'Orienter le ménage' }).click()
+    const dialog = worker.getByRole('dialog')
+    await dialog.getByRole('button', { name: 'Envoyer l’orientation' }).click()
+    await dialog.getByText('Choisissez l’urgence.').waitFor()
+    await axe('form with errors')
+    await worker.screenshot({ path: screenshotPath('orientation-form-desktop') })
+    await dialog.getByLabel(/^Urgence/).click()
+    await worker.getByRole('option', { name: 'Sous 7 jours' }).click()
+    await dialog.getByLabel(/^Catégorie/).click()
+    await worker.getByRole('option', { name: 'Santé et autonomie' }).click()
+    await dialog.getByLabel(/^Résumé factuel/).fill('Chute la semaine dernière ; souhaite une aide pour la toilette.')
+    await dialog.getByRole('button', { name: 'Envoyer l’orientation' }).click()
+    await dialog.getByText(/^Orientation envoyée à Service social/).waitFor()
+    await worker.screenshot({ path: screenshotPath('orientation-sent-desktop') })
+    await dialog.getByRole('button', { name: 'Terminé' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    const sent = await server.db
+      .selectFrom('referral')
+      .select('id')
+      .where('householdId', '=', household.id)
+      .where('status', '=', 'sent')
+      .executeTakeFirstOrThrow()
+    // A week later, nobody has accepted it yet.
+    await server.db
+      .updateTable('referral')
+      .set({ dueAcceptBy: new Date(Date.now() - 3_600_000).toISOString() })
+      .where('id', '=', sent.id)
+      .execute()
+
+    await worker
+      .getByRole('navigation', { name: 'Navigation principale' })
+      .getByRole('link', { name: 'Orientations' })
+      .click()
+    const name = new RegExp(`^${household.lastName}`)
+    await worker.getByRole('link', { name }).first().waitFor()
+    await worker.getByLabel('En retard seulement').check()
+    const rows = worker.getByRole('row')
+    await worker.getByRole('link', { name }).first().waitFor()
+    for (const row of await rows.all()) {
+      if ((await row.getByRole('columnheader').count()) > 0) continue
+      await row.getByText('En retard', { exact: true }).waitFor()
+    }
+    const overdueRow = rows.filter({ has: worker.getByRole('link', { name }) })
+    await overdueRow.getByText('À accepter avant le').waitFor()
+    assert.doesNotMatch((await overdueRow.textContent()) ?? '', /\d{2}:\d{2}:\d{2}/, 'times to the minute')
+    await axe('inbox, overdue')
+    await worker.screenshot({ path: screenshotPath('orientation-inbox-desktop'), fullPage: true })
+
+    await overdueRow.getByRole('link', { name }).click()
+    await worker.getByRole('button', { name: 'Accepter' }).click()
+    await worker.getByRole('button', { name: 'Commencer l’accompagnement' }).click()
+    await worker.getByRole('button', { name: 'Commencer l’accompagnement' }).waitFor({ state: 'detached' })
+    await worker.getByLabel(/^Note ou action menée/).fill('Appel à la fille : passage prévu jeudi.')
+    await worker.getByRole('button', { name: 'Ajouter' }).click()
+    await worker.getByText('Appel à la fille : passage prévu jeudi.').waitFor()
+    await worker.getByRole('button', { name: 'Clôturer' }).click()
+    await worker.getByText('Décrivez l’issue de l’accompagnement pour pouvoir clôturer.').waitFor()
+    await axe('closing without an outcome')
+    await worker.getByLabel(/^Issue de l’accompagnement/).fill('Aide à domicile en place deux matins par semaine.')
+    await worker.getByRole('button', { name: 'Clôturer' }).click()
+    await worker.getByText('Résolu').first().waitFor()
+    await worker.screenshot({ path: screenshotPath('orientation-closed-desktop'), fullPage: true })
+    const closed = await server.db
+      .selectFrom('referral')
+      .selectAll()
+      .where('id', '=', sent.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(closed.status, 'done')
+    assert.equal(closed.outcome, 'Aide à domicile en place deux matins par semaine.')
+
+    // On a tablet: the inbox and the form.
+    await worker.setViewportSize({ width: 820, height: 1180 })
+    await worker.goto(`${server.url}/referrals`)
+    await worker.getByText('Clôturées', { exact: true }).click()
+    await worker.getByRole('link', { name }).first().waitFor()
+    await axe('inbox on a tablet')
+    await worker.screenshot({ path: screenshotPath('orientation-inbox-tablet'), fullPage: true })
+    await worker.goto(`${server.url}/households/${household.id}`)
+    await worker.getByRole('button', { name: 'Orienter le ménage' }).click()
+    await dialog.getByText(`Ménage\u00a0: ${household.lastName}`).waitFor()
+    await axe('form on a tablet')
+    await worker.screenshot({ path: screenshotPath('orientation-form-tablet') })
   })
 })

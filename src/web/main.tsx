@@ -52,6 +52,9 @@ const resolveCssVariables: CSSVariablesResolver = () => ({
     '--mantine-color-orange-outline': '#a13d0b',
     '--mantine-color-yellow-light-color': '#8a5300',
     '--mantine-color-yellow-outline': '#8a5300',
+    // Green.9 on green.0 is ≈4.1:1 (the « Résolue » badge): a darker green passes (≈6:1).
+    '--mantine-color-green-light-color': '#1f6b30',
+    '--mantine-color-green-outline': '#1f6b30',
     // Darker than teal.9 so it stays above 4.5:1 on the hover tint (teal.1) too.
     '--mantine-color-teal-light-color': '#066649',
     '--mantine-primary-color-light-color': '#066649',

@@ -259,6 +259,7 @@ export function CallingPage({ user }: { user: SessionUser }) {
         {status?.kind === 'saved' && (
           <ReferralForm
             householdId={status.householdId}
+            householdName={status.householdName}
             callId={status.call.id}
             defaultCategory={status.call.needs[0]}
             onSent={() => {

@@ -347,6 +347,7 @@ export function Workspace({
       <Modal opened={isReferring} onClose={referring.close} title={t('calling.outcome.referral')} size="lg">
         <ReferralForm
           householdId={assignment.household.id}
+          householdName={`${assignment.household.lastName} ${assignment.household.firstName ?? ''}`.trim()}
           defaultCategory={ticked[0]}
           onSent={() => {
             referring.close()

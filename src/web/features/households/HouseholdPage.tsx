@@ -15,7 +15,6 @@ import {
   Title,
 } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
-import { notifications } from '@mantine/notifications'
 import { useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Link, useLocation, useParams, useSearchParams } from 'react-router'
@@ -91,10 +90,8 @@ export function HouseholdPage() {
       >
         <ReferralForm
           householdId={h.id}
-          onSent={() => {
-            referring.close()
-            notifications.show({ message: t('referrals.created'), color: 'teal' })
-          }}
+          householdName={`${h.lastName} ${h.firstName ?? ''}`.trim()}
+          onSent={() => referring.close()}
         />
       </Modal>
       <SimpleGrid cols={{ base: 1, md: 2 }}>

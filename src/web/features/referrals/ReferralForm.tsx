@@ -1,20 +1,8 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Checkbox,
-  List,
-  Radio,
-  Select,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core'
+import { Alert, Anchor, Button, Checkbox, List, Radio, Select, Stack, Text, Textarea, TextInput } from '@mantine/core'
 import { useForm } from '@mantine/form'
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
+import { formatInstant } from '../../../shared/clock.js'
 import { organizationsContract } from '../../../shared/contracts/organizations.js'
 import { REFERRAL_CATEGORIES, type ReferralCategory, URGENCIES, type Urgency } from '../../../shared/referrals.js'
 import { ApiError, call } from '../../api/client.js'
@@ -55,35 +43,48 @@ function isReferralCategory(value: string | undefined): value is ReferralCategor
   return (REFERRAL_CATEGORIES as readonly (string | undefined)[]).includes(value)
 }
 
+interface FormValues {
+  category: ReferralCategory | null
+  urgency: Urgency | null
+  recipientKind: 'internal' | 'external'
+  team: string
+  partner: string
+  summary: string
+  consent: boolean
+  overrideReason: string
+}
+
+const isEmergency = (urgency: Urgency | null) => urgency === 'immediate' || urgency === 'within_24h'
+
+/**
+ * The orientation window's form: it names the household, asks every choice (nothing pre-filled), the reason to send
+ * without consent only when that may apply (a partner, no consent, an emergency), and ends on what was sent to whom.
+ * `onSent` runs when the person closes that confirmation.
+ */
 export function ReferralForm({
   householdId,
+  householdName,
   callId,
   defaultCategory,
   onSent,
 }: {
   householdId: string
+  /** The household's name, shown at the top of the form and in the confirmation. */
+  householdName?: string
   callId?: string
+  /** A need ticked during the call: offered as a hint, never pre-selected. */
   defaultCategory?: string
   onSent?: (id: string) => void
 }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const organizations = useQuery({
     queryKey: ['organizations'],
     queryFn: () => call(organizationsContract.list),
   })
-  const form = useForm<{
-    category: ReferralCategory
-    urgency: Urgency
-    recipientKind: 'internal' | 'external'
-    team: string
-    partner: string
-    summary: string
-    consent: boolean
-    overrideReason: string
-  }>({
+  const form = useForm<FormValues>({
     initialValues: {
-      category: isReferralCategory(defaultCategory) ? defaultCategory : 'isolation',
-      urgency: 'within_7_days',
+      category: null,
+      urgency: null,
       recipientKind: 'internal',
       team: 'Service social',
       partner: '',
@@ -91,34 +92,65 @@ export function ReferralForm({
       consent: false,
       overrideReason: '',
     },
+    validate: {
+      urgency: (value) => (value ? null : t('referrals.errors.urgency')),
+      category: (value) => (value ? null : t('referrals.errors.category')),
+      partner: (value, values) =>
+        values.recipientKind === 'external' && !value ? t('referrals.errors.partner') : null,
+      team: (value, values) =>
+        values.recipientKind === 'internal' && value.trim().length < 2 ? t('referrals.errors.team') : null,
+      summary: (value) => (value.trim().length < 5 ? t('referrals.errors.summary') : null),
+    },
   })
   const send = useMutation({
-    mutationFn: (values: typeof form.values) =>
+    mutationFn: (values: FormValues) =>
       referralsApi.create({
         householdId,
         ...(callId ? { callId } : {}),
-        category: values.category,
-        urgency: values.urgency,
+        category: values.category!,
+        urgency: values.urgency!,
         recipient: values.recipientKind === 'internal' ? { team: values.team } : { organization: values.partner },
         summary: values.summary,
         consent: { given: values.consent },
         ...(values.overrideReason.trim() ? { overrideReason: values.overrideReason } : {}),
       }),
-    onSuccess: ({ referral }) => {
-      form.reset()
-      onSent?.(referral.id)
-    },
   })
   const isExternal = form.values.recipientKind === 'external'
   const consentError = send.error instanceof ApiError && send.error.code === 'CONSENT_REQUIRED'
-  return (
-    <form onSubmit={form.onSubmit((values) => send.mutate(values))} aria-label={t('referrals.new')}>
+  const sent = send.data?.referral
+  if (sent) {
+    const recipient = sent.recipient.team ? `${sent.recipient.team} (${sent.recipient.name})` : sent.recipient.name
+    return (
       <Stack>
-        <Title order={3} size="h4">
-          {t('referrals.new')}
-        </Title>
+        <Alert color="teal" title={t('referrals.created')} role="status">
+          <Text>
+            {t('referrals.confirmation', {
+              recipient,
+              household: householdName ?? sent.householdName ?? '',
+              category: sent.category ? t(`referrals.category.${sent.category}`) : '',
+              urgency: t(`referrals.urgency.${sent.urgency}`),
+            })}
+          </Text>
+          <Text size="sm" mt="xs">
+            {t('referrals.confirmationDue', { accept: formatInstant(sent.dueAcceptBy, i18n.language) })}
+          </Text>
+        </Alert>
+        <Button onClick={() => onSent?.(sent.id)}>{t('referrals.confirmationClose')}</Button>
+      </Stack>
+    )
+  }
+  const hint = isReferralCategory(defaultCategory) ? t(`referrals.category.${defaultCategory}`) : null
+  return (
+    <form onSubmit={form.onSubmit((values) => send.mutate(values))} aria-label={t('referrals.new')} noValidate>
+      <Stack>
+        {householdName && (
+          <Text fw={600} data-testid="referral-household">
+            {t('referrals.forHousehold', { name: householdName })}
+          </Text>
+        )}
         <Select
           label={t('referrals.fields.urgency')}
+          placeholder={t('referrals.choose')}
           required
           allowDeselect={false}
           data={URGENCIES.map((urgency) => ({ value: urgency, label: t(`referrals.urgency.${urgency}`) }))}
@@ -127,6 +159,8 @@ export function ReferralForm({
         {form.values.urgency === 'immediate' && <EmergencyPanel />}
         <Select
           label={t('referrals.fields.category')}
+          placeholder={t('referrals.choose')}
+          description={hint ? t('referrals.categoryHint', { need: hint }) : undefined}
           required
           allowDeselect={false}
           data={REFERRAL_CATEGORIES.map((category) => ({
@@ -144,6 +178,7 @@ export function ReferralForm({
         {isExternal ? (
           <Select
             label={t('referrals.fields.partner')}
+            placeholder={t('referrals.choose')}
             required
             data={(organizations.data?.items ?? [])
               .filter((organization) => organization.type !== 'landlord')
@@ -168,7 +203,7 @@ export function ReferralForm({
         {isExternal && !form.values.consent && (
           <>
             <Text size="sm">{t('referrals.consentRequired')}</Text>
-            {(form.values.urgency === 'immediate' || form.values.urgency === 'within_24h') && (
+            {isEmergency(form.values.urgency) && (
               <>
                 <Textarea
                   label={t('referrals.fields.overrideReason')}

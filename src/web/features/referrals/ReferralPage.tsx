@@ -39,10 +39,17 @@ export function ReferralPage() {
   const { t, i18n } = useTranslation()
   const { id } = useParams()
   const queryClient = useQueryClient()
-  const [text, setText] = useState('')
+  const [texts, setTexts] = useState({ note: '', reason: '', outcome: '' })
+  // The field whose button was pressed while it was empty: its error says what is missing.
+  const [missing, setMissing] = useState<keyof typeof texts | null>(null)
+  const write = (field: keyof typeof texts, value: string) => {
+    setTexts((current) => ({ ...current, [field]: value }))
+    if (missing === field) setMissing(null)
+  }
   const referral = useQuery({ queryKey: ['referral', id], queryFn: () => referralsApi.read(id!) })
   const refresh = () => {
-    setText('')
+    setTexts({ note: '', reason: '', outcome: '' })
+    setMissing(null)
     notifications.show({ message: t('referrals.saved'), color: 'teal' })
     void queryClient.invalidateQueries({ queryKey: ['referral', id] })
     void queryClient.invalidateQueries({ queryKey: ['referrals'] })
@@ -51,7 +58,7 @@ export function ReferralPage() {
     mutationFn: (body: ReferralTransition) => referralsApi.transition(id!, body),
     onSuccess: refresh,
   })
-  const note = useMutation({ mutationFn: () => referralsApi.addNote(id!, text), onSuccess: refresh })
+  const note = useMutation({ mutationFn: () => referralsApi.addNote(id!, texts.note), onSuccess: refresh })
   if (referral.isPending) return <Loader />
   if (referral.error) return <Alert color="red">{describeError(t, referral.error)}</Alert>
   const r = referral.data.referral
@@ -99,7 +106,11 @@ export function ReferralPage() {
           ))}
         </Card>
       )}
-      {r.outcome && <Alert color="green">{r.outcome}</Alert>}
+      {r.outcome && (
+        <Alert color="green" title={t('referrals.fields.outcome')}>
+          {r.outcome}
+        </Alert>
+      )}
       {(transition.error || note.error) && (
         <Alert color="red" role="alert">
           {describeError(t, transition.error ?? note.error)}
@@ -107,41 +118,84 @@ export function ReferralPage() {
       )}
       {isActive && (
         <Stack>
-          <Textarea
-            label={t('referrals.fields.note')}
-            value={text}
-            onChange={(e) => setText(e.currentTarget.value)}
-            autosize
-            minRows={2}
-          />
-          <SensitiveWordWarning text={text} />
-          <Group>
-            <Button variant="light" disabled={!text.trim()} onClick={() => note.mutate()} loading={note.isPending}>
-              {t('referrals.actions.addNote')}
-            </Button>
-            {moves.map((move) => {
-              const button = MOVE_BUTTON[move.to]
-              if (!button) return null
-              // A rejection takes its reason, a closing its outcome, from the text above.
-              const body: ReferralTransition =
-                move.requires === 'reason'
-                  ? { to: move.to, reason: text }
-                  : move.requires === 'outcome'
-                    ? { to: move.to, outcome: text }
-                    : { to: move.to }
+          {moves
+            .filter((move) => move.requires)
+            .map((move) => {
+              const field = move.requires as 'reason' | 'outcome'
+              const button = MOVE_BUTTON[move.to]!
               return (
-                <Button
-                  key={move.to}
-                  color={button.color}
-                  variant={button.variant}
-                  disabled={move.requires !== undefined && !text.trim()}
-                  onClick={() => transition.mutate(body)}
-                >
-                  {t(`referrals.actions.${button.action}`)}
-                </Button>
+                <Card withBorder key={move.to}>
+                  <Stack gap="xs">
+                    <Textarea
+                      label={t(`referrals.fields.${field}`)}
+                      description={t(`referrals.fieldHelp.${field}`)}
+                      value={texts[field]}
+                      error={missing === field ? t(`referrals.errors.${field}`) : undefined}
+                      onChange={(event) => write(field, event.currentTarget.value)}
+                      autosize
+                      minRows={2}
+                    />
+                    <SensitiveWordWarning text={texts[field]} />
+                    <Group>
+                      <Button
+                        color={button.color}
+                        variant={button.variant}
+                        loading={transition.isPending && transition.variables?.to === move.to}
+                        onClick={() => {
+                          if (!texts[field].trim()) return setMissing(field)
+                          transition.mutate({ to: move.to, [field]: texts[field] })
+                        }}
+                      >
+                        {t(`referrals.actions.${button.action}`)}
+                      </Button>
+                    </Group>
+                  </Stack>
+                </Card>
               )
             })}
-          </Group>
+          {moves.some((move) => !move.requires) && (
+            <Group>
+              {moves
+                .filter((move) => !move.requires && MOVE_BUTTON[move.to])
+                .map((move) => {
+                  const button = MOVE_BUTTON[move.to]!
+                  return (
+                    <Button
+                      key={move.to}
+                      color={button.color}
+                      variant={button.variant}
+                      loading={transition.isPending && transition.variables?.to === move.to}
+                      onClick={() => transition.mutate({ to: move.to })}
+                    >
+                      {t(`referrals.actions.${button.action}`)}
+                    </Button>
+                  )
+                })}
+            </Group>
+          )}
+          <Card withBorder>
+            <Stack gap="xs">
+              <Textarea
+                label={t('referrals.fields.note')}
+                description={t('referrals.fieldHelp.note')}
+                value={texts.note}
+                error={missing === 'note' ? t('referrals.errors.note') : undefined}
+                onChange={(event) => write('note', event.currentTarget.value)}
+                autosize
+                minRows={2}
+              />
+              <SensitiveWordWarning text={texts.note} />
+              <Group>
+                <Button
+                  variant="light"
+                  onClick={() => (texts.note.trim() ? note.mutate() : setMissing('note'))}
+                  loading={note.isPending}
+                >
+                  {t('referrals.actions.addNote')}
+                </Button>
+              </Group>
+            </Stack>
+          </Card>
         </Stack>
       )}
       {mayPlanFollowUp && (

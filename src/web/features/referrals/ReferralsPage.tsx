@@ -1,9 +1,36 @@
-import { Anchor, Badge, Group, Stack, Table, Tabs, Text, Title } from '@mantine/core'
+import {
+  Anchor,
+  Badge,
+  Checkbox,
+  Group,
+  Pagination,
+  SegmentedControl,
+  Select,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Title,
+} from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import { formatInstant } from '../../../shared/clock.js'
-import type { ReferralStatus } from '../../../shared/referrals.js'
+import {
+  REFERRAL_SORTS,
+  type ReferralListQuery,
+  type ReferralSort,
+  type ReferralState,
+  type ReferralSummary,
+} from '../../../shared/contracts/referrals.js'
+import {
+  AWAITING_ACCEPTANCE,
+  AWAITING_RESOLUTION,
+  type ReferralStatus,
+  URGENCIES,
+  type Urgency,
+} from '../../../shared/referrals.js'
 import { describeError } from '../../components/errors.js'
 import { referralsApi } from './api.js'
 
@@ -16,52 +43,165 @@ export const STATUS_COLOR: Record<ReferralStatus, string> = {
   revoked: 'gray',
 }
 
+const PAGE_SIZE = 50
+type StateFilter = 'all' | ReferralState
+
+/** The next deadline of an open orientation: to accept while sent, to resolve once accepted; none once closed. */
+function nextDeadline(referral: ReferralSummary): { key: 'acceptBy' | 'resolveBy'; at: string } | null {
+  if (AWAITING_ACCEPTANCE.includes(referral.status)) return { key: 'acceptBy', at: referral.dueAcceptBy }
+  if (AWAITING_RESOLUTION.includes(referral.status)) return { key: 'resolveBy', at: referral.dueResolveBy }
+  return null
+}
+
 function ReferralTable({ box }: { box: 'inbox' | 'sent' }) {
   const { t, i18n } = useTranslation()
-  const list = useQuery({ queryKey: ['referrals', box], queryFn: () => referralsApi.list(box) })
-  if (list.error) return <Text c="red">{describeError(t, list.error)}</Text>
-  if (list.data?.items.length === 0) return <Text>{t('referrals.empty')}</Text>
+  const [state, setState] = useState<StateFilter>('all')
+  const [urgency, setUrgency] = useState<Urgency | null>(null)
+  const [overdue, setOverdue] = useState(false)
+  const [mine, setMine] = useState(false)
+  const [sort, setSort] = useState<ReferralSort>(box === 'inbox' ? 'due' : 'recent')
+  const [page, setPage] = useState(1)
+  const query: ReferralListQuery = {
+    box,
+    sort,
+    limit: PAGE_SIZE,
+    offset: (page - 1) * PAGE_SIZE,
+    ...(state !== 'all' ? { state } : {}),
+    ...(urgency ? { urgency } : {}),
+    ...(overdue ? { overdue: true } : {}),
+    ...(mine ? { assignedToMe: true } : {}),
+  }
+  const list = useQuery({ queryKey: ['referrals', query], queryFn: () => referralsApi.list(query) })
+  const filtered =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      set(value)
+      setPage(1)
+    }
+  const when = (iso: string) => formatInstant(iso, i18n.language)
+  const total = list.data?.total ?? 0
   return (
-    <Table striped highlightOnHover>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>{t('referrals.fields.category')}</Table.Th>
-          <Table.Th>{t('referrals.fields.urgency')}</Table.Th>
-          <Table.Th>
-            {box === 'inbox' ? t('referrals.from', { name: '' }) : t('referrals.fields.recipientKind')}
-          </Table.Th>
-          <Table.Th>{t('households.status')}</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {list.data?.items.map((referral) => (
-          <Table.Tr key={referral.id}>
-            <Table.Td>
-              <Anchor component={Link} to={`/referrals/${referral.id}`}>
-                {referral.category ? t(`referrals.category.${referral.category}`) : '—'}
-              </Anchor>
-              <Text size="xs">{formatInstant(referral.createdAt, i18n.language)}</Text>
-            </Table.Td>
-            <Table.Td>{t(`referrals.urgency.${referral.urgency}`)}</Table.Td>
-            <Table.Td>
-              {box === 'inbox' ? referral.sender.name : (referral.recipient.team ?? referral.recipient.name)}
-            </Table.Td>
-            <Table.Td>
-              <Group gap={4}>
-                <Badge color={STATUS_COLOR[referral.status]} variant="light">
-                  {t(`referrals.status.${referral.status}`)}
-                </Badge>
-                {referral.isOverdue && (
-                  <Badge color="red" variant="filled">
-                    {t('referrals.overdue')}
-                  </Badge>
-                )}
-              </Group>
-            </Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+    <Stack>
+      <Group align="flex-end" gap="md" wrap="wrap" role="group" aria-label={t('referrals.filters.label')}>
+        <Stack gap={4}>
+          <Text size="sm" fw={500} id={`state-${box}`}>
+            {t('referrals.filters.state')}
+          </Text>
+          <SegmentedControl
+            aria-labelledby={`state-${box}`}
+            value={state}
+            onChange={filtered((value: string) => setState(value as StateFilter))}
+            data={(['all', 'open', 'closed'] as const).map((value) => ({
+              value,
+              label: t(`referrals.filters.states.${value}`),
+            }))}
+          />
+        </Stack>
+        <Select
+          label={t('referrals.fields.urgency')}
+          placeholder={t('referrals.filters.anyUrgency')}
+          clearable
+          w={200}
+          value={urgency}
+          onChange={filtered((value: string | null) => setUrgency(value as Urgency | null))}
+          data={URGENCIES.map((value) => ({ value, label: t(`referrals.urgency.${value}`) }))}
+        />
+        <Select
+          label={t('referrals.filters.sort')}
+          allowDeselect={false}
+          w={220}
+          value={sort}
+          onChange={filtered((value: string | null) => setSort((value ?? 'recent') as ReferralSort))}
+          data={REFERRAL_SORTS.map((value) => ({ value, label: t(`referrals.filters.sorts.${value}`) }))}
+        />
+        <Checkbox
+          label={t('referrals.filters.overdue')}
+          checked={overdue}
+          onChange={(event) => filtered(setOverdue)(event.currentTarget.checked)}
+        />
+        {box === 'inbox' && (
+          <Checkbox
+            label={t('referrals.filters.mine')}
+            checked={mine}
+            onChange={(event) => filtered(setMine)(event.currentTarget.checked)}
+          />
+        )}
+      </Group>
+      {list.error && <Text c="red">{describeError(t, list.error)}</Text>}
+      {list.data && (
+        <Text size="sm" aria-live="polite">
+          {t('referrals.count', { count: total })}
+        </Text>
+      )}
+      {list.data?.items.length === 0 ? (
+        <Text>{t('referrals.empty')}</Text>
+      ) : (
+        <Table.ScrollContainer minWidth={720}>
+          <Table striped highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('referrals.household')}</Table.Th>
+                <Table.Th>{t('referrals.fields.category')}</Table.Th>
+                <Table.Th>{t('referrals.fields.urgency')}</Table.Th>
+                <Table.Th>{t('referrals.columns.due')}</Table.Th>
+                <Table.Th>{box === 'inbox' ? t('referrals.columns.from') : t('referrals.columns.to')}</Table.Th>
+                <Table.Th>{t('referrals.columns.status')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.data?.items.map((referral) => {
+                const deadline = nextDeadline(referral)
+                return (
+                  <Table.Tr key={referral.id}>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/referrals/${referral.id}`}>
+                        {referral.householdName ?? t('referrals.closedCase', { date: when(referral.createdAt) })}
+                      </Anchor>
+                      <Text size="xs">{t('referrals.sentOn', { date: when(referral.createdAt) })}</Text>
+                    </Table.Td>
+                    <Table.Td>{referral.category ? t(`referrals.category.${referral.category}`) : '—'}</Table.Td>
+                    <Table.Td>{t(`referrals.urgency.${referral.urgency}`)}</Table.Td>
+                    <Table.Td>
+                      {deadline ? (
+                        <>
+                          <Text size="xs">{t(`referrals.columns.${deadline.key}`)}</Text>
+                          <Text size="sm">{when(deadline.at)}</Text>
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      {box === 'inbox' ? referral.sender.name : (referral.recipient.team ?? referral.recipient.name)}
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Group gap={4} wrap="nowrap">
+                        <Badge color={STATUS_COLOR[referral.status]} variant="light">
+                          {t(`referrals.status.${referral.status}`)}
+                        </Badge>
+                        {referral.isOverdue && (
+                          <Badge color="red" variant="filled">
+                            {t('referrals.overdue')}
+                          </Badge>
+                        )}
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                )
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {total > PAGE_SIZE && (
+        <Pagination
+          total={Math.ceil(total / PAGE_SIZE)}
+          value={page}
+          onChange={setPage}
+          getControlProps={(control) => ({ 'aria-label': t(`referrals.pages.${control}`) })}
+        />
+      )}
+    </Stack>
   )
 }
 
@@ -70,7 +210,7 @@ export function ReferralsPage() {
   return (
     <Stack>
       <Title order={2}>{t('referrals.title')}</Title>
-      <Tabs defaultValue="inbox">
+      <Tabs defaultValue="inbox" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="inbox">{t('referrals.inbox')}</Tabs.Tab>
           <Tabs.Tab value="sent">{t('referrals.sent')}</Tabs.Tab>

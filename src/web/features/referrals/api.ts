@@ -1,14 +1,14 @@
 import {
   type FollowUpRequest,
   type NewReferral,
-  type ReferralBox,
+  type ReferralListQuery,
   type ReferralTransition,
   referralsContract,
 } from '../../../shared/contracts/referrals.js'
 import { call } from '../../api/client.js'
 
 export const referralsApi = {
-  list: (box: ReferralBox) => call(referralsContract.list, { query: { box } }),
+  list: (query: ReferralListQuery) => call(referralsContract.list, { query }),
   read: (id: string) => call(referralsContract.read, { params: { id } }),
   transition: (id: string, body: ReferralTransition) => call(referralsContract.transition, { params: { id }, body }),
   addNote: (id: string, note: string) => call(referralsContract.addNote, { params: { id }, body: { note } }),
