@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { RoleMappingLine, SsoProvisioning } from '../../../shared/contracts/sso.js'
+import { announce } from '../../db/broadcast.js'
 import type { Db } from '../../db/database.js'
 import type { Timestamp } from '../../db/time.js'
 
@@ -144,4 +145,10 @@ export async function listMembershipsOfUser(db: Db, userId: string) {
 /** The name the provider gives the person, taken at each sign-in. */
 export async function renameUser(db: Db, userId: string, name: string) {
   await db.updateTable('user').set({ name }).where('id', '=', userId).execute()
+}
+
+/** Ends every session of the account, on every instance at once (db/broadcast.ts). */
+export async function endSessionsOfUser(db: Db, userId: string) {
+  await db.deleteFrom('session').where('userId', '=', userId).execute()
+  await announce(db, { topic: 'sessions', userId })
 }

@@ -257,6 +257,18 @@ describe('signing in through the provider', () => {
       undefined,
     )
     assert.deepEqual(await refusals(testApp), ['no_mapped_group'])
+
+    // Someone signed in, then taken out of every mapped group: refused, and the session they had ends.
+    testApp.provider.accounts.set('anne', { email: 'anne@nord.example', name: 'Anne', groups: ['agents'] })
+    const signedIn = await signIn(testApp, testApp.organization.code, 'anne')
+    await me(testApp, signedIn.session)
+    testApp.provider.accounts.get('anne')!.groups = ['anciens']
+    assert.equal((await signIn(testApp, testApp.organization.code, 'anne')).location, '/?sso=no_mapped_group')
+    const after = await testApp.app.inject({
+      url: '/api/auth/me',
+      headers: { cookie: `allervers_session=${signedIn.session!.value}` },
+    })
+    assert.equal(after.statusCode, 401)
   })
 
   it('refuses an account disabled at the provider, and one disabled in Allervers', async (t) => {

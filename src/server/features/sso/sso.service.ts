@@ -194,9 +194,17 @@ export async function resolveAccount(
 ): Promise<{ userId: string; email: string; role: Role; isCreated: boolean }> {
   const { settings, person } = input
   const role = roleForGroups(settings.roleMapping, person.groups)
-  if (!role) throw new SsoRefused('no_mapped_group', { groupCount: person.groups.length })
   const now = nowTimestamp()
   const organizationId = settings.organizationId
+  if (!role) {
+    // Someone the provider has taken out of every mapped group: the sessions they still have end too, everywhere.
+    const known = await ssoQueries.findUserBySsoIdentity(db, organizationId, person.subject)
+    if (known) await ssoQueries.endSessionsOfUser(db, known.id)
+    throw new SsoRefused('no_mapped_group', {
+      groupCount: person.groups.length,
+      ...(known ? { userId: known.id, sessionsEnded: true } : {}),
+    })
+  }
   let account = await ssoQueries.findUserBySsoIdentity(db, organizationId, person.subject)
   let isCreated = false
   if (account) {
