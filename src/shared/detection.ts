@@ -141,7 +141,10 @@ export function checkRules(
   const ids = new Set<string>()
   rules.slice(0, L.rules).forEach((rule: Partial<DetectionRule>, index) => {
     const path = `rules[${index}]`
-    if (typeof rule !== 'object' || rule === null) return add(path, 'a rule is an object')
+    if (typeof rule !== 'object' || rule === null) {
+      add(path, 'a rule is an object')
+      return
+    }
     if (typeof rule.id !== 'string' || !rule.id || rule.id.length > L.idLength) add(`${path}.id`, 'an id is required')
     else if (ids.has(rule.id)) add(`${path}.id`, `"${rule.id}" is used twice`)
     else ids.add(rule.id)
@@ -152,7 +155,10 @@ export function checkRules(
     else {
       rule.when.forEach((condition, at) => {
         const where = `${path}.when[${at}]`
-        if (typeof condition !== 'object' || condition === null) return add(where, 'a condition is an object')
+        if (typeof condition !== 'object' || condition === null) {
+          add(where, 'a condition is an object')
+          return
+        }
         if (isInstrumentCondition(condition)) {
           if (!(INSTRUMENT_CODES as readonly string[]).includes(condition.instrument)) {
             add(`${where}.instrument`, `unknown instrument "${String(condition.instrument)}"`)
@@ -162,7 +168,10 @@ export function checkRules(
           return
         }
         const question = questions.get(condition.question)
-        if (!question) return add(`${where}.question`, `"${String(condition.question)}" is not a question`)
+        if (!question) {
+          add(`${where}.question`, `"${String(condition.question)}" is not a question`)
+          return
+        }
         const codes = new Set((question.options ?? []).map((option) => option.code))
         if (condition.equals !== undefined) {
           const fits =
