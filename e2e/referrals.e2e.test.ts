@@ -181,8 +181,11 @@ describe('referrals in Chromium', () => {
     const household = await server.db
       .selectFrom('household')
       .innerJoin('organization', 'organization.id', 'household.organizationId')
-      .select(['household.id', 'household.lastName', 'household.firstName'])
+      .innerJoin('call', 'call.householdId', 'household.id')
+      .select(['household.id', 'household.lastName', 'household.firstName', 'call.id as callId'])
       .where('organization.code', '=', 'TDL')
+      .where('call.disposition', '=', 'completed')
+      .where('call.answers', 'is not', null)
       .orderBy('household.externalRef', 'desc')
       .executeTakeFirstOrThrow()
     const browser = await launchBrowser(t)
@@ -222,10 +225,29 @@ describe('referrals in Chromium', () => {
       .where('householdId', '=', household.id)
       .where('status', '=', 'sent')
       .executeTakeFirstOrThrow()
-    // A week later, nobody has accepted it yet.
+    // The demo's past calls keep no answers: this one answered the questionnaire's first yes/no question.
+    const version = await server.db
+      .selectFrom('call')
+      .innerJoin('questionnaireVersion', 'questionnaireVersion.id', 'call.questionnaireVersionId')
+      .select('questionnaireVersion.definition')
+      .where('call.id', '=', household.callId)
+      .executeTakeFirstOrThrow()
+    const firstYesNo = (
+      JSON.parse(version.definition) as {
+        sections: Array<{ questions?: Array<{ id: string; type: string; label: string }> }>
+      }
+    ).sections
+      .flatMap((section) => section.questions ?? [])
+      .find((question) => question.type === 'yes_no')!
+    await server.db
+      .updateTable('call')
+      .set({ answers: JSON.stringify({ [firstYesNo.id]: true }) })
+      .where('id', '=', household.callId)
+      .execute()
+    // A week later, nobody has accepted it yet. (It came from the household's last answered call.)
     await server.db
       .updateTable('referral')
-      .set({ dueAcceptBy: new Date(Date.now() - 3_600_000).toISOString() })
+      .set({ dueAcceptBy: new Date(Date.now() - 3_600_000).toISOString(), callId: household.callId })
       .where('id', '=', sent.id)
       .execute()
 
@@ -249,6 +271,10 @@ describe('referrals in Chromium', () => {
     await worker.screenshot({ path: screenshotPath('orientation-inbox-desktop'), fullPage: true })
 
     await overdueRow.getByRole('link', { name }).click()
+    // The team sees what the caller noted: needs, fragility, answers.
+    const noted = worker.getByRole('region', { name: 'Ce que l’appelant·e a noté' })
+    await noted.getByText('Besoins repérés').waitFor()
+    await noted.getByRole('row', { name: `${firstYesNo.label} Oui` }).waitFor()
     await worker.getByRole('button', { name: 'Accepter' }).click()
     await worker.getByRole('button', { name: 'Commencer l’accompagnement' }).click()
     await worker.getByRole('button', { name: 'Commencer l’accompagnement' }).waitFor({ state: 'detached' })

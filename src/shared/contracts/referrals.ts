@@ -143,9 +143,28 @@ export const ReferralEventSchema = Type.Object({
   at: Type.String(),
 })
 
+/** The call an internal orientation came from, for its team: what the caller noted. */
+export const OriginatingCallSchema = Type.Object({
+  at: Type.String(),
+  campaignName: Type.String(),
+  /** Need codes ticked during the call. */
+  needs: Type.Array(Type.String()),
+  fragilityLevel: Nullable(Type.String()),
+  /** The questionnaire's answers in its order; choices as their options' labels. */
+  answers: Type.Array(
+    Type.Object({
+      label: Type.String(),
+      labelEn: Nullable(Type.String()),
+      value: Type.Union([Type.Boolean(), Type.Number(), Type.String(), Type.Array(Type.String())]),
+    }),
+  ),
+})
+
 export const ReferralDetailSchema = Type.Object({
   ...ReferralSummarySchema.properties,
   household: Nullable(ReferredHouseholdSchema),
+  /** Only for an internal orientation (a team of the household's organisation): never for a partner. */
+  call: Nullable(OriginatingCallSchema),
   events: Type.Array(ReferralEventSchema),
 })
 

@@ -131,4 +131,60 @@ describe('orientations linked to the call they came from', () => {
     assert.equal(foreign.json().error.details.field, 'callId')
     assert.equal(await referralsTotal(), 0, 'nothing was sent')
   })
+
+  it('shows an internal team what the caller noted during the call, and a partner nothing of it', async (t) => {
+    const { app, db, loginAs, headers, claim, campaign } = await setup(t)
+    const ccas = await makeOrganization(db, { type: 'partner', code: `CCAS-${randomUUID().slice(0, 6)}` })
+    const partner = await makeUser(db, 'partner', { organizationId: ccas.id })
+    const assignment = await claim(headers.caller)
+    const completed = await app.inject({
+      method: 'POST',
+      url: `/api/assignments/${assignment.id}/outcome`,
+      headers: { ...headers.caller, 'idempotency-key': randomUUID() },
+      payload: {
+        disposition: 'completed',
+        answers: { alone: true, instruments: { ucla3: { q1: 3, q2: 2, q3: 2 } } },
+        needs: ['isolation'],
+        fragilityLevel: 'fragile',
+      },
+    })
+    assert.equal(completed.statusCode, 201, completed.body)
+    const callId = completed.json().call.id
+    const send = (recipient: { team: string } | { organization: string }) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/referrals',
+        headers: headers.caller,
+        payload: {
+          householdId: assignment.household.id,
+          callId,
+          category: 'isolation',
+          urgency: 'within_7_days',
+          recipient,
+          summary: 'Se sent seule depuis le départ de sa fille.',
+          consent: { given: true },
+        },
+      })
+    const internal = await send({ team: 'Service social' })
+    assert.equal(internal.statusCode, 201, internal.body)
+    const read = await app.inject({ url: `/api/referrals/${internal.json().referral.id}`, headers: headers.worker })
+    assert.equal(read.statusCode, 200, read.body)
+    const { call } = read.json().referral
+    assert.equal(
+      call.campaignName,
+      (await db.selectFrom('campaign').select('name').where('id', '=', campaign.id).executeTakeFirstOrThrow()).name,
+    )
+    assert.deepEqual(call.needs, ['isolation'])
+    assert.equal(call.fragilityLevel, 'fragile')
+    assert.deepEqual(call.answers, [{ label: 'Vous sentez-vous seul·e ?', labelEn: null, value: true }])
+
+    const external = await send({ organization: ccas.code })
+    assert.equal(external.statusCode, 201, external.body)
+    const asPartner = await app.inject({
+      url: `/api/referrals/${external.json().referral.id}`,
+      headers: await loginAs(partner),
+    })
+    assert.equal(asPartner.statusCode, 200, asPartner.body)
+    assert.equal(asPartner.json().referral.call, null, 'a partner never sees the call’s answers')
+  })
 })

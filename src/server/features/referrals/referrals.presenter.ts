@@ -5,6 +5,7 @@
  */
 import type { ReferralDetail, ReferralSummary } from '../../../shared/contracts/referrals.js'
 import { addressOnOneLine } from '../../../shared/households.js'
+import { type Question, type QuestionnaireDefinition, questionsOf } from '../../../shared/questionnaire.js'
 import {
   ACTIVE_REFERRAL_STATUSES,
   isOverdue,
@@ -17,6 +18,35 @@ import {
 import type { Db } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
 import * as referrals from './referrals.queries.js'
+
+type CallRow = NonNullable<Awaited<ReturnType<typeof referrals.findOriginatingCall>>>
+type AnswerValue = boolean | number | string | string[]
+
+/** The call's needs, fragility and answers, each answer under its question's label (choices as option labels). */
+function originatingCall(call: CallRow): NonNullable<ReferralDetail['call']> {
+  const answers = call.answers ? (JSON.parse(call.answers) as Record<string, unknown>) : {}
+  const questions = call.definition ? questionsOf(JSON.parse(call.definition) as QuestionnaireDefinition) : []
+  const labelOf = (question: Question, code: unknown) =>
+    question.options?.find((option) => option.code === code)?.label ?? String(code)
+  return {
+    at: call.createdAt,
+    campaignName: call.campaignName,
+    needs: call.needs ? (JSON.parse(call.needs) as string[]) : [],
+    fragilityLevel: call.fragilityLevel,
+    answers: questions.flatMap((question) => {
+      const answer = answers[question.id]
+      if (answer === undefined || answer === null || answer === '') return []
+      const value: AnswerValue = Array.isArray(answer)
+        ? answer.map((code) => labelOf(question, code))
+        : question.options
+          ? labelOf(question, answer)
+          : typeof answer === 'boolean' || typeof answer === 'number'
+            ? answer
+            : String(answer)
+      return [{ label: question.label, labelEn: question.labelEn ?? null, value }]
+    }),
+  }
+}
 
 // Codes are stored as text, written only through the contract's vocabularies (or the demo seed, from the same
 // lists): they are read back as those codes.
@@ -58,9 +88,12 @@ export async function presentReferralDetail(
   side: Side,
 ): Promise<ReferralDetail> {
   const hidden = hidesCase(referral, side)
-  const [household, events] = await Promise.all([
+  // What the caller noted goes to a team of the household's own organisation only, never to a partner.
+  const isInternal = referral.recipientOrganizationId === referral.senderOrganizationId
+  const [household, events, call] = await Promise.all([
     hidden ? undefined : referrals.findHouseholdEssentials(db, referral.householdId),
     referrals.listEvents(db, referral.id),
+    isInternal && referral.callId ? referrals.findOriginatingCall(db, referral.callId) : undefined,
   ])
   // An outside partner keeps only the steps and notes of its own organisation once the referral is over.
   const visibleEvents = hidden
@@ -77,6 +110,7 @@ export async function presentReferralDetail(
           phones: household.phones.map((phone) => phone.e164 ?? phone.raw),
         }
       : null,
+    call: call ? originatingCall(call) : null,
     events: visibleEvents.map((event) => ({
       kind: event.kind as ReferralEventKind,
       fromStatus: event.fromStatus as ReferralStatus | null,

@@ -215,6 +215,24 @@ export async function findHouseholdEssentials(db: Db, householdId: string) {
   return household && { ...household, phones }
 }
 
+/** The call an orientation came from, with its campaign's name and the questionnaire version it was answered on. */
+export async function findOriginatingCall(db: Db, callId: string) {
+  return db
+    .selectFrom('call')
+    .innerJoin('campaign', 'campaign.id', 'call.campaignId')
+    .leftJoin('questionnaireVersion', 'questionnaireVersion.id', 'call.questionnaireVersionId')
+    .select([
+      'call.createdAt',
+      'call.needs',
+      'call.fragilityLevel',
+      'call.answers',
+      'campaign.name as campaignName',
+      'questionnaireVersion.definition',
+    ])
+    .where('call.id', '=', callId)
+    .executeTakeFirst()
+}
+
 /** Whether an organisation has an active referral about a household (what lets a partner open it). */
 export async function hasActiveReferral(db: Db, householdId: string, organizationIds: string[]) {
   if (organizationIds.length === 0) return false

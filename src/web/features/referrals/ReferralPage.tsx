@@ -7,6 +7,7 @@ import {
   Group,
   Loader,
   Stack,
+  Table,
   Text,
   Textarea,
   Timeline,
@@ -18,7 +19,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
 import { formatInstant } from '../../../shared/clock.js'
-import type { ReferralTransition } from '../../../shared/contracts/referrals.js'
+import type { ReferralDetail, ReferralTransition } from '../../../shared/contracts/referrals.js'
 import { ACTIVE_REFERRAL_STATUSES, type ReferralStatus, TRANSITIONS } from '../../../shared/referrals.js'
 import { describeError } from '../../components/errors.js'
 import { SensitiveWordWarning } from '../../components/SensitiveWordWarning.js'
@@ -33,6 +34,59 @@ const MOVE_BUTTON: Partial<Record<ReferralStatus, { action: string; color?: stri
   in_progress: { action: 'start' },
   done: { action: 'done' },
   revoked: { action: 'revoke', color: 'red', variant: 'subtle' },
+}
+
+/** What the caller noted during the call the orientation came from (internal orientations only). */
+function CallContext({ call }: { call: NonNullable<ReferralDetail['call']> }) {
+  const { t, i18n } = useTranslation()
+  const isEnglish = i18n.language.startsWith('en')
+  const show = (value: boolean | number | string | string[]) =>
+    typeof value === 'boolean'
+      ? t(value ? 'referrals.callContext.yes' : 'referrals.callContext.no')
+      : Array.isArray(value)
+        ? value.join(', ')
+        : String(value)
+  return (
+    <Card withBorder component="section" aria-labelledby="call-context-title">
+      <Stack gap="xs">
+        <Title order={3} size="h4" id="call-context-title">
+          {t('referrals.callContext.title')}
+        </Title>
+        <Text size="sm">
+          {t('referrals.callContext.at', {
+            date: formatInstant(call.at, i18n.language),
+            campaign: call.campaignName,
+          })}
+        </Text>
+        <Table variant="vertical" layout="fixed" withTableBorder={false}>
+          <Table.Tbody>
+            <Table.Tr>
+              <Table.Th w="40%">{t('referrals.callContext.needs')}</Table.Th>
+              <Table.Td>
+                {call.needs.length
+                  ? call.needs.map((need) => t(`referrals.category.${need}`)).join(', ')
+                  : t('referrals.callContext.none')}
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
+              <Table.Th>{t('referrals.callContext.fragility')}</Table.Th>
+              <Table.Td>
+                {call.fragilityLevel
+                  ? t(`referrals.fragility.${call.fragilityLevel}`)
+                  : t('referrals.callContext.none')}
+              </Table.Td>
+            </Table.Tr>
+            {call.answers.map((answer) => (
+              <Table.Tr key={answer.label}>
+                <Table.Th>{isEnglish && answer.labelEn ? answer.labelEn : answer.label}</Table.Th>
+                <Table.Td>{show(answer.value)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Stack>
+    </Card>
+  )
 }
 
 export function ReferralPage() {
@@ -106,6 +160,7 @@ export function ReferralPage() {
           ))}
         </Card>
       )}
+      {r.call && <CallContext call={r.call} />}
       {r.outcome && (
         <Alert color="green" title={t('referrals.fields.outcome')}>
           {r.outcome}
