@@ -139,6 +139,11 @@ export const FindingsPanelSchema = Type.Object({
   /** Households with each need (a household counts once per category). */
   needs: Type.Array(Type.Object({ key: Type.Enum(NEED_CATEGORIES), count: CountSchema })),
   instruments: Type.Array(InstrumentLineSchema),
+  /** The detection rules' suggestions during calls of the period: how many, how many the callers followed. */
+  suggestions: Type.Object({
+    fragility: Type.Object({ made: CountSchema, followed: CountSchema }),
+    referral: Type.Object({ made: CountSchema, followed: CountSchema }),
+  }),
 })
 
 const Timing = Type.Object({ median: Nullable(Type.Number()), p90: Nullable(Type.Number()) })

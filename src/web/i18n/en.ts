@@ -333,6 +333,7 @@ export const en: Messages = {
     errors: {
       dispositionRequired: 'Choose the outcome of the call.',
       answerRequired: 'An answer is required.',
+      suggestionChoice: 'Follow or set aside this suggestion.',
       answerInvalid: 'This answer cannot be saved: please check it.',
       answerNotShown: 'This question no longer applies: clear its answer.',
       answerUnknown: 'This question is no longer in the questionnaire.',

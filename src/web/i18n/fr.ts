@@ -337,6 +337,7 @@ export const fr = {
     errors: {
       dispositionRequired: 'Choisissez l’issue de l’appel.',
       answerRequired: 'Réponse obligatoire.',
+      suggestionChoice: 'Suivez ou écartez cette suggestion.',
       answerInvalid: 'Cette réponse ne peut pas être enregistrée : vérifiez-la.',
       answerNotShown: 'Cette question ne s’applique plus : effacez sa réponse.',
       answerUnknown: 'Cette question n’existe plus dans le questionnaire.',

@@ -2,6 +2,7 @@ import i18n from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import { accountEn, accountFr } from '../features/account/account.i18n.js'
 import { feedbackEn, feedbackFr } from '../features/calling/feedback.i18n.js'
+import { suggestionsEn, suggestionsFr } from '../features/calling/suggestions.i18n.js'
 import { workspaceEn, workspaceFr } from '../features/calling/workspace.i18n.js'
 import { builderEn, builderFr } from '../features/campaigns/builder.i18n.js'
 import { campaignsEn, campaignsFr } from '../features/campaigns/campaigns.i18n.js'
@@ -38,6 +39,7 @@ void i18n.use(initReactI18next).init({
         imports: importsFr,
         stats: statsFr,
         feedback: feedbackFr,
+        suggestions: suggestionsFr,
         history: historyFr,
         householdList: householdListFr,
         why: whyFr,
@@ -60,6 +62,7 @@ void i18n.use(initReactI18next).init({
         imports: importsEn,
         stats: statsEn,
         feedback: feedbackEn,
+        suggestions: suggestionsEn,
         history: historyEn,
         householdList: householdListEn,
         why: whyEn,

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeCampaign, makeTarget, makeUser } from '../../../../test/factories.js'
+import { parisToday } from '../../../shared/clock.js'
 import { findTemplate } from '../campaigns/campaigns.templates.js'
 
 const key = () => `key-${randomUUID()}`
@@ -34,11 +35,11 @@ describe('detection suggestions recorded with an outcome', () => {
         headers: { ...headers, 'idempotency-key': key() },
         payload,
       })
-    return { ...context, outcome }
+    return { ...context, campaign, outcome }
   }
 
   it('keeps which of the rules’ suggestions the caller followed and which they declined', async (t) => {
-    const { db, outcome } = await claimOne(t)
+    const { app, db, campaign, loginAs, outcome } = await claimOne(t)
     const suggestions = [
       { kind: 'fragility', value: 'fragile', followed: true },
       { kind: 'referral', value: 'health_autonomy', urgency: 'within_24h', followed: true },
@@ -53,6 +54,20 @@ describe('detection suggestions recorded with an outcome', () => {
     assert.equal(response.statusCode, 201, response.body)
     const call = await db.selectFrom('call').select('suggestions').executeTakeFirstOrThrow()
     assert.deepEqual(JSON.parse(call.suggestions!), suggestions)
+
+    // The campaign's review counts them: made and followed, by kind.
+    const manager = await makeUser(db, 'manager', { organizationId: campaign.organizationId })
+    const today = parisToday()
+    const findings = await app.inject({
+      method: 'GET',
+      url: `/api/stats/panels/findings?from=${today}&to=${today}&scope=campaign:${campaign.id}`,
+      headers: await loginAs(manager),
+    })
+    assert.equal(findings.statusCode, 200, findings.body)
+    assert.deepEqual(findings.json().suggestions, {
+      fragility: { made: 1, followed: 1 },
+      referral: { made: 2, followed: 1 },
+    })
   })
 
   it('refuses a suggestion the rules do not give for these answers, naming it and saving nothing', async (t) => {

@@ -55,6 +55,7 @@ export function fixtureReview(): StatsReview {
         { instrument: 'ucla3', scored: 300, positive: 75, share: 0.25 },
         { instrument: 'usda6', scored: 120, positive: 18, share: 0.15 },
       ],
+      suggestions: { fragility: { made: 48, followed: 41 }, referral: { made: 36, followed: 29 } },
     },
     referrals: {
       total: 57,

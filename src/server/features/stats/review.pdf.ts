@@ -43,6 +43,9 @@ const WORDS = {
     fragility: 'Niveau de fragilité (dernier connu par ménage joint)',
     needs: 'Besoins repérés (ménages)',
     instruments: 'Échelles',
+    suggestions: (fragility: string, referral: string) =>
+      `Suggestions des règles de détection suivies par les appelant·es : niveau de fragilité ${fragility}, orientation ${referral}.`,
+    outOf: (followed: string, made: string) => `${followed} sur ${made}`,
     instrument: 'Échelle',
     scored: 'Ménages évalués',
     positive: 'Au-delà du seuil',
@@ -109,6 +112,9 @@ const WORDS = {
     fragility: 'Fragility level (latest known per household reached)',
     needs: 'Needs found (households)',
     instruments: 'Scales',
+    suggestions: (fragility: string, referral: string) =>
+      `Detection rules' suggestions the callers followed: fragility level ${fragility}, referral ${referral}.`,
+    outOf: (followed: string, made: string) => `${followed} of ${made}`,
     instrument: 'Scale',
     scored: 'Households scored',
     positive: 'Over the threshold',
@@ -522,6 +528,10 @@ export async function renderReviewPdf(review: StatsReview, locale: Locale): Prom
       formatShare(line.share, locale),
     ]),
   )
+  const { fragility, referral } = review.findings.suggestions
+  const outOf = (pair: { made: Count; followed: Count }) =>
+    w.outOf(formatCount(pair.followed, locale), formatCount(pair.made, locale))
+  out.paragraph(w.suggestions(outOf(fragility), outOf(referral)))
 
   // Referrals.
   out.heading(w.referralsSection)

@@ -190,6 +190,26 @@ export async function listReferrals(db: Db, filter: StatsFilter) {
     .execute()
 }
 
+/** The suggestions recorded with the calls of the scope in the period (calls without any are not read). */
+export async function listCallSuggestions(db: Db, filter: StatsFilter): Promise<string[]> {
+  let query = db
+    .selectFrom('call')
+    .where('call.organizationId', 'in', filter.organizationIds.length ? filter.organizationIds : [''])
+    .where('call.createdAt', '>=', filter.fromUtc)
+    .where('call.createdAt', '<', filter.toUtc)
+    .where('call.suggestions', 'is not', null)
+  if (filter.campaignId) query = query.where('call.campaignId', '=', filter.campaignId)
+  if (filter.agencyId) {
+    query = query.where(
+      'call.householdId',
+      'in',
+      db.selectFrom('household').select('household.id').where('household.agencyId', '=', filter.agencyId),
+    )
+  }
+  const rows = await query.select('call.suggestions').execute()
+  return rows.map((row) => row.suggestions!)
+}
+
 /** Feedback given in the period by callers of the scope (an agency does not narrow it: callers serve the whole organisation). */
 export async function listFeedback(db: Db, filter: StatsFilter) {
   let query = db

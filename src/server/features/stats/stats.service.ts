@@ -461,11 +461,41 @@ export async function callsOf(ctx: StatsContext): Promise<CallsPanel> {
   }
 }
 
+/** Suggestions made and followed, by kind: each a total and its two parts (followed, declined). */
+function suggestionCounts(recorded: readonly string[]) {
+  const counts = { fragility: { made: 0, followed: 0 }, referral: { made: 0, followed: 0 } }
+  for (const text of recorded) {
+    for (const suggestion of JSON.parse(text) as { kind: keyof typeof counts; followed: boolean }[]) {
+      const count = counts[suggestion.kind]
+      if (!count) continue
+      count.made += 1
+      if (suggestion.followed) count.followed += 1
+    }
+  }
+  const table = new CountTable()
+  for (const [kind, { made, followed }] of Object.entries(counts)) {
+    table.add(`suggested:${kind}`, made).breakdown(`suggested:${kind}`, [
+      [`followed:${kind}`, followed],
+      [`declined:${kind}`, made - followed],
+    ])
+  }
+  return table
+}
+
 export async function findingsOf(ctx: StatsContext): Promise<FindingsPanel> {
-  const figures = await figuresOf(ctx, REACHED_METRICS)
+  const [figures, recorded] = await Promise.all([
+    figuresOf(ctx, REACHED_METRICS),
+    stats.listCallSuggestions(ctx.db, ctx.filter),
+  ])
   const family = reachedCounts(figures)
   const shown = shownFor(ctx, family.table)
+  const suggested = shownFor(ctx, suggestionCounts(recorded))
+  const madeAndFollowed = (kind: string) => ({
+    made: suggested.count(`suggested:${kind}`),
+    followed: suggested.count(`followed:${kind}`),
+  })
   return {
+    suggestions: { fragility: madeAndFollowed('fragility'), referral: madeAndFollowed('referral') },
     fragility: bucketsOf(shown, 'fragility', family.fragility),
     needs: family.needs.map((key) => ({ key, count: shown.count(`need:${key}`) })),
     instruments: family.instruments.map((code) => {

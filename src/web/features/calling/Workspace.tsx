@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks'
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react'
 import { type CSSProperties, type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { FragilityLevel } from '../../../shared/campaigns.js'
 import { isInstrumentCode } from '../../../shared/instruments/index.js'
 import { INSTRUMENTS_KEY, questionsOf } from '../../../shared/questionnaire.js'
 import { ApiError } from '../../api/client.js'
@@ -15,10 +16,12 @@ import { OutcomeFields } from './OutcomeFields.js'
 import {
   buildOutcomeBody,
   checkForm,
+  detectSuggestions,
   ERROR_TEXT_VALUES,
   instrumentDefinition,
   newIdempotencyKey,
   type OutcomeForm,
+  suggestionKey,
   suggestNeeds,
   tickedNeeds,
 } from './outcome.js'
@@ -26,6 +29,7 @@ import { fieldId, QuestionnaireFields } from './QuestionnaireFields.js'
 import { QuickOutcomeBar } from './QuickOutcomeBar.js'
 import { type QuickOutcome, quickOutcomeOfKey } from './quick.js'
 import { SendStatus } from './SendStatus.js'
+import { SuggestionsPanel } from './SuggestionsPanel.js'
 import { useLeaseRenewal } from './useLeaseRenewal.js'
 import { useOutcomeSubmission } from './useOutcomeSubmission.js'
 
@@ -68,6 +72,8 @@ export function Workspace({
   const definition = assignment.questionnaire?.definition ?? null
   const suggested = suggestNeeds(definition, form.answers)
   const ticked = tickedNeeds(form, suggested)
+  const detected = detectSuggestions(definition, form.answers)
+  const [referralCategory, setReferralCategory] = useState<string | undefined>(undefined)
   const isLocked = draft.submission !== null
 
   const persist = useCallback((next: CallDraft) => {
@@ -279,6 +285,29 @@ export function Workspace({
                   </Card>
                 )}
 
+                <SuggestionsPanel
+                  suggestions={detected}
+                  rules={definition?.rules ?? []}
+                  choices={form.suggestionChoices ?? {}}
+                  errors={errors}
+                  disabled={isLocked}
+                  onChoose={(suggestion, followed) => {
+                    const key = suggestionKey(suggestion)
+                    const choices = { ...form.suggestionChoices, [key]: followed }
+                    const level = suggestion.kind === 'fragility' && followed ? suggestion.value : null
+                    update(
+                      level
+                        ? { suggestionChoices: choices, fragilityLevel: level as FragilityLevel }
+                        : { suggestionChoices: choices },
+                      [key],
+                    )
+                  }}
+                  onPrepareReferral={(suggestion) => {
+                    setReferralCategory(suggestion.value)
+                    referring.open()
+                  }}
+                />
+
                 <OutcomeFields
                   assignment={assignment}
                   form={form}
@@ -348,7 +377,7 @@ export function Workspace({
         <ReferralForm
           householdId={assignment.household.id}
           householdName={`${assignment.household.lastName} ${assignment.household.firstName ?? ''}`.trim()}
-          defaultCategory={ticked[0]}
+          defaultCategory={referralCategory ?? ticked[0]}
           onSent={() => {
             referring.close()
           }}

@@ -161,3 +161,61 @@ describe('Paris wall-clock time', () => {
     assert.equal(isoToParisLocal('2025-07-15T22:30:00.000Z'), '2025-07-16T00:30')
   })
 })
+
+describe('detection suggestions in the form', () => {
+  const withRules: QuestionnaireDefinition = {
+    sections: [
+      {
+        id: 'heat',
+        title: 'Chaleur',
+        questions: [
+          { id: 'drinks', type: 'yes_no', label: 'Boit assez ?', required: true },
+          {
+            id: 'why',
+            type: 'short_text',
+            label: 'Pourquoi ?',
+            required: false,
+            showIf: { question: 'drinks', equals: false },
+          },
+        ],
+      },
+    ],
+    rules: [
+      {
+        id: 'not_drinking',
+        label: 'Ne boit pas assez',
+        when: [{ question: 'drinks', equals: false }],
+        suggest: { fragility: 'fragile', referral: { category: 'health_autonomy', urgency: 'within_24h' } },
+      },
+    ],
+  }
+  const completed = (answers: Record<string, unknown>, choices?: Record<string, boolean>): OutcomeForm => ({
+    ...emptyForm(null),
+    disposition: 'completed',
+    answers,
+    ...(choices ? { suggestionChoices: choices } : {}),
+  })
+
+  it('asks the caller to follow or set aside each suggestion before saving a completed call', () => {
+    assert.deepEqual(
+      checkForm(completed({ drinks: false }), withRules).map((issue) => issue.field),
+      ['suggestion.fragility.fragile', 'suggestion.referral.health_autonomy'],
+    )
+    assert.deepEqual(checkForm(completed({ drinks: true }), withRules), [], 'nothing suggested, nothing to choose')
+    const chosen = completed(
+      { drinks: false },
+      { 'suggestion.fragility.fragile': true, 'suggestion.referral.health_autonomy': false },
+    )
+    assert.deepEqual(checkForm(chosen, withRules), [])
+  })
+
+  it('sends each choice with the suggestion the server will find, and no choice left from earlier answers', () => {
+    const choices = { 'suggestion.fragility.fragile': true, 'suggestion.referral.health_autonomy': false }
+    assert.deepEqual(buildOutcomeBody(completed({ drinks: false }, choices), withRules, []).suggestions, [
+      { kind: 'fragility', value: 'fragile', followed: true },
+      { kind: 'referral', value: 'health_autonomy', urgency: 'within_24h', followed: false },
+    ])
+    // The answer changed back: the rule no longer meets, the old choices are not sent.
+    assert.equal(buildOutcomeBody(completed({ drinks: true }, choices), withRules, []).suggestions, undefined)
+  })
+})

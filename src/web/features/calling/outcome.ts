@@ -2,6 +2,7 @@
 import type { Disposition, FragilityLevel, NeedCategory } from '../../../shared/campaigns.js'
 import { parisLocalToIso } from '../../../shared/clock.js'
 import { OUTCOME_TIME_LIMITS } from '../../../shared/contracts/calling.js'
+import { detect, type Suggestion } from '../../../shared/detection.js'
 import {
   INSTRUMENTS,
   type InstrumentCode,
@@ -11,6 +12,7 @@ import {
   isInstrumentCode,
   scoreInstrument,
 } from '../../../shared/instruments/index.js'
+import type { InstrumentResult } from '../../../shared/instruments/types.js'
 import {
   checkAnswers,
   INSTRUMENTS_KEY,
@@ -44,6 +46,8 @@ export interface OutcomeForm {
   sameCallerForCallback: boolean
   objection: boolean
   phoneE164: string | null
+  /** The caller's choice on each detection suggestion (`suggestionKey`): followed or declined. Absent in older drafts. */
+  suggestionChoices?: Record<string, boolean>
 }
 
 export function emptyForm(phoneE164: string | null): OutcomeForm {
@@ -132,6 +136,22 @@ export function suggestNeeds(definition: QuestionnaireDefinition | null, answers
   return [...needs]
 }
 
+/** The suggestions of the questionnaire's detection rules for the answers as they will be sent (as the server finds them). */
+export function detectSuggestions(definition: QuestionnaireDefinition | null, answers: Record<string, unknown>) {
+  if (!definition?.rules?.length) return []
+  const sent = answersToSend(definition, answers)
+  const results: Record<string, InstrumentResult> = {}
+  for (const code of instrumentsOf(definition)) {
+    const result = isInstrumentCode(code) ? instrumentResult(code, sent) : null
+    if (result) results[code] = result
+  }
+  return detect(definition.rules, sent, results)
+}
+
+/** How a suggestion is named in the form's choices and errors: `suggestion.referral.isolation`. */
+export const suggestionKey = (suggestion: Pick<Suggestion, 'kind' | 'value'>) =>
+  `suggestion.${suggestion.kind}.${suggestion.value}`
+
 /** The ticked needs: those the caller ticked, plus suggestions they did not untick. */
 export function tickedNeeds(form: OutcomeForm, suggested: NeedCategory[]): NeedCategory[] {
   const ticked = new Set(form.needs)
@@ -168,6 +188,11 @@ export function checkForm(
         issues.push({ field: question.id, key: 'answerRequired' })
       }
     }
+    // Each suggestion is followed or declined: the review counts both.
+    for (const suggestion of detectSuggestions(definition, form.answers)) {
+      const key = suggestionKey(suggestion)
+      if (form.suggestionChoices?.[key] === undefined) issues.push({ field: key, key: 'suggestionChoice' })
+    }
   }
   if (form.disposition === 'callback') {
     const iso = parisLocalToIso(form.callbackLocal)
@@ -202,6 +227,13 @@ export function buildOutcomeBody(
     const needs = tickedNeeds(form, suggested)
     if (needs.length) body.needs = needs
     if (form.fragilityLevel) body.fragilityLevel = form.fragilityLevel
+    const suggestions = detectSuggestions(definition, form.answers).flatMap((suggestion) => {
+      const followed = form.suggestionChoices?.[suggestionKey(suggestion)]
+      if (followed === undefined) return []
+      const { kind, value, urgency } = suggestion
+      return [{ kind, value, ...(urgency ? { urgency } : {}), followed }]
+    })
+    if (suggestions.length) body.suggestions = suggestions
   }
   if (disposition === 'callback') {
     body.callbackAt = parisLocalToIso(form.callbackLocal)!

@@ -22,6 +22,8 @@ export function Review({ review }: { review: StatsReview }) {
     seconds === null ? '—' : t('stats.figures.minutes', { value: number(seconds / 60) })
   const hours = (value: number | null) => (value === null ? '—' : t('stats.figures.hours', { value: number(value) }))
   const count = (value: Count) => formatCount(value, i18n.language)
+  const outOf = (pair: { made: Count; followed: Count }) =>
+    t('stats.outOf', { followed: count(pair.followed), made: count(pair.made) })
   const rows = (buckets: { key: string; count: Count }[], kind: LabelKind | null): ChartRow[] =>
     buckets.map((bucket) => ({
       key: bucket.key,
@@ -92,6 +94,12 @@ export function Review({ review }: { review: StatsReview }) {
           <ChartFigure title={t('stats.charts.fragility')} rows={rows(findings.fragility, 'fragility')} />
           <ChartFigure title={t('stats.charts.needs')} rows={rows(findings.needs, 'need')} />
         </SimpleGrid>
+        <Text data-stats="suggestions">
+          {t('stats.suggestions', {
+            fragility: outOf(findings.suggestions.fragility),
+            referral: outOf(findings.suggestions.referral),
+          })}
+        </Text>
         {findings.instruments.length > 0 && (
           <Table striped withTableBorder fz="sm" captionSide="top">
             <caption>{t('stats.tables.instruments')}</caption>

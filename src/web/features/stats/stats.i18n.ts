@@ -73,6 +73,9 @@ export const statsFr = {
     suppressedInChart:
       'Un effectif « < 5 » est une barre pâle marquée « < 5 » ; un effectif « ≥ 5 » masqué n’a pas de barre et l’indique à côté de son libellé. Le tableau donne les deux.',
   },
+  suggestions:
+    'Suggestions des règles de détection suivies par les appelant·es : niveau de fragilité {{fragility}}, orientation {{referral}}.',
+  outOf: '{{followed}} sur {{made}}',
   tables: {
     instruments: 'Échelles',
     instrument: 'Échelle',
@@ -179,6 +182,9 @@ export const statsEn: typeof statsFr = {
     suppressedInChart:
       'A "< 5" count is a pale bar marked "< 5"; a withheld "≥ 5" has no bar and says so beside its label. The table gives both.',
   },
+  suggestions:
+    "Detection rules' suggestions the callers followed: fragility level {{fragility}}, referral {{referral}}.",
+  outOf: '{{followed}} of {{made}}',
   tables: {
     instruments: 'Scales',
     instrument: 'Scale',

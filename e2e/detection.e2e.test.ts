@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import AxeBuilder from '@axe-core/playwright'
+import type { Page } from 'playwright-core'
+import { findTemplate } from '../src/server/features/campaigns/campaigns.templates.js'
+import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { makeCampaign, makeTarget, makeUser } from '../test/factories.js'
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze()
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+}
+
+const answer = (page: Page, question: RegExp, value: 'Oui' | 'Non') =>
+  page.getByRole('radiogroup', { name: question }).getByLabel(value, { exact: true }).check()
+
+describe('detection suggestions in Chromium', () => {
+  it('a caller’s heat-wave answers suggest a fragility level and orientations; the caller follows one, sets one aside, and the call keeps both', async (t) => {
+    const server = await startTestServer(t)
+    const db = server.db
+    const campaign = await makeCampaign(db, { questionnaire: findTemplate('heat_wave').questionnaire })
+    const caller = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
+    const target = await makeTarget(db, campaign, {
+      household: { lastName: 'Schmitt', firstName: 'Monique', birthDate: '1938-05-02' },
+      phones: ['+33612345678'],
+    })
+    const browser = await launchBrowser(t)
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    await page.goto(server.url)
+    await page.getByLabel('Adresse e-mail').fill(caller.email)
+    await page.getByLabel(/^Mot de passe/).fill(caller.password)
+    await page.getByRole('button', { name: 'Se connecter' }).click()
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Appeler' }).click()
+    await page.getByRole('button', { name: 'Appeler le suivant' }).click()
+    await page.getByRole('heading', { level: 3, name: 'Schmitt Monique' }).waitFor()
+
+    // Reassuring answers first: nothing is suggested.
+    await answer(page, /Buvez-vous suffisamment d’eau/, 'Oui')
+    await answer(page, /pièce fraîche/, 'Oui')
+    await answer(page, /chaque jour/, 'Oui')
+    await answer(page, /Souhaitez-vous qu’une personne vienne vous voir/, 'Non')
+    for (const question of [/Vous sentez-vous bien/, /seul·e ou isolé·e/, /courses/, /soins ou vos médicaments/]) {
+      await answer(page, question, question.source.includes('bien') ? 'Oui' : 'Non')
+    }
+    assert.equal(await page.getByRole('heading', { name: 'Suggestions d’après les réponses' }).count(), 0)
+
+    // Does not drink enough, and would like a visit: what the issue found raised nothing now raises three suggestions.
+    await answer(page, /Buvez-vous suffisamment d’eau/, 'Non')
+    await answer(page, /Souhaitez-vous qu’une personne vienne vous voir/, 'Oui')
+    const panel = page.getByRole('region', { name: 'Suggestions d’après les réponses' })
+    await panel.getByText('Niveau de fragilité suggéré : Fragile', { exact: true }).waitFor()
+    await panel.getByText(/^Orientation suggérée : Santé et autonomie, sous 24/).waitFor()
+    await panel.getByText(/^Orientation suggérée : Isolement/).waitFor()
+    await panel.getByText('Parce que : Ne boit pas suffisamment par forte chaleur').first().waitFor()
+
+    // Saving without choosing says so, next to each suggestion.
+    await page.getByLabel('Entretien réalisé').check()
+    await page.getByRole('button', { name: 'Enregistrer l’issue' }).click()
+    await panel.getByText('Suivez ou écartez cette suggestion.').first().waitFor()
+
+    const fragility = panel.getByRole('radiogroup', { name: /Niveau de fragilité suggéré/ })
+    await fragility.getByLabel('Suivre').check()
+    await panel.getByText('Niveau de fragilité mis à « Fragile ».').waitFor()
+    await panel
+      .getByRole('radiogroup', { name: /Santé et autonomie/ })
+      .getByLabel('Suivre')
+      .check()
+    await panel
+      .getByRole('radiogroup', { name: /Isolement/ })
+      .getByLabel('Écarter')
+      .check()
+    // Following an orientation offers to prepare it, its category chosen.
+    await panel.getByRole('button', { name: 'Préparer l’orientation' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.waitFor()
+    assert.deepEqual(await seriousViolations(page), [])
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'hidden' })
+
+    assert.deepEqual(await seriousViolations(page), [])
+    await page.screenshot({ path: screenshotPath('detection-suggestions'), fullPage: true })
+    await page.getByRole('button', { name: 'Enregistrer l’issue' }).click()
+    await page
+      .getByText(/enregistr/i)
+      .first()
+      .waitFor()
+    await page.waitForFunction(async () => true)
+    const deadline = Date.now() + 15_000
+    let call: { suggestions: string | null; fragilityLevel: string | null } | undefined
+    while (Date.now() < deadline && !call) {
+      call = await db
+        .selectFrom('call')
+        .select(['suggestions', 'fragilityLevel'])
+        .where('householdId', '=', target.householdId)
+        .executeTakeFirst()
+      if (!call) await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    assert.ok(call, 'the call was saved')
+    assert.equal(call.fragilityLevel, 'fragile')
+    assert.deepEqual(JSON.parse(call.suggestions!), [
+      { kind: 'fragility', value: 'fragile', followed: true },
+      { kind: 'referral', value: 'health_autonomy', urgency: 'within_24h', followed: true },
+      { kind: 'referral', value: 'isolation', urgency: 'within_7_days', followed: false },
+    ])
+  })
+})
