@@ -128,7 +128,9 @@ export function ReferralPage() {
         ← {t('referrals.title')}
       </Anchor>
       <Group>
-        <Title order={2}>{r.category ? t(`referrals.category.${r.category}`) : t('referrals.title')}</Title>
+        <Title order={2}>
+          {r.category ? t(`referrals.category.${r.category}`) : t('referrals.closedCase', { date: when(r.createdAt) })}
+        </Title>
         <Badge color={STATUS_COLOR[r.status]} variant="light" size="lg">
           {t(`referrals.status.${r.status}`)}
         </Badge>
