@@ -4,21 +4,26 @@ import {
   checkQuestionnaire,
   QUESTIONNAIRE_LIMITS,
   type QuestionnaireDefinition,
+  type QuestionSection,
 } from '../../../shared/questionnaire.js'
 import {
   addInstrument,
   addOption,
   addQuestion,
+  addRule,
   addSection,
   conditionSources,
   defaultCondition,
   freshId,
   moveQuestion,
+  moveSection,
   removeOption,
   removeQuestion,
+  removeRule,
   removeSection,
   retype,
   updateQuestion,
+  updateSection,
 } from './questionnaireDraft.js'
 
 const questionsOf = (definition: QuestionnaireDefinition, section = 0) => {
@@ -132,5 +137,91 @@ describe('the questionnaire builder’s edits', () => {
     let sections: QuestionnaireDefinition = { sections: [] }
     for (let i = 0; i < QUESTIONNAIRE_LIMITS.sections + 5; i++) sections = addSection(sections, 'S')
     assert.equal(sections.sections.length, QUESTIONNAIRE_LIMITS.sections)
+  })
+})
+
+describe('detection rules in the builder', () => {
+  const base: QuestionnaireDefinition = {
+    sections: [
+      {
+        id: 'heat',
+        title: 'Chaleur',
+        questions: [
+          { id: 'drinks', type: 'yes_no', label: 'Boit assez ?', required: true },
+          {
+            id: 'room',
+            type: 'single_choice',
+            label: 'Pièce ?',
+            required: false,
+            options: [
+              { code: 'cool', label: 'Fraîche' },
+              { code: 'hot', label: 'Chaude' },
+            ],
+          },
+        ],
+      },
+      { id: 'other', title: 'Autre', questions: [{ id: 'note', type: 'short_text', label: 'Note', required: false }] },
+      { id: 'ucla', instrument: 'ucla3' },
+    ],
+    rules: [
+      {
+        id: 'a',
+        label: 'Ne boit pas',
+        when: [{ question: 'drinks', equals: false }],
+        suggest: { fragility: 'fragile' },
+      },
+      {
+        id: 'b',
+        label: 'Chaud et seul',
+        when: [
+          { question: 'room', in: ['hot'] },
+          { instrument: 'ucla3', positive: true },
+        ],
+        suggest: { referral: { category: 'isolation', urgency: 'within_24h' } },
+      },
+    ],
+  }
+
+  it('keeps the rules through edits that do not touch what they name', () => {
+    for (const edited of [
+      addSection(base, 'Nouvelle'),
+      moveSection(base, 0, 1),
+      removeSection(base, 1),
+      addQuestion(base, 1),
+      updateSection(base, 1, { title: 'Encore' }),
+    ]) {
+      assert.deepEqual(edited.rules, base.rules)
+      assert.deepEqual(
+        checkQuestionnaire(edited).filter((issue) => issue.path.startsWith('rules')),
+        [],
+      )
+    }
+  })
+
+  it('drops the conditions on what is gone, and a rule left without any', () => {
+    const withoutDrinks = removeQuestion(base, 0, 0)
+    assert.deepEqual(
+      withoutDrinks.rules?.map((r) => r.id),
+      ['b'],
+    )
+    const withoutUcla = removeSection(base, 2)
+    assert.deepEqual(withoutUcla.rules?.[1]?.when, [{ question: 'room', in: ['hot'] }])
+    const retyped = updateQuestion(base, 0, 1, {
+      ...(base.sections[0] as QuestionSection).questions[1],
+      options: [
+        { code: 'cool', label: 'Fraîche' },
+        { code: 'warm', label: 'Tiède' },
+      ],
+    })
+    assert.deepEqual(retyped.rules?.[1]?.when, [{ instrument: 'ucla3', positive: true }])
+    for (const edited of [withoutDrinks, withoutUcla, retyped]) assert.deepEqual(checkQuestionnaire(edited), [])
+  })
+
+  it('adds a rule on the first question it can name, and removes it', () => {
+    const added = addRule(base, 'Nouvelle règle')
+    assert.equal(added.rules?.length, 3)
+    assert.deepEqual(added.rules?.[2]?.when, [{ question: 'drinks', equals: true }])
+    assert.deepEqual(checkQuestionnaire(added), [])
+    assert.deepEqual(removeRule(added, 2).rules, base.rules)
   })
 })

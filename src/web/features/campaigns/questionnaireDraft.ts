@@ -3,6 +3,7 @@
  * it coherent (a removed question takes the conditions on it along; a removed option leaves the conditions that named
  * it). Ids and option codes are made here, never typed by a manager: answers already saved are keyed by them.
  */
+import type { DetectionRule, RuleCondition } from '../../../shared/detection.js'
 import type { InstrumentCode } from '../../../shared/instruments/types.js'
 import {
   type ChoiceOption,
@@ -48,6 +49,7 @@ function withSection(
   change: (section: QuestionSection) => QuestionSection,
 ): QuestionnaireDefinition {
   return {
+    ...definition,
     sections: definition.sections.map((section, i) =>
       i === index && !isInstrumentSection(section) ? change(section) : section,
     ),
@@ -60,7 +62,7 @@ export function addSection(definition: QuestionnaireDefinition, title: string): 
     'partie',
     definition.sections.map((s) => s.id),
   )
-  return { sections: [...definition.sections, { id, title, questions: [] }] }
+  return { ...definition, sections: [...definition.sections, { id, title, questions: [] }] }
 }
 
 export function addInstrument(definition: QuestionnaireDefinition, code: InstrumentCode): QuestionnaireDefinition {
@@ -72,7 +74,7 @@ export function addInstrument(definition: QuestionnaireDefinition, code: Instrum
         definition.sections.map((s) => s.id),
       )
     : code
-  return { sections: [...definition.sections, { id, instrument: code }] }
+  return { ...definition, sections: [...definition.sections, { id, instrument: code }] }
 }
 
 export function updateSection(
@@ -87,7 +89,9 @@ export function updateSection(
 export function removeSection(definition: QuestionnaireDefinition, index: number): QuestionnaireDefinition {
   const removed = definition.sections[index]
   const gone = new Set(removed && !isInstrumentSection(removed) ? removed.questions.map((q) => q.id) : [])
-  return dropConditionsOn({ sections: definition.sections.filter((_, i) => i !== index) }, gone)
+  return keepRulesCoherent(
+    dropConditionsOn({ ...definition, sections: definition.sections.filter((_, i) => i !== index) }, gone),
+  )
 }
 
 /** Moves an element one place up (-1) or down (+1); out of bounds changes nothing. */
@@ -100,7 +104,7 @@ export function move<T>(items: readonly T[], index: number, by: -1 | 1): T[] {
 }
 
 export function moveSection(definition: QuestionnaireDefinition, index: number, by: -1 | 1) {
-  return { sections: move(definition.sections, index, by) }
+  return { ...definition, sections: move(definition.sections, index, by) }
 }
 
 export function moveQuestion(definition: QuestionnaireDefinition, sectionIndex: number, index: number, by: -1 | 1) {
@@ -163,7 +167,7 @@ export function updateQuestion(
     ...section,
     questions: section.questions.map((q, i) => (i === index ? question : q)),
   }))
-  return pruneConditionsOn(next, question)
+  return keepRulesCoherent(pruneConditionsOn(next, question))
 }
 
 export function removeQuestion(definition: QuestionnaireDefinition, sectionIndex: number, index: number) {
@@ -173,7 +177,7 @@ export function removeQuestion(definition: QuestionnaireDefinition, sectionIndex
     ...s,
     questions: s.questions.filter((_, i) => i !== index),
   }))
-  return removed ? dropConditionsOn(next, new Set([removed.id])) : next
+  return keepRulesCoherent(removed ? dropConditionsOn(next, new Set([removed.id])) : next)
 }
 
 export function addOption(question: Question): Question {
@@ -222,6 +226,7 @@ export function defaultCondition(source: Question): ShowIf {
 
 function mapQuestions(definition: QuestionnaireDefinition, change: (q: Question) => Question): QuestionnaireDefinition {
   return {
+    ...definition,
     sections: definition.sections.map(
       (section): Section =>
         isInstrumentSection(section) ? section : { ...section, questions: section.questions.map(change) },
@@ -253,4 +258,63 @@ function pruneConditionsOn(definition: QuestionnaireDefinition, source: Question
     )
     return values.length ? { ...q, showIf: { question: source.id, in: values } } : withoutCondition(q)
   })
+}
+
+/**
+ * Detection rules after an edit: a condition on a question that is gone, or that can no longer give its value, or on
+ * an instrument no longer asked, goes; a rule left without conditions goes (it would suggest for every call).
+ */
+export function keepRulesCoherent(definition: QuestionnaireDefinition): QuestionnaireDefinition {
+  if (!definition.rules) return definition
+  const questions = new Map(questionsOf(definition).map((q) => [q.id, q]))
+  const instruments = new Set(definition.sections.filter(isInstrumentSection).map((s) => s.instrument))
+  const fits = (condition: RuleCondition) => {
+    if ('instrument' in condition) return instruments.has(condition.instrument)
+    const question = questions.get(condition.question)
+    if (!question) return false
+    if (question.type === 'yes_no') return typeof condition.equals === 'boolean'
+    if (!isChoice(question.type)) return false
+    const codes = new Set(question.options?.map((o) => o.code))
+    const values = condition.in ?? (condition.equals === undefined ? [] : [String(condition.equals)])
+    return values.length > 0 && values.every((value) => codes.has(value))
+  }
+  const rules = definition.rules
+    .map((rule) => ({ ...rule, when: rule.when.filter(fits) }))
+    .filter((rule) => rule.when.length > 0)
+  return { ...definition, rules }
+}
+
+/** The questions and instruments a rule's condition may name: yes/no and choice questions, instruments asked. */
+export function ruleSources(definition: QuestionnaireDefinition) {
+  return {
+    questions: questionsOf(definition).filter((q) => q.type === 'yes_no' || isChoice(q.type)),
+    instruments: definition.sections.filter(isInstrumentSection).map((s) => s.instrument),
+  }
+}
+
+export function addRule(definition: QuestionnaireDefinition, label: string): QuestionnaireDefinition {
+  const rules = definition.rules ?? []
+  const { questions, instruments } = ruleSources(definition)
+  const first = questions[0]
+  const condition: RuleCondition | null = first
+    ? first.type === 'yes_no'
+      ? { question: first.id, equals: true }
+      : { question: first.id, in: first.options?.[0] ? [first.options[0].code] : [] }
+    : instruments[0]
+      ? { instrument: instruments[0], positive: true }
+      : null
+  if (!condition) return definition
+  const id = freshId(
+    'rule',
+    rules.map((r) => r.id),
+  )
+  return { ...definition, rules: [...rules, { id, label, when: [condition], suggest: { fragility: 'watch' } }] }
+}
+
+export function updateRule(definition: QuestionnaireDefinition, index: number, rule: DetectionRule) {
+  return { ...definition, rules: (definition.rules ?? []).map((r, i) => (i === index ? rule : r)) }
+}
+
+export function removeRule(definition: QuestionnaireDefinition, index: number): QuestionnaireDefinition {
+  return { ...definition, rules: (definition.rules ?? []).filter((_, i) => i !== index) }
 }
