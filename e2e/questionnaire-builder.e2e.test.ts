@@ -106,6 +106,36 @@ describe('the questionnaire builder and the script editor in Chromium', () => {
     assert.equal(shown.type, 'short_text')
     assert.deepEqual(shown.showIf, { question: asked.id, equals: true })
 
+    // A detection rule on the new question: "needs help with groceries" suggests a food orientation within 7 days.
+    const rules = page.getByRole('region', { name: 'Règles de détection' })
+    const shipped = await rules.locator('[data-rule]').count()
+    assert.ok(shipped > 0, 'the heat-wave template ships its rules')
+    await rules.getByRole('button', { name: 'Ajouter une règle' }).click()
+    const rule = rules.getByRole('region', { name: `Règle ${shipped + 1}` })
+    await rule.getByLabel(/^Ce qui alerte/).fill('A besoin d’aide pour ses courses')
+    await choose(page, rule, 'Condition 1 — réponse à', 'Avez-vous besoin d’aide pour vos courses ?')
+    await choose(page, rule, 'est', 'Oui')
+    await choose(page, rule, 'Niveau de fragilité', 'Rien')
+    await choose(page, rule, 'Orientation vers', 'Alimentation')
+    await choose(page, rule, 'Délai', 'Sous 7 jours')
+    assert.deepEqual(await seriousViolations(page), [])
+    await page.getByRole('button', { name: 'Enregistrer une nouvelle version' }).click()
+    await page.getByText(`Version ${before + 2} enregistrée. Les prochains appels l’utiliseront.`).waitFor()
+    const latest = await server.db
+      .selectFrom('questionnaire_version')
+      .select('definition')
+      .where('campaign_id', '=', campaign.id)
+      .where('version', '=', before + 2)
+      .executeTakeFirstOrThrow()
+    const withRule = JSON.parse(latest.definition)
+    assert.equal(withRule.rules.length, shipped + 1, 'the shipped rules are kept')
+    assert.deepEqual(withRule.rules.at(-1), {
+      id: withRule.rules.at(-1).id,
+      label: 'A besoin d’aide pour ses courses',
+      when: [{ question: asked.id, equals: true }],
+      suggest: { referral: { category: 'food', urgency: 'within_7_days' } },
+    })
+
     // The script editor explains its fields and previews them on a sample household.
     await page.getByRole('tab', { name: 'Script d’appel' }).click()
     const script = page.getByLabel(/^Texte du script/)

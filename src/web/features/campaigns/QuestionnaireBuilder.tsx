@@ -48,6 +48,7 @@ import {
   updateQuestion,
   updateSection,
 } from './questionnaireDraft.js'
+import { RulesEditor } from './RulesEditor.js'
 import { SaveBar } from './SaveBar.js'
 
 const L = QUESTIONNAIRE_LIMITS
@@ -343,6 +344,7 @@ export function QuestionnaireBuilder({ campaign, onSaved }: { campaign: Campaign
                   </Group>
                 </Stack>
               </Card>
+              <RulesEditor draft={draft} onChange={change} confirm={setConfirming} />
             </Stack>
           </Fieldset>
         </Grid.Col>
