@@ -104,8 +104,10 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /api/households': { allowed: REGISTRY_READERS },
   // The filtered list as a spreadsheet: managers only (a whole registry leaves with it).
   'GET /api/households/export.csv': { allowed: MANAGERS },
-  'GET /api/households/:id': { allowed: [...REGISTRY_READERS, 'caller', 'partner'] },
-  'GET /api/households/:id/timeline': { allowed: [...REGISTRY_READERS, 'caller'] },
+  // The DPO passes the gate of a household's record and timeline and gets 404 unless a request of the register is
+  // open about it (as for the dossier).
+  'GET /api/households/:id': { allowed: [...REGISTRY_READERS, 'caller', 'partner', 'dpo'] },
+  'GET /api/households/:id/timeline': { allowed: [...REGISTRY_READERS, 'caller', 'dpo'] },
   'POST /api/households/:id/objection': { allowed: [...REGISTRY_READERS, 'caller'] },
   'POST /api/households/:id/objection/withdraw': { allowed: MANAGERS },
 

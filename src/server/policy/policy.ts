@@ -60,8 +60,9 @@ export const POLICY = {
   // colleagues lent for a campaign, who see a household only while it is theirs to call.
   'household.search': REGISTRY_READERS,
   // The gate of the routes about one household; who reads which one is decided by the finer rules below, with the data.
-  'household.read': [...REGISTRY_READERS, 'caller', 'partner'],
-  'household.timeline': [...REGISTRY_READERS, 'caller'],
+  // The DPO passes these two gates and reads only through an open request (`household.readThroughRequest`, below).
+  'household.read': [...REGISTRY_READERS, 'caller', 'partner', 'dpo'],
+  'household.timeline': [...REGISTRY_READERS, 'caller', 'dpo'],
   'household.recordObjection': [...REGISTRY_READERS, 'caller'],
   // Finer rules, asked with `organizationsWhere` once the household is known. The whole record of any household of
   // one's organisation:
@@ -137,7 +138,8 @@ export const POLICY = {
   // Any household of one's organisation:
   'household.dossierOfOrganization': MANAGERS,
   // the DPO, only while a request of the register is open about the household (else 404): the DPO reads no tenant
-  // data outside a tenant's request.
+  // data outside a tenant's request. The same rule opens the household's record and timeline to the DPO
+  // (households.routes.ts, `findReadableHousehold`).
   'household.readThroughRequest': ['dpo'],
   // The register of tenants' requests: recorded and closed by their DPO, managers and administrators.
   'dataRequest.manage': ['dpo', 'manager', 'admin'],

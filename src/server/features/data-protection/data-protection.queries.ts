@@ -360,17 +360,26 @@ export async function closeDataRequest(
   return Number(result.numUpdatedRows) === 1
 }
 
-/** Whether a request of the register about the household is open in one of the organisations. */
-export async function hasOpenRequest(db: Db, organizationIds: string[], householdId: string): Promise<boolean> {
-  if (organizationIds.length === 0) return false
+/**
+ * The request of the register open about the household in one of the organisations (the oldest received), or
+ * undefined: what lets the DPO read the household's dossier, record and timeline.
+ */
+export async function findOpenRequestId(
+  db: Db,
+  organizationIds: string[],
+  householdId: string,
+): Promise<string | undefined> {
+  if (organizationIds.length === 0) return undefined
   const row = await db
     .selectFrom('dataRequest')
     .select('id')
     .where('organizationId', 'in', organizationIds)
     .where('householdId', '=', householdId)
     .where('status', '=', 'open')
+    .orderBy('receivedOn')
+    .orderBy('id')
     .executeTakeFirst()
-  return row !== undefined
+  return row?.id
 }
 
 export async function findHouseholdByRef(db: Db, organizationId: string, externalRef: string) {

@@ -167,12 +167,13 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       organizationsWhere(scope, 'household.dossierOfOrganization'),
       householdId,
     )
-    if (direct) return { household: direct, via: null }
+    if (direct) return { household: direct, via: null, requestId: null }
     const dpoIds = organizationsWhere(scope, 'household.readThroughRequest')
     const throughRequest = await queries.findHouseholdIn(db, dpoIds, householdId)
-    if (throughRequest && (await queries.hasOpenRequest(db, [throughRequest.organizationId], householdId))) {
-      return { household: throughRequest, via: 'request' as const }
-    }
+    const requestId = throughRequest
+      ? await queries.findOpenRequestId(db, [throughRequest.organizationId], householdId)
+      : undefined
+    if (throughRequest && requestId) return { household: throughRequest, via: 'request' as const, requestId }
     return undefined
   }
 
@@ -193,7 +194,7 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         entityType: 'household',
         entityId: household.id,
         ip: request.ip,
-        details: { format, ...(access.via ? { via: access.via } : {}) },
+        details: { format, ...(access.via ? { via: access.via, requestId: access.requestId } : {}) },
       })
       const name = `dossier-${household.externalRef.replace(/[^A-Za-z0-9_-]+/g, '-')}-${parisToday()}.${format}`
       reply.header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'private, no-store')

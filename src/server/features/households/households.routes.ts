@@ -11,6 +11,7 @@ import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
+import { findOpenRequestId } from '../data-protection/data-protection.queries.js'
 import { hasActiveReferral } from '../referrals/referrals.queries.js'
 import { flagSensitiveTexts } from '../sensitive-flags/sensitive-flags.service.js'
 import * as households from './households.queries.js'
@@ -202,19 +203,39 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /**
    * The household a request may read, and how: the whole record of one of the user's organisations (`readRecord`), or
    * the record of a household the caller is calling right now (`readWhileCalling`: a held target, a promised
-   * callback). Undefined otherwise: the caller answers 404, never revealing that the household exists.
+   * callback), or, for reads only (`throughRequest`), the record of a household the DPO handles a request of the
+   * register about (`readThroughRequest`: a request open). Undefined otherwise: the route answers 404, never revealing
+   * that the household exists.
    */
-  async function findReadableHousehold(request: FastifyRequest, householdId: string) {
+  async function findReadableHousehold(
+    request: FastifyRequest,
+    householdId: string,
+    options: { throughRequest?: boolean } = {},
+  ) {
     const scope = currentScope(request)
     const organizationIds = organizationsWhere(scope, 'household.readRecord')
     const found = await households.findHouseholdById(db, organizationIds, householdId)
-    if (found) return { found, organizationIds, via: null }
+    if (found) return { found, organizationIds, via: null, requestId: null }
     const callingIds = organizationsWhere(scope, 'household.readWhileCalling')
-    if (!(await households.isCallingHousehold(db, currentUser(request).id, callingIds, householdId, nowTimestamp()))) {
-      return undefined
+    if (await households.isCallingHousehold(db, currentUser(request).id, callingIds, householdId, nowTimestamp())) {
+      const whileCalling = await households.findHouseholdById(db, callingIds, householdId)
+      if (whileCalling)
+        return { found: whileCalling, organizationIds: callingIds, via: 'calling' as const, requestId: null }
     }
-    const whileCalling = await households.findHouseholdById(db, callingIds, householdId)
-    return whileCalling ? { found: whileCalling, organizationIds: callingIds, via: 'calling' as const } : undefined
+    if (!options.throughRequest) return undefined
+    const requestIds = organizationsWhere(scope, 'household.readThroughRequest')
+    const requestId = await findOpenRequestId(db, requestIds, householdId)
+    if (!requestId) return undefined
+    const throughRequest = await households.findHouseholdById(db, requestIds, householdId)
+    return throughRequest
+      ? { found: throughRequest, organizationIds: requestIds, via: 'request' as const, requestId }
+      : undefined
+  }
+
+  /** What the audit entry of a read says about how it was allowed: through a call, a referral, a request (named). */
+  function readDetails(via: 'calling' | 'referral' | 'request' | null, requestId: string | null) {
+    if (!via) return null
+    return via === 'request' ? { via, requestId } : { via }
   }
 
   app.route({
@@ -222,9 +243,9 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'household.read' },
     handler: async (request) => {
       const scope = currentScope(request)
-      const readable = await findReadableHousehold(request, request.params.id)
+      const readable = await findReadableHousehold(request, request.params.id, { throughRequest: true })
       let found = readable?.found
-      let via: 'calling' | 'referral' | null = readable?.via ?? null
+      let via: 'calling' | 'referral' | 'request' | null = readable?.via ?? null
       if (!found) {
         // A partner opens a household only while a referral to their organisation about it is active, and sees only
         // its essentials; otherwise 404, never revealing that the household exists.
@@ -245,7 +266,7 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
         entityType: 'household',
         entityId: found.household.id,
         ip: request.ip,
-        details: via ? { via } : null,
+        details: readDetails(via, readable?.requestId ?? null),
       })
       const household = presentHousehold(found, parisToday())
       return via === 'referral' ? essentialsOnly(household) : household
@@ -256,9 +277,9 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ...householdsContract.timeline,
     config: { access: 'household.timeline' },
     handler: async (request) => {
-      const readable = await findReadableHousehold(request, request.params.id)
+      const readable = await findReadableHousehold(request, request.params.id, { throughRequest: true })
       if (!readable) throw new AppError('NOT_FOUND', 'No such household')
-      const { found, organizationIds, via } = readable
+      const { found, organizationIds, via, requestId } = readable
       const history = await households.householdTimeline(db, found.household.id)
       await recordAuditEvent(db, {
         actorUserId: currentUser(request).id,
@@ -267,7 +288,7 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
         entityType: 'household',
         entityId: found.household.id,
         ip: request.ip,
-        details: via ? { via } : null,
+        details: readDetails(via, requestId),
       })
       return { items: buildTimeline(history, organizationIds) }
     },
