@@ -141,7 +141,7 @@ describe('the caller’s fast path in Chromium', () => {
     assert.equal(await bar.getByRole('switch', { name: 'Enchaîner' }).isChecked(), true)
   })
 
-  it('on a desktop, shows the quick outcomes at the top and saves one with a click, notes included', async (t) => {
+  it('on a desktop, shows the quick outcomes at the top, times the call from « J’appelle » and saves with a key, notes and duration included', async (t) => {
     const server = await startTestServer(t)
     const db = server.db
     const campaign = await makeCampaign(db)
@@ -156,19 +156,28 @@ describe('the caller’s fast path in Chromium', () => {
     const barBox = await bar.boundingBox()
     const titleBox = await householdTitle(page).boundingBox()
     assert.ok(barBox && titleBox && barBox.y < titleBox.y, 'the quick outcomes come first')
-    assert.deepEqual(await seriousViolations(page), [], 'workspace on a desktop')
-    await shoot(page, 'workspace-desktop')
 
-    // Typing a note, the shortcut still works and the note goes with the outcome.
+    // « J'appelle » starts the call timer, which counts mm:ss.
+    await bar.getByRole('button', { name: 'J’appelle' }).click()
+    const timer = bar.getByRole('timer')
+    await page.waitForFunction(() => document.querySelector('[role="timer"]')?.textContent === '00:02')
+    assert.match((await timer.getAttribute('aria-label')) ?? '', /^Durée de l’appel : 00:0\d$/)
+    assert.deepEqual(await seriousViolations(page), [], 'workspace on a desktop, timer running')
+    await shoot(page, 'workspace-desktop')
+    // Typing a note, the shortcut still works and the note goes with the outcome, and so does the duration.
     await page.getByLabel('Notes').fill('Ligne occupée deux fois.')
     await page.getByLabel('Notes').press('Alt+Shift+Digit2')
     await page.getByText('Issue enregistrée. Merci !').waitFor()
     const call = await db
       .selectFrom('call')
-      .select(['disposition', 'notes'])
+      .select(['disposition', 'notes', 'durationSeconds'])
       .where('campaignId', '=', campaign.id)
       .executeTakeFirstOrThrow()
-    assert.deepEqual(call, { disposition: 'busy', notes: 'Ligne occupée deux fois.' })
+    assert.deepEqual([call.disposition, call.notes], ['busy', 'Ligne occupée deux fois.'])
+    assert.ok(
+      call.durationSeconds !== null && call.durationSeconds >= 2 && call.durationSeconds < 30,
+      `duration ${call.durationSeconds}`,
+    )
     // Without « Enchaîner », back to the campaign, the next call one key press away.
     await page.getByRole('button', { name: 'Appeler le suivant' }).waitFor()
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Appeler le suivant')

@@ -1,10 +1,17 @@
 import { Button, Group, Modal, Switch, Table, Text } from '@mantine/core'
 import { useDisclosure, useElementSize } from '@mantine/hooks'
-import { IconKeyboard } from '@tabler/icons-react'
-import { type ReactNode, useEffect } from 'react'
+import { IconClock, IconKeyboard, IconPhoneCall } from '@tabler/icons-react'
+import { type ReactNode, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import './quick.css'
-import { QUICK_OUTCOMES, type QuickOutcome, quickShortcut, quickShortcutLabel } from './quick.js'
+import {
+  callSeconds,
+  formatElapsed,
+  QUICK_OUTCOMES,
+  type QuickOutcome,
+  quickShortcut,
+  quickShortcutLabel,
+} from './quick.js'
 
 /**
  * The common outcomes as buttons, each saving the call at once; the « Enchaîner » switch; the shortcut keys' help.
@@ -98,5 +105,60 @@ export function QuickOutcomeBar({
         </Text>
       </Modal>
     </section>
+  )
+}
+
+/**
+ * The call timer: « J'appelle » until the caller dials (this button or a number's `tel:` link), then the elapsed
+ * mm:ss, frozen at the save (`stoppedSeconds`, the duration the outcome carries).
+ */
+export function CallTimer({
+  dialedAt,
+  stoppedSeconds,
+  disabled,
+  onStart,
+}: {
+  dialedAt: string | null
+  stoppedSeconds: number | null
+  disabled: boolean
+  onStart: () => void
+}) {
+  const { t } = useTranslation()
+  const [now, setNow] = useState(() => new Date())
+  const isRunning = dialedAt !== null && stoppedSeconds === null
+  useEffect(() => {
+    if (!isRunning) return
+    setNow(new Date())
+    const timer = setInterval(() => setNow(new Date()), 1000)
+    return () => clearInterval(timer)
+  }, [isRunning])
+  if (dialedAt === null && stoppedSeconds === null) {
+    return (
+      <Button
+        variant="filled"
+        color="teal"
+        size="sm"
+        disabled={disabled}
+        leftSection={<IconPhoneCall size={16} aria-hidden />}
+        onClick={onStart}
+      >
+        {t('workspace.timer.start')}
+      </Button>
+    )
+  }
+  const seconds = stoppedSeconds ?? callSeconds(dialedAt, now) ?? 0
+  return (
+    <Group gap={6} wrap="nowrap" px="xs">
+      <IconClock size={18} aria-hidden />
+      <Text
+        size="sm"
+        fw={700}
+        role="timer"
+        aria-label={t('workspace.timer.label', { elapsed: formatElapsed(seconds) })}
+        style={{ fontVariantNumeric: 'tabular-nums' }}
+      >
+        {formatElapsed(seconds)}
+      </Text>
+    </Group>
   )
 }

@@ -26,7 +26,7 @@ import {
   tickedNeeds,
 } from './outcome.js'
 import { fieldId, QuestionnaireFields } from './QuestionnaireFields.js'
-import { QuickOutcomeBar } from './QuickOutcomeBar.js'
+import { CallTimer, QuickOutcomeBar } from './QuickOutcomeBar.js'
 import { type QuickOutcome, quickOutcomeOfKey } from './quick.js'
 import { SendStatus } from './SendStatus.js'
 import { SuggestionsPanel } from './SuggestionsPanel.js'
@@ -87,6 +87,16 @@ export function Workspace({
     if (clears.some((field) => errors[field])) {
       setErrors((current) => Object.fromEntries(Object.entries(current).filter(([field]) => !clears.includes(field))))
     }
+  }
+
+  /** The caller dials (a number's `tel:` link, or « J'appelle »): the timer starts, once per household. */
+  const dial = (e164: string | null) => {
+    if (draftRef.current.submission) return
+    const current = draftRef.current.form
+    update({
+      ...(e164 ? { phoneE164: e164 } : {}),
+      ...(current.dialedAt ? {} : { dialedAt: new Date().toISOString() }),
+    })
   }
 
   const labelOf = (field: string): string => {
@@ -207,7 +217,14 @@ export function Workspace({
         onQuick={saveQuick}
         isChained={isChained}
         onChainedChange={onChainedChange}
-      />
+      >
+        <CallTimer
+          dialedAt={form.dialedAt ?? null}
+          stoppedSeconds={draft.submission ? (draft.submission.body.durationSeconds ?? null) : null}
+          disabled={isLocked}
+          onStart={() => dial(null)}
+        />
+      </QuickOutcomeBar>
       <Group justify="space-between" align="center" wrap="wrap" gap="sm">
         <Text fw={600}>{assignment.campaignName}</Text>
         <Group gap="sm">
@@ -241,11 +258,7 @@ export function Workspace({
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="md">
-            <HouseholdPanel
-              assignment={assignment}
-              calledNumber={form.phoneE164}
-              onDial={(e164) => !isLocked && update({ phoneE164: e164 })}
-            />
+            <HouseholdPanel assignment={assignment} calledNumber={form.phoneE164} onDial={(e164) => dial(e164)} />
             <ScriptPanel assignment={assignment} />
           </Stack>
         </Grid.Col>

@@ -22,6 +22,7 @@ import {
   questionsOf,
 } from '../../../shared/questionnaire.js'
 import type { OutcomeBody } from './api.js'
+import { callSeconds } from './quick.js'
 
 export const DISPOSITION_GROUPS: { key: 'reached' | 'notReached' | 'ended'; dispositions: Disposition[] }[] = [
   { key: 'reached', dispositions: ['completed', 'refused', 'callback'] },
@@ -48,6 +49,8 @@ export interface OutcomeForm {
   phoneE164: string | null
   /** The caller's choice on each detection suggestion (`suggestionKey`): followed or declined. Absent in older drafts. */
   suggestionChoices?: Record<string, boolean>
+  /** When the caller dialled (the `tel:` link or « J'appelle »): the call timer's start. Absent in older drafts. */
+  dialedAt?: string | null
 }
 
 export function emptyForm(phoneE164: string | null): OutcomeForm {
@@ -62,6 +65,7 @@ export function emptyForm(phoneE164: string | null): OutcomeForm {
     sameCallerForCallback: true,
     objection: false,
     phoneE164,
+    dialedAt: null,
   }
 }
 
@@ -211,14 +215,17 @@ export function latestCallback(now: Date): Date {
   return new Date(now.getTime() + OUTCOME_TIME_LIMITS.callbackDaysAhead * 86_400_000)
 }
 
-/** The request body for a checked form. */
+/** The request body for a checked form, saved at `now` (the call timer stops there). */
 export function buildOutcomeBody(
   form: OutcomeForm,
   definition: QuestionnaireDefinition | null,
   suggested: NeedCategory[],
+  now: Date = new Date(),
 ): OutcomeBody {
   const disposition = form.disposition!
   const body: OutcomeBody = { disposition }
+  const durationSeconds = callSeconds(form.dialedAt, now)
+  if (durationSeconds !== null) body.durationSeconds = durationSeconds
   const notes = form.notes.trim()
   if (notes) body.notes = notes
   if (form.phoneE164) body.phoneE164 = form.phoneE164

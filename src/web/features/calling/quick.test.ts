@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { checkForm, emptyForm } from './outcome.js'
+import { buildOutcomeBody, checkForm, emptyForm } from './outcome.js'
 import {
   callSeconds,
   formatElapsed,
@@ -80,5 +80,16 @@ describe('the call timer', () => {
     assert.equal(formatElapsed(3599), '59:59')
     assert.equal(formatElapsed(3600 + 62), '1:01:02')
     assert.equal(formatElapsed(-3), '00:00')
+  })
+  it('fills the outcome’s durationSeconds when the caller dialled, and only then', () => {
+    const form = { ...emptyForm('+33612345678'), disposition: 'no_answer' as const }
+    assert.deepEqual(buildOutcomeBody({ ...form, dialedAt }, null, [], new Date('2026-12-05T10:00:42.000Z')), {
+      disposition: 'no_answer',
+      phoneE164: '+33612345678',
+      durationSeconds: 42,
+    })
+    assert.equal(buildOutcomeBody(form, null, [], new Date()).durationSeconds, undefined)
+    const { dialedAt: _, ...olderDraft } = form
+    assert.equal(buildOutcomeBody(olderDraft, null, [], new Date()).durationSeconds, undefined)
   })
 })

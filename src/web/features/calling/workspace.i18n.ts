@@ -6,6 +6,10 @@ export const workspaceFr = {
     chain: 'Enchaîner',
     chainHelp: 'Le ménage suivant s’affiche dès que l’issue est enregistrée.',
   },
+  timer: {
+    start: 'J’appelle',
+    label: 'Durée de l’appel : {{elapsed}}',
+  },
   shortcuts: {
     title: 'Raccourcis clavier',
     intro:
@@ -24,6 +28,10 @@ export const workspaceEn: typeof workspaceFr = {
     title: 'Quick outcomes',
     chain: 'Chain calls',
     chainHelp: 'The next household shows as soon as the outcome is saved.',
+  },
+  timer: {
+    start: 'I’m calling',
+    label: 'Call duration: {{elapsed}}',
   },
   shortcuts: {
     title: 'Keyboard shortcuts',
