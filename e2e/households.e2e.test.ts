@@ -248,6 +248,26 @@ describe('the household list in Chromium', () => {
       `Pourquoi ce ménage ? ${name}`,
     )
 
+    // The builder's agency picker offers the organisation's agencies (never another's), chosen rather than typed.
+    const root = page.getByRole('group', { name: 'Retenir les ménages qui remplissent' })
+    await root.getByRole('button', { name: 'Ajouter une condition' }).last().click()
+    const added = root.locator('[data-condition="age"]').last()
+    await added.getByLabel('Critère').click()
+    await page.getByRole('option', { name: 'Agence', exact: true }).click()
+    const agencyRow = root.locator('[data-condition="agency"]')
+    await agencyRow.getByRole('combobox', { name: 'Valeur' }).click()
+    const offered = await page.getByRole('listbox').last().getByRole('option').allTextContents()
+    assert.deepEqual(offered, [
+      'Agence de Lunéville (LUNEVILLE)',
+      'Agence de Nancy (NANCY)',
+      'Agence de Verdun (VERDUN)',
+    ])
+    await page.getByRole('option', { name: 'Agence de Nancy (NANCY)' }).click()
+    assert.equal(await agencyRow.getByRole('combobox', { name: 'Valeur' }).inputValue(), 'Agence de Nancy (NANCY)')
+    assert.deepEqual(await seriousViolations(page), [])
+    await agencyRow.getByRole('button', { name: 'Retirer' }).click()
+    await agencyRow.waitFor({ state: 'detached' })
+
     // The name opens the household's page with the campaign chosen: the same explanation, the saved rule.
     await row.getByRole('link', { name }).click()
     await page.getByRole('heading', { level: 2, name }).waitFor()

@@ -345,6 +345,7 @@ const BASELINE_QUERIES: Record<string, (fx: Fixtures) => Record<string, string>>
   'GET /api/households/export.csv': () => ({ q: 'Martin', status: 'active', sort: 'name' }),
   'GET /api/referrals': () => ({ box: 'all', limit: '20', offset: '0' }),
   'GET /api/import-mappings': (fx) => ({ organization: fx.organizationCode }),
+  'GET /api/campaigns/targeting-values': (fx) => ({ organization: fx.organizationCode }),
   'GET /api/campaigns/{id}/plan': () => ({ callers: '3', hoursPerWeek: '10', days: '30' }),
   'GET /api/sensitive-flags': (fx) => ({
     organization: fx.organizationCode,

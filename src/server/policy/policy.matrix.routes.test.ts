@@ -125,6 +125,7 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/campaigns': { allowed: MANAGERS },
   'POST /api/campaigns/preview': { allowed: MANAGERS },
   'POST /api/campaigns/preview/explain': { allowed: MANAGERS },
+  'GET /api/campaigns/targeting-values': { allowed: MANAGERS },
   'GET /api/campaigns/:id': { allowed: MANAGERS },
   'PATCH /api/campaigns/:id': { allowed: MANAGERS },
   'GET /api/campaigns/:id/explain/:householdId': { allowed: MANAGERS },

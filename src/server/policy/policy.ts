@@ -87,6 +87,8 @@ export const POLICY = {
   'instrument.use': SIGNED_IN,
 
   'campaign.manage': MANAGERS,
+  // The agencies and communes of the organisation's households that the targeting builder's pickers offer.
+  'campaign.targetingValues': MANAGERS,
   'campaign.call': CALLERS,
   'campaign.supervise': MANAGERS,
   // Only the campaign's callers give feedback (checked with the data: the campaign's list of callers).

@@ -388,6 +388,29 @@ export const ExplainSchema = Type.Object({
   ),
 })
 
+/** The organisation whose values the builder's pickers need. */
+export const TargetingValuesQuery = Type.Object(
+  { organization: Type.String({ maxLength: 40, description: 'organisation code' }) },
+  { additionalProperties: false },
+)
+
+/**
+ * What the targeting builder's pickers offer, from the organisation's own data: its agencies, and the communes where it
+ * has households that a campaign could target (active, not erased), each with that number of households.
+ */
+export const TargetingValuesSchema = Type.Object({
+  agencies: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), households: Type.Integer() })),
+  communes: Type.Array(
+    Type.Object({
+      inseeCode: Type.String(),
+      name: Type.String(),
+      postcode: Nullable(Type.String()),
+      households: Type.Integer(),
+    }),
+  ),
+})
+export type TargetingValues = Static<typeof TargetingValuesSchema>
+
 /** What a change of rule did to a running campaign's queue. */
 export const RetargetChangesSchema = Type.Object({
   added: Type.Integer(),
@@ -431,6 +454,13 @@ export const campaignsContract = {
     summary: 'How many households a rule selects today, with a sample ordered by priority',
     body: PreviewBodySchema,
     response: { 200: PreviewSchema },
+  }),
+  targetingValues: route('GET', '/campaigns/targeting-values', {
+    tags,
+    summary:
+      'The agencies and communes (INSEE code and name) of an organisation’s households, for the builder’s pickers',
+    querystring: TargetingValuesQuery,
+    response: { 200: TargetingValuesSchema },
   }),
   previewExplain: route('POST', '/campaigns/preview/explain', {
     tags,

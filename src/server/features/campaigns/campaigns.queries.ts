@@ -161,6 +161,58 @@ export async function listMatchingForPriority(db: Db, organizationId: string, fi
   return rows.map((row) => ({ ...row, hasUsablePhone: Number(row.hasUsablePhone) === 1 }))
 }
 
+/** Households a campaign could target: active tenants whose identity retention has not erased. */
+const targetable = (eb: ExpressionBuilder<Database, 'household'>) =>
+  eb.and([eb('household.status', '=', 'active'), eb('household.erasedAt', 'is', null)])
+
+/**
+ * The values the targeting builder offers for an organisation: all its agencies with their targetable households, and
+ * the communes of its targetable households (by INSEE code; the name and postcode its households carry, the first in
+ * alphabetical order when they differ), in the order of their names.
+ */
+export async function targetingValues(db: Db, organizationId: string, limit: number) {
+  const agencies = await db
+    .selectFrom('agency')
+    .leftJoin('household', (join) =>
+      join
+        .onRef('household.agencyId', '=', 'agency.id')
+        .on('household.status', '=', 'active')
+        .on('household.erasedAt', 'is', null),
+    )
+    .select(['agency.code', 'agency.name', (eb) => eb.fn.count<number>('household.id').as('households')])
+    .where('agency.organizationId', '=', organizationId)
+    .groupBy(['agency.id', 'agency.code', 'agency.name'])
+    .orderBy('agency.name')
+    .orderBy('agency.code')
+    .limit(limit)
+    .execute()
+  const communes = await db
+    .selectFrom('household')
+    .select([
+      'household.inseeCode',
+      (eb) => eb.fn.min('household.city').as('name'),
+      (eb) => eb.fn.min('household.postcode').as('postcode'),
+      (eb) => eb.fn.countAll<number>().as('households'),
+    ])
+    .where('household.organizationId', '=', organizationId)
+    .where('household.inseeCode', 'is not', null)
+    .where(targetable)
+    .groupBy('household.inseeCode')
+    .orderBy('name')
+    .orderBy('household.inseeCode')
+    .limit(limit)
+    .execute()
+  return {
+    agencies: agencies.map((row) => ({ code: row.code, name: row.name, households: toCount(row.households) })),
+    communes: communes.map((row) => ({
+      inseeCode: row.inseeCode as string,
+      name: row.name ?? (row.inseeCode as string),
+      postcode: row.postcode ?? null,
+      households: toCount(row.households),
+    })),
+  }
+}
+
 export async function findHouseholdWithAgency(db: Db, organizationId: string, householdId: string) {
   return db
     .selectFrom('household')

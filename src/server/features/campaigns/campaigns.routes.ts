@@ -25,6 +25,9 @@ import {
   validateRule,
 } from './targeting.js'
 
+/** The most agencies, and the most communes, the builder's pickers are offered (a landlord has a few hundred). */
+const MAX_TARGETING_VALUES = 5_000
+
 function parseRule(input: unknown, field = 'targeting'): Rule {
   try {
     return validateRule(input)
@@ -185,6 +188,25 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
       priorityWeights: [...DEFAULT_PRIORITY_WEIGHTS],
       targetingFields: [...TARGETING_FIELDS],
     }),
+  })
+
+  app.route({
+    ...campaignsContract.targetingValues,
+    config: { access: 'campaign.targetingValues' },
+    handler: async (request) => {
+      const organization = await findOrganizationByCode(db, request.query.organization)
+      if (!organization || !may(request.scope, 'campaign.targetingValues', organization.id)) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `You do not manage an organisation with code "${request.query.organization}"`,
+          {
+            field: 'organization',
+            value: request.query.organization,
+          },
+        )
+      }
+      return campaigns.targetingValues(db, organization.id, MAX_TARGETING_VALUES)
+    },
   })
 
   app.route({

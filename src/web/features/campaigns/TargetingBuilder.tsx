@@ -35,6 +35,7 @@ import {
   type TreeNode,
   withOperator,
 } from './targeting-tree.js'
+import { useTargetingPickers, withCurrent } from './targeting-values.js'
 
 type Change = (node: TreeNode | null) => void
 
@@ -69,10 +70,44 @@ function FrenchDateInput({
 
 function ValueInput({ node, onValue }: { node: ConditionNode; onValue: (value: ConditionValue | undefined) => void }) {
   const { t, i18n } = useTranslation()
+  const pickers = useTargetingPickers()
   const locale: Locale = i18n.language === 'en' ? 'en' : 'fr'
   const field = findTargetingField(node.field)
   if (!field || isPresenceOperator(node.op)) return null
   const label = t('campaigns.targeting.value')
+  const picker = (node.field === 'agency' || node.field === 'inseeCode' || node.field === 'city') && pickers[node.field]
+  if (picker && picker.length > 0) {
+    // Agencies and communes from the organisation's data: chosen, not typed.
+    if (isListOperator(node.op)) {
+      const list = Array.isArray(node.value) ? node.value.map(String) : []
+      return (
+        <MultiSelect
+          label={label}
+          data={withCurrent(picker, list)}
+          value={list}
+          onChange={(values) => onValue(values)}
+          searchable
+          nothingFoundMessage={t('campaigns.builder.nothingFound')}
+          miw={260}
+          maxDropdownHeight={280}
+        />
+      )
+    }
+    const current = typeof node.value === 'string' ? node.value : null
+    return (
+      <Select
+        label={label}
+        data={withCurrent(picker, current ? [current] : [])}
+        value={current}
+        onChange={(value) => onValue(value ?? undefined)}
+        searchable
+        nothingFoundMessage={t('campaigns.builder.nothingFound')}
+        placeholder={t('campaigns.builder.choose')}
+        miw={260}
+        maxDropdownHeight={280}
+      />
+    )
+  }
   const enumData = (field.values ?? []).map((value) => ({
     value,
     label: node.field === 'fragilityLevel' ? labelOf('fragility', value, locale) : value,

@@ -13,7 +13,7 @@ import {
 } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { useQuery } from '@tanstack/react-query'
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import type { Rule } from '../../../shared/targeting-fields.js'
@@ -22,6 +22,7 @@ import { useReportUnsaved } from '../../components/UnsavedChanges.js'
 import { campaignsApi } from './api.js'
 import { GroupEditor } from './TargetingBuilder.js'
 import { canOpen, type GroupNode, type TreeNode, toRule, toTree } from './targeting-tree.js'
+import { codeNames, pickerOptions, TargetingValuesContext, useTargetingValues } from './targeting-values.js'
 import { WhyHouseholdDialog, type WhyQuestion } from './WhyHousehold.js'
 
 const nameOf = (household: { lastName: string; firstName: string | null }) =>
@@ -58,6 +59,9 @@ export function TargetingEditor({
   const [tree, setTree] = useState<GroupNode | null>(() => (canOpen(initial) ? toTree(initial) : null))
   const [showJson, setShowJson] = useState(false)
   const [why, setWhy] = useState<WhyQuestion | null>(null)
+  const values = useTargetingValues(organization)
+  const pickers = useMemo(() => pickerOptions(values.data), [values.data])
+  const names = useMemo(() => codeNames(values.data), [values.data])
   const fromBuilder = (next: TreeNode | null) => {
     if (next?.kind !== 'group') return
     const nextRule = toRule(next)
@@ -70,7 +74,9 @@ export function TargetingEditor({
   return (
     <Stack>
       {tree ? (
-        <GroupEditor root node={tree} onChange={fromBuilder} />
+        <TargetingValuesContext.Provider value={pickers}>
+          <GroupEditor root node={tree} onChange={fromBuilder} />
+        </TargetingValuesContext.Provider>
       ) : (
         <Alert color="orange">{t('campaigns.builder.cannotOpen')}</Alert>
       )}
@@ -167,7 +173,7 @@ export function TargetingEditor({
           </Table>
         </Stack>
       )}
-      <WhyHouseholdDialog question={why} onClose={() => setWhy(null)} />
+      <WhyHouseholdDialog question={why} onClose={() => setWhy(null)} names={names} />
       {onSave && (
         <Group>
           <Button onClick={() => onSave(rule)} loading={isSaving} disabled={Boolean(jsonError)}>
