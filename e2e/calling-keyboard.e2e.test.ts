@@ -139,6 +139,11 @@ describe('the caller’s fast path in Chromium', () => {
     await page.getByRole('button', { name: 'Appeler le suivant' }).click()
     await page.getByRole('heading', { level: 3, name: 'Dumas Odette' }).waitFor()
     assert.equal(await bar.getByRole('switch', { name: 'Enchaîner' }).isChecked(), true)
+
+    // « Votre journée » is kept by the server: signed in again on another browser, the three calls are there.
+    const again = await signIn(browser, server.url, caller.email, caller.password, 820, 1180)
+    await again.page.getByText('3 appels notés aujourd’hui').waitFor()
+    await again.page.getByText('Pas de réponse : 3').waitFor()
   })
 
   it('on a desktop, shows the quick outcomes at the top, times the call from « J’appelle » and saves with a key, notes and duration included', async (t) => {

@@ -18,6 +18,7 @@ import * as accountTokens from './migrations/2026-12-05T40-j-account-tokens.js'
 import * as callSuggestions from './migrations/2026-12-05T50-d-call-suggestions.js'
 import * as mfa from './migrations/2026-12-05T50-m-mfa.js'
 import * as oidc from './migrations/2026-12-05T50-o-oidc.js'
+import * as callerDay from './migrations/2026-12-05T50-w-caller-day.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05T50-m-mfa': mfa,
   '2026-12-05T50-o-oidc': oidc,
   '2026-12-05T50-d-call-suggestions': callSuggestions,
+  '2026-12-05T50-w-caller-day': callerDay,
 }
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }

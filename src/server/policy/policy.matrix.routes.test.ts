@@ -140,6 +140,7 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /api/campaigns/:id/plan': { allowed: MANAGERS },
 
   'GET /api/calling/campaigns': { allowed: CALLING },
+  'GET /api/calling/today': { allowed: CALLING },
   'POST /api/campaigns/:id/claim': { allowed: CALLING },
   'POST /api/assignments/:id/outcome': { allowed: CALLING },
   'POST /api/assignments/:id/release': { allowed: CALLING },

@@ -215,6 +215,22 @@ export const callingContract = {
     tags: ['calling'],
     response: { 200: Type.Object({ items: Type.Array(CallableCampaignSchema) }) },
   }),
+  /**
+   * The signed-in user's calls of the day (Paris time), every campaign and organisation: « Votre journée », the same
+   * on every browser and after signing in again.
+   */
+  today: route('GET', '/calling/today', {
+    tags: ['calling'],
+    response: {
+      200: Type.Object({
+        /** YYYY-MM-DD, Paris. */
+        day: Type.String(),
+        total: Type.Integer(),
+        /** Disposition → calls; a disposition without calls is absent. */
+        byDisposition: Type.Record(Type.String(), Type.Integer()),
+      }),
+    },
+  }),
   /** Restricts a campaign to these callers (an empty list opens it to every caller of its organisation). */
   setCallers: route('PUT', '/campaigns/:id/callers', {
     tags: ['calling'],

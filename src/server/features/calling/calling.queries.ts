@@ -119,3 +119,16 @@ export async function releaseTarget(db: Db, targetId: string, callerId: string, 
     .executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
 }
+
+/** A caller's calls recorded from `start` (included) to `end` (excluded), by disposition. */
+export async function countCallsOfCaller(db: Db, callerId: string, start: Timestamp, end: Timestamp) {
+  const rows = await db
+    .selectFrom('call')
+    .where('callerId', '=', callerId)
+    .where('createdAt', '>=', start)
+    .where('createdAt', '<', end)
+    .groupBy('disposition')
+    .select((eb) => ['disposition', eb.fn.countAll().as('count')])
+    .execute()
+  return rows.map((row) => ({ disposition: row.disposition, count: Number(row.count) }))
+}

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import type { Static } from 'typebox'
+import { addDays, parisDayStart, parisToday } from '../../../shared/clock.js'
 import { type CallSchema, callingContract } from '../../../shared/contracts/calling.js'
 import type { CallTable } from '../../db/schema.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { organizationsWhere } from '../../policy/policy.js'
+import { countCallsOfCaller } from './calling.queries.js'
 import {
   type Caller,
   listCallableCampaigns,
@@ -50,6 +52,25 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ...callingContract.campaigns,
     config: { access: 'campaign.call' },
     handler: async (request) => ({ items: await listCallableCampaigns(db, currentScope(request)) }),
+  })
+
+  app.route({
+    ...callingContract.today,
+    config: { access: 'campaign.call' },
+    handler: async (request) => {
+      const day = parisToday()
+      const counts = await countCallsOfCaller(
+        db,
+        currentUser(request).id,
+        parisDayStart(day),
+        parisDayStart(addDays(day, 1)),
+      )
+      return {
+        day,
+        total: counts.reduce((sum, row) => sum + row.count, 0),
+        byDisposition: Object.fromEntries(counts.map((row) => [row.disposition, row.count])),
+      }
+    },
   })
 
   app.route({

@@ -31,7 +31,11 @@ export function CallingPage({ user }: { user: SessionUser }) {
   const [drafts, setDrafts] = useState(() => listDrafts(user.id))
   const [restoredId] = useState(() => drafts[0]?.assignment.id ?? null)
   const [status, setStatus] = useState<PageStatus>(null)
-  const [figures, setFigures] = useState<DayFigures>(() => readTodayFigures(user.id))
+  const [localFigures, setFigures] = useState<DayFigures>(() => readTodayFigures(user.id))
+  // « Votre journée » as the server counts it (every browser, after signing in again); this browser's own count
+  // while the server cannot be reached.
+  const today = useQuery({ queryKey: ['calling', 'today'], queryFn: callingApi.today })
+  const figures = (today.data?.byDisposition as DayFigures | undefined) ?? localFigures
   const [chosenId, setChosenId] = useState<string | null>(() => localStorage.getItem(CAMPAIGN_PREFERENCE))
   const [isReferring, referring] = useDisclosure(false)
   // The end-of-session questions, or a debrief request after a hard call: for which campaign, and which.
@@ -86,6 +90,7 @@ export function CallingPage({ user }: { user: SessionUser }) {
   const onSaved = useCallback(
     (call: SavedCall, draft: CallDraft) => {
       setFigures(countCall(user.id, call.disposition))
+      void today.refetch()
       const { household } = draft.assignment
       setStatus({
         kind: 'saved',
@@ -98,7 +103,7 @@ export function CallingPage({ user }: { user: SessionUser }) {
       // « Enchaîner »: the next household at once, unless another draft is still waiting on this browser.
       if (isChained && remaining.length === 0) claimNext({ campaignId: call.campaignId, isChained: true })
     },
-    [user.id, isChained, claimNext],
+    [user.id, isChained, claimNext, today.refetch],
   )
 
   const onClosed = useCallback(

@@ -18,6 +18,8 @@ export type SavedCall = Static<typeof CallSchema>
 
 export const callingApi = {
   campaigns: () => call(callingContract.campaigns),
+  /** The signed-in user's calls of the day, counted by the server. */
+  today: () => call(callingContract.today),
   /** The next household, or null when nothing is due (204). Reload-safe: a held household comes back. */
   claim: async (campaignId: string) => {
     // A 204 answers undefined, which the client's type (the 200 body) does not say.
