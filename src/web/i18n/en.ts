@@ -224,7 +224,7 @@ export const en: Messages = {
     yes: 'yes',
     no: 'no',
     unknown: 'unknown',
-    none: 'none',
+    noWorksProgramme: 'None planned',
     active: 'active',
     left: 'left',
   },
@@ -249,8 +249,6 @@ export const en: Messages = {
     household: {
       reference: 'Ref. {{reference}}',
       attempt: 'attempt #{{attempt}}',
-      floor: 'Floor {{floor}}',
-      groundFloor: 'Ground floor',
       lift: 'with a lift',
       noLift: 'no lift',
       knownFragility: 'Known fragility: {{level}}',

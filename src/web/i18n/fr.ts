@@ -226,7 +226,7 @@ export const fr = {
     yes: 'oui',
     no: 'non',
     unknown: 'inconnu',
-    none: 'aucune',
+    noWorksProgramme: 'Aucun programme prévu',
     active: 'actif',
     left: 'parti',
   },
@@ -252,8 +252,6 @@ export const fr = {
     household: {
       reference: 'Réf. {{reference}}',
       attempt: 'tentative n° {{attempt}}',
-      floor: '{{floor}}ᵉ étage',
-      groundFloor: 'Rez-de-chaussée',
       lift: 'avec ascenseur',
       noLift: 'sans ascenseur',
       knownFragility: 'Fragilité connue : {{level}}',

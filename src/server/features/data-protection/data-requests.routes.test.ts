@@ -196,7 +196,7 @@ describe('GET /api/households/:id/dossier', () => {
     for (const expected of [
       'dossier du ménage H-0042',
       'Odette',
-      '+33383000000',
+      '03 83 00 00 00',
       'Contente de l’appel, aimerait de la visite',
       'Sa fille fait les courses',
       'Souhaite des visites de convivialité',

@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream'
 import { formatDay, formatInstant } from '../../../shared/clock.js'
 import type { Dossier } from '../../../shared/contracts/data-protection.js'
+import { floorLabel, formatPhone } from '../../../shared/french.js'
 import { type LabelKind, labelOf } from '../../../shared/labels.js'
 import { toWinAnsi } from '../stats/review.pdf.js'
 
@@ -132,7 +133,7 @@ export async function renderDossierPdf(dossier: Dossier): Promise<Readable> {
   const { situation } = household
   out.field('Occupants', text(situation.occupants))
   out.field('Vit seul·e', yesNo(situation.livesAlone))
-  out.field('Étage', text(situation.floor))
+  out.field('Étage', situation.floor === null ? '—' : floorLabel(situation.floor, 'fr'))
   out.field('Ascenseur', yesNo(situation.hasLift))
   out.field('Début du bail', day(situation.leaseStart))
   out.field(
@@ -159,7 +160,7 @@ export async function renderDossierPdf(dossier: Dossier): Promise<Readable> {
   if (dossier.phones.length === 0) out.none()
   for (const phone of dossier.phones) {
     out.paragraph(
-      `• ${phone.number} (${PHONE_KINDS[phone.kind] ?? phone.kind}${phone.isValid ? '' : ', numéro invalide'})`,
+      `• ${formatPhone(phone.number)} (${PHONE_KINDS[phone.kind] ?? phone.kind}${phone.isValid ? '' : ', numéro invalide'})`,
     )
   }
 

@@ -2,13 +2,8 @@ import { Accordion, Badge, Button, Card, Group, List, Stack, Text, Title } from 
 import { IconPhone } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import { formatInstant } from '../../../shared/clock.js'
+import { floorLabel, formatPhone } from '../../../shared/french.js'
 import type { Assignment } from './api.js'
-
-/** `+33612345678` as French people write it (`06 12 34 56 78`); other countries stay in E.164. */
-export function formatPhone(e164: string): string {
-  if (/^\+33\d{9}$/.test(e164)) return `0${e164.slice(3)}`.replace(/(\d{2})(?=\d)/g, '$1 ')
-  return e164
-}
 
 export function HouseholdPanel({
   assignment,
@@ -29,12 +24,7 @@ export function HouseholdPanel({
     const translated = t(key)
     return translated === key ? code : translated
   }
-  const floor =
-    household.floor === null
-      ? null
-      : household.floor === 0
-        ? t('calling.household.groundFloor')
-        : t('calling.household.floor', { floor: household.floor })
+  const floor = household.floor === null ? null : floorLabel(household.floor, i18n.language)
   const lift =
     household.hasLift === null ? null : household.hasLift ? t('calling.household.lift') : t('calling.household.noLift')
 

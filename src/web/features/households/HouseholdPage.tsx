@@ -20,6 +20,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useLocation, useParams, useSearchParams } from 'react-router'
 import { formatDay, parisDayOf } from '../../../shared/clock.js'
 import { householdsContract } from '../../../shared/contracts/households.js'
+import { floorLabel, formatPhone } from '../../../shared/french.js'
 import { localeOf } from '../../../shared/labels.js'
 import { navigationFor } from '../../../shared/roles.js'
 import { call } from '../../api/client.js'
@@ -116,7 +117,7 @@ export function HouseholdPage() {
           <List>
             {h.phones.map((phone) => (
               <List.Item key={phone.raw}>
-                {phone.e164 ? <Anchor href={`tel:${phone.e164}`}>{phone.e164}</Anchor> : phone.raw}{' '}
+                {phone.e164 ? <Anchor href={`tel:${phone.e164}`}>{formatPhone(phone.e164)}</Anchor> : phone.raw}{' '}
                 <Text span size="sm" c={phone.isValid ? 'dimmed' : 'red'}>
                   ({t(`households.${phone.kind}`)}, {phone.isValid ? t('households.valid') : t('households.invalid')})
                 </Text>
@@ -160,13 +161,17 @@ export function HouseholdPage() {
               </Table.Tr>
               <Table.Tr>
                 <Table.Th>{t('households.worksProgramme')}</Table.Th>
-                <Table.Td>{h.flags.worksProgramme ?? t('households.none')}</Table.Td>
+                <Table.Td>{h.flags.worksProgramme ?? t('households.noWorksProgramme')}</Table.Td>
               </Table.Tr>
               <Table.Tr>
                 <Table.Th>{t('households.floor')}</Table.Th>
                 <Table.Td>
-                  {h.flags.floor ?? t('households.unknown')} — {t('households.lift')} : {yesNo(h.flags.hasLift)}
+                  {h.flags.floor === null ? t('households.unknown') : floorLabel(h.flags.floor, i18n.language)}
                 </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>{t('households.lift')}</Table.Th>
+                <Table.Td>{yesNo(h.flags.hasLift)}</Table.Td>
               </Table.Tr>
             </Table.Tbody>
           </Table>

@@ -20,6 +20,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
 import { formatInstant } from '../../../shared/clock.js'
 import type { ReferralDetail, ReferralTransition } from '../../../shared/contracts/referrals.js'
+import { formatPhone } from '../../../shared/french.js'
 import { ACTIVE_REFERRAL_STATUSES, type ReferralStatus, TRANSITIONS } from '../../../shared/referrals.js'
 import { describeError } from '../../components/errors.js'
 import { SensitiveWordWarning } from '../../components/SensitiveWordWarning.js'
@@ -157,7 +158,7 @@ export function ReferralPage() {
           <Text>{r.household.address}</Text>
           {r.household.phones.map((phone) => (
             <Anchor key={phone} href={`tel:${phone}`} display="block">
-              {phone}
+              {formatPhone(phone)}
             </Anchor>
           ))}
         </Card>
