@@ -5,7 +5,7 @@ import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
 import { startCheckpointer } from './checkpointer.js'
-import { withStatementCache } from './raw.js'
+import { usePreparedStatements, withStatementCache } from './raw.js'
 import type { Database } from './schema.js'
 
 export type Engine = 'sqlite' | 'postgres'
@@ -47,6 +47,8 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
     // is an 'error' on the pool, which crashed the process without a listener. The pool has already let that
     // connection go; the next query opens another.
     pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`))
+    // The hot paths' statements (raw.ts) are prepared once per connection.
+    pool.on('connect', (client) => usePreparedStatements(client))
     // `cursor` lets Kysely's `.stream()` read a large export in batches instead of loading every row.
     kysely = new Kysely<Database>({
       dialect: new PostgresDialect({ pool, cursor: Cursor }),

@@ -4,7 +4,7 @@
  * PostgreSQL's only).
  */
 import type { Db } from '../../db/database.js'
-import { placeholders, rawExecute, rawRows } from '../../db/raw.js'
+import { placeholders, rawExecute, rawRows, statementText } from '../../db/raw.js'
 import type { CampaignTargetTable, HouseholdTable, MemberTable, PhoneTable } from '../../db/schema.js'
 import type { Timestamp } from '../../db/time.js'
 
@@ -51,6 +51,12 @@ export interface PreparedClaim {
   held: Pick<CampaignTargetTable, 'id' | 'householdId' | 'attempts' | 'phonePosition' | 'leaseUntil'> | undefined
 }
 
+function prepareClaimText(organizationCount: number) {
+  const organizations = Array.from({ length: organizationCount }, (_, index) => `$${4 + index}`).join(', ')
+  const visible = `exists (select 1 from "campaign" where "id" = $1 and "organization_id" in (${organizations}))`
+  return `with "promoted" as (update "campaign_target" set "status" = 'pending', "updated_at" = $2 where "campaign_id" = $1 and "status" = 'scheduled' and "next_attempt_at" <= $2 and ${visible} returning 1), "released" as (update "campaign_target" set "status" = 'pending', "lease_until" = null, "updated_at" = $2 where "campaign_id" = $1 and "status" = 'held' and "lease_until" <= $2 and ${visible} returning 1) select "c"."updated_at", "c"."status", "c"."callers_restricted", "t"."id" as "held_id", "t"."household_id" as "held_household_id", "t"."attempts" as "held_attempts", "t"."phone_position" as "held_phone_position", "t"."lease_until" as "held_lease_until" from "campaign" as "c" left join lateral (select * from "campaign_target" where "campaign_id" = "c"."id" and "held_by" = $3 and "status" = 'held' and "lease_until" > $2 limit 1) as "t" on true where "c"."id" = $1 and "c"."organization_id" in (${organizations})`
+}
+
 /**
  * PostgreSQL, before a claim, in one statement (three round trips before): the queue's upkeep (as maintainQueue,
  * for a campaign of these organisations), the campaign's version (as findCampaignVersion) and the target this caller
@@ -65,8 +71,6 @@ export async function prepareClaimPostgres(
   now: Timestamp,
 ): Promise<PreparedClaim> {
   if (organizationIds.length === 0) return { version: undefined, held: undefined }
-  const organizations = organizationIds.map((_, index) => `$${4 + index}`).join(', ')
-  const visible = `exists (select 1 from "campaign" where "id" = $1 and "organization_id" in (${organizations}))`
   const [row] = await rawRows<
     CampaignVersion & {
       heldId: string | null
@@ -77,7 +81,7 @@ export async function prepareClaimPostgres(
     }
   >(
     db,
-    `with "promoted" as (update "campaign_target" set "status" = 'pending', "updated_at" = $2 where "campaign_id" = $1 and "status" = 'scheduled' and "next_attempt_at" <= $2 and ${visible} returning 1), "released" as (update "campaign_target" set "status" = 'pending', "lease_until" = null, "updated_at" = $2 where "campaign_id" = $1 and "status" = 'held' and "lease_until" <= $2 and ${visible} returning 1) select "c"."updated_at", "c"."status", "c"."callers_restricted", "t"."id" as "held_id", "t"."household_id" as "held_household_id", "t"."attempts" as "held_attempts", "t"."phone_position" as "held_phone_position", "t"."lease_until" as "held_lease_until" from "campaign" as "c" left join lateral (select * from "campaign_target" where "campaign_id" = "c"."id" and "held_by" = $3 and "status" = 'held' and "lease_until" > $2 limit 1) as "t" on true where "c"."id" = $1 and "c"."organization_id" in (${organizations})`,
+    statementText('postgres', `prepare:${organizationIds.length}`, () => prepareClaimText(organizationIds.length)),
     [campaignId, now, callerId, ...organizationIds],
   )
   if (!row) return { version: undefined, held: undefined }
@@ -284,20 +288,26 @@ export async function claimWithHouseholdPostgres(
       targetPhonePosition: number
       targetLeaseUntil: string
     }
-  >(db, claimWithHouseholdText(criteria.skipHouseholdIds.length), [
-    criteria.callerId,
-    criteria.leaseUntil,
-    criteria.now,
-    criteria.campaignId,
-    criteria.maxAttempts,
-    criteria.capSince,
-    criteria.capAttempts,
-    audit.at,
-    audit.organizationId,
-    audit.ip,
-    JSON.stringify(audit.details),
-    ...criteria.skipHouseholdIds,
-  ])
+  >(
+    db,
+    statementText('postgres', `claim:${criteria.skipHouseholdIds.length}`, () =>
+      claimWithHouseholdText(criteria.skipHouseholdIds.length),
+    ),
+    [
+      criteria.callerId,
+      criteria.leaseUntil,
+      criteria.now,
+      criteria.campaignId,
+      criteria.maxAttempts,
+      criteria.capSince,
+      criteria.capAttempts,
+      audit.at,
+      audit.organizationId,
+      audit.ip,
+      JSON.stringify(audit.details),
+      ...criteria.skipHouseholdIds,
+    ],
+  )
   if (!row) return { kind: 'none' }
   if (!row.targetId) return { kind: 'busy', householdId: row.pickedHouseholdId }
   const { pickedHouseholdId, targetId, targetAttempts, targetPhonePosition, targetLeaseUntil, ...household } = row
