@@ -9,6 +9,15 @@ import { launchBrowser, startTestServer } from '../test/browser.js'
 const SHOTS = process.env.HOUSEHOLDS_SHOTS ?? '/tmp/shots'
 
 async function seriousViolations(page: Page) {
+  // An opening dialog fades in: contrast is measured once it is fully shown.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[role="dialog"]')].every((dialog) => {
+      for (let node: Element | null = dialog; node; node = node.parentElement) {
+        if (getComputedStyle(node).opacity !== '1') return false
+      }
+      return true
+    }),
+  )
   const results = await new AxeBuilder({ page }).analyze()
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
