@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import AxeBuilder from '@axe-core/playwright'
@@ -72,6 +73,12 @@ describe('the DPO’s desk in Chromium', () => {
       'Protection des données',
       'Mon compte',
     ])
+    // The DPO's home: the register and the purge calendar at a glance, linking to the tabs.
+    const today = dpo.getByRole('region', { name: 'Protection des données' })
+    await today.getByRole('link', { name: 'Aucune demande de personne en cours' }).waitFor()
+    await today.getByRole('link', { name: 'Aucun ménage à effacer dans les 30 jours' }).waitFor()
+    assert.deepEqual(await seriousViolations(dpo), [], 'DPO home')
+    await shoot(dpo, 'home-desktop')
     await navigation.getByRole('link', { name: 'Protection des données' }).click()
     await dpo.getByRole('heading', { level: 2, name: 'Protection des données' }).waitFor()
     await dpo.getByRole('tab', { name: 'Journal des accès', selected: true }).waitFor()
@@ -149,6 +156,7 @@ describe('the DPO’s desk in Chromium', () => {
     await row.getByRole('button', { name: `Clore la demande du ménage ${household.externalRef}` }).click()
     const dialog = dpo.getByRole('dialog', { name: `Clore la demande d’accès du ménage ${household.externalRef}` })
     await dialog.getByText('Une demande close ne peut plus être rouverte.', { exact: false }).waitFor()
+    await dpo.waitForTimeout(400) // the window's opening transition fades its colours
     assert.deepEqual(await seriousViolations(dpo), [], 'closing dialog')
     await dialog.getByRole('button', { name: 'Annuler' }).click()
     await dialog.waitFor({ state: 'hidden' })
@@ -182,5 +190,152 @@ describe('the DPO’s desk in Chromium', () => {
     assert.equal(await dpo.getByText(/Parkinson/).count(), 0, 'the text is never shown')
     assert.deepEqual(await seriousViolations(dpo), [], 'flagged notes')
     await shoot(dpo, 'notes-desktop')
+  })
+
+  it('lets an administrator change a retention period with a reason and erase a household on request', async (t) => {
+    const server = await startTestServer(t)
+    const { accounts } = await seedDemo(server.db, { households: 30 })
+    const admin = accounts.find((a) => a.role === 'admin' && a.organization === 'TDL')!
+    const tdl = server.db
+      .selectFrom('household')
+      .innerJoin('organization', 'organization.id', 'household.organizationId')
+      .select(['household.id', 'household.externalRef'])
+      .where('organization.code', '=', 'TDL')
+      .where('household.erasedAt', 'is', null)
+    const active = ['sent', 'accepted', 'in_progress']
+    // An active orientation keeps its household from erasure.
+    const kept = await tdl.orderBy('household.externalRef').executeTakeFirstOrThrow()
+    const ids = await server.db
+      .selectFrom('organization')
+      .innerJoin('membership', 'membership.organizationId', 'organization.id')
+      .innerJoin('user', 'user.id', 'membership.userId')
+      .select(['organization.id as organizationId', 'user.id as userId', 'organization.code'])
+      .where('user.email', '=', admin.email)
+      .executeTakeFirstOrThrow()
+    const partner = await server.db
+      .selectFrom('organization')
+      .select('id')
+      .where('code', '!=', 'TDL')
+      .executeTakeFirstOrThrow()
+    const past = new Date(Date.now() - 86_400_000).toISOString()
+    await server.db
+      .insertInto('referral')
+      .values({
+        id: randomUUID(),
+        householdId: kept.id,
+        callId: null,
+        senderOrganizationId: ids.organizationId,
+        senderUserId: ids.userId,
+        recipientOrganizationId: partner.id,
+        recipientTeam: null,
+        assigneeId: null,
+        category: 'food',
+        urgency: 'within_24h',
+        status: 'sent',
+        summary: 'Plus de courses',
+        consentGiven: 1,
+        consentRecordedAt: past,
+        overrideReason: null,
+        outcome: null,
+        dueAcceptBy: past,
+        dueResolveBy: past,
+        acceptedAt: null,
+        closedAt: null,
+        overdueNotifiedAt: null,
+        createdAt: past,
+        updatedAt: past,
+      })
+      .execute()
+    const free = await tdl
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('referral')
+              .select('referral.id')
+              .whereRef('referral.householdId', '=', 'household.id')
+              .where('referral.status', 'in', active),
+          ),
+        ),
+      )
+      .orderBy('household.externalRef')
+      .executeTakeFirstOrThrow()
+
+    const browser = await launchBrowser(t)
+    const page = await signIn(browser, server.url, admin.email, admin.password)
+    await page.goto(`${server.url}/protection-des-donnees?tab=conservation`)
+    const contactMonths = page.getByLabel(/^Identité et textes libres/)
+    await contactMonths.fill('36')
+    const save = page.getByRole('button', { name: 'Enregistrer les durées' })
+    assert.equal(await save.isDisabled(), true, 'no change without a reason')
+    await page.getByLabel('Motif du changement (conservé au journal)').fill('Délibération du conseil du 1er décembre')
+    await save.click()
+    await page.getByRole('status').getByText('Durées enregistrées ; le motif est au journal des accès.').waitFor()
+    assert.deepEqual(await seriousViolations(page), [], 'retention, administrator')
+    await shoot(page, 'conservation-admin-desktop')
+    await page.reload()
+    await page.getByRole('heading', { name: 'Durées de conservation' }).waitFor()
+    const reloaded = page.getByLabel(/^Identité et textes libres/)
+    for (let tries = 0; tries < 50 && (await reloaded.inputValue()) !== '36'; tries++) await page.waitForTimeout(100)
+    assert.equal(await page.getByLabel(/^Identité et textes libres/).inputValue(), '36', 'saved')
+    const organization = await server.db
+      .selectFrom('organization')
+      .select('retentionContactMonths')
+      .where('code', '=', 'TDL')
+      .executeTakeFirstOrThrow()
+    assert.equal(organization.retentionContactMonths, 36)
+
+    // Erasure on request: refused with the reason while an orientation is active; done, named, once confirmed.
+    await page.getByRole('tab', { name: 'Demandes des personnes' }).click()
+    const form = page.getByRole('region', { name: 'Enregistrer une demande' })
+    for (const household of [kept, free]) {
+      await form.getByLabel('Effacement').check()
+      await form.getByLabel(/^Référence du ménage/).fill(household.externalRef)
+      await form.getByRole('button', { name: 'Enregistrer la demande' }).click()
+      await page
+        .getByRole('status')
+        .getByText(`Demande enregistrée pour le ménage ${household.externalRef}`, { exact: false })
+        .waitFor()
+    }
+    await page.getByRole('button', { name: `Effacer le ménage ${kept.externalRef}` }).click()
+    let dialog = page.getByRole('dialog', { name: `Effacer le ménage ${kept.externalRef} ?` })
+    await dialog.getByRole('button', { name: `Effacer le ménage ${kept.externalRef}` }).click()
+    await dialog.getByRole('alert').getByText('Ce ménage doit être conservé : rien n’a été effacé.').waitFor()
+    await dialog
+      .getByRole('alert')
+      .getByText(/orientation en cours/)
+      .waitFor()
+    assert.deepEqual(await seriousViolations(page), [], 'erasure refused')
+    await shoot(page, 'erasure-refused-desktop')
+    await dialog.getByRole('button', { name: 'Annuler' }).click()
+
+    await page.getByRole('button', { name: `Effacer le ménage ${free.externalRef}` }).click()
+    dialog = page.getByRole('dialog', { name: `Effacer le ménage ${free.externalRef} ?` })
+    await dialog.getByText('seront effacés définitivement', { exact: false }).waitFor()
+    await dialog.getByRole('button', { name: `Effacer le ménage ${free.externalRef}` }).click()
+    await page.getByRole('status').getByText(`Ménage ${free.externalRef} effacé le`, { exact: false }).waitFor()
+    const erased = await server.db
+      .selectFrom('household')
+      .select(['erasedAt', 'lastName'])
+      .where('id', '=', free.id)
+      .executeTakeFirstOrThrow()
+    assert.ok(erased.erasedAt, 'the household is erased')
+    const stillKept = await server.db
+      .selectFrom('household')
+      .select('erasedAt')
+      .where('id', '=', kept.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(stillKept.erasedAt, null)
+    assert.equal(await page.getByRole('button', { name: `Effacer le ménage ${kept.externalRef}` }).count(), 1)
+
+    // Every tab at tablet width.
+    const tablet = await signIn(browser, server.url, admin.email, admin.password, 820)
+    for (const tab of ['journal', 'demandes', 'conservation', 'notes']) {
+      await tablet.goto(`${server.url}/protection-des-donnees?tab=${tab}`)
+      await tablet.getByRole('tab', { selected: true }).waitFor()
+      await tablet.waitForLoadState('networkidle')
+      assert.deepEqual(await seriousViolations(tablet), [], `${tab} at tablet width`)
+      await shoot(tablet, `${tab}-tablet`)
+    }
   })
 })

@@ -186,8 +186,11 @@ const AUDIT_ACTION = {
   'household.objection_withdrawn': { fr: 'Opposition aux appels levée', en: 'Objection to calls withdrawn' },
   'household.dossier': { fr: 'Dossier édité (droit d’accès)', en: 'Dossier produced (right of access)' },
   'household.rectify': { fr: 'Données rectifiées', en: 'Data rectified' },
-  'household.erase': { fr: 'Données effacées', en: 'Data erased' },
-  'household.erased': { fr: 'Données effacées (durée de conservation)', en: 'Data erased (retention period)' },
+  'household.erased': { fr: 'Données effacées', en: 'Data erased' },
+  'household.erasure_refused': {
+    fr: 'Effacement refusé (données à conserver)',
+    en: 'Erasure refused (data to be kept)',
+  },
   'referral.read': { fr: 'Consultation d’une orientation', en: 'Referral read' },
   'referral.list': { fr: 'Liste des orientations consultée', en: 'Referral list read' },
   'referral.create': { fr: 'Orientation envoyée', en: 'Referral sent' },

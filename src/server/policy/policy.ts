@@ -82,6 +82,8 @@ export const POLICY = {
   'home.manage': ['manager'],
   'home.network': ['admin'],
   'home.figures': ['viewer'],
+  // The DPO's figures: requests of the register open and overdue, households due for erasure (counts only).
+  'home.dataProtection': ['dpo'],
 
   'import.run': MANAGERS,
   'instrument.use': SIGNED_IN,

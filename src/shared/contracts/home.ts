@@ -71,6 +71,18 @@ export const HomeSchema = Type.Object({
       lastImportAt: Nullable(Type.String()),
     }),
   ),
+  /**
+   * DPOs: the register's open requests (overdue among them) and the households a purge reaches within 30 days (those
+   * it will erase, those an active orientation or a follow-up keeps). Counts only: no household named.
+   */
+  dataProtection: Nullable(
+    Type.Object({
+      openRequests: Type.Integer(),
+      overdueRequests: Type.Integer(),
+      dueForErasure: Type.Integer(),
+      keptPastDue: Type.Integer(),
+    }),
+  ),
   /** Viewers: a few key figures of their organisations over the last 30 days (counts of 1 to 4 are null). */
   keyFigures: Nullable(
     Type.Object({

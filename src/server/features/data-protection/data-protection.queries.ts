@@ -360,6 +360,21 @@ export async function closeDataRequest(
   return Number(result.numUpdatedRows) === 1
 }
 
+/** The open requests of the register of these organisations, and those past their deadline (before `today`). */
+export async function countOpenRequests(db: Db, organizationIds: string[], today: string) {
+  if (organizationIds.length === 0) return { open: 0, overdue: 0 }
+  const row = await db
+    .selectFrom('dataRequest')
+    .where('organizationId', 'in', organizationIds)
+    .where('status', '=', 'open')
+    .select((eb) => [
+      eb.fn.countAll().as('open'),
+      eb.fn.sum<number | string | null>(eb.case().when('dueOn', '<', today).then(1).else(0).end()).as('overdue'),
+    ])
+    .executeTakeFirstOrThrow()
+  return { open: toCount(row.open), overdue: toCount(row.overdue ?? 0) }
+}
+
 /**
  * The request of the register open about the household in one of the organisations (the oldest received), or
  * undefined: what lets the DPO read the household's dossier, record and timeline.

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { assertMatchesContract } from '../../../../test/contract.js'
-import { makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import { makeCampaign, makeHousehold, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import { addMonths, parisToday } from '../../../shared/clock.js'
 import { homeContract } from '../../../shared/contracts/home.js'
 import { nowTimestamp } from '../../db/time.js'
 
@@ -146,5 +147,49 @@ describe('GET /api/home: what each role has to act on today', () => {
       [[], [], [], [], []],
     )
     assert.equal(asCaller.keyFigures, null)
+  })
+
+  it('gives a DPO the register’s open and overdue requests and the households due for erasure within 30 days', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const organization = await makeOrganization(db, { type: 'landlord' })
+    const other = await makeOrganization(db, { type: 'landlord' })
+    const dpo = await makeUser(db, 'dpo', { organizationId: organization.id })
+    const headers = await loginAs(dpo)
+    const empty = await app.inject({ url: '/api/home', headers })
+    assertMatchesContract(homeContract.today, empty)
+    assert.deepEqual(empty.json().dataProtection, {
+      openRequests: 0,
+      overdueRequests: 0,
+      dueForErasure: 0,
+      keptPastDue: 0,
+    })
+
+    const today = parisToday()
+    // Left the landlord's file four months ago: past the three months households that left are kept.
+    const left = { status: 'left' as const, leftAt: `${addMonths(today, -4)}T09:00:00.000Z` }
+    const recent = await makeHousehold(db, { organizationId: organization.id, lastContactedAt: nowTimestamp() })
+    await makeHousehold(db, { organizationId: organization.id, ...left })
+    await makeHousehold(db, { organizationId: other.id, ...left })
+    for (const receivedOn of [addMonths(today, -2), today]) {
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/data-requests',
+        headers,
+        payload: { householdRef: recent.externalRef, kind: 'access', receivedOn },
+      })
+      assert.equal(created.statusCode, 201, created.body)
+    }
+    const home = await app.inject({ url: '/api/home', headers })
+    assertMatchesContract(homeContract.today, home)
+    assert.deepEqual(home.json().dataProtection, {
+      openRequests: 2,
+      overdueRequests: 1,
+      dueForErasure: 1,
+      keptPastDue: 0,
+    })
+
+    const manager = await makeUser(db, 'manager', { organizationId: organization.id })
+    const asManager = (await app.inject({ url: '/api/home', headers: await loginAs(manager) })).json()
+    assert.equal(asManager.dataProtection, null, 'the figures are the DPO’s')
   })
 })

@@ -1,15 +1,37 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { parisToday } from '../../../shared/clock.js'
 import { homeContract } from '../../../shared/contracts/home.js'
 import { addMinutes, nowTimestamp } from '../../db/time.js'
 import { currentScope } from '../../policy/policy.hook.js'
 import { networksWhere, organizationsWhere } from '../../policy/policy.js'
+import { countOpenRequests } from '../data-protection/data-protection.queries.js'
+import { listOrganizationsRetention } from '../retention/retention.queries.js'
+import { listDueHouseholds } from '../retention/retention.service.js'
 import * as home from './home.queries.js'
 
 /** A count a viewer reads: 1 to 4 are withheld (null), as in the review. */
 const suppressed = (count: number) => (count > 0 && count < 5 ? null : count)
 
 export const homeRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app
+  const { db, config } = app
+
+  /** The DPO's figures over their organisations, through the register's and retention's own queries. */
+  async function dataProtectionFigures(organizationIds: string[]) {
+    if (organizationIds.length === 0) return null
+    const today = parisToday()
+    const organizations = (await listOrganizationsRetention(db)).filter((o) => organizationIds.includes(o.id))
+    const [requests, due] = await Promise.all([
+      countOpenRequests(db, organizationIds, today),
+      listDueHouseholds(db, organizations, config.retention, { today, days: 30 }),
+    ])
+    const kept = due.filter((household) => household.keptBecause.length > 0).length
+    return {
+      openRequests: requests.open,
+      overdueRequests: requests.overdue,
+      dueForErasure: due.length - kept,
+      keptPastDue: kept,
+    }
+  }
 
   // Each section is read for the organisations where the user holds the role that opens it (home.* in the policy).
   app.route({
@@ -21,13 +43,14 @@ export const homeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const managed = organizationsWhere(scope, 'home.manage')
       const viewed = organizationsWhere(scope, 'home.figures')
       const networks = networksWhere(scope, 'home.network')
-      const [campaigns, referrals, debriefs, lastImports, network, figures] = await Promise.all([
+      const [campaigns, referrals, debriefs, lastImports, network, figures, dataProtection] = await Promise.all([
         home.runningCampaigns(db, managed),
         home.overdueReferrals(db, managed, now),
         home.debriefsWaiting(db, managed),
         home.lastImports(db, managed),
         home.networkActivity(db, networks, addMinutes(now, -7 * 24 * 60)),
         home.keyFigures(db, viewed, addMinutes(now, -30 * 24 * 60)),
+        dataProtectionFigures(organizationsWhere(scope, 'home.dataProtection')),
       ])
       return {
         campaigns,
@@ -36,6 +59,7 @@ export const homeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         debriefs,
         lastImports,
         network,
+        dataProtection,
         keyFigures: figures && {
           runningCampaigns: figures.runningCampaigns,
           householdsCalled: suppressed(figures.householdsCalled),

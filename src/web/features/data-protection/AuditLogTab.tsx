@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Group, Loader, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Anchor, Box, Button, Group, Loader, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { IconDownload } from '@tabler/icons-react'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
@@ -177,8 +177,8 @@ export function AuditLogTab({
       </div>
       {data && data.items.length === 0 && <Text>{t('dataProtection.journal.empty')}</Text>}
       {data && data.items.length > 0 && (
-        <Table.ScrollContainer minWidth={760}>
-          <Table striped>
+        <Box style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={t('dataProtection.journal.caption')}>
+          <Table striped miw={760}>
             <Table.Caption>{t('dataProtection.journal.caption')}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
@@ -219,7 +219,7 @@ export function AuditLogTab({
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </Box>
       )}
       {data && data.total > PAGE_SIZE && (
         <Group justify="space-between" component="nav" aria-label={t('dataProtection.journal.pagination')}>

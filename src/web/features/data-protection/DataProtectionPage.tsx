@@ -79,7 +79,16 @@ export function DataProtectionPage({ user }: { user: SessionUser }) {
           <AuditLogTab organizations={organizations} showOrganization={isAdmin || organizations.length > 1} />
         </Tabs.Panel>
         <Tabs.Panel value="demandes" pt="md">
-          <RequestsTab organizations={organizations} />
+          <RequestsTab
+            organizations={organizations}
+            mayErase={(code) =>
+              user.memberships.some(
+                (membership) =>
+                  membership.organization.code === code &&
+                  (membership.role === 'admin' || membership.role === 'manager'),
+              )
+            }
+          />
         </Tabs.Panel>
         <Tabs.Panel value="conservation" pt="md">
           <Stack>

@@ -2,6 +2,7 @@ import {
   Alert,
   Anchor,
   Badge,
+  Box,
   Button,
   Card,
   Group,
@@ -18,15 +19,20 @@ import {
   Title,
 } from '@mantine/core'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, type ReactNode, useState } from 'react'
+import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { Static } from 'typebox'
+import { Value } from 'typebox/value'
 import { formatDay, formatInstant, parisToday } from '../../../shared/clock.js'
 import {
   DATA_REQUEST_CHANNELS,
   DATA_REQUEST_KINDS,
   type DataRequest,
   type DataRequestKind,
+  type ErasureRefusal,
+  ErasureRefusalSchema,
 } from '../../../shared/contracts/data-protection.js'
+import type { KeptReasonSchema } from '../../../shared/contracts/retention.js'
 import { localeOf } from '../../../shared/labels.js'
 import { ApiError } from '../../api/client.js'
 import { DayInput } from '../../components/DayInput.js'
@@ -38,6 +44,7 @@ const PAGE_SIZE = 50
 type Status = 'open' | 'closed' | 'all'
 type CloseOutcome = 'answered' | 'objection_recorded' | 'refused'
 type Channel = (typeof DATA_REQUEST_CHANNELS)[number]
+type KeptReason = Static<typeof KeptReasonSchema>
 
 /** How a request of each kind may be closed from the register (rectification and erasure close by being done). */
 const CLOSE_OUTCOMES: Record<DataRequestKind, CloseOutcome[]> = {
@@ -273,23 +280,124 @@ function CloseDialog({
   )
 }
 
+/** What keeps a household, in words: the reason, and the orientation's date or the follow-up's campaign. */
+function keptText(
+  t: (key: string, options?: Record<string, unknown>) => string,
+  kept: KeptReason[],
+  locale: 'fr' | 'en',
+) {
+  return kept
+    .map((reason) => {
+      const detail =
+        reason.reason === 'follow_up' && reason.campaignName
+          ? reason.campaignName
+          : reason.since
+            ? formatDay(reason.since.slice(0, 10), locale)
+            : null
+      return `${t(`retention.keptReasons.${reason.reason}`)}${detail ? ` (${detail})` : ''}`
+    })
+    .join(' ; ')
+}
+
+/**
+ * Asks before erasing a household on its erasure request, naming it; erasure cannot be undone. A 409 (an active
+ * orientation, a follow-up) is shown with what keeps the household, and the request stays open.
+ */
+function EraseDialog({
+  request,
+  onClose,
+  onDone,
+}: {
+  request: DataRequest | null
+  onClose: () => void
+  onDone: (text: string) => void
+}) {
+  const { t, i18n } = useTranslation()
+  const locale = localeOf(i18n.language)
+  const queryClient = useQueryClient()
+  const erase = useMutation({
+    mutationFn: () => dataProtectionApi.erase(request!.householdId, request!.id),
+    onSuccess: async (result) => {
+      onDone(
+        t('dataProtection.requests.erased', {
+          ref: result.request.householdRef,
+          day: formatInstant(result.erasedAt, i18n.language, { time: false }),
+        }),
+      )
+      erase.reset()
+      onClose()
+      await queryClient.invalidateQueries({ queryKey: ['data-requests'] })
+      await queryClient.invalidateQueries({ queryKey: ['home'] })
+      await queryClient.invalidateQueries({ queryKey: ['retention'] })
+    },
+  })
+  const dismiss = () => {
+    erase.reset()
+    onClose()
+  }
+  const refusal =
+    erase.error instanceof ApiError &&
+    erase.error.code === 'CONFLICT' &&
+    Value.Check(ErasureRefusalSchema, erase.error.details)
+      ? (erase.error.details as ErasureRefusal)
+      : null
+  return (
+    <Modal
+      opened={request !== null}
+      onClose={dismiss}
+      title={request ? t('dataProtection.requests.eraseTitle', { ref: request.householdRef }) : ''}
+    >
+      {request && (
+        <Stack>
+          <Text>{t('dataProtection.requests.eraseWarning', { ref: request.householdRef })}</Text>
+          {refusal && (
+            <Alert color="orange" role="alert" title={t('dataProtection.requests.eraseRefused')}>
+              {keptText(t, refusal.keptBecause, locale)}
+              <Text size="sm" mt={4}>
+                {t('dataProtection.requests.eraseRefusedHelp')}
+              </Text>
+            </Alert>
+          )}
+          {erase.error && !refusal && (
+            <Alert color="red" role="alert">
+              {describeError(t, erase.error)}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={dismiss}>
+              {t('dataProtection.requests.cancel')}
+            </Button>
+            {!refusal && (
+              <Button color="red.8" onClick={() => erase.mutate()} loading={erase.isPending}>
+                {t('dataProtection.requests.confirmErase', { ref: request.householdRef })}
+              </Button>
+            )}
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  )
+}
+
 /**
  * « Demandes des personnes »: the register of tenants' requests (soonest deadline first, overdue flagged), a form to
  * register one, closing with how it was handled (confirmed first), the dossier of an open access request.
- * `extraActions` adds actions to a request's row (the erasure, when the server has it).
+ * An open erasure request offers « Effacer le ménage » to those who may erase (never the DPO).
  */
 export function RequestsTab({
   organizations,
-  extraActions,
+  mayErase,
 }: {
   organizations: DeskOrganization[]
-  extraActions?: (request: DataRequest, announce: (text: string) => void) => ReactNode
+  /** Whether the reader may erase a household of this organisation (its managers and administrators). */
+  mayErase: (organizationCode: string) => boolean
 }) {
   const { t, i18n } = useTranslation()
   const locale = localeOf(i18n.language)
   const [status, setStatus] = useState<Status>('open')
   const [offset, setOffset] = useState(0)
   const [closing, setClosing] = useState<DataRequest | null>(null)
+  const [erasing, setErasing] = useState<DataRequest | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   const query = { status, limit: PAGE_SIZE, offset }
   const list = useQuery({
@@ -355,8 +463,8 @@ export function RequestsTab({
       )}
       {data && data.items.length === 0 && <Text>{t('dataProtection.requests.empty')}</Text>}
       {data && data.items.length > 0 && (
-        <Table.ScrollContainer minWidth={760}>
-          <Table striped>
+        <Box style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={t('dataProtection.requests.caption')}>
+          <Table striped miw={760}>
             <Table.Caption>{t('dataProtection.requests.caption')}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
@@ -430,7 +538,17 @@ export function RequestsTab({
                             </Anchor>
                           </>
                         )}
-                        {extraActions?.(request, setNotice)}
+                        {request.kind === 'erasure' && mayErase(request.organization.code) && (
+                          <Button
+                            size="xs"
+                            color="red"
+                            variant="outline"
+                            onClick={() => setErasing(request)}
+                            aria-label={t('dataProtection.requests.eraseOf', { ref: request.householdRef })}
+                          >
+                            {t('dataProtection.requests.erase')}
+                          </Button>
+                        )}
                         <Button
                           size="xs"
                           variant="default"
@@ -446,7 +564,7 @@ export function RequestsTab({
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </Box>
       )}
       {data && data.total > PAGE_SIZE && (
         <Group justify="space-between" component="nav" aria-label={t('dataProtection.requests.pagination')}>
@@ -476,6 +594,7 @@ export function RequestsTab({
         </Group>
       )}
       <CloseDialog request={closing} onClose={() => setClosing(null)} onDone={setNotice} />
+      <EraseDialog request={erasing} onClose={() => setErasing(null)} onDone={setNotice} />
     </Stack>
   )
 }

@@ -19,6 +19,8 @@ export const dataProtectionApi = {
   createRequest: (body: Static<typeof NewDataRequestSchema>) => call(dataProtectionContract.createRequest, { body }),
   closeRequest: (id: string, body: Static<typeof CloseDataRequestSchema>) =>
     call(dataProtectionContract.closeRequest, { params: { id }, body }),
+  erase: (householdId: string, requestId: string) =>
+    call(dataProtectionContract.erase, { params: { id: householdId }, body: { requestId } }),
   dossierUrl: (householdId: string, format: 'json' | 'pdf') =>
     urlOf(dataProtectionContract.dossier, { params: { id: householdId }, query: { format } }),
 }

@@ -58,6 +58,16 @@ export const dataProtectionFr = {
     cancel: 'Annuler',
     dismiss: 'Fermer le message',
     closed: 'Demande du ménage {{ref}} close : {{outcome}}.',
+    erase: 'Effacer le ménage',
+    eraseOf: 'Effacer le ménage {{ref}}',
+    eraseTitle: 'Effacer le ménage {{ref}} ?',
+    eraseWarning:
+      'L’identité, les coordonnées et les textes libres du ménage {{ref}} seront effacés définitivement ; restent les faits codés qui comptent dans les bilans. Il ne pourra plus être ciblé ni appelé. La demande sera close.',
+    confirmErase: 'Effacer le ménage {{ref}}',
+    eraseRefused: 'Ce ménage doit être conservé : rien n’a été effacé.',
+    eraseRefusedHelp:
+      'La demande reste ouverte : effacez-le quand cela aura pris fin, ou clôturez la demande en la refusant avec ce motif.',
+    erased: 'Ménage {{ref}} effacé le {{day}} ; la demande est close.',
     pagination: 'Pages du registre',
     page: 'Demandes {{from}} à {{to}} sur {{total}}',
     previous: 'Précédentes',
@@ -191,6 +201,16 @@ export const dataProtectionEn: typeof dataProtectionFr = {
     cancel: 'Cancel',
     dismiss: 'Dismiss the message',
     closed: 'Request of household {{ref}} closed: {{outcome}}.',
+    erase: 'Erase the household',
+    eraseOf: 'Erase household {{ref}}',
+    eraseTitle: 'Erase household {{ref}}?',
+    eraseWarning:
+      'The identity, contact details and free texts of household {{ref}} will be erased for good; the coded facts that count in the reviews stay. It can no longer be targeted or called. The request will be closed.',
+    confirmErase: 'Erase household {{ref}}',
+    eraseRefused: 'This household must be kept: nothing was erased.',
+    eraseRefusedHelp:
+      'The request stays open: erase it once this has ended, or close the request as refused with this reason.',
+    erased: 'Household {{ref}} erased on {{day}}; the request is closed.',
     pagination: 'Register pages',
     page: 'Requests {{from}} to {{to}} of {{total}}',
     previous: 'Previous',

@@ -164,6 +164,46 @@ function Today({ home }: { home: Home }) {
       </Section>,
     )
   }
+  if (home.dataProtection) {
+    const figures = home.dataProtection
+    const desk = (tab: string) => `/protection-des-donnees?tab=${tab}`
+    sections.push(
+      <Section key="data-protection" name="data-protection" title={t('today.dataProtection')}>
+        <List spacing="xs">
+          <List.Item>
+            <Anchor component={Link} to={desk('demandes')}>
+              {figures.openRequests === 0
+                ? t('today.requestsNone')
+                : t('today.requestsOpen', { count: figures.openRequests })}
+            </Anchor>
+            {figures.overdueRequests > 0 && (
+              <Badge color="red" variant="light" ml="xs">
+                {t('today.requestsOverdue', { count: figures.overdueRequests })}
+              </Badge>
+            )}
+          </List.Item>
+          <List.Item>
+            <Anchor component={Link} to={desk('conservation')}>
+              {figures.dueForErasure === 0
+                ? t('today.dueNone')
+                : t('today.dueForErasure', { count: figures.dueForErasure })}
+            </Anchor>
+            {figures.keptPastDue > 0 && (
+              <Text span size="sm">
+                {' '}
+                — {t('today.keptPastDue', { count: figures.keptPastDue })}
+              </Text>
+            )}
+          </List.Item>
+          <List.Item>
+            <Anchor component={Link} to={desk('journal')}>
+              {t('today.openJournal')}
+            </Anchor>
+          </List.Item>
+        </List>
+      </Section>,
+    )
+  }
   if (home.keyFigures) {
     const figures = home.keyFigures
     sections.push(
