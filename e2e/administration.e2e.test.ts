@@ -23,6 +23,10 @@ describe('user administration in Chromium', () => {
     await page.getByRole('tab', { name: 'Utilisateurs' }).click()
 
     const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Ajouter un utilisateur' }) })
+    // Sent empty, the form answers in French, not with the browser's « Please fill out this field ».
+    await form.getByRole('button', { name: 'Ajouter un utilisateur' }).click()
+    await form.getByText('Renseignez ce champ.').first().waitFor()
+    await form.getByText('Saisissez une adresse e-mail, par exemple nom@exemple.fr.').waitFor()
     await form.getByLabel('Nom').fill('Odile Vasseur')
     await form.getByLabel('Adresse e-mail').fill('odile.vasseur@demo.allervers.local')
     await form.getByLabel('Organisme').click()

@@ -80,6 +80,10 @@ export const en: Messages = {
     },
   },
   shell: { logout: 'Sign out', language: 'Language', signedInAs: 'Signed in: {{name}}', menu: 'Open the menu' },
+  validation: {
+    required: 'Fill in this field.',
+    email: 'Enter an e-mail address, for example name@example.org.',
+  },
   dayInput: { placeholder: 'dd/mm/yyyy', invalid: 'A date dd/mm/yyyy' },
   unsaved: {
     title: 'Leave without saving?',

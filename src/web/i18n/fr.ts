@@ -80,6 +80,10 @@ export const fr = {
     },
   },
   shell: { logout: 'Se déconnecter', language: 'Langue', signedInAs: 'Connecté·e : {{name}}', menu: 'Ouvrir le menu' },
+  validation: {
+    required: 'Renseignez ce champ.',
+    email: 'Saisissez une adresse e-mail, par exemple nom@exemple.fr.',
+  },
   dayInput: { placeholder: 'jj/mm/aaaa', invalid: 'Une date jj/mm/aaaa' },
   unsaved: {
     title: 'Quitter sans enregistrer ?',

@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core'
-import { useForm } from '@mantine/form'
+import { isEmail, isNotEmpty, useForm } from '@mantine/form'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -16,7 +16,14 @@ export function InviteForm() {
   const queryClient = useQueryClient()
   const [result, setResult] = useState<string | null>(null)
   const organizations = useQuery({ queryKey: ['organizations'], queryFn: () => call(organizationsContract.list) })
-  const form = useForm<Invitation>({ initialValues: { email: '', name: '', organization: '', role: 'caller' } })
+  const form = useForm<Invitation>({
+    initialValues: { email: '', name: '', organization: '', role: 'caller' },
+    validate: {
+      name: isNotEmpty(t('validation.required')),
+      email: isEmail(t('validation.email')),
+      organization: isNotEmpty(t('validation.required')),
+    },
+  })
   const invite = useMutation({
     mutationFn: (values: Invitation) => call(usersContract.invite, { body: values }),
     onSuccess: (answer) => {
@@ -33,7 +40,7 @@ export function InviteForm() {
     },
   })
   return (
-    <form onSubmit={form.onSubmit((values) => invite.mutate(values))} aria-labelledby="invite-title">
+    <form noValidate onSubmit={form.onSubmit((values) => invite.mutate(values))} aria-labelledby="invite-title">
       <Stack gap="xs">
         <Title order={3} size="h4" id="invite-title">
           {t('account.invite.title')}

@@ -1,5 +1,5 @@
 import { Alert, Button, Group, PasswordInput, Select, Stack, Table, Tabs, TextInput, Title } from '@mantine/core'
-import { useForm } from '@mantine/form'
+import { isEmail, isNotEmpty, useForm } from '@mantine/form'
 import { notifications } from '@mantine/notifications'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
@@ -24,7 +24,10 @@ function OrganizationsTab() {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
   const organizations = useQuery({ queryKey: ['organizations'], queryFn: () => call(organizationsContract.list) })
-  const form = useForm<NewOrganization>({ initialValues: { code: '', name: '', type: 'partner' } })
+  const form = useForm<NewOrganization>({
+    initialValues: { code: '', name: '', type: 'partner' },
+    validate: { code: isNotEmpty(t('validation.required')), name: isNotEmpty(t('validation.required')) },
+  })
   const create = useMutation({
     mutationFn: (values: typeof form.values) => call(organizationsContract.create, { body: values }),
     onSuccess: () => {
@@ -53,7 +56,7 @@ function OrganizationsTab() {
           ))}
         </Table.Tbody>
       </Table>
-      <form onSubmit={form.onSubmit((values) => create.mutate(values))}>
+      <form noValidate onSubmit={form.onSubmit((values) => create.mutate(values))}>
         <Title order={3} size="h4" mb="xs">
           {t('admin.addOrganization')}
         </Title>
@@ -109,6 +112,11 @@ function UsersTab() {
   const organizations = useQuery({ queryKey: ['organizations'], queryFn: () => call(organizationsContract.list) })
   const form = useForm<NewUser & { password: string }>({
     initialValues: { email: '', name: '', organization: '', role: 'caller', password: '' },
+    validate: {
+      name: isNotEmpty(t('validation.required')),
+      email: isEmail(t('validation.email')),
+      organization: isNotEmpty(t('validation.required')),
+    },
   })
   const create = useMutation({
     // An empty password field asks the server to generate one.
@@ -173,7 +181,7 @@ function UsersTab() {
         </Table.Tbody>
       </Table>
       <InviteForm />
-      <form onSubmit={form.onSubmit((values) => create.mutate(values))}>
+      <form noValidate onSubmit={form.onSubmit((values) => create.mutate(values))}>
         <Title order={3} size="h4" mb="xs">
           {t('admin.addUser')}
         </Title>

@@ -13,7 +13,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core'
-import { useForm } from '@mantine/form'
+import { isNotEmpty, useForm } from '@mantine/form'
 import { notifications } from '@mantine/notifications'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
@@ -58,7 +58,16 @@ function initialValues(settings: SsoSettings | null): SsoFormValues {
 function SsoForm({ code, settings }: { code: string; settings: SsoSettings | null }) {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
-  const form = useForm<SsoFormValues>({ initialValues: initialValues(settings) })
+  const form = useForm<SsoFormValues>({
+    initialValues: initialValues(settings),
+    validate: {
+      issuer: isNotEmpty(t('validation.required')),
+      clientId: isNotEmpty(t('validation.required')),
+      clientSecret: (value) => (settings?.hasClientSecret || value.trim() ? null : t('validation.required')),
+      scopes: isNotEmpty(t('validation.required')),
+      groupsClaim: isNotEmpty(t('validation.required')),
+    },
+  })
   const save = useMutation({
     mutationFn: ({ clientSecret, roleMapping, ...values }: SsoFormValues) =>
       call(ssoContract.saveSettings, {
@@ -85,7 +94,7 @@ function SsoForm({ code, settings }: { code: string; settings: SsoSettings | nul
         ? describeError(t, save.error)
         : null
   return (
-    <form onSubmit={form.onSubmit((values) => save.mutate(values))}>
+    <form noValidate onSubmit={form.onSubmit((values) => save.mutate(values))}>
       <Stack maw={760}>
         {saveError && (
           <Alert color="red" role="alert">

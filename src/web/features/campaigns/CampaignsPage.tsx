@@ -14,7 +14,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core'
-import { useForm } from '@mantine/form'
+import { isNotEmpty, useForm } from '@mantine/form'
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate } from 'react-router'
@@ -42,6 +42,7 @@ export function CampaignsPage({ user }: { user: SessionUser }) {
       organization: managed[0]?.organization.code ?? '',
       name: '',
     },
+    validate: { name: isNotEmpty(t('validation.required')) },
   })
   const create = useMutation({
     mutationFn: campaignsApi.create,
@@ -91,7 +92,7 @@ export function CampaignsPage({ user }: { user: SessionUser }) {
           </Table.Tbody>
         </Table>
       )}
-      <form onSubmit={form.onSubmit((values) => create.mutate(values))}>
+      <form noValidate onSubmit={form.onSubmit((values) => create.mutate(values))}>
         <Stack>
           <Title order={3}>{t('campaigns.new')}</Title>
           <Radio.Group label={t('campaigns.create.template')} {...form.getInputProps('type')}>

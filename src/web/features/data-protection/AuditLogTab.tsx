@@ -94,7 +94,7 @@ export function AuditLogTab({
   return (
     <Stack gap="md">
       <Text size="sm">{t('dataProtection.journal.intro')}</Text>
-      <form onSubmit={apply} aria-label={t('dataProtection.journal.filtersLabel')}>
+      <form noValidate onSubmit={apply} aria-label={t('dataProtection.journal.filtersLabel')}>
         <Group align="flex-start" wrap="wrap" gap="sm">
           <TextInput
             label={t('dataProtection.journal.user')}

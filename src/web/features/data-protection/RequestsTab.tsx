@@ -107,7 +107,7 @@ function NewRequestForm({
       <Title order={3} size="h4" id="new-request" mb="xs">
         {t('dataProtection.requests.new')}
       </Title>
-      <form onSubmit={submit}>
+      <form noValidate onSubmit={submit}>
         <Stack gap="sm">
           <Radio.Group
             label={t('dataProtection.requests.kind')}

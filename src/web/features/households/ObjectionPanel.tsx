@@ -97,6 +97,7 @@ export function ObjectionPanel({
         closeButtonProps={{ 'aria-label': t('history.cancel') }}
       >
         <form
+          noValidate
           onSubmit={(event) => {
             event.preventDefault()
             record.mutate()
@@ -149,6 +150,7 @@ export function ObjectionPanel({
         closeButtonProps={{ 'aria-label': t('history.cancel') }}
       >
         <form
+          noValidate
           onSubmit={(event) => {
             event.preventDefault()
             withdraw.mutate()

@@ -32,6 +32,7 @@ export function FollowUpCard({ referralId, onPlanned }: { referralId: string; on
         {t('referrals.followUp.help')}
       </Text>
       <form
+        noValidate
         onSubmit={(event) => {
           event.preventDefault()
           plan.mutate()
