@@ -178,7 +178,7 @@ export function AuditLogTab({
       {data && data.items.length === 0 && <Text>{t('dataProtection.journal.empty')}</Text>}
       {data && data.items.length > 0 && (
         <Box style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={t('dataProtection.journal.caption')}>
-          <Table striped miw={760}>
+          <Table striped miw={900}>
             <Table.Caption>{t('dataProtection.journal.caption')}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
@@ -209,9 +209,9 @@ export function AuditLogTab({
                     )}
                   </Table.Td>
                   <Table.Td>{item.organization?.name ?? '—'}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{item.householdRef ?? '—'}</Table.Td>
-                  <Table.Td>
-                    <Text size="xs" style={{ wordBreak: 'break-word' }}>
+                  <Table.Td style={{ maxWidth: 160, overflowWrap: 'anywhere' }}>{item.householdRef ?? '—'}</Table.Td>
+                  <Table.Td style={{ minWidth: 220 }}>
+                    <Text size="xs" style={{ overflowWrap: 'anywhere' }}>
                       {detailsText(item.details)}
                     </Text>
                   </Table.Td>
