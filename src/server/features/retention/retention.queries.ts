@@ -126,6 +126,77 @@ export async function blankHousehold(
     .where('referralId', 'in', (eb) => eb.selectFrom('referral').select('id').where('householdId', '=', household.id))
     .where('note', 'is not', null)
     .execute()
+  // The flags of its texts: the texts are gone, and a flag says which special category a note about it touched.
+  await db.deleteFrom('sensitiveFlag').where('householdId', '=', household.id).execute()
+  // The one free text an audit entry holds about a household: the reason an objection was lifted.
+  const withdrawals = await db
+    .selectFrom('auditEvent')
+    .select(['id', 'details'])
+    .where('entityType', '=', 'household')
+    .where('entityId', '=', household.id)
+    .where('action', '=', 'household.objection_withdrawn')
+    .execute()
+  for (const row of withdrawals) {
+    const details = parseObject(row.details)
+    if (!details || !('reason' in details)) continue
+    delete details.reason
+    await db
+      .updateTable('auditEvent')
+      .set({ details: JSON.stringify({ ...details, reasonErased: true }) })
+      .where('id', '=', row.id)
+      .execute()
+  }
+}
+
+function parseObject(text: string | null): Record<string, unknown> | null {
+  if (!text) return null
+  try {
+    const value = JSON.parse(text) as unknown
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+  } catch {
+    return null
+  }
+}
+
+/** Sensitive-word flags of the organisation older than `before`: deleted with the audit entries; returns how many. */
+export async function deleteSensitiveFlags(db: Db, organizationId: string, before: Timestamp): Promise<number> {
+  const result = await db
+    .deleteFrom('sensitiveFlag')
+    .where('organizationId', '=', organizationId)
+    .where('createdAt', '<', before)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+/**
+ * Import reports of the organisation older than `before`: the rows of the landlord's file they hold (rejected rows
+ * whole, the cell of each warning) are dropped, the counts and reasons stay. Returns how many reports changed.
+ */
+export async function stripImportReports(db: Db, organizationId: string, before: Timestamp): Promise<number> {
+  const runs = await db
+    .selectFrom('importRun')
+    .select(['id', 'report'])
+    .where('organizationId', '=', organizationId)
+    .where('createdAt', '<', before)
+    .where('report', 'is not', null)
+    .execute()
+  let changed = 0
+  for (const run of runs) {
+    const report = parseObject(run.report)
+    if (!report) continue
+    const rejectedRows = Array.isArray(report.rejectedRows) ? report.rejectedRows : []
+    const warnings = Array.isArray(report.warnings) ? (report.warnings as Array<Record<string, unknown>>) : []
+    if (!rejectedRows.length && !warnings.some((warning) => warning.value)) continue
+    report.rejectedRows = []
+    report.warnings = warnings.map((warning) => ({ ...warning, value: '' }))
+    await db
+      .updateTable('importRun')
+      .set({ report: JSON.stringify(report) })
+      .where('id', '=', run.id)
+      .execute()
+    changed += 1
+  }
+  return changed
 }
 
 /** The household's calls with answers, and the questionnaire each was answered with (to find its text answers). */

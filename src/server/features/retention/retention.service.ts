@@ -269,6 +269,8 @@ export async function runPurge(db: Db, options: PurgeOptions): Promise<PurgeOutc
       leftHouseholds: { erased: 0 },
       auditEvents: { erased: 0 },
     }
+    // Beyond the report's contract (recorded in the purge's audit entry): flags and import rows removed.
+    const extra = { flagsErased: 0, importReportsStripped: 0 }
     for (const organization of organizations) {
       const periods = periodsOf(organization, options.defaults)
       const due = await retention.listHouseholdsPastRetention(tx, organization.id, {
@@ -302,6 +304,12 @@ export async function runPurge(db: Db, options: PurgeOptions): Promise<PurgeOutc
       report.auditEvents.erased += options.dryRun
         ? await retention.countAuditEvents(tx, organization.id, auditBefore)
         : await retention.deleteAuditEvents(tx, organization.id, auditBefore)
+      if (!options.dryRun) {
+        // Sensitive-word flags follow the audit's period; rows of the landlord's file kept in import reports (rejected
+        // rows, warnings' cells) the period of households that left the file.
+        extra.flagsErased += await retention.deleteSensitiveFlags(tx, organization.id, auditBefore)
+        extra.importReportsStripped += await retention.stripImportReports(tx, organization.id, leftBefore)
+      }
     }
     if (options.organizationCode === undefined) {
       // Entries of no organisation (failed sign-ins, searches): the server's default period.
@@ -322,7 +330,7 @@ export async function runPurge(db: Db, options: PurgeOptions): Promise<PurgeOutc
       action: 'retention.purge',
       entityType: 'purge_run',
       entityId: runId,
-      details: { asOf, dryRun: Boolean(options.dryRun), trigger: options.trigger, ...flatten(report) },
+      details: { asOf, dryRun: Boolean(options.dryRun), trigger: options.trigger, ...flatten(report), ...extra },
     })
     return { status: 'done', runId, asOf, report } as const
   }
