@@ -30,6 +30,10 @@ export async function freshBenchDatabase(name: string, engine: BenchEngine): Pro
   // The bench reports the time its backends spent in WAL fsyncs (pg_stat_wal.wal_sync_time): timed for this database
   // only, the server's setting is left alone.
   await client.query(`ALTER DATABASE ${database} SET track_wal_io_timing = on`)
+  // An experiment only (BENCH_SYNCHRONOUS_COMMIT=off): what commits cost. The application never turns it off.
+  if (process.env.BENCH_SYNCHRONOUS_COMMIT === 'off') {
+    await client.query(`ALTER DATABASE ${database} SET synchronous_commit = off`)
+  }
   await client.end()
   const url = new URL(admin)
   url.pathname = `/${database}`
