@@ -115,14 +115,14 @@ describe('the review (bilan) in Chromium', () => {
     await manager.emulateMedia({ media: 'screen' })
 
     // Another period, kept in the URL: nothing was called in January 2020.
-    await manager.getByLabel('Du', { exact: true }).fill('2020-01-01')
-    await manager.getByLabel('Au', { exact: true }).fill('2020-01-31')
+    await manager.getByLabel('Du', { exact: true }).fill('01/01/2020')
+    await manager.getByLabel('Au', { exact: true }).fill('31/01/2020')
     await manager.getByRole('button', { name: 'Afficher' }).click()
     await manager.getByText('Du 01/01/2020 au 31/01/2020 (jours de Paris)', { exact: true }).waitFor()
     assert.equal(new URL(manager.url()).searchParams.get('from'), '2020-01-01')
     assert.equal(await keyFigure(manager, 'Ménages joints').textContent(), '0')
     // A period the wrong way round is refused in plain French, and nothing changes.
-    await manager.getByLabel('Du', { exact: true }).fill('2020-02-10')
+    await manager.getByLabel('Du', { exact: true }).fill('10/02/2020')
     await manager.getByRole('button', { name: 'Afficher' }).click()
     await manager.getByText('La date de début doit précéder la date de fin.').waitFor()
     assert.equal(new URL(manager.url()).searchParams.get('from'), '2020-01-01')

@@ -1,5 +1,5 @@
 import { TextInput } from '@mantine/core'
-import { useEffect, useState } from 'react'
+import { type ReactNode, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { frenchToIsoDate, isoToFrenchDate } from '../features/campaigns/targeting-tree.js'
 
@@ -12,11 +12,16 @@ export function DayInput({
   value,
   onChange,
   required,
+  error,
+  w = 130,
 }: {
   label: string
   value: string | undefined
   onChange: (day: string | undefined) => void
   required?: boolean
+  /** The caller's own complaint (a period the wrong way round), shown when the text itself is a whole date. */
+  error?: ReactNode
+  w?: number
 }) {
   const { t } = useTranslation()
   const [text, setText] = useState(value ? isoToFrenchDate(value) : '')
@@ -34,13 +39,13 @@ export function DayInput({
       required={required}
       inputMode="numeric"
       autoComplete="off"
-      error={invalid ? t('dayInput.invalid') : undefined}
+      error={invalid ? t('dayInput.invalid') : error}
       onChange={(event) => {
         const next = event.currentTarget.value
         setText(next)
         onChange(frenchToIsoDate(next) ?? undefined)
       }}
-      w={130}
+      w={w}
     />
   )
 }

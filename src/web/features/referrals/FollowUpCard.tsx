@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatInstant, parisLocalToIso } from '../../../shared/clock.js'
+import { DayInput } from '../../components/DayInput.js'
 import { describeError } from '../../components/errors.js'
 import { referralsApi } from './api.js'
 
@@ -65,11 +66,10 @@ export function FollowUpCard({ referralId, onPlanned }: { referralId: string; on
                 onChange={(value) => setEveryDays(Number(value) || 7)}
                 required
               />
-              <TextInput
-                type="date"
+              <DayInput
                 label={t('referrals.followUp.until')}
-                value={until}
-                onChange={(event) => setUntil(event.currentTarget.value)}
+                value={until || undefined}
+                onChange={(day) => setUntil(day ?? '')}
                 required
               />
             </Group>

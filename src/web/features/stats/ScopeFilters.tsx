@@ -1,8 +1,9 @@
-import { Button, Card, Group, Select, TextInput, Title } from '@mantine/core'
+import { Button, Card, Group, Select, Title } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { SessionUser } from '../../../shared/contracts/auth.js'
+import { DayInput } from '../../components/DayInput.js'
 import { statsApi } from './api.js'
 import { defaultPeriod, periodProblem, REVIEW_ROLES, type ReviewFilters } from './filters.js'
 
@@ -108,11 +109,10 @@ export function ScopeFilters({
               w={200}
             />
           )}
-          <TextInput
-            type="date"
+          <DayInput
             label={t('stats.filters.from')}
-            value={from}
-            onChange={(event) => setFrom(event.currentTarget.value)}
+            value={from || undefined}
+            onChange={(day) => setFrom(day ?? '')}
             error={
               problem === 'fromInvalid'
                 ? t('stats.filters.fromInvalid')
@@ -122,11 +122,10 @@ export function ScopeFilters({
             }
             w={170}
           />
-          <TextInput
-            type="date"
+          <DayInput
             label={t('stats.filters.to')}
-            value={to}
-            onChange={(event) => setTo(event.currentTarget.value)}
+            value={to || undefined}
+            onChange={(day) => setTo(day ?? '')}
             error={problem === 'toInvalid' ? t('stats.filters.toInvalid') : undefined}
             w={170}
           />
