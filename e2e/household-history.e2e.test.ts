@@ -67,7 +67,7 @@ describe('a household’s history in Chromium', () => {
     await worker.goto(`${server.url}/referrals/${referral.id}`)
     const followUp = worker.getByRole('region', { name: 'Appels de suivi' })
     await followUp.getByLabel(/^Tous les combien de jours/).fill('7')
-    await followUp.getByLabel(/^Jusqu’au/).fill(inDays(40))
+    await followUp.getByLabel(/^Jusqu’au/).fill(inDays(40).split('-').reverse().join('/'))
     await followUp.getByRole('button', { name: 'Planifier' }).click()
     await followUp.getByText(/^Prochain appel le .*campagne « /).waitFor()
     const watched = await server.db
