@@ -135,7 +135,55 @@ describe('loadConfig: data folder and import limits', () => {
     assert.equal(development.isDevelopmentKey, true)
     assert.deepEqual(loadConfig({}).mfa.encryptionKey, development.encryptionKey, 'the same on every start')
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /MFA_ENCRYPTION_KEY is required in production/)
-    assert.throws(() => loadConfig({ MFA_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') }), /32 bytes/)
-    assert.throws(() => loadConfig({ MFA_ENCRYPTION_KEY: 'not base64 at all!' }), /32 bytes/)
+  })
+
+  it('reads both AES keys (MFA_ENCRYPTION_KEY, SSO_SECRET_KEY) in the same format: 64 hex digits or 32 bytes in base64', () => {
+    const bytes = Buffer.from(Array.from({ length: 32 }, (_, index) => index * 7 + 1))
+    const spellings = [
+      bytes.toString('hex'),
+      bytes.toString('hex').toUpperCase(),
+      bytes.toString('base64'),
+      bytes.toString('base64').replace(/=+$/, ''),
+      ` ${bytes.toString('base64')}\n`,
+    ]
+    for (const spelling of spellings) {
+      const config = loadConfig({ MFA_ENCRYPTION_KEY: spelling, SSO_SECRET_KEY: spelling })
+      assert.deepEqual(config.mfa.encryptionKey, bytes, `MFA_ENCRYPTION_KEY=${JSON.stringify(spelling)}`)
+      assert.deepEqual(config.sso.secretKey, bytes, `SSO_SECRET_KEY=${JSON.stringify(spelling)}`)
+    }
+    assert.equal(loadConfig({}).sso.secretKey, null)
+    const bad = [
+      Buffer.alloc(16, 1).toString('base64'),
+      Buffer.alloc(33, 1).toString('base64'),
+      Buffer.alloc(31, 1).toString('hex'),
+      `${bytes.toString('hex').slice(0, 63)}g`,
+      bytes.toString('base64url').replace(/^./, '-'),
+      'not base64 at all!',
+    ]
+    for (const name of ['MFA_ENCRYPTION_KEY', 'SSO_SECRET_KEY']) {
+      for (const value of bad) {
+        assert.throws(
+          () => loadConfig({ [name]: value }),
+          (error: Error) =>
+            error instanceof ConfigError &&
+            error.message.startsWith(`${name} must be 32 random bytes`) &&
+            error.message.includes('openssl rand -hex 32') &&
+            !error.message.includes(value),
+          `${name}=${value}`,
+        )
+      }
+    }
+  })
+
+  it('refuses SSO_ALLOW_HTTP_ISSUER when NODE_ENV=production, naming the variable', () => {
+    assert.equal(loadConfig({ SSO_ALLOW_HTTP_ISSUER: '1' }).sso.allowHttpIssuer, true)
+    assert.equal(loadConfig({ NODE_ENV: 'production', MFA_ENCRYPTION_KEY: 'ab'.repeat(32) }).sso.allowHttpIssuer, false)
+    for (const value of ['1', 'true']) {
+      assert.throws(
+        () => loadConfig({ NODE_ENV: 'production', MFA_ENCRYPTION_KEY: 'ab'.repeat(32), SSO_ALLOW_HTTP_ISSUER: value }),
+        (error: Error) =>
+          error instanceof ConfigError && /^SSO_ALLOW_HTTP_ISSUER .*NODE_ENV=production/.test(error.message),
+      )
+    }
   })
 })

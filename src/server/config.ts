@@ -77,11 +77,11 @@ export interface Config {
 }
 
 export interface SsoConfig {
-  /** The key that encrypts the providers' client secrets (SSO_SECRET_KEY, 64 hex digits); null: no SSO can be saved. */
+  /** The key that encrypts the providers' client secrets (SSO_SECRET_KEY, read by `readKey`); null: no SSO can be saved. */
   secretKey: Buffer | null
   /** Longest life of a session opened through a provider, within SESSION_MAX_HOURS (SSO_SESSION_HOURS, 8). */
   sessionHours: number
-  /** Accept http:// issuers (SSO_ALLOW_HTTP_ISSUER=1): tests and trials on one machine only, never in production. */
+  /** Accept http:// issuers (SSO_ALLOW_HTTP_ISSUER=1): tests and trials on one machine only; refused with NODE_ENV=production. */
   allowHttpIssuer: boolean
 }
 
@@ -91,7 +91,7 @@ export interface MfaSettings {
    * (MFA_REQUIRED_ROLES, `admin,manager,social_worker,dpo`; `none` for none). Everyone else may choose one.
    */
   requiredRoles: Role[]
-  /** The AES-256 key the TOTP secrets are encrypted with (MFA_ENCRYPTION_KEY, 32 bytes in base64). */
+  /** The AES-256 key the TOTP secrets are encrypted with (MFA_ENCRYPTION_KEY, read by `readKey`). */
   encryptionKey: Buffer
   /**
    * True when MFA_ENCRYPTION_KEY is not set and the key is the development one (derived from a fixed text, so it is
@@ -117,21 +117,15 @@ function readMfaSettings(env: NodeJS.ProcessEnv): MfaSettings {
     }
     requiredRoles = [...new Set(names as Role[])]
   }
-  const rawKey = env.MFA_ENCRYPTION_KEY?.trim()
-  if (!rawKey) {
+  const givenKey = readKey(env, 'MFA_ENCRYPTION_KEY')
+  if (!givenKey) {
     if (env.NODE_ENV === 'production') {
-      throw new ConfigError(
-        'MFA_ENCRYPTION_KEY is required in production: 32 random bytes in base64 (e.g. `openssl rand -base64 32`)',
-      )
+      throw new ConfigError(`MFA_ENCRYPTION_KEY is required in production: ${KEY_FORMAT}`)
     }
     const encryptionKey = createHash('sha256').update('allervers development MFA key (not a secret)').digest()
     return { requiredRoles, encryptionKey, isDevelopmentKey: true }
   }
-  const encryptionKey = Buffer.from(rawKey, 'base64')
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(rawKey) || encryptionKey.length !== 32) {
-    throw new ConfigError('MFA_ENCRYPTION_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)')
-  }
-  return { requiredRoles, encryptionKey, isDevelopmentKey: false }
+  return { requiredRoles, encryptionKey: givenKey, isDevelopmentKey: false }
 }
 
 export interface AccountSettings {
@@ -146,6 +140,25 @@ export interface AccountSettings {
 }
 
 export class ConfigError extends Error {}
+
+/** The one format of the server's AES-256 keys (MFA_ENCRYPTION_KEY, SSO_SECRET_KEY), as the messages say it. */
+const KEY_FORMAT =
+  '32 random bytes, written as 64 hexadecimal digits (`openssl rand -hex 32`) or in base64 (`openssl rand -base64 32`)'
+
+/**
+ * An AES-256 key from the environment: 64 hexadecimal digits or 32 bytes in base64 (padded or not), either for each
+ * key. The two spellings cannot be confused: 64 characters of base64 would be 48 bytes. Null when the variable is unset.
+ */
+function readKey(env: NodeJS.ProcessEnv, name: string): Buffer | null {
+  const raw = env[name]?.trim()
+  if (!raw) return null
+  if (/^[0-9a-fA-F]{64}$/.test(raw)) return Buffer.from(raw, 'hex')
+  if (/^[A-Za-z0-9+/]{43}=?$/.test(raw)) {
+    const key = Buffer.from(raw, 'base64')
+    if (key.length === 32) return key
+  }
+  throw new ConfigError(`${name} must be ${KEY_FORMAT}; got a value of ${raw.length} characters that is neither`)
+}
 
 function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]
@@ -208,9 +221,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `LOGIN_ADDRESS_MAX_FAILURES (${loginAddressMaxFailures}) counts every account of an address and must be at least LOGIN_MAX_FAILURES (${loginMaxFailures})`,
     )
   }
-  const ssoSecretKey = env.SSO_SECRET_KEY?.trim() || null
-  if (ssoSecretKey && !/^[0-9a-fA-F]{64}$/.test(ssoSecretKey)) {
-    throw new ConfigError('SSO_SECRET_KEY must be 64 hexadecimal digits (32 bytes, e.g. `openssl rand -hex 32`)')
+  const ssoSecretKey = readKey(env, 'SSO_SECRET_KEY')
+  const allowHttpIssuer = env.SSO_ALLOW_HTTP_ISSUER === '1' || env.SSO_ALLOW_HTTP_ISSUER === 'true'
+  if (allowHttpIssuer && env.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'SSO_ALLOW_HTTP_ISSUER is refused when NODE_ENV=production: an http:// provider lets anyone on the way forge sign-ins; unset it',
+    )
   }
   const metricsToken = env.METRICS_TOKEN?.trim() || null
   if (metricsToken && !/^[\x21-\x7e]{24,256}$/.test(metricsToken)) {
@@ -253,9 +269,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     mfa: readMfaSettings(env),
     sso: {
-      secretKey: ssoSecretKey ? Buffer.from(ssoSecretKey, 'hex') : null,
+      secretKey: ssoSecretKey,
       sessionHours: readInteger(env, 'SSO_SESSION_HOURS', 8, 1, 24 * 90),
-      allowHttpIssuer: env.SSO_ALLOW_HTTP_ISSUER === '1' || env.SSO_ALLOW_HTTP_ISSUER === 'true',
+      allowHttpIssuer,
     },
   }
 }
