@@ -241,7 +241,20 @@ describe('the caller workspace in Chromium', () => {
     await page.getByText('Indiquez la date et l’heure du rappel convenues avec la personne.').first().waitFor()
     // Three weeks ahead at 14:30 in Paris (a callback is at most 90 days ahead): stored in UTC, whatever the season.
     const callbackDay = parisToday(new Date(Date.now() + 21 * 86_400_000))
-    await page.getByLabel(/^Date et heure du rappel/).fill(`${callbackDay}T14:30`)
+    // Typed the French way (jj/mm/aaaa, « 14 h 30 »), not in the browser's own picker; a past moment is refused.
+    const callbackAt = page.getByRole('group', { name: /^Date et heure du rappel/ })
+    await callbackAt.getByLabel('Jour').fill(
+      parisToday(new Date(Date.now() - 86_400_000))
+        .split('-')
+        .reverse()
+        .join('/'),
+    )
+    await callbackAt.getByLabel('Heure').fill('14 h 30')
+    await callbackAt.getByText('Ce moment est passé : indiquez une date et une heure à venir.').waitFor()
+    await callbackAt.getByLabel('Jour').fill('31/04/2027')
+    await callbackAt.getByText('Cette date n’existe pas.').waitFor()
+    await callbackAt.getByLabel('Jour').fill(callbackDay.split('-').reverse().join('/'))
+    await page.screenshot({ path: screenshotPath('calling-callback'), fullPage: true })
     assert.equal(await page.getByLabel('Rappel par moi').isChecked(), true)
     await page.getByRole('button', { name: 'Enregistrer l’issue' }).click()
     await page.getByText('Issue enregistrée. Merci !').waitFor()

@@ -66,6 +66,18 @@ describe('a household’s history in Chromium', () => {
 
     await worker.goto(`${server.url}/referrals/${referral.id}`)
     const followUp = worker.getByRole('region', { name: 'Appels de suivi' })
+    // One call at a moment: a day jj/mm/aaaa and a time « 14 h 30 », refused in French when past or impossible.
+    await followUp.getByText('Un appel à une date').click()
+    const moment = followUp.getByRole('group', { name: /^Date et heure de l’appel/ })
+    await moment.getByLabel('Jour').fill(inDays(-1).split('-').reverse().join('/'))
+    await moment.getByLabel('Heure').fill('14 h 30')
+    await moment.getByText('Ce moment est passé : indiquez une date et une heure à venir.').waitFor()
+    await moment.getByLabel('Heure').fill('25:00')
+    await moment.getByText('Une heure comme 14:30 ou 14 h 30').waitFor()
+    await moment.getByLabel('Jour').fill('30/02/2027')
+    await moment.getByText('Cette date n’existe pas.').waitFor()
+    await worker.screenshot({ path: screenshotPath('follow-up-once'), fullPage: true })
+    await followUp.getByText('Un appel régulier (veille)').click()
     await followUp.getByLabel(/^Tous les combien de jours/).fill('7')
     await followUp.getByLabel(/^Jusqu’au/).fill(inDays(40).split('-').reverse().join('/'))
     await followUp.getByRole('button', { name: 'Planifier' }).click()
@@ -115,25 +127,28 @@ describe('a household’s history in Chromium', () => {
     const record = household.getByRole('dialog', { name: 'Enregistrer l’opposition du locataire' })
     await record.getByLabel('Comment le locataire l’a-t-il exprimée ?').click()
     await household.getByRole('option', { name: 'par courrier' }).click()
-    await record.getByLabel('Date de l’opposition').fill(inDays(1))
+    // Typed the French way, refused in French before anything is sent: the browser's own picker is not used.
+    const french = (day: string) => day.split('-').reverse().join('/')
+    const objectionDay = record.getByLabel('Date de l’opposition')
+    assert.equal(await objectionDay.getAttribute('placeholder'), 'jj/mm/aaaa')
+    await objectionDay.fill(french(inDays(1)))
     await record.getByRole('button', { name: 'Enregistrer l’opposition' }).click()
-    assert.equal(
-      await record
-        .getByLabel('Date de l’opposition')
-        .evaluate((input: HTMLInputElement) => input.validity.rangeOverflow),
-      true,
-      'a date after today is refused before anything is sent',
-    )
-    await record.getByLabel('Date de l’opposition').fill('1999-12-31')
+    await record.getByText('Cette date est à venir : l’opposition a déjà été exprimée.').waitFor()
+    await objectionDay.fill('31/12/1999')
+    await record.getByText('Cette date est trop ancienne.').waitFor()
+    await objectionDay.fill('31/02/2026')
     await record.getByRole('button', { name: 'Enregistrer l’opposition' }).click()
-    assert.equal(
-      await record
-        .getByLabel('Date de l’opposition')
-        .evaluate((input: HTMLInputElement) => input.validity.rangeUnderflow),
-      true,
-      'a date before 2000 is refused before anything is sent',
-    )
-    await record.getByLabel('Date de l’opposition').fill(inDays(-2))
+    await record.getByText('Cette date n’existe pas.').waitFor()
+    await objectionDay.fill('')
+    await record.getByRole('button', { name: 'Enregistrer l’opposition' }).click()
+    await record.getByText('Indiquez la date de l’opposition (jj/mm/aaaa).').waitFor()
+    const refused = await server.db
+      .selectFrom('household')
+      .select('objectionChannel')
+      .where('id', '=', held.householdId)
+      .executeTakeFirstOrThrow()
+    assert.equal(refused.objectionChannel, null, 'nothing was recorded while the date was refused')
+    await objectionDay.fill(french(inDays(-2)))
     await record.getByRole('button', { name: 'Enregistrer l’opposition' }).click()
     await household.getByText('Opposition enregistrée : le ménage ne sera plus appelé.').waitFor()
     await objection.getByText(/^Opposé·e aux appels depuis le .* \(par courrier\)\.$/).waitFor()

@@ -2,6 +2,7 @@ import { TextInput } from '@mantine/core'
 import { type ReactNode, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { frenchToIsoDate, isoToFrenchDate } from '../features/campaigns/targeting-tree.js'
+import { dayTextProblem } from './day-time.js'
 
 /**
  * A day typed the French way (jj/mm/aaaa), handed on as YYYY-MM-DD once whole (undefined while empty or incomplete).
@@ -12,6 +13,8 @@ export function DayInput({
   value,
   onChange,
   required,
+  withAsterisk,
+  description,
   error,
   w = 130,
 }: {
@@ -19,6 +22,8 @@ export function DayInput({
   value: string | undefined
   onChange: (day: string | undefined) => void
   required?: boolean
+  withAsterisk?: boolean
+  description?: ReactNode
   /** The caller's own complaint (a period the wrong way round), shown when the text itself is a whole date. */
   error?: ReactNode
   w?: number
@@ -30,16 +35,18 @@ export function DayInput({
       (frenchToIsoDate(current) ?? undefined) === value ? current : value ? isoToFrenchDate(value) : '',
     )
   }, [value])
-  const invalid = text.trim() !== '' && !frenchToIsoDate(text)
+  const problem = dayTextProblem(text)
   return (
     <TextInput
       label={label}
+      description={description}
       placeholder={t('dayInput.placeholder')}
       value={text}
       required={required}
+      withAsterisk={withAsterisk}
       inputMode="numeric"
       autoComplete="off"
-      error={invalid ? t('dayInput.invalid') : error}
+      error={problem ? t(`dayInput.${problem}`) : error}
       onChange={(event) => {
         const next = event.currentTarget.value
         setText(next)

@@ -39,6 +39,16 @@ describe('forms speak the interface’s language', () => {
     assert.deepEqual(native, [])
   })
 
+  it('no browser date or time picker: they show mm/dd/yyyy and AM/PM in an English browser (DayInput, DayTimeInput)', () => {
+    const native = sources(web).filter((file) =>
+      /type=["'{`]*(?:date(?:time-local)?|time)["'}`]/.test(readFileSync(file, 'utf8')),
+    )
+    assert.deepEqual(
+      native.map((file) => relative(web, file)),
+      [],
+    )
+  })
+
   it('reads a tag to its real end', () => {
     assert.deepEqual(
       formTags('<form\n  onSubmit={(e) => go(e)}\n  noValidate\n>').map((f) => f.tag.includes('noValidate')),

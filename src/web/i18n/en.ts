@@ -84,7 +84,13 @@ export const en: Messages = {
     required: 'Fill in this field.',
     email: 'Enter an e-mail address, for example name@example.org.',
   },
-  dayInput: { placeholder: 'dd/mm/yyyy', invalid: 'A date dd/mm/yyyy' },
+  dayInput: { placeholder: 'dd/mm/yyyy', invalid: 'A date dd/mm/yyyy', impossible: 'This date does not exist.' },
+  dayTimeInput: {
+    day: 'Day',
+    time: 'Time',
+    timePlaceholder: '14:30',
+    timeInvalid: 'A time such as 14:30',
+  },
   unsaved: {
     title: 'Leave without saving?',
     body: 'Your changes on this page are not saved. If you leave now, they will be lost.',

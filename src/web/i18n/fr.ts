@@ -84,7 +84,13 @@ export const fr = {
     required: 'Renseignez ce champ.',
     email: 'Saisissez une adresse e-mail, par exemple nom@exemple.fr.',
   },
-  dayInput: { placeholder: 'jj/mm/aaaa', invalid: 'Une date jj/mm/aaaa' },
+  dayInput: { placeholder: 'jj/mm/aaaa', invalid: 'Une date jj/mm/aaaa', impossible: 'Cette date n’existe pas.' },
+  dayTimeInput: {
+    day: 'Jour',
+    time: 'Heure',
+    timePlaceholder: '14:30',
+    timeInvalid: 'Une heure comme 14:30 ou 14 h 30',
+  },
   unsaved: {
     title: 'Quitter sans enregistrer ?',
     body: 'Vos modifications sur cette page ne sont pas enregistrées. Si vous partez maintenant, elles seront perdues.',

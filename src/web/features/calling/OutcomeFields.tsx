@@ -1,25 +1,13 @@
-import {
-  Badge,
-  Box,
-  Card,
-  Checkbox,
-  Group,
-  Radio,
-  SimpleGrid,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core'
+import { Badge, Box, Card, Checkbox, Group, Radio, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core'
 import { IconAlertTriangle } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import { FRAGILITY_LEVELS, NEED_CATEGORIES, type NeedCategory } from '../../../shared/campaigns.js'
 import { isoToParisLocal } from '../../../shared/clock.js'
 import { formatPhone } from '../../../shared/french.js'
+import { DayTimeInput } from '../../components/DayTimeInput.js'
 import { SensitiveWordWarning } from '../../components/SensitiveWordWarning.js'
 import type { Assignment } from './api.js'
-import { DISPOSITION_GROUPS, latestCallback, type OutcomeForm, toggleNeed } from './outcome.js'
+import { DISPOSITION_GROUPS, ERROR_TEXT_VALUES, latestCallback, type OutcomeForm, toggleNeed } from './outcome.js'
 import { fieldId } from './QuestionnaireFields.js'
 
 /**
@@ -93,17 +81,21 @@ export function OutcomeFields({
         {disposition === 'callback' && (
           <Stack gap="sm">
             <Box id={fieldId('callbackAt')}>
-              <TextInput
-                type="datetime-local"
+              <DayTimeInput
                 label={t('calling.outcome.callbackAt')}
                 description={t('calling.outcome.callbackHelp')}
                 withAsterisk
-                min={minCallback}
-                max={maxCallback}
-                value={form.callbackLocal}
-                error={errors.callbackAt}
-                onChange={(event) => update({ callbackLocal: event.currentTarget.value }, ['callbackAt'])}
-                maw={320}
+                value={form.callbackLocal || undefined}
+                error={
+                  errors.callbackAt ??
+                  // Said as soon as the moment is whole, not only on saving: « 14 h 30 » today may already be past.
+                  (form.callbackLocal && form.callbackLocal <= minCallback
+                    ? t('calling.errors.callbackInPast', ERROR_TEXT_VALUES)
+                    : form.callbackLocal > maxCallback
+                      ? t('calling.errors.callbackTooFar', ERROR_TEXT_VALUES)
+                      : undefined)
+                }
+                onChange={(moment) => update({ callbackLocal: moment ?? '' }, ['callbackAt'])}
               />
             </Box>
             <Checkbox

@@ -9,6 +9,7 @@ import {
   type Question,
   type QuestionnaireDefinition,
 } from '../../../shared/questionnaire.js'
+import { DayInput } from '../../components/DayInput.js'
 import { SensitiveWordWarning } from '../../components/SensitiveWordWarning.js'
 import { answersToSend, instrumentDefinition, instrumentResult, isItemAsked } from './outcome.js'
 
@@ -200,12 +201,13 @@ function QuestionField({
       break
     case 'date':
       input = (
-        <TextInput
-          {...common}
-          type="date"
-          value={typeof value === 'string' ? value : ''}
-          onChange={(event) => onChange(event.currentTarget.value || undefined)}
-          maw={240}
+        <DayInput
+          label={label}
+          withAsterisk={question.required}
+          error={error}
+          value={typeof value === 'string' ? value : undefined}
+          onChange={(day) => onChange(day)}
+          w={240}
         />
       )
       break

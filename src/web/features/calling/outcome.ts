@@ -42,7 +42,7 @@ export interface OutcomeForm {
   dismissedNeeds: NeedCategory[]
   fragilityLevel: FragilityLevel | null
   notes: string
-  /** `datetime-local` value, Europe/Paris time. */
+  /** "YYYY-MM-DDTHH:mm", Europe/Paris time ('' until day and time are whole). */
   callbackLocal: string
   sameCallerForCallback: boolean
   objection: boolean

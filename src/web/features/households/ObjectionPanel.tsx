@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, Modal, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core'
+import { Alert, Button, Card, Group, Modal, Select, Stack, Text, Textarea, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
@@ -13,6 +13,7 @@ import {
   type ObjectionChannel,
 } from '../../../shared/contracts/households.js'
 import { call } from '../../api/client.js'
+import { DayInput } from '../../components/DayInput.js'
 import { describeError } from '../../components/errors.js'
 import { SensitiveWordWarning } from '../../components/SensitiveWordWarning.js'
 import { useSession } from '../auth/session.js'
@@ -33,6 +34,7 @@ export function ObjectionPanel({
   const [channel, setChannel] = useState<ObjectionChannel>('phone')
   const [day, setDay] = useState(parisToday())
   const [note, setNote] = useState('')
+  const [triedToRecord, setTriedToRecord] = useState(false)
   const [reason, setReason] = useState('')
   // The server checks the organisation too; this only hides a button the user could not use.
   const mayWithdraw = (user?.memberships ?? []).some((m) => m.role === 'manager' || m.role === 'admin')
@@ -61,6 +63,15 @@ export function ObjectionPanel({
       refresh(t('history.withdrawn'))
     },
   })
+  const dayError = !day
+    ? triedToRecord
+      ? t('history.dayRequired')
+      : undefined
+    : day > parisToday()
+      ? t('history.dayFuture')
+      : day < EARLIEST_DAY
+        ? t('history.dayTooEarly')
+        : undefined
   const date = (iso: string) => formatInstant(iso, i18n.language, { time: false })
   return (
     <Card withBorder component="section" aria-labelledby="household-objection">
@@ -100,7 +111,9 @@ export function ObjectionPanel({
           noValidate
           onSubmit={(event) => {
             event.preventDefault()
-            record.mutate()
+            setTriedToRecord(true)
+            // A day still being typed or refused above is not sent: the field already says what is wrong.
+            if (day && !dayError) record.mutate()
           }}
         >
           <Stack>
@@ -111,14 +124,13 @@ export function ObjectionPanel({
               onChange={(value) => setChannel((value as ObjectionChannel | null) ?? 'phone')}
               allowDeselect={false}
             />
-            <TextInput
-              type="date"
+            <DayInput
               label={t('history.day')}
-              value={day}
-              min={EARLIEST_DAY}
-              max={parisToday()}
-              onChange={(event) => setDay(event.currentTarget.value)}
+              value={day || undefined}
+              onChange={(next) => setDay(next ?? '')}
+              error={dayError}
               required
+              w={160}
             />
             <Textarea
               label={t('history.note')}

@@ -1,9 +1,10 @@
-import { Alert, Button, Card, Group, NumberInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Button, Card, Group, NumberInput, SegmentedControl, Stack, Text, Title } from '@mantine/core'
 import { useMutation } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { formatInstant, parisLocalToIso } from '../../../shared/clock.js'
+import { formatInstant, isoToParisLocal, parisLocalToIso } from '../../../shared/clock.js'
 import { DayInput } from '../../components/DayInput.js'
+import { DayTimeInput } from '../../components/DayTimeInput.js'
 import { describeError } from '../../components/errors.js'
 import { referralsApi } from './api.js'
 
@@ -49,12 +50,12 @@ export function FollowUpCard({ referralId, onPlanned }: { referralId: string; on
             ]}
           />
           {mode === 'once' ? (
-            <TextInput
-              type="datetime-local"
+            <DayTimeInput
               label={t('referrals.followUp.at')}
-              value={at}
-              onChange={(event) => setAt(event.currentTarget.value)}
-              required
+              value={at || undefined}
+              onChange={(moment) => setAt(moment ?? '')}
+              error={at && at <= isoToParisLocal(new Date()) ? t('referrals.followUp.atPast') : undefined}
+              withAsterisk
             />
           ) : (
             <Group grow>
