@@ -101,7 +101,10 @@ export const accountContract = {
     body: Type.Object({ token: LinkToken }, { additionalProperties: false }),
     response: { 200: LinkSchema },
   }),
-  /** Sets the password through a link, once; the account's sessions end. Refusals as POST /users `password`. */
+  /**
+   * Sets the password through a link, once; the account's sessions end. Refusals as POST /users `password`; 403 for a
+   * reset link of an account that has since been bound to its organisation's provider.
+   */
   setPassword: route('POST', '/account/link/password', {
     tags: ['account'],
     security: [],

@@ -5,6 +5,7 @@ import { makeOrganization, makeUser } from '../../../../test/factories.js'
 import { type ReceivedMail, startSmtpServer } from '../../../../test/smtp.js'
 import { RESET_ANSWER } from '../../../shared/contracts/account.js'
 import { createTransport, deliverDueEmails } from '../mail/outbox.worker.js'
+import { linkSsoIdentity, saveSsoSettings } from '../sso/sso.queries.js'
 import { RESET_ANSWER_MS } from './account.service.js'
 
 const PASSWORD = 'Quatre chevaux boivent du thé vert au matin'
@@ -292,5 +293,120 @@ describe('changing one’s password', () => {
       payload: { email: user.email, password: PASSWORD },
     })
     assert.equal(login.statusCode, 200)
+  })
+
+  it('mails no link to an account that signs in through its organisation’s provider, only where to sign in; same answer, same time', async (t) => {
+    const { app, db, deliver } = await setUp(t)
+    const organization = await makeOrganization(db, { code: 'NORD', name: 'Habitat du Nord' })
+    const sso = {
+      organizationId: organization.id,
+      isEnabled: true,
+      issuer: 'https://sso.example.org/realms/nord',
+      clientId: 'allervers',
+      clientSecretEncrypted: 'v1.x.y.z',
+      scopes: 'openid email profile',
+      groupsClaim: 'groups',
+      roleMapping: [{ group: 'appels', role: 'caller' as const }],
+      provisioning: 'first_sign_in' as const,
+      updatedAt: new Date().toISOString(),
+      updatedBy: 'test',
+    }
+    await saveSsoSettings(db, sso)
+    // An account that had a password before its organisation's provider took it over.
+    const bound = await makeUser(db, 'caller', { organizationId: organization.id })
+    await linkSsoIdentity(db, {
+      organizationId: organization.id,
+      subject: 'sub-1',
+      userId: bound.id,
+      now: sso.updatedAt,
+    })
+    const hashBefore = (
+      await db.selectFrom('user').select('passwordHash').where('id', '=', bound.id).executeTakeFirst()
+    )?.passwordHash
+    const ask = async (email: string) => {
+      const started = performance.now()
+      const response = await app.inject({ method: 'POST', url: '/api/account/password-reset', payload: { email } })
+      return { response, ms: performance.now() - started }
+    }
+    const known = await ask(bound.email)
+    const unknown = await ask('nobody@nowhere.example')
+    for (const { response, ms } of [known, unknown]) {
+      assert.equal(response.statusCode, 202)
+      assert.deepEqual(response.json(), { message: RESET_ANSWER })
+      assert.ok(ms >= RESET_ANSWER_MS - 5, `answered after ${Math.round(ms)} ms`)
+    }
+    assert.equal(known.response.body, unknown.response.body)
+    assert.ok(
+      Math.abs(known.ms - unknown.ms) < 150,
+      `similar times: ${Math.round(known.ms)} / ${Math.round(unknown.ms)}`,
+    )
+
+    assert.equal(
+      (await db.selectFrom('accountToken').select('id').where('userId', '=', bound.id).execute()).length,
+      0,
+      'no link that could set a password',
+    )
+    const mails = await deliver()
+    assert.deepEqual(
+      mails.map((mail) => mail.to[0]),
+      [bound.email],
+    )
+    const text = textOf(mails[0])
+    assert.doesNotMatch(text, /mot-de-passe#token=/)
+    assert.match(text, /connexion unique de votre organisme \(Habitat du Nord\)/)
+    assert.match(text, /« Se connecter avec Habitat du Nord »/)
+
+    // The provider switched off: the mail says so, still without a link.
+    await saveSsoSettings(db, { ...sso, isEnabled: false })
+    assert.equal((await ask(bound.email)).response.statusCode, 202)
+    const second = (await deliver()).slice(1)
+    assert.equal(second.length, 1)
+    assert.doesNotMatch(textOf(second[0]), /mot-de-passe#token=|Se connecter avec/)
+    assert.match(textOf(second[0]), /désactivée pour le moment/)
+
+    const outcomes = await db
+      .selectFrom('auditEvent')
+      .select('details')
+      .where('action', '=', 'account.reset_requested')
+      .where('actorEmail', '=', bound.email)
+      .execute()
+    assert.deepEqual(
+      outcomes.map((row) => JSON.parse(String(row.details)).outcome),
+      ['sso_account', 'sso_account'],
+    )
+    const hashAfter = (await db.selectFrom('user').select('passwordHash').where('id', '=', bound.id).executeTakeFirst())
+      ?.passwordHash
+    assert.equal(hashAfter, hashBefore)
+  })
+
+  it('refuses a reset link mailed before the account was bound to its organisation’s provider: no password is set', async (t) => {
+    const { app, db, deliver } = await setUp(t)
+    const user = await makeUser(db, 'caller')
+    const asked = await app.inject({
+      method: 'POST',
+      url: '/api/account/password-reset',
+      payload: { email: user.email },
+    })
+    assert.equal(asked.statusCode, 202)
+    const { token } = tokenIn((await deliver())[0])
+    await linkSsoIdentity(db, {
+      organizationId: user.organizationId,
+      subject: 'sub-2',
+      userId: user.id,
+      now: new Date().toISOString(),
+    })
+    const set = await app.inject({
+      method: 'POST',
+      url: '/api/account/link/password',
+      payload: { token, password: PASSWORD },
+    })
+    assert.equal(set.statusCode, 403, set.body)
+    assert.equal(set.json().error.code, 'FORBIDDEN')
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: user.email, password: PASSWORD },
+    })
+    assert.equal(login.statusCode, 401, 'the new password was not set')
   })
 })

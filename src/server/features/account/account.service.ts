@@ -17,8 +17,9 @@ import { throttledAddressOf } from '../auth/login-throttle.js'
 import { assertAcceptablePassword } from '../auth/password-strength.js'
 import { hashPassword, verifyPassword } from '../auth/passwords.js'
 import { queueEmails } from '../mail/outbox.queries.js'
+import { hasSsoIdentity, listProviderSignInsOfUser } from '../sso/sso.queries.js'
 import { findUserByEmail, updatePasswordHash } from '../users/users.queries.js'
-import { invitationMail, passwordResetMail } from './account.mail.js'
+import { invitationMail, passwordResetMail, providerSignInMail } from './account.mail.js'
 import * as account from './account.queries.js'
 
 /** The web app's page that reads a link's token from the fragment. */
@@ -82,7 +83,8 @@ function rateLimited(windowStartedAt: string | undefined, minutes: number, now: 
 
 /**
  * Mails a reset link when the address is an active account's and that account has had fewer than
- * PASSWORD_RESET_MAX_PER_ACCOUNT links in the window; does nothing otherwise. Either way the caller answers the same,
+ * PASSWORD_RESET_MAX_PER_ACCOUNT links in the window; does nothing otherwise. An account that signs in through its
+ * organisation's provider gets no link (nothing would set it a password), but a mail saying where to sign in. Either way the caller answers the same,
  * after the same time. Only the client's address is refused beyond PASSWORD_RESET_MAX_PER_ADDRESS requests.
  */
 export async function requestPasswordReset(db: Db, settings: Settings, request: { email: string; ip: string }) {
@@ -107,7 +109,7 @@ export async function requestPasswordReset(db: Db, settings: Settings, request: 
     })
     throw rateLimited(await authQueries.findLoginWindowStart(db, addressKey), passwordResetMinutes, now)
   }
-  let outcome: 'sent' | 'unknown_account' | 'inactive_account' | 'account_limit'
+  let outcome: 'sent' | 'sso_account' | 'unknown_account' | 'inactive_account' | 'account_limit'
   try {
     // Counted for every address asked about, with an account or not: the same statements either way.
     const byAccount = await authQueries.reserveLoginAttempt(db, {
@@ -121,26 +123,35 @@ export async function requestPasswordReset(db: Db, settings: Settings, request: 
     else if (user.isActive !== 1) outcome = 'inactive_account'
     else if (!byAccount) outcome = 'account_limit'
     else {
-      const token = newSessionToken()
-      const expiresAt = addMinutes(now, passwordResetMinutes)
-      const mail = passwordResetMail({
-        name: user.name,
-        link: linkOf(settings.publicUrl, token),
-        expiresAt,
-        locale: user.locale,
-      })
-      await inTransaction(db, async (tx) => {
-        await account.insertAccountToken(tx, {
-          id: hashToken(token),
-          userId: user.id,
-          purpose: 'password_reset',
-          now,
+      // An account bound to its organisation's provider never signs in with a password (auth.routes.ts): no link that
+      // would set one, but a mail saying where to sign in. The same answer after the same time, a mail all the same.
+      const providers = await listProviderSignInsOfUser(db, user.id)
+      if (providers.length > 0) {
+        const mail = providerSignInMail({ name: user.name, locale: user.locale, providers })
+        await queueEmails(db, [{ recipient: user.email, ...mail }], now)
+        outcome = 'sso_account'
+      } else {
+        const token = newSessionToken()
+        const expiresAt = addMinutes(now, passwordResetMinutes)
+        const mail = passwordResetMail({
+          name: user.name,
+          link: linkOf(settings.publicUrl, token),
           expiresAt,
-          createdBy: null,
+          locale: user.locale,
         })
-        await queueEmails(tx, [{ recipient: user.email, ...mail }], now)
-      })
-      outcome = 'sent'
+        await inTransaction(db, async (tx) => {
+          await account.insertAccountToken(tx, {
+            id: hashToken(token),
+            userId: user.id,
+            purpose: 'password_reset',
+            now,
+            expiresAt,
+            createdBy: null,
+          })
+          await queueEmails(tx, [{ recipient: user.email, ...mail }], now)
+        })
+        outcome = 'sent'
+      }
     }
     await recordAuditEvent(db, {
       actorUserId: null,
@@ -169,6 +180,10 @@ export async function readLink(db: Db, token: string) {
 /** Sets the password through a link, once; every session of the account ends (on every instance). */
 export async function setPasswordWithLink(db: Db, input: { token: string; password: string; ip: string }) {
   const link = await readLink(db, input.token)
+  // A reset link mailed before the account was bound to its organisation's provider sets no password now.
+  if (link.purpose === 'password_reset' && (await hasSsoIdentity(db, link.userId))) {
+    throw new AppError('FORBIDDEN', 'This account signs in with its organisation’s single sign-on')
+  }
   await assertAcceptablePassword(input.password, { email: link.email, name: link.name })
   const passwordHash = await hashPassword(input.password)
   const now = nowTimestamp()

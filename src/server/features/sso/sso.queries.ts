@@ -137,6 +137,22 @@ export async function hasSsoIdentity(db: Db, userId: string): Promise<boolean> {
   return row !== undefined
 }
 
+/**
+ * The organisations whose provider the account signs in through (its SSO identities), with whether that provider is
+ * on now; empty for an account that signs in with a password.
+ */
+export async function listProviderSignInsOfUser(db: Db, userId: string) {
+  const rows = await db
+    .selectFrom('ssoIdentity')
+    .innerJoin('organization', 'organization.id', 'ssoIdentity.organizationId')
+    .leftJoin('organizationSso', 'organizationSso.organizationId', 'ssoIdentity.organizationId')
+    .select(['organization.name as organizationName', 'organizationSso.isEnabled'])
+    .where('ssoIdentity.userId', '=', userId)
+    .orderBy('organization.name')
+    .execute()
+  return rows.map((row) => ({ organizationName: row.organizationName, isEnabled: row.isEnabled === 1 }))
+}
+
 /** The organisations in which the account holds a membership, with the role there. */
 export async function listMembershipsOfUser(db: Db, userId: string) {
   return db.selectFrom('membership').select(['organizationId', 'role']).where('userId', '=', userId).execute()
