@@ -48,3 +48,45 @@ export function householdSearchName(lastName: string, firstName: string | null):
   const first = firstName ? searchableText(firstName) : ''
   return first ? `${last} ${first} | ${first} ${last}` : last
 }
+
+/** A leaseholder's civility as stored: a closed vocabulary (Mademoiselle is read as Madame, as the administration does). */
+export const CIVILITIES = ['M', 'Mme'] as const
+export type Civility = (typeof CIVILITIES)[number]
+
+export function isCivility(value: unknown): value is Civility {
+  return (CIVILITIES as readonly unknown[]).includes(value)
+}
+
+const CIVILITY_WORDS: Record<string, Civility> = {
+  m: 'M',
+  mr: 'M',
+  monsieur: 'M',
+  mme: 'Mme',
+  madame: 'Mme',
+  mlle: 'Mme',
+  mademoiselle: 'Mme',
+}
+
+/**
+ * A civility as landlords' files write it: `M.`, `M`, `Monsieur` → `M`; `Mme`, `Madame`, `Mlle` → `Mme` (case and a
+ * final dot ignored). Any other text is undefined (not a civility); an empty cell is null.
+ */
+export function parseCivility(raw: string): Civility | null | undefined {
+  const key = raw.trim().toLowerCase().replace(/\.$/, '')
+  if (key === '') return null
+  return Object.hasOwn(CIVILITY_WORDS, key) ? CIVILITY_WORDS[key] : undefined
+}
+
+/**
+ * How a caller addresses the leaseholder (`{{civilite_nom}}`): « Madame Schmitt », « Monsieur Schmitt »; without a
+ * civility, first name and name (« Monique Schmitt »), so that a caller never guesses one.
+ */
+export function addressedName(household: {
+  civility?: string | null
+  firstName: string | null
+  lastName: string
+}): string {
+  if (household.civility === 'Mme') return `Madame ${household.lastName}`
+  if (household.civility === 'M') return `Monsieur ${household.lastName}`
+  return [household.firstName, household.lastName].filter(Boolean).join(' ')
+}

@@ -8,6 +8,7 @@ export const IMPORT_FIELDS = [
   'externalRef',
   'lastName',
   'firstName',
+  'civility',
   'birthDate',
   'role',
   'phones',

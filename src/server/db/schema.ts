@@ -175,6 +175,8 @@ export interface HouseholdTable {
   externalRef: string
   lastName: string
   firstName: string | null
+  /** The leaseholder's civility, `'M'` or `'Mme'` (`Civility` in shared/households.ts), or null when unknown. */
+  civility?: string | null
   /** The names folded for the search, in both orders: `householdSearchName(lastName, firstName)`, written with them. */
   searchName: string | null
   /** YYYY-MM-DD of the leaseholder, or null when unknown or invalid (the raw value stays in rawValues). */

@@ -39,6 +39,34 @@ describe('POST /api/campaigns/:id/claim', () => {
     assert.equal(reads[0].entityId, urgent.householdId)
   })
 
+  it('greets the leaseholder by civility and name, or by first name and name when the file gave no civility', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db)
+    const household = (civility: string | null, firstName: string, lastName: string) => ({
+      civility,
+      firstName,
+      lastName,
+    })
+    await makeTarget(db, campaign, { priority: 90, household: household('Mme', 'Monique', 'Schmitt') })
+    await makeTarget(db, campaign, { priority: 50, household: household('M', 'Paul', 'Kieffer') })
+    await makeTarget(db, campaign, { priority: 10, household: household(null, 'Odile', 'Muller') })
+    const scripts: string[] = []
+    for (let index = 0; index < 3; index++) {
+      const caller = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
+      const response = await app.inject({
+        method: 'POST',
+        url: `/api/campaigns/${campaign.id}/claim`,
+        headers: await loginAs(caller),
+      })
+      assert.equal(response.statusCode, 200)
+      scripts.push(response.json().assignment.script)
+    }
+    assert.deepEqual(
+      scripts.map((script) => script.split(',')[0]),
+      ['Bonjour Madame Schmitt', 'Bonjour Monsieur Kieffer', 'Bonjour Odile Muller'],
+    )
+  })
+
   it('shows the occupants in order with their ages, the usable phones and the last calls of every campaign, latest first', async (t) => {
     const { app, db, loginAs } = await buildTestApp(t)
     const campaign = await makeCampaign(db)

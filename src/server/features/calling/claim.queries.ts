@@ -184,7 +184,7 @@ function householdColumns(engine: Db['engine']) {
     engine === 'postgres'
       ? `coalesce(json_agg(json_build_array(${items}) order by ${order}), '[]'::json)`
       : `coalesce(json_group_array(json_array(${items}) order by ${order}), '[]')`
-  return `"h"."id", "h"."external_ref", "h"."last_name", "h"."first_name", "h"."address_line1", "h"."address_line2", "h"."postcode", "h"."city", "h"."floor", "h"."has_lift", "h"."fragility_level", "a"."name" as "agency_name", "o"."name" as "organization_name", (select ${list('"m"."first_name", "m"."last_name", "m"."birth_date", "m"."is_leaseholder"', '"m"."position"')} from "member" as "m" where "m"."household_id" = "h"."id") as "members", (select ${list('"p"."e164", "p"."kind", "p"."is_valid"', '"p"."position"')} from "phone" as "p" where "p"."household_id" = "h"."id") as "phones", (select ${list('"e"."created_at", "e"."disposition", "e"."fragility_level", "e"."campaign_name"', '"e"."created_at" desc')} from (select "call"."created_at", "call"."disposition", "call"."fragility_level", "campaign"."name" as "campaign_name" from "call" inner join "campaign" on "campaign"."id" = "call"."campaign_id" where "call"."household_id" = "h"."id" order by "call"."created_at" desc limit 20) as "e") as "calls"`
+  return `"h"."id", "h"."external_ref", "h"."last_name", "h"."first_name", "h"."civility", "h"."address_line1", "h"."address_line2", "h"."postcode", "h"."city", "h"."floor", "h"."has_lift", "h"."fragility_level", "a"."name" as "agency_name", "o"."name" as "organization_name", (select ${list('"m"."first_name", "m"."last_name", "m"."birth_date", "m"."is_leaseholder"', '"m"."position"')} from "member" as "m" where "m"."household_id" = "h"."id") as "members", (select ${list('"p"."e164", "p"."kind", "p"."is_valid"', '"p"."position"')} from "phone" as "p" where "p"."household_id" = "h"."id") as "phones", (select ${list('"e"."created_at", "e"."disposition", "e"."fragility_level", "e"."campaign_name"', '"e"."created_at" desc')} from (select "call"."created_at", "call"."disposition", "call"."fragility_level", "campaign"."name" as "campaign_name" from "call" inner join "campaign" on "campaign"."id" = "call"."campaign_id" where "call"."household_id" = "h"."id" order by "call"."created_at" desc limit 20) as "e") as "calls"`
 }
 const HOUSEHOLD_JOINS = `left join "agency" as "a" on "a"."id" = "h"."agency_id" left join "organization" as "o" on "o"."id" = "h"."organization_id"`
 function householdForCallText(engine: Db['engine']) {
@@ -198,6 +198,7 @@ type HouseholdForCallRow = Pick<
   | 'externalRef'
   | 'lastName'
   | 'firstName'
+  | 'civility'
   | 'addressLine1'
   | 'addressLine2'
   | 'postcode'

@@ -4,7 +4,7 @@
  */
 import { isWithinCallingHours } from '../../../shared/calling-rules.js'
 import { ageOn, parisToday } from '../../../shared/clock.js'
-import { addressOnOneLine } from '../../../shared/households.js'
+import { addressedName, addressOnOneLine } from '../../../shared/households.js'
 import { fillScript } from '../../../shared/script.js'
 import type { Db } from '../../db/database.js'
 import type { CampaignTable } from '../../db/schema.js'
@@ -39,7 +39,6 @@ export async function presentAssignment(
     : undefined
   const { faq } = configurationOf(campaign)
   const usablePhones = phones.filter((phone) => phone.isValid === 1)
-  const civility = [household.firstName, household.lastName].filter(Boolean).join(' ')
   return {
     id: target.id,
     campaignId: campaign.id,
@@ -78,7 +77,7 @@ export async function presentAssignment(
     script: fillScript(campaign.script, {
       prenom: household.firstName,
       nom: household.lastName,
-      civilite_nom: civility,
+      civilite_nom: addressedName(household),
       agence: household.agencyName,
       bailleur: household.organizationName,
       appelant: caller.name,

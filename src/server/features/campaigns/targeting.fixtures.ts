@@ -21,6 +21,7 @@ export function household(fields: Partial<HouseholdTable> & { agencyCode?: strin
     externalRef: 'R1',
     lastName: 'Martin',
     firstName: 'Jeanne',
+    civility: null,
     searchName: 'martin jeanne | jeanne martin',
     birthDate: null,
     oldestBirthDate: null,

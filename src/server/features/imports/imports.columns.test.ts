@@ -33,6 +33,7 @@ describe('header aliases', () => {
       externalRef: ['référence', 'référence ménage', 'n° locataire', 'numéro locataire', 'code locataire', 'matricule'],
       lastName: ['nom', 'nom locataire', 'nom du titulaire'],
       firstName: ['prénom'],
+      civility: ['civilité', 'Civilité', 'CIVILITE', 'civ'],
       birthDate: ['date de naissance', 'né(e) le'],
       role: ['rôle', 'lien', 'qualité'],
       phones: ['téléphone', 'tél', 'tél fixe', 'téléphone domicile', 'portable', 'mobile', 'tél portable'],

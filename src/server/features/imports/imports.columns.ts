@@ -38,6 +38,7 @@ export const HEADER_ALIASES: Record<ImportField, string[]> = {
   ],
   lastName: ['nom', 'nom locataire', 'nom du titulaire', 'nom de famille', 'nom usuel', 'nom prénom', 'nom et prénom'],
   firstName: ['prénom', 'prénom locataire', 'prénom du titulaire', 'prénom usuel'],
+  civility: ['civilité', 'civ', 'titre de civilité', 'civilité locataire', 'civilité du titulaire'],
   birthDate: ['date de naissance', 'date naissance', 'né(e) le', 'né le', 'née le', 'naissance'],
   role: ['rôle', 'lien', 'qualité', 'lien de parenté', 'lien avec le titulaire'],
   phones: [

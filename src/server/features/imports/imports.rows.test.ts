@@ -54,6 +54,7 @@ describe('interpreting rows', () => {
     })
     assert.equal(lefevre.isLeaseholder, true)
     assert.deepEqual(lefevre.household, {
+      civility: null,
       email: null,
       addressLine1: '12 rue Jeanne d’Arc',
       addressLine2: null,

@@ -1,7 +1,15 @@
+import type { Civility } from '../../../shared/households.js'
 import { IMPORT_FIELDS, type ImportField, type Mapping, normalizeHeader } from '../../../shared/import-fields.js'
 import { type NormalizedPhone, normalizePhone, type PhoneKind } from '../../../shared/phones.js'
 import { checkAddress } from './imports.communes.js'
-import { type Parsed, parseAmountCents, parseFrenchDate, parseInteger, parseYesNo } from './imports.values.js'
+import {
+  type Parsed,
+  parseAmountCents,
+  parseCivilityCell,
+  parseFrenchDate,
+  parseInteger,
+  parseYesNo,
+} from './imports.values.js'
 
 export interface RowWarning {
   line: number
@@ -20,6 +28,8 @@ export interface InterpretedRow {
   isLeaseholder: boolean | null
   member: { lastName: string; firstName: string | null; birthDate: string | null; role: string | null }
   household: {
+    /** The civility of the person on this row (the household keeps its leaseholder's). */
+    civility: Civility | null
     email: string | null
     addressLine1: string | null
     addressLine2: string | null
@@ -322,6 +332,7 @@ export function interpretRow(
     isLeaseholder,
     member: { lastName, firstName: textAt(row, at.firstName), birthDate, role },
     household: {
+      civility: parsedAt(row, at.civility, parseCivilityCell),
       email,
       addressLine1: textAt(row, at.addressLine1),
       addressLine2: textAt(row, at.addressLine2),

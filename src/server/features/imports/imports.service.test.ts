@@ -251,6 +251,60 @@ describe('importing households', () => {
     assert.ok((await db.selectFrom('household').select('status').execute()).every((h) => h.status === 'active'))
   })
 
+  it('imports the leaseholder’s civility; any other value is a warning naming line, column and value, and is not saved', async (t) => {
+    const { db, organization } = await setup(t)
+    const dir = mkdtempSync(join(tmpdir(), 'import-'))
+    const file = join(dir, 'civility.csv')
+    writeFileSync(
+      file,
+      iconv.encode(
+        [
+          'Référence;Civilité;Nom;Prénom;Lien',
+          'C1;Mme;Schmitt;Monique;titulaire',
+          'C2;M.;Kieffer;Paul;titulaire',
+          'C3;madame;Weber;Anne;titulaire',
+          'C4;Mlle;Roth;Léa;titulaire',
+          'C5;Monsieur;Klein;Marc;titulaire',
+          'C6;M;Bauer;Luc;titulaire',
+          'C7;Dr;Meyer;Jean;titulaire',
+          'C8;;Muller;Odile;titulaire',
+          'C8;M.;Muller;Émile;conjoint',
+        ].join('\r\n'),
+        'windows-1252',
+      ),
+    )
+    const report = await importFile(db, organization.id, file)
+    assert.deepEqual(report.households, { created: 8, updated: 0, unchanged: 0, left: 0 })
+    assert.deepEqual(report.rejected, [])
+    assert.deepEqual(report.warnings, [
+      { line: 8, column: 'Civilité', value: 'Dr', message: 'expected M., Monsieur, Mme or Madame' },
+    ])
+    const rows = await db.selectFrom('household').select(['externalRef', 'civility']).orderBy('externalRef').execute()
+    assert.deepEqual(
+      rows.map((row) => [row.externalRef, row.civility]),
+      [
+        ['C1', 'Mme'],
+        ['C2', 'M'],
+        ['C3', 'Mme'],
+        ['C4', 'Mme'],
+        ['C5', 'M'],
+        ['C6', 'M'],
+        ['C7', null],
+        // The spouse's « M. » is not the leaseholder's civility.
+        ['C8', null],
+      ],
+    )
+    // The same file again changes nothing; a civility corrected in the file updates the household.
+    const again = await importFile(db, organization.id, file)
+    assert.deepEqual(again.households, { created: 0, updated: 0, unchanged: 8, left: 0 })
+    const corrected = join(dir, 'corrected.csv')
+    writeFileSync(corrected, 'Référence;Civilité;Nom;Prénom\nC7;Monsieur;Meyer;Jean\n')
+    const update = await importFile(db, organization.id, corrected)
+    assert.deepEqual(update.households, { created: 0, updated: 1, unchanged: 0, left: 0 })
+    const meyer = await db.selectFrom('household').select('civility').where('externalRef', '=', 'C7').executeTakeFirst()
+    assert.equal(meyer?.civility, 'M')
+  })
+
   it('records an objection from the file and never clears one', async (t) => {
     const { db, organization } = await setup(t)
     const dir = mkdtempSync(join(tmpdir(), 'import-'))

@@ -103,10 +103,13 @@ function buildHousehold(draft: Draft) {
   const agency = pick('agency')
   const objection = ordered.some((row) => row.household.objection === true)
   // One-shot hash: the same digest as createHash().update().digest(), without a Hash object per household.
-  const signature = hash('sha1', JSON.stringify([fields, agency, members, phones.map((phone) => phone.raw)]), 'base64')
+  // The leaseholder's own civility (never an occupant's), signed only when given: files without one keep their signature.
+  const civility = leaseholderRow.household.civility
+  const signed = civility ? { ...fields, civility } : fields
+  const signature = hash('sha1', JSON.stringify([signed, agency, members, phones.map((phone) => phone.raw)]), 'base64')
   // Derived from the names, outside the signature: adding it changed no household's signature.
   const searchName = householdSearchName(fields.lastName, fields.firstName)
-  return { fields: { ...fields, searchName }, agency, members, phones, objection, signature }
+  return { fields: { ...fields, civility, searchName }, agency, members, phones, objection, signature }
 }
 
 /**

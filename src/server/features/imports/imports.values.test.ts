@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { parseAmountCents, parseFrenchDate, parseInteger, parsePostcode, parseYesNo } from './imports.values.js'
+import {
+  parseAmountCents,
+  parseCivilityCell,
+  parseFrenchDate,
+  parseInteger,
+  parsePostcode,
+  parseYesNo,
+} from './imports.values.js'
 
 const today = new Date('2026-11-26T12:00:00Z')
 const date = (raw: string) => parseFrenchDate(raw, today)
@@ -192,5 +199,20 @@ describe('postcodes', () => {
     })
     assert.deepEqual(parsePostcode('54035 CEDEX 1'), { ok: true, value: '54035' })
     for (const raw of ['540', '540000', 'Nancy', '']) assert.equal(parsePostcode(raw).ok, false, raw)
+  })
+})
+
+describe('parseCivilityCell', () => {
+  it('reads the civilities landlords write, case and final dot ignored', () => {
+    for (const text of ['M.', 'M', 'm.', 'Monsieur', 'MONSIEUR', ' M. '])
+      assert.deepEqual(parseCivilityCell(text), { ok: true, value: 'M' }, text)
+    for (const text of ['Mme', 'Mme.', 'MME', 'Madame', 'Mlle', 'Mlle.'])
+      assert.deepEqual(parseCivilityCell(text), { ok: true, value: 'Mme' }, text)
+    assert.deepEqual(parseCivilityCell(''), { ok: true, value: null })
+  })
+
+  it('refuses anything else', () => {
+    for (const text of ['Dr', 'M. et Mme', 'Mmes', 'Me', 'x', 'toString', 'constructor'])
+      assert.deepEqual(parseCivilityCell(text), { ok: false, message: 'expected M., Monsieur, Mme or Madame' }, text)
   })
 })

@@ -1,3 +1,4 @@
+import { type Civility, parseCivility } from '../../../shared/households.js'
 import { isKnownPostcode } from './imports.communes.js'
 
 /** Parsers for French spreadsheet values; each returns the value or a message saying what was wrong. */
@@ -228,4 +229,12 @@ export function parsePostcode(raw: string): Parsed<string> {
       : fail(`not a postcode: 4 digits, and ${padded} is not a known postcode`)
   }
   return fail('not a postcode (5 digits expected)')
+}
+
+// ——— Civility ———
+
+/** A civility cell: `M.`, `M`, `Monsieur` → `M`; `Mme`, `Madame`, `Mlle` → `Mme`; any other text refused. */
+export function parseCivilityCell(raw: string): Parsed<Civility | null> {
+  const civility = parseCivility(raw)
+  return civility === undefined ? fail('expected M., Monsieur, Mme or Madame') : ok(civility)
 }

@@ -57,6 +57,7 @@ async function setUp(t: Parameters<typeof buildTestApp>[0]) {
   await makeUser(db, 'partner', { organizationId: partner.id })
   const household = await makeHousehold(db, {
     organizationId: landlord.id,
+    civility: 'Mme',
     lastName: 'Zyxwabc',
     firstName: 'Quentinette',
     email: 'quentinette.zyx@example.org',
@@ -168,6 +169,8 @@ describe('erasure leaves nothing of the household', () => {
     assert.equal((await eraseHousehold(db, household.id, 'request')).status, 'erased')
 
     const after = await findWords(db, [...IDENTITY, ...FREE_TEXT])
+    const erased = await db.selectFrom('household').select('civility').where('id', '=', household.id).executeTakeFirst()
+    assert.equal(erased?.civility, null, 'the civility is blanked with the names')
     const unexpected = [...after].filter(([column]) => !KNOWN_RESIDUES.has(column))
     assert.deepEqual(unexpected, [], 'no cell holds a word of the household')
     const remainingFlags = await db

@@ -87,6 +87,7 @@ export async function blankHousehold(
       externalRef: `erased:${household.id}`,
       lastName: '',
       firstName: null,
+      civility: null,
       birthDate: null,
       oldestBirthDate: null,
       email: null,
