@@ -7,8 +7,14 @@ import { DISPOSITIONS, FRAGILITY_LEVELS, NEED_CATEGORIES } from '../campaigns.js
 import { SUGGESTION_KINDS } from '../detection.js'
 import type { QuestionnaireDefinition } from '../questionnaire.js'
 import { URGENCIES } from '../referrals.js'
+import { ROLES } from '../roles.js'
 import { fileResponse, IdParams, NoContent, Nullable } from './common.js'
 import { route } from './route.js'
+
+/** The longest note a caller may write with an outcome; an earlier note is shown cut at this length. */
+export const NOTE_MAX_LENGTH = 4000
+/** How many earlier notes of the household a caller sees on screen: the most recent ones. */
+export const EARLIER_NOTES_LIMIT = 5
 
 export const CallableCampaignSchema = Type.Object({
   id: Type.String(),
@@ -51,6 +57,22 @@ export const AssignmentSchema = Type.Object({
         fragilityLevel: Nullable(Type.String()),
       }),
     ),
+    /**
+     * The notes of this household's earlier calls in the campaign's organisation, latest first, at most
+     * EARLIER_NOTES_LIMIT; nothing of an erased household. Each names its author's role there, never their name. A
+     * note flagged for words of a special category is `masked`: its text is not sent (`notes` null).
+     */
+    earlierNotes: Type.Array(
+      Type.Object({
+        at: Type.String(),
+        /** The author's calling role in the organisation (null: they left it). */
+        authorRole: Nullable(Type.Enum(ROLES)),
+        disposition: Type.Enum(DISPOSITIONS),
+        notes: Nullable(Type.String({ maxLength: NOTE_MAX_LENGTH })),
+        masked: Type.Boolean(),
+      }),
+      { maxItems: EARLIER_NOTES_LIMIT },
+    ),
   }),
   phones: Type.Array(Type.Object({ e164: Type.String(), kind: Type.String() })),
   script: Type.String(),
@@ -83,7 +105,7 @@ export const OutcomeSchema = Type.Object(
   {
     disposition: Type.Enum(DISPOSITIONS),
     answers: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    notes: Type.Optional(Type.String({ maxLength: 4000 })),
+    notes: Type.Optional(Type.String({ maxLength: NOTE_MAX_LENGTH })),
     callbackAt: Type.Optional(
       Type.String({
         format: 'date-time',

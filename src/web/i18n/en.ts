@@ -275,6 +275,10 @@ export const en: Messages = {
       leaseholder: 'leaseholder',
       earlierCalls: 'Earlier calls',
       noEarlierCall: 'First call to this household.',
+      earlierNotes: 'Notes from earlier calls',
+      noEarlierNote: 'No note was left on earlier calls.',
+      maskedNote: 'Note hidden (sensitive words)',
+      formerMember: 'former member of the organisation',
     },
     script: { title: 'Script', faq: 'Frequently asked questions' },
     questionnaire: {

@@ -278,6 +278,10 @@ export const fr = {
       leaseholder: 'titulaire du bail',
       earlierCalls: 'Appels précédents',
       noEarlierCall: 'Premier appel pour ce ménage.',
+      earlierNotes: 'Notes des appels précédents',
+      noEarlierNote: 'Aucune note laissée lors des appels précédents.',
+      maskedNote: 'Note masquée (mots sensibles)',
+      formerMember: 'ancien membre de l’organisme',
     },
     script: { title: 'Script', faq: 'Questions fréquentes' },
     questionnaire: {

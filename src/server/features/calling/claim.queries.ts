@@ -324,3 +324,42 @@ export async function claimWithHouseholdPostgres(
     details: householdForCallOf(household),
   }
 }
+
+// The role shown for a note's author is their calling role in the organisation, caller first (a manager who also
+// holds the caller role called as one). Flagged notes are masked here: their text never leaves the database.
+const FIND_EARLIER_NOTES = `select "e"."created_at", "e"."disposition", "e"."author_role", "e"."masked", case when "e"."masked" = 1 then null else substr("e"."notes", 1, ?) end as "notes" from (select "c"."created_at", "c"."id", "c"."disposition", "c"."notes", (select "m"."role" from "membership" as "m" where "m"."user_id" = "c"."caller_id" and "m"."organization_id" = "c"."organization_id" and "m"."role" in ('caller', 'manager', 'admin') order by case "m"."role" when 'caller' then 0 when 'manager' then 1 else 2 end limit 1) as "author_role", case when exists (select 1 from "sensitive_flag" as "f" where "f"."household_id" = "c"."household_id" and "f"."source" = 'call_note' and "f"."source_id" = "c"."id") then 1 else 0 end as "masked" from "call" as "c" inner join "household" as "h" on "h"."id" = "c"."household_id" where "c"."household_id" = ? and "c"."organization_id" = ? and "c"."notes" is not null and "h"."erased_at" is null order by "c"."created_at" desc, "c"."id" desc limit ?) as "e" order by "e"."created_at" desc, "e"."id" desc`
+
+export interface EarlierNote {
+  at: Timestamp
+  authorRole: string | null
+  disposition: string
+  notes: string | null
+  masked: boolean
+}
+
+/**
+ * The notes of a household's earlier calls made for one organisation, latest first, at most `limit`, each cut at
+ * `maxLength`: nothing of an erased household, and no text of a note flagged for words of a special category.
+ */
+export async function findEarlierNotes(
+  db: Db,
+  householdId: string,
+  organizationId: string,
+  limit: number,
+  maxLength: number,
+): Promise<EarlierNote[]> {
+  const rows = await rawRows<{
+    createdAt: Timestamp
+    disposition: string
+    authorRole: string | null
+    masked: number | string
+    notes: string | null
+  }>(db, FIND_EARLIER_NOTES, [maxLength, householdId, organizationId, limit])
+  return rows.map((row) => ({
+    at: row.createdAt,
+    authorRole: row.authorRole,
+    disposition: row.disposition,
+    notes: row.notes,
+    masked: Number(row.masked) === 1,
+  }))
+}

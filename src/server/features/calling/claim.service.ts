@@ -3,8 +3,11 @@
  * shows of it. The permission check comes first (loadCallableCampaign).
  */
 import { isWithinCallingHours } from '../../../shared/calling-rules.js'
+import type { Disposition } from '../../../shared/campaigns.js'
 import { ageOn, parisToday } from '../../../shared/clock.js'
+import { EARLIER_NOTES_LIMIT, NOTE_MAX_LENGTH } from '../../../shared/contracts/calling.js'
 import { addressedName, addressOnOneLine } from '../../../shared/households.js'
+import type { Role } from '../../../shared/roles.js'
 import { fillScript } from '../../../shared/script.js'
 import type { Db } from '../../db/database.js'
 import type { CampaignTable } from '../../db/schema.js'
@@ -33,6 +36,14 @@ export async function presentAssignment(
   details?: claims.HouseholdForCall,
 ) {
   const { household, members, phones, calls } = details ?? (await claims.findHouseholdForCall(db, target.householdId))
+  // Read with the household, under the same audit entry (`household.read`, via the claim).
+  const earlierNotes = await claims.findEarlierNotes(
+    db,
+    target.householdId,
+    campaign.organizationId,
+    EARLIER_NOTES_LIMIT,
+    NOTE_MAX_LENGTH,
+  )
   const today = parisToday()
   const questionnaire = campaign.questionnaireVersionId
     ? await cachedQuestionnaireVersion(db, campaign.questionnaireVersionId)
@@ -65,6 +76,12 @@ export async function presentAssignment(
         campaign: call.campaignName,
         disposition: call.disposition,
         fragilityLevel: call.fragilityLevel,
+      })),
+      earlierNotes: earlierNotes.map((note) => ({
+        ...note,
+        // Codes checked against the contract's lists when the call and the membership were written.
+        authorRole: note.authorRole as Role | null,
+        disposition: note.disposition as Disposition,
       })),
     },
     // The number to try first comes first: earlier wrong numbers move the position on.

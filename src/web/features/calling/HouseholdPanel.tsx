@@ -126,6 +126,38 @@ export function HouseholdPanel({
             </List>
           )}
         </div>
+
+        <div>
+          <Title order={4} mb={6}>
+            {t('calling.household.earlierNotes')}
+          </Title>
+          {household.earlierNotes.length === 0 ? (
+            <Text size="sm">{t('calling.household.noEarlierNote')}</Text>
+          ) : (
+            <Stack gap="xs" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+              {household.earlierNotes.map((note) => (
+                <li key={`${note.at}-${note.disposition}`}>
+                  <Text size="sm">
+                    <Text span size="sm" fw={600}>
+                      {formatInstant(note.at, i18n.language)}
+                    </Text>{' '}
+                    — {note.authorRole ? t(`roles.${note.authorRole}`) : t('calling.household.formerMember')} ·{' '}
+                    {label('dispositions', note.disposition)}
+                  </Text>
+                  {note.masked ? (
+                    <Text size="sm" fs="italic" c="dimmed">
+                      {t('calling.household.maskedNote')}
+                    </Text>
+                  ) : (
+                    <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                      {note.notes}
+                    </Text>
+                  )}
+                </li>
+              ))}
+            </Stack>
+          )}
+        </div>
       </Stack>
     </Card>
   )
