@@ -18,11 +18,11 @@ const IDENTITY = ['zyxwabc', 'quentinette', 'quentinette.zyx@example.org', 'wxyz
 const FREE_TEXT = ['kqpvw', 'diabète', 'alcoolique', 'jmrtz']
 
 /**
- * Columns that keep a household's words after erasure, by decision: the home key the review counted its calls under
- * (normalised postcode, first address line and last name: docs/decisions.md "A frozen home key"; hashing it would
- * move the network review's homes), copied by the review's rollups.
+ * Columns that keep a household's words after erasure, by decision: none. The home key the review counted its calls
+ * under (normalised postcode, first address line and last name) is forgotten for an opaque token once nobody on file
+ * lives under it (docs/decisions.md "A frozen home key").
  */
-const KNOWN_RESIDUES = new Set(['household.keptHomeKey', 'household.dedupeKey', 'stats_household.homeKey'])
+const KNOWN_RESIDUES = new Set<string>()
 
 async function tablesOf(db: Db): Promise<string[]> {
   const tables = await db.introspection.getTables()

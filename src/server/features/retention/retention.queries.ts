@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { FOLLOW_UP_PRIORITY_BOOST } from '../../../shared/calling-rules.js'
 import { ACTIVE_REFERRAL_STATUSES } from '../../../shared/referrals.js'
@@ -147,6 +148,68 @@ export async function blankHousehold(
       .where('id', '=', row.id)
       .execute()
   }
+}
+
+/** Home keys that name nobody: a household's own id (one without an address), or a key already forgotten. */
+export function isOpaqueHomeKey(homeKey: string): boolean {
+  return homeKey.startsWith('id:') || homeKey.startsWith('erased:')
+}
+
+/** The home key a household's calls were last counted under by the review's rollups (none before its first count). */
+export async function findCountedHomeKey(db: Db, householdId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('statsHousehold')
+    .select('homeKey')
+    .where('householdId', '=', householdId)
+    .executeTakeFirst()
+  return row?.homeKey
+}
+
+/**
+ * Forgets a home key (normalised postcode, address and name) once no household on file still lives under it: every
+ * household under it — all erased, in any organisation — and every rollup record of the households counted under it
+ * get one opaque token in its place, so the review still finds the same homes, without a name or an address. While a
+ * household not erased shares the key it stays (that household's key is its live identity); the erasure of the last
+ * one forgets it. Reads household_dedupe_idx and stats_household_home_idx. Returns the token, or null when kept.
+ */
+export async function forgetHomeKey(db: Db, homeKey: string): Promise<string | null> {
+  if (isOpaqueHomeKey(homeKey)) return null
+  const living = await db
+    .selectFrom('household')
+    .select('id')
+    .where(sql<string>`household.dedupe_key`, '=', homeKey)
+    .where('erasedAt', 'is', null)
+    .limit(1)
+    .executeTakeFirst()
+  if (living) return null
+  const token = `erased:${randomUUID()}`
+  // The generated dedupe_key reads kept_home_key first: it follows.
+  await db
+    .updateTable('household')
+    .set({ keptHomeKey: token })
+    .where(sql<string>`household.dedupe_key`, '=', homeKey)
+    .execute()
+  await db.updateTable('statsHousehold').set({ homeKey: token }).where('homeKey', '=', homeKey).execute()
+  return token
+}
+
+/**
+ * Home keys of the organisation's erased households still in clear (a household not erased shared them when they were
+ * erased, or they were erased before keys were forgotten): the purge tries to forget them again.
+ * household_erased_idx narrows the read to the erased households.
+ */
+export async function listClearKeptHomeKeys(db: Db, organizationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('household')
+    .select('keptHomeKey')
+    .distinct()
+    .where('organizationId', '=', organizationId)
+    .where('erasedAt', 'is not', null)
+    .where('keptHomeKey', 'is not', null)
+    .where('keptHomeKey', 'not like', 'erased:%')
+    .where('keptHomeKey', 'not like', 'id:%')
+    .execute()
+  return rows.map((row) => row.keptHomeKey!).filter((key) => !isOpaqueHomeKey(key))
 }
 
 function parseObject(text: string | null): Record<string, unknown> | null {

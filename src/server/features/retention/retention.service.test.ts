@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeCampaign, makeHousehold, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
 import type { Db } from '../../db/database.js'
 import { seedStatsFixture } from '../stats/stats.fixture.js'
+import { listSharedHomeHouseholds } from '../stats/stats.queries.js'
 import { refreshRollups } from '../stats/stats.refresh.js'
-import { eraseHousehold, findWhyKept, withoutTextAnswers } from './retention.service.js'
+import { eraseHousehold, findWhyKept, runPurge, withoutTextAnswers } from './retention.service.js'
 
 const QUESTIONNAIRE = {
   sections: [
@@ -186,7 +188,15 @@ describe('retention: erasure in place', () => {
     assert.equal(household.fragilityLevel, 'fragile')
     assert.equal(household.floor, 3)
     assert.equal(household.agencyId, before.agencyId)
-    assert.equal(household.keptHomeKey, '54000|4alleedestilleuls|lefevre')
+    // The home key named the tenant (postcode, address, name): nobody else lives there, it is forgotten for a token.
+    assert.match(household.keptHomeKey ?? '', /^erased:[0-9a-f-]{36}$/)
+    for (const word of ['54000', 'tilleuls', 'lefevre']) assert.ok(!household.keptHomeKey!.includes(word), word)
+    const { dedupeKey } = await db
+      .selectFrom('household')
+      .select(sql<string>`dedupe_key`.as('dedupeKey'))
+      .where('id', '=', seeded.householdId)
+      .executeTakeFirstOrThrow()
+    assert.equal(dedupeKey, household.keptHomeKey)
 
     const member = await db
       .selectFrom('member')
@@ -289,44 +299,53 @@ describe('retention: erasure in place', () => {
   })
 })
 
+/** Every review the fixture's users can ask for, over three periods: what erasure must leave unchanged. */
+function reviewsOf(
+  context: Awaited<ReturnType<typeof buildTestApp>>,
+  fixture: Awaited<ReturnType<typeof seedStatsFixture>>,
+) {
+  const sessions = new Map<string, { cookie: string }>()
+  const as = async (who: keyof typeof fixture.users) => {
+    if (!sessions.has(who)) sessions.set(who, await context.loginAs(fixture.users[who]))
+    return sessions.get(who)!
+  }
+  const questions: Array<[keyof typeof fixture.users, Record<string, string>]> = []
+  const periods = [
+    { from: '2026-10-24', to: '2026-10-26' },
+    { from: '2026-10-01', to: '2026-10-31' },
+    { from: '2026-01-01', to: '2026-12-31' },
+  ]
+  for (const period of periods) {
+    questions.push(['adminA', { scope: 'network', ...period }])
+    questions.push(['viewerA', { scope: 'network', ...period }])
+    questions.push(['managerA', { scope: `organization:${fixture.a.code}`, ...period }])
+    questions.push(['managerA', { scope: `organization:${fixture.a.code}`, agency: 'nord', ...period }])
+    questions.push(['managerA', { scope: `organization:${fixture.a.code}`, agency: 'sud', ...period }])
+    questions.push(['managerB', { scope: `organization:${fixture.b.code}`, ...period }])
+    questions.push(['managerA', { scope: `campaign:${fixture.campaigns.cA1.id}`, ...period }])
+  }
+  const reviews = async () => {
+    const answers = []
+    for (const [who, query] of questions) {
+      const response = await context.app.inject({
+        method: 'GET',
+        url: `/api/stats/review?${new URLSearchParams(query)}`,
+        headers: await as(who),
+      })
+      assert.equal(response.statusCode, 200, response.body)
+      const { generatedAt: _generatedAt, ...review } = response.json()
+      answers.push(review)
+    }
+    return answers
+  }
+  return reviews
+}
+
 describe('retention: every review figure of every period is unchanged by erasure', () => {
   it('compares whole reviews before and after erasing every household nothing keeps', async (t) => {
     const context = await buildTestApp(t)
     const fixture = await seedStatsFixture(context.db)
-    const sessions = new Map<string, { cookie: string }>()
-    const as = async (who: keyof typeof fixture.users) => {
-      if (!sessions.has(who)) sessions.set(who, await context.loginAs(fixture.users[who]))
-      return sessions.get(who)!
-    }
-    const questions: Array<[keyof typeof fixture.users, Record<string, string>]> = []
-    const periods = [
-      { from: '2026-10-24', to: '2026-10-26' },
-      { from: '2026-10-01', to: '2026-10-31' },
-      { from: '2026-01-01', to: '2026-12-31' },
-    ]
-    for (const period of periods) {
-      questions.push(['adminA', { scope: 'network', ...period }])
-      questions.push(['viewerA', { scope: 'network', ...period }])
-      questions.push(['managerA', { scope: `organization:${fixture.a.code}`, ...period }])
-      questions.push(['managerA', { scope: `organization:${fixture.a.code}`, agency: 'nord', ...period }])
-      questions.push(['managerA', { scope: `organization:${fixture.a.code}`, agency: 'sud', ...period }])
-      questions.push(['managerB', { scope: `organization:${fixture.b.code}`, ...period }])
-      questions.push(['managerA', { scope: `campaign:${fixture.campaigns.cA1.id}`, ...period }])
-    }
-    const reviews = async () => {
-      const answers = []
-      for (const [who, query] of questions) {
-        const response = await context.app.inject({
-          method: 'GET',
-          url: `/api/stats/review?${new URLSearchParams(query)}`,
-          headers: await as(who),
-        })
-        assert.equal(response.statusCode, 200, response.body)
-        const { generatedAt: _generatedAt, ...review } = response.json()
-        answers.push(review)
-      }
-      return answers
-    }
+    const reviews = reviewsOf(context, fixture)
     const before = await reviews()
     const erased = []
     for (const household of Object.values(fixture.households)) {
@@ -341,7 +360,121 @@ describe('retention: every review figure of every period is unchanged by erasure
     await refreshRollups(context.db, { movedSince: '' })
     assert.deepEqual(await reviews(), before)
   })
+
+  it('forgets a shared home key when its last household is erased, one token for all, the review unchanged', async (t) => {
+    const context = await buildTestApp(t)
+    const { db } = context
+    const fixture = await seedStatsFixture(db)
+    const reviews = reviewsOf(context, fixture)
+    const { hShared, hSharedB } = fixture.households
+    const before = await reviews()
+    const clearKey = (await homeKeysOf(db, [hShared.id, hSharedB.id])).get(hShared.id)!.dedupeKey
+    assert.equal(clearKey, '54000|3ruedeleglise|dupre')
+
+    assert.equal((await eraseHousehold(db, hShared.id, 'request')).status, 'erased')
+    // B (another organisation) still lives there: the key stays, the home is still one on the network.
+    const whileShared = await homeKeysOf(db, [hShared.id, hSharedB.id])
+    assert.deepEqual(whileShared.get(hShared.id), {
+      keptHomeKey: clearKey,
+      dedupeKey: clearKey,
+      countedUnder: clearKey,
+    })
+    assert.deepEqual(whileShared.get(hSharedB.id), { keptHomeKey: null, dedupeKey: clearKey, countedUnder: clearKey })
+    const shared = await listSharedHomeHouseholds(db, [fixture.a.id, fixture.b.id])
+    assert.deepEqual(
+      shared
+        .filter((row) => row.homeKey === clearKey)
+        .map((row) => row.id)
+        .sort(),
+      [hShared.id, hSharedB.id].sort(),
+    )
+    assert.deepEqual(await reviews(), before)
+
+    // B's orientation is closed: nothing keeps it any more.
+    await db
+      .updateTable('referral')
+      .set({ status: 'done', closedAt: '2026-10-27T09:00:00.000Z' })
+      .where('householdId', '=', hSharedB.id)
+      .execute()
+    const beforeLast = await reviews()
+    assert.equal((await eraseHousehold(db, hSharedB.id, 'request')).status, 'erased')
+    const forgotten = await homeKeysOf(db, [hShared.id, hSharedB.id])
+    const token = forgotten.get(hShared.id)!.keptHomeKey!
+    assert.match(token, /^erased:[0-9a-f-]{36}$/)
+    for (const id of [hShared.id, hSharedB.id]) {
+      assert.deepEqual(forgotten.get(id), { keptHomeKey: token, dedupeKey: token, countedUnder: token })
+    }
+    const left = await db.selectFrom('household').select('id').where(sql<string>`dedupe_key`, '=', clearKey).execute()
+    assert.deepEqual(left, [])
+    assert.deepEqual(
+      await db.selectFrom('statsHousehold').select('householdId').where('homeKey', '=', clearKey).execute(),
+      [],
+    )
+    assert.deepEqual(await reviews(), beforeLast)
+    await refreshRollups(db, { movedSince: '' })
+    assert.deepEqual(await reviews(), beforeLast)
+  })
+
+  it('a key kept for a household still living there is forgotten by the next purge once that household has moved', async (t) => {
+    const context = await buildTestApp(t)
+    const { db } = context
+    const fixture = await seedStatsFixture(db)
+    const reviews = reviewsOf(context, fixture)
+    const { hShared, hSharedB } = fixture.households
+    await reviews()
+    assert.equal((await eraseHousehold(db, hShared.id, 'request')).status, 'erased')
+    const clearKey = (await homeKeysOf(db, [hShared.id])).get(hShared.id)!.keptHomeKey
+    assert.equal(clearKey, '54000|3ruedeleglise|dupre')
+    const purge = { defaults: { contactMonths: 600, leftMonths: 600, auditMonths: 600 }, trigger: 'cli' } as const
+    // B still there: the purge keeps the key.
+    await runPurge(db, purge)
+    assert.equal((await homeKeysOf(db, [hShared.id])).get(hShared.id)!.keptHomeKey, clearKey)
+
+    // An import moves B; the review has not recounted it yet (its calls are still counted under the old key).
+    await db.updateTable('household').set({ addressLine1: '12 avenue Foch' }).where('id', '=', hSharedB.id).execute()
+    const before = await reviews()
+    const outcome = await runPurge(db, purge)
+    assert.equal(outcome.status, 'done')
+    const after = await homeKeysOf(db, [hShared.id, hSharedB.id])
+    const token = after.get(hShared.id)!.keptHomeKey!
+    assert.match(token, /^erased:/)
+    assert.equal(after.get(hShared.id)!.countedUnder, token)
+    assert.equal(after.get(hSharedB.id)!.countedUnder, token)
+    assert.equal(after.get(hSharedB.id)!.dedupeKey, '54000|12avenuefoch|dupre')
+    assert.deepEqual(await reviews(), before)
+    const trace = await db
+      .selectFrom('auditEvent')
+      .select('details')
+      .where('action', '=', 'retention.purge')
+      .orderBy('at', 'desc')
+      .execute()
+    assert.deepEqual(
+      trace.map((row) => JSON.parse(row.details!).homeKeysForgotten),
+      [1, 0],
+    )
+  })
 })
+
+/** Each household's kept key, its dedupe key, and the key the rollups counted its calls under. */
+async function homeKeysOf(db: Db, ids: string[]) {
+  const rows = await db
+    .selectFrom('household')
+    .leftJoin('statsHousehold', 'statsHousehold.householdId', 'household.id')
+    .select([
+      'household.id',
+      'household.keptHomeKey',
+      sql<string>`household.dedupe_key`.as('dedupeKey'),
+      'statsHousehold.homeKey as countedUnder',
+    ])
+    .where('household.id', 'in', ids)
+    .execute()
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      { keptHomeKey: row.keptHomeKey ?? null, dedupeKey: row.dedupeKey, countedUnder: row.countedUnder },
+    ]),
+  )
+}
 
 describe('retention: an erased household can no longer be called', () => {
   it('is left out of claims', async (t) => {

@@ -114,7 +114,14 @@ export async function eraseWithin(
   if (keptBecause.length) return { status: 'kept', keptBecause }
   const now = options.now ?? nowTimestamp()
   const birthYear = household.birthDate ? Number(household.birthDate.slice(0, 4)) : null
+  const countedHomeKey = await retention.findCountedHomeKey(tx, household.id)
   await retention.blankHousehold(tx, { id: household.id, homeKey: household.homeKey, birthYear }, now)
+  // The home key names the tenant: forgotten for an opaque token once nobody on file lives under it (the review's
+  // homes stay the same), and so is the one its calls were counted under if an import moved it since.
+  await retention.forgetHomeKey(tx, household.homeKey)
+  if (countedHomeKey !== undefined && countedHomeKey !== household.homeKey) {
+    await retention.forgetHomeKey(tx, countedHomeKey)
+  }
   for (const call of await retention.listAnsweredCalls(tx, householdId)) {
     const kept = withoutTextAnswers(call.answers, call.definition)
     if (kept !== call.answers) await retention.setCallAnswers(tx, call.id, kept)
@@ -270,7 +277,7 @@ export async function runPurge(db: Db, options: PurgeOptions): Promise<PurgeOutc
       auditEvents: { erased: 0 },
     }
     // Beyond the report's contract (recorded in the purge's audit entry): flags and import rows removed.
-    const extra = { flagsErased: 0, importReportsStripped: 0 }
+    const extra = { flagsErased: 0, importReportsStripped: 0, homeKeysForgotten: 0 }
     for (const organization of organizations) {
       const periods = periodsOf(organization, options.defaults)
       const due = await retention.listHouseholdsPastRetention(tx, organization.id, {
@@ -309,6 +316,10 @@ export async function runPurge(db: Db, options: PurgeOptions): Promise<PurgeOutc
         // rows, warnings' cells) the period of households that left the file.
         extra.flagsErased += await retention.deleteSensitiveFlags(tx, organization.id, auditBefore)
         extra.importReportsStripped += await retention.stripImportReports(tx, organization.id, leftBefore)
+        // Home keys kept in clear because a household not erased shared them, which has since been erased or moved.
+        for (const homeKey of await retention.listClearKeptHomeKeys(tx, organization.id)) {
+          if (await perHousehold((inner) => retention.forgetHomeKey(inner, homeKey))) extra.homeKeysForgotten += 1
+        }
       }
     }
     if (options.organizationCode === undefined) {
