@@ -214,6 +214,7 @@ const AUDIT_ACTION = {
   'campaign.caller_added': { fr: 'Appelant ajouté', en: 'Caller added' },
   'campaign.caller_removed': { fr: 'Appelant retiré', en: 'Caller removed' },
   'callback.reassign': { fr: 'Rappel réattribué', en: 'Callback reassigned' },
+  'callback.list': { fr: 'Rappels consultés par l’appelant·e', en: 'Callbacks listed by the caller' },
   'target.release': { fr: 'Ménage rendu à la file', en: 'Household released to the queue' },
   'feedback.create': { fr: 'Retour d’appelant', en: 'Caller feedback' },
   'feedback.debrief_handled': { fr: 'Débriefing traité', en: 'Debrief handled' },

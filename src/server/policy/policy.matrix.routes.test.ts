@@ -141,6 +141,7 @@ const EXPECTED: Record<string, Expectation> = {
 
   'GET /api/calling/campaigns': { allowed: CALLING },
   'GET /api/calling/today': { allowed: CALLING },
+  'GET /api/calling/callbacks': { allowed: CALLING },
   'POST /api/campaigns/:id/claim': { allowed: CALLING },
   'POST /api/assignments/:id/outcome': { allowed: CALLING },
   'POST /api/assignments/:id/release': { allowed: CALLING },

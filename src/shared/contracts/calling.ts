@@ -210,6 +210,21 @@ export const SupervisionSnapshotSchema = Type.Object({
   ),
 })
 
+/** The most callbacks « Mes rappels » lists (soonest first): a day's work and more. */
+export const CALLBACKS_LIMIT = 100
+
+/** One callback in « Mes rappels »: which household, when, for which campaign. */
+export const CallbackSchema = Type.Object({
+  targetId: Type.String(),
+  at: Type.String({ description: 'when the household asked to be called back (ISO UTC)' }),
+  /** Its time has passed and nobody called yet. */
+  overdue: Type.Boolean(),
+  /** Kept for this caller (« même appelant·e »); otherwise open to any caller of the campaign. */
+  keptForMe: Type.Boolean(),
+  campaign: Type.Object({ id: Type.String(), name: Type.String() }),
+  household: Type.Object({ id: Type.String(), lastName: Type.String(), firstName: Nullable(Type.String()) }),
+})
+
 const CallerIds = Type.Object(
   { userIds: Type.Array(Type.String(), { maxItems: 5000 }) },
   { additionalProperties: false },
@@ -250,6 +265,20 @@ export const callingContract = {
         total: Type.Integer(),
         /** Disposition → calls; a disposition without calls is absent. */
         byDisposition: Type.Record(Type.String(), Type.Integer()),
+      }),
+    },
+  }),
+  /**
+   * « Mes rappels »: the callbacks kept for the signed-in caller and those open to any caller, in the active campaigns
+   * they may call for, soonest first (overdue ones first), CALLBACKS_LIMIT at most. Audited (`callback.list`).
+   */
+  callbacks: route('GET', '/calling/callbacks', {
+    tags: ['calling'],
+    response: {
+      200: Type.Object({
+        /** The server's clock when it answered: `overdue` is judged against it. */
+        at: Type.String(),
+        items: Type.Array(CallbackSchema, { maxItems: CALLBACKS_LIMIT }),
       }),
     },
   }),

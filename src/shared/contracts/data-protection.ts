@@ -66,6 +66,7 @@ export const AUDIT_ACTIONS = [
   'campaign.caller_added',
   'campaign.caller_removed',
   'callback.reassign',
+  'callback.list',
   'target.release',
   'feedback.create',
   'feedback.debrief_handled',

@@ -132,3 +132,61 @@ export async function countCallsOfCaller(db: Db, callerId: string, start: Timest
     .execute()
   return rows.map((row) => ({ disposition: row.disposition, count: Number(row.count) }))
 }
+
+/**
+ * The callbacks a caller sees in « Mes rappels »: those promised to them, and those open to any caller, in the
+ * active campaigns they may call for (of these organisations; a campaign reserved to a list only if they are on it
+ * or manage its organisation), soonest first (so overdue ones first). Never a callback kept for another caller, nor
+ * a household erased, objecting or no longer active.
+ */
+export async function listCallbacksOfCaller(
+  db: Db,
+  userId: string,
+  organizationIds: string[],
+  managedIds: string[],
+  limit: number,
+) {
+  if (organizationIds.length === 0) return []
+  return db
+    .selectFrom('campaignTarget')
+    .innerJoin('campaign', 'campaign.id', 'campaignTarget.campaignId')
+    .innerJoin('household', 'household.id', 'campaignTarget.householdId')
+    .select([
+      'campaignTarget.id',
+      'campaignTarget.nextAttemptAt',
+      'campaignTarget.preferredCallerId',
+      'campaign.id as campaignId',
+      'campaign.name as campaignName',
+      'campaign.organizationId',
+      'household.id as householdId',
+      'household.lastName',
+      'household.firstName',
+    ])
+    .where('campaign.organizationId', 'in', organizationIds)
+    .where('campaign.status', '=', 'active')
+    .where((eb) =>
+      eb.or([
+        eb('campaign.callersRestricted', '=', 0),
+        ...(managedIds.length ? [eb('campaign.organizationId', 'in', managedIds)] : []),
+        eb.exists(
+          eb
+            .selectFrom('campaignCaller')
+            .select('campaignCaller.userId')
+            .whereRef('campaignCaller.campaignId', '=', 'campaign.id')
+            .where('campaignCaller.userId', '=', userId),
+        ),
+      ]),
+    )
+    .where('campaignTarget.status', 'in', ['scheduled', 'pending'])
+    .where('campaignTarget.lastDisposition', '=', 'callback')
+    .where((eb) =>
+      eb.or([eb('campaignTarget.preferredCallerId', 'is', null), eb('campaignTarget.preferredCallerId', '=', userId)]),
+    )
+    .where('household.status', '=', 'active')
+    .where('household.erasedAt', 'is', null)
+    .where('household.objectionAt', 'is', null)
+    .orderBy('campaignTarget.nextAttemptAt')
+    .orderBy('campaignTarget.id')
+    .limit(limit)
+    .execute()
+}

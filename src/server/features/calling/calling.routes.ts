@@ -10,6 +10,7 @@ import { countCallsOfCaller } from './calling.queries.js'
 import {
   type Caller,
   listCallableCampaigns,
+  listMyCallbacks,
   releaseAssignment,
   renewAssignment,
   setCampaignCallers,
@@ -71,6 +72,12 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         byDisposition: Object.fromEntries(counts.map((row) => [row.disposition, row.count])),
       }
     },
+  })
+
+  app.route({
+    ...callingContract.callbacks,
+    config: { access: 'campaign.call' },
+    handler: async (request) => listMyCallbacks(db, currentScope(request), request.ip),
   })
 
   app.route({

@@ -5,6 +5,7 @@
  */
 import { isWithinCallingHours } from '../../../shared/calling-rules.js'
 import type { CallingHours } from '../../../shared/campaigns.js'
+import { CALLBACKS_LIMIT } from '../../../shared/contracts/calling.js'
 import type { Role } from '../../../shared/roles.js'
 import type { Db } from '../../db/database.js'
 import { inGroupedTransaction } from '../../db/group-commit.js'
@@ -52,6 +53,46 @@ export async function listCallableCampaigns(db: Db, scope: Scope, now = new Date
     organization: row.organizationCode,
     isWithinCallingHours: isWithinCallingHours(parsedJson<CallingHours>(row.callingHours), now),
   }))
+}
+
+/**
+ * « Mes rappels »: the callbacks this caller may make (see listCallbacksOfCaller), each overdue when its time has
+ * passed. The households' names are tenant data: the read is audited once per organisation it showed households of.
+ */
+export async function listMyCallbacks(db: Db, scope: Scope, ip: string, now = new Date()) {
+  const rows = await calling.listCallbacksOfCaller(
+    db,
+    scope.userId,
+    organizationsWhere(scope, 'campaign.call'),
+    organizationsWhere(scope, 'campaign.manage'),
+    CALLBACKS_LIMIT,
+  )
+  const at = now.toISOString()
+  const shownByOrganization = new Map<string, number>()
+  for (const row of rows) {
+    shownByOrganization.set(row.organizationId, (shownByOrganization.get(row.organizationId) ?? 0) + 1)
+  }
+  for (const [organizationId, results] of shownByOrganization) {
+    await recordAuditEvent(db, {
+      actorUserId: scope.userId,
+      organizationId,
+      action: 'callback.list',
+      entityType: 'household',
+      ip,
+      details: { results },
+    })
+  }
+  return {
+    at,
+    items: rows.map((row) => ({
+      targetId: row.id,
+      at: row.nextAttemptAt,
+      overdue: row.nextAttemptAt < at,
+      keptForMe: row.preferredCallerId === scope.userId,
+      campaign: { id: row.campaignId, name: row.campaignName },
+      household: { id: row.householdId, lastName: row.lastName, firstName: row.firstName },
+    })),
+  }
 }
 
 /** The roles that may call in an organisation: only their holders can be listed as a campaign's callers. */
