@@ -249,6 +249,24 @@ export const en: Messages = {
     outsideHoursBadge: 'Outside calling hours',
     outsideHours: 'This is outside the campaign’s calling hours: please come back during the planned hours.',
     next: 'Call the next household',
+    callbacks: {
+      title: 'My callbacks',
+      intro:
+        'The callbacks agreed with households in the campaigns you call for: those kept for you and those open to every caller.',
+      none: 'No callback planned for you.',
+      summary_one: '{{count}} callback',
+      summary_other: '{{count}} callbacks',
+      overdueCount_one: 'of which {{count}} is overdue',
+      overdueCount_other: 'of which {{count}} are overdue',
+      when_today: 'today at {{time}}',
+      when_tomorrow: 'tomorrow at {{time}}',
+      when_other: '{{day}} at {{time}}',
+      overdue: 'overdue',
+      keptForMe: 'kept for you',
+      campaign: 'Campaign: {{name}}',
+      howToCall:
+        'When its time comes, a callback goes back to its campaign’s queue: “Call the next household” offers it among the households to call (a callback kept for you is offered to you only).',
+    },
     today: {
       title: 'Your day',
       none: 'No call recorded today.',

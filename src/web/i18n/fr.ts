@@ -252,6 +252,24 @@ export const fr = {
     outsideHoursBadge: 'Hors heures d’appel',
     outsideHours: 'Nous sommes en dehors des heures d’appel de cette campagne : revenez pendant les heures prévues.',
     next: 'Appeler le suivant',
+    callbacks: {
+      title: 'Mes rappels',
+      intro:
+        'Les rappels convenus avec les ménages dans les campagnes où vous appelez : ceux gardés pour vous et ceux ouverts à tous.',
+      none: 'Aucun rappel prévu pour vous.',
+      summary_one: '{{count}} rappel',
+      summary_other: '{{count}} rappels',
+      overdueCount_one: 'dont {{count}} en retard',
+      overdueCount_other: 'dont {{count}} en retard',
+      when_today: 'aujourd’hui à {{time}}',
+      when_tomorrow: 'demain à {{time}}',
+      when_other: '{{day}} à {{time}}',
+      overdue: 'en retard',
+      keptForMe: 'gardé pour vous',
+      campaign: 'Campagne : {{name}}',
+      howToCall:
+        'À son heure, un rappel revient dans la file de sa campagne : « Appeler le suivant » le propose parmi les ménages à appeler (un rappel gardé pour vous n’est proposé qu’à vous).',
+    },
     today: {
       title: 'Votre journée',
       none: 'Aucun appel noté aujourd’hui.',

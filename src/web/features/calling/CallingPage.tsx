@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Card, Group, Loader, Modal, Radio, Stack, Text, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { IconCircleCheck, IconInfoCircle, IconPhone } from '@tabler/icons-react'
-import { useMutation, useQuery } from '@tanstack/react-query'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { DISPOSITIONS } from '../../../shared/campaigns.js'
@@ -9,6 +9,7 @@ import type { SessionUser } from '../../../shared/contracts/auth.js'
 import { describeError } from '../../components/errors.js'
 import { ReferralForm } from '../referrals/ReferralForm.js'
 import { type CallableCampaign, callingApi, type SavedCall } from './api.js'
+import { CallbacksSection } from './CallbacksSection.js'
 import { type CallDraft, countCall, type DayFigures, listDrafts, readTodayFigures, saveDraft } from './drafts.js'
 import { FeedbackDialog, type FeedbackResult } from './FeedbackDialog.js'
 import { Notice } from './Notice.js'
@@ -49,6 +50,7 @@ export function CallingPage({ user }: { user: SessionUser }) {
     [user.id],
   )
   const nextButton = useRef<HTMLButtonElement>(null)
+  const queryClient = useQueryClient()
   const current = drafts[0] ?? null
 
   const campaigns = useQuery({
@@ -91,6 +93,7 @@ export function CallingPage({ user }: { user: SessionUser }) {
     (call: SavedCall, draft: CallDraft) => {
       setFigures(countCall(user.id, call.disposition))
       void today.refetch()
+      void queryClient.invalidateQueries({ queryKey: ['calling', 'callbacks'] })
       const { household } = draft.assignment
       setStatus({
         kind: 'saved',
@@ -103,7 +106,7 @@ export function CallingPage({ user }: { user: SessionUser }) {
       // « Enchaîner »: the next household at once, unless another draft is still waiting on this browser.
       if (isChained && remaining.length === 0) claimNext({ campaignId: call.campaignId, isChained: true })
     },
-    [user.id, isChained, claimNext, today.refetch],
+    [user.id, isChained, claimNext, today.refetch, queryClient],
   )
 
   const onClosed = useCallback(
@@ -247,6 +250,8 @@ export function CallingPage({ user }: { user: SessionUser }) {
           </Stack>
         </Card>
       )}
+
+      {!current && <CallbacksSection />}
 
       <FeedbackDialog
         campaignId={feedbackFor?.campaignId ?? ''}

@@ -2,6 +2,7 @@ import type { Static } from 'typebox'
 import {
   type AssignmentSchema,
   type CallableCampaignSchema,
+  type CallbackSchema,
   type CallSchema,
   callingContract,
   type OutcomeSchema,
@@ -15,11 +16,14 @@ export type Assignment = Static<typeof AssignmentSchema>
 /** The body of an outcome. */
 export type OutcomeBody = Static<typeof OutcomeSchema>
 export type SavedCall = Static<typeof CallSchema>
+export type Callback = Static<typeof CallbackSchema>
 
 export const callingApi = {
   campaigns: () => call(callingContract.campaigns),
   /** The signed-in user's calls of the day, counted by the server. */
   today: () => call(callingContract.today),
+  /** « Mes rappels »: the callbacks the signed-in caller may make, soonest first. */
+  callbacks: () => call(callingContract.callbacks),
   /** The next household, or null when nothing is due (204). Reload-safe: a held household comes back. */
   claim: async (campaignId: string) => {
     // A 204 answers undefined, which the client's type (the 200 body) does not say.
