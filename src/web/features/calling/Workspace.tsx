@@ -73,7 +73,8 @@ export function Workspace({
   const suggested = suggestNeeds(definition, form.answers)
   const ticked = tickedNeeds(form, suggested)
   const detected = detectSuggestions(definition, form.answers)
-  const [referralCategory, setReferralCategory] = useState<string | undefined>(undefined)
+  // The followed detection suggestion the orientation is prepared from: a hint in the form, nothing pre-selected.
+  const [referralSuggestion, setReferralSuggestion] = useState<{ category: string; urgency?: string }>()
   const isLocked = draft.submission !== null
 
   const persist = useCallback((next: CallDraft) => {
@@ -228,7 +229,14 @@ export function Workspace({
       <Group justify="space-between" align="center" wrap="wrap" gap="sm">
         <Text fw={600}>{assignment.campaignName}</Text>
         <Group gap="sm">
-          <Button variant="light" color="grape" onClick={referring.open}>
+          <Button
+            variant="light"
+            color="grape"
+            onClick={() => {
+              setReferralSuggestion(undefined)
+              referring.open()
+            }}
+          >
             {t('calling.outcome.referral')}
           </Button>
           {!isLocked && sendState !== 'conflict' && (
@@ -316,7 +324,7 @@ export function Workspace({
                     )
                   }}
                   onPrepareReferral={(suggestion) => {
-                    setReferralCategory(suggestion.value)
+                    setReferralSuggestion({ category: suggestion.value, urgency: suggestion.urgency })
                     referring.open()
                   }}
                 />
@@ -390,7 +398,8 @@ export function Workspace({
         <ReferralForm
           householdId={assignment.household.id}
           householdName={`${assignment.household.lastName} ${assignment.household.firstName ?? ''}`.trim()}
-          defaultCategory={referralCategory ?? ticked[0]}
+          defaultCategory={ticked[0]}
+          suggestion={referralSuggestion}
           onSent={() => {
             referring.close()
           }}

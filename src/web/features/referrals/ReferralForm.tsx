@@ -1,5 +1,6 @@
 import { Alert, Anchor, Button, Checkbox, List, Radio, Select, Stack, Text, Textarea, TextInput } from '@mantine/core'
 import { useForm } from '@mantine/form'
+import { IconBulb } from '@tabler/icons-react'
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { useTranslation } from 'react-i18next'
 import { formatInstant } from '../../../shared/clock.js'
@@ -66,6 +67,7 @@ export function ReferralForm({
   householdName,
   callId,
   defaultCategory,
+  suggestion,
   onSent,
 }: {
   householdId: string
@@ -74,6 +76,9 @@ export function ReferralForm({
   callId?: string
   /** A need ticked during the call: offered as a hint, never pre-selected. */
   defaultCategory?: string
+  /** A detection suggestion the caller followed: said as a hint (« Suggéré : Santé et autonomie, sous 24 h »), the
+   * category and urgency still left for the caller to pick. */
+  suggestion?: { category: string; urgency?: string }
   onSent?: (id: string) => void
 }) {
   const { t, i18n } = useTranslation()
@@ -139,7 +144,19 @@ export function ReferralForm({
       </Stack>
     )
   }
-  const hint = isReferralCategory(defaultCategory) ? t(`referrals.category.${defaultCategory}`) : null
+  const suggested =
+    suggestion && isReferralCategory(suggestion.category)
+      ? t(
+          (URGENCIES as readonly string[]).includes(suggestion.urgency ?? '')
+            ? 'referrals.suggestedHint'
+            : 'referrals.suggestedCategoryHint',
+          {
+            category: t(`referrals.category.${suggestion.category}`),
+            urgency: t(`referrals.urgency.${suggestion.urgency}`).toLowerCase(),
+          },
+        )
+      : null
+  const hint = !suggested && isReferralCategory(defaultCategory) ? t(`referrals.category.${defaultCategory}`) : null
   return (
     <form onSubmit={form.onSubmit((values) => send.mutate(values))} aria-label={t('referrals.new')} noValidate>
       <Stack>
@@ -147,6 +164,16 @@ export function ReferralForm({
           <Text fw={600} data-testid="referral-household">
             {t('referrals.forHousehold', { name: householdName })}
           </Text>
+        )}
+        {suggested && (
+          <Alert
+            color="blue"
+            variant="light"
+            icon={<IconBulb size={18} aria-hidden />}
+            data-testid="referral-suggested"
+          >
+            {suggested}
+          </Alert>
         )}
         <Select
           label={t('referrals.fields.urgency')}

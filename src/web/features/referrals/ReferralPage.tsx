@@ -41,6 +41,8 @@ const MOVE_BUTTON: Partial<Record<ReferralStatus, { action: string; color?: stri
 function CallContext({ call }: { call: NonNullable<ReferralDetail['call']> }) {
   const { t, i18n } = useTranslation()
   const isEnglish = i18n.language.startsWith('en')
+  // A call with no need, no fragility level and no answer: one sentence says so rather than a table of « Aucun ».
+  const isEmpty = call.needs.length === 0 && !call.fragilityLevel && call.answers.length === 0
   const show = (value: boolean | number | string | string[]) =>
     typeof value === 'boolean'
       ? t(value ? 'referrals.callContext.yes' : 'referrals.callContext.no')
@@ -59,32 +61,37 @@ function CallContext({ call }: { call: NonNullable<ReferralDetail['call']> }) {
             campaign: call.campaignName,
           })}
         </Text>
-        <Table variant="vertical" layout="fixed" withTableBorder={false}>
-          <Table.Tbody>
-            <Table.Tr>
-              <Table.Th w="40%">{t('referrals.callContext.needs')}</Table.Th>
-              <Table.Td>
-                {call.needs.length
-                  ? call.needs.map((need) => t(`referrals.category.${need}`)).join(', ')
-                  : t('referrals.callContext.none')}
-              </Table.Td>
-            </Table.Tr>
-            <Table.Tr>
-              <Table.Th>{t('referrals.callContext.fragility')}</Table.Th>
-              <Table.Td>
-                {call.fragilityLevel
-                  ? t(`referrals.fragility.${call.fragilityLevel}`)
-                  : t('referrals.callContext.none')}
-              </Table.Td>
-            </Table.Tr>
-            {call.answers.map((answer) => (
-              <Table.Tr key={answer.label}>
-                <Table.Th>{isEnglish && answer.labelEn ? answer.labelEn : answer.label}</Table.Th>
-                <Table.Td>{show(answer.value)}</Table.Td>
+        {isEmpty ? (
+          <Text c="dimmed">{t('referrals.callContext.none')}</Text>
+        ) : (
+          <Table variant="vertical" layout="fixed" withTableBorder={false}>
+            <Table.Tbody>
+              <Table.Tr>
+                <Table.Th w="40%">{t('referrals.callContext.needs')}</Table.Th>
+                <Table.Td>
+                  {call.needs.length
+                    ? call.needs.map((need) => t(`referrals.category.${need}`)).join(', ')
+                    : t('referrals.callContext.nothing')}
+                </Table.Td>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+              <Table.Tr>
+                <Table.Th>{t('referrals.callContext.fragility')}</Table.Th>
+                <Table.Td>
+                  {call.fragilityLevel
+                    ? t(`referrals.fragility.${call.fragilityLevel}`)
+                    : t('referrals.callContext.nothing')}
+                </Table.Td>
+              </Table.Tr>
+              {call.answers.map((answer) => (
+                <Table.Tr key={answer.label}>
+                  <Table.Th>{isEnglish && answer.labelEn ? answer.labelEn : answer.label}</Table.Th>
+                  <Table.Td>{show(answer.value)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+        {!isEmpty && call.answers.length === 0 && <Text c="dimmed">{t('referrals.callContext.none')}</Text>}
       </Stack>
     </Card>
   )
