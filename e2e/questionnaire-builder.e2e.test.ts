@@ -145,7 +145,7 @@ describe('the questionnaire builder and the script editor in Chromium', () => {
     await page.getByRole('button', { name: 'Insérer {{civilite_nom}}' }).click()
     assert.match(await script.inputValue(), /^Bonjour \{\{civilite_nom\}\}/)
     await page
-      .getByText(/Bonjour Jeanne Martin/)
+      .getByText(/Bonjour Madame Martin/)
       .first()
       .waitFor()
     assert.deepEqual(await seriousViolations(page), [])

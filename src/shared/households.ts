@@ -77,6 +77,11 @@ export function parseCivility(raw: string): Civility | null | undefined {
   return Object.hasOwn(CIVILITY_WORDS, key) ? CIVILITY_WORDS[key] : undefined
 }
 
+/** The civility in full, as French letters and calls say it: « Monsieur », « Madame »; null without one. */
+export function civilityWord(civility: string | null | undefined): 'Monsieur' | 'Madame' | null {
+  return civility === 'M' ? 'Monsieur' : civility === 'Mme' ? 'Madame' : null
+}
+
 /**
  * How a caller addresses the leaseholder (`{{civilite_nom}}`): « Madame Schmitt », « Monsieur Schmitt »; without a
  * civility, first name and name (« Monique Schmitt »), so that a caller never guesses one.
@@ -86,7 +91,7 @@ export function addressedName(household: {
   firstName: string | null
   lastName: string
 }): string {
-  if (household.civility === 'Mme') return `Madame ${household.lastName}`
-  if (household.civility === 'M') return `Monsieur ${household.lastName}`
+  const word = civilityWord(household.civility)
+  if (word) return `${word} ${household.lastName}`
   return [household.firstName, household.lastName].filter(Boolean).join(' ')
 }

@@ -3,6 +3,7 @@
  * (`/households/:id/dossier`), the register of tenants' requests (`/data-requests`), rectification and erasure.
  */
 import { type Static, Type } from 'typebox'
+import { CIVILITIES } from '../households.js'
 import { Day, fileResponse, IdParams, Nullable, Offset, Page } from './common.js'
 import { KeptReasonSchema } from './retention.js'
 import { route } from './route.js'
@@ -153,6 +154,7 @@ export const DossierSchema = Type.Object({
     agency: Nullable(NamedOrganization),
     status: Type.String(),
     leftAt: Text,
+    civility: Text,
     lastName: Type.String(),
     firstName: Text,
     birthDate: Text,
@@ -305,6 +307,7 @@ export const RectificationSchema = Type.Object(
     requestId: Type.Optional(Type.String({ maxLength: 64 })),
     changes: Type.Object(
       {
+        civility: Type.Optional(Nullable(Type.Enum(CIVILITIES))),
         lastName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         firstName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
         birthDate: Type.Optional(Nullable(Day())),

@@ -1,6 +1,7 @@
 /** Households: search, record, history, and the tenant's objection to calls. The `/households` routes. */
 import { type Static, Type } from 'typebox'
 import { FRAGILITY_LEVELS } from '../campaigns.js'
+import { CIVILITIES } from '../households.js'
 import { Day, fileResponse, IdParams, Nullable, Offset, Page } from './common.js'
 import { route } from './route.js'
 
@@ -93,6 +94,8 @@ export const HouseholdSummarySchema = Type.Object({
 export const HouseholdDetailSchema = Type.Object({
   id: Type.String(),
   externalRef: Type.String(),
+  /** The leaseholder's civility from the landlord's file, or null when it gave none. */
+  civility: Nullable(Type.Enum(CIVILITIES)),
   lastName: Type.String(),
   firstName: Nullable(Type.String()),
   birthDate: Nullable(Type.String()),

@@ -198,6 +198,8 @@ export const en: Messages = {
     dryRun: 'dry run',
   },
   households: {
+    /** Before the leaseholder's name in the household's title. */
+    civilities: { M: 'Mr', Mme: 'Ms' },
     erasedTitle: 'Household erased',
     erased: 'Household erased on {{day}}',
     erasedHelp:

@@ -200,6 +200,8 @@ export const fr = {
     dryRun: 'simulation',
   },
   households: {
+    /** Before the leaseholder's name in the household's title. */
+    civilities: { M: 'M.', Mme: 'Mme' },
     erasedTitle: 'Ménage effacé',
     erased: 'Ménage effacé le {{day}}',
     erasedHelp:

@@ -17,6 +17,7 @@ async function setUp(t: Parameters<typeof buildTestApp>[0]) {
   const household = await makeHousehold(db, {
     organizationId: landlord.id,
     externalRef: 'H-0042',
+    civility: 'Mme',
     lastName: 'Lefèvre',
     firstName: 'Odette',
     objectionAt: '2026-05-02T08:00:00.000Z',
@@ -162,6 +163,7 @@ describe('GET /api/households/:id/dossier', () => {
     const dossier = response.json()
     assert.equal(dossier.household.externalRef, 'H-0042')
     assert.equal(dossier.household.firstName, 'Odette')
+    assert.equal(dossier.household.civility, 'Mme')
     assert.equal(dossier.occupants[0].birthDate, '1938-02-11')
     assert.equal(dossier.phones[0].number, '+33383000000')
     assert.equal(dossier.calls[0].notes, 'Contente de l’appel, aimerait de la visite')
@@ -195,6 +197,7 @@ describe('GET /api/households/:id/dossier', () => {
     const text = (await pdfPages(response.rawPayload)).join(' ')
     for (const expected of [
       'dossier du ménage H-0042',
+      'Madame',
       'Odette',
       '03 83 00 00 00',
       'Contente de l’appel, aimerait de la visite',
@@ -326,15 +329,16 @@ describe('the register of requests', () => {
       headers,
       payload: {
         requestId: registered.json().id,
-        changes: { firstName: 'Odile', email: 'Odile.Lefevre@example.org', lastName: 'Lefèvre' },
+        changes: { firstName: 'Odile', email: 'Odile.Lefevre@example.org', lastName: 'Lefèvre', civility: 'M' },
       },
     })
     assert.equal(response.statusCode, 200, response.body)
-    assert.deepEqual(response.json().fields, ['email', 'firstName'])
+    assert.deepEqual(response.json().fields, ['civility', 'email', 'firstName'])
     assert.equal(response.json().request.outcome, 'rectified')
     assert.equal(response.json().request.status, 'closed')
     const row = await db.selectFrom('household').selectAll().where('id', '=', household.id).executeTakeFirstOrThrow()
     assert.equal(row.firstName, 'Odile')
+    assert.equal(row.civility, 'M')
     assert.equal(row.email, 'odile.lefevre@example.org')
     const trace = await db
       .selectFrom('auditEvent')
@@ -343,9 +347,32 @@ describe('the register of requests', () => {
       .executeTakeFirstOrThrow()
     assert.deepEqual(JSON.parse(trace.details ?? '{}'), {
       requestId: registered.json().id,
-      fields: ['email', 'firstName'],
+      fields: ['civility', 'email', 'firstName'],
     })
     assert.equal(trace.details?.includes('Odile'), false, 'never the values')
+
+    // A civility outside the vocabulary is refused, naming the field; nothing changes.
+    const badCivility = await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers,
+      payload: { changes: { civility: 'Dr' } },
+    })
+    assert.equal(badCivility.statusCode, 400)
+    assert.match(JSON.stringify(badCivility.json().error), /civility/)
+    const cleared = await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers,
+      payload: { changes: { civility: null } },
+    })
+    assert.deepEqual(cleared.json().fields, ['civility'])
+    const unknown = await db
+      .selectFrom('household')
+      .select('civility')
+      .where('id', '=', household.id)
+      .executeTakeFirst()
+    assert.equal(unknown?.civility, null, 'a civility the person does not want given is removed')
 
     // Without a request named, one is registered and closed at once.
     const direct = await app.inject({

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream'
 import { formatDay, formatInstant } from '../../../shared/clock.js'
 import type { Dossier } from '../../../shared/contracts/data-protection.js'
 import { floorLabel, formatPhone } from '../../../shared/french.js'
+import { civilityWord } from '../../../shared/households.js'
 import { type LabelKind, labelOf } from '../../../shared/labels.js'
 import { toWinAnsi } from '../stats/review.pdf.js'
 
@@ -111,6 +112,7 @@ export async function renderDossierPdf(dossier: Dossier): Promise<Readable> {
 
   out.heading('Identité')
   out.field('Référence', household.externalRef)
+  out.field('Civilité', text(civilityWord(household.civility)))
   out.field('Nom', household.lastName)
   out.field('Prénom', text(household.firstName))
   out.field('Date de naissance', day(household.birthDate))

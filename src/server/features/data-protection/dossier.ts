@@ -77,6 +77,7 @@ export function buildDossier(household: HouseholdRow, records: Records, generate
       agency: household.agencyCode ? { code: household.agencyCode, name: household.agencyName ?? '' } : null,
       status: household.status,
       leftAt: household.leftAt,
+      civility: household.civility ?? null,
       lastName: household.lastName,
       firstName: household.firstName,
       birthDate: household.birthDate,

@@ -259,6 +259,8 @@ export interface DemoHousehold {
   organizationCode: string
   agencyCode: string
   externalRef: string
+  /** The leaseholder's civility; one file in ten gives none (the script then greets by first name and name). */
+  civility: 'M' | 'Mme' | null
   members: DemoMember[]
   phones: string[]
   email: string | null
@@ -378,6 +380,8 @@ export function* generateHouseholds(
       organizationCode: organization.code,
       agencyCode: agency.code,
       externalRef: `${organization.code}-${String((options.offset ?? 0) + index + 1).padStart(7, '0')}`,
+      // No random draw: the rest of the data stays what it was for a seed.
+      civility: index % 10 === 9 ? null : isWoman ? 'Mme' : 'M',
       members,
       phones,
       email: random.chance(0.3)

@@ -45,6 +45,11 @@ describe('seedDemo', () => {
       { code: 'MHS', type: 'landlord' },
       { code: 'TDL', type: 'landlord' },
     ])
+    const civilities = await db.selectFrom('household').select('civility').execute()
+    const count = (civility: string | null) => civilities.filter((h) => h.civility === civility).length
+    assert.equal(count('M') + count('Mme') + count(null), civilities.length, 'M, Mme or none')
+    assert.ok(count('Mme') > count('M') && count('M') > 0, 'more women than men among leaseholders, both there')
+    assert.ok(count(null) > 0 && count(null) < civilities.length / 5, 'a few without a civility, as in real files')
     const phones = await db.selectFrom('phone').select(['e164', 'isValid', 'kind']).execute()
     const valid = phones.filter((p) => p.isValid === 1)
     assert.ok(valid.length / phones.length > 0.9, 'most demo phones are valid')

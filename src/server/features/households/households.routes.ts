@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { ageOn, parisDayStart, parisToday } from '../../../shared/clock.js'
 import { type HouseholdSearch, householdsContract, SEARCH_PAGE_SIZE } from '../../../shared/contracts/households.js'
-import { addressOnOneLine } from '../../../shared/households.js'
+import { addressOnOneLine, isCivility } from '../../../shared/households.js'
 import { labelOf } from '../../../shared/labels.js'
 import { inTransaction } from '../../db/database.js'
 import { fromFlag, nowTimestamp } from '../../db/time.js'
@@ -23,6 +23,7 @@ function presentHousehold({ household, members, phones }: Found, today: string) 
   return {
     id: household.id,
     externalRef: household.externalRef,
+    civility: isCivility(household.civility) ? household.civility : null,
     lastName: household.lastName,
     firstName: household.firstName,
     birthDate: household.birthDate,

@@ -21,6 +21,7 @@ import { useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { SCRIPT_LIMITS } from '../../../shared/contracts/campaigns.js'
 import { organizationsContract } from '../../../shared/contracts/organizations.js'
+import { addressedName } from '../../../shared/households.js'
 import { fillScript, SCRIPT_PLACEHOLDERS, type ScriptPlaceholder, unknownPlaceholders } from '../../../shared/script.js'
 import { call } from '../../api/client.js'
 import { useReportUnsaved } from '../../components/UnsavedChanges.js'
@@ -72,7 +73,8 @@ export function ScriptEditor({ campaign, onSaved }: { campaign: Campaign; onSave
     const values: Record<ScriptPlaceholder, string> = {
       prenom,
       nom,
-      civilite_nom: `${prenom} ${nom}`,
+      // The sample tenant is a woman whose file gives her civility.
+      civilite_nom: addressedName({ civility: 'Mme', firstName: prenom, lastName: nom }),
       agence: t('builder.script.sample.agence'),
       bailleur: organization?.name ?? campaign.organization,
       appelant: session.data?.name ?? t('builder.script.sample.appelant'),

@@ -134,7 +134,8 @@ export const builderFr = {
     explain: {
       prenom: 'Prénom du ou de la locataire titulaire',
       nom: 'Nom de famille du ou de la locataire',
-      civilite_nom: 'Prénom et nom, comme on s’adresse à la personne (« Jeanne Martin »)',
+      civilite_nom:
+        'Civilité et nom, comme on s’adresse à la personne (« Madame Martin », « Monsieur Martin ») ; prénom et nom quand le fichier du bailleur ne donne pas la civilité (« Jeanne Martin »)',
       agence: 'Agence dont dépend le logement',
       bailleur: 'Nom du bailleur (votre organisme)',
       appelant: 'Nom de la personne qui appelle',
@@ -301,7 +302,8 @@ export const builderEn: typeof builderFr = {
     explain: {
       prenom: 'First name of the tenant',
       nom: 'Family name of the tenant',
-      civilite_nom: 'First and family name, as the person is addressed (“Jeanne Martin”)',
+      civilite_nom:
+        'Civility and family name, as the person is addressed (“Madame Martin”, “Monsieur Martin”); first and family name when the landlord’s file gives no civility (“Jeanne Martin”)',
       agence: 'Agency the home belongs to',
       bailleur: 'Name of the landlord (your organisation)',
       appelant: 'Name of the person calling',

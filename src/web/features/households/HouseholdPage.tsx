@@ -63,7 +63,11 @@ export function HouseholdPage() {
       )}
       <Group>
         <Title order={2}>
-          {h.erasedAt ? t('households.erasedTitle') : `${h.lastName} ${h.firstName ?? ''}`.trim()}
+          {h.erasedAt
+            ? t('households.erasedTitle')
+            : [h.civility && t(`households.civilities.${h.civility}`), h.lastName, h.firstName]
+                .filter(Boolean)
+                .join(' ')}
         </Title>
         {!h.erasedAt && <Badge variant="outline">{h.externalRef}</Badge>}
         {h.objection && <Badge color="red">{t('households.objection')}</Badge>}
