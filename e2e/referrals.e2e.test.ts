@@ -295,6 +295,15 @@ describe('referrals in Chromium', () => {
       .executeTakeFirstOrThrow()
     assert.equal(closed.status, 'done')
     assert.equal(closed.outcome, 'Aide à domicile en place deux matins par semaine.')
+    // A call that recorded nothing says so in one sentence, not a table of « Aucun ».
+    await server.db
+      .updateTable('call')
+      .set({ answers: JSON.stringify({}), needs: JSON.stringify([]), fragilityLevel: null })
+      .where('id', '=', household.callId)
+      .execute()
+    await worker.reload()
+    await noted.getByText('Aucune réponse enregistrée pendant l’appel.').waitFor()
+    assert.equal(await noted.getByRole('table').count(), 0)
 
     // On a tablet: the inbox and the form.
     await worker.setViewportSize({ width: 820, height: 1180 })

@@ -133,7 +133,7 @@ export function ReferralForm({
               recipient,
               household: householdName ?? sent.householdName ?? '',
               category: sent.category ? t(`referrals.category.${sent.category}`) : '',
-              urgency: t(`referrals.urgency.${sent.urgency}`),
+              urgency: t(`referrals.urgency.${sent.urgency}`).toLowerCase(),
             })}
           </Text>
           <Text size="sm" mt="xs">
