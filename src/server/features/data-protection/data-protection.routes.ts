@@ -14,6 +14,7 @@ import {
   type ErasureRefusal,
   RECTIFIABLE_FIELDS,
 } from '../../../shared/contracts/data-protection.js'
+import { householdSearchName } from '../../../shared/households.js'
 import { type Db, inTransaction } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
 import { csvText } from '../../files/csv.js'
@@ -354,12 +355,24 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       if (update.email) update.email = update.email.toLowerCase()
       const fields = Object.keys(update).sort()
+      // The list's search reads the names as the import folded them: folded again from the rectified ones.
+      const searchName =
+        update.lastName !== undefined || update.firstName !== undefined
+          ? householdSearchName(
+              update.lastName ?? household.lastName,
+              update.firstName !== undefined ? update.firstName : household.firstName,
+            )
+          : undefined
       const now = nowTimestamp()
       const today = parisToday()
       const id = open?.id ?? randomUUID()
       await inTransaction(db, async (tx) => {
         if (fields.length > 0) {
-          await queries.updateHouseholdFields(tx, household.id, { ...update, updatedAt: now })
+          await queries.updateHouseholdFields(tx, household.id, {
+            ...update,
+            ...(searchName !== undefined ? { searchName } : {}),
+            updatedAt: now,
+          })
           // The oldest occupant's birth date follows the leaseholder's when they are the same person.
           if (update.birthDate !== undefined && household.oldestBirthDate === household.birthDate) {
             await queries.updateHouseholdFields(tx, household.id, { oldestBirthDate: update.birthDate })

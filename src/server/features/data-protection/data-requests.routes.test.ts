@@ -391,4 +391,46 @@ describe('the register of requests', () => {
     })
     assert.equal(closedAgain.statusCode, 409)
   })
+
+  it('a rectified name is what the household list’s search finds, the old one no longer', async (t) => {
+    const { app, loginAs, manager, household } = await setUp(t)
+    const headers = await loginAs(manager)
+    const search = async (q: string) => {
+      const response = await app.inject({ url: `/api/households?${new URLSearchParams({ q })}`, headers })
+      assert.equal(response.statusCode, 200, response.body)
+      return response.json().items.map((item: { id: string }) => item.id)
+    }
+    assert.deepEqual(await search('odette lefevre'), [household.id])
+    const rectified = await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers,
+      payload: { changes: { lastName: 'Lefébure', firstName: 'Odile' } },
+    })
+    assert.equal(rectified.statusCode, 200, rectified.body)
+    assert.deepEqual(await search('Lefebure'), [household.id])
+    assert.deepEqual(await search('odile lefébure'), [household.id])
+    assert.deepEqual(await search('LEFEBURE ODILE'), [household.id])
+    assert.deepEqual(await search('Lefèvre'), [])
+    assert.deepEqual(await search('Odette'), [])
+
+    // The first name alone rectified: folded with the name already on file.
+    await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers,
+      payload: { changes: { firstName: 'Odette' } },
+    })
+    assert.deepEqual(await search('odette lefebure'), [household.id])
+    assert.deepEqual(await search('Odile'), [])
+    // And removed: the name alone is searched.
+    await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers,
+      payload: { changes: { firstName: null } },
+    })
+    assert.deepEqual(await search('lefebure'), [household.id])
+    assert.deepEqual(await search('Odette'), [])
+  })
 })
