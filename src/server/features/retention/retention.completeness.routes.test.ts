@@ -15,7 +15,7 @@ import { eraseHousehold, runPurge } from './retention.service.js'
 
 /** Words of the household found nowhere after erasure (lower case; the search ignores case). */
 const IDENTITY = ['zyxwabc', 'quentinette', 'quentinette.zyx@example.org', 'wxyzq', '612987654']
-const FREE_TEXT = ['kqpvw', 'diabète', 'alcoolique', 'jmrtz']
+const FREE_TEXT = ['kqpvw', 'diabète', 'alcoolique', 'jmrtz', 'vbnxq']
 
 /**
  * Columns that keep a household's words after erasure, by decision: none. The home key the review counted its calls
@@ -151,6 +151,21 @@ async function setUp(t: Parameters<typeof buildTestApp>[0]) {
     payload: { reason: 'Mme Zyxwabc le demande par courrier jmrtz' },
   })
   assert.equal(withdrawn.statusCode, 200, withdrawn.body)
+  // A request of the register refused with the reason written to the tenant.
+  const registered = await app.inject({
+    method: 'POST',
+    url: '/api/data-requests',
+    headers,
+    payload: { householdRef: household.externalRef, kind: 'access' },
+  })
+  assert.equal(registered.statusCode, 201, registered.body)
+  const refused = await app.inject({
+    method: 'POST',
+    url: `/api/data-requests/${registered.json().id}/close`,
+    headers,
+    payload: { outcome: 'refused', response: 'Mme Zyxwabc a déjà reçu son dossier vbnxq' },
+  })
+  assert.equal(refused.statusCode, 200, refused.body)
   return { ...testApp, landlord, manager, household }
 }
 
@@ -158,7 +173,13 @@ describe('erasure leaves nothing of the household', () => {
   it('no table holds its identity or its free texts after erasure: flags deleted, mail without them, the objection’s lifting reason blanked', async (t) => {
     const { db, household } = await setUp(t)
     const before = await findWords(db, [...IDENTITY, ...FREE_TEXT])
-    for (const expected of ['household.lastName', 'call.notes', 'referral.summary', 'audit_event.details']) {
+    for (const expected of [
+      'household.lastName',
+      'call.notes',
+      'referral.summary',
+      'audit_event.details',
+      'data_request.response',
+    ]) {
       assert.ok(before.has(expected), `the words are there before (${expected})`)
     }
     const flags = await db.selectFrom('sensitiveFlag').select('id').where('householdId', '=', household.id).execute()
@@ -185,6 +206,18 @@ describe('erasure leaves nothing of the household', () => {
       .where('action', '=', 'household.objection_withdrawn')
       .executeTakeFirstOrThrow()
     assert.deepEqual(JSON.parse(withdrawal.details ?? '{}'), { reasonErased: true })
+    // The register keeps the request, its dates and outcome (proof it was handled), not the answer's text.
+    const register = await db
+      .selectFrom('dataRequest')
+      .select(['kind', 'outcome', 'status', 'response', 'receivedOn'])
+      .where('householdId', '=', household.id)
+      .execute()
+    assert.equal(register.length, 1)
+    assert.deepEqual(
+      [register[0]!.kind, register[0]!.outcome, register[0]!.status, register[0]!.response],
+      ['access', 'refused', 'closed', null],
+    )
+    assert.ok(register[0]!.receivedOn)
   })
 
   it('the purge deletes sensitive-word flags after the audit period and the file’s rows kept in import reports after the left period', async (t) => {

@@ -128,6 +128,13 @@ export async function blankHousehold(
     .where('referralId', 'in', (eb) => eb.selectFrom('referral').select('id').where('householdId', '=', household.id))
     .where('note', 'is not', null)
     .execute()
+  // The register of the tenant's requests stays (proof each was handled, and when): the answer written to them goes.
+  await db
+    .updateTable('dataRequest')
+    .set({ response: null })
+    .where('householdId', '=', household.id)
+    .where('response', 'is not', null)
+    .execute()
   // The flags of its texts: the texts are gone, and a flag says which special category a note about it touched.
   await db.deleteFrom('sensitiveFlag').where('householdId', '=', household.id).execute()
   // The one free text an audit entry holds about a household: the reason an objection was lifted.
