@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
-import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 
 describe('user administration in Chromium', () => {
   it('explains why a chosen password is refused, then adds the user with a strong one', async (t) => {
@@ -35,10 +34,11 @@ describe('user administration in Chromium', () => {
     await form.getByRole('button', { name: 'Ajouter un utilisateur' }).click()
     await form.getByText(/^Ce mot de passe est trop facile à deviner\. .*mot de passe/).waitFor()
     await page.screenshot({ path: screenshotPath('admin-password-refused'), fullPage: true })
-    const violations = (await new AxeBuilder({ page }).analyze()).violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
-    assert.deepEqual(violations, [], 'no serious or critical accessibility violation, the refusal shown')
+    assert.deepEqual(
+      await seriousViolations(page),
+      [],
+      'no serious or critical accessibility violation, the refusal shown',
+    )
     await page.setViewportSize({ width: 820, height: 1180 })
     await page.screenshot({ path: screenshotPath('admin-password-refused-tablet'), fullPage: true })
 

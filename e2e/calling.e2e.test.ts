@@ -3,23 +3,12 @@ import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import { DateTime } from 'luxon'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import type { Db } from '../src/server/db/database.js'
 import { parisToday } from '../src/shared/clock.js'
-import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 import { makeCampaign, makeTarget, makeUser } from '../test/factories.js'
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze()
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.nodes.map((node) => `${node.target.join(' ')} (${node.failureSummary?.split('\n').slice(1).join(' ')})`).join(', ')}`,
-    )
-}
 
 async function signIn(browser: Browser, url: string, email: string, password: string, width = 1280) {
   const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 900 } })
@@ -87,10 +76,13 @@ describe('the caller workspace in Chromium', () => {
     await title.waitFor()
     assert.equal(await title.evaluate((element) => element === document.activeElement), true, 'focus on household')
     assert.match(
-      await page.getByRole('listitem').filter({ hasText: 'Odette Lefèvre' }).textContent(),
+      (await page.getByRole('listitem').filter({ hasText: 'Odette Lefèvre' }).textContent()) ?? '',
       /^Odette Lefèvre — 8\d ans \(titulaire du bail\)$/,
     )
-    assert.match(await page.getByRole('listitem').filter({ hasText: 'Marcel Lefèvre' }).textContent(), / — 8\d ans$/)
+    assert.match(
+      (await page.getByRole('listitem').filter({ hasText: 'Marcel Lefèvre' }).textContent()) ?? '',
+      / — 8\d ans$/,
+    )
     assert.equal(
       await page.getByRole('link', { name: /^Appeler le 06 12 34 56 78/ }).getAttribute('href'),
       'tel:+33612345678',

@@ -2,23 +2,12 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
 import { parisToday } from '../src/shared/clock.js'
-import { launchBrowser, startTestServer } from '../test/browser.js'
+import { launchBrowser, seriousViolations, startTestServer } from '../test/browser.js'
 
 const SHOTS = process.env.DPO_SHOTS_DIR ?? '/tmp/shots'
-
-async function seriousViolations(page: Page) {
-  await page.mouse.move(0, 0) // no button left in its hover colour
-  return (await new AxeBuilder({ page }).analyze()).violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.nodes.map((node) => `${node.target.join(' ')} (${node.failureSummary?.split('\n').slice(1).join(' ')})`).join(', ')}`,
-    )
-}
 
 async function signIn(browser: Browser, url: string, email: string, password: string, width = 1280) {
   const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 900 }, acceptDownloads: true })

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import type { Page } from 'playwright-core'
 import { findTemplate } from '../src/server/features/campaigns/campaigns.templates.js'
-import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 import { makeCampaign, makeTarget, makeUser } from '../test/factories.js'
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze()
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 const answer = (page: Page, question: RegExp, value: 'Oui' | 'Non') =>
   page.getByRole('radiogroup', { name: question }).getByLabel(value, { exact: true }).check()
@@ -120,7 +112,7 @@ describe('detection suggestions in Chromium', () => {
       .waitFor()
     await page.waitForFunction(async () => true)
     const deadline = Date.now() + 15_000
-    let call: { id: string; suggestions: string | null; fragilityLevel: string | null } | undefined
+    let call: { id: string; suggestions?: string | null; fragilityLevel: string | null } | undefined
     while (Date.now() < deadline && !call) {
       call = await db
         .selectFrom('call')

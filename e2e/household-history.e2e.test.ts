@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
 import { parisToday } from '../src/shared/clock.js'
-import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 import { makeTarget } from '../test/factories.js'
 
 async function signIn(browser: Browser, url: string, email: string, password: string): Promise<Page> {
@@ -156,13 +155,7 @@ describe('a household’s history in Chromium', () => {
       .getByRole('region', { name: 'Historique' })
       .getByText('Opposition aux appels enregistrée (par courrier)')
       .waitFor()
-    const violations = (await new AxeBuilder({ page: household }).analyze()).violations.filter(
-      (v) => v.impact === 'serious' || v.impact === 'critical',
-    )
-    assert.deepEqual(
-      violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-      [],
-    )
+    assert.deepEqual(await seriousViolations(household), [])
     await household.screenshot({ path: screenshotPath('household-history'), fullPage: true })
     const objected = await server.db
       .selectFrom('household')

@@ -1,28 +1,11 @@
 import assert from 'node:assert/strict'
 import { mkdirSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import type { Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
-import { launchBrowser, startTestServer } from '../test/browser.js'
+import { launchBrowser, seriousViolations, startTestServer } from '../test/browser.js'
 
 const SHOTS = process.env.HOUSEHOLDS_SHOTS ?? '/tmp/shots'
-
-async function seriousViolations(page: Page) {
-  // An opening dialog fades in: contrast is measured once it is fully shown.
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('[role="dialog"]')].every((dialog) => {
-      for (let node: Element | null = dialog; node; node = node.parentElement) {
-        if (getComputedStyle(node).opacity !== '1') return false
-      }
-      return true
-    }),
-  )
-  const results = await new AxeBuilder({ page }).analyze()
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 /** Screenshots at desktop width then tablet width, back to desktop (a dialog: the window only, its overlay fixed). */
 async function screenshots(page: Page, name: string, { fullPage = true } = {}) {

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
-import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 import { hostileFiles } from '../test/fixtures/imports/hostile.js'
 
 const FIXTURES = new URL('../test/fixtures/imports/', import.meta.url)
@@ -18,13 +17,6 @@ async function signIn(browser: Browser, url: string, email: string, password: st
   await page.getByRole('button', { name: 'Se connecter' }).click()
   await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
   return page
-}
-
-async function seriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze()
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }
 
 describe('household import in Chromium', () => {

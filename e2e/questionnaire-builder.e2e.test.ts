@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
-import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze()
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
+import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 
 /** Picks an option of a Mantine select by its label, inside `scope`. */
 async function choose(page: Page, scope: Locator, label: string, option: string) {
@@ -87,9 +79,9 @@ describe('the questionnaire builder and the script editor in Chromium', () => {
       .where('name', '=', 'Canicule août')
       .executeTakeFirstOrThrow()
     const versions = await server.db
-      .selectFrom('questionnaire_version')
+      .selectFrom('questionnaireVersion')
       .select(['version', 'definition'])
-      .where('campaign_id', '=', campaign.id)
+      .where('campaignId', '=', campaign.id)
       .orderBy('version')
       .execute()
     assert.deepEqual(
@@ -122,9 +114,9 @@ describe('the questionnaire builder and the script editor in Chromium', () => {
     await page.getByRole('button', { name: 'Enregistrer une nouvelle version' }).click()
     await page.getByText(`Version ${before + 2} enregistrée. Les prochains appels l’utiliseront.`).waitFor()
     const latest = await server.db
-      .selectFrom('questionnaire_version')
+      .selectFrom('questionnaireVersion')
       .select('definition')
-      .where('campaign_id', '=', campaign.id)
+      .where('campaignId', '=', campaign.id)
       .where('version', '=', before + 2)
       .executeTakeFirstOrThrow()
     const withRule = JSON.parse(latest.definition)

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
-import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 
 async function signIn(browser: Browser, url: string, email: string, password: string): Promise<Page> {
   const context = await browser.newContext({ locale: 'fr-FR' })
@@ -67,13 +66,7 @@ describe('referrals in Chromium', () => {
       .click()
     await partner.getByRole('link', { name: new RegExp(household.lastName) }).click()
     await partner.getByText(household.lastName).first().waitFor()
-    const violations = (await new AxeBuilder({ page: partner }).analyze()).violations.filter(
-      (v) => v.impact === 'serious' || v.impact === 'critical',
-    )
-    assert.deepEqual(
-      violations.map((v) => v.id),
-      [],
-    )
+    assert.deepEqual(await seriousViolations(partner), [])
     await partner.getByRole('button', { name: 'Accepter' }).click()
     await partner.getByRole('button', { name: 'Commencer l’accompagnement' }).click()
     // The step lands before the note is typed: its success resets the form (a note typed sooner was lost).
@@ -190,17 +183,7 @@ describe('referrals in Chromium', () => {
       .executeTakeFirstOrThrow()
     const browser = await launchBrowser(t)
     const worker = await signIn(browser, server.url, account('social_worker').email, account('social_worker').password)
-    const axe = async (where: string) => {
-      const violations = (await new AxeBuilder({ page: worker }).analyze()).violations.filter(
-        (v) => v.impact === 'serious' || v.impact === 'critical',
-      )
-      assert.deepEqual(
-        violations.map(
-          (v) => `${where}: ${v.id} ${v.nodes.map((n) => `${n.target} ${n.html} ${n.failureSummary}`).join(' | ')}`,
-        ),
-        [],
-      )
-    }
+    const axe = async (where: string) => assert.deepEqual(await seriousViolations(worker), [], where)
 
     await worker.goto(`${server.url}/households/${household.id}`)
     await worker.getByRole('button', { name: 'Orienter le ménage' }).click()

@@ -1,21 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
-import type { Page } from 'playwright-core'
-import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 import { makeOrganization, makeUser } from '../test/factories.js'
 import { startOidcProvider } from '../test/oidc-provider.js'
-
-async function seriousViolations(page: Page) {
-  // Away from the button just clicked: its hover colour is not what a reader sees at rest.
-  await page.mouse.move(0, 0)
-  return (await new AxeBuilder({ page }).analyze()).violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.nodes.map((node) => `${node.target.join(' ')} ${node.failureSummary ?? ''}`).join(', ')}`,
-    )
-}
 
 describe('single sign-on in Chromium', () => {
   it('an administrator sets the provider on the screen; a person signs in through its form, another is refused', async (t) => {

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
-import { type Browser, chromium } from 'playwright-core'
+import { AxeBuilder } from '@axe-core/playwright'
+import { type Browser, chromium, type Page } from 'playwright-core'
 import { loadConfig } from '../src/server/config.js'
 import { type RunningServer, startServer } from '../src/server/main.js'
 import { createTestDatabase } from './database.js'
@@ -46,4 +47,32 @@ export async function startTestServer(t: TestContext, env: NodeJS.ProcessEnv = {
 
 export function screenshotPath(name: string): string {
   return join(process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'allervers-screenshots'), `${name}.png`)
+}
+
+/**
+ * Axe's serious and critical violations on the page as a reader sees it at rest: the pointer moved away (a hovered
+ * button's colour is not what one reads) and every opening dialog fully faded in (contrast is measured on the final
+ * colours). Each line names the rule, the element and why it fails. `include` narrows the check to a part of the page.
+ */
+export async function seriousViolations(page: Page, { include }: { include?: string } = {}): Promise<string[]> {
+  await page.mouse.move(0, 0)
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[role="dialog"]')].every((dialog) => {
+      for (let node: Element | null = dialog; node; node = node.parentElement) {
+        if (getComputedStyle(node).opacity !== '1') return false
+      }
+      return true
+    }),
+  )
+  const builder = new AxeBuilder({ page })
+  if (include) builder.include(include)
+  const { violations } = await builder.analyze()
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => {
+      const nodes = violation.nodes.map(
+        (node) => `${node.target.join(' ')} (${node.failureSummary?.split('\n').slice(1).join(' ') ?? ''})`,
+      )
+      return `${violation.id}: ${nodes.join(', ')}`
+    })
 }
