@@ -8,6 +8,7 @@ import { AUDIT_ACTIONS, AUDIT_CSV_MAX_ROWS, type AuditItem } from '../../../shar
 import { labelOf, localeOf } from '../../../shared/labels.js'
 import { DayInput } from '../../components/DayInput.js'
 import { describeError } from '../../components/errors.js'
+import { Pager } from '../../components/Pager.js'
 import { type AuditQuery, dataProtectionApi } from './api.js'
 
 const PAGE_SIZE = 50
@@ -221,32 +222,17 @@ export function AuditLogTab({
           </Table>
         </Box>
       )}
-      {data && data.total > PAGE_SIZE && (
-        <Group justify="space-between" component="nav" aria-label={t('dataProtection.journal.pagination')}>
-          <Text size="sm">
-            {t('dataProtection.journal.page', {
-              from: offset + 1,
-              to: Math.min(offset + PAGE_SIZE, data.total),
-              total: data.total,
-            })}
-          </Text>
-          <Group gap="xs">
-            <Button
-              variant="default"
-              disabled={offset === 0}
-              onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
-            >
-              {t('dataProtection.journal.previous')}
-            </Button>
-            <Button
-              variant="default"
-              disabled={offset + PAGE_SIZE >= data.total}
-              onClick={() => setOffset(offset + PAGE_SIZE)}
-            >
-              {t('dataProtection.journal.next')}
-            </Button>
-          </Group>
-        </Group>
+      {data && (
+        <Pager
+          offset={offset}
+          pageSize={PAGE_SIZE}
+          total={data.total}
+          onOffsetChange={setOffset}
+          label={t('dataProtection.journal.pagination')}
+          range={(from, to, total) => t('dataProtection.journal.page', { from, to, total })}
+          previous={t('dataProtection.journal.previous')}
+          next={t('dataProtection.journal.next')}
+        />
       )}
     </Stack>
   )

@@ -37,6 +37,7 @@ import { localeOf } from '../../../shared/labels.js'
 import { ApiError } from '../../api/client.js'
 import { DayInput } from '../../components/DayInput.js'
 import { describeError } from '../../components/errors.js'
+import { Pager } from '../../components/Pager.js'
 import type { DeskOrganization } from './AuditLogTab.js'
 import { dataProtectionApi } from './api.js'
 
@@ -566,32 +567,17 @@ export function RequestsTab({
           </Table>
         </Box>
       )}
-      {data && data.total > PAGE_SIZE && (
-        <Group justify="space-between" component="nav" aria-label={t('dataProtection.requests.pagination')}>
-          <Text size="sm">
-            {t('dataProtection.requests.page', {
-              from: offset + 1,
-              to: Math.min(offset + PAGE_SIZE, data.total),
-              total: data.total,
-            })}
-          </Text>
-          <Group gap="xs">
-            <Button
-              variant="default"
-              disabled={offset === 0}
-              onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
-            >
-              {t('dataProtection.requests.previous')}
-            </Button>
-            <Button
-              variant="default"
-              disabled={offset + PAGE_SIZE >= data.total}
-              onClick={() => setOffset(offset + PAGE_SIZE)}
-            >
-              {t('dataProtection.requests.next')}
-            </Button>
-          </Group>
-        </Group>
+      {data && (
+        <Pager
+          offset={offset}
+          pageSize={PAGE_SIZE}
+          total={data.total}
+          onOffsetChange={setOffset}
+          label={t('dataProtection.requests.pagination')}
+          range={(from, to, total) => t('dataProtection.requests.page', { from, to, total })}
+          previous={t('dataProtection.requests.previous')}
+          next={t('dataProtection.requests.next')}
+        />
       )}
       <CloseDialog request={closing} onClose={() => setClosing(null)} onDone={setNotice} />
       <EraseDialog request={erasing} onClose={() => setErasing(null)} onDone={setNotice} />

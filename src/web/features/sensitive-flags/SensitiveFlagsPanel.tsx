@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, Title, type TitleOrder } from '@mantine/core'
+import { Anchor, Badge, Group, Select, Stack, Table, Text, Title, type TitleOrder } from '@mantine/core'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -8,6 +8,7 @@ import { SENSITIVE_FLAG_SOURCES, type SensitiveFlagSource } from '../../../share
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../../../shared/sensitive-words.js'
 import { DayInput } from '../../components/DayInput.js'
 import { describeError } from '../../components/errors.js'
+import { Pager } from '../../components/Pager.js'
 import { sensitiveFlagsApi } from './api.js'
 
 const PAGE_SIZE = 25
@@ -152,32 +153,17 @@ export function SensitiveFlagsPanel({
               </Table>
             </Table.ScrollContainer>
           )}
-          {data.total > PAGE_SIZE && (
-            <Group justify="space-between">
-              <Text size="sm">
-                {t('sensitiveFlags.page', {
-                  from: offset + 1,
-                  to: Math.min(offset + PAGE_SIZE, data.total),
-                  total: data.total,
-                })}
-              </Text>
-              <Group gap="xs">
-                <Button
-                  variant="default"
-                  disabled={offset === 0}
-                  onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
-                >
-                  {t('sensitiveFlags.previous')}
-                </Button>
-                <Button
-                  variant="default"
-                  disabled={offset + PAGE_SIZE >= data.total}
-                  onClick={() => setOffset(offset + PAGE_SIZE)}
-                >
-                  {t('sensitiveFlags.next')}
-                </Button>
-              </Group>
-            </Group>
+          {data && (
+            <Pager
+              offset={offset}
+              pageSize={PAGE_SIZE}
+              total={data.total}
+              onOffsetChange={setOffset}
+              label={t('sensitiveFlags.pagination')}
+              range={(from, to, total) => t('sensitiveFlags.page', { from, to, total })}
+              previous={t('sensitiveFlags.previous')}
+              next={t('sensitiveFlags.next')}
+            />
           )}
         </>
       )}
