@@ -28,6 +28,12 @@ export type Count = Static<typeof CountSchema>
 /** Whether a count is shown as a number (and not "< 5" or "≥ 5"). */
 export const isShownCount = (count: Count): count is number => typeof count === 'number'
 
+/**
+ * A count as a bar's length, on the screen and in the PDF: a count under 5 not shown is a pale bar of 4 whose label
+ * says "< 5"; a count of 5 or more withheld has no bar (its length would tell it) and its label says "≥ 5".
+ */
+export const barLength = (count: Count): number => (count === SUPPRESSED ? 4 : count === WITHHELD ? 0 : count)
+
 // ——— The scope grammar ———
 
 /** An organisation's code or a campaign's id in a scope. */

@@ -8,7 +8,7 @@
 import type { Readable } from 'node:stream'
 import type PDFKit from 'pdfkit'
 import { formatDay, formatInstant } from '../../../shared/clock.js'
-import { type Bucket, type Count, type StatsReview, SUPPRESSED, WITHHELD } from '../../../shared/contracts/stats.js'
+import { type Bucket, barLength, type Count, type StatsReview, SUPPRESSED } from '../../../shared/contracts/stats.js'
 import { type LabelKind, type Locale, labelOf } from '../../../shared/labels.js'
 
 const MARGIN = 50
@@ -216,14 +216,6 @@ function formatHours(hours: number | null, locale: Locale): string {
   return hours === null ? '—' : WORDS[locale].hours(hours)
 }
 
-/**
- * A count as a bar length: a count under 5 not shown is drawn as a pale bar of 4, its label says "< 5"; a count of 5
- * or more withheld has no bar (its length would tell it), its label says ">= 5".
- */
-function barValue(count: Count): number {
-  return count === SUPPRESSED ? 4 : count === WITHHELD ? 0 : count
-}
-
 function formatGeneratedAt(iso: string, locale: Locale): string {
   return formatInstant(iso, numberLocale(locale), { date: 'long' })
 }
@@ -301,7 +293,7 @@ class Writer {
     const valueWidth = 50
     const barMax = this.width - labelWidth - valueWidth - 10
     const rowHeight = 16
-    const max = Math.max(1, ...buckets.map((bucket) => barValue(bucket.count)))
+    const max = Math.max(1, ...buckets.map((bucket) => barLength(bucket.count)))
     for (const bucket of buckets) {
       this.ensure(rowHeight)
       const top = this.doc.y
@@ -311,7 +303,7 @@ class Writer {
         height: rowHeight,
         ellipsis: true,
       })
-      const length = (barValue(bucket.count) / max) * barMax
+      const length = (barLength(bucket.count) / max) * barMax
       if (length > 0) {
         this.doc
           .rect(MARGIN + labelWidth, top + 2, Math.max(length, 1.5), rowHeight - 5)
@@ -336,7 +328,7 @@ class Writer {
     const top = this.doc.y + 14
     const axisLeft = MARGIN + 30
     const chartWidth = this.width - 30
-    const max = Math.max(1, ...buckets.map((bucket) => barValue(bucket.count)))
+    const max = Math.max(1, ...buckets.map((bucket) => barLength(bucket.count)))
     const step = chartWidth / buckets.length
     const barWidth = Math.max(1, step * 0.7)
     this.doc.font('Helvetica').fontSize(8).fillColor(GREY)
@@ -350,7 +342,7 @@ class Writer {
       .strokeColor(GREY)
       .stroke()
     buckets.forEach((bucket, index) => {
-      const barHeight = (barValue(bucket.count) / max) * height
+      const barHeight = (barLength(bucket.count) / max) * height
       if (barHeight > 0) {
         this.doc
           .rect(axisLeft + index * step + (step - barWidth) / 2, top + height - barHeight, barWidth, barHeight)

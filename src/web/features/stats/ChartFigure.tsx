@@ -3,7 +3,7 @@ import { Button, Group, Table, Text, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
-import { type Count, isShownCount, SUPPRESSED } from '../../../shared/contracts/stats.js'
+import { barLength, type Count, isShownCount, SUPPRESSED } from '../../../shared/contracts/stats.js'
 
 export interface ChartRow {
   key: string
@@ -39,13 +39,13 @@ export function ChartFigure({
   const id = useId()
   const [tableShown, table] = useDisclosure(false)
   const hasSuppressed = rows.some((row) => !isShownCount(row.count))
-  // As in the PDF: a count under 5 not shown is a pale bar of 4 whose value reads « < 5 »; a withheld « ≥ 5 » has no
-  // bar (its length would tell it) and says so beside its label.
+  // As in the PDF (barLength): a count under 5 not shown is a pale bar whose value reads « < 5 »; a withheld « ≥ 5 »
+  // has no bar and says so beside its label.
   const data = rows.map((row) =>
     isShownCount(row.count)
       ? { label: row.label, count: row.count, suppressed: null }
       : row.count === SUPPRESSED
-        ? { label: row.label, count: null, suppressed: 4 }
+        ? { label: row.label, count: null, suppressed: barLength(row.count) }
         : { label: `${row.label} (${row.count})`, count: null, suppressed: null },
   )
   const series = [
