@@ -2,18 +2,10 @@ import assert from 'node:assert/strict'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
 import { addDays, parisToday } from '../src/shared/clock.js'
-import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 import { makeCampaign, makeTarget, makeUser } from '../test/factories.js'
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze()
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
-}
 
 async function signIn(browser: Browser, url: string, email: string, password: string, width: number, height: number) {
   const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height } })

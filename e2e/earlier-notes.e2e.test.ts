@@ -3,17 +3,9 @@ import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import type { Page } from 'playwright-core'
-import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 import { makeCampaign, makeTarget, makeUser } from '../test/factories.js'
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze()
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
-}
 
 async function shoot(page: Page, name: string) {
   const path = screenshotPath(name)

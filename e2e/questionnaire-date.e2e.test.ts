@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
-import type { Page } from 'playwright-core'
-import { launchBrowser, screenshotPath, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 import { makeCampaign, makeTarget, makeUser } from '../test/factories.js'
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze()
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 describe('a date question in Chromium', () => {
   it('in an English-speaking browser, the caller types the day jj/mm/aaaa, is told in French when it does not exist, and the API gets YYYY-MM-DD', async (t) => {
