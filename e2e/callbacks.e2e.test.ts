@@ -72,7 +72,7 @@ describe('« Mes rappels » in Chromium', () => {
       .select('name')
       .where('id', '=', campaign.id)
       .executeTakeFirstOrThrow()
-    assert.ok(first.endsWith(`Campagne : ${campaignName}`), first)
+    assert.ok(first.endsWith(`Campagne\u00a0: ${campaignName}`), first)
     const second = (await items.nth(1).textContent()) ?? ''
     assert.match(second, /^Perrin Odette— demain à 10 hgardé pour vous/)
     assert.doesNotMatch(second, /en retard/)

@@ -158,7 +158,7 @@ describe('the caller’s fast path in Chromium', () => {
     await bar.getByRole('button', { name: 'J’appelle' }).click()
     const timer = bar.getByRole('timer')
     await page.waitForFunction(() => document.querySelector('[role="timer"]')?.textContent === '00:02')
-    assert.match((await timer.getAttribute('aria-label')) ?? '', /^Durée de l’appel : 00:0\d$/)
+    assert.match((await timer.getAttribute('aria-label')) ?? '', /^Durée de l’appel\u00a0: 00:0\d$/)
     assert.deepEqual(await seriousViolations(page), [], 'workspace on a desktop, timer running')
     await shoot(page, 'workspace-desktop')
     // Typing a note, the shortcut still works and the note goes with the outcome, and so does the duration.

@@ -47,8 +47,8 @@ describe('detection suggestions in Chromium', () => {
     await answer(page, /Souhaitez-vous qu’une personne vienne vous voir/, 'Oui')
     const panel = page.getByRole('region', { name: 'Suggestions d’après les réponses' })
     await panel.getByText('Niveau de fragilité suggéré : Fragile', { exact: true }).waitFor()
-    await panel.getByText(/^Orientation suggérée : Santé et autonomie, sous 24/).waitFor()
-    await panel.getByText(/^Orientation suggérée : Isolement/).waitFor()
+    await panel.getByText(/^Orientation suggérée\s: Santé et autonomie, sous 24/).waitFor()
+    await panel.getByText(/^Orientation suggérée\s: Isolement/).waitFor()
     await panel.getByText('Parce que : Ne boit pas suffisamment par forte chaleur').first().waitFor()
 
     // Saving without choosing says so, next to each suggestion.
@@ -148,7 +148,7 @@ describe('detection suggestions in Chromium', () => {
     await keyFigure('Orientations').filter({ hasText: /^1$/ }).waitFor()
     assert.equal(
       await review.locator('[data-stats="suggestions"]').textContent(),
-      'Suggestions des règles de détection suivies par les appelant·es : niveau de fragilité 1 sur 1, orientation 1 sur 2.',
+      'Suggestions des règles de détection suivies par les appelant·es\u00a0: niveau de fragilité 1 sur 1, orientation 1 sur 2.',
     )
     assert.deepEqual(await seriousViolations(review), [], 'campaign review')
     await review.screenshot({ path: screenshotPath('detection-review'), fullPage: true })

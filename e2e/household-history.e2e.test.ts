@@ -80,7 +80,7 @@ describe('a household’s history in Chromium', () => {
     await followUp.getByLabel(/^Tous les combien de jours/).fill('7')
     await followUp.getByLabel(/^Jusqu’au/).fill(inDays(40).split('-').reverse().join('/'))
     await followUp.getByRole('button', { name: 'Planifier' }).click()
-    await followUp.getByText(/^Prochain appel le .*campagne « /).waitFor()
+    await followUp.getByText(/^Prochain appel le .*campagne «\s/).waitFor()
     const watched = await server.db
       .selectFrom('campaignTarget')
       .selectAll()

@@ -202,7 +202,7 @@ describe('the household list in Chromium', () => {
     await page.getByRole('heading', { level: 2, name: 'Canicule août' }).waitFor()
 
     // The sample's first row: the household of highest priority.
-    const why = page.getByRole('button', { name: /^Pourquoi ce ménage \? / }).first()
+    const why = page.getByRole('button', { name: /^Pourquoi ce ménage\s\? / }).first()
     await why.waitFor()
     const row = page.locator('tr', { has: why })
     const cells = await row.locator('td').allTextContents()
@@ -237,7 +237,7 @@ describe('the household list in Chromium', () => {
     await dialog.waitFor({ state: 'hidden' })
     assert.equal(
       await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
-      `Pourquoi ce ménage ? ${name}`,
+      `Pourquoi ce ménage\u202f? ${name}`,
     )
 
     // The builder's agency picker offers the organisation's agencies (never another's), chosen rather than typed.

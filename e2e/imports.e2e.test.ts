@@ -53,7 +53,7 @@ describe('household import in Chromium', () => {
     await page.getByRole('option', { name: '— ne pas importer —' }).click()
     await page
       .getByRole('alert')
-      .getByText(/Aucune colonne n’est associée à la « Référence du ménage »/)
+      .getByText(/Aucune colonne n’est associée à la «\sRéférence du ménage\s»/)
       .waitFor()
     assert.equal(await page.getByRole('button', { name: 'Lancer l’import' }).isDisabled(), true)
     await reference.click()
@@ -121,7 +121,7 @@ describe('household import in Chromium', () => {
     await page.getByRole('button', { name: 'Importer un autre fichier' }).click()
     await page.locator('input[type=file]').setInputFiles(fixture('broken-quote.csv'))
     const refusal = page.getByRole('alert').filter({ hasText: 'Ce fichier ne peut pas être importé' })
-    await refusal.getByText(/^Ligne 2 : un guillemet/).waitFor()
+    await refusal.getByText(/^Ligne 2\s: un guillemet/).waitFor()
     await page.getByRole('button', { name: 'Choisir un autre fichier' }).waitFor()
     await page.screenshot({ path: screenshotPath('import-refused'), fullPage: true })
     // A workbook with a cell far to the right on each row: refused with the limit, in plain words.

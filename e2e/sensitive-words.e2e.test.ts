@@ -34,8 +34,8 @@ describe('sensitive words in a call note, in Chromium', () => {
     const warning = page.getByRole('alert').filter({ hasText: 'Une note doit rester factuelle' })
     await warning.waitFor()
     const text = await warning.textContent()
-    assert.match(text ?? '', /« Alzheimer », « alcoolique »/)
-    assert.match(text ?? '', /cochez le besoin « Santé et autonomie »/, 'the closed list to use instead')
+    assert.match(text ?? '', /«\sAlzheimer\s», «\salcoolique\s»/)
+    assert.match(text ?? '', /cochez le besoin «\sSanté et autonomie\s»/, 'the closed list to use instead')
     assert.match(text ?? '', /Vous pouvez enregistrer quand même/)
     // The region that speaks it is polite, so a screen reader hears it once.
     assert.equal(await page.locator('[aria-live="polite"]').filter({ has: warning }).count(), 1)

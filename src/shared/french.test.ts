@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { floorLabel, formatPhone } from './french.js'
+import { floorLabel, formatPhone, frenchTypography, frenchTypographyOfTree } from './french.js'
 
 describe('floors as people write them', () => {
   it('says « rez-de-chaussée », « 1er », « 2e » and « sous-sol » in French', () => {
@@ -41,5 +41,51 @@ describe('phone numbers as people dial them', () => {
   it('leaves what is not a number as it was', () => {
     assert.equal(formatPhone('pas de numéro'), 'pas de numéro')
     assert.equal(formatPhone(''), '')
+  })
+})
+
+describe('French typographic spaces', () => {
+  const NARROW = '\u202f'
+  const NBSP = '\u00a0'
+
+  it('puts a narrow no-break space before ? ! ; and a no-break space before : and inside « »', () => {
+    assert.equal(frenchTypography('Vous êtes sûr ?'), `Vous êtes sûr${NARROW}?`)
+    assert.equal(frenchTypography('Attention ! Bien reçu ; merci'), `Attention${NARROW}! Bien reçu${NARROW}; merci`)
+    assert.equal(frenchTypography('Motif : absent'), `Motif${NBSP}: absent`)
+    assert.equal(frenchTypography('le mot « oui » suffit'), `le mot «${NBSP}oui${NBSP}» suffit`)
+    assert.equal(frenchTypography('Quoi  ?!'), `Quoi${NARROW}?!`, 'several spaces become one')
+  })
+
+  it('leaves URLs, times, placeholders and marks without a space before them as they are', () => {
+    for (const text of [
+      'https://allervers.example/reset?token=abc;x=1',
+      'Rappel à 14:30',
+      '{{count}} ménages',
+      '$t(units.households, {"count": {{n}} })',
+      'C’est fini!',
+      'Hello: world?',
+    ])
+      assert.equal(frenchTypography(text), text)
+    assert.equal(frenchTypography('{{count}} ménages : {{names}} ?'), `{{count}} ménages${NBSP}: {{names}}${NARROW}?`)
+  })
+
+  it('leaves already correct text unchanged, so applying it twice is applying it once', () => {
+    const correct = `Vous êtes sûr${NARROW}? Motif${NBSP}: «${NBSP}oui${NBSP}»`
+    assert.equal(frenchTypography(correct), correct)
+    for (const text of ['Sûr ? Oui !', 'a : b ; « c »', 'x  :  y', '']) {
+      const once = frenchTypography(text)
+      assert.equal(frenchTypography(once), once)
+    }
+  })
+
+  it('goes through a tree of words, keys and shape unchanged', () => {
+    assert.deepEqual(
+      frenchTypographyOfTree({
+        a: 'Sûr ?',
+        b: { c: 'Motif : x', d_one: '{{count}} ligne', items: ['Un ; deux'] },
+        n: 3,
+      }),
+      { a: `Sûr${NARROW}?`, b: { c: `Motif${NBSP}: x`, d_one: '{{count}} ligne', items: [`Un${NARROW}; deux`] }, n: 3 },
+    )
   })
 })

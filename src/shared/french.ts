@@ -33,3 +33,36 @@ export function formatPhone(phone: string): string {
   if (!parsed?.isValid()) return phone
   return parsed.country === 'FR' ? parsed.formatNational() : parsed.formatInternational()
 }
+
+/** The no-break spaces of French typography: narrow before ? ! ; and ordinary no-break before : and inside « ». */
+const NARROW_NO_BREAK_SPACE = '\u202f'
+const NO_BREAK_SPACE = '\u00a0'
+const SPACES_BEFORE_HIGH_MARK = / +([?!;])/g
+const SPACES_BEFORE_COLON = / +:/g
+const SPACES_AFTER_OPENING_QUOTE = /« +/g
+const SPACES_BEFORE_CLOSING_QUOTE = / +»/g
+
+/**
+ * French text with its typographic spaces: the plain space(s) before « ? », « ! » and « ; » become one narrow no-break
+ * space (U+202F), those before « : » and inside « » guillemets one no-break space (U+00A0), so that the mark never
+ * starts a line. Only existing spaces are changed: `https://`, `14:30`, `{{count}}` and text without a space before
+ * its mark are left as written; already correct text is unchanged (the function is idempotent).
+ */
+export function frenchTypography(text: string): string {
+  return text
+    .replace(SPACES_BEFORE_HIGH_MARK, `${NARROW_NO_BREAK_SPACE}$1`)
+    .replace(SPACES_BEFORE_COLON, `${NO_BREAK_SPACE}:`)
+    .replace(SPACES_AFTER_OPENING_QUOTE, `«${NO_BREAK_SPACE}`)
+    .replace(SPACES_BEFORE_CLOSING_QUOTE, `${NO_BREAK_SPACE}»`)
+}
+
+/**
+ * Every text of a tree of words (i18next resources: objects, arrays, strings) through `frenchTypography`, keys and
+ * shape unchanged; anything else is kept as it is.
+ */
+export function frenchTypographyOfTree<T>(tree: T): T {
+  if (typeof tree === 'string') return frenchTypography(tree) as T
+  if (Array.isArray(tree)) return tree.map((item) => frenchTypographyOfTree(item)) as T
+  if (tree === null || typeof tree !== 'object') return tree
+  return Object.fromEntries(Object.entries(tree).map(([key, value]) => [key, frenchTypographyOfTree(value)])) as T
+}

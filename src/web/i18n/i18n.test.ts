@@ -32,6 +32,17 @@ describe('the interface words', () => {
     })
   }
 
+  it('has French typographic spaces in every French text: none plain before ? ! ; : nor inside « »', () => {
+    const texts = resources('fr')
+    assert.ok(texts.length > 500, `the whole French resource (${texts.length} texts)`)
+    const wrong = texts.filter(([, text]) => / [?!;:]|« | »/.test(text)).map(([key, text]) => `${key}: ${text}`)
+    assert.deepEqual(wrong, [])
+    // They were written with plain spaces: the check looks at what the interface shows, not at a clean source.
+    assert.ok(texts.some(([, text]) => text.includes('\u202f?')) && texts.some(([, text]) => text.includes('\u00a0:')))
+    // English keeps its own spaces.
+    assert.ok(resources('en').every(([, text]) => !/[\u202f]/.test(text)))
+  })
+
   it('agrees counts in French: 0 and 1 singular, from 2 plural, decimals below 2 singular', () => {
     const fr = t('fr')
     assert.equal(fr('campaigns.targeting.count', { count: 0 }), '0 ménage correspond')
@@ -39,15 +50,15 @@ describe('the interface words', () => {
     assert.equal(fr('campaigns.targeting.count', { count: 483 }), '483 ménages correspondent')
     assert.equal(
       fr('planning.estimate', { callers: 1, hours: '5', days: 1, weeks: '0,1', weeksCount: 0.1 }),
-      'Avec 1 appelant à 5 h par semaine : environ 1 jour (0,1 semaine).',
+      'Avec 1 appelant à 5 h par semaine\u00a0: environ 1 jour (0,1 semaine).',
     )
     assert.equal(
       fr('planning.estimate', { callers: 7, hours: '5', days: 8, weeks: '1,1', weeksCount: 1.1 }),
-      'Avec 7 appelants à 5 h par semaine : environ 8 jours (1,1 semaine).',
+      'Avec 7 appelants à 5 h par semaine\u00a0: environ 8 jours (1,1 semaine).',
     )
     assert.equal(
       fr('campaigns.confirm.pause', { count: 112 }),
-      'Les appelants ne recevront plus de ménage de cette campagne ; les 112 ménages restants attendront la reprise.',
+      'Les appelants ne recevront plus de ménage de cette campagne\u202f; les 112 ménages restants attendront la reprise.',
     )
     assert.equal(
       fr('builder.questionnaire.removeSectionText', { count: 0 }),
@@ -55,7 +66,7 @@ describe('the interface words', () => {
     )
     assert.equal(
       fr('campaigns.targeting.saved', { added: 1, removed: 0, restored: 2 }),
-      'Cible enregistrée : 1 ajouté, 0 retiré, 2 revenus.',
+      'Cible enregistrée\u00a0: 1 ajouté, 0 retiré, 2 revenus.',
     )
   })
 

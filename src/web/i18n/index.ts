@@ -1,5 +1,6 @@
 import i18n from 'i18next'
 import { initReactI18next } from 'react-i18next'
+import { frenchTypographyOfTree } from '../../shared/french.js'
 import { accountEn, accountFr } from '../features/account/account.i18n.js'
 import { feedbackEn, feedbackFr } from '../features/calling/feedback.i18n.js'
 import { suggestionsEn, suggestionsFr } from '../features/calling/suggestions.i18n.js'
@@ -31,8 +32,9 @@ const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('aller
 void i18n.use(initReactI18next).init({
   // Feature folders may bring their own words; they are merged under the feature's name.
   resources: {
+    // French typography (no-break spaces before ? ! ; : and inside « ») set once here, not by hand in each text.
     fr: {
-      translation: {
+      translation: frenchTypographyOfTree({
         ...fr,
         referrals: referralsFr,
         campaigns: campaignsFr,
@@ -52,7 +54,7 @@ void i18n.use(initReactI18next).init({
         mfa: mfaFr,
         builder: builderFr,
         workspace: workspaceFr,
-      },
+      }),
     },
     en: {
       translation: {

@@ -354,7 +354,8 @@ describe('changing one’s password', () => {
     const text = textOf(mails[0])
     assert.doesNotMatch(text, /mot-de-passe#token=/)
     assert.match(text, /connexion unique de votre organisme \(Habitat du Nord\)/)
-    assert.match(text, /« Se connecter avec Habitat du Nord »/)
+    // French typography: no-break spaces inside the guillemets.
+    assert.match(text, /«\u00a0Se connecter avec Habitat du Nord\u00a0»/)
 
     // The provider switched off: the mail says so, still without a link.
     await saveSsoSettings(db, { ...sso, isEnabled: false })

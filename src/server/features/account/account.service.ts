@@ -69,7 +69,7 @@ export async function sendInvitation(
       expiresAt,
       createdBy: invitation.invitedBy,
     })
-    await queueEmails(tx, [{ recipient: invitation.user.email, ...mail }], now)
+    await queueEmails(tx, [{ recipient: invitation.user.email, language: invitation.user.locale, ...mail }], now)
   })
   return { expiresAt }
 }
@@ -128,7 +128,7 @@ export async function requestPasswordReset(db: Db, settings: Settings, request: 
       const providers = await listProviderSignInsOfUser(db, user.id)
       if (providers.length > 0) {
         const mail = providerSignInMail({ name: user.name, locale: user.locale, providers })
-        await queueEmails(db, [{ recipient: user.email, ...mail }], now)
+        await queueEmails(db, [{ recipient: user.email, language: user.locale, ...mail }], now)
         outcome = 'sso_account'
       } else {
         const token = newSessionToken()
@@ -148,7 +148,7 @@ export async function requestPasswordReset(db: Db, settings: Settings, request: 
             expiresAt,
             createdBy: null,
           })
-          await queueEmails(tx, [{ recipient: user.email, ...mail }], now)
+          await queueEmails(tx, [{ recipient: user.email, language: user.locale, ...mail }], now)
         })
         outcome = 'sent'
       }

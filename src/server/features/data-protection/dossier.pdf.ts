@@ -5,10 +5,13 @@
 import type { Readable } from 'node:stream'
 import { formatDay, formatInstant } from '../../../shared/clock.js'
 import type { Dossier } from '../../../shared/contracts/data-protection.js'
-import { floorLabel, formatPhone } from '../../../shared/french.js'
+import { floorLabel, formatPhone, frenchTypography } from '../../../shared/french.js'
 import { civilityWord } from '../../../shared/households.js'
 import { type LabelKind, labelOf } from '../../../shared/labels.js'
 import { toWinAnsi } from '../stats/review.pdf.js'
+
+/** The one way text reaches the page: French typography (no-break spaces before ? ! ; : and inside « »), then the font's characters. */
+const print = (value: string) => toWinAnsi(frenchTypography(value))
 
 const MARGIN = 50
 const TEAL = '#0b7285'
@@ -49,7 +52,7 @@ class Writer {
     this.ensure(60)
     this.doc.moveDown(0.8)
     this.doc.font('Helvetica-Bold').fontSize(15).fillColor(TEAL)
-    this.doc.text(toWinAnsi(value), MARGIN, this.doc.y, { width: this.width })
+    this.doc.text(print(value), MARGIN, this.doc.y, { width: this.width })
     this.doc.moveDown(0.3)
     this.doc.font('Helvetica').fontSize(10).fillColor(INK)
   }
@@ -58,7 +61,7 @@ class Writer {
     this.ensure(40)
     this.doc.moveDown(0.5)
     this.doc.font('Helvetica-Bold').fontSize(11).fillColor(INK)
-    this.doc.text(toWinAnsi(value), MARGIN, this.doc.y, { width: this.width })
+    this.doc.text(print(value), MARGIN, this.doc.y, { width: this.width })
     this.doc.font('Helvetica').fontSize(10)
   }
 
@@ -66,19 +69,19 @@ class Writer {
   field(name: string, value: string) {
     this.ensure(14)
     this.doc.font('Helvetica').fontSize(10).fillColor(GREY)
-    this.doc.text(toWinAnsi(`${name} : `), MARGIN, this.doc.y, { width: this.width, continued: true })
-    this.doc.fillColor(INK).text(toWinAnsi(value))
+    this.doc.text(print(`${name} : `), MARGIN, this.doc.y, { width: this.width, continued: true })
+    this.doc.fillColor(INK).text(print(value))
   }
 
   paragraph(value: string) {
     this.ensure(14)
     this.doc.font('Helvetica').fontSize(10).fillColor(INK)
-    this.doc.text(toWinAnsi(value), MARGIN, this.doc.y, { width: this.width })
+    this.doc.text(print(value), MARGIN, this.doc.y, { width: this.width })
   }
 
   none(value = 'Aucune donnée.') {
     this.doc.font('Helvetica-Oblique').fontSize(10).fillColor(GREY)
-    this.doc.text(toWinAnsi(value), MARGIN, this.doc.y, { width: this.width })
+    this.doc.text(print(value), MARGIN, this.doc.y, { width: this.width })
     this.doc.font('Helvetica').fillColor(INK)
   }
 }
@@ -92,7 +95,7 @@ export async function renderDossierPdf(dossier: Dossier): Promise<Readable> {
     bufferPages: true,
     lang: 'fr-FR',
     info: {
-      Title: toWinAnsi(`Dossier du ménage ${household.externalRef}`),
+      Title: print(`Dossier du ménage ${household.externalRef}`),
       Author: 'Allervers',
       Subject: 'Droit d’accès aux données personnelles',
       CreationDate: new Date(dossier.generatedAt),
@@ -101,7 +104,7 @@ export async function renderDossierPdf(dossier: Dossier): Promise<Readable> {
   const out = new Writer(doc)
 
   doc.font('Helvetica-Bold').fontSize(20).fillColor(TEAL)
-  doc.text(toWinAnsi(`Vos données : dossier du ménage ${household.externalRef}`), { width: out.width })
+  doc.text(print(`Vos données : dossier du ménage ${household.externalRef}`), { width: out.width })
   doc.moveDown(0.4)
   doc.font('Helvetica').fontSize(10).fillColor(GREY)
   out.paragraph(
@@ -248,7 +251,7 @@ export async function renderDossierPdf(dossier: Dossier): Promise<Readable> {
     doc.page.margins.bottom = 0
     doc.font('Helvetica').fontSize(8).fillColor(GREY)
     doc.text(
-      toWinAnsi(`Dossier ${household.externalRef} · ${at(dossier.generatedAt)} · Page ${index + 1} sur ${range.count}`),
+      print(`Dossier ${household.externalRef} · ${at(dossier.generatedAt)} · Page ${index + 1} sur ${range.count}`),
       MARGIN,
       doc.page.height - 30,
       { width: out.width, align: 'center', lineBreak: false },

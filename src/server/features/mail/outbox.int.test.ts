@@ -30,11 +30,37 @@ describe('mail outbox', () => {
       'person2@ccas.example',
       'person3@ccas.example',
     ])
-    assert.match(smtp.received[0].raw, /Subject: =\?UTF-8\?Q\?Allervers_=3A_une_orientation/)
+    // French typography: a no-break space (C2 A0 in UTF-8) before the colon.
+    assert.match(smtp.received[0].raw, /Subject: =\?UTF-8\?Q\?Allervers=C2=A0=3A_une_orientation/)
     const again = await deliverDueEmails(database.db, transport, FROM)
     assert.equal(again.claimed, 0, 'nothing is sent twice')
     const rows = await database.db.selectFrom('outboxEmail').selectAll().execute()
     assert.ok(rows.every((row) => row.status === 'sent' && row.sentAt))
+  })
+
+  it('gives French mail its typographic spaces and leaves an English one as written', async (t) => {
+    const database = await createTestDatabase()
+    t.after(() => database.destroy())
+    await queueEmails(
+      database.db,
+      [
+        { recipient: 'fr@ccas.example', subject: 'Allervers : vu ?', body: 'Cliquez sur « Ouvrir » ; merci !' },
+        { recipient: 'en@ccas.example', language: 'en', subject: 'Allervers : seen ?', body: 'Click « Open »' },
+      ],
+      new Date().toISOString(),
+    )
+    const rows = await database.db.selectFrom('outboxEmail').select(['recipient', 'subject', 'body']).execute()
+    const byRecipient = new Map(rows.map((row) => [row.recipient, row]))
+    assert.deepEqual(byRecipient.get('fr@ccas.example'), {
+      recipient: 'fr@ccas.example',
+      subject: 'Allervers\u00a0: vu\u202f?',
+      body: 'Cliquez sur «\u00a0Ouvrir\u00a0»\u202f; merci\u202f!',
+    })
+    assert.deepEqual(byRecipient.get('en@ccas.example'), {
+      recipient: 'en@ccas.example',
+      subject: 'Allervers : seen ?',
+      body: 'Click « Open »',
+    })
   })
 
   it('keeps mail while the SMTP server is down, retries with backoff, and delivers when it comes back', async (t) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { frenchTypography } from '../../../shared/french.js'
 import type { Db } from '../../db/database.js'
 import type { Timestamp } from '../../db/time.js'
 
@@ -6,6 +7,13 @@ export interface QueuedEmail {
   recipient: string
   subject: string
   body: string
+  /** The recipient's language; French (the default) gets its typographic spaces here, the one door of mail. */
+  language?: string | null
+}
+
+function typeset(email: QueuedEmail): { subject: string; body: string } {
+  if (email.language === 'en') return { subject: email.subject, body: email.body }
+  return { subject: frenchTypography(email.subject), body: frenchTypography(email.body) }
 }
 
 /** Queues mail in the caller's transaction: the change and its notification are saved together or not at all. */
@@ -17,8 +25,7 @@ export async function queueEmails(db: Db, emails: QueuedEmail[], now: Timestamp)
       emails.map((email) => ({
         id: randomUUID(),
         recipient: email.recipient,
-        subject: email.subject,
-        body: email.body,
+        ...typeset(email),
         status: 'pending',
         attempts: 0,
         nextAttemptAt: now,

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream'
 import type PDFKit from 'pdfkit'
 import { formatDay, formatInstant } from '../../../shared/clock.js'
 import { type Bucket, barLength, type Count, type StatsReview, SUPPRESSED } from '../../../shared/contracts/stats.js'
+import { frenchTypography } from '../../../shared/french.js'
 import { type LabelKind, type Locale, labelOf } from '../../../shared/labels.js'
 
 const MARGIN = 50
@@ -236,8 +237,13 @@ class Writer {
     return this.doc.page.height - MARGIN
   }
 
+  /** The one way text reaches the page: French typography for the French review, then the font's characters. */
+  print(value: string): string {
+    return toWinAnsi(this.locale === 'fr' ? frenchTypography(value) : value)
+  }
+
   text(value: string, options: PDFKit.Mixins.TextOptions = {}) {
-    this.doc.text(toWinAnsi(value), options)
+    this.doc.text(this.print(value), options)
   }
 
   /** Starts a new page when fewer than `height` points are left. */
@@ -276,9 +282,9 @@ class Writer {
         const x = MARGIN + column * (cardWidth + gap)
         this.doc.roundedRect(x, top, cardWidth, cardHeight, 4).lineWidth(0.8).strokeColor(PALE).stroke()
         this.doc.font('Helvetica-Bold').fontSize(18).fillColor(TEAL)
-        this.doc.text(toWinAnsi(item.value), x + 8, top + 8, { width: cardWidth - 16, lineBreak: false })
+        this.doc.text(this.print(item.value), x + 8, top + 8, { width: cardWidth - 16, lineBreak: false })
         this.doc.font('Helvetica').fontSize(8.5).fillColor(GREY)
-        this.doc.text(toWinAnsi(item.label), x + 8, top + 34, { width: cardWidth - 16 })
+        this.doc.text(this.print(item.label), x + 8, top + 34, { width: cardWidth - 16 })
       })
       this.doc.x = MARGIN
       this.doc.y = top + cardHeight + gap
@@ -298,7 +304,7 @@ class Writer {
       this.ensure(rowHeight)
       const top = this.doc.y
       this.doc.font('Helvetica').fontSize(9).fillColor(INK)
-      this.doc.text(toWinAnsi(bucket.label), MARGIN, top + 2, {
+      this.doc.text(this.print(bucket.label), MARGIN, top + 2, {
         width: labelWidth - 6,
         height: rowHeight,
         ellipsis: true,
@@ -374,7 +380,7 @@ class Writer {
     const row = (cells: string[], bold: boolean) => {
       this.doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9)
       const heights = cells.map((cell, index) =>
-        this.doc.heightOfString(toWinAnsi(cell), { width: (widths[index] as number) - 6 }),
+        this.doc.heightOfString(this.print(cell), { width: (widths[index] as number) - 6 }),
       )
       const height = Math.max(...heights) + 6
       this.ensure(height)
@@ -382,7 +388,7 @@ class Writer {
       let x = MARGIN
       cells.forEach((cell, index) => {
         const width = widths[index] as number
-        this.doc.fillColor(INK).text(toWinAnsi(cell), x + 3, top + 3, {
+        this.doc.fillColor(INK).text(this.print(cell), x + 3, top + 3, {
           width: width - 6,
           align: index === 0 ? 'left' : 'right',
         })
@@ -405,7 +411,7 @@ class Writer {
 
   paragraph(value: string) {
     this.doc.font('Helvetica').fontSize(9.5).fillColor(INK)
-    this.ensure(this.doc.heightOfString(toWinAnsi(value), { width: this.width }) + 4)
+    this.ensure(this.doc.heightOfString(this.print(value), { width: this.width }) + 4)
     this.text(value, { width: this.width })
     this.doc.moveDown(0.3)
   }
@@ -460,7 +466,7 @@ export async function renderReviewPdf(review: StatsReview, locale: Locale): Prom
   doc.font('Helvetica').fontSize(12)
   out.text(w.subtitle, { width: out.width })
   doc.fillColor(INK).font('Helvetica-Bold').fontSize(22)
-  doc.text(toWinAnsi(review.scopeLabel), MARGIN, 270, { width: out.width })
+  doc.text(out.print(review.scopeLabel), MARGIN, 270, { width: out.width })
   doc.moveDown(0.5)
   doc.font('Helvetica').fontSize(14)
   out.text(w.period(from, to), { width: out.width })
@@ -598,7 +604,7 @@ export async function renderReviewPdf(review: StatsReview, locale: Locale): Prom
     doc.page.margins.bottom = 0
     doc.font('Helvetica').fontSize(8).fillColor(GREY)
     doc.text(
-      toWinAnsi(`${review.scopeLabel} · ${from} – ${to} · ${w.page(index + 1, range.count)}`),
+      out.print(`${review.scopeLabel} · ${from} – ${to} · ${w.page(index + 1, range.count)}`),
       MARGIN,
       doc.page.height - 30,
       { width: out.width, align: 'center', lineBreak: false },
