@@ -2,8 +2,37 @@
  * The calling feature's everyday queries (Kysely). The claim's and the outcome's hot SQL is written by hand in
  * claim.queries.ts and outcome.queries.ts.
  */
+import type { ExpressionBuilder } from 'kysely'
 import type { Db } from '../../db/database.js'
+import type { Database } from '../../db/schema.js'
 import type { Timestamp } from '../../db/time.js'
+
+/**
+ * The one rule of the campaigns a user may call for: active, of one of their organisations, and when the campaign is
+ * reserved to a list of callers, listed on it or a manager of its organisation.
+ */
+function callableBy(
+  eb: ExpressionBuilder<Database, 'campaign'>,
+  userId: string,
+  organizationIds: string[],
+  managedIds: string[],
+) {
+  return eb.and([
+    eb('campaign.organizationId', 'in', organizationIds),
+    eb('campaign.status', '=', 'active'),
+    eb.or([
+      eb('campaign.callersRestricted', '=', 0),
+      ...(managedIds.length ? [eb('campaign.organizationId', 'in', managedIds)] : []),
+      eb.exists(
+        eb
+          .selectFrom('campaignCaller')
+          .select('campaignCaller.userId')
+          .whereRef('campaignCaller.campaignId', '=', 'campaign.id')
+          .where('campaignCaller.userId', '=', userId),
+      ),
+    ]),
+  ])
+}
 
 /** Campaigns a user may call for: active, of an organisation where they call or manage, and listing them if restricted. */
 export async function listCallableCampaigns(db: Db, userId: string, organizationIds: string[], managedIds: string[]) {
@@ -21,21 +50,7 @@ export async function listCallableCampaigns(db: Db, userId: string, organization
       'organization.code as organizationCode',
       'organization.name as organizationName',
     ])
-    .where('campaign.organizationId', 'in', organizationIds)
-    .where('campaign.status', '=', 'active')
-    .where((eb) =>
-      eb.or([
-        eb('campaign.callersRestricted', '=', 0),
-        ...(managedIds.length ? [eb('campaign.organizationId', 'in', managedIds)] : []),
-        eb.exists(
-          eb
-            .selectFrom('campaignCaller')
-            .select('campaignCaller.userId')
-            .whereRef('campaignCaller.campaignId', '=', 'campaign.id')
-            .where('campaignCaller.userId', '=', userId),
-        ),
-      ]),
-    )
+    .where((eb) => callableBy(eb, userId, organizationIds, managedIds))
     .orderBy('campaign.name')
     .execute()
 }
@@ -162,21 +177,7 @@ export async function listCallbacksOfCaller(
       'household.lastName',
       'household.firstName',
     ])
-    .where('campaign.organizationId', 'in', organizationIds)
-    .where('campaign.status', '=', 'active')
-    .where((eb) =>
-      eb.or([
-        eb('campaign.callersRestricted', '=', 0),
-        ...(managedIds.length ? [eb('campaign.organizationId', 'in', managedIds)] : []),
-        eb.exists(
-          eb
-            .selectFrom('campaignCaller')
-            .select('campaignCaller.userId')
-            .whereRef('campaignCaller.campaignId', '=', 'campaign.id')
-            .where('campaignCaller.userId', '=', userId),
-        ),
-      ]),
-    )
+    .where((eb) => callableBy(eb, userId, organizationIds, managedIds))
     .where('campaignTarget.status', 'in', ['scheduled', 'pending'])
     .where('campaignTarget.lastDisposition', '=', 'callback')
     .where((eb) =>
