@@ -18,6 +18,12 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2) * 1000
 const CONCURRENCY = (process.env.BENCH_CALLERS ?? '50,200').split(',').map(Number)
 // App instances on one PostgreSQL database (SQLite serves one instance).
 const POSTGRES_INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2)
+// BENCH_RATE=300 (or a list, 150,250,350): paced mode. The callers offer that aggregate rate of cycles instead of
+// looping with no pause (real callers spend minutes on a call): each caller starts its cycles at intended times of a
+// Poisson process of rate BENCH_RATE / callers, open-loop style. A slow answer does not push the next intended
+// start back (no coordinated omission): a caller running late starts at once, and latencies are also measured from
+// the intended start, so the time spent waiting to start is counted.
+const RATES = process.env.BENCH_RATE ? process.env.BENCH_RATE.split(',').map(Number) : [undefined]
 
 interface InstanceCounters {
   queries: number
@@ -146,7 +152,7 @@ function assignmentIdOf(body: string): string {
   return body.slice(marker.length, body.indexOf('"', marker.length))
 }
 
-async function runScenario(engine: BenchEngine, callers: number) {
+async function runScenario(engine: BenchEngine, callers: number, rate: number | undefined) {
   const instances = engine === 'postgres' ? POSTGRES_INSTANCES : 1
   const { url, db } = await freshBenchDatabase(`calling_${callers}`, engine)
   const organization = await makeOrganization(db)
@@ -176,6 +182,10 @@ async function runScenario(engine: BenchEngine, callers: number) {
     const claimLatencies: number[] = []
     const outcomeLatencies: number[] = []
     const cycleLatencies: number[] = []
+    // Paced mode: from each cycle's intended start (the wait to start included).
+    const lateClaimLatencies: number[] = []
+    const lateCycleLatencies: number[] = []
+    let lateStarts = 0
     let saved = 0
     let savedInWarmup = 0
     let errors = 0
@@ -204,12 +214,27 @@ async function runScenario(engine: BenchEngine, callers: number) {
       cookies.map(async (cookie, index) => {
         const base = servers[index % instances].base
         const claimPath = `/api/campaigns/${campaign.id}/claim`
-        while (Date.now() < deadline) {
+        // Paced: this caller's share of the offered rate, first start spread over one mean interval.
+        const meanInterval = rate ? (callers / rate) * 1000 : 0
+        const deadlineAt = performance.now() + (deadline - Date.now())
+        let intendedStart = performance.now() + Math.random() * meanInterval
+        while (rate ? intendedStart < deadlineAt : Date.now() < deadline) {
+          if (rate) {
+            const wait = intendedStart - performance.now()
+            if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+          }
           const cycleStart = performance.now()
-          const isCounted = isMeasuring && cycleStart >= measuredFrom
+          const scheduledStart = rate ? intendedStart : cycleStart
+          // Exponential intervals: the callers together offer a Poisson stream of cycles at the rate.
+          if (rate) intendedStart += -Math.log(1 - Math.random()) * meanInterval
+          const isCounted = isMeasuring && scheduledStart >= measuredFrom
+          if (isCounted && cycleStart - scheduledStart > 1) lateStarts++
           const claim = await request(base, claimPath, { cookie })
           const claimEnd = performance.now()
-          if (isCounted) claimLatencies.push(claimEnd - cycleStart)
+          if (isCounted) {
+            claimLatencies.push(claimEnd - cycleStart)
+            if (rate) lateClaimLatencies.push(claimEnd - scheduledStart)
+          }
           if (claim.status === 204) {
             empty++
             break
@@ -230,6 +255,7 @@ async function runScenario(engine: BenchEngine, callers: number) {
           if (isCounted) {
             outcomeLatencies.push(end - claimEnd)
             cycleLatencies.push(end - cycleStart)
+            if (rate) lateCycleLatencies.push(end - scheduledStart)
           }
           if (outcome.status !== 201) errors++
           else if (isCounted) saved++
@@ -277,11 +303,13 @@ async function runScenario(engine: BenchEngine, callers: number) {
       )?.n ?? 0,
     )
     await check.destroy()
-    for (const list of [claimLatencies, outcomeLatencies, cycleLatencies]) list.sort((a, b) => a - b)
+    for (const list of [claimLatencies, outcomeLatencies, cycleLatencies, lateClaimLatencies, lateCycleLatencies])
+      list.sort((a, b) => a - b)
     const spread = (list: number[]) =>
       `p50 ${formatMs(percentile(list, 50))}, p95 ${formatMs(percentile(list, 95))}, p99 ${formatMs(percentile(list, 99))}`
+    const paced = rate ? `, paced: offered ${rate} cycles/s, achieved ${(saved / seconds).toFixed(0)}` : ''
     console.log(
-      `  ${engine}, ${instances} instance(s), ${callers} callers: ${saved} cycles in ${seconds.toFixed(1)} s = ${(saved / seconds).toFixed(0)} cycles/s after ${WARMUP_MS / 1000} s of warm-up (load average ${loadBefore} before, ${loadAverage()} after)`,
+      `  ${engine}, ${instances} instance(s), ${callers} callers${paced}: ${saved} cycles in ${seconds.toFixed(1)} s = ${(saved / seconds).toFixed(0)} cycles/s after ${WARMUP_MS / 1000} s of warm-up (load average ${loadBefore} before, ${loadAverage()} after)`,
     )
     console.log(
       `    server CPU ${(serverCpu / 1000 / Math.max(saved, 1)).toFixed(2)} ms per cycle (${(serverCpu / 1e6 / seconds).toFixed(2)} cores busy); load generator ${((generatorCpu.user + generatorCpu.system) / 1000 / Math.max(saved, 1)).toFixed(2)} ms per cycle`,
@@ -320,6 +348,11 @@ async function runScenario(engine: BenchEngine, callers: number) {
     console.log(`    claim   ${spread(claimLatencies)}`)
     console.log(`    outcome ${spread(outcomeLatencies)}`)
     console.log(`    cycle   ${spread(cycleLatencies)}`)
+    if (rate) {
+      console.log(`    from the intended start (waiting to start included; ${lateStarts} cycles started late):`)
+      console.log(`    claim   ${spread(lateClaimLatencies)}`)
+      console.log(`    cycle   ${spread(lateCycleLatencies)}`)
+    }
     console.log(
       `    checks (warm-up included): claimed twice ${doubles}, lost ${acknowledged - calls} (calls in database ${calls}, outcomes acknowledged ${acknowledged}), targets attempted once ${attempted}, still held ${stillHeld}, errors ${errors}, queue empty ${empty}`,
     )
@@ -334,8 +367,8 @@ async function runScenario(engine: BenchEngine, callers: number) {
 }
 
 console.log(
-  `Calling benchmark: ${DURATION_MS / 1000} s per scenario (BENCH_SECONDS) after ${WARMUP_MS / 1000} s of warm-up (BENCH_WARMUP_SECONDS), callers ${CONCURRENCY.join(', ')} (BENCH_CALLERS)`,
+  `Calling benchmark: ${DURATION_MS / 1000} s per scenario (BENCH_SECONDS) after ${WARMUP_MS / 1000} s of warm-up (BENCH_WARMUP_SECONDS), callers ${CONCURRENCY.join(', ')} (BENCH_CALLERS)${process.env.BENCH_RATE ? `, paced at ${process.env.BENCH_RATE} cycles/s (BENCH_RATE)` : ', no pause between cycles'}`,
 )
 for (const engine of benchEngines()) {
-  for (const callers of CONCURRENCY) await runScenario(engine, callers)
+  for (const callers of CONCURRENCY) for (const rate of RATES) await runScenario(engine, callers, rate)
 }
