@@ -70,6 +70,11 @@ describe('running a campaign from the screens in Chromium', () => {
     assert.equal(saved.status(), 201, await saved.text())
     await page.locator('[data-live="callsLastHour"]', { hasText: String(before + 1) }).waitFor({ timeout: 15_000 })
     assert.deepEqual(await seriousViolations(page), [], 'live view')
+    // The tab is in the address: a reload comes back to the live view, not to the target.
+    assert.equal(new URL(page.url()).searchParams.get('tab'), 'live')
+    await page.reload()
+    assert.equal(await page.getByRole('tab', { name: 'Suivi en direct' }).getAttribute('aria-selected'), 'true')
+    await page.locator('[data-live="callsLastHour"]', { hasText: String(before + 1) }).waitFor()
     await page.screenshot({ path: screenshotPath('supervision-live-desktop'), fullPage: true })
 
     // A debrief asked for after a hard call, handled by the manager.

@@ -19,9 +19,10 @@ import { notifications } from '@mantine/notifications'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useParams, useSearchParams } from 'react-router'
+import { Link, useParams } from 'react-router'
 import type { Rule } from '../../../shared/targeting-fields.js'
 import { describeError } from '../../components/errors.js'
+import { useTabInAddress } from '../../components/tab-in-address.js'
 import { useReportUnsaved } from '../../components/UnsavedChanges.js'
 import { PlanCard } from '../planning/PlanCard.js'
 import { type Campaign, campaignsApi } from './api.js'
@@ -203,10 +204,13 @@ function RulesEditor({ campaign, onSaved }: { campaign: Campaign; onSaved: () =>
   )
 }
 
+/** The campaign page's tabs, as they read in the address (`?tab=`): the home page links straight to the live view. */
+const CAMPAIGN_TABS = ['targeting', 'script', 'questionnaire', 'rules', 'callers', 'live', 'debriefs'] as const
+
 export function CampaignPage() {
   const { t } = useTranslation()
   const { id } = useParams()
-  const [searchParams] = useSearchParams()
+  const [askedTab, chooseTab] = useTabInAddress(CAMPAIGN_TABS, 'targeting')
   const queryClient = useQueryClient()
   const campaign = useQuery({ queryKey: ['campaign', id], queryFn: () => campaignsApi.get(id!) })
   const refresh = () => {
@@ -226,6 +230,8 @@ export function CampaignPage() {
   if (campaign.isPending) return <Loader />
   if (campaign.error) return <Alert color="red">{describeError(t, campaign.error)}</Alert>
   const c = campaign.data.campaign
+  // A draft has no live view yet: an old link to it opens the target.
+  const tab = askedTab === 'live' && c.status === 'draft' ? 'targeting' : askedTab
   return (
     <Stack>
       <Anchor component={Link} to="/campaigns">
@@ -246,7 +252,7 @@ export function CampaignPage() {
       )}
       <ProgressCards campaign={c} />
       {c.status !== 'closed' && <PlanCard campaignId={c.id} />}
-      <Tabs defaultValue={searchParams.get('tab') ?? 'targeting'}>
+      <Tabs value={tab} onChange={chooseTab}>
         <Tabs.List>
           <Tabs.Tab value="targeting">{t('campaigns.targeting.title')}</Tabs.Tab>
           <Tabs.Tab value="script">{t('campaigns.script')}</Tabs.Tab>

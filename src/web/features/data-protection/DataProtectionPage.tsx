@@ -1,8 +1,9 @@
 import { Select, Stack, Tabs, Text, Title } from '@mantine/core'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Navigate, useSearchParams } from 'react-router'
+import { Navigate } from 'react-router'
 import type { SessionUser } from '../../../shared/contracts/auth.js'
+import { useTabInAddress } from '../../components/tab-in-address.js'
 import { RetentionPanel } from '../retention/RetentionPanel.js'
 import { SensitiveFlagsPanel } from '../sensitive-flags/SensitiveFlagsPanel.js'
 import { AuditLogTab, type DeskOrganization } from './AuditLogTab.js'
@@ -10,7 +11,6 @@ import { RequestsTab } from './RequestsTab.js'
 
 /** The tabs of the desk, as they read in the address (`?tab=`), so the home page links straight to one. */
 export const DESK_TABS = ['journal', 'demandes', 'conservation', 'notes'] as const
-export type DeskTab = (typeof DESK_TABS)[number]
 export const DESK_PATH = '/protection-des-donnees'
 
 /** The organisations whose data protection the user looks after: those where they are DPO or administrator. */
@@ -53,22 +53,16 @@ function OrganizationChoice({
  */
 export function DataProtectionPage({ user }: { user: SessionUser }) {
   const { t } = useTranslation()
-  const [searchParams, setSearchParams] = useSearchParams()
+  const [tab, chooseTab] = useTabInAddress(DESK_TABS, 'journal')
   const organizations = deskOrganizations(user)
   const isAdmin = user.memberships.some((membership) => membership.role === 'admin')
   const [retentionOrganization, setRetentionOrganization] = useState(organizations[0]?.code ?? '')
   if (organizations.length === 0) return <Navigate to="/" replace />
-  const asked = searchParams.get('tab')
-  const tab: DeskTab = DESK_TABS.includes(asked as DeskTab) ? (asked as DeskTab) : 'journal'
   return (
     <Stack>
       <Title order={2}>{t('dataProtection.title')}</Title>
       <Text size="sm">{t('dataProtection.intro')}</Text>
-      <Tabs
-        value={tab}
-        onChange={(value) => value && setSearchParams({ tab: value }, { replace: true })}
-        keepMounted={false}
-      >
+      <Tabs value={tab} onChange={chooseTab} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="journal">{t('dataProtection.tabs.journal')}</Tabs.Tab>
           <Tabs.Tab value="demandes">{t('dataProtection.tabs.requests')}</Tabs.Tab>
