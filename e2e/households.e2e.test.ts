@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
-import { launchBrowser, seriousViolations, startTestServer } from '../test/browser.js'
-
-const SHOTS = process.env.HOUSEHOLDS_SHOTS ?? '/tmp/shots'
+import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 
 /** Screenshots at desktop width then tablet width, back to desktop (a dialog: the window only, its overlay fixed). */
 async function screenshots(page: Page, name: string, { fullPage = true } = {}) {
-  mkdirSync(SHOTS, { recursive: true })
-  await page.screenshot({ path: `${SHOTS}/households-${name}.png`, fullPage })
+  await page.screenshot({ path: screenshotPath(`households-${name}`), fullPage })
   await page.setViewportSize({ width: 820, height: 1180 })
-  await page.screenshot({ path: `${SHOTS}/households-${name}-tablet.png`, fullPage })
+  await page.screenshot({ path: screenshotPath(`households-${name}-tablet`), fullPage })
   assert.deepEqual(await seriousViolations(page), [], `${name} at tablet width`)
   await page.setViewportSize({ width: 1280, height: 900 })
 }
