@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
 import { parisToday } from '../src/shared/clock.js'
-import { launchBrowser, seriousViolations, startTestServer } from '../test/browser.js'
-
-const SHOTS = process.env.DPO_SHOTS_DIR ?? '/tmp/shots'
+import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 
 async function signIn(browser: Browser, url: string, email: string, password: string, width = 1280) {
   const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 900 }, acceptDownloads: true })
@@ -27,8 +24,7 @@ function parisTodayFr() {
 }
 
 async function shoot(page: Page, name: string) {
-  mkdirSync(SHOTS, { recursive: true })
-  await page.screenshot({ path: `${SHOTS}/dpo-${name}.png`, fullPage: true })
+  await page.screenshot({ path: screenshotPath(`dpo-${name}`), fullPage: true })
 }
 
 describe('the DPO’s desk in Chromium', () => {
@@ -54,6 +50,11 @@ describe('the DPO’s desk in Chromium', () => {
       data: { channel: 'phone', note: 'Ne veut plus être appelée, parle de sa maladie de Parkinson.' },
     })
     assert.equal(objection.status(), 201, await objection.text())
+    // And searches the list with filters: the log keeps which filters, never the text searched.
+    const search = await manager.request.get(
+      `${server.url}/api/households?q=dupont&fragility=unknown&objection=false&sort=-age`,
+    )
+    assert.equal(search.status(), 200, await search.text())
 
     const dpo = await signIn(browser, server.url, account('dpo').email, account('dpo').password)
     const navigation = dpo.getByRole('navigation', { name: 'Navigation principale' })
@@ -179,6 +180,37 @@ describe('the DPO’s desk in Chromium', () => {
     assert.equal(await dpo.getByText(/Parkinson/).count(), 0, 'the text is never shown')
     assert.deepEqual(await seriousViolations(dpo), [], 'flagged notes')
     await shoot(dpo, 'notes-desktop')
+
+    // At tablet width the log reads its details in words, wrapped within the screen: no JSON, nothing cut.
+    const tablet = await signIn(browser, server.url, account('dpo').email, account('dpo').password, 820)
+    await tablet.goto(`${server.url}/protection-des-donnees?tab=journal`)
+    await tablet.getByRole('combobox', { name: 'Action' }).click()
+    await tablet.getByRole('option', { name: 'Recherche de ménages' }).click()
+    await tablet.getByRole('button', { name: 'Filtrer' }).click()
+    await tablet
+      .getByTestId('audit-total')
+      .filter({ hasText: /^1 ligne$/ })
+      .waitFor()
+    const searchRow = tablet.getByRole('table').getByRole('row').filter({ hasText: 'Recherche de ménages' })
+    const details = searchRow.getByRole('cell').last()
+    const words = ((await details.textContent()) ?? '').replace(/[\u00a0\u202f]/g, ' ')
+    for (const expected of [
+      'Fragilité : Non évaluée',
+      'Opposition aux appels : non',
+      'Tri : Âge, décroissant',
+      'Recherche : oui',
+    ]) {
+      assert.ok(words.includes(expected), `« ${expected} » in « ${words} »`)
+    }
+    assert.match(words, /Résultats : \d+/)
+    assert.doesNotMatch(words, /[{}"]|dupont/, 'no JSON and not the text searched')
+    const box = await details.boundingBox()
+    assert.ok(box && box.x + box.width <= 820, `the details end within the screen (${box?.x} + ${box?.width})`)
+    const region = tablet.getByRole('region', { name: 'Journal des accès, du plus récent au plus ancien' })
+    const overflow = await region.evaluate((element) => element.scrollWidth - element.clientWidth)
+    assert.ok(overflow <= 0, `the log does not scroll sideways (${overflow} px)`)
+    assert.deepEqual(await seriousViolations(tablet), [], 'journal at tablet width')
+    await shoot(tablet, 'journal-details-tablet')
   })
 
   it('lets an administrator change a retention period with a reason and erase a household on request', async (t) => {

@@ -4,12 +4,13 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatInstant } from '../../../shared/clock.js'
-import { AUDIT_ACTIONS, AUDIT_CSV_MAX_ROWS, type AuditItem } from '../../../shared/contracts/data-protection.js'
+import { AUDIT_ACTIONS, AUDIT_CSV_MAX_ROWS } from '../../../shared/contracts/data-protection.js'
 import { labelOf, localeOf } from '../../../shared/labels.js'
 import { DayInput } from '../../components/DayInput.js'
 import { describeError } from '../../components/errors.js'
 import { Pager } from '../../components/Pager.js'
 import { type AuditQuery, dataProtectionApi } from './api.js'
+import { auditDetailsText } from './audit-details.js'
 
 const PAGE_SIZE = 50
 
@@ -28,15 +29,6 @@ const FAMILIES = AUDIT_ACTIONS.reduce<Array<{ family: string; actions: string[] 
   else families.push({ family, actions: [action] })
   return families
 }, [])
-
-/** The details of a line in a few words: its keys and short values (the server puts nothing personal there). */
-function detailsText(details: AuditItem['details']): string {
-  if (!details) return ''
-  return Object.entries(details)
-    .filter(([, value]) => value !== null && value !== undefined && value !== '')
-    .map(([key, value]) => `${key} : ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
-    .join(' · ')
-}
 
 /**
  * « Journal des accès »: the audit log of the organisations the reader audits, filtered by user, household reference,
@@ -179,7 +171,7 @@ export function AuditLogTab({
       {data && data.items.length === 0 && <Text>{t('dataProtection.journal.empty')}</Text>}
       {data && data.items.length > 0 && (
         <Box style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={t('dataProtection.journal.caption')}>
-          <Table striped miw={900}>
+          <Table striped>
             <Table.Caption>{t('dataProtection.journal.caption')}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
@@ -194,12 +186,12 @@ export function AuditLogTab({
             <Table.Tbody>
               {data.items.map((item) => (
                 <Table.Tr key={item.id}>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatInstant(item.at, i18n.language)}</Table.Td>
+                  <Table.Td style={{ minWidth: 96 }}>{formatInstant(item.at, i18n.language)}</Table.Td>
                   <Table.Td>{labelOf('auditAction', item.action, locale)}</Table.Td>
                   <Table.Td>
                     {item.actor?.name ?? item.actorEmail ?? t('dataProtection.journal.unknownActor')}
                     {item.actor && (
-                      <Text span size="xs" display="block">
+                      <Text span size="xs" display="block" style={{ overflowWrap: 'anywhere' }}>
                         {item.actor.email}
                       </Text>
                     )}
@@ -211,9 +203,9 @@ export function AuditLogTab({
                   </Table.Td>
                   <Table.Td>{item.organization?.name ?? '—'}</Table.Td>
                   <Table.Td style={{ maxWidth: 160, overflowWrap: 'anywhere' }}>{item.householdRef ?? '—'}</Table.Td>
-                  <Table.Td style={{ minWidth: 220 }}>
+                  <Table.Td style={{ minWidth: 160 }}>
                     <Text size="xs" style={{ overflowWrap: 'anywhere' }}>
-                      {detailsText(item.details)}
+                      {auditDetailsText(item.details, t, locale)}
                     </Text>
                   </Table.Td>
                 </Table.Tr>

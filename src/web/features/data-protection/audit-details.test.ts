@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import i18n from '../../i18n/index.js'
+import { auditDetailsText, auditDetailWords, DETAIL_MAX_CHARS } from './audit-details.js'
+
+const fr = i18n.getFixedT('fr')
+const en = i18n.getFixedT('en')
+/** French typography puts no-break spaces before the colons: compared with plain ones. */
+const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ')
+
+describe('the details of an access-log line in words', () => {
+  it('reads a household search’s filters as labelled words, never as JSON', () => {
+    const details = {
+      results: 1234,
+      byReference: false,
+      filters: {
+        agency: 'NORD',
+        fragility: 'unknown',
+        objection: false,
+        status: 'left',
+        sort: '-age',
+        q: true,
+        ref: false,
+      },
+    }
+    const text = plain(auditDetailsText(details, fr, 'fr'))
+    assert.equal(
+      text,
+      'Résultats : 1 234 · Agence : NORD · Fragilité : Non évaluée · Opposition aux appels : non · Statut : Partis · ' +
+        'Tri : Âge, décroissant · Recherche : oui',
+    )
+    assert.doesNotMatch(text, /[{}"]/)
+    assert.equal(
+      plain(auditDetailsText(details, en, 'en')),
+      'Results: 1,234 · Agency: NORD · Fragility: Not assessed · Objection to calls: no · Status: Left · ' +
+        'Sort: Age, descending · Search: yes',
+    )
+    assert.equal(plain(auditDetailsText({ filters: { sort: 'name' } }, fr, 'fr')), 'Tri : Nom')
+  })
+
+  it('reads codes through their vocabularies and the access log’s own filter names', () => {
+    assert.equal(
+      plain(auditDetailsText({ urgency: 'within_24h', consent: true, role: 'caller' }, fr, 'fr')),
+      'Urgence : Sous 24 heures · Consentement : oui · Rôle : Appelant·e',
+    )
+    assert.equal(
+      plain(
+        auditDetailsText({ filters: ['action', 'householdRef'], householdRef: 'TDL-1', organization: null }, fr, 'fr'),
+      ),
+      'Filtres : Action, Référence du ménage · Référence du ménage : TDL-1',
+    )
+    assert.equal(
+      plain(auditDetailsText({ kind: 'access', outcome: 'answered' }, en, 'en')),
+      'Kind: Access · Outcome: Answered',
+    )
+  })
+
+  it('shows an unknown key as it is, with its value, and leaves out empty values', () => {
+    assert.deepEqual(
+      auditDetailWords({ purgedHouseholds: 3, note: '', nothing: null, empty: [], none: {} }, fr, 'fr'),
+      [{ label: 'purgedHouseholds', value: '3' }],
+    )
+    assert.deepEqual(auditDetailWords(null, fr, 'fr'), [])
+    assert.equal(auditDetailsText({}, fr, 'fr'), '')
+  })
+
+  it('bounds lists, nested objects and long texts', () => {
+    const many = plain(auditDetailsText({ organizations: ['A', 'B', 'C', 'D', 'E', 'F', 'G'] }, fr, 'fr'))
+    assert.equal(many, 'Organismes : A, B, C, D, E et 2 autres')
+    const deep = plain(
+      auditDetailsText(
+        { sync: { added: 2, removed: 0, inner: { deeper: { deepest: 1 } }, a: 1, b: 2, c: 3 } },
+        fr,
+        'fr',
+      ),
+    )
+    assert.equal(deep, 'sync : (added : 2, removed : 0, inner : …, a : 1, b : 2 et 1 autre)')
+    assert.doesNotMatch(deep, /deepest/)
+    const long = auditDetailWords({ reason: 'x'.repeat(500) }, fr, 'fr')[0]!
+    assert.equal(long.value.length, DETAIL_MAX_CHARS)
+    assert.ok(long.value.endsWith('…'))
+  })
+})
