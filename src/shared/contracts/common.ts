@@ -55,6 +55,13 @@ export function lastPlannableDay(today: string): string {
 export const Day = (options: { description?: string } = {}) =>
   Type.String({ format: 'date', formatMinimum: EARLIEST_DAY, formatMaximum: LATEST_DAY, ...options })
 
+/** The earliest birth date a request may name: tenants were born long before EARLIEST_DAY. */
+export const EARLIEST_BIRTH_DAY = '1900-01-01'
+
+/** A birth date (YYYY-MM-DD) from EARLIEST_BIRTH_DAY; the handler refuses one after today. */
+export const BirthDay = () =>
+  Type.String({ format: 'date', formatMinimum: EARLIEST_BIRTH_DAY, formatMaximum: LATEST_DAY })
+
 /** An instant (ISO-8601 with its offset) within the days EARLIEST_DAY to LATEST_DAY; the handler narrows it. */
 export const Instant = (options: { description?: string } = {}) =>
   Type.String({

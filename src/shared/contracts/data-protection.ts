@@ -4,7 +4,7 @@
  */
 import { type Static, Type } from 'typebox'
 import { CIVILITIES } from '../households.js'
-import { Day, fileResponse, IdParams, Nullable, Offset, Page } from './common.js'
+import { BirthDay, Day, fileResponse, IdParams, Nullable, Offset, Page } from './common.js'
 import { KeptReasonSchema } from './retention.js'
 import { route } from './route.js'
 
@@ -310,7 +310,7 @@ export const RectificationSchema = Type.Object(
         civility: Type.Optional(Nullable(Type.Enum(CIVILITIES))),
         lastName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         firstName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-        birthDate: Type.Optional(Nullable(Day())),
+        birthDate: Type.Optional(Nullable(BirthDay())),
         email: Type.Optional(Nullable(Type.String({ maxLength: 254, format: 'email' }))),
         addressLine1: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
         addressLine2: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),

@@ -419,3 +419,25 @@ export async function findHouseholdIn(db: Db, organizationIds: string[], househo
 export async function updateHouseholdFields(db: Db, householdId: string, changes: Partial<Database['household']>) {
   await db.updateTable('household').set(changes).where('id', '=', householdId).execute()
 }
+
+/**
+ * The leaseholder's occupant row, rectified with the household: the import writes the household's names and birth
+ * date from the same cells, so they are one value held twice.
+ */
+export async function updateLeaseholderMember(
+  db: Db,
+  householdId: string,
+  changes: Partial<Pick<Database['member'], 'lastName' | 'firstName' | 'birthDate'>>,
+) {
+  await db
+    .updateTable('member')
+    .set(changes)
+    .where('householdId', '=', householdId)
+    .where('isLeaseholder', '=', 1)
+    .execute()
+}
+
+/** The occupants' birth dates: the oldest occupant's is derived from them. */
+export async function listMemberBirthDates(db: Db, householdId: string) {
+  return db.selectFrom('member').select('birthDate').where('householdId', '=', householdId).execute()
+}

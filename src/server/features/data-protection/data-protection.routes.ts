@@ -14,7 +14,7 @@ import {
   type ErasureRefusal,
   RECTIFIABLE_FIELDS,
 } from '../../../shared/contracts/data-protection.js'
-import { householdSearchName } from '../../../shared/households.js'
+import { deriveHouseholdFacts, householdSearchName } from '../../../shared/households.js'
 import { type Db, inTransaction } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
 import { csvText } from '../../files/csv.js'
@@ -23,6 +23,7 @@ import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { eraseWithin, type KeptReason } from '../retention/retention.service.js'
+import { recountHouseholds } from '../stats/stats.refresh.js'
 import { badParameter } from '../stats/stats.scope.js'
 import * as queries from './data-protection.queries.js'
 import { buildDossier } from './dossier.js'
@@ -351,6 +352,9 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (value === undefined) continue
         const cleaned = typeof value === 'string' ? value.trim() || null : value
         if (field === 'lastName' && !cleaned) throw badParameter('changes.lastName', value, 'a household keeps a name')
+        if (field === 'birthDate' && cleaned && cleaned > parisToday()) {
+          throw badParameter('changes.birthDate', value, 'a birth date is not in the future')
+        }
         if ((household as Record<string, unknown>)[field] !== cleaned) update[field] = cleaned
       }
       if (update.email) update.email = update.email.toLowerCase()
@@ -373,9 +377,31 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ...(searchName !== undefined ? { searchName } : {}),
             updatedAt: now,
           })
-          // The oldest occupant's birth date follows the leaseholder's when they are the same person.
-          if (update.birthDate !== undefined && household.oldestBirthDate === household.birthDate) {
-            await queries.updateHouseholdFields(tx, household.id, { oldestBirthDate: update.birthDate })
+          // The leaseholder's occupant row holds the same names and birth date: rectified with them.
+          const memberChanges = Object.fromEntries(
+            (['lastName', 'firstName', 'birthDate'] as const)
+              .filter((field) => update[field] !== undefined)
+              .map((field) => [field, update[field]]),
+          )
+          if (Object.keys(memberChanges).length > 0) {
+            await queries.updateLeaseholderMember(tx, household.id, memberChanges)
+          }
+          if (update.birthDate !== undefined) {
+            // The oldest occupant's birth date derived again from the occupants; without occupants on file, it
+            // follows the leaseholder's when it was theirs.
+            const occupants = await queries.listMemberBirthDates(tx, household.id)
+            const oldestBirthDate = occupants.length
+              ? deriveHouseholdFacts(occupants).oldestBirthDate
+              : household.oldestBirthDate === household.birthDate
+                ? update.birthDate
+                : household.oldestBirthDate
+            if (oldestBirthDate !== household.oldestBirthDate) {
+              await queries.updateHouseholdFields(tx, household.id, { oldestBirthDate })
+            }
+          }
+          // The review's home key (postcode, address, name) the household was counted under moves with them.
+          if (update.lastName !== undefined || update.addressLine1 !== undefined || update.postcode !== undefined) {
+            await recountHouseholds(tx, [household.id])
           }
         }
         if (!open) {

@@ -4,7 +4,9 @@ import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeCampaign, makeHousehold, makeOrganization, makePhone, makeUser } from '../../../../test/factories.js'
 import { pdfPages } from '../../../../test/pdf-text.js'
+import { findWords } from '../../../../test/words-in-tables.js'
 import { addMonths, parisToday } from '../../../shared/clock.js'
+import { refreshRollups } from '../stats/stats.refresh.js'
 
 async function setUp(t: Parameters<typeof buildTestApp>[0]) {
   const testApp = await buildTestApp(t)
@@ -432,5 +434,152 @@ describe('the register of requests', () => {
     })
     assert.deepEqual(await search('lefebure'), [household.id])
     assert.deepEqual(await search('Odette'), [])
+  })
+
+  it('a rectification leaves the old values nowhere: the leaseholder’s occupant row, the oldest birth date and the review’s home key follow, in the same transaction', async (t) => {
+    const { app, db, loginAs, manager, household } = await setUp(t)
+    await db.updateTable('household').set({ birthDate: '1938-02-11' }).where('id', '=', household.id).execute()
+    // A younger occupant: the oldest birth date is derived from every occupant, not copied from the leaseholder.
+    await db
+      .insertInto('member')
+      .values({
+        id: randomUUID(),
+        householdId: household.id,
+        organizationId: household.organizationId,
+        position: 1,
+        isLeaseholder: 0,
+        lastName: 'Marchal',
+        firstName: 'Marcel',
+        birthDate: '1941-07-30',
+        role: 'Conjoint',
+      })
+      .execute()
+    // The call is counted in the review under the home key (postcode, address, name) as the file gave it.
+    assert.equal(await refreshRollups(db), 1)
+    const counted = await db.selectFrom('statsHousehold').selectAll().where('householdId', '=', household.id).execute()
+    assert.match(counted[0]?.homeKey ?? '', /lefevre/)
+    const figures = async () =>
+      (await db.selectFrom('statsRollup').select(['id', 'counts']).orderBy('id').execute()).map(
+        (row) => `${row.id}=${row.counts}`,
+      )
+    const figuresBefore = await figures()
+    const OLD = ['lefèvre', 'lefevre', 'odette', '1938-02-11', '12 rue des lilas', '12ruedeslilas']
+    const before = await findWords(db, OLD)
+    for (const column of ['household.lastName', 'member.firstName', 'member.birthDate', 'stats_household.homeKey']) {
+      assert.ok(before.has(column), `the old values are there before (${column})`)
+    }
+
+    const headers = await loginAs(manager)
+    const rectified = await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers,
+      payload: {
+        changes: {
+          lastName: 'Lefébure',
+          firstName: 'Odile',
+          birthDate: '1939-02-11',
+          addressLine1: '14 rue des Lilas',
+        },
+      },
+    })
+    assert.equal(rectified.statusCode, 200, rectified.body)
+
+    const after = [...(await findWords(db, OLD))]
+    assert.deepEqual(after, [], 'no cell holds a rectified value')
+    const members = await db
+      .selectFrom('member')
+      .select(['lastName', 'firstName', 'birthDate', 'isLeaseholder'])
+      .where('householdId', '=', household.id)
+      .orderBy('position')
+      .execute()
+    assert.deepEqual(members, [
+      { lastName: 'Lefébure', firstName: 'Odile', birthDate: '1939-02-11', isLeaseholder: 1 },
+      { lastName: 'Marchal', firstName: 'Marcel', birthDate: '1941-07-30', isLeaseholder: 0 },
+    ])
+    const row = await db.selectFrom('household').selectAll().where('id', '=', household.id).executeTakeFirstOrThrow()
+    assert.equal(row.oldestBirthDate, '1939-02-11')
+    const recounted = await db
+      .selectFrom('statsHousehold')
+      .selectAll()
+      .where('householdId', '=', household.id)
+      .execute()
+    assert.match(recounted[0]?.homeKey ?? '', /14ruedeslilas\|lefebure/)
+    assert.deepEqual(await figures(), figuresBefore, 'the review’s figures do not move: the same home, renamed')
+
+    const dossier = await app.inject({ url: `/api/households/${household.id}/dossier`, headers })
+    assert.equal(dossier.statusCode, 200, dossier.body)
+    const body = dossier.json()
+    assert.equal(body.household.lastName, 'Lefébure')
+    assert.equal(body.household.firstName, 'Odile')
+    assert.deepEqual(
+      body.occupants.map((occupant: { firstName: string; lastName: string; birthDate: string }) =>
+        [occupant.lastName, occupant.firstName, occupant.birthDate].join(' '),
+      ),
+      ['Lefébure Odile 1939-02-11', 'Marchal Marcel 1941-07-30'],
+    )
+    assert.equal(dossier.body.includes('Odette'), false, 'the dossier shows the old first name nowhere')
+    const pdf = await app.inject({ url: `/api/households/${household.id}/dossier?format=pdf`, headers })
+    assert.equal(pdf.statusCode, 200)
+    const text = (await pdfPages(pdf.rawPayload)).join('\n')
+    assert.match(text, /Odile/)
+    assert.doesNotMatch(text, /Odette/)
+
+    // A birth date removed: the oldest occupant is the one left with a date.
+    await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers,
+      payload: { changes: { birthDate: null } },
+    })
+    const undated = await db
+      .selectFrom('household')
+      .select('oldestBirthDate')
+      .where('id', '=', household.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(undated.oldestBirthDate, '1941-07-30')
+
+    // A birth date before 1900 or after today is refused, naming the field; nothing changes.
+    for (const birthDate of ['1899-12-31', addMonths(parisToday(), 1)]) {
+      const refused = await app.inject({
+        method: 'POST',
+        url: `/api/households/${household.id}/rectification`,
+        headers,
+        payload: { changes: { birthDate } },
+      })
+      assert.equal(refused.statusCode, 400, birthDate)
+      assert.match(JSON.stringify(refused.json().error), /changes\.birthDate/)
+    }
+    const kept = await db.selectFrom('member').select('birthDate').where('isLeaseholder', '=', 1).execute()
+    assert.deepEqual(kept, [{ birthDate: null }])
+  })
+
+  it('a failed rectification changes nothing: the household, its occupant and the review’s key stay together', async (t) => {
+    const { app, db, loginAs, manager, household } = await setUp(t)
+    await refreshRollups(db)
+    const snapshot = async () => ({
+      household: await db
+        .selectFrom('household')
+        .select(['lastName', 'firstName', 'searchName'])
+        .where('id', '=', household.id)
+        .executeTakeFirstOrThrow(),
+      members: await db
+        .selectFrom('member')
+        .select(['lastName', 'firstName'])
+        .where('householdId', '=', household.id)
+        .execute(),
+      stats: await db.selectFrom('statsHousehold').select('homeKey').where('householdId', '=', household.id).execute(),
+    })
+    const before = await snapshot()
+    // The register's trace cannot be written: the whole rectification is rolled back.
+    await db.schema.dropTable('data_request').execute()
+    const failed = await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers: await loginAs(manager),
+      payload: { changes: { lastName: 'Lefébure', firstName: 'Odile' } },
+    })
+    assert.equal(failed.statusCode, 500)
+    assert.deepEqual(await snapshot(), before)
   })
 })

@@ -7,10 +7,9 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
-import { sql } from 'kysely'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeCampaign, makeHousehold, makeOrganization, makePhone, makeUser } from '../../../../test/factories.js'
-import type { Db } from '../../db/database.js'
+import { findWords } from '../../../../test/words-in-tables.js'
 import { eraseHousehold, runPurge } from './retention.service.js'
 
 /** Words of the household found nowhere after erasure (lower case; the search ignores case). */
@@ -23,30 +22,6 @@ const FREE_TEXT = ['kqpvw', 'diabète', 'alcoolique', 'jmrtz', 'vbnxq']
  * lives under it (docs/decisions.md "A frozen home key").
  */
 const KNOWN_RESIDUES = new Set<string>()
-
-async function tablesOf(db: Db): Promise<string[]> {
-  const tables = await db.introspection.getTables()
-  return tables.map((table) => table.name).filter((name) => !name.startsWith('kysely_'))
-}
-
-/** Every cell of every table holding one of the words: `table.column` (column in camel case) → the words found. */
-async function findWords(db: Db, words: readonly string[]) {
-  const found = new Map<string, string[]>()
-  for (const table of await tablesOf(db)) {
-    const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db)).rows
-    for (const row of rows) {
-      for (const [column, value] of Object.entries(row)) {
-        if (value === null || value === undefined) continue
-        const text = (typeof value === 'string' ? value : JSON.stringify(value)).toLowerCase()
-        const hits = words.filter((word) => text.includes(word))
-        if (!hits.length) continue
-        const key = `${table}.${column}`
-        found.set(key, [...new Set([...(found.get(key) ?? []), ...hits])].sort())
-      }
-    }
-  }
-  return found
-}
 
 async function setUp(t: Parameters<typeof buildTestApp>[0]) {
   const testApp = await buildTestApp(t)

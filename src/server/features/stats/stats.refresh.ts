@@ -55,6 +55,21 @@ export async function refreshRollups(
   return counted
 }
 
+/**
+ * Recounts now, in the caller's transaction, those of these households already counted in the rollups (a rectified
+ * name or address moved their home key): the key they were counted under, which names the tenant as the file did, is
+ * not kept for them until the worker comes by.
+ */
+export async function recountHouseholds(tx: Db, householdIds: readonly string[]): Promise<void> {
+  const counted = await stats.listStatsHouseholds(tx, 'householdId', householdIds)
+  if (counted.length)
+    await refreshBatch(
+      tx,
+      counted.map((row) => row.householdId),
+      0,
+    )
+}
+
 async function refreshBatch(tx: Db, moved: readonly string[], size: number): Promise<number> {
   if (tx.engine === 'postgres') await stats.lockRefresh(tx, REFRESH_LOCK)
   const batch = await stats.listPendingCalls(tx, size)
