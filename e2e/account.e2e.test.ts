@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
+import { linkSsoIdentity, saveSsoSettings } from '../src/server/features/sso/sso.queries.js'
 import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 
 const PASSWORD = 'Quatre chevaux boivent du thé vert au matin'
@@ -93,5 +94,72 @@ describe('accounts people manage themselves, in Chromium', () => {
     await page.getByText(/^Si cette adresse a un compte/).waitFor()
     assert.deepEqual(await seriousViolations(page), [], 'forgotten password')
     await page.screenshot({ path: screenshotPath('account-forgot-tablet'), fullPage: true })
+  })
+
+  it('tells the holder of a reset link mailed before the account moved to its organisation’s provider where to sign in', async (t) => {
+    const server = await startTestServer(t)
+    const { accounts } = await seedDemo(server.db, { households: 10 })
+    const caller = accounts.find((account) => account.role === 'caller')!
+    const browser = await launchBrowser(t)
+    const page = await (await browser.newContext({ locale: 'fr-FR', viewport: { width: 820, height: 1180 } })).newPage()
+    await page.goto(`${server.url}/mot-de-passe-oublie`)
+    await page.getByLabel('Adresse e-mail').fill(caller.email)
+    await page.getByRole('button', { name: 'Recevoir un lien' }).click()
+    await page.getByText(/^Si cette adresse a un compte/).waitFor()
+    const mail = await server.db
+      .selectFrom('outboxEmail')
+      .select('body')
+      .where('recipient', '=', caller.email)
+      .executeTakeFirstOrThrow()
+    const fragment = /\/mot-de-passe(#token=[A-Za-z0-9_-]+)/.exec(mail.body)?.[1]
+    assert.ok(fragment, 'the reset mail carries a link')
+
+    // Meanwhile the organisation switches its single sign-on on and the account is bound to it.
+    const bound = await server.db
+      .selectFrom('user')
+      .innerJoin('membership', 'membership.userId', 'user.id')
+      .innerJoin('organization', 'organization.id', 'membership.organizationId')
+      .select(['user.id as userId', 'organization.id as organizationId', 'organization.name'])
+      .where('user.email', '=', caller.email)
+      .executeTakeFirstOrThrow()
+    const now = new Date().toISOString()
+    await saveSsoSettings(server.db, {
+      organizationId: bound.organizationId,
+      isEnabled: true,
+      issuer: 'https://sso.example.org/realms/demo',
+      clientId: 'allervers',
+      clientSecretEncrypted: 'v1.x.y.z',
+      scopes: 'openid email profile',
+      groupsClaim: 'groups',
+      roleMapping: [{ group: 'appels', role: 'caller' }],
+      provisioning: 'first_sign_in',
+      updatedAt: now,
+      updatedBy: 'test',
+    })
+    await linkSsoIdentity(server.db, {
+      organizationId: bound.organizationId,
+      subject: 'sub-e2e',
+      userId: bound.userId,
+      now,
+    })
+
+    await page.goto(`${server.url}/mot-de-passe${fragment}`)
+    await page.getByRole('heading', { name: 'Choisir un nouveau mot de passe' }).waitFor()
+    await page.getByLabel(/^Nouveau mot de passe( \*)?$/).fill(PASSWORD)
+    await page.getByLabel(/^Nouveau mot de passe, encore une fois/).fill(PASSWORD)
+    await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click()
+    const alert = page.getByRole('alert').filter({ hasText: 'Ce compte se connecte avec votre organisme' })
+    await alert.getByText(/connexion unique de votre organisme/).waitFor()
+    const words = ((await alert.textContent()) ?? '').replace(/[\u00a0\u202f]/g, ' ')
+    assert.ok(
+      words.includes(`choisissez « Se connecter avec ${bound.name} »`),
+      `names the provider's button: « ${words} »`,
+    )
+    assert.equal(await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).count(), 0, 'no form left')
+    assert.deepEqual(await seriousViolations(page), [], 'set-password page, account bound to its provider')
+    await page.screenshot({ path: screenshotPath('account-set-password-sso-tablet'), fullPage: true })
+
+    await page.getByRole('link', { name: 'Aller à la page de connexion' }).click()
+    await page.getByRole('link', { name: `Se connecter avec ${bound.name}` }).waitFor()
   })
 })

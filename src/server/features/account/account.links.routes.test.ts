@@ -403,11 +403,65 @@ describe('changing one’s password', () => {
     })
     assert.equal(set.statusCode, 403, set.body)
     assert.equal(set.json().error.code, 'FORBIDDEN')
+    // Its provider is not switched on: the refusal says why, and names no provider to sign in with.
+    assert.deepEqual(set.json().error.details, { reason: 'sso_account', providers: [] })
     const login = await app.inject({
       method: 'POST',
       url: '/api/auth/login',
       payload: { email: user.email, password: PASSWORD },
     })
     assert.equal(login.statusCode, 401, 'the new password was not set')
+  })
+
+  it('refuses an invitation link once the account signs in with its organisation’s provider, naming the provider', async (t) => {
+    const { app, db, admin, deliver } = await setUp(t)
+    const invite = await app.inject({
+      method: 'POST',
+      url: '/api/users/invitations',
+      headers: admin,
+      payload: { email: 'ines.roux@asso.example', name: 'Inès Roux', organization: 'HOME', role: 'caller' },
+    })
+    assert.equal(invite.statusCode, 201, invite.body)
+    const { token } = tokenIn((await deliver())[0])
+    const user = await db
+      .selectFrom('user')
+      .select(['id'])
+      .where('email', '=', 'ines.roux@asso.example')
+      .executeTakeFirstOrThrow()
+    const organization = await makeOrganization(db, { code: 'NORD', name: 'Habitat du Nord' })
+    const now = new Date().toISOString()
+    await saveSsoSettings(db, {
+      organizationId: organization.id,
+      isEnabled: true,
+      issuer: 'https://sso.example.org/realms/nord',
+      clientId: 'allervers',
+      clientSecretEncrypted: 'v1.x.y.z',
+      scopes: 'openid email profile',
+      groupsClaim: 'groups',
+      roleMapping: [{ group: 'appels', role: 'caller' as const }],
+      provisioning: 'first_sign_in' as const,
+      updatedAt: now,
+      updatedBy: 'test',
+    })
+    await linkSsoIdentity(db, { organizationId: organization.id, subject: 'sub-3', userId: user.id, now })
+    const set = await app.inject({
+      method: 'POST',
+      url: '/api/account/link/password',
+      payload: { token, password: PASSWORD },
+    })
+    assert.equal(set.statusCode, 403, set.body)
+    assert.deepEqual(set.json().error.details, { reason: 'sso_account', providers: ['Habitat du Nord'] })
+    const stored = await db
+      .selectFrom('user')
+      .select('passwordHash')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow()
+    assert.ok(!stored.passwordHash, 'no password was set')
+    const spent = await db
+      .selectFrom('accountToken')
+      .select('usedAt')
+      .where('userId', '=', user.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(spent.usedAt, null, 'the refusal spends nothing')
   })
 })

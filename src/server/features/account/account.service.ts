@@ -17,7 +17,7 @@ import { throttledAddressOf } from '../auth/login-throttle.js'
 import { assertAcceptablePassword } from '../auth/password-strength.js'
 import { hashPassword, verifyPassword } from '../auth/passwords.js'
 import { queueEmails } from '../mail/outbox.queries.js'
-import { hasSsoIdentity, listProviderSignInsOfUser } from '../sso/sso.queries.js'
+import { listProviderSignInsOfUser } from '../sso/sso.queries.js'
 import { findUserByEmail, updatePasswordHash } from '../users/users.queries.js'
 import { invitationMail, passwordResetMail, providerSignInMail } from './account.mail.js'
 import * as account from './account.queries.js'
@@ -180,9 +180,14 @@ export async function readLink(db: Db, token: string) {
 /** Sets the password through a link, once; every session of the account ends (on every instance). */
 export async function setPasswordWithLink(db: Db, input: { token: string; password: string; ip: string }) {
   const link = await readLink(db, input.token)
-  // A reset link mailed before the account was bound to its organisation's provider sets no password now.
-  if (link.purpose === 'password_reset' && (await hasSsoIdentity(db, link.userId))) {
-    throw new AppError('FORBIDDEN', 'This account signs in with its organisation’s single sign-on')
+  // A reset or invitation link mailed before the account was bound to its organisation's provider sets no password
+  // now (a password would never sign in: auth.routes.ts); the refusal names where to sign in instead.
+  const providers = await listProviderSignInsOfUser(db, link.userId)
+  if (providers.length > 0) {
+    throw new AppError('FORBIDDEN', 'This account signs in with its organisation’s single sign-on', {
+      reason: 'sso_account',
+      providers: providers.filter((provider) => provider.isEnabled).map((provider) => provider.organizationName),
+    })
   }
   await assertAcceptablePassword(input.password, { email: link.email, name: link.name })
   const passwordHash = await hashPassword(input.password)

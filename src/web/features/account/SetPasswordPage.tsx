@@ -57,6 +57,13 @@ export function SetPasswordPage() {
         ? brokenReason(save.error)
         : null
   const isInvitation = link.data?.purpose === 'invitation'
+  // The account was bound to its organisation's provider after the link was mailed: it sets no password any more.
+  const ssoProviders =
+    save.error instanceof ApiError &&
+    save.error.code === 'FORBIDDEN' &&
+    (save.error.details as { reason?: string } | undefined)?.reason === 'sso_account'
+      ? ((save.error.details as { providers?: string[] }).providers ?? [])
+      : null
 
   return (
     <PublicFrame title={t(isInvitation ? 'account.link.invitationTitle' : 'account.link.resetTitle')}>
@@ -67,6 +74,24 @@ export function SetPasswordPage() {
           </Alert>
           <Button component={Link} to="/">
             {t('account.link.signIn')}
+          </Button>
+        </Stack>
+      ) : ssoProviders ? (
+        <Stack>
+          <Alert color="blue" role="alert" title={t('account.link.sso.title')}>
+            <Text size="sm">{t('account.link.sso.body')}</Text>
+            <Text size="sm" mt="xs">
+              {ssoProviders.length > 0
+                ? t('account.link.sso.use', {
+                    choices: ssoProviders
+                      .map((name) => t('account.link.sso.choice', { label: t('login.sso.with', { name }) }))
+                      .join(', '),
+                  })
+                : t('account.link.sso.off')}
+            </Text>
+          </Alert>
+          <Button component={Link} to="/">
+            {t('account.link.sso.toSignIn')}
           </Button>
         </Stack>
       ) : broken ? (

@@ -58,6 +58,14 @@ export const accountFr = {
       unknown: 'Ce lien ne fonctionne pas. Vérifiez qu’il est complet, ou demandez-en un nouveau.',
     },
     askAgain: 'Demander un nouveau lien',
+    sso: {
+      title: 'Ce compte se connecte avec votre organisme',
+      body: 'Depuis l’envoi de ce lien, votre compte se connecte avec la connexion unique de votre organisme : il n’a plus de mot de passe Allervers à choisir.',
+      use: 'Sur la page de connexion, choisissez {{choices}}.',
+      choice: '« {{label}} »',
+      off: 'Cette connexion unique est désactivée pour le moment : demandez à l’administrateur de votre organisme.',
+      toSignIn: 'Aller à la page de connexion',
+    },
   },
   invite: {
     title: 'Inviter par e-mail',
@@ -148,6 +156,14 @@ export const accountEn: typeof accountFr = {
       unknown: 'This link does not work. Check that it is complete, or ask for a new one.',
     },
     askAgain: 'Ask for a new link',
+    sso: {
+      title: 'This account signs in with your organisation',
+      body: 'Since this link was sent, your account signs in with your organisation’s single sign-on: it no longer has an Allervers password to choose.',
+      use: 'On the sign-in page, choose {{choices}}.',
+      choice: '“{{label}}”',
+      off: 'This single sign-on is switched off for now: ask your organisation’s administrator.',
+      toSignIn: 'Go to the sign-in page',
+    },
   },
   invite: {
     title: 'Invite by email',
