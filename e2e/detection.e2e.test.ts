@@ -132,6 +132,22 @@ describe('detection suggestions in Chromium', () => {
     const linked = await db.selectFrom('referral').select('callId').executeTakeFirstOrThrow()
     assert.equal(linked.callId, call.id, 'the orientation sent during the call belongs to it')
 
+    // Orienting again once the call is saved: the hint is still the followed suggestion, with its urgency, not the
+    // first need ticked; nothing pre-selected.
+    await page.getByRole('button', { name: 'Orienter Schmitt Monique' }).click()
+    const after = page.getByRole('dialog')
+    await after
+      .getByTestId('referral-suggested')
+      .getByText('Suggéré : Santé et autonomie, sous 24 heures. À vous de choisir la catégorie et l’urgence.')
+      .waitFor()
+    assert.equal(await after.getByText(/^Besoin repéré pendant l’appel/).count(), 0, 'no hint from the first need')
+    assert.equal(await after.getByLabel(/^Urgence/).inputValue(), '', 'no urgency pre-selected')
+    assert.equal(await after.getByLabel(/^Catégorie/).inputValue(), '', 'no category pre-selected')
+    assert.deepEqual(await seriousViolations(page), [], 'orientation dialog after the call')
+    await page.screenshot({ path: screenshotPath('detection-referral-after-call') })
+    await page.keyboard.press('Escape')
+    await after.waitFor({ state: 'hidden' })
+
     // The manager opens the campaign's review: the orientation sent during the call is counted in the campaign, and
     // so are the suggestions followed.
     const managerContext = await browser.newContext({ locale: 'fr-FR', viewport: { width: 820, height: 1180 } })

@@ -13,14 +13,21 @@ import { CallbacksSection } from './CallbacksSection.js'
 import { type CallDraft, countCall, type DayFigures, listDrafts, readTodayFigures, saveDraft } from './drafts.js'
 import { FeedbackDialog, type FeedbackResult } from './FeedbackDialog.js'
 import { Notice } from './Notice.js'
-import { emptyForm } from './outcome.js'
+import { emptyForm, followedReferral } from './outcome.js'
 import { readChainPreference, writeChainPreference } from './quick.js'
 import { Workspace } from './Workspace.js'
 
 const CAMPAIGN_PREFERENCE = 'allervers.calling.campaign'
 
 type PageStatus =
-  | { kind: 'saved'; call: SavedCall; householdId: string; householdName: string }
+  | {
+      kind: 'saved'
+      call: SavedCall
+      householdId: string
+      householdName: string
+      /** The orientation suggestion the caller followed during the call: the hint of the orientation form. */
+      referralSuggestion?: { category: string; urgency?: string }
+    }
   | { kind: 'released' | 'discarded' | 'nothingDue' }
   | { kind: 'feedback'; result: Exclude<FeedbackResult, 'skipped'> | 'ended' }
   | null
@@ -100,6 +107,7 @@ export function CallingPage({ user }: { user: SessionUser }) {
         call,
         householdId: household.id,
         householdName: [household.lastName, household.firstName].filter(Boolean).join(' '),
+        referralSuggestion: followedReferral(draft.submission?.body.suggestions),
       })
       const remaining = listDrafts(user.id)
       setDrafts(remaining)
@@ -272,6 +280,7 @@ export function CallingPage({ user }: { user: SessionUser }) {
             householdName={status.householdName}
             callId={status.call.id}
             defaultCategory={status.call.needs[0]}
+            suggestion={status.referralSuggestion}
             onSent={() => {
               referring.close()
               setStatus(null)

@@ -16,8 +16,10 @@ import { OutcomeFields } from './OutcomeFields.js'
 import {
   buildOutcomeBody,
   checkForm,
+  chosenSuggestions,
   detectSuggestions,
   ERROR_TEXT_VALUES,
+  followedReferral,
   instrumentDefinition,
   newIdempotencyKey,
   type OutcomeForm,
@@ -233,7 +235,8 @@ export function Workspace({
             variant="light"
             color="grape"
             onClick={() => {
-              setReferralSuggestion(undefined)
+              // The orientation the caller followed, if any, gives the hint rather than the first need ticked.
+              setReferralSuggestion(followedReferral(chosenSuggestions(form, definition)))
               referring.open()
             }}
           >

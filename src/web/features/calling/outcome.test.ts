@@ -8,6 +8,7 @@ import {
   checkForm,
   emptyForm,
   explainServerIssue,
+  followedReferral,
   newIdempotencyKey,
   type OutcomeForm,
   serverFieldIssues,
@@ -217,5 +218,48 @@ describe('detection suggestions in the form', () => {
     ])
     // The answer changed back: the rule no longer meets, the old choices are not sent.
     assert.equal(buildOutcomeBody(completed({ drinks: true }, choices), withRules, []).suggestions, undefined)
+  })
+
+  it('prepares the orientation from the followed suggestion, the most urgent when several, never from a set-aside one', () => {
+    // Isolation ticked first as a need; the caller followed the health orientation: its category and urgency are the hint.
+    const sent = buildOutcomeBody(
+      {
+        ...completed(
+          { drinks: false },
+          { 'suggestion.fragility.fragile': true, 'suggestion.referral.health_autonomy': true },
+        ),
+        needs: ['isolation'],
+      },
+      withRules,
+      [],
+    )
+    assert.deepEqual(sent.needs, ['isolation'])
+    assert.deepEqual(followedReferral(sent.suggestions), { category: 'health_autonomy', urgency: 'within_24h' })
+    assert.deepEqual(
+      followedReferral([
+        { kind: 'referral', value: 'isolation', urgency: 'within_7_days', followed: true },
+        { kind: 'referral', value: 'food', urgency: 'routine', followed: true },
+        { kind: 'referral', value: 'family_violence', urgency: 'immediate', followed: false },
+        { kind: 'referral', value: 'health_autonomy', urgency: 'within_24h', followed: true },
+        { kind: 'fragility', value: 'fragile', followed: true },
+      ]),
+      { category: 'health_autonomy', urgency: 'within_24h' },
+    )
+    // Set aside, or only a fragility level followed: no hint from the suggestions (the form falls back to the need).
+    assert.equal(
+      followedReferral(
+        buildOutcomeBody(
+          completed(
+            { drinks: false },
+            { 'suggestion.fragility.fragile': true, 'suggestion.referral.health_autonomy': false },
+          ),
+          withRules,
+          [],
+        ).suggestions,
+      ),
+      undefined,
+    )
+    assert.equal(followedReferral([{ kind: 'fragility', value: 'fragile', followed: true }]), undefined)
+    assert.equal(followedReferral(undefined), undefined)
   })
 })

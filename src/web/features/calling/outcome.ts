@@ -21,6 +21,7 @@ import {
   type QuestionnaireDefinition,
   questionsOf,
 } from '../../../shared/questionnaire.js'
+import { URGENCIES } from '../../../shared/referrals.js'
 import type { OutcomeBody } from './api.js'
 import { callSeconds } from './quick.js'
 
@@ -215,6 +216,37 @@ export function latestCallback(now: Date): Date {
   return new Date(now.getTime() + OUTCOME_TIME_LIMITS.callbackDaysAhead * 86_400_000)
 }
 
+type ChosenSuggestion = NonNullable<OutcomeBody['suggestions']>[number]
+
+/** The detection suggestions the current answers give, each with the caller's choice; those not chosen yet left out. */
+export function chosenSuggestions(form: OutcomeForm, definition: QuestionnaireDefinition | null): ChosenSuggestion[] {
+  return detectSuggestions(definition, form.answers).flatMap((suggestion) => {
+    const followed = form.suggestionChoices?.[suggestionKey(suggestion)]
+    if (followed === undefined) return []
+    const { kind, value, urgency } = suggestion
+    return [{ kind, value, ...(urgency ? { urgency } : {}), followed }]
+  })
+}
+
+/**
+ * The orientation the caller followed among the detection suggestions, the most urgent when several were: what the
+ * orientation form says as its hint (« Suggéré : … »), in place of the first need ticked. None when none was followed.
+ */
+export function followedReferral(
+  suggestions: readonly ChosenSuggestion[] | undefined,
+): { category: string; urgency?: string } | undefined {
+  const rank = (urgency: string | undefined) => {
+    const index = (URGENCIES as readonly (string | undefined)[]).indexOf(urgency)
+    return index === -1 ? URGENCIES.length : index
+  }
+  const followed = (suggestions ?? []).filter((suggestion) => suggestion.kind === 'referral' && suggestion.followed)
+  const first = followed.reduce<ChosenSuggestion | undefined>(
+    (best, suggestion) => (!best || rank(suggestion.urgency) < rank(best.urgency) ? suggestion : best),
+    undefined,
+  )
+  return first ? { category: first.value, ...(first.urgency ? { urgency: first.urgency } : {}) } : undefined
+}
+
 /** The request body for a checked form, saved at `now` (the call timer stops there). */
 export function buildOutcomeBody(
   form: OutcomeForm,
@@ -234,12 +266,7 @@ export function buildOutcomeBody(
     const needs = tickedNeeds(form, suggested)
     if (needs.length) body.needs = needs
     if (form.fragilityLevel) body.fragilityLevel = form.fragilityLevel
-    const suggestions = detectSuggestions(definition, form.answers).flatMap((suggestion) => {
-      const followed = form.suggestionChoices?.[suggestionKey(suggestion)]
-      if (followed === undefined) return []
-      const { kind, value, urgency } = suggestion
-      return [{ kind, value, ...(urgency ? { urgency } : {}), followed }]
-    })
+    const suggestions = chosenSuggestions(form, definition)
     if (suggestions.length) body.suggestions = suggestions
   }
   if (disposition === 'callback') {
