@@ -2,7 +2,7 @@
  * The calling feature's everyday queries (Kysely). The claim's and the outcome's hot SQL is written by hand in
  * claim.queries.ts and outcome.queries.ts.
  */
-import type { ExpressionBuilder } from 'kysely'
+import { type ExpressionBuilder, sql } from 'kysely'
 import type { Db } from '../../db/database.js'
 import type { Database } from '../../db/schema.js'
 import type { Timestamp } from '../../db/time.js'
@@ -162,32 +162,38 @@ export async function listCallbacksOfCaller(
   limit: number,
 ) {
   if (organizationIds.length === 0) return []
-  return db
-    .selectFrom('campaignTarget')
-    .innerJoin('campaign', 'campaign.id', 'campaignTarget.campaignId')
-    .innerJoin('household', 'household.id', 'campaignTarget.householdId')
-    .select([
-      'campaignTarget.id',
-      'campaignTarget.nextAttemptAt',
-      'campaignTarget.preferredCallerId',
-      'campaign.id as campaignId',
-      'campaign.name as campaignName',
-      'campaign.organizationId',
-      'household.id as householdId',
-      'household.lastName',
-      'household.firstName',
-    ])
-    .where((eb) => callableBy(eb, userId, organizationIds, managedIds))
-    .where('campaignTarget.status', 'in', ['scheduled', 'pending'])
-    .where('campaignTarget.lastDisposition', '=', 'callback')
-    .where((eb) =>
-      eb.or([eb('campaignTarget.preferredCallerId', 'is', null), eb('campaignTarget.preferredCallerId', '=', userId)]),
-    )
-    .where('household.status', '=', 'active')
-    .where('household.erasedAt', 'is', null)
-    .where('household.objectionAt', 'is', null)
-    .orderBy('campaignTarget.nextAttemptAt')
-    .orderBy('campaignTarget.id')
-    .limit(limit)
-    .execute()
+  return (
+    db
+      .selectFrom('campaignTarget')
+      .innerJoin('campaign', 'campaign.id', 'campaignTarget.campaignId')
+      .innerJoin('household', 'household.id', 'campaignTarget.householdId')
+      .select([
+        'campaignTarget.id',
+        'campaignTarget.nextAttemptAt',
+        'campaignTarget.preferredCallerId',
+        'campaign.id as campaignId',
+        'campaign.name as campaignName',
+        'campaign.organizationId',
+        'household.id as householdId',
+        'household.lastName',
+        'household.firstName',
+      ])
+      .where((eb) => callableBy(eb, userId, organizationIds, managedIds))
+      // Literals, as campaign_target_callback_idx's predicate names them: SQLite uses a partial index only then.
+      .where('campaignTarget.lastDisposition', '=', sql.lit('callback'))
+      .where('campaignTarget.status', 'in', [sql.lit('scheduled'), sql.lit('pending')])
+      .where((eb) =>
+        eb.or([
+          eb('campaignTarget.preferredCallerId', 'is', null),
+          eb('campaignTarget.preferredCallerId', '=', userId),
+        ]),
+      )
+      .where('household.status', '=', 'active')
+      .where('household.erasedAt', 'is', null)
+      .where('household.objectionAt', 'is', null)
+      .orderBy('campaignTarget.nextAttemptAt')
+      .orderBy('campaignTarget.id')
+      .limit(limit)
+      .execute()
+  )
 }
