@@ -139,6 +139,7 @@ const SENSITIVE_FLAG_SOURCE = {
   referral_note: { fr: 'Note d’étape d’orientation', en: 'Orientation step note' },
   objection_note: { fr: 'Note d’opposition', en: 'Objection note' },
   objection_withdrawal: { fr: 'Motif de levée d’opposition', en: 'Objection withdrawal reason' },
+  feedback_comment: { fr: 'Commentaire d’un appelant sur sa session', en: 'Caller’s comment on their session' },
 } as const satisfies LabelsOf<SensitiveFlagSource>
 /** A targeting condition's operator in words, as the builder offers it ("Âge au moins 75"). */
 const TARGETING_OPERATOR = {

@@ -20,6 +20,7 @@ import * as mfa from './migrations/2026-12-05T50-m-mfa.js'
 import * as oidc from './migrations/2026-12-05T50-o-oidc.js'
 import * as callerDay from './migrations/2026-12-05T50-w-caller-day.js'
 import * as civility from './migrations/2026-12-06T10-x-civility.js'
+import * as flagWithoutHousehold from './migrations/2026-12-06T20-f-flag-without-household.js'
 import * as callbacksIndex from './migrations/2026-12-06T20-r-callbacks-index.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-05T50-d-call-suggestions': callSuggestions,
   '2026-12-05T50-w-caller-day': callerDay,
   '2026-12-06T10-x-civility': civility,
+  '2026-12-06T20-f-flag-without-household': flagWithoutHousehold,
   '2026-12-06T20-r-callbacks-index': callbacksIndex,
 }
 

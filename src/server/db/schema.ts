@@ -479,12 +479,13 @@ export interface StatsHouseholdTable {
  */
 export interface SensitiveFlagTable {
   id: string
-  /** The organisation holding the household's file. */
+  /** The organisation holding the household's file (or the campaign, for a caller's comment). */
   organizationId: string
-  householdId: string
+  /** null for a text about no household: a caller's end-of-session comment. */
+  householdId: string | null
   /** Where the text was written: one of SENSITIVE_FLAG_SOURCES (`shared/contracts/sensitive-flags.ts`). */
   source: string
-  /** The call, referral or referral event the text belongs to. */
+  /** The call, referral, referral event or caller feedback the text belongs to. */
   sourceId: string | null
   category: string
   authorUserId: string

@@ -17,6 +17,7 @@ export const SENSITIVE_FLAG_SOURCES = [
   'referral_note',
   'objection_note',
   'objection_withdrawal',
+  'feedback_comment',
 ] as const
 export type SensitiveFlagSource = (typeof SENSITIVE_FLAG_SOURCES)[number]
 
@@ -39,13 +40,13 @@ export const SensitiveFlagSchema = Type.Object({
   id: Type.String(),
   at: Type.String({ description: 'when the text was saved (ISO UTC)' }),
   source: Type.Enum(SENSITIVE_FLAG_SOURCES),
-  /** The call, referral or referral event the text belongs to; null for a household's objection. */
+  /** The call, referral, referral event or caller feedback the text belongs to; null for a household's objection. */
   sourceId: Type.Union([Type.String(), Type.Null()]),
   category: Type.Enum(SENSITIVE_CATEGORIES),
   author: Type.Object({ id: Type.String(), name: Type.String(), organization: Type.String() }),
   organization: Type.String({ description: 'code of the organisation holding the household’s file' }),
-  /** The household, by id (for the link) and its landlord's reference: no name. */
-  household: Type.Object({ id: Type.String(), ref: Type.String() }),
+  /** The household, by id (for the link) and its landlord's reference: no name; null for a caller's comment on a session. */
+  household: Type.Union([Type.Object({ id: Type.String(), ref: Type.String() }), Type.Null()]),
 })
 
 const CountsByCategory = Type.Object(

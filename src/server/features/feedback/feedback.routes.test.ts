@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { buildTestApp } from '../../../../test/app.js'
 import { assertMatchesContract } from '../../../../test/contract.js'
 import { makeCampaign, makeOrganization, makeUser } from '../../../../test/factories.js'
 import { feedbackContract } from '../../../shared/contracts/feedback.js'
+import { sensitiveFlagsContract } from '../../../shared/contracts/sensitive-flags.js'
 
 async function setup(t: Parameters<typeof buildTestApp>[0]) {
   const context = await buildTestApp(t, { PUBLIC_URL: 'https://allervers.example.org' })
@@ -189,5 +191,55 @@ describe('caller feedback and debriefs', () => {
     assert.equal((await close(headers.otherManager)).statusCode, 404)
     const row = await db.selectFrom('callerFeedback').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
     assert.equal(row.debriefHandledAt, null, 'still pending after refused attempts')
+  })
+
+  it('flags a comment holding sensitive words like every free text: the place and category, never the text, in the same transaction; a clean comment writes no flag', async (t) => {
+    const { app, db, landlord, campaign, caller, headers, loginAs } = await setup(t)
+    const send = (comment?: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/campaigns/${campaign.id}/feedback`,
+        headers: headers.caller,
+        payload: { meaningful: 3, useful: 3, ...(comment === undefined ? {} : { comment }) },
+      })
+    const flags = () => db.selectFrom('sensitiveFlag').selectAll().execute()
+
+    assert.equal((await send('Très bon échange, des personnes contentes')).statusCode, 201)
+    assert.equal((await send()).statusCode, 201)
+    assert.deepEqual(await flags(), [], 'a clean comment, or none, writes no flag')
+
+    const comment = 'Mme Qwzyx m’a parlé de son diabète et de son fils en prison, éprouvant'
+    const flagged = await send(comment)
+    assert.equal(flagged.statusCode, 201, flagged.body)
+    const rows = await flags()
+    assert.deepEqual(rows.map((row) => row.category).sort(), ['health', 'offence'])
+    for (const row of rows) {
+      assert.equal(row.source, 'feedback_comment')
+      assert.equal(row.sourceId, flagged.json().feedback.id)
+      assert.equal(row.householdId, null, 'about a session, not a household')
+      assert.equal(row.organizationId, landlord.id)
+      assert.equal(row.authorUserId, caller.id)
+      const cells = JSON.stringify(row).toLowerCase()
+      for (const word of ['qwzyx', 'diabète', 'prison', 'éprouvant']) assert.equal(cells.includes(word), false, word)
+    }
+
+    // The DPO's list shows it, with no household.
+    const dpo = await makeUser(db, 'dpo', { organizationId: landlord.id })
+    const list = await app.inject({ url: '/api/sensitive-flags?source=feedback_comment', headers: await loginAs(dpo) })
+    assert.equal(list.statusCode, 200, list.body)
+    assertMatchesContract(sensitiveFlagsContract.list, list)
+    assert.equal(list.json().total, 2)
+    for (const item of list.json().items) {
+      assert.equal(item.household, null)
+      assert.equal(item.sourceId, flagged.json().feedback.id)
+    }
+    assert.equal(list.body.includes('diabète'), false)
+
+    // Without its flag the comment is not saved either.
+    await sql`drop table sensitive_flag`.execute(db)
+    const count = async () => (await db.selectFrom('callerFeedback').select('id').execute()).length
+    const before = await count()
+    assert.equal((await send('Il boit, alcoolique depuis longtemps')).statusCode, 500)
+    assert.equal(await count(), before, 'the feedback is rolled back with its flag')
   })
 })

@@ -9,6 +9,7 @@ import { recordAuditEvent } from '../audit/audit.queries.js'
 import { isListedCaller } from '../calling/calling.queries.js'
 import { findCampaignById } from '../campaigns/campaigns.queries.js'
 import { queueEmails } from '../mail/outbox.queries.js'
+import { flagSensitiveTexts } from '../sensitive-flags/sensitive-flags.service.js'
 import { emailsOfMembers } from '../users/users.queries.js'
 import * as feedback from './feedback.queries.js'
 
@@ -49,6 +50,19 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
           debriefHandledAt: null,
           createdAt: now,
         })
+        // The comment is about the session, not a household, but may name one and what it confided: flagged like
+        // every free text, in the same transaction, never with its text.
+        await flagSensitiveTexts(
+          tx,
+          {
+            organizationId: campaign.organizationId,
+            householdId: null,
+            authorUserId: scope.userId,
+            authorOrganizationId: campaign.organizationId,
+            at: now,
+          },
+          [{ source: 'feedback_comment', sourceId: saved.id, text: saved.comment }],
+        )
         if (body.debriefRequested) {
           const recipients = (await emailsOfMembers(tx, campaign.organizationId, ['manager'])).sort()
           const email = debriefEmail(config.publicUrl, campaign.id)

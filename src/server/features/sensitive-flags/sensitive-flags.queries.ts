@@ -38,7 +38,7 @@ export async function listSensitiveFlags(db: Db, filter: SensitiveFlagFilter, pa
     .innerJoin('user as author', 'author.id', 'sensitiveFlag.authorUserId')
     .innerJoin('organization as holder', 'holder.id', 'sensitiveFlag.organizationId')
     .innerJoin('organization as writer', 'writer.id', 'sensitiveFlag.authorOrganizationId')
-    .innerJoin('household', 'household.id', 'sensitiveFlag.householdId')
+    .leftJoin('household', 'household.id', 'sensitiveFlag.householdId')
     .select([
       'sensitiveFlag.id',
       'sensitiveFlag.createdAt',

@@ -67,7 +67,7 @@ export const sensitiveFlagRoutes: FastifyPluginAsyncTypebox = async (app) => {
           to: query.to ?? null,
           category: query.category ?? null,
           source: query.source ?? null,
-          households: [...new Set(rows.map((row) => row.householdId))],
+          households: [...new Set(rows.flatMap((row) => (row.householdId ? [row.householdId] : [])))],
         },
       })
       return {
@@ -79,7 +79,8 @@ export const sensitiveFlagRoutes: FastifyPluginAsyncTypebox = async (app) => {
           category: row.category as SensitiveCategory,
           author: { id: row.authorUserId, name: row.authorName, organization: row.authorOrganizationCode },
           organization: row.organizationCode,
-          household: { id: row.householdId, ref: row.householdRef },
+          // A caller's end-of-session comment is about no household.
+          household: row.householdId ? { id: row.householdId, ref: row.householdRef ?? '' } : null,
         })),
         total,
         byCategory,

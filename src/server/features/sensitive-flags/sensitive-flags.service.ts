@@ -14,15 +14,16 @@ import { insertSensitiveFlags } from './sensitive-flags.queries.js'
 /** A free text being saved, and where. */
 export interface FreeText {
   source: SensitiveFlagSource
-  /** The call, referral or referral event it belongs to. */
+  /** The call, referral, referral event or caller feedback it belongs to. */
   sourceId?: string | null
   text: string | null | undefined
 }
 
 export interface FlagContext {
-  /** The organisation holding the household's file. */
+  /** The organisation holding the household's file (the campaign's, for a caller's comment). */
   organizationId: string
-  householdId: string
+  /** null for a text about no household (a caller's end-of-session comment). */
+  householdId: string | null
   authorUserId: string
   /** The organisation the writer acts for (a partner's, on the recipient side of a referral). */
   authorOrganizationId: string

@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { describeError } from '../../components/errors.js'
+import { SensitiveWordWarning } from '../../components/SensitiveWordWarning.js'
 import { callingApi } from './api.js'
 
 const SCALE = ['1', '2', '3', '4', '5'] as const
@@ -99,6 +100,7 @@ export function FeedbackDialog({
             autosize
             minRows={2}
           />
+          <SensitiveWordWarning text={comment} />
           <Checkbox
             label={t('feedback.debrief')}
             checked={debriefRequested}

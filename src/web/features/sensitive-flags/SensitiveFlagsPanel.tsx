@@ -139,7 +139,9 @@ export function SensitiveFlagsPanel({
                         )}
                       </Table.Td>
                       <Table.Td>
-                        {linkHouseholds ? (
+                        {flag.household === null ? (
+                          t('sensitiveFlags.noHousehold')
+                        ) : linkHouseholds ? (
                           <Anchor component={Link} to={`/households/${flag.household.id}`}>
                             {t('sensitiveFlags.householdLink', { ref: flag.household.ref })}
                           </Anchor>
