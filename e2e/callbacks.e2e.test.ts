@@ -4,16 +4,20 @@ import { dirname } from 'node:path'
 import { describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { addDays, parisToday } from '../src/shared/clock.js'
-import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 import { makeCampaign, makeTarget, makeUser } from '../test/factories.js'
 
-async function signIn(browser: Browser, url: string, email: string, password: string, width: number, height: number) {
+async function signedInPage(
+  browser: Browser,
+  url: string,
+  email: string,
+  password: string,
+  width: number,
+  height: number,
+) {
   const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height } })
   const page = await context.newPage()
-  await page.goto(url)
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel(/^Mot de passe/).fill(password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
+  await signIn(page, url, email, password)
   await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
   await page.goto(`${url}/calling`)
   await page.getByRole('heading', { level: 2, name: 'Appeler' }).waitFor()
@@ -46,7 +50,7 @@ describe('« Mes rappels » in Chromium', () => {
       .where('id', '=', late.id)
       .execute()
     const browser = await launchBrowser(t)
-    const { page } = await signIn(browser, server.url, caller.email, caller.password, 1280, 900)
+    const { page } = await signedInPage(browser, server.url, caller.email, caller.password, 1280, 900)
 
     const section = page.getByRole('region', { name: 'Mes rappels' })
     await section.getByText('1 rappel, dont 1 en retard').waitFor()

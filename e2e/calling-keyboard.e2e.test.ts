@@ -3,16 +3,20 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 import { makeCampaign, makeTarget, makeUser } from '../test/factories.js'
 
-async function signIn(browser: Browser, url: string, email: string, password: string, width: number, height: number) {
+async function signedInPage(
+  browser: Browser,
+  url: string,
+  email: string,
+  password: string,
+  width: number,
+  height: number,
+) {
   const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height } })
   const page = await context.newPage()
-  await page.goto(url)
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel(/^Mot de passe/).fill(password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
+  await signIn(page, url, email, password)
   await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
   await page.goto(`${url}/calling`)
   await page.getByRole('heading', { level: 2, name: 'Appeler' }).waitFor()
@@ -37,7 +41,7 @@ describe('the caller’s fast path in Chromium', () => {
       await makeTarget(db, campaign, { household: { lastName, firstName: 'Odette' } })
     }
     const browser = await launchBrowser(t)
-    const { page } = await signIn(browser, server.url, caller.email, caller.password, 820, 1180)
+    const { page } = await signedInPage(browser, server.url, caller.email, caller.password, 820, 1180)
 
     await page.getByRole('button', { name: 'Appeler le suivant' }).click()
     await householdTitle(page).waitFor()
@@ -133,7 +137,7 @@ describe('the caller’s fast path in Chromium', () => {
     assert.equal(await bar.getByRole('switch', { name: 'Enchaîner' }).isChecked(), true)
 
     // « Votre journée » is kept by the server: signed in again on another browser, the three calls are there.
-    const again = await signIn(browser, server.url, caller.email, caller.password, 820, 1180)
+    const again = await signedInPage(browser, server.url, caller.email, caller.password, 820, 1180)
     await again.page.getByText('3 appels notés aujourd’hui').waitFor()
     await again.page.getByText('Pas de réponse : 3').waitFor()
   })
@@ -145,7 +149,7 @@ describe('the caller’s fast path in Chromium', () => {
     const caller = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
     await makeTarget(db, campaign, { household: { lastName: 'Lemaire', firstName: 'Odette' } })
     const browser = await launchBrowser(t)
-    const { page } = await signIn(browser, server.url, caller.email, caller.password, 1280, 900)
+    const { page } = await signedInPage(browser, server.url, caller.email, caller.password, 1280, 900)
 
     await page.getByRole('button', { name: 'Appeler le suivant' }).click()
     await householdTitle(page).waitFor()

@@ -7,16 +7,13 @@ import { DateTime } from 'luxon'
 import type { Browser } from 'playwright-core'
 import type { Db } from '../src/server/db/database.js'
 import { parisToday } from '../src/shared/clock.js'
-import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 import { makeCampaign, makeTarget, makeUser } from '../test/factories.js'
 
-async function signIn(browser: Browser, url: string, email: string, password: string, width = 1280) {
+async function signedInPage(browser: Browser, url: string, email: string, password: string, width = 1280) {
   const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 900 } })
   const page = await context.newPage()
-  await page.goto(url)
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel(/^Mot de passe/).fill(password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
+  await signIn(page, url, email, password)
   await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
   return { context, page }
 }
@@ -64,7 +61,7 @@ describe('the caller workspace in Chromium', () => {
     const caller = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
     const target = await seedHousehold(db, campaign, 'Lefèvre')
     const browser = await launchBrowser(t)
-    const { context, page } = await signIn(browser, server.url, caller.email, caller.password)
+    const { context, page } = await signedInPage(browser, server.url, caller.email, caller.password)
 
     await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Appeler' }).click()
     await page.getByRole('heading', { level: 2, name: 'Appeler' }).waitFor()
@@ -196,7 +193,7 @@ describe('the caller workspace in Chromium', () => {
     const first = await seedHousehold(db, campaign, 'Bernard')
     await seedHousehold(db, campaign, 'Petit')
     const browser = await launchBrowser(t)
-    const { page } = await signIn(browser, server.url, caller.email, caller.password, 390)
+    const { page } = await signedInPage(browser, server.url, caller.email, caller.password, 390)
 
     await page.goto(`${server.url}/calling`)
     await page.getByRole('button', { name: 'Appeler le suivant' }).click()

@@ -4,15 +4,12 @@ import { describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
 import { parisToday } from '../src/shared/clock.js'
-import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 
-async function signIn(browser: Browser, url: string, email: string, password: string, width = 1280) {
+async function signedInPage(browser: Browser, url: string, email: string, password: string, width = 1280) {
   const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 900 }, acceptDownloads: true })
   const page = await context.newPage()
-  await page.goto(url)
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel(/^Mot de passe/).fill(password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
+  await signIn(page, url, email, password)
   await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
   return page
 }
@@ -44,7 +41,7 @@ describe('the DPO’s desk in Chromium', () => {
 
     // A manager reads the household's record and records an objection with a note naming an illness.
     const browser = await launchBrowser(t)
-    const manager = await signIn(browser, server.url, account('manager').email, account('manager').password)
+    const manager = await signedInPage(browser, server.url, account('manager').email, account('manager').password)
     assert.equal((await manager.request.get(`${server.url}/api/households/${household.id}`)).status(), 200)
     const objection = await manager.request.post(`${server.url}/api/households/${household.id}/objection`, {
       data: { channel: 'phone', note: 'Ne veut plus être appelée, parle de sa maladie de Parkinson.' },
@@ -56,7 +53,7 @@ describe('the DPO’s desk in Chromium', () => {
     )
     assert.equal(search.status(), 200, await search.text())
 
-    const dpo = await signIn(browser, server.url, account('dpo').email, account('dpo').password)
+    const dpo = await signedInPage(browser, server.url, account('dpo').email, account('dpo').password)
     const navigation = dpo.getByRole('navigation', { name: 'Navigation principale' })
     assert.deepEqual(await navigation.getByRole('link').allInnerTexts(), [
       'Accueil',
@@ -182,7 +179,7 @@ describe('the DPO’s desk in Chromium', () => {
     await shoot(dpo, 'notes-desktop')
 
     // At tablet width the log reads its details in words, wrapped within the screen: no JSON, nothing cut.
-    const tablet = await signIn(browser, server.url, account('dpo').email, account('dpo').password, 820)
+    const tablet = await signedInPage(browser, server.url, account('dpo').email, account('dpo').password, 820)
     await tablet.goto(`${server.url}/protection-des-donnees?tab=journal`)
     await tablet.getByRole('combobox', { name: 'Action' }).click()
     await tablet.getByRole('option', { name: 'Recherche de ménages' }).click()
@@ -283,7 +280,7 @@ describe('the DPO’s desk in Chromium', () => {
       .executeTakeFirstOrThrow()
 
     const browser = await launchBrowser(t)
-    const page = await signIn(browser, server.url, admin.email, admin.password)
+    const page = await signedInPage(browser, server.url, admin.email, admin.password)
     await page.goto(`${server.url}/protection-des-donnees?tab=conservation`)
     const contactMonths = page.getByLabel(/^Identité et textes libres/)
     await contactMonths.fill('36')
@@ -350,7 +347,7 @@ describe('the DPO’s desk in Chromium', () => {
     assert.equal(await page.getByRole('button', { name: `Effacer le ménage ${kept.externalRef}` }).count(), 1)
 
     // Every tab at tablet width.
-    const tablet = await signIn(browser, server.url, admin.email, admin.password, 820)
+    const tablet = await signedInPage(browser, server.url, admin.email, admin.password, 820)
     for (const tab of ['journal', 'demandes', 'conservation', 'notes']) {
       await tablet.goto(`${server.url}/protection-des-donnees?tab=${tab}`)
       await tablet.getByRole('tab', { selected: true }).waitFor()

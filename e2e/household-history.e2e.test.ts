@@ -3,16 +3,13 @@ import { describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
 import { parisToday } from '../src/shared/clock.js'
-import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 import { makeTarget } from '../test/factories.js'
 
-async function signIn(browser: Browser, url: string, email: string, password: string): Promise<Page> {
+async function signedInPage(browser: Browser, url: string, email: string, password: string): Promise<Page> {
   const context = await browser.newContext({ locale: 'fr-FR' })
   const page = await context.newPage()
-  await page.goto(url)
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel(/^Mot de passe/).fill(password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
+  await signIn(page, url, email, password)
   await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
   return page
 }
@@ -45,7 +42,12 @@ describe('a household’s history in Chromium', () => {
       .executeTakeFirstOrThrow()
     const browser = await launchBrowser(t)
 
-    const worker = await signIn(browser, server.url, account('social_worker').email, account('social_worker').password)
+    const worker = await signedInPage(
+      browser,
+      server.url,
+      account('social_worker').email,
+      account('social_worker').password,
+    )
     await worker.goto(`${server.url}/households/${target.householdId}`)
     await worker.getByText('Aucun appel, aucune orientation ni changement enregistré pour ce ménage.').waitFor()
     await worker.getByRole('button', { name: 'Orienter le ménage' }).click()
@@ -97,7 +99,7 @@ describe('a household’s history in Chromium', () => {
 
     // A caller reads no household but the one they are calling: not the registry, not a household of someone else's
     // work (the same answer as for one that does not exist).
-    const caller = await signIn(browser, server.url, account('caller').email, account('caller').password)
+    const caller = await signedInPage(browser, server.url, account('caller').email, account('caller').password)
     const navigation = caller.getByRole('navigation', { name: 'Navigation principale' })
     assert.equal(await navigation.getByRole('link', { name: 'Ménages' }).count(), 0, 'no registry for a caller')
     await caller.goto(`${server.url}/households/${target.householdId}`)
@@ -164,7 +166,7 @@ describe('a household’s history in Chromium', () => {
       .executeTakeFirstOrThrow()
     assert.equal(objected.objectionChannel, 'mail')
 
-    const manager = await signIn(browser, server.url, account('manager').email, account('manager').password)
+    const manager = await signedInPage(browser, server.url, account('manager').email, account('manager').password)
     await manager.goto(`${server.url}/households/${held.householdId}`)
     await manager.getByRole('button', { name: 'Lever l’opposition' }).click()
     const lift = manager.getByRole('dialog', { name: 'Lever l’opposition aux appels' })

@@ -2,19 +2,16 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
-import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 import { hostileFiles } from '../test/fixtures/imports/hostile.js'
 
 const FIXTURES = new URL('../test/fixtures/imports/', import.meta.url)
 const fixture = (name: string) => new URL(name, FIXTURES).pathname
 
-async function signIn(browser: Browser, url: string, email: string, password: string): Promise<Page> {
+async function signedInPage(browser: Browser, url: string, email: string, password: string): Promise<Page> {
   const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1440, height: 1000 } })
   const page = await context.newPage()
-  await page.goto(url)
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel(/^Mot de passe/).fill(password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
+  await signIn(page, url, email, password)
   await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
   return page
 }
@@ -25,7 +22,7 @@ describe('household import in Chromium', () => {
     const { accounts } = await seedDemo(server.db, { households: 10 })
     const manager = accounts.find((a) => a.role === 'manager' && a.organization === 'TDL')!
     const browser = await launchBrowser(t)
-    const page = await signIn(browser, server.url, manager.email, manager.password)
+    const page = await signedInPage(browser, server.url, manager.email, manager.password)
 
     await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Ménages' }).click()
     await page.getByRole('link', { name: 'Importer un fichier' }).click()

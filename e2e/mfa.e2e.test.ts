@@ -2,22 +2,14 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { describe, it } from 'node:test'
 import { Secret, TOTP } from 'otpauth'
-import type { Page } from 'playwright-core'
 import { DEMO_ACCOUNTS, seedDemo } from '../src/server/features/demo/demo.service.js'
-import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 
 /** The test's "phone": the code an authenticator app shows for the secret read on the page. */
 function phoneCode(secret: string, timestamp = Date.now()) {
   return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({
     timestamp,
   })
-}
-
-async function signIn(page: Page, url: string, email: string, password: string) {
-  await page.goto(url)
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel(/^Mot de passe/).fill(password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
 }
 
 describe('the second factor, in Chromium', () => {

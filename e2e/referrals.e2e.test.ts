@@ -2,15 +2,12 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
-import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 
-async function signIn(browser: Browser, url: string, email: string, password: string): Promise<Page> {
+async function signedInPage(browser: Browser, url: string, email: string, password: string): Promise<Page> {
   const context = await browser.newContext({ locale: 'fr-FR' })
   const page = await context.newPage()
-  await page.goto(url)
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel(/^Mot de passe/).fill(password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
+  await signIn(page, url, email, password)
   await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
   return page
 }
@@ -29,7 +26,12 @@ describe('referrals in Chromium', () => {
       .executeTakeFirstOrThrow()
     const browser = await launchBrowser(t)
 
-    const worker = await signIn(browser, server.url, account('social_worker').email, account('social_worker').password)
+    const worker = await signedInPage(
+      browser,
+      server.url,
+      account('social_worker').email,
+      account('social_worker').password,
+    )
     await worker.goto(`${server.url}/households/${household.id}`)
     await worker.getByRole('button', { name: 'Orienter le ménage' }).click()
     const dialog = worker.getByRole('dialog')
@@ -59,7 +61,7 @@ describe('referrals in Chromium', () => {
     await dialog.getByRole('button', { name: 'Terminé' }).click()
     await dialog.waitFor({ state: 'hidden' })
 
-    const partner = await signIn(browser, server.url, account('partner').email, account('partner').password)
+    const partner = await signedInPage(browser, server.url, account('partner').email, account('partner').password)
     await partner
       .getByRole('navigation', { name: 'Navigation principale' })
       .getByRole('link', { name: 'Orientations' })
@@ -98,7 +100,7 @@ describe('referrals in Chromium', () => {
     const account = (role: string) => accounts.find((a) => a.role === role && a.organization !== 'MHS')!
     const browser = await launchBrowser(t)
 
-    const caller = await signIn(browser, server.url, account('caller').email, account('caller').password)
+    const caller = await signedInPage(browser, server.url, account('caller').email, account('caller').password)
     await caller
       .getByRole('navigation', { name: 'Navigation principale' })
       .getByRole('link', { name: 'Appeler' })
@@ -148,7 +150,7 @@ describe('referrals in Chromium', () => {
       .executeTakeFirstOrThrow()
     assert.equal(linked.disposition, 'no_answer')
 
-    const partner = await signIn(browser, server.url, account('partner').email, account('partner').password)
+    const partner = await signedInPage(browser, server.url, account('partner').email, account('partner').password)
     await partner.goto(`${server.url}/referrals/${sent.id}`)
     await partner.getByText(sent.lastName).first().waitFor()
     await partner.getByRole('button', { name: 'Accepter' }).click()
@@ -159,7 +161,7 @@ describe('referrals in Chromium', () => {
     await partner.getByRole('button', { name: 'Clôturer' }).click()
     await partner.getByText('Résolu').first().waitFor()
 
-    const manager = await signIn(browser, server.url, account('manager').email, account('manager').password)
+    const manager = await signedInPage(browser, server.url, account('manager').email, account('manager').password)
     await manager.goto(`${server.url}/referrals/${sent.id}`)
     await manager.getByText('Résolu').first().waitFor()
     await manager.getByText('Portage de repas mis en place dès lundi.').first().waitFor()
@@ -182,7 +184,12 @@ describe('referrals in Chromium', () => {
       .orderBy('household.externalRef', 'desc')
       .executeTakeFirstOrThrow()
     const browser = await launchBrowser(t)
-    const worker = await signIn(browser, server.url, account('social_worker').email, account('social_worker').password)
+    const worker = await signedInPage(
+      browser,
+      server.url,
+      account('social_worker').email,
+      account('social_worker').password,
+    )
     const axe = async (where: string) => assert.deepEqual(await seriousViolations(worker), [], where)
 
     await worker.goto(`${server.url}/households/${household.id}`)

@@ -6,15 +6,12 @@ import type { Browser, Page } from 'playwright-core'
 import type { Db } from '../src/server/db/database.js'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
 import { parisToday } from '../src/shared/clock.js'
-import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 
-async function signIn(browser: Browser, url: string, email: string, password: string): Promise<Page> {
+async function signedInPage(browser: Browser, url: string, email: string, password: string): Promise<Page> {
   const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } })
   const page = await context.newPage()
-  await page.goto(url)
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel(/^Mot de passe/).fill(password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
+  await signIn(page, url, email, password)
   await page.getByRole('heading', { level: 2, name: /^Bonjour/ }).waitFor()
   return page
 }
@@ -69,7 +66,7 @@ describe('the review (bilan) in Chromium', () => {
     assert.ok(expectedReached > 10, `the demo has reached households (${expectedReached})`)
 
     const browser = await launchBrowser(t)
-    const manager = await signIn(browser, server.url, account('manager').email, account('manager').password)
+    const manager = await signedInPage(browser, server.url, account('manager').email, account('manager').password)
     await manager
       .getByRole('navigation', { name: 'Navigation principale' })
       .getByRole('link', { name: 'Bilan' })
@@ -139,7 +136,7 @@ describe('the review (bilan) in Chromium', () => {
     assert.equal(pdf.headers()['content-type'], 'application/pdf')
 
     // The viewer: aggregates only, small counts suppressed, no exports.
-    const viewer = await signIn(browser, server.url, account('viewer').email, account('viewer').password)
+    const viewer = await signedInPage(browser, server.url, account('viewer').email, account('viewer').password)
     await viewer.goto(`${server.url}/bilan`)
     await viewer.getByRole('heading', { level: 3, name: 'Toits de Lorraine' }).waitFor()
     await viewer.getByText('Débriefings demandés : < 5').waitFor()
@@ -161,7 +158,7 @@ describe('the review (bilan) in Chromium', () => {
     ).id
     const before = await server.db.selectFrom('callerFeedback').select('id').where('callerId', '=', callerId).execute()
     const browser = await launchBrowser(t)
-    const page = await signIn(browser, server.url, caller.email, caller.password)
+    const page = await signedInPage(browser, server.url, caller.email, caller.password)
     await page.goto(`${server.url}/calling`)
 
     await page.getByRole('button', { name: 'Terminer ma session' }).click()

@@ -2,16 +2,8 @@ import assert from 'node:assert/strict'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { describe, it } from 'node:test'
-import type { Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
-import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
-
-async function signIn(page: Page, url: string, email: string, password: string) {
-  await page.goto(url)
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel(/^Mot de passe/).fill(password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
-}
+import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 
 const EXPECTED_NAVIGATION: Record<string, string[]> = {
   admin: ['Accueil', 'Campagnes', 'Ménages', 'Bilan', 'Protection des données', 'Administration', 'Mon compte'],

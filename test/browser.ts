@@ -76,3 +76,15 @@ export async function seriousViolations(page: Page, { include }: { include?: str
       return `${violation.id}: ${nodes.join(', ')}`
     })
 }
+
+/**
+ * Signs in through the login page as a person does: opens `base`, types the address and the password, presses
+ * « Se connecter ». It waits for nothing after: the caller waits for what it expects (the home page, a second factor,
+ * a refusal).
+ */
+export async function signIn(page: Page, base: string, email: string, password: string): Promise<void> {
+  await page.goto(base)
+  await page.getByLabel('Adresse e-mail').fill(email)
+  await page.getByLabel(/^Mot de passe/).fill(password)
+  await page.getByRole('button', { name: 'Se connecter' }).click()
+}
