@@ -77,13 +77,18 @@ export const POLICY = {
   'household.exportList': MANAGERS,
 
   // The home page: any signed-in user; each section for the organisations where the user holds the role that opens
-  // it (a manager's campaigns, referrals, debriefs and imports; an administrator's network; a viewer's key figures).
+  // it (a manager's campaigns, referrals, debriefs and imports; an administrator's network; a viewer's key figures;
+  // a caller's campaigns and callbacks; a social worker's or partner's orientations waiting).
   'home.read': SIGNED_IN,
   'home.manage': ['manager'],
   'home.network': ['admin'],
   'home.figures': ['viewer'],
   // The DPO's figures: requests of the register open and overdue, households due for erasure (counts only).
   'home.dataProtection': ['dpo'],
+  // A volunteer caller's day: the campaigns they may call for, their callbacks due and their calls today (counts only).
+  'home.call': ['caller'],
+  // The orientations waiting in the inbox of a social worker or a partner, and those overdue (counts only).
+  'home.orientations': ['social_worker', 'partner'],
 
   'import.run': MANAGERS,
   'instrument.use': SIGNED_IN,

@@ -83,6 +83,34 @@ export const HomeSchema = Type.Object({
       keptPastDue: Type.Integer(),
     }),
   ),
+  /**
+   * Callers: the campaigns they may call for now (as the calling workspace lists them), each with its households still
+   * to call; their callbacks (« Mes rappels ») overdue and due later today; their calls recorded today. Counts and
+   * campaign names only: no household named.
+   */
+  calling: Nullable(
+    Type.Object({
+      campaigns: Type.Array(
+        Type.Object({
+          id: Type.String(),
+          name: Type.String(),
+          /** The organisation's code. */
+          organization: Type.String(),
+          /** Targets pending, scheduled or held: not yet completed, unreachable or excluded. */
+          left: Type.Integer(),
+          isWithinCallingHours: Type.Boolean(),
+        }),
+      ),
+      callbacksOverdue: Type.Integer(),
+      callbacksDueToday: Type.Integer(),
+      callsToday: Type.Integer(),
+    }),
+  ),
+  /**
+   * Social workers and partners: orientations addressed to them (their inbox) still waiting to be accepted, and those
+   * past their deadline (to accept or to resolve). Counts only.
+   */
+  orientations: Nullable(Type.Object({ waiting: Type.Integer(), overdue: Type.Integer() })),
   /** Viewers: a few key figures of their organisations over the last 30 days (counts of 1 to 4 are null). */
   keyFigures: Nullable(
     Type.Object({

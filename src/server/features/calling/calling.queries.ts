@@ -5,7 +5,7 @@
 import { type ExpressionBuilder, sql } from 'kysely'
 import type { Db } from '../../db/database.js'
 import type { Database } from '../../db/schema.js'
-import type { Timestamp } from '../../db/time.js'
+import { type Timestamp, toCount } from '../../db/time.js'
 
 /**
  * The one rule of the campaigns a user may call for: active, of one of their organisations, and when the campaign is
@@ -151,33 +151,15 @@ export async function countCallsOfCaller(db: Db, callerId: string, start: Timest
 /**
  * The callbacks a caller sees in « Mes rappels »: those promised to them, and those open to any caller, in the
  * active campaigns they may call for (of these organisations; a campaign reserved to a list only if they are on it
- * or manage its organisation), soonest first (so overdue ones first). Never a callback kept for another caller, nor
- * a household erased, objecting or no longer active.
+ * or manage its organisation). Never a callback kept for another caller, nor a household erased, objecting or no
+ * longer active. Written once for the list and for the home page's counts.
  */
-export async function listCallbacksOfCaller(
-  db: Db,
-  userId: string,
-  organizationIds: string[],
-  managedIds: string[],
-  limit: number,
-) {
-  if (organizationIds.length === 0) return []
+function callbacksOfCaller(db: Db, userId: string, organizationIds: string[], managedIds: string[]) {
   return (
     db
       .selectFrom('campaignTarget')
       .innerJoin('campaign', 'campaign.id', 'campaignTarget.campaignId')
       .innerJoin('household', 'household.id', 'campaignTarget.householdId')
-      .select([
-        'campaignTarget.id',
-        'campaignTarget.nextAttemptAt',
-        'campaignTarget.preferredCallerId',
-        'campaign.id as campaignId',
-        'campaign.name as campaignName',
-        'campaign.organizationId',
-        'household.id as householdId',
-        'household.lastName',
-        'household.firstName',
-      ])
       .where((eb) => callableBy(eb, userId, organizationIds, managedIds))
       // Literals, as campaign_target_callback_idx's predicate names them: SQLite uses a partial index only then.
       .where('campaignTarget.lastDisposition', '=', sql.lit('callback'))
@@ -191,9 +173,53 @@ export async function listCallbacksOfCaller(
       .where('household.status', '=', 'active')
       .where('household.erasedAt', 'is', null)
       .where('household.objectionAt', 'is', null)
-      .orderBy('campaignTarget.nextAttemptAt')
-      .orderBy('campaignTarget.id')
-      .limit(limit)
-      .execute()
   )
+}
+
+/** « Mes rappels » (see callbacksOfCaller), soonest first (so overdue ones first). */
+export async function listCallbacksOfCaller(
+  db: Db,
+  userId: string,
+  organizationIds: string[],
+  managedIds: string[],
+  limit: number,
+) {
+  if (organizationIds.length === 0) return []
+  return callbacksOfCaller(db, userId, organizationIds, managedIds)
+    .select([
+      'campaignTarget.id',
+      'campaignTarget.nextAttemptAt',
+      'campaignTarget.preferredCallerId',
+      'campaign.id as campaignId',
+      'campaign.name as campaignName',
+      'campaign.organizationId',
+      'household.id as householdId',
+      'household.lastName',
+      'household.firstName',
+    ])
+    .orderBy('campaignTarget.nextAttemptAt')
+    .orderBy('campaignTarget.id')
+    .limit(limit)
+    .execute()
+}
+
+/** How many of « Mes rappels » are overdue (due before `now`) and due later the same day (before `dayEnd`). */
+export async function countCallbacksOfCaller(
+  db: Db,
+  userId: string,
+  organizationIds: string[],
+  managedIds: string[],
+  now: Timestamp,
+  dayEnd: Timestamp,
+) {
+  if (organizationIds.length === 0) return { overdue: 0, dueToday: 0 }
+  const row = await callbacksOfCaller(db, userId, organizationIds, managedIds)
+    .select([
+      sql<number>`sum(case when ${sql.ref('campaignTarget.nextAttemptAt')} < ${now} then 1 else 0 end)`.as('overdue'),
+      sql<number>`sum(case when ${sql.ref('campaignTarget.nextAttemptAt')} >= ${now} and ${sql.ref('campaignTarget.nextAttemptAt')} < ${dayEnd} then 1 else 0 end)`.as(
+        'dueToday',
+      ),
+    ])
+    .executeTakeFirst()
+  return { overdue: toCount(row?.overdue ?? 0), dueToday: toCount(row?.dueToday ?? 0) }
 }

@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import type { Static } from 'typebox'
-import { addDays, parisDayStart, parisToday } from '../../../shared/clock.js'
 import { type CallSchema, callingContract } from '../../../shared/contracts/calling.js'
 import type { CallTable } from '../../db/schema.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { organizationsWhere } from '../../policy/policy.js'
-import { countCallsOfCaller } from './calling.queries.js'
 import {
   type Caller,
+  countCallsToday,
   listCallableCampaigns,
   listMyCallbacks,
   releaseAssignment,
@@ -58,20 +57,7 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     ...callingContract.today,
     config: { access: 'campaign.call' },
-    handler: async (request) => {
-      const day = parisToday()
-      const counts = await countCallsOfCaller(
-        db,
-        currentUser(request).id,
-        parisDayStart(day),
-        parisDayStart(addDays(day, 1)),
-      )
-      return {
-        day,
-        total: counts.reduce((sum, row) => sum + row.count, 0),
-        byDisposition: Object.fromEntries(counts.map((row) => [row.disposition, row.count])),
-      }
-    },
+    handler: async (request) => countCallsToday(db, currentUser(request).id),
   })
 
   app.route({

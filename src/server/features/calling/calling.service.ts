@@ -5,6 +5,7 @@
  */
 import { isWithinCallingHours } from '../../../shared/calling-rules.js'
 import type { CallingHours } from '../../../shared/campaigns.js'
+import { addDays, parisDayStart, parisToday } from '../../../shared/clock.js'
 import { CALLBACKS_LIMIT } from '../../../shared/contracts/calling.js'
 import type { Role } from '../../../shared/roles.js'
 import type { Db } from '../../db/database.js'
@@ -38,12 +39,20 @@ export function atomically<T>(db: Db, work: (db: Db) => Promise<T>): Promise<T> 
   return db.engine === 'postgres' && !db.isTransaction ? work(db) : inGroupedTransaction(db, work)
 }
 
-/** The campaigns this user may call for now: active, and open to them (listed, or unrestricted, or managed). */
-export async function listCallableCampaigns(db: Db, scope: Scope, now = new Date()) {
+/**
+ * The campaigns this user may call for now: active, and open to them (listed, or unrestricted, or managed); of the
+ * organisations where they call, or of those given among them (the home page: where they hold the caller role).
+ */
+export async function listCallableCampaigns(
+  db: Db,
+  scope: Scope,
+  now = new Date(),
+  organizationIds = organizationsWhere(scope, 'campaign.call'),
+) {
   const rows = await calling.listCallableCampaigns(
     db,
     scope.userId,
-    organizationsWhere(scope, 'campaign.call'),
+    organizationIds,
     organizationsWhere(scope, 'campaign.manage'),
   )
   return rows.map((row) => ({
@@ -92,6 +101,32 @@ export async function listMyCallbacks(db: Db, scope: Scope, ip: string, now = ne
       campaign: { id: row.campaignId, name: row.campaignName },
       household: { id: row.householdId, lastName: row.lastName, firstName: row.firstName },
     })),
+  }
+}
+
+/**
+ * How many of « Mes rappels » (the same rule as listMyCallbacks, over these organisations) are overdue and due later
+ * today. Counts only: no household is named or returned, so unlike the list this read is not audited.
+ */
+export async function countMyCallbacks(db: Db, scope: Scope, organizationIds: string[], now = new Date()) {
+  return calling.countCallbacksOfCaller(
+    db,
+    scope.userId,
+    organizationIds,
+    organizationsWhere(scope, 'campaign.manage'),
+    now.toISOString(),
+    parisDayStart(addDays(parisToday(now), 1)),
+  )
+}
+
+/** « Votre journée »: the calls this caller recorded today (Paris day), in all and by disposition. */
+export async function countCallsToday(db: Db, callerId: string, now = new Date()) {
+  const day = parisToday(now)
+  const counts = await calling.countCallsOfCaller(db, callerId, parisDayStart(day), parisDayStart(addDays(day, 1)))
+  return {
+    day,
+    total: counts.reduce((sum, row) => sum + row.count, 0),
+    byDisposition: Object.fromEntries(counts.map((row) => [row.disposition, row.count])),
   }
 }
 

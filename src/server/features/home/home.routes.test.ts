@@ -6,7 +6,76 @@ import { assertMatchesContract } from '../../../../test/contract.js'
 import { makeCampaign, makeHousehold, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
 import { addMonths, parisToday } from '../../../shared/clock.js'
 import { homeContract } from '../../../shared/contracts/home.js'
+import type { Db } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
+
+/** A referral from `sender` to `recipient` about a household, in a status, due to be accepted and resolved by `due`. */
+async function insertReferral(
+  db: Db,
+  fields: { householdId: string; sender: string; senderUserId: string; recipient: string; status: string; due: string },
+) {
+  const at = new Date(Date.now() - 86_400_000).toISOString()
+  await db
+    .insertInto('referral')
+    .values({
+      id: randomUUID(),
+      householdId: fields.householdId,
+      callId: null,
+      senderOrganizationId: fields.sender,
+      senderUserId: fields.senderUserId,
+      recipientOrganizationId: fields.recipient,
+      recipientTeam: null,
+      assigneeId: null,
+      category: 'food',
+      urgency: 'within_24h',
+      status: fields.status,
+      summary: 'Plus de courses',
+      consentGiven: 1,
+      consentRecordedAt: at,
+      overrideReason: null,
+      outcome: null,
+      dueAcceptBy: fields.due,
+      dueResolveBy: fields.due,
+      acceptedAt: null,
+      closedAt: null,
+      overdueNotifiedAt: null,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .execute()
+}
+
+/** A call recorded now by this caller on a target. */
+async function insertCall(
+  db: Db,
+  target: { id: string; campaignId: string; householdId: string; organizationId: string },
+  callerId: string,
+) {
+  await db
+    .insertInto('call')
+    .values({
+      id: randomUUID(),
+      campaignId: target.campaignId,
+      targetId: target.id,
+      householdId: target.householdId,
+      organizationId: target.organizationId,
+      callerId,
+      attempt: 1,
+      disposition: 'no_answer',
+      phoneE164: '+33612345678',
+      questionnaireVersionId: null,
+      answers: null,
+      scores: null,
+      needs: null,
+      fragilityLevel: null,
+      notes: null,
+      callbackAt: null,
+      durationSeconds: 60,
+      idempotencyKey: randomUUID(),
+      createdAt: new Date().toISOString(),
+    })
+    .execute()
+}
 
 describe('GET /api/home: what each role has to act on today', () => {
   it('gives a manager campaigns, overdue referrals, debriefs and the last import; an admin the network; a viewer figures', async (t) => {
@@ -140,6 +209,10 @@ describe('GET /api/home: what each role has to act on today', () => {
       householdsReached: 0,
       referralsSent: null,
     })
+    assert.equal(viewer.json().calling, null, 'a viewer does not call')
+    assert.equal(viewer.json().orientations, null, 'nor receive orientations')
+    assert.equal(body.calling, null, 'a manager follows the campaigns, the caller’s section is not theirs')
+    assert.equal(body.orientations, null)
 
     const asCaller = (await app.inject({ url: '/api/home', headers: await loginAs(caller) })).json()
     assert.deepEqual(
@@ -191,5 +264,121 @@ describe('GET /api/home: what each role has to act on today', () => {
     const manager = await makeUser(db, 'manager', { organizationId: organization.id })
     const asManager = (await app.inject({ url: '/api/home', headers: await loginAs(manager) })).json()
     assert.equal(asManager.dataProtection, null, 'the figures are the DPO’s')
+  })
+  it('gives a caller the campaigns they may call for with the households left, their callbacks and calls today', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const open = await makeCampaign(db)
+    const orgId = open.organizationId
+    const caller = await makeUser(db, 'caller', { organizationId: orgId })
+    const other = await makeUser(db, 'caller', { organizationId: orgId })
+    const headers = await loginAs(caller)
+
+    const empty = await app.inject({ url: '/api/home', headers })
+    assertMatchesContract(homeContract.today, empty)
+    assert.deepEqual(
+      empty.json().calling.campaigns.map((c: { id: string }) => c.id),
+      [open.id],
+    )
+
+    // Three left (one held by another caller still counts), one done, one excluded.
+    const targets = [
+      await makeTarget(db, open),
+      await makeTarget(db, open),
+      await makeTarget(db, open, { heldBy: other.id }),
+    ]
+    const done = await makeTarget(db, open)
+    const excluded = await makeTarget(db, open)
+    await db.updateTable('campaignTarget').set({ status: 'completed' }).where('id', '=', done.id).execute()
+    await db.updateTable('campaignTarget').set({ status: 'excluded' }).where('id', '=', excluded.id).execute()
+    // Callbacks: one overdue, one kept for another caller (not theirs), one promised for tomorrow (not today).
+    const callback = (id: string, at: string, preferredCallerId: string | null = null) =>
+      db
+        .updateTable('campaignTarget')
+        .set({ status: 'scheduled', lastDisposition: 'callback', nextAttemptAt: at, preferredCallerId, attempts: 1 })
+        .where('id', '=', id)
+        .execute()
+    await callback(targets[0].id, new Date(Date.now() - 3_600_000).toISOString())
+    await callback(targets[1].id, new Date(Date.now() - 3_600_000).toISOString(), other.id)
+    const tomorrow = await makeTarget(db, open)
+    await callback(tomorrow.id, new Date(Date.now() + 2 * 86_400_000).toISOString())
+    await insertCall(db, targets[0], caller.id)
+    await insertCall(db, targets[1], caller.id)
+    await insertCall(db, targets[2], other.id)
+
+    // A campaign reserved to another caller, a paused one, and another organisation's: none is the caller's.
+    const reserved = await makeCampaign(db, { organizationId: orgId })
+    await makeTarget(db, reserved)
+    await db.updateTable('campaign').set({ callersRestricted: 1 }).where('id', '=', reserved.id).execute()
+    await db.insertInto('campaignCaller').values({ campaignId: reserved.id, userId: other.id }).execute()
+    await makeCampaign(db, { organizationId: orgId, status: 'paused' })
+    const elsewhere = await makeCampaign(db)
+    await makeTarget(db, elsewhere)
+
+    const home = await app.inject({ url: '/api/home', headers })
+    assert.equal(home.statusCode, 200)
+    assertMatchesContract(homeContract.today, home)
+    const { calling, orientations, campaigns } = home.json()
+    assert.deepEqual(
+      calling.campaigns.map((c: { id: string; left: number; isWithinCallingHours: boolean }) => [
+        c.id,
+        c.left,
+        c.isWithinCallingHours,
+      ]),
+      [[open.id, 4, true]],
+    )
+    assert.deepEqual([calling.callbacksOverdue, calling.callbacksDueToday, calling.callsToday], [1, 0, 2])
+    assert.equal(orientations, null, 'a caller receives no orientation')
+    assert.deepEqual(campaigns, [], 'the manager’s follow-up of campaigns is not the caller’s')
+    assert.doesNotMatch(home.body, /lastName|firstName|Plus de courses/, 'counts only: no household named')
+
+    // The caller listed on the reserved campaign sees it, with its own count.
+    const asOther = (await app.inject({ url: '/api/home', headers: await loginAs(other) })).json()
+    assert.deepEqual(
+      asOther.calling.campaigns.map((c: { id: string; left: number }) => [c.id, c.left]).sort(),
+      [
+        [open.id, 4],
+        [reserved.id, 1],
+      ].sort(),
+    )
+    assert.deepEqual([asOther.calling.callbacksOverdue, asOther.calling.callsToday], [2, 1])
+  })
+
+  it('gives a partner and a social worker the orientations waiting in their inbox and those overdue', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const campaign = await makeCampaign(db)
+    const landlord = campaign.organizationId
+    const sender = await makeUser(db, 'caller', { organizationId: landlord })
+    const association = await makeOrganization(db, { type: 'partner' })
+    const otherAssociation = await makeOrganization(db, { type: 'partner' })
+    const partner = await makeUser(db, 'partner', { organizationId: association.id })
+    const headers = await loginAs(partner)
+    const empty = await app.inject({ url: '/api/home', headers })
+    assertMatchesContract(homeContract.today, empty)
+    assert.deepEqual(empty.json().orientations, { waiting: 0, overdue: 0 })
+    assert.equal(empty.json().calling, null, 'a partner does not call')
+
+    const household = (await makeTarget(db, campaign)).householdId
+    const past = new Date(Date.now() - 3_600_000).toISOString()
+    const later = new Date(Date.now() + 86_400_000).toISOString()
+    const send = (recipient: string, status: string, due: string) =>
+      insertReferral(db, { householdId: household, sender: landlord, senderUserId: sender.id, recipient, status, due })
+    await send(association.id, 'sent', later) // waiting
+    await send(association.id, 'sent', past) // waiting and overdue
+    await send(association.id, 'accepted', past) // overdue (to resolve)
+    await send(association.id, 'done', past) // closed: neither
+    await send(otherAssociation.id, 'sent', past) // another organisation's
+
+    const home = await app.inject({ url: '/api/home', headers })
+    assertMatchesContract(homeContract.today, home)
+    assert.deepEqual(home.json().orientations, { waiting: 2, overdue: 2 })
+    assert.deepEqual(home.json().overdueReferrals, [], 'the overdue list with its details is the managers’')
+
+    const socialWorker = await makeUser(db, 'social_worker', { organizationId: otherAssociation.id })
+    const theirs = (await app.inject({ url: '/api/home', headers: await loginAs(socialWorker) })).json()
+    assert.deepEqual(theirs.orientations, { waiting: 1, overdue: 1 })
+
+    // The sender's side is not an inbox: the landlord's caller gets no orientation section.
+    const asSender = (await app.inject({ url: '/api/home', headers: await loginAs(sender) })).json()
+    assert.equal(asSender.orientations, null)
   })
 })

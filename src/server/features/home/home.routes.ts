@@ -2,9 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { parisToday } from '../../../shared/clock.js'
 import { homeContract } from '../../../shared/contracts/home.js'
 import { addMinutes, nowTimestamp } from '../../db/time.js'
+import type { Scope } from '../../http/auth.js'
 import { currentScope } from '../../policy/policy.hook.js'
 import { networksWhere, organizationsWhere } from '../../policy/policy.js'
+import { countCallsToday, countMyCallbacks, listCallableCampaigns } from '../calling/calling.service.js'
 import { countOpenRequests } from '../data-protection/data-protection.queries.js'
+import { countRemainingTargets } from '../planning/planning.queries.js'
+import { countReferrals } from '../referrals/referrals.queries.js'
+import { listScope } from '../referrals/referrals.service.js'
 import { listOrganizationsRetention } from '../retention/retention.queries.js'
 import { listDueHouseholds } from '../retention/retention.service.js'
 import * as home from './home.queries.js'
@@ -33,6 +38,57 @@ export const homeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }
 
+  /**
+   * A caller's day over the organisations where they hold the caller role: the calling workspace's campaigns, each with
+   * the planning's households left, « Mes rappels » counted (not listed: no household read, so not audited) and the
+   * calls of « Votre journée ».
+   */
+  async function callerDay(scope: Scope, organizationIds: string[]) {
+    if (organizationIds.length === 0) return null
+    const campaigns = await listCallableCampaigns(db, scope, new Date(), organizationIds)
+    const [left, callbacks, today] = await Promise.all([
+      countRemainingTargets(
+        db,
+        campaigns.map((campaign) => campaign.id),
+      ),
+      countMyCallbacks(db, scope, organizationIds),
+      countCallsToday(db, scope.userId),
+    ])
+    return {
+      campaigns: campaigns.map((campaign) => ({
+        id: campaign.id,
+        name: campaign.name,
+        organization: campaign.organization,
+        left: left.get(campaign.id) ?? 0,
+        isWithinCallingHours: campaign.isWithinCallingHours,
+      })),
+      callbacksOverdue: callbacks.overdue,
+      callbacksDueToday: callbacks.dueToday,
+      callsToday: today.total,
+    }
+  }
+
+  /**
+   * The orientations in the inbox of the organisations where the user is a social worker or a partner, as the list
+   * (`listScope`, `box: inbox`) counts them: waiting to be accepted, and overdue. Counts only: not audited, as above.
+   */
+  async function orientationsWaiting(scope: Scope, organizationIds: string[], now: string) {
+    if (organizationIds.length === 0) return null
+    const inbox = listScope(scope)
+    const filter = {
+      ...inbox,
+      inboxOrganizationIds: inbox.inboxOrganizationIds.filter((id) => organizationIds.includes(id)),
+      teamInboxOrganizationIds: inbox.teamInboxOrganizationIds.filter((id) => organizationIds.includes(id)),
+      box: 'inbox' as const,
+      now,
+    }
+    const [waiting, overdue] = await Promise.all([
+      countReferrals(db, { ...filter, status: 'sent' }),
+      countReferrals(db, { ...filter, overdue: true }),
+    ])
+    return { waiting, overdue }
+  }
+
   // Each section is read for the organisations where the user holds the role that opens it (home.* in the policy).
   app.route({
     ...homeContract.today,
@@ -43,15 +99,18 @@ export const homeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const managed = organizationsWhere(scope, 'home.manage')
       const viewed = organizationsWhere(scope, 'home.figures')
       const networks = networksWhere(scope, 'home.network')
-      const [campaigns, referrals, debriefs, lastImports, network, figures, dataProtection] = await Promise.all([
-        home.runningCampaigns(db, managed),
-        home.overdueReferrals(db, managed, now),
-        home.debriefsWaiting(db, managed),
-        home.lastImports(db, managed),
-        home.networkActivity(db, networks, addMinutes(now, -7 * 24 * 60)),
-        home.keyFigures(db, viewed, addMinutes(now, -30 * 24 * 60)),
-        dataProtectionFigures(organizationsWhere(scope, 'home.dataProtection')),
-      ])
+      const [campaigns, referrals, debriefs, lastImports, network, figures, dataProtection, calling, orientations] =
+        await Promise.all([
+          home.runningCampaigns(db, managed),
+          home.overdueReferrals(db, managed, now),
+          home.debriefsWaiting(db, managed),
+          home.lastImports(db, managed),
+          home.networkActivity(db, networks, addMinutes(now, -7 * 24 * 60)),
+          home.keyFigures(db, viewed, addMinutes(now, -30 * 24 * 60)),
+          dataProtectionFigures(organizationsWhere(scope, 'home.dataProtection')),
+          callerDay(scope, organizationsWhere(scope, 'home.call')),
+          orientationsWaiting(scope, organizationsWhere(scope, 'home.orientations'), now),
+        ])
       return {
         campaigns,
         overdueReferrals: referrals.items,
@@ -60,6 +119,8 @@ export const homeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         lastImports,
         network,
         dataProtection,
+        calling,
+        orientations,
         keyFigures: figures && {
           runningCampaigns: figures.runningCampaigns,
           householdsCalled: suppressed(figures.householdsCalled),

@@ -21,14 +21,21 @@ export async function countRemainingHouseholds(
     const filter = compileRule(validateRule(JSON.parse(campaign.targeting)), parisToday())
     return countMatchingHouseholds(db, campaign.organizationId, filter)
   }
-  const row = await db
+  return (await countRemainingTargets(db, [campaign.id])).get(campaign.id) ?? 0
+}
+
+/** The targets of these (started) campaigns not yet completed, unreachable or excluded, by campaign. */
+export async function countRemainingTargets(db: Db, campaignIds: string[]): Promise<Map<string, number>> {
+  if (campaignIds.length === 0) return new Map()
+  const rows = await db
     .selectFrom('campaignTarget')
-    .select((eb) => eb.fn.countAll().as('count'))
-    .where('campaignId', '=', campaign.id)
+    .select(['campaignId', (eb) => eb.fn.countAll().as('count')])
+    .where('campaignId', 'in', campaignIds)
     .where('removedAt', 'is', null)
     .where('status', 'in', REMAINING)
-    .executeTakeFirst()
-  return toCount(row?.count)
+    .groupBy('campaignId')
+    .execute()
+  return new Map(rows.map((row) => [row.campaignId, toCount(row.count)]))
 }
 
 /** The lower median of the recorded durations of the campaign's calls with these dispositions, and how many. */

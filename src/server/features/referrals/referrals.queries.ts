@@ -101,7 +101,8 @@ export interface ReferralListFilter {
   offset: number
 }
 
-export async function listReferrals(db: Db, filter: ReferralListFilter) {
+/** The referrals a filter keeps (the list's page and total, the home page's counts). */
+function filteredReferrals(db: Db, filter: Omit<ReferralListFilter, 'sort' | 'limit' | 'offset'>) {
   let query = selectReferrals(db).where((eb) => {
     const isInternal = eb(eb.ref('referral.recipientOrganizationId'), '=', eb.ref('referral.senderOrganizationId'))
     const inbox = [
@@ -143,6 +144,11 @@ export async function listReferrals(db: Db, filter: ReferralListFilter) {
       ]),
     )
   }
+  return query
+}
+
+export async function listReferrals(db: Db, filter: ReferralListFilter) {
+  const query = filteredReferrals(db, filter)
   const nextDeadline = sql<string>`case when referral.status in (${sql.join(
     AWAITING_ACCEPTANCE.map((status) => sql.lit(status)),
   )}) then referral.due_accept_by else referral.due_resolve_by end`
@@ -155,6 +161,14 @@ export async function listReferrals(db: Db, filter: ReferralListFilter) {
     query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst(),
   ])
   return { items, total: toCount(count?.total) }
+}
+
+/** How many referrals the filter keeps: the list's total without its page (nothing about a household is read). */
+export async function countReferrals(db: Db, filter: Omit<ReferralListFilter, 'sort' | 'limit' | 'offset'>) {
+  const row = await filteredReferrals(db, filter)
+    .select((eb) => eb.fn.countAll().as('total'))
+    .executeTakeFirst()
+  return toCount(row?.total)
 }
 
 export async function updateReferral(db: Db, referralId: string, changes: Partial<ReferralTable>) {

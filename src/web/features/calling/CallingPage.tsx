@@ -4,6 +4,7 @@ import { IconCircleCheck, IconInfoCircle, IconPhone } from '@tabler/icons-react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useSearchParams } from 'react-router'
 import { DISPOSITIONS } from '../../../shared/campaigns.js'
 import type { SessionUser } from '../../../shared/contracts/auth.js'
 import { describeError } from '../../components/errors.js'
@@ -44,7 +45,11 @@ export function CallingPage({ user }: { user: SessionUser }) {
   // while the server cannot be reached.
   const today = useQuery({ queryKey: ['calling', 'today'], queryFn: callingApi.today })
   const figures = (today.data?.byDisposition as DayFigures | undefined) ?? localFigures
-  const [chosenId, setChosenId] = useState<string | null>(() => localStorage.getItem(CAMPAIGN_PREFERENCE))
+  // A campaign named in the address (`?campaign=`, the home page's link) is chosen over the remembered one.
+  const [searchParams] = useSearchParams()
+  const [chosenId, setChosenId] = useState<string | null>(
+    () => searchParams.get('campaign') ?? localStorage.getItem(CAMPAIGN_PREFERENCE),
+  )
   const [isReferring, referring] = useDisclosure(false)
   // The end-of-session questions, or a debrief request after a hard call: for which campaign, and which.
   const [feedbackFor, setFeedbackFor] = useState<{ campaignId: string; debrief: boolean } | null>(null)

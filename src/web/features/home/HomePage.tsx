@@ -53,6 +53,81 @@ function Today({ home }: { home: Home }) {
   const when = (instant: string) => formatInstant(instant, i18n.language)
   const figure = (value: number | null) => (value === null ? t('today.underFive') : value)
   const sections: React.ReactNode[] = []
+  if (home.calling) {
+    const calling = home.calling
+    sections.push(
+      <Section key="calling" name="calling" title={t('today.calling')}>
+        <Stack>
+          {calling.campaigns.length === 0 && <Text size="sm">{t('today.noCampaign')}</Text>}
+          {calling.campaigns.map((campaign) => (
+            <Group key={campaign.id} gap="xs">
+              <Anchor
+                component={Link}
+                to={`/calling?campaign=${encodeURIComponent(campaign.id)}`}
+                fw={600}
+                aria-label={t('today.callThis', { name: campaign.name })}
+              >
+                {campaign.name}
+              </Anchor>
+              <Text span size="sm">
+                {campaign.left === 0 ? t('today.callingNoneLeft') : t('today.callingLeft', { count: campaign.left })}
+              </Text>
+              {!campaign.isWithinCallingHours && (
+                <Badge variant="outline" color="gray" size="sm">
+                  {t('today.outsideHours')}
+                </Badge>
+              )}
+            </Group>
+          ))}
+          <List spacing="xs">
+            <List.Item>
+              <Anchor component={Link} to="/calling#mes-rappels">
+                {calling.callbacksOverdue + calling.callbacksDueToday === 0
+                  ? t('today.callbacksNone')
+                  : [
+                      calling.callbacksOverdue > 0 && t('today.callbacksOverdue', { count: calling.callbacksOverdue }),
+                      calling.callbacksDueToday > 0 &&
+                        t('today.callbacksDueToday', { count: calling.callbacksDueToday }),
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
+              </Anchor>{' '}
+              <Text span size="sm">
+                ({t('today.myCallbacks')})
+              </Text>
+            </List.Item>
+            <List.Item>{t('today.callsToday', { count: calling.callsToday })}</List.Item>
+          </List>
+        </Stack>
+      </Section>,
+    )
+  }
+  if (home.orientations) {
+    const orientations = home.orientations
+    sections.push(
+      <Section key="orientations" name="orientations" title={t('today.orientations')}>
+        <List spacing="xs">
+          <List.Item>
+            <Anchor component={Link} to="/referrals">
+              {orientations.waiting === 0
+                ? t('today.orientationsNoneWaiting')
+                : t('today.orientationsWaiting', { count: orientations.waiting })}
+            </Anchor>
+          </List.Item>
+          {orientations.overdue > 0 && (
+            <List.Item>
+              <Anchor component={Link} to="/referrals?overdue=1">
+                {t('today.orientationsOverdue', { count: orientations.overdue })}
+              </Anchor>
+            </List.Item>
+          )}
+        </List>
+        <Anchor component={Link} to="/referrals" size="sm">
+          {t('today.openInbox')}
+        </Anchor>
+      </Section>,
+    )
+  }
   if (home.campaigns.length > 0) {
     sections.push(
       <Section key="campaigns" name="campaigns" title={t('today.campaigns')}>

@@ -15,7 +15,7 @@ import {
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link } from 'react-router'
+import { Link, useSearchParams } from 'react-router'
 import { formatInstant } from '../../../shared/clock.js'
 import {
   REFERRAL_SORTS,
@@ -57,7 +57,9 @@ function ReferralTable({ box }: { box: 'inbox' | 'sent' }) {
   const { t, i18n } = useTranslation()
   const [state, setState] = useState<StateFilter>('all')
   const [urgency, setUrgency] = useState<Urgency | null>(null)
-  const [overdue, setOverdue] = useState(false)
+  // « En retard » can come in the address (`?overdue=1`, the home page's link): the inbox opens filtered.
+  const [searchParams] = useSearchParams()
+  const [overdue, setOverdue] = useState(() => box === 'inbox' && searchParams.get('overdue') === '1')
   const [mine, setMine] = useState(false)
   const [sort, setSort] = useState<ReferralSort>(box === 'inbox' ? 'due' : 'recent')
   const [page, setPage] = useState(1)
