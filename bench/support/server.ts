@@ -17,7 +17,13 @@ process.once('exit', () => {
 })
 const query = pg.Client.prototype.query as (...args: unknown[]) => unknown
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  if (captured && typeof args[0] === 'string' && !captured.has(args[0])) captured.set(args[0], args[1])
+  if (captured) {
+    // A text, or a prepared statement's config (raw.ts's hot-path statements).
+    const config = args[0] as string | { text?: string; values?: unknown[] }
+    const text = typeof config === 'string' ? config : config?.text
+    if (text !== undefined && !captured.has(text))
+      captured.set(text, typeof config === 'string' ? args[1] : config.values)
+  }
   const result = query.apply(this, args)
   if (result && typeof (result as Promise<unknown>).then === 'function') {
     counters.queries++

@@ -252,18 +252,19 @@ function householdForCallOf(row: HouseholdForCallRow) {
 export type HouseholdForCall = ReturnType<typeof householdForCallOf>
 
 /**
- * PostgreSQL: the claim, the household-wide hold, the audit of the read and the household's details in ONE statement
- * (five round trips before). The due target is picked and locked (FOR UPDATE SKIP LOCKED), the hold taken for it,
+ * PostgreSQL: the claim, the household-wide hold, the audit of the read, the household's details and its earlier
+ * notes in ONE statement (six round trips before). The due target is picked and locked (FOR UPDATE SKIP LOCKED), the hold taken for it,
  * and only a target whose hold was taken is marked held and logged: when another campaign's caller holds the
  * household, nothing is written and the household is named so that the next one can be tried.
  * Parameters: $1 caller, $2 lease end, $3 now, $4 campaign, $5 max attempts, $6 cap start, $7 cap attempts,
- * $8 audit time, $9 organisation, $10 ip, $11 audit details, then the households to skip.
+ * $8 audit time, $9 organisation, $10 ip, $11 audit details, $12 a note's maximum length, $13 how many earlier notes,
+ * then the households to skip.
  */
 function claimWithHouseholdText(skipped: number) {
   const skip = skipped
-    ? ` and "t"."household_id" not in (${Array.from({ length: skipped }, (_, index) => `$${12 + index}`).join(', ')})`
+    ? ` and "t"."household_id" not in (${Array.from({ length: skipped }, (_, index) => `$${14 + index}`).join(', ')})`
     : ''
-  return `with "picked" as (select "t"."id", "t"."household_id" from "campaign_target" as "t" inner join "household" as "h" on "h"."id" = "t"."household_id" where "t"."campaign_id" = $4 and "t"."status" = 'pending' and ("t"."attempts" < $5 or "t"."last_disposition" = 'callback') and ("t"."preferred_caller_id" is null or "t"."preferred_caller_id" = $1) and "h"."status" = 'active' and "h"."objection_at" is null and "h"."erased_at" is null and exists (select 1 from "phone" as "p" where "p"."household_id" = "t"."household_id" and "p"."is_valid" = 1) and not exists (select 1 from "household_hold" as "hold" where "hold"."household_id" = "t"."household_id" and "hold"."lease_until" > $3) and (select count(*) from "call" as "c" where "c"."household_id" = "t"."household_id" and "c"."created_at" > $6) < $7${skip} order by "t"."priority" desc, "t"."next_attempt_at" limit 1 for update of "t" skip locked), "hold" as (insert into "household_hold" ("household_id", "target_id", "caller_id", "lease_until") select "household_id", "id", $1, $2 from "picked" on conflict ("household_id") do update set "target_id" = excluded."target_id", "caller_id" = excluded."caller_id", "lease_until" = excluded."lease_until" where "household_hold"."lease_until" <= $3 or "household_hold"."target_id" = excluded."target_id" returning "target_id"), "claimed" as (update "campaign_target" set "status" = 'held', "held_by" = $1, "lease_until" = $2, "updated_at" = $3, "held_at" = $3 where "id" = (select "target_id" from "hold") returning "id", "household_id", "attempts", "phone_position", "lease_until"), "audit" as (insert into "audit_event" ("at", "actor_user_id", "actor_email", "organization_id", "action", "entity_type", "entity_id", "ip", "details") select $8, $1, null, $9, 'household.read', 'household', "household_id", $10, $11 from "claimed") select "picked"."household_id" as "picked_household_id", "claimed"."id" as "target_id", "claimed"."attempts" as "target_attempts", "claimed"."phone_position" as "target_phone_position", "claimed"."lease_until" as "target_lease_until", ${householdColumns('postgres')} from "picked" left join "claimed" on true left join "household" as "h" on "h"."id" = "claimed"."household_id" ${HOUSEHOLD_JOINS}`
+  return `with "picked" as (select "t"."id", "t"."household_id" from "campaign_target" as "t" inner join "household" as "h" on "h"."id" = "t"."household_id" where "t"."campaign_id" = $4 and "t"."status" = 'pending' and ("t"."attempts" < $5 or "t"."last_disposition" = 'callback') and ("t"."preferred_caller_id" is null or "t"."preferred_caller_id" = $1) and "h"."status" = 'active' and "h"."objection_at" is null and "h"."erased_at" is null and exists (select 1 from "phone" as "p" where "p"."household_id" = "t"."household_id" and "p"."is_valid" = 1) and not exists (select 1 from "household_hold" as "hold" where "hold"."household_id" = "t"."household_id" and "hold"."lease_until" > $3) and (select count(*) from "call" as "c" where "c"."household_id" = "t"."household_id" and "c"."created_at" > $6) < $7${skip} order by "t"."priority" desc, "t"."next_attempt_at" limit 1 for update of "t" skip locked), "hold" as (insert into "household_hold" ("household_id", "target_id", "caller_id", "lease_until") select "household_id", "id", $1, $2 from "picked" on conflict ("household_id") do update set "target_id" = excluded."target_id", "caller_id" = excluded."caller_id", "lease_until" = excluded."lease_until" where "household_hold"."lease_until" <= $3 or "household_hold"."target_id" = excluded."target_id" returning "target_id"), "claimed" as (update "campaign_target" set "status" = 'held', "held_by" = $1, "lease_until" = $2, "updated_at" = $3, "held_at" = $3 where "id" = (select "target_id" from "hold") returning "id", "household_id", "attempts", "phone_position", "lease_until"), "audit" as (insert into "audit_event" ("at", "actor_user_id", "actor_email", "organization_id", "action", "entity_type", "entity_id", "ip", "details") select $8, $1, null, $9, 'household.read', 'household', "household_id", $10, $11 from "claimed") select "picked"."household_id" as "picked_household_id", "claimed"."id" as "target_id", "claimed"."attempts" as "target_attempts", "claimed"."phone_position" as "target_phone_position", "claimed"."lease_until" as "target_lease_until", ${householdColumns('postgres')}, (select coalesce(json_agg(json_build_array("e"."created_at", "e"."disposition", "e"."author_role", "e"."masked", ${maskedNote('$12')}) order by "e"."created_at" desc, "e"."id" desc), '[]'::json) from ${earlierNotesOf('"h"."id"', '$9', '$13')}) as "earlier_notes" from "picked" left join "claimed" on true left join "household" as "h" on "h"."id" = "claimed"."household_id" ${HOUSEHOLD_JOINS}`
 }
 
 export type ClaimOutcome =
@@ -273,6 +274,7 @@ export type ClaimOutcome =
       kind: 'claimed'
       target: { id: string; householdId: string; attempts: number; phonePosition: number; leaseUntil: string }
       details: HouseholdForCall
+      earlierNotes: EarlierNote[]
     }
 
 /** See claimWithHouseholdText: PostgreSQL only. The audit entry is a `household.read` of the claimed household. */
@@ -280,6 +282,8 @@ export async function claimWithHouseholdPostgres(
   db: Db,
   criteria: ClaimCriteria,
   audit: { at: Timestamp; organizationId: string; ip: string; details: Record<string, unknown> },
+  /** The household's earlier notes for the audit's organisation, as findEarlierNotes reads them. */
+  notes: { limit: number; maxLength: number },
 ): Promise<ClaimOutcome> {
   const [row] = await rawRows<
     HouseholdForCallRow & {
@@ -288,6 +292,8 @@ export async function claimWithHouseholdPostgres(
       targetAttempts: number
       targetPhonePosition: number
       targetLeaseUntil: string
+      /** [created at, disposition, author role, masked, notes], latest first. */
+      earlierNotes: [Timestamp, string, string | null, number, string | null][]
     }
   >(
     db,
@@ -306,12 +312,22 @@ export async function claimWithHouseholdPostgres(
       audit.organizationId,
       audit.ip,
       JSON.stringify(audit.details),
+      notes.maxLength,
+      notes.limit,
       ...criteria.skipHouseholdIds,
     ],
   )
   if (!row) return { kind: 'none' }
   if (!row.targetId) return { kind: 'busy', householdId: row.pickedHouseholdId }
-  const { pickedHouseholdId, targetId, targetAttempts, targetPhonePosition, targetLeaseUntil, ...household } = row
+  const {
+    pickedHouseholdId,
+    targetId,
+    targetAttempts,
+    targetPhonePosition,
+    targetLeaseUntil,
+    earlierNotes,
+    ...household
+  } = row
   return {
     kind: 'claimed',
     target: {
@@ -322,12 +338,21 @@ export async function claimWithHouseholdPostgres(
       leaseUntil: targetLeaseUntil,
     },
     details: householdForCallOf(household),
+    earlierNotes: earlierNotes.map(([createdAt, disposition, authorRole, masked, notes]) =>
+      earlierNoteOf({ createdAt, disposition, authorRole, masked, notes }),
+    ),
   }
 }
 
 // The role shown for a note's author is their calling role in the organisation, caller first (a manager who also
 // holds the caller role called as one). Flagged notes are masked here: their text never leaves the database.
-const FIND_EARLIER_NOTES = `select "e"."created_at", "e"."disposition", "e"."author_role", "e"."masked", case when "e"."masked" = 1 then null else substr("e"."notes", 1, ?) end as "notes" from (select "c"."created_at", "c"."id", "c"."disposition", "c"."notes", (select "m"."role" from "membership" as "m" where "m"."user_id" = "c"."caller_id" and "m"."organization_id" = "c"."organization_id" and "m"."role" in ('caller', 'manager', 'admin') order by case "m"."role" when 'caller' then 0 when 'manager' then 1 else 2 end limit 1) as "author_role", case when exists (select 1 from "sensitive_flag" as "f" where "f"."household_id" = "c"."household_id" and "f"."source" = 'call_note' and "f"."source_id" = "c"."id") then 1 else 0 end as "masked" from "call" as "c" inner join "household" as "h" on "h"."id" = "c"."household_id" where "c"."household_id" = ? and "c"."organization_id" = ? and "c"."notes" is not null and "h"."erased_at" is null order by "c"."created_at" desc, "c"."id" desc limit ?) as "e" order by "e"."created_at" desc, "e"."id" desc`
+// Written once for both places that read them: its own statement, and the PostgreSQL claim (a column of it).
+function earlierNotesOf(household: string, organization: string, limit: string) {
+  return `(select "c"."created_at", "c"."id", "c"."disposition", "c"."notes", (select "m"."role" from "membership" as "m" where "m"."user_id" = "c"."caller_id" and "m"."organization_id" = "c"."organization_id" and "m"."role" in ('caller', 'manager', 'admin') order by case "m"."role" when 'caller' then 0 when 'manager' then 1 else 2 end limit 1) as "author_role", case when exists (select 1 from "sensitive_flag" as "f" where "f"."household_id" = "c"."household_id" and "f"."source" = 'call_note' and "f"."source_id" = "c"."id") then 1 else 0 end as "masked" from "call" as "c" inner join "household" as "nh" on "nh"."id" = "c"."household_id" where "c"."household_id" = ${household} and "c"."organization_id" = ${organization} and "c"."notes" is not null and "nh"."erased_at" is null order by "c"."created_at" desc, "c"."id" desc limit ${limit}) as "e"`
+}
+const maskedNote = (maxLength: string) =>
+  `case when "e"."masked" = 1 then null else substr("e"."notes", 1, ${maxLength}) end`
+const FIND_EARLIER_NOTES = `select "e"."created_at", "e"."disposition", "e"."author_role", "e"."masked", ${maskedNote('?')} as "notes" from ${earlierNotesOf('?', '?', '?')} order by "e"."created_at" desc, "e"."id" desc`
 
 export interface EarlierNote {
   at: Timestamp
@@ -355,11 +380,21 @@ export async function findEarlierNotes(
     masked: number | string
     notes: string | null
   }>(db, FIND_EARLIER_NOTES, [maxLength, householdId, organizationId, limit])
-  return rows.map((row) => ({
+  return rows.map(earlierNoteOf)
+}
+
+function earlierNoteOf(row: {
+  createdAt: Timestamp
+  disposition: string
+  authorRole: string | null
+  masked: number | string
+  notes: string | null
+}): EarlierNote {
+  return {
     at: row.createdAt,
     authorRole: row.authorRole,
     disposition: row.disposition,
     notes: row.notes,
     masked: Number(row.masked) === 1,
-  }))
+  }
 }

@@ -32,18 +32,21 @@ export async function presentAssignment(
   campaign: CampaignTable,
   target: { id: string; householdId: string; attempts: number; phonePosition: number; leaseUntil: string | null },
   caller: Caller,
-  /** The household's details when the claim already read them (PostgreSQL). */
-  details?: claims.HouseholdForCall,
+  /** The household's details and earlier notes when the claim already read them (PostgreSQL). */
+  read?: { details: claims.HouseholdForCall; earlierNotes: claims.EarlierNote[] },
 ) {
-  const { household, members, phones, calls } = details ?? (await claims.findHouseholdForCall(db, target.householdId))
+  const { household, members, phones, calls } =
+    read?.details ?? (await claims.findHouseholdForCall(db, target.householdId))
   // Read with the household, under the same audit entry (`household.read`, via the claim).
-  const earlierNotes = await claims.findEarlierNotes(
-    db,
-    target.householdId,
-    campaign.organizationId,
-    EARLIER_NOTES_LIMIT,
-    NOTE_MAX_LENGTH,
-  )
+  const earlierNotes =
+    read?.earlierNotes ??
+    (await claims.findEarlierNotes(
+      db,
+      target.householdId,
+      campaign.organizationId,
+      EARLIER_NOTES_LIMIT,
+      NOTE_MAX_LENGTH,
+    ))
   const today = parisToday()
   const questionnaire = campaign.questionnaireVersionId
     ? await cachedQuestionnaireVersion(db, campaign.questionnaireVersionId)
@@ -147,8 +150,8 @@ export async function loadCallableCampaign(
  * (due retries promoted, expired leases returned), the caller's current hold, the claim, the household-wide hold,
  * the audit of the read and the household's details. PostgreSQL: the same statements without a transaction around
  * them (each of its two round trips, BEGIN and COMMIT, cost as much as a statement): the claim, the hold, the audit
- * and the details are one atomic statement, and the reads and the upkeep before it need no isolation that READ
- * COMMITTED gave them. When the household turns out to be held in another campaign (PostgreSQL, a concurrent
+ * and the details (earlier notes included) are one atomic statement, and the reads and the upkeep before it need no
+ * isolation that READ COMMITTED gave them. When the household turns out to be held in another campaign (PostgreSQL, a concurrent
  * claim), nothing was written and the next household is tried.
  */
 export async function claimNext(db: Db, scope: Scope, campaignId: string, caller: Caller, now = new Date()) {
@@ -171,7 +174,7 @@ export async function claimNext(db: Db, scope: Scope, campaignId: string, caller
       const campaign = await loadCallableCampaign(tx, scope, campaignId, prepared)
       const held = await holdNextTarget(tx, campaign, caller, now, skipHouseholdIds, prepared)
       return {
-        assignment: held ? await presentAssignment(tx, campaign, held.target, caller, held.details) : null,
+        assignment: held ? await presentAssignment(tx, campaign, held.target, caller, held.read) : null,
         busyHousehold: null,
       }
     }).catch((error) => {
@@ -219,17 +222,17 @@ async function holdNextTarget(
     skipHouseholdIds,
   }
   if (tx.engine === 'postgres') {
-    // One round trip for the claim, the hold, the audit of the read and the household's details.
+    // One round trip for the claim, the hold, the audit of the read, the household's details and earlier notes.
     const { details: auditDetails, organizationId, ip } = householdReadEvent(campaign, '', caller)
-    const claimed = await claims.claimWithHouseholdPostgres(tx, criteria, {
-      at: nowTimestamp(),
-      organizationId,
-      ip,
-      details: auditDetails,
-    })
+    const claimed = await claims.claimWithHouseholdPostgres(
+      tx,
+      criteria,
+      { at: nowTimestamp(), organizationId, ip, details: auditDetails },
+      { limit: EARLIER_NOTES_LIMIT, maxLength: NOTE_MAX_LENGTH },
+    )
     if (claimed.kind === 'none') return null
     if (claimed.kind === 'busy') throw new HouseholdBusy(claimed.householdId)
-    return { target: claimed.target, details: claimed.details }
+    return { target: claimed.target, read: { details: claimed.details, earlierNotes: claimed.earlierNotes } }
   }
   const target = await claims.claimDueTarget(tx, criteria)
   if (!target) return null
