@@ -294,6 +294,86 @@ describe('signing in through the provider', () => {
     assert.deepEqual(await refusals(testApp), ['provider_refused', 'account_disabled'])
   })
 
+  it('keeps a disabled account’s link to the provider: the person stays refused by their identifier whatever address the provider gives, and a re-enabled account signs in through it again', async (t) => {
+    const testApp = await setUp(t, {
+      accounts: { marc: { email: 'marc@nord.example', name: 'Marc', groups: ['agents'] } },
+    })
+    const { app, db, organization, provider, adminSession } = testApp
+    const marc = await me(testApp, (await signIn(testApp, organization.code, 'marc')).session)
+    const identities = () =>
+      db.selectFrom('ssoIdentity').select(['id', 'userId', 'subject']).where('userId', '=', marc.id).execute()
+    const linked = await identities()
+    assert.equal(linked.length, 1)
+    // Bound accounts sign in at the provider only, even one that had a password.
+    await db
+      .updateTable('user')
+      .set({ passwordHash: await hashPassword('a password set somehow 123') })
+      .where('id', '=', marc.id)
+      .execute()
+
+    const disabled = await app.inject({ method: 'POST', url: `/api/users/${marc.id}/disable`, headers: adminSession })
+    assert.equal(disabled.statusCode, 204)
+    assert.deepEqual(await identities(), linked, 'the link stays: it is what recognises the person at the provider')
+    // The provider now gives another address: without the link this would open a new account (first sign-in
+    // provisioning); with it, the person is still refused, and nothing is created.
+    provider.accounts.get('marc')!.email = 'marc.dupont@nord.example'
+    const refused = await signIn(testApp, organization.code, 'marc')
+    assert.equal(refused.location, '/?sso=account_disabled')
+    assert.equal(refused.session, undefined)
+    assert.equal(
+      await db.selectFrom('user').select('id').where('email', '=', 'marc.dupont@nord.example').executeTakeFirst(),
+      undefined,
+    )
+    const usersBefore = (await db.selectFrom('user').select('id').execute()).length
+    provider.accounts.get('marc')!.email = 'marc@nord.example'
+    assert.equal((await signIn(testApp, organization.code, 'marc')).location, '/?sso=account_disabled')
+    assert.equal((await db.selectFrom('user').select('id').execute()).length, usersBefore)
+    assert.deepEqual(await refusals(testApp), ['account_disabled', 'account_disabled'])
+    // Nor through a password or its reset.
+    const byPassword = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'marc@nord.example', password: 'a password set somehow 123' },
+    })
+    assert.equal(byPassword.cookies.length, 0)
+    assert.notEqual(byPassword.statusCode, 200)
+
+    // Re-enabled: the next sign-in through the provider opens the same account again, under the same link.
+    const enabled = await app.inject({ method: 'POST', url: `/api/users/${marc.id}/enable`, headers: adminSession })
+    assert.equal(enabled.statusCode, 204)
+    const back = await signIn(testApp, organization.code, 'marc')
+    assert.equal(back.location, '/')
+    assert.equal((await me(testApp, back.session)).id, marc.id)
+    assert.deepEqual(await identities(), linked)
+    // Still bound: no password sign-in between the re-enabling and the next sign-in at the provider.
+    const stillBound = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'marc@nord.example', password: 'a password set somehow 123' },
+    })
+    assert.equal(stillBound.statusCode, 403)
+
+    // The organisation's provider switched off: the re-enabled account does not come in through it.
+    const off = await app.inject({
+      method: 'PUT',
+      url: `/api/organizations/${organization.code}/sso`,
+      headers: adminSession,
+      payload: {
+        isEnabled: false,
+        issuer: provider.issuer,
+        clientId: provider.clientId,
+        scopes: 'openid email profile groups',
+        groupsClaim: 'groups',
+        roleMapping: MAPPING,
+        provisioning: 'first_sign_in',
+      },
+    })
+    assert.equal(off.statusCode, 200, off.body)
+    const start = await app.inject({ url: `/api/auth/sso/${organization.code}/start` })
+    assert.equal(start.statusCode, 302)
+    assert.equal(String(start.headers.location).startsWith(provider.issuer), false, 'not sent to the provider')
+  })
+
   it('in an invitation-only organisation, refuses an unknown person and lets an invited one in', async (t) => {
     const testApp = await setUp(t, {
       provisioning: 'invitation_only',
