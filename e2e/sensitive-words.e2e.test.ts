@@ -60,5 +60,35 @@ describe('sensitive words in a call note, in Chromium', () => {
       [['call_note', 'health', target.householdId]],
     )
     assert.ok(!JSON.stringify(flags).includes('diab'), 'the flag holds no word of the text')
+
+    // The end-of-session comment warns the same way, and its flag names no household.
+    await page.getByRole('button', { name: 'Terminer ma session' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Avant de partir' })
+    await dialog.waitFor()
+    const comment = dialog.getByLabel('Un commentaire (facultatif)')
+    await comment.fill('Des locataires contents de l’appel.')
+    assert.equal(await dialog.getByText('Une note doit rester factuelle').count(), 0, 'no warning for a factual text')
+    await comment.pressSequentially(' Une dame m’a parlé de sa dépression')
+    const commentWarning = dialog.getByRole('alert').filter({ hasText: 'Une note doit rester factuelle' })
+    await commentWarning.waitFor()
+    assert.match((await commentWarning.textContent()) ?? '', /«\sdépression\s»/)
+    assert.deepEqual(await seriousViolations(page), [], 'the dialog with the warning shown')
+    await dialog.getByRole('radiogroup', { name: 'Ces appels ont-ils eu du sens pour vous ?' }).getByLabel('4').check()
+    await dialog
+      .getByRole('radiogroup', { name: 'Ces appels vous ont-ils semblé utiles aux locataires ?' })
+      .getByLabel('4')
+      .check()
+    await dialog.getByRole('button', { name: 'Envoyer' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    const feedbackFlags = await db
+      .selectFrom('sensitiveFlag')
+      .selectAll()
+      .where('source', '=', 'feedback_comment')
+      .execute()
+    assert.deepEqual(
+      feedbackFlags.map((flag) => [flag.category, flag.householdId]),
+      [['health', null]],
+    )
+    assert.ok(!JSON.stringify(feedbackFlags).includes('dépression'), 'the flag holds no word of the comment')
   })
 })
