@@ -30,6 +30,25 @@ describe('the web shell in Chromium', () => {
       const links = await navigation.getByRole('link').allInnerTexts()
       assert.deepEqual(links, EXPECTED_NAVIGATION[role], `navigation of ${role}`)
       assert.equal(await page.locator(`[data-role="${role}"]`).count(), 1, `${role} sees the card of their role`)
+      if (role === 'caller') {
+        // « À traiter aujourd’hui »: the campaigns they may call for, with the households left, and their callbacks.
+        const section = page.locator('[data-today="calling"]')
+        await section
+          .getByRole('link', { name: /^Appeler pour / })
+          .first()
+          .waitFor()
+        assert.match((await section.textContent()) ?? '', /m\u00e9nages? rest|Plus aucun m\u00e9nage/)
+        assert.match((await section.textContent()) ?? '', /rappel/)
+        await page.setViewportSize({ width: 820, height: 1180 })
+        assert.deepEqual(await seriousViolations(page), [], 'caller’s home')
+        await page.screenshot({ path: screenshotPath('home-caller-tablet'), fullPage: true })
+      }
+      if (role === 'social_worker' || role === 'partner') {
+        await page
+          .locator('[data-today="orientations"]')
+          .getByRole('link', { name: /orientations? re\u00e7ues/ })
+          .waitFor()
+      }
       await context.close()
     }
   })
