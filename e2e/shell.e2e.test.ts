@@ -42,6 +42,15 @@ describe('the web shell in Chromium', () => {
         await page.setViewportSize({ width: 820, height: 1180 })
         assert.deepEqual(await seriousViolations(page), [], 'caller’s home')
         await page.screenshot({ path: screenshotPath('home-caller-tablet'), fullPage: true })
+        // The callbacks' count leads to « Mes rappels » on the calling page, brought into view.
+        await section.getByRole('link', { name: /rappel/ }).click()
+        await page.waitForURL(/\/calling#mes-rappels$/)
+        const heading = page.getByRole('heading', { level: 3, name: 'Mes rappels' })
+        await heading.waitFor()
+        await page.waitForFunction(() => {
+          const top = document.getElementById('mes-rappels')?.getBoundingClientRect().top ?? -1
+          return top >= 0 && top < window.innerHeight
+        })
       }
       if (role === 'social_worker' || role === 'partner') {
         await page

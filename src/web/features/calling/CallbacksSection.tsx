@@ -1,6 +1,8 @@
 import { Alert, Badge, Card, Group, Loader, Stack, Text, Title } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
+import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useLocation } from 'react-router'
 import { describeError } from '../../components/errors.js'
 import { type Callback, callingApi } from './api.js'
 import { callbackMoment } from './callbacks.js'
@@ -18,8 +20,15 @@ export function CallbacksSection() {
   })
   const items = callbacks.data?.items ?? []
   const overdue = items.filter((item) => item.overdue).length
+  // Reached through `/calling#mes-rappels` (the home page's link): brought into view once the list has come.
+  const { hash } = useLocation()
+  const section = useRef<HTMLElement>(null)
+  const isLoaded = callbacks.data !== undefined
+  useEffect(() => {
+    if (hash === '#mes-rappels' && isLoaded) section.current?.scrollIntoView({ block: 'start' })
+  }, [hash, isLoaded])
   return (
-    <Card withBorder component="section" aria-labelledby="callbacks-title" maw={720} id="mes-rappels">
+    <Card withBorder component="section" aria-labelledby="callbacks-title" maw={720} id="mes-rappels" ref={section}>
       <Stack gap="sm">
         <Group justify="space-between" align="baseline" wrap="wrap">
           <Title order={3} id="callbacks-title">
