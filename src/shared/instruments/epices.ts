@@ -29,7 +29,7 @@ const ITEMS: ReadonlyArray<{ code: string; coefficientHundredths: number; fr: st
   {
     code: 'q2',
     coefficientHundredths: -1183,
-    fr: "Bénéficiez-vous d'une assurance maladie complémentaire ?",
+    fr: 'Bénéficiez-vous d’une assurance maladie complémentaire ?',
     en: 'Do you have complementary health insurance?',
   },
   { code: 'q3', coefficientHundredths: -828, fr: 'Vivez-vous en couple ?', en: 'Do you live as a couple?' },
@@ -91,7 +91,7 @@ export const EPICES: InstrumentDefinition = {
   code: 'epices',
   name: { fr: 'Score EPICES (précarité)', en: 'EPICES score (social deprivation)' },
   description: {
-    fr: "Onze questions oui/non sur la situation sociale et matérielle. Score de 0 (pas de précarité) à 100 (précarité maximale). Questionnaire français d'origine.",
+    fr: 'Onze questions oui/non sur la situation sociale et matérielle. Score de 0 (pas de précarité) à 100 (précarité maximale). Questionnaire français d’origine.',
     en: 'Eleven yes/no questions on social and material circumstances. Score from 0 (no deprivation) to 100 (most deprived). Original French questionnaire; the English wording is for reference.',
   },
   reference:

@@ -54,7 +54,7 @@ const DIFFICULTY_OPTIONS: readonly AnswerOption[] = [
 const ILLNESS_LABELS: Record<IllnessCode, { fr: string; en: string }> = {
   hypertension: { fr: 'Hypertension artérielle', en: 'Hypertension' },
   diabetes: { fr: 'Diabète', en: 'Diabetes' },
-  cancer: { fr: "Cancer (autre qu'un petit cancer de la peau)", en: 'Cancer (other than a minor skin cancer)' },
+  cancer: { fr: 'Cancer (autre qu’un petit cancer de la peau)', en: 'Cancer (other than a minor skin cancer)' },
   chronic_lung_disease: { fr: 'Maladie pulmonaire chronique', en: 'Chronic lung disease' },
   heart_attack: { fr: 'Infarctus (crise cardiaque)', en: 'Heart attack' },
   heart_failure: { fr: 'Insuffisance cardiaque', en: 'Congestive heart failure' },
@@ -120,7 +120,7 @@ export const FRAIL: InstrumentDefinition = {
     {
       code: 'illnesses',
       wording: {
-        fr: "Un médecin vous a-t-il déjà dit que vous aviez l'une de ces maladies ? (plusieurs réponses possibles, ou aucune)",
+        fr: 'Un médecin vous a-t-il déjà dit que vous aviez l’une de ces maladies ? (plusieurs réponses possibles, ou aucune)',
         en: 'Has a doctor ever told you that you have any of these illnesses? (any number, or none)',
       },
       answerType: 'multiple_choice',
@@ -129,7 +129,7 @@ export const FRAIL: InstrumentDefinition = {
     {
       code: 'weightNowKg',
       wording: {
-        fr: "Combien pesez-vous aujourd'hui, habillé(e) mais sans chaussures ? (en kg)",
+        fr: 'Combien pesez-vous aujourd’hui, habillé(e) mais sans chaussures ? (en kg)',
         en: 'How much do you weigh now, with your clothes on but without shoes? (kg)',
       },
       answerType: 'number',

@@ -783,3 +783,23 @@ describe('properties', () => {
     )
   })
 })
+
+describe('French wording', () => {
+  it('writes every French text of every instrument with the typographic apostrophe', () => {
+    const french: string[] = []
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) for (const item of node) walk(item)
+      else if (node && typeof node === 'object')
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'fr' && typeof value === 'string') french.push(value)
+          else walk(value)
+        }
+    }
+    for (const instrument of INSTRUMENTS) walk(instrument)
+    assert.ok(french.length > 50, `only ${french.length} French texts found`)
+    assert.deepEqual(
+      french.filter((text) => /\p{L}'\p{L}/u.test(text)),
+      [],
+    )
+  })
+})

@@ -37,61 +37,61 @@ export const LSNS6: InstrumentDefinition = {
   code: 'lsns6',
   name: { fr: 'Réseau social de Lubben (LSNS-6)', en: 'Lubben Social Network Scale (LSNS-6)' },
   description: {
-    fr: "Six questions sur le nombre de proches (famille, puis amis et voisins) sur qui la personne peut compter. Score de 0 à 30. Il n'existe pas de version française validée : la formulation française est notre traduction.",
+    fr: 'Six questions sur le nombre de proches (famille, puis amis et voisins) sur qui la personne peut compter. Score de 0 à 30. Il n’existe pas de version française validée : la formulation française est notre traduction.',
     en: 'Six questions on how many relatives, then friends and neighbours, the person can rely on. Score from 0 to 30. No validated French version is published: the French wording is our own translation.',
   },
   reference:
     'Lubben J, Blozik E, Gillmann G, et al. Performance of an abbreviated version of the Lubben Social Network Scale among three European community-dwelling older adult populations. Gerontologist 2006;46(4):503-13.',
   cutOff: {
-    fr: "Risque d'isolement social si le total est inférieur à 12. Réseau familial ou amical limité si son sous-score (0 à 15) est inférieur à 6.",
+    fr: 'Risque d’isolement social si le total est inférieur à 12. Réseau familial ou amical limité si son sous-score (0 à 15) est inférieur à 6.',
     en: 'At risk of social isolation when the total is below 12. A limited family or friends network when its sub-score (0 to 15) is below 6.',
   },
   scoreRange: { min: 0, max: 30 },
   isHigherScoreWorse: false,
   categories: [
-    { code: 'not_at_risk', label: { fr: "Pas de risque d'isolement", en: 'Not at risk of isolation' } },
-    { code: 'at_risk', label: { fr: "Risque d'isolement social", en: 'At risk of social isolation' } },
+    { code: 'not_at_risk', label: { fr: 'Pas de risque d’isolement', en: 'Not at risk of isolation' } },
+    { code: 'at_risk', label: { fr: 'Risque d’isolement social', en: 'At risk of social isolation' } },
   ],
   items: [
     {
       code: 'family1',
       wording: {
-        fr: "En pensant à votre famille (par le sang, le mariage ou l'adoption) : combien de membres de votre famille voyez-vous, ou avez-vous au téléphone, au moins une fois par mois ?",
+        fr: 'En pensant à votre famille (par le sang, le mariage ou l’adoption) : combien de membres de votre famille voyez-vous, ou avez-vous au téléphone, au moins une fois par mois ?',
         en: 'Considering the people to whom you are related by birth, marriage, adoption, etc.: how many relatives do you see or hear from at least once a month?',
       },
     },
     {
       code: 'family2',
       wording: {
-        fr: "Avec combien de membres de votre famille vous sentez-vous assez à l'aise pour parler de choses personnelles ?",
+        fr: 'Avec combien de membres de votre famille vous sentez-vous assez à l’aise pour parler de choses personnelles ?',
         en: 'How many relatives do you feel at ease with that you can talk about private matters?',
       },
     },
     {
       code: 'family3',
       wording: {
-        fr: "De combien de membres de votre famille vous sentez-vous assez proche pour pouvoir leur demander de l'aide ?",
+        fr: 'De combien de membres de votre famille vous sentez-vous assez proche pour pouvoir leur demander de l’aide ?',
         en: 'How many relatives do you feel close to such that you could call on them for help?',
       },
     },
     {
       code: 'friends1',
       wording: {
-        fr: "En pensant à tous vos amis, y compris vos voisins : combien d'amis voyez-vous, ou avez-vous au téléphone, au moins une fois par mois ?",
+        fr: 'En pensant à tous vos amis, y compris vos voisins : combien d’amis voyez-vous, ou avez-vous au téléphone, au moins une fois par mois ?',
         en: 'Considering all of your friends, including those who live in your neighbourhood: how many of your friends do you see or hear from at least once a month?',
       },
     },
     {
       code: 'friends2',
       wording: {
-        fr: "Avec combien d'amis vous sentez-vous assez à l'aise pour parler de choses personnelles ?",
+        fr: 'Avec combien d’amis vous sentez-vous assez à l’aise pour parler de choses personnelles ?',
         en: 'How many friends do you feel at ease with that you can talk about private matters?',
       },
     },
     {
       code: 'friends3',
       wording: {
-        fr: "De combien d'amis vous sentez-vous assez proche pour pouvoir leur demander de l'aide ?",
+        fr: 'De combien d’amis vous sentez-vous assez proche pour pouvoir leur demander de l’aide ?',
         en: 'How many friends do you feel close to such that you could call on them for help?',
       },
     },

@@ -25,13 +25,13 @@ export const UCLA3: InstrumentDefinition = {
   code: 'ucla3',
   name: { fr: 'Échelle de solitude UCLA à 3 questions', en: 'UCLA 3-item loneliness scale' },
   description: {
-    fr: "Trois questions sur le sentiment de solitude, conçues pour les enquêtes par téléphone. Score de 3 à 9. L'article d'origine ne fixe pas de seuil : le seuil de 6 est une convention. La formulation française est notre traduction.",
+    fr: 'Trois questions sur le sentiment de solitude, conçues pour les enquêtes par téléphone. Score de 3 à 9. L’article d’origine ne fixe pas de seuil : le seuil de 6 est une convention. La formulation française est notre traduction.',
     en: 'Three questions on feeling lonely, designed for telephone surveys. Score from 3 to 9. The original paper sets no cut-off: the threshold of 6 is a convention. The French wording is our own translation.',
   },
   reference:
     'Hughes ME, Waite LJ, Hawkley LC, Cacioppo JT. A short scale for measuring loneliness in large surveys: results from two population-based studies. Res Aging 2004;26(6):655-72.',
   cutOff: {
-    fr: "Solitude si le total est supérieur ou égal à 6 (convention d'usage, pas un seuil publié par les auteurs).",
+    fr: 'Solitude si le total est supérieur ou égal à 6 (convention d’usage, pas un seuil publié par les auteurs).',
     en: 'Lonely when the total is 6 or more (a common convention, not a cut-off published by the authors).',
   },
   scoreRange: { min: 3, max: 9 },

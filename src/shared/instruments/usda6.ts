@@ -36,11 +36,11 @@ const AFFIRMATIVE_HOW_MANY_MONTHS: readonly HowManyMonthsCode[] = ['almost_every
 export const USDA6: InstrumentDefinition = {
   code: 'usda6',
   name: {
-    fr: "Sécurité alimentaire de l'USDA, version courte à 6 questions",
+    fr: 'Sécurité alimentaire de l’USDA, version courte à 6 questions',
     en: 'USDA Household Food Security Survey Module: Six-Item Short Form',
   },
   description: {
-    fr: "Six questions sur le manque de nourriture faute d'argent au cours des 12 derniers mois (la question sur la fréquence n'est posée qu'après un « oui » à la précédente). Score de 0 à 6. La formulation française est notre traduction.",
+    fr: 'Six questions sur le manque de nourriture faute d’argent au cours des 12 derniers mois (la question sur la fréquence n’est posée qu’après un « oui » à la précédente). Score de 0 à 6. La formulation française est notre traduction.',
     en: 'Six questions on running short of food for lack of money over the last 12 months (the how-often question follows a "yes" to the one before it only). Score from 0 to 6. The French wording is our own translation.',
   },
   reference:
@@ -63,7 +63,7 @@ export const USDA6: InstrumentDefinition = {
     {
       code: 'hh3',
       wording: {
-        fr: "« La nourriture que nous avions achetée ne durait pas assez longtemps et nous n'avions pas d'argent pour en racheter. » Au cours des 12 derniers mois, était-ce souvent vrai, parfois vrai ou jamais vrai pour votre foyer ?",
+        fr: '« La nourriture que nous avions achetée ne durait pas assez longtemps et nous n’avions pas d’argent pour en racheter. » Au cours des 12 derniers mois, était-ce souvent vrai, parfois vrai ou jamais vrai pour votre foyer ?',
         en: '"The food that (I/we) bought just didn\'t last, and (I/we) didn\'t have money to get more." Was that often, sometimes, or never true for (you/your household) in the last 12 months?',
       },
       answerType: 'single_choice',
@@ -72,7 +72,7 @@ export const USDA6: InstrumentDefinition = {
     {
       code: 'hh4',
       wording: {
-        fr: "« Nous n'avions pas les moyens de manger des repas équilibrés. » Au cours des 12 derniers mois, était-ce souvent vrai, parfois vrai ou jamais vrai pour votre foyer ?",
+        fr: '« Nous n’avions pas les moyens de manger des repas équilibrés. » Au cours des 12 derniers mois, était-ce souvent vrai, parfois vrai ou jamais vrai pour votre foyer ?',
         en: '"(I/we) couldn\'t afford to eat balanced meals." Was that often, sometimes, or never true for (you/your household) in the last 12 months?',
       },
       answerType: 'single_choice',
@@ -81,7 +81,7 @@ export const USDA6: InstrumentDefinition = {
     {
       code: 'ad1',
       wording: {
-        fr: "Au cours des 12 derniers mois, vous est-il arrivé, à vous ou à d'autres adultes de votre foyer, de réduire la taille de vos repas ou de sauter des repas parce qu'il n'y avait pas assez d'argent pour la nourriture ?",
+        fr: 'Au cours des 12 derniers mois, vous est-il arrivé, à vous ou à d’autres adultes de votre foyer, de réduire la taille de vos repas ou de sauter des repas parce qu’il n’y avait pas assez d’argent pour la nourriture ?',
         en: "In the last 12 months, did (you/you or other adults in your household) ever cut the size of your meals or skip meals because there wasn't enough money for food?",
       },
       answerType: 'yes_no',
@@ -100,7 +100,7 @@ export const USDA6: InstrumentDefinition = {
     {
       code: 'ad2',
       wording: {
-        fr: "Au cours des 12 derniers mois, vous est-il arrivé de manger moins que vous ne l'auriez dû, selon vous, parce qu'il n'y avait pas assez d'argent pour la nourriture ?",
+        fr: 'Au cours des 12 derniers mois, vous est-il arrivé de manger moins que vous ne l’auriez dû, selon vous, parce qu’il n’y avait pas assez d’argent pour la nourriture ?',
         en: "In the last 12 months, did you ever eat less than you felt you should because there wasn't enough money for food?",
       },
       answerType: 'yes_no',
@@ -109,7 +109,7 @@ export const USDA6: InstrumentDefinition = {
     {
       code: 'ad3',
       wording: {
-        fr: "Au cours des 12 derniers mois, vous est-il arrivé d'avoir faim sans manger parce qu'il n'y avait pas assez d'argent pour la nourriture ?",
+        fr: 'Au cours des 12 derniers mois, vous est-il arrivé d’avoir faim sans manger parce qu’il n’y avait pas assez d’argent pour la nourriture ?',
         en: "In the last 12 months, were you ever hungry but didn't eat because there wasn't enough money for food?",
       },
       answerType: 'yes_no',

@@ -3,6 +3,7 @@ import { IconPhone } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
 import { formatInstant } from '../../../shared/clock.js'
 import { floorLabel, formatPhone } from '../../../shared/french.js'
+import { shownWords } from '../../i18n/shown-words.js'
 import type { Assignment } from './api.js'
 
 export function HouseholdPanel({
@@ -165,14 +166,16 @@ export function HouseholdPanel({
 
 /** The script and FAQ as the caller reads them; the campaign's script editor shows its preview with this too. */
 export function ScriptPanel({ assignment }: { assignment: Pick<Assignment, 'script' | 'faq'> }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
+  // The script and the FAQ are written in French, whatever the interface's language.
+  const shown = (text: string) => shownWords(i18n.language, text)
   return (
     <Card withBorder component="section" aria-labelledby="script-title">
       <Title order={3} id="script-title" mb="xs">
         {t('calling.script.title')}
       </Title>
       <Text style={{ whiteSpace: 'pre-wrap' }} lh={1.6}>
-        {assignment.script}
+        {shown(assignment.script)}
       </Text>
       {assignment.faq.length > 0 && (
         <>
@@ -182,8 +185,8 @@ export function ScriptPanel({ assignment }: { assignment: Pick<Assignment, 'scri
           <Accordion variant="separated" order={5} chevronPosition="left">
             {assignment.faq.map((entry, index) => (
               <Accordion.Item key={entry.question} value={String(index)}>
-                <Accordion.Control>{entry.question}</Accordion.Control>
-                <Accordion.Panel style={{ whiteSpace: 'pre-wrap' }}>{entry.answer}</Accordion.Panel>
+                <Accordion.Control>{shown(entry.question)}</Accordion.Control>
+                <Accordion.Panel style={{ whiteSpace: 'pre-wrap' }}>{shown(entry.answer)}</Accordion.Panel>
               </Accordion.Item>
             ))}
           </Accordion>

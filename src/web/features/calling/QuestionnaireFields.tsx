@@ -11,6 +11,7 @@ import {
 } from '../../../shared/questionnaire.js'
 import { DayInput } from '../../components/DayInput.js'
 import { SensitiveWordWarning } from '../../components/SensitiveWordWarning.js'
+import { shownWords } from '../../i18n/shown-words.js'
 import { answersToSend, instrumentDefinition, instrumentResult, isItemAsked } from './outcome.js'
 
 type Answers = Record<string, unknown>
@@ -37,7 +38,6 @@ export function QuestionnaireFields({
   onChange: (answers: Answers) => void
 }) {
   const { t, i18n } = useTranslation()
-  const isEnglish = i18n.language === 'en'
   // Shown-ness is decided on the answers that will be sent, so a stale hidden answer never keeps a question shown.
   const effective = answersToSend(definition, answers)
   const instruments = (answers[INSTRUMENTS_KEY] ?? {}) as Record<string, Answers>
@@ -70,10 +70,12 @@ export function QuestionnaireFields({
           return (
             <Stack key={section.id} gap="sm" component="section" aria-labelledby={`section-${section.id}`}>
               <Title order={4} id={`section-${section.id}`}>
-                {isEnglish || !section.title ? instrument.name[isEnglish ? 'en' : 'fr'] : section.title}
+                {i18n.language === 'en' || !section.title
+                  ? shownWords(i18n.language, instrument.name.fr, instrument.name.en)
+                  : shownWords(i18n.language, section.title)}
               </Title>
               <Text size="sm" c="dimmed">
-                {instrument.description[isEnglish ? 'en' : 'fr']}
+                {shownWords(i18n.language, instrument.description.fr, instrument.description.en)}
               </Text>
               {instrument.items
                 .filter((item) => isItemAsked(item, items))
@@ -98,7 +100,7 @@ export function QuestionnaireFields({
                     score: result.score,
                     min: instrument.scoreRange.min,
                     max: instrument.scoreRange.max,
-                    category: category.label[isEnglish ? 'en' : 'fr'],
+                    category: shownWords(i18n.language, category.label.fr, category.label.en),
                   })}
                 </Text>
               )}
@@ -110,7 +112,7 @@ export function QuestionnaireFields({
         return (
           <Stack key={section.id} gap="sm" component="section" aria-labelledby={`section-${section.id}`}>
             <Title order={4} id={`section-${section.id}`}>
-              {isEnglish && section.titleEn ? section.titleEn : section.title}
+              {shownWords(i18n.language, section.title, section.titleEn)}
             </Title>
             {visible.map((question) => (
               <QuestionField
@@ -140,10 +142,9 @@ function QuestionField({
   onChange: (value: unknown) => void
 }) {
   const { t, i18n } = useTranslation()
-  const isEnglish = i18n.language === 'en'
-  const label = isEnglish && question.labelEn ? question.labelEn : question.label
+  const label = shownWords(i18n.language, question.label, question.labelEn)
   const optionLabel = (option: { label: string; labelEn?: string }) =>
-    isEnglish && option.labelEn ? option.labelEn : option.label
+    shownWords(i18n.language, option.label, option.labelEn)
   const common = { label, withAsterisk: question.required, error }
   let input: ReactNode
   switch (question.type) {
@@ -241,8 +242,7 @@ function InstrumentItemField({
   onChange: (value: unknown) => void
 }) {
   const { t, i18n } = useTranslation()
-  const language = i18n.language === 'en' ? 'en' : 'fr'
-  const label = item.wording[language]
+  const label = shownWords(i18n.language, item.wording.fr, item.wording.en)
   let input: ReactNode
   if (item.answerType === 'multiple_choice') {
     const chosen = Array.isArray(value) ? value.map((code) => encode(code as OptionCode)) : []
@@ -263,7 +263,11 @@ function InstrumentItemField({
       >
         <Stack gap={6} mt={6}>
           {item.options.map((option) => (
-            <Checkbox key={encode(option.code)} value={encode(option.code)} label={option.label[language]} />
+            <Checkbox
+              key={encode(option.code)}
+              value={encode(option.code)}
+              label={shownWords(i18n.language, option.label.fr, option.label.en)}
+            />
           ))}
           <Checkbox value={NONE} label={t('calling.questionnaire.none')} />
         </Stack>
@@ -293,7 +297,11 @@ function InstrumentItemField({
       >
         <Group gap="md" mt={6}>
           {options.map((option) => (
-            <Radio key={encode(option.code)} value={encode(option.code)} label={option.label[language]} />
+            <Radio
+              key={encode(option.code)}
+              value={encode(option.code)}
+              label={shownWords(i18n.language, option.label.fr, option.label.en)}
+            />
           ))}
         </Group>
       </Radio.Group>
