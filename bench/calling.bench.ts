@@ -24,6 +24,8 @@ const POSTGRES_INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2)
 // start back (no coordinated omission): a caller running late starts at once, and latencies are also measured from
 // the intended start, so the time spent waiting to start is counted.
 const RATES = process.env.BENCH_RATE ? process.env.BENCH_RATE.split(',').map(Number) : [undefined]
+// BENCH_TIMELINE=1: each second's cycles and request p99, to tell a steady tail from stalls (a pause, a checkpoint).
+const TIMELINE = Boolean(process.env.BENCH_TIMELINE)
 
 interface InstanceCounters {
   queries: number
@@ -186,6 +188,14 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
     const lateClaimLatencies: number[] = []
     const lateCycleLatencies: number[] = []
     let lateStarts = 0
+    // Per second of the run (warm-up included): [cycles saved, request latencies].
+    const timeline: { cycles: number; latencies: number[] }[] = []
+    const runStart = performance.now()
+    const secondOf = (at: number) => {
+      const second = Math.floor((at - runStart) / 1000)
+      while (timeline.length <= second) timeline.push({ cycles: 0, latencies: [] })
+      return timeline[second]
+    }
     let saved = 0
     let savedInWarmup = 0
     let errors = 0
@@ -233,6 +243,7 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
           if (isCounted && cycleStart - scheduledStart > 1) lateStarts++
           const claim = await request(base, claimPath, { cookie })
           const claimEnd = performance.now()
+          if (TIMELINE) secondOf(claimEnd).latencies.push(claimEnd - cycleStart)
           if (isCounted) {
             claimLatencies.push(claimEnd - cycleStart)
             if (rate) lateClaimLatencies.push(claimEnd - scheduledStart)
@@ -254,6 +265,11 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
             outcomeBody,
           )
           const end = performance.now()
+          if (TIMELINE) {
+            const second = secondOf(end)
+            second.latencies.push(end - claimEnd)
+            if (outcome.status === 201) second.cycles++
+          }
           if (isCounted) {
             outcomeLatencies.push(end - claimEnd)
             cycleLatencies.push(end - cycleStart)
@@ -355,6 +371,15 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
       console.log(`    claim   ${spread(lateClaimLatencies)}`)
       console.log(`    cycle   ${spread(lateCycleLatencies)}`)
     }
+    if (TIMELINE)
+      console.log(
+        `    by second (cycles/request p99 ms): ${timeline
+          .map(({ cycles, latencies }) => {
+            latencies.sort((a, b) => a - b)
+            return `${cycles}/${percentile(latencies, 99).toFixed(0)}`
+          })
+          .join(' ')}`,
+      )
     console.log(
       `    checks (warm-up included): claimed twice ${doubles}, lost ${acknowledged - calls} (calls in database ${calls}, outcomes acknowledged ${acknowledged}), targets attempted once ${attempted}, still held ${stillHeld}, errors ${errors}, queue empty ${empty}`,
     )
