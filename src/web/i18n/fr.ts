@@ -189,7 +189,9 @@ export const fr = {
     rule: 'Règle',
     kept: 'Conservation',
     rules: { contact: 'Dernier contact', left: 'Sortie du fichier' },
-    keptReasons: { active_referral: 'Conservé : orientation en cours', follow_up: 'Conservé : suivi planifié' },
+    /** Why a household is kept, as a value (« Conservé car : orientation en cours ») and in `keptBecause`. */
+    keptReasons: { active_referral: 'orientation en cours', follow_up: 'suivi planifié' },
+    keptBecause: 'Conservé : {{reason}}',
     willBeErased: 'Sera effacé',
     runs: 'Dernières purges',
     noRuns: 'Aucune purge encore.',

@@ -295,7 +295,7 @@ function keptText(
           : reason.since
             ? formatDay(reason.since.slice(0, 10), locale)
             : null
-      return `${t(`retention.keptReasons.${reason.reason}`)}${detail ? ` (${detail})` : ''}`
+      return `${t('retention.keptBecause', { reason: t(`retention.keptReasons.${reason.reason}`) })}${detail ? ` (${detail})` : ''}`
     })
     .join(' ; ')
 }

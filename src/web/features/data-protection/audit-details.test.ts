@@ -55,6 +55,68 @@ describe('the details of an access-log line in words', () => {
     )
   })
 
+  it('reads every coded value in words, with the labels the app already has for its vocabulary', () => {
+    // An erasure refused, then done on request: once « Conservé car : active_referral » and « Motif : request ».
+    assert.equal(
+      plain(auditDetailsText({ keptBecause: ['active_referral', 'follow_up'] }, fr, 'fr')),
+      'Conservé car : orientation en cours, suivi planifié',
+    )
+    assert.equal(
+      plain(auditDetailsText({ keptBecause: ['active_referral'] }, en, 'en')),
+      'Kept because: orientation in progress',
+    )
+    assert.equal(plain(auditDetailsText({ reason: 'request' }, fr, 'fr')), 'Motif : Demande de la personne')
+    assert.equal(
+      plain(auditDetailsText({ reason: 'retention_left' }, en, 'en')),
+      'Reason: Retention period over since leaving the file',
+    )
+    // Sign-ins, codes and single sign-on refused; a reset asked; the way a record was read; a purge started.
+    assert.equal(plain(auditDetailsText({ reason: 'wrong_password' }, fr, 'fr')), 'Motif : Mauvais mot de passe')
+    assert.equal(
+      plain(auditDetailsText({ reason: 'code_already_used', purpose: 'verify' }, en, 'en')),
+      'Reason: Code already used · Purpose: Check at sign-in',
+    )
+    assert.equal(
+      plain(auditDetailsText({ secondFactor: 'recovery_code' }, fr, 'fr')),
+      'Second facteur : Code de secours',
+    )
+    assert.equal(
+      plain(auditDetailsText({ reason: 'expired', problem: 'unknown or used attempt' }, fr, 'fr')),
+      'Motif : Délai dépassé · Problème : Tentative inconnue ou déjà utilisée',
+    )
+    assert.equal(plain(auditDetailsText({ outcome: 'sso_account' }, fr, 'fr')), 'Issue : Compte à connexion unique')
+    assert.equal(plain(auditDetailsText({ outcome: 'refused' }, fr, 'fr')), 'Issue : Refusée')
+    assert.equal(
+      plain(auditDetailsText({ via: 'claim', trigger: 'worker' }, en, 'en')),
+      'Via: Household taken to call · Trigger: Server’s daily purge',
+    )
+    assert.equal(plain(auditDetailsText({ refused: 'maxRows' }, fr, 'fr')), 'Refusé pour : Nombre de lignes')
+    // Labels the app has elsewhere: the sign-in method, the languages, the sensitive categories, who may enter.
+    assert.equal(
+      plain(auditDetailsText({ method: 'sso', lang: 'en', format: 'pdf' }, fr, 'fr')),
+      'Méthode : Connexion unique · Langue : English · Format : PDF',
+    )
+    assert.equal(
+      plain(auditDetailsText({ category: 'health', source: 'call_note' }, fr, 'fr')),
+      'Catégorie : Santé · Écrit dans : Note d’appel',
+    )
+    assert.match(
+      plain(auditDetailsText({ provisioning: 'invitation_only' }, fr, 'fr')),
+      /^Qui peut entrer : Sur invitation/,
+    )
+  })
+
+  it('shows a typed reason as it is, even where reasons are usually codes', () => {
+    assert.equal(
+      plain(auditDetailsText({ reason: 'Le locataire a rappelé. Voir : courrier' }, fr, 'fr')),
+      'Motif : Le locataire a rappelé. Voir : courrier',
+    )
+    assert.equal(
+      plain(auditDetailsText({ via: 'toString', outcome: 'constructor' }, en, 'en')),
+      'Via: toString · Outcome: constructor',
+    )
+  })
+
   it('shows an unknown key as it is, with its value, and leaves out empty values', () => {
     assert.deepEqual(
       auditDetailWords({ purgedHouseholds: 3, note: '', nothing: null, empty: [], none: {} }, fr, 'fr'),

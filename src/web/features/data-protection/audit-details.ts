@@ -1,6 +1,9 @@
 import type { TFunction } from 'i18next'
 import { HOUSEHOLD_SORTS } from '../../../shared/contracts/households.js'
+import { KEPT_REASONS } from '../../../shared/contracts/retention.js'
 import { type LabelKind, type Locale, labelOf } from '../../../shared/labels.js'
+import { LANGUAGES } from '../../i18n/index.js'
+import { dataProtectionFr } from './data-protection.i18n.js'
 
 /** One detail of an audit line as the DPO reads it: « Tri : nom ». */
 export interface DetailWord {
@@ -17,6 +20,23 @@ const VOCABULARY_OF: Readonly<Record<string, LabelKind>> = {
   urgency: 'urgency',
   disposition: 'disposition',
   role: 'role',
+  category: 'sensitiveCategory',
+  source: 'sensitiveFlagSource',
+}
+
+/**
+ * Keys whose codes read through `dataProtection.journal.detailValues` (why a sign-in was refused, how a reset request
+ * ended, why a household was erased, by which way it was read…). `reason` is also a typed text on some lines (an
+ * objection withdrawn, retention periods changed): a text that is not a known code is shown as it is.
+ */
+const CODED_KEYS = new Set(['reason', 'outcome', 'via', 'trigger', 'purpose', 'secondFactor', 'problem', 'refused'])
+const CODED_VALUES: Readonly<Record<string, string>> = dataProtectionFr.journal.detailValues
+
+/** Keys and values already labelled elsewhere in the app: read from there, not copied. */
+const KEY_LABEL_ELSEWHERE: Readonly<Record<string, string>> = { provisioning: 'admin.sso.provisioning' }
+const CODES_ELSEWHERE: Readonly<Record<string, { prefix: string; codes: readonly string[] }>> = {
+  provisioning: { prefix: 'admin.sso.provisioningOptions', codes: ['first_sign_in', 'invitation_only'] },
+  keptBecause: { prefix: 'retention.keptReasons', codes: KEPT_REASONS },
 }
 
 /** Flags saying a filter was used (the search text itself is never logged): only shown when it was. */
@@ -54,7 +74,10 @@ export function auditDetailWords(
 ): DetailWord[] {
   if (!details) return []
   const pair = ({ label, value }: DetailWord) => t('dataProtection.journal.detail', { label, value })
-  const label = (key: string) => t(`dataProtection.journal.detailKeys.${key}`, { defaultValue: key })
+  const label = (key: string) =>
+    KEY_LABEL_ELSEWHERE[key]
+      ? t(KEY_LABEL_ELSEWHERE[key])
+      : t(`dataProtection.journal.detailKeys.${key}`, { defaultValue: key })
 
   const scalar = (key: string, value: unknown): string => {
     if (typeof value === 'boolean') return t(value ? 'households.yes' : 'households.no')
@@ -71,7 +94,16 @@ export function auditDetailWords(
     }
     if (key === 'status' && (value === 'active' || value === 'left')) return t(`householdList.${value}`)
     if (key === 'kind') return t(`dataProtection.kinds.${value}`, { defaultValue: value })
-    if (key === 'outcome') return t(`dataProtection.outcomes.${value}`, { defaultValue: value })
+    if (key === 'outcome' && Object.hasOwn(dataProtectionFr.outcomes, value))
+      return t(`dataProtection.outcomes.${value}`)
+    if (CODED_KEYS.has(key) && Object.hasOwn(CODED_VALUES, value)) {
+      return t(`dataProtection.journal.detailValues.${value}`)
+    }
+    const elsewhere = CODES_ELSEWHERE[key]
+    if (elsewhere?.codes.includes(value)) return t(`${elsewhere.prefix}.${value}`)
+    if (key === 'method' && value === 'sso') return t('admin.sso.tab')
+    if (key === 'lang') return LANGUAGES.find((language) => language.code === value)?.label ?? value
+    if (key === 'format') return value.toUpperCase()
     if (key === 'channel') return t(`dataProtection.channels.${value}`, { defaultValue: value })
     if (key === 'filters' && JOURNAL_FILTERS.has(value)) return t(`dataProtection.journal.${value}`)
     return bounded(value)

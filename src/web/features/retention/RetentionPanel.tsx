@@ -153,7 +153,11 @@ export function RetentionPanel({ organizationCode }: { organizationCode: string 
                     <Table.Td>{t(`retention.rules.${item.rule}`)}</Table.Td>
                     <Table.Td>
                       {item.keptBecause.length
-                        ? item.keptBecause.map((kept) => t(`retention.keptReasons.${kept.reason}`)).join(' ; ')
+                        ? item.keptBecause
+                            .map((kept) =>
+                              t('retention.keptBecause', { reason: t(`retention.keptReasons.${kept.reason}`) }),
+                            )
+                            .join(' ; ')
                         : t('retention.willBeErased')}
                     </Table.Td>
                   </Table.Tr>
