@@ -6,6 +6,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import http from 'node:http'
+import { sql } from 'kysely'
 import { makeCampaign, makeOrganization, makeUser } from '../test/factories.js'
 import { type BenchEngine, benchEngines, formatMs, freshBenchDatabase, percentile } from './support/bench-db.js'
 import { seedTargets } from './support/calling-seed.js'
@@ -26,6 +27,9 @@ const POSTGRES_INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2)
 const RATES = process.env.BENCH_RATE ? process.env.BENCH_RATE.split(',').map(Number) : [undefined]
 // BENCH_TIMELINE=1: each second's cycles and request p99, to tell a steady tail from stalls (a pause, a checkpoint).
 const TIMELINE = Boolean(process.env.BENCH_TIMELINE)
+// BENCH_SQL='drop index …; …': statements run on the seeded database before the servers start, to try a schema
+// change (an index less, a foreign key less) without a migration. An experiment: the figures say what it was.
+const EXPERIMENT_SQL = process.env.BENCH_SQL
 
 interface InstanceCounters {
   queries: number
@@ -172,6 +176,11 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
   const users = []
   for (let index = 0; index < callers; index++)
     users.push(await makeUser(db, 'caller', { organizationId: organization.id }))
+  if (EXPERIMENT_SQL) {
+    console.log(`  experiment (BENCH_SQL): ${EXPERIMENT_SQL}`)
+    for (const statement of EXPERIMENT_SQL.split(';').filter((text) => text.trim()))
+      await sql.raw(statement).execute(db)
+  }
   await db.destroy()
 
   const servers = await Promise.all(Array.from({ length: instances }, (_, index) => startInstance(url, 4100 + index)))
