@@ -52,6 +52,18 @@ describe('the web shell in Chromium', () => {
           return top >= 0 && top < window.innerHeight
         })
       }
+      if (role === 'manager' || role === 'admin') {
+        // They may call for the demo's running campaign of their organisation: « Vos appels » is theirs too.
+        await page
+          .locator('[data-today="calling"]')
+          .getByRole('link', { name: /^Appeler pour / })
+          .first()
+          .waitFor()
+      } else if (role !== 'caller') {
+        // Once « À traiter aujourd’hui » is shown (each of these roles has a section of its own):
+        await page.locator('[data-today]').first().waitFor()
+        assert.equal(await page.locator('[data-today="calling"]').count(), 0, `${role} does not call`)
+      }
       if (role === 'social_worker' || role === 'partner') {
         await page
           .locator('[data-today="orientations"]')

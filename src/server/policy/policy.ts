@@ -78,15 +78,17 @@ export const POLICY = {
 
   // The home page: any signed-in user; each section for the organisations where the user holds the role that opens
   // it (a manager's campaigns, referrals, debriefs and imports; an administrator's network; a viewer's key figures;
-  // a caller's campaigns and callbacks; a social worker's or partner's orientations waiting).
+  // the campaigns and callbacks of whoever calls; a social worker's or partner's orientations waiting).
   'home.read': SIGNED_IN,
   'home.manage': ['manager'],
   'home.network': ['admin'],
   'home.figures': ['viewer'],
   // The DPO's figures: requests of the register open and overdue, households due for erasure (counts only).
   'home.dataProtection': ['dpo'],
-  // A volunteer caller's day: the campaigns they may call for, their callbacks due and their calls today (counts only).
-  'home.call': ['caller'],
+  // « Vos appels »: the campaigns one may call for, one's callbacks due and calls today (counts only). Whoever may call
+  // (as campaign.call): the section is shown when at least one running campaign is open to the user's calls (a
+  // manager calls for every campaign of their organisation, `callableBy` in calling.queries.ts), whatever their role.
+  'home.call': CALLERS,
   // The orientations waiting in the inbox of a social worker or a partner, and those overdue (counts only).
   'home.orientations': ['social_worker', 'partner'],
 

@@ -211,7 +211,12 @@ describe('GET /api/home: what each role has to act on today', () => {
     })
     assert.equal(viewer.json().calling, null, 'a viewer does not call')
     assert.equal(viewer.json().orientations, null, 'nor receive orientations')
-    assert.equal(body.calling, null, 'a manager follows the campaigns, the caller’s section is not theirs')
+    assert.deepEqual(
+      body.calling.campaigns.map((c: { id: string }) => c.id),
+      [campaign.id],
+      'a manager who may call for a running campaign gets « Vos appels » too',
+    )
+    assert.equal(received.calling, null, 'a manager with no running campaign does not')
     assert.equal(body.orientations, null)
 
     const asCaller = (await app.inject({ url: '/api/home', headers: await loginAs(caller) })).json()
@@ -341,6 +346,76 @@ describe('GET /api/home: what each role has to act on today', () => {
       ].sort(),
     )
     assert.deepEqual([asOther.calling.callbacksOverdue, asOther.calling.callsToday], [2, 1])
+  })
+
+  it('gives « Vos appels » to a manager or administrator who may call, even for a campaign reserved to a list, and to no one without a running campaign open to them', async (t) => {
+    const { app, db, loginAs } = await buildTestApp(t)
+    const reserved = await makeCampaign(db)
+    const orgId = reserved.organizationId
+    const listed = await makeUser(db, 'caller', { organizationId: orgId })
+    const unlisted = await makeUser(db, 'caller', { organizationId: orgId })
+    const manager = await makeUser(db, 'manager', { organizationId: orgId })
+    const admin = await makeUser(db, 'admin', { organizationId: orgId })
+    await db.updateTable('campaign').set({ callersRestricted: 1 }).where('id', '=', reserved.id).execute()
+    await db.insertInto('campaignCaller').values({ campaignId: reserved.id, userId: listed.id }).execute()
+    const [open, kept] = [await makeTarget(db, reserved), await makeTarget(db, reserved)]
+    await makeTarget(db, reserved)
+    // Two overdue callbacks: one open to any caller, one kept for the listed caller (not the manager's).
+    const overdue = new Date(Date.now() - 3_600_000).toISOString()
+    for (const [target, preferredCallerId] of [
+      [open, null],
+      [kept, listed.id],
+    ] as const) {
+      await db
+        .updateTable('campaignTarget')
+        .set({
+          status: 'scheduled',
+          lastDisposition: 'callback',
+          nextAttemptAt: overdue,
+          preferredCallerId,
+          attempts: 1,
+        })
+        .where('id', '=', target.id)
+        .execute()
+    }
+    await insertCall(db, open, manager.id)
+    // A paused campaign elsewhere: its manager may call for no running campaign.
+    const paused = await makeCampaign(db, { status: 'paused' })
+    const pausedManager = await makeUser(db, 'manager', { organizationId: paused.organizationId })
+
+    const asManager = await app.inject({ url: '/api/home', headers: await loginAs(manager) })
+    assert.equal(asManager.statusCode, 200)
+    assertMatchesContract(homeContract.today, asManager)
+    const { calling, campaigns } = asManager.json()
+    assert.deepEqual(
+      calling.campaigns.map((c: { id: string; left: number }) => [c.id, c.left]),
+      [[reserved.id, 3]],
+      'a manager calls for their campaign though it is reserved to a list they are not on',
+    )
+    assert.deepEqual([calling.callbacksOverdue, calling.callbacksDueToday, calling.callsToday], [1, 0, 1])
+    assert.deepEqual(
+      campaigns.map((c: { id: string }) => c.id),
+      [reserved.id],
+      'and still follows it',
+    )
+    assert.doesNotMatch(asManager.body, /lastName|firstName/, 'counts only: no household named')
+
+    const asAdmin = (await app.inject({ url: '/api/home', headers: await loginAs(admin) })).json()
+    assert.deepEqual(
+      asAdmin.calling.campaigns.map((c: { id: string }) => c.id),
+      [reserved.id],
+    )
+    const asListed = (await app.inject({ url: '/api/home', headers: await loginAs(listed) })).json()
+    assert.deepEqual([asListed.calling.campaigns.length, asListed.calling.callbacksOverdue], [1, 2])
+
+    for (const [user, why] of [
+      [unlisted, 'a caller not listed on the only campaign'],
+      [pausedManager, 'a manager whose campaign is paused'],
+    ] as const) {
+      const home = await app.inject({ url: '/api/home', headers: await loginAs(user) })
+      assertMatchesContract(homeContract.today, home)
+      assert.equal(home.json().calling, null, `${why} may call for no running campaign: no « Vos appels »`)
+    }
   })
 
   it('gives a partner and a social worker the orientations waiting in their inbox and those overdue', async (t) => {

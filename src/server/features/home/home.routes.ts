@@ -39,13 +39,15 @@ export const homeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   /**
-   * A caller's day over the organisations where they hold the caller role: the calling workspace's campaigns, each with
-   * the planning's households left, « Mes rappels » counted (not listed: no household read, so not audited) and the
-   * calls of « Votre journée ».
+   * « Vos appels », over the organisations where the user may call (home.call): the calling workspace's campaigns, each
+   * with the planning's households left, « Mes rappels » counted (not listed: no household read, so not audited) and
+   * the calls of « Votre journée ». Only for whoever may call for at least one running campaign, whatever their role
+   * (a manager calls for their organisation's campaigns even when reserved to a list): null otherwise.
    */
   async function callerDay(scope: Scope, organizationIds: string[]) {
     if (organizationIds.length === 0) return null
     const campaigns = await listCallableCampaigns(db, scope, new Date(), organizationIds)
+    if (campaigns.length === 0) return null
     const [left, callbacks, today] = await Promise.all([
       countRemainingTargets(
         db,
