@@ -241,14 +241,36 @@ describe('referrals in Chromium', () => {
       .where('id', '=', sent.id)
       .execute()
 
+    // The home page's « attendent votre réponse » opens the inbox on the orientations to accept, the filter in the address.
     await worker
       .getByRole('navigation', { name: 'Navigation principale' })
-      .getByRole('link', { name: 'Orientations' })
+      .getByRole('link', { name: 'Accueil' })
       .click()
+    await worker
+      .locator('[data-today="orientations"]')
+      .getByRole('link', { name: /attend(ent)? votre réponse/ })
+      .click()
+    await worker.waitForURL(/\/referrals\?status=waiting$/)
+    assert.equal(
+      await worker.getByLabel('À accepter').isChecked(),
+      true,
+      'the inbox opens on the orientations to accept',
+    )
     const name = new RegExp(`^${household.lastName}`)
     await worker.getByRole('link', { name }).first().waitFor()
-    await worker.getByLabel('En retard seulement').check()
     const rows = worker.getByRole('row')
+    for (const row of await rows.all()) {
+      if ((await row.getByRole('columnheader').count()) > 0) continue
+      await row.getByText('Envoyée', { exact: true }).waitFor()
+    }
+    await worker.getByLabel('En retard seulement').check()
+    await worker.waitForURL(/\/referrals\?status=waiting&overdue=1$/)
+    // A reload keeps both filters; « Toutes » takes the status out of the address.
+    await worker.reload()
+    assert.equal(await worker.getByLabel('En retard seulement').isChecked(), true, 'overdue kept on reload')
+    assert.equal(await worker.getByLabel('À accepter').isChecked(), true, 'status kept on reload')
+    await worker.getByText('Toutes', { exact: true }).click()
+    await worker.waitForURL(/\/referrals\?overdue=1$/)
     await worker.getByRole('link', { name }).first().waitFor()
     for (const row of await rows.all()) {
       if ((await row.getByRole('columnheader').count()) > 0) continue

@@ -107,7 +107,7 @@ function Today({ home }: { home: Home }) {
       <Section key="orientations" name="orientations" title={t('today.orientations')}>
         <List spacing="xs">
           <List.Item>
-            <Anchor component={Link} to="/referrals">
+            <Anchor component={Link} to={orientations.waiting === 0 ? '/referrals' : '/referrals?status=waiting'}>
               {orientations.waiting === 0
                 ? t('today.orientationsNoneWaiting')
                 : t('today.orientationsWaiting', { count: orientations.waiting })}

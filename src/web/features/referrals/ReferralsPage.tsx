@@ -19,9 +19,9 @@ import { Link, useSearchParams } from 'react-router'
 import { formatInstant } from '../../../shared/clock.js'
 import {
   REFERRAL_SORTS,
+  REFERRAL_STATES,
   type ReferralListQuery,
   type ReferralSort,
-  type ReferralState,
   type ReferralSummary,
 } from '../../../shared/contracts/referrals.js'
 import {
@@ -44,7 +44,13 @@ export const STATUS_COLOR: Record<ReferralStatus, string> = {
 }
 
 const PAGE_SIZE = 50
-type StateFilter = 'all' | ReferralState
+/** « À accepter » is the inbox's waiting orientations (status `sent`), the home page's « attendent votre réponse ». */
+const STATE_FILTERS = ['all', 'waiting', ...REFERRAL_STATES] as const
+type StateFilter = (typeof STATE_FILTERS)[number]
+
+function isStateFilter(value: string | null): value is StateFilter {
+  return (STATE_FILTERS as readonly (string | null)[]).includes(value)
+}
 
 /** The next deadline of an open orientation: to accept while sent, to resolve once accepted; none once closed. */
 function nextDeadline(referral: ReferralSummary): { key: 'acceptBy' | 'resolveBy'; at: string } | null {
@@ -55,11 +61,28 @@ function nextDeadline(referral: ReferralSummary): { key: 'acceptBy' | 'resolveBy
 
 function ReferralTable({ box }: { box: 'inbox' | 'sent' }) {
   const { t, i18n } = useTranslation()
-  const [state, setState] = useState<StateFilter>('all')
+  // The inbox's status and « En retard » live in the address (`?status=waiting`, `?overdue=1`, the home page's links):
+  // the inbox opens filtered, and a reload or a link shared keeps the filters.
+  const [searchParams, setSearchParams] = useSearchParams()
+  const inAddress = box === 'inbox'
+  const [state, setState] = useState<StateFilter>(() => {
+    const status = searchParams.get('status')
+    return inAddress && isStateFilter(status) ? status : 'all'
+  })
   const [urgency, setUrgency] = useState<Urgency | null>(null)
-  // « En retard » can come in the address (`?overdue=1`, the home page's link): the inbox opens filtered.
-  const [searchParams] = useSearchParams()
-  const [overdue, setOverdue] = useState(() => box === 'inbox' && searchParams.get('overdue') === '1')
+  const [overdue, setOverdue] = useState(() => inAddress && searchParams.get('overdue') === '1')
+  const remember = (name: 'status' | 'overdue', value: string | null) => {
+    if (!inAddress) return
+    setSearchParams(
+      (params) => {
+        const next = new URLSearchParams(params)
+        if (value === null) next.delete(name)
+        else next.set(name, value)
+        return next
+      },
+      { replace: true },
+    )
+  }
   const [mine, setMine] = useState(false)
   const [sort, setSort] = useState<ReferralSort>(box === 'inbox' ? 'due' : 'recent')
   const [page, setPage] = useState(1)
@@ -68,7 +91,7 @@ function ReferralTable({ box }: { box: 'inbox' | 'sent' }) {
     sort,
     limit: PAGE_SIZE,
     offset: (page - 1) * PAGE_SIZE,
-    ...(state !== 'all' ? { state } : {}),
+    ...(state === 'waiting' ? { status: 'sent' as const } : state !== 'all' ? { state } : {}),
     ...(urgency ? { urgency } : {}),
     ...(overdue ? { overdue: true } : {}),
     ...(mine ? { assignedToMe: true } : {}),
@@ -92,8 +115,12 @@ function ReferralTable({ box }: { box: 'inbox' | 'sent' }) {
           <SegmentedControl
             aria-labelledby={`state-${box}`}
             value={state}
-            onChange={filtered((value: string) => setState(value as StateFilter))}
-            data={(['all', 'open', 'closed'] as const).map((value) => ({
+            onChange={filtered((value: string) => {
+              if (!isStateFilter(value)) return
+              setState(value)
+              remember('status', value === 'all' ? null : value)
+            })}
+            data={STATE_FILTERS.map((value) => ({
               value,
               label: t(`referrals.filters.states.${value}`),
             }))}
@@ -119,7 +146,11 @@ function ReferralTable({ box }: { box: 'inbox' | 'sent' }) {
         <Checkbox
           label={t('referrals.filters.overdue')}
           checked={overdue}
-          onChange={(event) => filtered(setOverdue)(event.currentTarget.checked)}
+          onChange={(event) => {
+            const checked = event.currentTarget.checked
+            filtered(setOverdue)(checked)
+            remember('overdue', checked ? '1' : null)
+          }}
         />
         {box === 'inbox' && (
           <Checkbox

@@ -96,7 +96,7 @@ export const referralsFr = {
   filters: {
     label: 'Filtrer les orientations',
     state: 'Statut',
-    states: { all: 'Toutes', open: 'En cours', closed: 'Clôturées' },
+    states: { all: 'Toutes', waiting: 'À accepter', open: 'En cours', closed: 'Clôturées' },
     anyUrgency: 'Toutes les urgences',
     sort: 'Trier par',
     sorts: { recent: 'Les plus récentes', due: 'Échéance la plus proche' },
@@ -213,7 +213,7 @@ export const referralsEn: typeof referralsFr = {
   filters: {
     label: 'Filter the referrals',
     state: 'Status',
-    states: { all: 'All', open: 'Open', closed: 'Closed' },
+    states: { all: 'All', waiting: 'To accept', open: 'Open', closed: 'Closed' },
     anyUrgency: 'Any urgency',
     sort: 'Sort by',
     sorts: { recent: 'Most recent', due: 'Nearest deadline' },
