@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../src/server/db/database.js'
-import type { HouseholdTable, OrganizationType } from '../src/server/db/schema.js'
+import { sortableId } from '../src/server/db/ids.js'
+import type { CallTable, HouseholdTable, OrganizationType } from '../src/server/db/schema.js'
 import { nowTimestamp } from '../src/server/db/time.js'
 import { hashPassword } from '../src/server/features/auth/passwords.js'
 import {
@@ -256,4 +257,41 @@ export async function makeTarget(
   }
   await db.insertInto('campaignTarget').values(target).execute()
   return target
+}
+
+/**
+ * A call recorded on a target (as the outcome route would write it, or an import of history): one unanswered first
+ * attempt on the target's default phone, made now, with no questionnaire, note or duration. `fields` overrides any
+ * column (a disposition, a time, answers, another id…). Returns the row as inserted.
+ */
+export async function makeCall(
+  db: Db,
+  target: { id: string; campaignId: string; householdId: string; organizationId: string },
+  callerId: string,
+  fields: Partial<CallTable> = {},
+) {
+  const row: CallTable = {
+    id: sortableId(),
+    campaignId: target.campaignId,
+    targetId: target.id,
+    householdId: target.householdId,
+    organizationId: target.organizationId,
+    callerId,
+    attempt: 1,
+    disposition: 'no_answer',
+    phoneE164: '+33612345678',
+    questionnaireVersionId: null,
+    answers: null,
+    scores: null,
+    needs: null,
+    fragilityLevel: null,
+    notes: null,
+    callbackAt: null,
+    durationSeconds: null,
+    idempotencyKey: randomUUID(),
+    createdAt: nowTimestamp(),
+    ...fields,
+  }
+  await db.insertInto('call').values(row).execute()
+  return row
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { assertMatchesContract } from '../../../../test/contract.js'
-import { makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import { makeCall, makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
 import { ageOn, parisToday } from '../../../shared/clock.js'
 import { callingContract } from '../../../shared/contracts/calling.js'
 
@@ -97,39 +97,11 @@ describe('POST /api/campaigns/:id/claim', () => {
       .values(member(0, 'Jeanne', '1940-03-15', 1))
       .execute()
     const caller = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
-    const call = (campaignId: string, disposition: string, createdAt: string, fragilityLevel: string | null) => ({
-      id: randomUUID(),
-      campaignId,
-      targetId: target.id,
-      householdId: target.householdId,
-      organizationId: campaign.organizationId,
-      callerId: caller.id,
-      attempt: 1,
-      disposition,
-      phoneE164: null,
-      questionnaireVersionId: null,
-      answers: null,
-      scores: null,
-      needs: null,
-      fragilityLevel,
-      notes: null,
-      callbackAt: null,
-      durationSeconds: null,
-      idempotencyKey: key(),
-      createdAt,
-    })
-    await db
-      .insertInto('call')
-      .values(call(earlier.id, 'completed', '2026-01-10T09:00:00.000Z', 'watch'))
-      .execute()
-    await db
-      .insertInto('call')
-      .values(call(campaign.id, 'no_answer', '2026-06-02T14:00:00.000Z', null))
-      .execute()
-    await db
-      .insertInto('call')
-      .values(call(earlier.id, 'busy', '2026-01-09T09:00:00.000Z', null))
-      .execute()
+    const call = (campaignId: string, disposition: string, createdAt: string, fragilityLevel: string | null) =>
+      makeCall(db, { ...target, campaignId }, caller.id, { disposition, createdAt, fragilityLevel })
+    await call(earlier.id, 'completed', '2026-01-10T09:00:00.000Z', 'watch')
+    await call(campaign.id, 'no_answer', '2026-06-02T14:00:00.000Z', null)
+    await call(earlier.id, 'busy', '2026-01-09T09:00:00.000Z', null)
     const response = await app.inject({
       method: 'POST',
       url: `/api/campaigns/${campaign.id}/claim`,

@@ -3,41 +3,9 @@ import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { assertMatchesContract } from '../../../../test/contract.js'
-import { makeCampaign, makeTarget, makeUser } from '../../../../test/factories.js'
+import { makeCall, makeCampaign, makeTarget, makeUser } from '../../../../test/factories.js'
 import { callingContract, EARLIER_NOTES_LIMIT, NOTE_MAX_LENGTH } from '../../../shared/contracts/calling.js'
 import type { Db } from '../../db/database.js'
-
-/** A call written straight into the table (as an import of history would), for what the routes cannot write. */
-async function insertCall(
-  db: Db,
-  target: { id: string; campaignId: string; householdId: string; organizationId: string },
-  fields: { callerId: string; notes: string; createdAt: string; disposition?: string },
-) {
-  await db
-    .insertInto('call')
-    .values({
-      id: randomUUID(),
-      campaignId: target.campaignId,
-      targetId: target.id,
-      householdId: target.householdId,
-      organizationId: target.organizationId,
-      callerId: fields.callerId,
-      attempt: 1,
-      disposition: fields.disposition ?? 'no_answer',
-      phoneE164: null,
-      questionnaireVersionId: null,
-      answers: null,
-      scores: null,
-      needs: null,
-      fragilityLevel: null,
-      notes: fields.notes,
-      callbackAt: null,
-      durationSeconds: null,
-      idempotencyKey: randomUUID(),
-      createdAt: fields.createdAt,
-    })
-    .execute()
-}
 
 /** Puts the target back in the queue, due now (as when its next attempt comes). */
 async function makeDueAgain(db: Db, targetId: string) {
@@ -92,8 +60,7 @@ describe('the earlier callers’ notes on the household’s screen', () => {
     const elsewhere = await makeCampaign(db)
     const theirTarget = await makeTarget(db, elsewhere, { householdId: target.householdId })
     const theirCaller = await makeUser(db, 'caller', { organizationId: elsewhere.organizationId })
-    await insertCall(db, theirTarget, {
-      callerId: theirCaller.id,
+    await makeCall(db, theirTarget, theirCaller.id, {
       notes: 'Note d’un autre organisme',
       createdAt: new Date(Date.now() + 1000).toISOString(),
     })
@@ -146,16 +113,14 @@ describe('the earlier callers’ notes on the household’s screen', () => {
     const manager = await makeUser(db, 'manager', { organizationId: campaign.organizationId })
     const start = Date.parse('2026-11-02T09:00:00.000Z')
     for (let index = 0; index < 7; index++) {
-      await insertCall(db, target, {
-        callerId: manager.id,
+      await makeCall(db, target, manager.id, {
         notes: `${index}`.repeat(NOTE_MAX_LENGTH + 50),
         createdAt: new Date(start + index * 86_400_000).toISOString(),
       })
     }
     // A call without a note is not one of them.
-    await insertCall(db, target, {
-      callerId: manager.id,
-      notes: null as unknown as string,
+    await makeCall(db, target, manager.id, {
+      notes: null,
       createdAt: new Date(start + 8 * 86_400_000).toISOString(),
     })
     const caller = await makeUser(db, 'caller', { organizationId: campaign.organizationId })

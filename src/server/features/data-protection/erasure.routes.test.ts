@@ -2,7 +2,14 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
-import { makeCampaign, makeHousehold, makeOrganization, makePhone, makeUser } from '../../../../test/factories.js'
+import {
+  makeCall,
+  makeCampaign,
+  makeHousehold,
+  makeOrganization,
+  makePhone,
+  makeUser,
+} from '../../../../test/factories.js'
 import type { Db } from '../../db/database.js'
 
 /** A household with identity, a phone, an occupant, a call with a note and an orientation still accepted. */
@@ -66,31 +73,20 @@ async function setUp(t: Parameters<typeof buildTestApp>[0]) {
       updatedAt: '2026-04-01T08:00:00.000Z',
     })
     .execute()
-  const callId = randomUUID()
-  await db
-    .insertInto('call')
-    .values({
-      id: callId,
-      campaignId: campaign.id,
-      targetId,
-      householdId: household.id,
-      organizationId: landlord.id,
-      callerId: caller.id,
-      attempt: 1,
+  const { id: callId } = await makeCall(
+    db,
+    { id: targetId, campaignId: campaign.id, householdId: household.id, organizationId: landlord.id },
+    caller.id,
+    {
       disposition: 'reached',
       phoneE164: '+33383000000',
-      questionnaireVersionId: null,
-      answers: null,
-      scores: null,
       needs: JSON.stringify(['isolation']),
       fragilityLevel: 'moderate',
       notes: 'Contente de l’appel, aimerait de la visite',
-      callbackAt: null,
       durationSeconds: 540,
-      idempotencyKey: randomUUID(),
       createdAt: '2026-04-01T08:00:00.000Z',
-    })
-    .execute()
+    },
+  )
   const referralId = randomUUID()
   await db
     .insertInto('referral')

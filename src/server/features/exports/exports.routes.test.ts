@@ -8,7 +8,14 @@ import ExcelJS from 'exceljs'
 import Papa from 'papaparse'
 import { buildTestApp } from '../../../../test/app.js'
 import { createTestDatabase } from '../../../../test/database.js'
-import { makeCampaign, makeOrganization, makeTarget, makeUser, type TestUser } from '../../../../test/factories.js'
+import {
+  makeCall,
+  makeCampaign,
+  makeOrganization,
+  makeTarget,
+  makeUser,
+  type TestUser,
+} from '../../../../test/factories.js'
 import { buildApp } from '../../app.js'
 import { loadConfig } from '../../config.js'
 import { bulkInsert } from '../../db/bulk.js'
@@ -33,36 +40,33 @@ interface FixtureCall {
   agency: string | null
 }
 
+/** A call of the fixture, with answers and a note that no export may carry. */
 async function insertCall(
   db: Db,
   call: Omit<FixtureCall, 'externalRef' | 'agency'>,
   callerId: string,
   extra: Partial<{ disposition: string; phoneE164: string; needs: string[]; fragilityLevel: string }> = {},
 ) {
-  await db
-    .insertInto('call')
-    .values({
-      id: randomUUID(),
+  await makeCall(
+    db,
+    {
+      id: call.targetId,
       campaignId: call.campaignId,
-      targetId: call.targetId,
       householdId: call.householdId,
       organizationId: call.organizationId,
-      callerId,
-      attempt: 1,
+    },
+    callerId,
+    {
       disposition: extra.disposition ?? 'completed',
       phoneE164: extra.phoneE164 ?? '+33612345678',
-      questionnaireVersionId: null,
       answers: JSON.stringify({ health: 'diabète sévère' }),
-      scores: null,
       needs: extra.needs ? JSON.stringify(extra.needs) : null,
       fragilityLevel: extra.fragilityLevel ?? null,
       notes: 'NOTE CONFIDENTIELLE ne jamais exporter',
-      callbackAt: null,
       durationSeconds: 420,
-      idempotencyKey: randomUUID(),
       createdAt: call.createdAt,
-    })
-    .execute()
+    },
+  )
 }
 
 /**

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { assertMatchesContract } from '../../../../test/contract.js'
-import { makeCampaign, makeHousehold, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import {
+  makeCall,
+  makeCampaign,
+  makeHousehold,
+  makeOrganization,
+  makeTarget,
+  makeUser,
+} from '../../../../test/factories.js'
 import { addMonths, parisToday } from '../../../shared/clock.js'
 import { homeContract } from '../../../shared/contracts/home.js'
 import type { Db } from '../../db/database.js'
@@ -41,38 +48,6 @@ async function insertReferral(
       overdueNotifiedAt: null,
       createdAt: at,
       updatedAt: at,
-    })
-    .execute()
-}
-
-/** A call recorded now by this caller on a target. */
-async function insertCall(
-  db: Db,
-  target: { id: string; campaignId: string; householdId: string; organizationId: string },
-  callerId: string,
-) {
-  await db
-    .insertInto('call')
-    .values({
-      id: randomUUID(),
-      campaignId: target.campaignId,
-      targetId: target.id,
-      householdId: target.householdId,
-      organizationId: target.organizationId,
-      callerId,
-      attempt: 1,
-      disposition: 'no_answer',
-      phoneE164: '+33612345678',
-      questionnaireVersionId: null,
-      answers: null,
-      scores: null,
-      needs: null,
-      fragilityLevel: null,
-      notes: null,
-      callbackAt: null,
-      durationSeconds: 60,
-      idempotencyKey: randomUUID(),
-      createdAt: new Date().toISOString(),
     })
     .execute()
 }
@@ -306,9 +281,9 @@ describe('GET /api/home: what each role has to act on today', () => {
     await callback(targets[1].id, new Date(Date.now() - 3_600_000).toISOString(), other.id)
     const tomorrow = await makeTarget(db, open)
     await callback(tomorrow.id, new Date(Date.now() + 2 * 86_400_000).toISOString())
-    await insertCall(db, targets[0], caller.id)
-    await insertCall(db, targets[1], caller.id)
-    await insertCall(db, targets[2], other.id)
+    await makeCall(db, targets[0], caller.id)
+    await makeCall(db, targets[1], caller.id)
+    await makeCall(db, targets[2], other.id)
 
     // A campaign reserved to another caller, a paused one, and another organisation's: none is the caller's.
     const reserved = await makeCampaign(db, { organizationId: orgId })
@@ -378,7 +353,7 @@ describe('GET /api/home: what each role has to act on today', () => {
         .where('id', '=', target.id)
         .execute()
     }
-    await insertCall(db, open, manager.id)
+    await makeCall(db, open, manager.id)
     // A paused campaign elsewhere: its manager may call for no running campaign.
     const paused = await makeCampaign(db, { status: 'paused' })
     const pausedManager = await makeUser(db, 'manager', { organizationId: paused.organizationId })

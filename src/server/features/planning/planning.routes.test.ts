@@ -1,47 +1,19 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
 import { assertMatchesSchema } from '../../../../test/contract.js'
-import { makeCampaign, makeHousehold, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import {
+  makeCall,
+  makeCampaign,
+  makeHousehold,
+  makeOrganization,
+  makeTarget,
+  makeUser,
+} from '../../../../test/factories.js'
 import { CampaignPlanSchema } from '../../../shared/contracts/planning.js'
-import type { Db } from '../../db/database.js'
 
 /** One hour a week of calling (Tuesday 14:00–15:00): a caller's hours are capped to it. */
 const ONE_HOUR_A_WEEK = [{ day: 2, from: '14:00', to: '15:00' }]
-
-async function insertCall(
-  db: Db,
-  target: { id: string; campaignId: string; householdId: string; organizationId: string },
-  callerId: string,
-  disposition: string,
-  durationSeconds: number,
-) {
-  await db
-    .insertInto('call')
-    .values({
-      id: randomUUID(),
-      campaignId: target.campaignId,
-      targetId: target.id,
-      householdId: target.householdId,
-      organizationId: target.organizationId,
-      callerId,
-      attempt: 1,
-      disposition,
-      phoneE164: '+33612345678',
-      questionnaireVersionId: null,
-      answers: null,
-      scores: null,
-      needs: null,
-      fragilityLevel: null,
-      notes: null,
-      callbackAt: null,
-      durationSeconds,
-      idempotencyKey: randomUUID(),
-      createdAt: new Date().toISOString(),
-    })
-    .execute()
-}
 
 describe('GET /api/campaigns/:id/plan', () => {
   it('estimates the days for the remaining households from the defaults, capped by the calling hours', async (t) => {
@@ -113,10 +85,16 @@ describe('GET /api/campaigns/:id/plan', () => {
     }
     // 21 timed conversations: median 900 s (15 min); 20 unanswered: median 30 s (+1 min to dial and log).
     for (let index = 0; index < 21; index++) {
-      await insertCall(db, finished[index % 24], caller.id, 'completed', index < 10 ? 600 : index === 10 ? 900 : 1200)
+      await makeCall(db, finished[index % 24], caller.id, {
+        disposition: 'completed',
+        durationSeconds: index < 10 ? 600 : index === 10 ? 900 : 1200,
+      })
     }
     for (let index = 0; index < 20; index++) {
-      await insertCall(db, finished[24 + (index % 6)], caller.id, 'no_answer', index < 10 ? 20 : 40)
+      await makeCall(db, finished[24 + (index % 6)], caller.id, {
+        disposition: 'no_answer',
+        durationSeconds: index < 10 ? 20 : 40,
+      })
     }
     for (let index = 0; index < 5; index++) await makeTarget(db, campaign)
     const second = await makeUser(db, 'caller', { organizationId: campaign.organizationId })

@@ -8,7 +8,14 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
-import { makeCampaign, makeHousehold, makeOrganization, makePhone, makeUser } from '../../../../test/factories.js'
+import {
+  makeCall,
+  makeCampaign,
+  makeHousehold,
+  makeOrganization,
+  makePhone,
+  makeUser,
+} from '../../../../test/factories.js'
 import { findWords } from '../../../../test/words-in-tables.js'
 import { eraseHousehold, runPurge } from './retention.service.js'
 
@@ -66,30 +73,20 @@ async function setUp(t: Parameters<typeof buildTestApp>[0]) {
       updatedAt: '2026-04-01T08:00:00.000Z',
     })
     .execute()
-  await db
-    .insertInto('call')
-    .values({
-      id: randomUUID(),
-      campaignId: campaign.id,
-      targetId,
-      householdId: household.id,
-      organizationId: landlord.id,
-      callerId: manager.id,
-      attempt: 1,
+  await makeCall(
+    db,
+    { id: targetId, campaignId: campaign.id, householdId: household.id, organizationId: landlord.id },
+    manager.id,
+    {
       disposition: 'reached',
       phoneE164: '+33612987654',
-      questionnaireVersionId: null,
-      answers: null,
-      scores: null,
       needs: JSON.stringify(['isolation']),
       fragilityLevel: 'moderate',
       notes: 'Mme Zyxwabc dit kqpvw',
-      callbackAt: null,
       durationSeconds: 300,
-      idempotencyKey: randomUUID(),
       createdAt: '2026-04-01T08:00:00.000Z',
-    })
-    .execute()
+    },
+  )
   const headers = await loginAs(manager)
   const referral = await app.inject({
     method: 'POST',

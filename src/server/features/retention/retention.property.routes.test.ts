@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { buildTestApp } from '../../../../test/app.js'
-import { makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import { makeCall, makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
 import { DISPOSITIONS, FRAGILITY_LEVELS, NEED_CATEGORIES } from '../../../shared/campaigns.js'
 import { runPurge } from './retention.service.js'
 
@@ -56,30 +56,14 @@ describe('retention: property over random histories', () => {
             },
           })
           for (const call of spec.calls) {
-            await db
-              .insertInto('call')
-              .values({
-                id: randomUUID(),
-                campaignId: campaign.id,
-                targetId: target.id,
-                householdId: target.householdId,
-                organizationId: organization.id,
-                callerId: manager.id,
-                attempt: 1,
-                disposition: call.disposition,
-                phoneE164: '+33612345678',
-                questionnaireVersionId: null,
-                answers: null,
-                scores: null,
-                needs: JSON.stringify(call.needs),
-                fragilityLevel: call.fragility,
-                notes: 'Note',
-                callbackAt: null,
-                durationSeconds: 120,
-                idempotencyKey: randomUUID(),
-                createdAt: `${day(call.at)}T10:00:00.000Z`,
-              })
-              .execute()
+            await makeCall(db, target, manager.id, {
+              disposition: call.disposition,
+              needs: JSON.stringify(call.needs),
+              fragilityLevel: call.fragility,
+              notes: 'Note',
+              durationSeconds: 120,
+              createdAt: `${day(call.at)}T10:00:00.000Z`,
+            })
           }
           if (spec.referral) {
             const createdAt = `${day(spec.referral.at)}T11:00:00.000Z`

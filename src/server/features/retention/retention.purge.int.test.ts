@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { createTestDatabase, testEngine } from '../../../../test/database.js'
-import { makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import { makeCall, makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
 import { loadConfig } from '../../config.js'
 import { createDb, type Db } from '../../db/database.js'
 import { startServer } from '../../main.js'
@@ -37,30 +37,19 @@ async function seed(db: Db) {
     targets[name] = target.id
   }
   const call = async (name: string, createdAt: string) => {
-    await db
-      .insertInto('call')
-      .values({
-        id: randomUUID(),
-        campaignId: campaign.id,
-        targetId: targets[name]!,
-        householdId: households[name]!,
-        organizationId: organization.id,
-        callerId: manager.id,
-        attempt: 1,
+    await makeCall(
+      db,
+      { id: targets[name]!, campaignId: campaign.id, householdId: households[name]!, organizationId: organization.id },
+      manager.id,
+      {
         disposition: 'completed',
-        phoneE164: '+33612345678',
-        questionnaireVersionId: null,
-        answers: null,
-        scores: null,
         needs: JSON.stringify(['food']),
         fragilityLevel: 'watch',
         notes: `Note sur ${name}`,
-        callbackAt: null,
         durationSeconds: 300,
-        idempotencyKey: randomUUID(),
         createdAt,
-      })
-      .execute()
+      },
+    )
     await db.updateTable('household').set({ lastContactedAt: createdAt }).where('id', '=', households[name]!).execute()
   }
   const referral = async (name: string, status: string, createdAt: string, closedAt: string | null) => {

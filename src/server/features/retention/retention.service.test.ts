@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { buildTestApp } from '../../../../test/app.js'
-import { makeCampaign, makeHousehold, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import {
+  makeCall,
+  makeCampaign,
+  makeHousehold,
+  makeOrganization,
+  makeTarget,
+  makeUser,
+} from '../../../../test/factories.js'
 import type { Db } from '../../db/database.js'
 import { seedStatsFixture } from '../stats/stats.fixture.js'
 import { listSharedHomeHouseholds } from '../stats/stats.queries.js'
@@ -72,36 +79,22 @@ async function seedHousehold(db: Db) {
       role: 'leaseholder',
     })
     .execute()
-  const callId = randomUUID()
-  await db
-    .insertInto('call')
-    .values({
-      id: callId,
-      campaignId: campaign.id,
-      targetId: target.id,
-      householdId,
-      organizationId: organization.id,
-      callerId: manager.id,
-      attempt: 1,
-      disposition: 'completed',
-      phoneE164: '+33612345678',
-      questionnaireVersionId: campaign.questionnaireVersionId,
-      answers: JSON.stringify({
-        alone: true,
-        mood: 'good',
-        remark: 'Sa fille passe le jeudi',
-        instruments: { ucla3: { q1: 2 } },
-      }),
-      scores: JSON.stringify({ ucla3: { score: 6, category: 'lonely', complete: true } }),
-      needs: JSON.stringify(['isolation']),
-      fragilityLevel: 'fragile',
-      notes: 'Madame vit seule depuis le décès de son mari',
-      callbackAt: null,
-      durationSeconds: 420,
-      idempotencyKey: randomUUID(),
-      createdAt: '2024-01-10T10:00:00.000Z',
-    })
-    .execute()
+  const { id: callId } = await makeCall(db, target, manager.id, {
+    disposition: 'completed',
+    questionnaireVersionId: campaign.questionnaireVersionId,
+    answers: JSON.stringify({
+      alone: true,
+      mood: 'good',
+      remark: 'Sa fille passe le jeudi',
+      instruments: { ucla3: { q1: 2 } },
+    }),
+    scores: JSON.stringify({ ucla3: { score: 6, category: 'lonely', complete: true } }),
+    needs: JSON.stringify(['isolation']),
+    fragilityLevel: 'fragile',
+    notes: 'Madame vit seule depuis le décès de son mari',
+    durationSeconds: 420,
+    createdAt: '2024-01-10T10:00:00.000Z',
+  })
   const referralId = randomUUID()
   await db
     .insertInto('referral')

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
-import { makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import { makeCall, makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
 import { pdfPages } from '../../../../test/pdf-text.js'
 
 /**
@@ -17,31 +16,13 @@ async function setUp(t: Parameters<typeof buildTestApp>[0]) {
   const viewer = await makeUser(db, 'viewer', { organizationId: organization.id })
   const caller = await makeUser(db, 'caller', { organizationId: organization.id })
   const campaign = await makeCampaign(db, { organizationId: organization.id, createdBy: manager.id })
-  const call = async (target: { id: string; householdId: string }, disposition: string, at: string) =>
-    db
-      .insertInto('call')
-      .values({
-        id: randomUUID(),
-        campaignId: campaign.id,
-        targetId: target.id,
-        householdId: target.householdId,
-        organizationId: organization.id,
-        callerId: caller.id,
-        attempt: 1,
-        disposition,
-        phoneE164: '+33612345678',
-        questionnaireVersionId: null,
-        answers: null,
-        scores: null,
-        needs: null,
-        fragilityLevel: disposition === 'completed' ? 'watch' : null,
-        notes: null,
-        callbackAt: null,
-        durationSeconds: 300,
-        idempotencyKey: randomUUID(),
-        createdAt: at,
-      })
-      .execute()
+  const call = (target: Awaited<ReturnType<typeof makeTarget>>, disposition: string, at: string) =>
+    makeCall(db, target, caller.id, {
+      disposition,
+      fragilityLevel: disposition === 'completed' ? 'watch' : null,
+      durationSeconds: 300,
+      createdAt: at,
+    })
   for (let index = 0; index < 3; index++) {
     const target = await makeTarget(db, campaign)
     await call(target, 'completed', `2026-11-10T0${index + 8}:00:00.000Z`)

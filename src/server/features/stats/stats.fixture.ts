@@ -6,7 +6,14 @@
  * same postcode, address and leaseholder, written differently).
  */
 import { randomUUID } from 'node:crypto'
-import { makeCampaign, makeHousehold, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import {
+  makeCall,
+  makeCampaign,
+  makeHousehold,
+  makeOrganization,
+  makeTarget,
+  makeUser,
+} from '../../../../test/factories.js'
 import type { Db } from '../../db/database.js'
 import type { CallTable, ReferralTable } from '../../db/schema.js'
 import { createAgency, createNetwork, createOrganization } from '../organizations/organizations.queries.js'
@@ -109,29 +116,8 @@ export async function seedStatsFixture(db: Db) {
     createdAt: string,
     extra: Partial<CallTable> = {},
   ) => {
-    const row: CallTable = {
-      id: randomUUID(),
-      campaignId: c.id,
-      targetId,
-      householdId,
-      organizationId: c.organizationId,
-      callerId,
-      attempt: ++attempt,
-      disposition,
-      phoneE164: '+33612345678',
-      questionnaireVersionId: null,
-      answers: null,
-      scores: null,
-      needs: null,
-      fragilityLevel: null,
-      notes: null,
-      callbackAt: null,
-      durationSeconds: null,
-      idempotencyKey: randomUUID(),
-      createdAt,
-      ...extra,
-    }
-    await db.insertInto('call').values(row).execute()
+    const target = { id: targetId, campaignId: c.id, householdId, organizationId: c.organizationId }
+    const row = await makeCall(db, target, callerId, { attempt: ++attempt, disposition, createdAt, ...extra })
     return row.id
   }
   const scored = (results: Record<string, string>) =>

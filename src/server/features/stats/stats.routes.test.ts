@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { buildTestApp } from '../../../../test/app.js'
+import { makeCall } from '../../../../test/factories.js'
 import { type Count, SUPPRESSED, WITHHELD } from '../../../shared/contracts/stats.js'
 import { PERIOD, seedStatsFixture } from './stats.fixture.js'
 import { type CountGroup, feasibleRanges, knownRange } from './stats.suppression.js'
@@ -280,32 +280,14 @@ describe('stats: a small count cannot be worked out from the others', () => {
       'callback',
       'callback',
     ]
+    const onH1 = { id: target.id, campaignId: campaigns.cA1.id, householdId: households.h1.id, organizationId: a.id }
     for (const [index, disposition] of extra.entries()) {
-      await db
-        .insertInto('call')
-        .values({
-          id: randomUUID(),
-          campaignId: campaigns.cA1.id,
-          targetId: target.id,
-          householdId: households.h1.id,
-          organizationId: a.id,
-          callerId: users.callerA1.id,
-          attempt: 100 + index,
-          disposition,
-          phoneE164: '+33612345678',
-          questionnaireVersionId: null,
-          answers: null,
-          scores: null,
-          needs: null,
-          fragilityLevel: null,
-          notes: null,
-          callbackAt: null,
-          durationSeconds: null,
-          idempotencyKey: randomUUID(),
-          // Noon in Paris on the 24th and 26th, alternately.
-          createdAt: index % 2 ? '2026-10-24T10:00:00.000Z' : '2026-10-26T11:00:00.000Z',
-        })
-        .execute()
+      await makeCall(db, onH1, users.callerA1.id, {
+        attempt: 100 + index,
+        disposition,
+        // Noon in Paris on the 24th and 26th, alternately.
+        createdAt: index % 2 ? '2026-10-24T10:00:00.000Z' : '2026-10-26T11:00:00.000Z',
+      })
     }
     const scope = `organization:${a.code}`
     const exact = (await get('managerA', 'summary', { scope })).json()
