@@ -41,20 +41,24 @@ async function setUp(t: Parameters<typeof buildTestApp>[0], env: NodeJS.ProcessE
     await deliverDueEmails(test.db, transport, 'Allervers <no-reply@test.localhost>')
     return smtp.received
   }
-  return { ...test, smtp, admin, organization, deliver }
+  /** The admin invites a caller of HOME by email; the invitation is taken (201). */
+  const invite = async (email: string, name: string) => {
+    const response = await test.app.inject({
+      method: 'POST',
+      url: '/api/users/invitations',
+      headers: admin,
+      payload: { email, name, organization: 'HOME', role: 'caller' },
+    })
+    assert.equal(response.statusCode, 201, response.body)
+    return response
+  }
+  return { ...test, smtp, organization, deliver, invite }
 }
 
 describe('invitations by email', () => {
   it('mails a link over SMTP that sets the password once; the account signs in with it, and the link is spent', async (t) => {
-    const { app, db, admin, deliver } = await setUp(t)
-    const invite = await app.inject({
-      method: 'POST',
-      url: '/api/users/invitations',
-      headers: admin,
-      payload: { email: 'Nadia.Benali@asso.example', name: 'Nadia Benali', organization: 'HOME', role: 'caller' },
-    })
-    assert.equal(invite.statusCode, 201, invite.body)
-    const body = invite.json()
+    const { app, db, deliver, invite } = await setUp(t)
+    const body = (await invite('Nadia.Benali@asso.example', 'Nadia Benali')).json()
     assert.equal(body.created, true)
     assert.equal(body.invited, true)
     const hours = (Date.parse(body.expiresAt) - Date.now()) / 3_600_000
@@ -109,15 +113,9 @@ describe('invitations by email', () => {
   })
 
   it('refuses an expired link (INVITATION_HOURS), and an invitation sent again replaces the first link', async (t) => {
-    const { app, db, admin, deliver } = await setUp(t, { INVITATION_HOURS: '1' })
-    const invite = () =>
-      app.inject({
-        method: 'POST',
-        url: '/api/users/invitations',
-        headers: admin,
-        payload: { email: 'late@asso.example', name: 'Léo Tardif', organization: 'HOME', role: 'caller' },
-      })
-    assert.equal((await invite()).statusCode, 201)
+    const { app, db, deliver, invite } = await setUp(t, { INVITATION_HOURS: '1' })
+    const inviteLeo = () => invite('late@asso.example', 'Léo Tardif')
+    await inviteLeo()
     const [first] = await deliver()
     await db
       .updateTable('accountToken')
@@ -137,8 +135,7 @@ describe('invitations by email', () => {
     })
     assert.equal(refused.statusCode, 404)
 
-    const second = await invite()
-    assert.equal(second.statusCode, 201)
+    const second = await inviteLeo()
     assert.deepEqual(
       { created: second.json().created, invited: second.json().invited },
       { created: false, invited: true },
@@ -151,7 +148,7 @@ describe('invitations by email', () => {
       payload: { token: tokenIn(mails[1]).token, password: PASSWORD },
     })
     assert.equal(set.statusCode, 204)
-    const third = await invite()
+    const third = await inviteLeo()
     assert.deepEqual(
       { created: third.json().created, invited: third.json().invited },
       { created: false, invited: false },
@@ -414,14 +411,8 @@ describe('changing one’s password', () => {
   })
 
   it('refuses an invitation link once the account signs in with its organisation’s provider, naming the provider', async (t) => {
-    const { app, db, admin, deliver } = await setUp(t)
-    const invite = await app.inject({
-      method: 'POST',
-      url: '/api/users/invitations',
-      headers: admin,
-      payload: { email: 'ines.roux@asso.example', name: 'Inès Roux', organization: 'HOME', role: 'caller' },
-    })
-    assert.equal(invite.statusCode, 201, invite.body)
+    const { app, db, deliver, invite } = await setUp(t)
+    await invite('ines.roux@asso.example', 'Inès Roux')
     const { token } = tokenIn((await deliver())[0])
     const user = await db
       .selectFrom('user')
