@@ -36,6 +36,12 @@ export const LinkSchema = Type.Object({
   email: Type.String(),
   name: Type.String(),
   expiresAt: Type.String(),
+  /**
+   * Null while the link can set a password. When the account was bound to its organisation's single sign-on after the
+   * link was mailed, the organisations whose sign-in it uses (those switched on; maybe none): the link sets no password
+   * now, and the page says where to sign in before anything is typed (what a submit would answer, no more).
+   */
+  ssoProviders: Type.Union([Type.Array(Type.String()), Type.Null()]),
 })
 
 export const SetPasswordSchema = Type.Object(
@@ -94,7 +100,10 @@ export const accountContract = {
     body: ResetRequestSchema,
     response: { 202: Type.Object({ message: Type.String() }) },
   }),
-  /** What a link (invitation or reset) is for, and whose it is; 404 with `details.reason` when it no longer works. */
+  /**
+   * What a link (invitation or reset) is for, whose it is, and whether it still sets a password (`ssoProviders`); 404
+   * with `details.reason` when it no longer works.
+   */
   readLink: route('POST', '/account/link', {
     tags: ['account'],
     security: [],

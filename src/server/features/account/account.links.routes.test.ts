@@ -82,7 +82,12 @@ describe('invitations by email', () => {
     const read = await app.inject({ method: 'POST', url: '/api/account/link', payload: { token } })
     assert.equal(read.statusCode, 200)
     const { expiresAt: _expiresAt, ...described } = read.json() as Record<string, unknown>
-    assert.deepEqual(described, { purpose: 'invitation', email: 'nadia.benali@asso.example', name: 'Nadia Benali' })
+    assert.deepEqual(described, {
+      purpose: 'invitation',
+      email: 'nadia.benali@asso.example',
+      name: 'Nadia Benali',
+      ssoProviders: null,
+    })
 
     const weak = await app.inject({
       method: 'POST',
@@ -393,6 +398,11 @@ describe('changing one’s password', () => {
       userId: user.id,
       now: new Date().toISOString(),
     })
+    // The page knows on opening the link: same purpose and account as before, and no provider to name.
+    const read = await app.inject({ method: 'POST', url: '/api/account/link', payload: { token } })
+    assert.equal(read.statusCode, 200, read.body)
+    assert.equal(read.json().purpose, 'password_reset')
+    assert.deepEqual(read.json().ssoProviders, [])
     const set = await app.inject({
       method: 'POST',
       url: '/api/account/link/password',
@@ -434,7 +444,13 @@ describe('changing one’s password', () => {
       updatedAt: now,
       updatedBy: 'test',
     })
+    const before = await app.inject({ method: 'POST', url: '/api/account/link', payload: { token } })
+    assert.equal(before.json().ssoProviders, null, 'a password can be set until the account is bound')
     await linkSsoIdentity(db, { organizationId: organization.id, subject: 'sub-3', userId: user.id, now })
+    // Opening the link says what a submit would: the provider to sign in with, nothing more.
+    const read = await app.inject({ method: 'POST', url: '/api/account/link', payload: { token } })
+    assert.equal(read.statusCode, 200, read.body)
+    assert.deepEqual(read.json().ssoProviders, ['Habitat du Nord'])
     const set = await app.inject({
       method: 'POST',
       url: '/api/account/link/password',

@@ -7,7 +7,13 @@ import { currentUser } from '../../policy/policy.hook.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { deleteSession } from '../auth/auth.queries.js'
 import * as account from './account.queries.js'
-import { changePassword, readLink, requestPasswordReset, setPasswordWithLink } from './account.service.js'
+import {
+  changePassword,
+  readLink,
+  requestPasswordReset,
+  setPasswordWithLink,
+  ssoProvidersOfLink,
+} from './account.service.js'
 import { describeUserAgent } from './user-agent.js'
 
 /**
@@ -74,7 +80,8 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'account.useLink' },
     handler: async (request) => {
       const link = await readLink(db, request.body.token)
-      return { purpose: link.purpose, email: link.email, name: link.name, expiresAt: link.expiresAt }
+      const ssoProviders = await ssoProvidersOfLink(db, link)
+      return { purpose: link.purpose, email: link.email, name: link.name, expiresAt: link.expiresAt, ssoProviders }
     },
   })
 

@@ -177,16 +177,26 @@ export async function readLink(db: Db, token: string) {
   return row
 }
 
+/**
+ * Null when the account may set a password; when it is bound to its organisation's provider (a link mailed before
+ * then sets none: a password would never sign in, auth.routes.ts), the organisations whose sign-in it uses, those
+ * switched on. Read when the link's page opens and again when it is submitted: both say the same to the link's holder.
+ */
+export async function ssoProvidersOfLink(db: Db, link: { userId: string }): Promise<string[] | null> {
+  const providers = await listProviderSignInsOfUser(db, link.userId)
+  if (providers.length === 0) return null
+  return providers.filter((provider) => provider.isEnabled).map((provider) => provider.organizationName)
+}
+
 /** Sets the password through a link, once; every session of the account ends (on every instance). */
 export async function setPasswordWithLink(db: Db, input: { token: string; password: string; ip: string }) {
   const link = await readLink(db, input.token)
-  // A reset or invitation link mailed before the account was bound to its organisation's provider sets no password
-  // now (a password would never sign in: auth.routes.ts); the refusal names where to sign in instead.
-  const providers = await listProviderSignInsOfUser(db, link.userId)
-  if (providers.length > 0) {
+  // The refusal names where to sign in instead.
+  const providers = await ssoProvidersOfLink(db, link)
+  if (providers) {
     throw new AppError('FORBIDDEN', 'This account signs in with its organisation’s single sign-on', {
       reason: 'sso_account',
-      providers: providers.filter((provider) => provider.isEnabled).map((provider) => provider.organizationName),
+      providers,
     })
   }
   await assertAcceptablePassword(input.password, { email: link.email, name: link.name })

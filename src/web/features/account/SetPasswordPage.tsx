@@ -58,12 +58,14 @@ export function SetPasswordPage() {
         : null
   const isInvitation = link.data?.purpose === 'invitation'
   // The account was bound to its organisation's provider after the link was mailed: it sets no password any more.
+  // Known on opening the link; a submit refused for it (bound in between) says the same.
   const ssoProviders =
-    save.error instanceof ApiError &&
+    link.data?.ssoProviders ??
+    (save.error instanceof ApiError &&
     save.error.code === 'FORBIDDEN' &&
     (save.error.details as { reason?: string } | undefined)?.reason === 'sso_account'
       ? ((save.error.details as { providers?: string[] }).providers ?? [])
-      : null
+      : null)
 
   return (
     <PublicFrame title={t(isInvitation ? 'account.link.invitationTitle' : 'account.link.resetTitle')}>
