@@ -5,7 +5,7 @@ import { dirname } from 'node:path'
 import { describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
-import { makeCampaign, makeTarget, makeUser } from '../test/factories.js'
+import { makeCall, makeCampaign, makeTarget, makeUser } from '../test/factories.js'
 
 async function shoot(page: Page, name: string) {
   const path = screenshotPath(name)
@@ -30,31 +30,11 @@ describe('the earlier callers’ notes in Chromium', () => {
       { at: '2026-12-02T16:40:00.000Z', disposition: 'callback', notes: 'Elle parle de son alcoolisme.' },
     ]
     for (const call of calls) {
-      const id = randomUUID()
-      await db
-        .insertInto('call')
-        .values({
-          id,
-          campaignId: campaign.id,
-          targetId: target.id,
-          householdId: target.householdId,
-          organizationId: campaign.organizationId,
-          callerId: earlier.id,
-          attempt: 1,
-          disposition: call.disposition,
-          phoneE164: null,
-          questionnaireVersionId: null,
-          answers: null,
-          scores: null,
-          needs: null,
-          fragilityLevel: null,
-          notes: call.notes,
-          callbackAt: null,
-          durationSeconds: null,
-          idempotencyKey: randomUUID(),
-          createdAt: call.at,
-        })
-        .execute()
+      const { id } = await makeCall(db, target, earlier.id, {
+        disposition: call.disposition,
+        notes: call.notes,
+        createdAt: call.at,
+      })
       if (call.notes.includes('alcool')) {
         await db
           .insertInto('sensitiveFlag')
