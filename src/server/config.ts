@@ -28,6 +28,8 @@ export interface RetentionSettings {
   leftMonths: number
   /** Audit entries (RETENTION_AUDIT_MONTHS, 12). */
   auditMonths: number
+  /** Closed requests of the register of tenants' requests, after they were handled (RETENTION_REQUESTS_MONTHS, 60). */
+  requestsMonths: number
   /** Whether the server purges on its own (PURGE_ENABLED, true). */
   purgeEnabled: boolean
   /** Seconds between two looks of the purge worker; it purges once per Paris day (PURGE_CHECK_SECONDS, 3600). */
@@ -258,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       contactMonths: readInteger(env, 'RETENTION_CONTACT_MONTHS', 24, 1, 120),
       leftMonths: readInteger(env, 'RETENTION_LEFT_MONTHS', 3, 0, 120),
       auditMonths: readInteger(env, 'RETENTION_AUDIT_MONTHS', 12, 1, 120),
+      requestsMonths: readInteger(env, 'RETENTION_REQUESTS_MONTHS', 60, 1, 120),
       purgeEnabled: !['0', 'false', 'no'].includes(env.PURGE_ENABLED?.trim().toLowerCase() ?? ''),
       purgeCheckSeconds: readInteger(env, 'PURGE_CHECK_SECONDS', 3600, 1, 24 * 3600),
     },

@@ -25,6 +25,7 @@ export interface OrganizationTable {
   retentionContactMonths?: number | null
   retentionLeftMonths?: number | null
   retentionAuditMonths?: number | null
+  retentionRequestsMonths?: number | null
   createdAt: Timestamp
 }
 

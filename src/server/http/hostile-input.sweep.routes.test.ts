@@ -550,6 +550,7 @@ const BASELINES: Record<string, (fx: Fixtures) => Body | Body[]> = {
     contactMonths: 24,
     leftMonths: 3,
     auditMonths: 12,
+    requestsMonths: 60,
     reason: 'Délibération du conseil du 3 décembre',
   }),
   'POST /api/data-requests': (fx) => ({

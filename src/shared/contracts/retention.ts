@@ -21,6 +21,7 @@ export const RetentionPeriodsSchema = Type.Object({
   contactMonths: Type.Integer(),
   leftMonths: Type.Integer(),
   auditMonths: Type.Integer(),
+  requestsMonths: Type.Integer(),
 })
 
 export const RetentionSettingsSchema = Type.Object({
@@ -32,6 +33,7 @@ export const RetentionSettingsSchema = Type.Object({
     contactMonths: Nullable(Type.Integer()),
     leftMonths: Nullable(Type.Integer()),
     auditMonths: Nullable(Type.Integer()),
+    requestsMonths: Nullable(Type.Integer()),
   }),
   defaults: RetentionPeriodsSchema,
   /** Whether the server purges every day on its own (PURGE_ENABLED). */
@@ -44,6 +46,8 @@ export const RetentionUpdateSchema = Type.Object(
     contactMonths: Nullable(Months(120)),
     leftMonths: Nullable(Months(120)),
     auditMonths: Nullable(Months(120)),
+    /** Closed requests of the register of tenants' requests, after they were handled. */
+    requestsMonths: Nullable(Months(120)),
     /** Why the periods change: kept in the audit log. */
     reason: Type.String({ minLength: 5, maxLength: 500 }),
   },

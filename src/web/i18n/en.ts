@@ -174,6 +174,7 @@ export const en: Messages = {
     contactMonths: 'Identity and free texts (months after the last contact)',
     leftMonths: 'Households that left the file (months after leaving)',
     auditMonths: 'Access log (months)',
+    requestsMonths: 'Register of tenants’ requests (months after the answer)',
     default: 'Default: {{months}} months',
     purgeDisabled: 'The server’s daily purge is off: run it with the allervers purge command.',
     reason: 'Reason for the change (kept in the log)',

@@ -176,6 +176,7 @@ export const fr = {
     contactMonths: 'Identité et textes libres (mois après le dernier contact)',
     leftMonths: 'Ménages sortis du fichier (mois après la sortie)',
     auditMonths: 'Journal des accès (mois)',
+    requestsMonths: 'Registre des demandes des locataires (mois après la réponse)',
     default: 'Par défaut : {{months}} mois',
     purgeDisabled: 'La purge quotidienne du serveur est désactivée : elle se lance par la commande allervers purge.',
     reason: 'Motif du changement (conservé au journal)',

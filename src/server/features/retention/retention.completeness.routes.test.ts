@@ -222,7 +222,7 @@ describe('erasure leaves nothing of the household', () => {
         finishedAt: '2025-08-01T08:01:00.000Z',
       })
       .execute()
-    const defaults = { contactMonths: 24, leftMonths: 3, auditMonths: 12 }
+    const defaults = { contactMonths: 24, leftMonths: 3, auditMonths: 12, requestsMonths: 60 }
     await runPurge(db, { defaults, asOf: '2025-10-31', trigger: 'cli' })
     const early = await db.selectFrom('importRun').select('report').where('id', '=', importId).executeTakeFirstOrThrow()
     assert.match(early.report ?? '', /Wxyzq/, 'within three months the rejected rows stay (the manager fixes the file)')

@@ -124,7 +124,7 @@ describe('retention: property over random histories', () => {
         }
         const before = await reviews()
         const outcome = await runPurge(db, {
-          defaults: { contactMonths: 24, leftMonths: 3, auditMonths: 12 },
+          defaults: { contactMonths: 24, leftMonths: 3, auditMonths: 12, requestsMonths: 60 },
           asOf: day(purgeOffset + 400),
           trigger: 'cli',
         })

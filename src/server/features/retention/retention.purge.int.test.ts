@@ -12,7 +12,7 @@ import { createDb, type Db } from '../../db/database.js'
 import { startServer } from '../../main.js'
 import { listDueHouseholds, type PurgeReport, runPurge } from './retention.service.js'
 
-const DEFAULTS = { contactMonths: 24, leftMonths: 3, auditMonths: 12 }
+const DEFAULTS = { contactMonths: 24, leftMonths: 3, auditMonths: 12, requestsMonths: 60 }
 
 /**
  * One organisation's households, each on one clock:

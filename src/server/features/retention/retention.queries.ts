@@ -290,7 +290,15 @@ export async function findOrganizationRetention(db: Db, code: string, organizati
   if (!organizationIds.length) return undefined
   return db
     .selectFrom('organization')
-    .select(['id', 'code', 'name', 'retentionContactMonths', 'retentionLeftMonths', 'retentionAuditMonths'])
+    .select([
+      'id',
+      'code',
+      'name',
+      'retentionContactMonths',
+      'retentionLeftMonths',
+      'retentionAuditMonths',
+      'retentionRequestsMonths',
+    ])
     .where('code', '=', code)
     .where('id', 'in', organizationIds)
     .executeTakeFirst()
@@ -299,7 +307,14 @@ export async function findOrganizationRetention(db: Db, code: string, organizati
 export async function listOrganizationsRetention(db: Db, code?: string) {
   let query = db
     .selectFrom('organization')
-    .select(['id', 'code', 'retentionContactMonths', 'retentionLeftMonths', 'retentionAuditMonths'])
+    .select([
+      'id',
+      'code',
+      'retentionContactMonths',
+      'retentionLeftMonths',
+      'retentionAuditMonths',
+      'retentionRequestsMonths',
+    ])
     .orderBy('code')
   if (code !== undefined) query = query.where('code', '=', code)
   return query.execute()
@@ -308,7 +323,7 @@ export async function listOrganizationsRetention(db: Db, code?: string) {
 export async function updateOrganizationRetention(
   db: Db,
   organizationId: string,
-  months: { contact: number | null; left: number | null; audit: number | null },
+  months: { contact: number | null; left: number | null; audit: number | null; requests: number | null },
 ) {
   await db
     .updateTable('organization')
@@ -316,6 +331,7 @@ export async function updateOrganizationRetention(
       retentionContactMonths: months.contact,
       retentionLeftMonths: months.left,
       retentionAuditMonths: months.audit,
+      retentionRequestsMonths: months.requests,
     })
     .where('id', '=', organizationId)
     .execute()
@@ -468,4 +484,33 @@ export async function listExternalRefs(db: Db, householdIds: readonly string[]):
     .where('id', 'in', valuesIn(db, householdIds))
     .execute()
   return new Map(rows.map((row) => [row.id, row.externalRef]))
+}
+
+/**
+ * Closed requests of the organisation's register handled before `before`: deleted (or counted, for a dry run);
+ * returns how many. An open request is never deleted, however old.
+ */
+export async function purgeClosedRequests(
+  db: Db,
+  organizationId: string,
+  before: Timestamp,
+  dryRun: boolean,
+): Promise<number> {
+  if (dryRun) {
+    const row = await db
+      .selectFrom('dataRequest')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('organizationId', '=', organizationId)
+      .where('status', '=', 'closed')
+      .where('handledAt', '<', before)
+      .executeTakeFirstOrThrow()
+    return toCount(row.n)
+  }
+  const result = await db
+    .deleteFrom('dataRequest')
+    .where('organizationId', '=', organizationId)
+    .where('status', '=', 'closed')
+    .where('handledAt', '<', before)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
 }

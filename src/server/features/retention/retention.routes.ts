@@ -15,6 +15,7 @@ export const retentionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     contactMonths: config.retention.contactMonths,
     leftMonths: config.retention.leftMonths,
     auditMonths: config.retention.auditMonths,
+    requestsMonths: config.retention.requestsMonths,
   }
 
   function settingsOf(organization: NonNullable<Awaited<ReturnType<typeof retention.findOrganizationRetention>>>) {
@@ -25,6 +26,7 @@ export const retentionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         contactMonths: organization.retentionContactMonths ?? null,
         leftMonths: organization.retentionLeftMonths ?? null,
         auditMonths: organization.retentionAuditMonths ?? null,
+        requestsMonths: organization.retentionRequestsMonths ?? null,
       },
       defaults,
       purgeEnabled: config.retention.purgeEnabled,
@@ -49,7 +51,7 @@ export const retentionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const organizationIds = organizationsWhere(currentScope(request), 'retention.manage')
       const organization = await retention.findOrganizationRetention(db, request.params.code, organizationIds)
       if (!organization) throw new AppError('NOT_FOUND', `No organisation "${request.params.code}" that you administer`)
-      const { contactMonths, leftMonths, auditMonths } = request.body
+      const { contactMonths, leftMonths, auditMonths, requestsMonths } = request.body
       const reason = request.body.reason.trim()
       if (reason.length < 5) {
         throw new AppError('VALIDATION_FAILED', 'Say why the periods change (5 characters at least)', {
@@ -61,6 +63,7 @@ export const retentionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           contact: contactMonths,
           left: leftMonths,
           audit: auditMonths,
+          requests: requestsMonths,
         })
         await recordAuditEvent(tx, {
           actorUserId: currentUser(request).id,
@@ -75,8 +78,9 @@ export const retentionRoutes: FastifyPluginAsyncTypebox = async (app) => {
               contactMonths: organization.retentionContactMonths ?? null,
               leftMonths: organization.retentionLeftMonths ?? null,
               auditMonths: organization.retentionAuditMonths ?? null,
+              requestsMonths: organization.retentionRequestsMonths ?? null,
             },
-            after: { contactMonths, leftMonths, auditMonths },
+            after: { contactMonths, leftMonths, auditMonths, requestsMonths },
           },
         })
       })
@@ -85,6 +89,7 @@ export const retentionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         retentionContactMonths: contactMonths,
         retentionLeftMonths: leftMonths,
         retentionAuditMonths: auditMonths,
+        retentionRequestsMonths: requestsMonths,
       })
     },
   })

@@ -418,7 +418,10 @@ describe('retention: every review figure of every period is unchanged by erasure
     assert.equal((await eraseHousehold(db, hShared.id, 'request')).status, 'erased')
     const clearKey = (await homeKeysOf(db, [hShared.id])).get(hShared.id)!.keptHomeKey
     assert.equal(clearKey, '54000|3ruedeleglise|dupre')
-    const purge = { defaults: { contactMonths: 600, leftMonths: 600, auditMonths: 600 }, trigger: 'cli' } as const
+    const purge = {
+      defaults: { contactMonths: 600, leftMonths: 600, auditMonths: 600, requestsMonths: 600 },
+      trigger: 'cli',
+    } as const
     // B still there: the purge keeps the key.
     await runPurge(db, purge)
     assert.equal((await homeKeysOf(db, [hShared.id])).get(hShared.id)!.keptHomeKey, clearKey)

@@ -185,6 +185,7 @@ export interface RetentionPeriods {
   contactMonths: number
   leftMonths: number
   auditMonths: number
+  requestsMonths: number
 }
 
 export function periodsOf(
@@ -192,6 +193,7 @@ export function periodsOf(
     retentionContactMonths?: number | null
     retentionLeftMonths?: number | null
     retentionAuditMonths?: number | null
+    retentionRequestsMonths?: number | null
   },
   defaults: RetentionSettings | RetentionPeriods,
 ): RetentionPeriods {
@@ -199,6 +201,7 @@ export function periodsOf(
     contactMonths: organization.retentionContactMonths ?? defaults.contactMonths,
     leftMonths: organization.retentionLeftMonths ?? defaults.leftMonths,
     auditMonths: organization.retentionAuditMonths ?? defaults.auditMonths,
+    requestsMonths: organization.retentionRequestsMonths ?? defaults.requestsMonths,
   }
 }
 
@@ -277,7 +280,7 @@ export async function runPurge(db: Db, options: PurgeOptions): Promise<PurgeOutc
       auditEvents: { erased: 0 },
     }
     // Beyond the report's contract (recorded in the purge's audit entry): flags and import rows removed.
-    const extra = { flagsErased: 0, importReportsStripped: 0, homeKeysForgotten: 0 }
+    const extra = { flagsErased: 0, importReportsStripped: 0, homeKeysForgotten: 0, requestsErased: 0 }
     for (const organization of organizations) {
       const periods = periodsOf(organization, options.defaults)
       const due = await retention.listHouseholdsPastRetention(tx, organization.id, {
@@ -311,6 +314,13 @@ export async function runPurge(db: Db, options: PurgeOptions): Promise<PurgeOutc
       report.auditEvents.erased += options.dryRun
         ? await retention.countAuditEvents(tx, organization.id, auditBefore)
         : await retention.deleteAuditEvents(tx, organization.id, auditBefore)
+      // The register of tenants' requests: closed requests, once their own period has passed since they were handled.
+      extra.requestsErased += await retention.purgeClosedRequests(
+        tx,
+        organization.id,
+        parisDayStart(addMonths(asOf, -periods.requestsMonths)),
+        Boolean(options.dryRun),
+      )
       if (!options.dryRun) {
         // Sensitive-word flags follow the audit's period; rows of the landlord's file kept in import reports (rejected
         // rows, warnings' cells) the period of households that left the file.

@@ -117,6 +117,31 @@ describe('the details of an access-log line in words', () => {
     )
   })
 
+  it('reads a purge’s counts and a change of retention periods in words', () => {
+    const purge = {
+      asOf: '2026-01-11',
+      trigger: 'worker',
+      householdsErased: 2,
+      requestsErased: 3,
+      homeKeysForgotten: 0,
+    }
+    assert.equal(
+      plain(auditDetailsText(purge, fr, 'fr')),
+      'À la date du : 2026-01-11 · Déclenchement : Purge quotidienne du serveur · Ménages effacés (dernier contact) : 2 · ' +
+        'Demandes du registre supprimées : 3 · Clés de logement oubliées : 0',
+    )
+    assert.equal(
+      plain(auditDetailsText(purge, en, 'en')),
+      'As of: 2026-01-11 · Trigger: Server’s daily purge · Households erased (last contact): 2 · ' +
+        'Register requests deleted: 3 · Home keys forgotten: 0',
+    )
+    const settings = { before: { requestsMonths: 60 }, after: { requestsMonths: 36 } }
+    assert.equal(
+      plain(auditDetailsText(settings, fr, 'fr')),
+      'Avant : (Registre des demandes, en mois : 60) · Après : (Registre des demandes, en mois : 36)',
+    )
+  })
+
   it('shows an unknown key as it is, with its value, and leaves out empty values', () => {
     assert.deepEqual(
       auditDetailWords({ purgedHouseholds: 3, note: '', nothing: null, empty: [], none: {} }, fr, 'fr'),

@@ -31,7 +31,12 @@ export function RetentionPanel({ organizationCode }: { organizationCode: string 
     queryKey: ['retention', 'runs'],
     queryFn: () => call(retentionContract.runs, { query: { limit: 10 } }),
   })
-  const [draft, setDraft] = useState<{ contact?: number | null; left?: number | null; audit?: number | null }>({})
+  const [draft, setDraft] = useState<{
+    contact?: number | null
+    left?: number | null
+    audit?: number | null
+    requests?: number | null
+  }>({})
   const [reason, setReason] = useState('')
   const [saved, setSaved] = useState(false)
   const save = useMutation({
@@ -45,6 +50,7 @@ export function RetentionPanel({ organizationCode }: { organizationCode: string 
           contactMonths: value(draft.contact, overrides.contactMonths),
           leftMonths: value(draft.left, overrides.leftMonths),
           auditMonths: value(draft.audit, overrides.auditMonths),
+          requestsMonths: value(draft.requests, overrides.requestsMonths),
           reason: reason.trim(),
         },
       })
@@ -95,6 +101,15 @@ export function RetentionPanel({ organizationCode }: { organizationCode: string 
                 readOnly={!mayEdit}
                 value={draft.audit ?? settings.data.periods.auditMonths}
                 onChange={(value) => setDraft({ ...draft, audit: months(value) })}
+              />
+              <NumberInput
+                label={t('retention.requestsMonths')}
+                description={t('retention.default', { months: settings.data.defaults.requestsMonths })}
+                min={1}
+                max={120}
+                readOnly={!mayEdit}
+                value={draft.requests ?? settings.data.periods.requestsMonths}
+                onChange={(value) => setDraft({ ...draft, requests: months(value) })}
               />
             </Group>
             {!settings.data.purgeEnabled && <Text size="sm">{t('retention.purgeDisabled')}</Text>}
