@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import http from 'node:http'
 import { sql } from 'kysely'
+import pg from 'pg'
 import { makeCampaign, makeOrganization, makeUser } from '../test/factories.js'
 import { type BenchEngine, benchEngines, formatMs, freshBenchDatabase, percentile } from './support/bench-db.js'
 import { seedTargets } from './support/calling-seed.js'
@@ -30,6 +31,11 @@ const TIMELINE = Boolean(process.env.BENCH_TIMELINE)
 // BENCH_SQL='drop index …; …': statements run on the seeded database before the servers start, to try a schema
 // change (an index less, a foreign key less) without a migration. An experiment: the figures say what it was.
 const EXPERIMENT_SQL = process.env.BENCH_SQL
+// BENCH_VACUUM_SECONDS=5 (PostgreSQL): VACUUM the queue's tables every 5 s from one more connection, as an autovacuum
+// tuned for them would. Each outcome leaves a dead version of its target and of the household's hold; their index
+// entries stay at the head of the claim's index until a VACUUM, and the claim walks over them. Its CPU is counted with
+// the backends'. The bench says whether the server's own autovacuum is on.
+const VACUUM_SECONDS = Number(process.env.BENCH_VACUUM_SECONDS ?? 0)
 
 interface InstanceCounters {
   queries: number
@@ -185,6 +191,7 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
 
   const servers = await Promise.all(Array.from({ length: instances }, (_, index) => startInstance(url, 4100 + index)))
   const pgStats = engine === 'postgres' ? await startPgStats(url, new URL(url).pathname.slice(1)) : undefined
+  const vacuum = engine === 'postgres' ? await startVacuum(url) : undefined
   try {
     const cookies = await Promise.all(
       users.map((user, index) => login(servers[index % instances].base, user.email, user.password)),
@@ -371,6 +378,7 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
         `    backends sampled ${postgres.samples} times, ${(total / Math.max(postgres.samples, 1)).toFixed(1)} at a time: ${waits}`,
       )
     }
+    if (vacuum) console.log(`    ${await vacuum.describe()}`)
     if (walSize !== undefined) console.log(`    WAL at the end of the run ${(walSize / 1048576).toFixed(1)} MB`)
     console.log(`    claim   ${spread(claimLatencies)}`)
     console.log(`    outcome ${spread(outcomeLatencies)}`)
@@ -397,8 +405,39 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
       process.exitCode = 1
     }
   } finally {
+    await vacuum?.stop()
     await pgStats?.close()
     for (const server of servers) server.child.kill('SIGTERM')
+  }
+}
+
+/** BENCH_VACUUM_SECONDS: the queue's tables vacuumed on a timer; says what the server's autovacuum is. */
+async function startVacuum(url: string) {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  const { rows } = await client.query<{ setting: string }>("select setting from pg_settings where name = 'autovacuum'")
+  let runs = 0
+  let ms = 0
+  let running: Promise<unknown> = Promise.resolve()
+  const timer =
+    VACUUM_SECONDS > 0
+      ? setInterval(() => {
+          running = running.then(async () => {
+            const start = performance.now()
+            await client.query('vacuum campaign_target, household_hold')
+            ms += performance.now() - start
+            runs++
+          })
+        }, VACUUM_SECONDS * 1000)
+      : undefined
+  return {
+    describe: async () =>
+      `server autovacuum ${rows[0]?.setting ?? '?'}; ${VACUUM_SECONDS > 0 ? `campaign_target and household_hold vacuumed every ${VACUUM_SECONDS} s (BENCH_VACUUM_SECONDS): ${runs} runs, ${(ms / Math.max(runs, 1)).toFixed(0)} ms each` : 'no VACUUM by the bench (BENCH_VACUUM_SECONDS)'}`,
+    stop: async () => {
+      if (timer) clearInterval(timer)
+      await running
+      await client.end()
+    },
   }
 }
 
