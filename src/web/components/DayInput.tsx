@@ -16,6 +16,7 @@ export function DayInput({
   withAsterisk,
   description,
   error,
+  onTextState,
   w = 130,
 }: {
   label: string
@@ -26,6 +27,8 @@ export function DayInput({
   description?: ReactNode
   /** The caller's own complaint (a period the wrong way round), shown when the text itself is a whole date. */
   error?: ReactNode
+  /** Whether the text is empty, a whole day, or typed but not (yet) one: `value` is undefined for both of the last. */
+  onTextState?: (state: 'empty' | 'whole' | 'partial') => void
   w?: number
 }) {
   const { t } = useTranslation()
@@ -50,7 +53,9 @@ export function DayInput({
       onChange={(event) => {
         const next = event.currentTarget.value
         setText(next)
-        onChange(frenchToIsoDate(next) ?? undefined)
+        const day = frenchToIsoDate(next) ?? undefined
+        onTextState?.(!next.trim() ? 'empty' : day ? 'whole' : 'partial')
+        onChange(day)
       }}
       w={w}
     />

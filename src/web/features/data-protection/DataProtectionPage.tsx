@@ -75,7 +75,7 @@ export function DataProtectionPage({ user }: { user: SessionUser }) {
         <Tabs.Panel value="demandes" pt="md">
           <RequestsTab
             organizations={organizations}
-            mayErase={(code) =>
+            mayChangeHousehold={(code) =>
               user.memberships.some(
                 (membership) =>
                   membership.organization.code === code &&

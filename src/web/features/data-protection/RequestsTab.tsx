@@ -21,6 +21,7 @@ import {
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router'
 import type { Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { formatDay, formatInstant, parisToday } from '../../../shared/clock.js'
@@ -383,15 +384,16 @@ function EraseDialog({
 /**
  * « Demandes des personnes »: the register of tenants' requests (soonest deadline first, overdue flagged), a form to
  * register one, closing with how it was handled (confirmed first), the dossier of an open access request.
- * An open erasure request offers « Effacer le ménage » to those who may erase (never the DPO).
+ * An open erasure request offers « Effacer le ménage », an open rectification request « Rectifier sur la fiche » (the
+ * household's page, where the rectification answers it), to its managers and administrators (never the DPO).
  */
 export function RequestsTab({
   organizations,
-  mayErase,
+  mayChangeHousehold,
 }: {
   organizations: DeskOrganization[]
-  /** Whether the reader may erase a household of this organisation (its managers and administrators). */
-  mayErase: (organizationCode: string) => boolean
+  /** Whether the reader may erase or rectify a household of this organisation (its managers and administrators). */
+  mayChangeHousehold: (organizationCode: string) => boolean
 }) {
   const { t, i18n } = useTranslation()
   const locale = localeOf(i18n.language)
@@ -539,7 +541,17 @@ export function RequestsTab({
                             </Anchor>
                           </>
                         )}
-                        {request.kind === 'erasure' && mayErase(request.organization.code) && (
+                        {request.kind === 'rectification' && mayChangeHousehold(request.organization.code) && (
+                          <Anchor
+                            component={Link}
+                            to={`/households/${request.householdId}?request=${request.id}`}
+                            size="sm"
+                            aria-label={t('dataProtection.requests.rectifyOf', { ref: request.householdRef })}
+                          >
+                            {t('dataProtection.requests.rectify')}
+                          </Anchor>
+                        )}
+                        {request.kind === 'erasure' && mayChangeHousehold(request.organization.code) && (
                           <Button
                             size="xs"
                             color="red"

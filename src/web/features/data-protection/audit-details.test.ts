@@ -142,6 +142,12 @@ describe('the details of an access-log line in words', () => {
     )
   })
 
+  it('names the fields a rectification changed as the rectification form does', () => {
+    const details = { requestId: 'r-1', fields: ['birthDate', 'lastName'] }
+    assert.equal(plain(auditDetailsText(details, fr, 'fr')), 'Demande : r-1 · Champs : Date de naissance, Nom')
+    assert.equal(plain(auditDetailsText(details, en, 'en')), 'Request: r-1 · Fields: Date of birth, Last name')
+  })
+
   it('shows an unknown key as it is, with its value, and leaves out empty values', () => {
     assert.deepEqual(
       auditDetailWords({ purgedHouseholds: 3, note: '', nothing: null, empty: [], none: {} }, fr, 'fr'),

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next'
 import { HOUSEHOLD_SORTS } from '../../../shared/contracts/households.js'
+import { RECTIFIABLE_FIELDS } from '../../../shared/contracts/data-protection.js'
 import { KEPT_REASONS } from '../../../shared/contracts/retention.js'
 import { type LabelKind, type Locale, labelOf } from '../../../shared/labels.js'
 import { LANGUAGES } from '../../i18n/index.js'
@@ -106,6 +107,10 @@ export function auditDetailWords(
     if (key === 'format') return value.toUpperCase()
     if (key === 'channel') return t(`dataProtection.channels.${value}`, { defaultValue: value })
     if (key === 'filters' && JOURNAL_FILTERS.has(value)) return t(`dataProtection.journal.${value}`)
+    // The fields a rectification changed, by the names the rectification form gives them.
+    if (key === 'fields' && (RECTIFIABLE_FIELDS as readonly string[]).includes(value)) {
+      return t(`dataProtection.rectification.fields.${value}`)
+    }
     return bounded(value)
   }
 

@@ -27,6 +27,7 @@ import { call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { rolesOf, useSession } from '../auth/session.js'
 import { WhyInCampaignCard } from '../campaigns/WhyInCampaign.js'
+import { RectificationPanel } from '../data-protection/RectificationPanel.js'
 import { ReferralForm } from '../referrals/ReferralForm.js'
 import { HouseholdTimeline } from './HouseholdTimeline.js'
 import { ObjectionPanel } from './ObjectionPanel.js'
@@ -181,6 +182,10 @@ export function HouseholdPage() {
           </Table>
         </Card>
         <ObjectionPanel householdId={h.id} objection={h.objection} />
+        {/* Its managers and administrators rectify at the tenant's request; the server checks the organisation. */}
+        {managesCampaigns && !h.erasedAt && (
+          <RectificationPanel household={h} requestId={searchParams.get('request') ?? undefined} />
+        )}
         {managesCampaigns && !h.erasedAt && (
           <WhyInCampaignCard
             householdId={h.id}
