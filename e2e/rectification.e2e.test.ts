@@ -76,6 +76,10 @@ describe('rectification at the tenant’s request in Chromium', () => {
     // Done: said, the page shows the new name, the register's request is closed as rectified.
     await admin.getByText('Données rectifiées : Date de naissance, Nom.').waitFor()
     await admin.getByRole('heading', { level: 2, name: /Martin-Lefèvre/ }).waitFor()
+    // The household's history says it, naming the fields, never the values.
+    const history = admin.getByRole('region', { name: 'Historique' })
+    await history.getByText('Données rectifiées à la demande du locataire').waitFor()
+    await history.getByText('Champs : Date de naissance, Nom', { exact: false }).waitFor()
     const saved = await server.db
       .selectFrom('household')
       .select(['lastName', 'birthDate'])

@@ -20,6 +20,7 @@ export const TIMELINE_KINDS = [
   'import_update',
   'objection',
   'objection_withdrawn',
+  'rectification',
 ] as const
 export type TimelineKind = (typeof TIMELINE_KINDS)[number]
 
@@ -185,7 +186,7 @@ export const TimelineEntrySchema = Type.Object({
       toStatus: Nullable(Type.String()),
     }),
   ),
-  /** Import updates: the names of the fields that changed, never their values. */
+  /** Import updates and rectifications: the names of the fields that changed, never their values. */
   fields: Type.Optional(Type.Array(Type.String())),
   channel: Type.Optional(Nullable(Type.String())),
 })

@@ -349,6 +349,19 @@ describe('the register of requests', () => {
       fields: ['civility', 'email', 'firstName'],
     })
     assert.equal(trace.details?.includes('Odile'), false, 'never the values')
+    // The household's history says it, with the fields' names and never their values.
+    const timeline = await app.inject({ url: `/api/households/${household.id}/timeline`, headers })
+    assert.equal(timeline.statusCode, 200, timeline.body)
+    const rectified = timeline.json().items.filter((item: { kind: string }) => item.kind === 'rectification') as {
+      fields: string[]
+      actor: string
+    }[]
+    assert.deepEqual(
+      rectified.map((item) => item.fields),
+      [['civility', 'email', 'firstName']],
+    )
+    assert.equal(rectified[0]!.actor, 'Test manager')
+    assert.equal(timeline.body.includes('Odile'), false, 'the history names the fields, not the values')
 
     // A civility outside the vocabulary is refused, naming the field; nothing changes.
     const badCivility = await app.inject({

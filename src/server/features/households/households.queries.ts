@@ -355,6 +355,7 @@ export async function householdTimeline(db: Db, householdId: string) {
         'household.import_update',
         'household.objection',
         'household.objection_withdrawn',
+        'household.rectify',
       ])
       .execute(),
   ])

@@ -14,7 +14,8 @@ function parse<T>(text: string | null, fallback: T): T {
 
 /**
  * One list, newest first, of what happened to a household: calls, referrals sent by the reader's organisations and
- * each of their steps, changes brought by imports (field names, never values), objections recorded or withdrawn.
+ * each of their steps, changes brought by imports, rectifications at the tenant's request (field names, never values),
+ * objections recorded or withdrawn.
  */
 export function buildTimeline(history: History, readerOrganizationIds: readonly string[]): TimelineEntry[] {
   const entries: TimelineEntry[] = []
@@ -68,7 +69,9 @@ export function buildTimeline(history: History, readerOrganizationIds: readonly 
         ? 'import_update'
         : trace.action === 'household.objection'
           ? 'objection'
-          : 'objection_withdrawn'
+          : trace.action === 'household.rectify'
+            ? 'rectification'
+            : 'objection_withdrawn'
     entries.push({
       id: `audit-${trace.id}`,
       at: trace.at,

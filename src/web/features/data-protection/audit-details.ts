@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next'
-import { HOUSEHOLD_SORTS } from '../../../shared/contracts/households.js'
 import { RECTIFIABLE_FIELDS } from '../../../shared/contracts/data-protection.js'
+import { HOUSEHOLD_SORTS } from '../../../shared/contracts/households.js'
 import { KEPT_REASONS } from '../../../shared/contracts/retention.js'
 import { type LabelKind, type Locale, labelOf } from '../../../shared/labels.js'
 import { LANGUAGES } from '../../i18n/index.js'

@@ -37,6 +37,8 @@ export function HouseholdTimeline({ householdId }: { householdId: string }) {
         return t('history.importUpdate')
       case 'objection':
         return t('history.objection', { channel: t(`history.channels.${entry.channel ?? 'other'}`) })
+      case 'rectification':
+        return t('history.rectification')
       default:
         return t('history.objectionWithdrawn')
     }
@@ -86,6 +88,15 @@ export function HouseholdTimeline({ householdId }: { householdId: string }) {
                   <Anchor component={Link} to={`/referrals/${entry.referral.id}`}>
                     {t('history.openReferral')}
                   </Anchor>
+                </Text>
+              )}
+              {entry.kind === 'rectification' && entry.fields && entry.fields.length > 0 && (
+                <Text size="sm">
+                  {t('history.fields', {
+                    fields: entry.fields
+                      .map((field) => t(`dataProtection.rectification.fields.${field}`, { defaultValue: field }))
+                      .join(', '),
+                  })}
                 </Text>
               )}
               <Text size="xs" c="dimmed">
