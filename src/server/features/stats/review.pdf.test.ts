@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { pdfPages, readStream } from '../../../../test/pdf-text.js'
+import { pdfInflatedStreams, pdfInfo, pdfPages, readStream } from '../../../../test/pdf-text.js'
 import { WITHHELD } from '../../../shared/contracts/stats.js'
 import { fixtureReview, fixtureViewerReview } from './review.fixture.js'
 import { renderReviewPdf, toWinAnsi } from './review.pdf.js'
@@ -84,6 +84,27 @@ describe('review PDF', () => {
     )
     const { all } = await textOf(review)
     assert.ok(all.includes('1 < 5 2 < 5 3 >= 5 4 14 5 18'), all)
+  })
+
+  it('sets the document’s title and subject, and the scope drawn on its pages, with French typography', async () => {
+    const review = fixtureReview()
+    review.scopeLabel = 'Canicule : êtes-vous au frais ? (TDL)'
+    const pdf = await readStream(await renderReviewPdf(review, 'fr'))
+    // In the properties (UTF-16, no font) the space before ? is the narrow no-break one, before : a no-break one.
+    const info = await pdfInfo(pdf)
+    assert.equal(info.Title, 'Bilan des appels — Canicule\u00a0: êtes-vous au frais\u202f? (TDL)')
+    assert.equal(info.Subject, 'Du 2026-11-01 au 2026-11-30 (jours de Paris)')
+    // On the pages Helvetica has no narrow no-break space: a no-break one (A0), so the mark never starts a line; the
+    // scope is drawn on the cover and in each page's footer.
+    const hex = (text: string) => Buffer.from(text, 'latin1').toString('hex')
+    const drawn = pdfInflatedStreams(pdf)
+    const pages = (await pdfPages(pdf)).length
+    assert.equal(drawn.split(hex('le\u00a0:')).length - 1, pages + 1, 'before the colon')
+    assert.equal(drawn.split(hex('s\u00a0? (TDL)')).length - 1, pages + 1, 'before the question mark')
+    assert.equal(drawn.split(hex('le :')).length - 1, 0, 'no breakable space left before the colon')
+
+    const english = await pdfInfo(await readStream(await renderReviewPdf(review, 'en')))
+    assert.equal(english.Title, 'Review of the calls — Canicule : êtes-vous au frais ? (TDL)', 'English left as typed')
   })
 
   it('speaks English when asked', async () => {

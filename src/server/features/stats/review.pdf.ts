@@ -221,6 +221,14 @@ function formatGeneratedAt(iso: string, locale: Locale): string {
   return formatInstant(iso, numberLocale(locale), { date: 'long' })
 }
 
+/**
+ * The French review's words with French typography (`frenchTypography`, the function `shownWords` applies on screen):
+ * a narrow no-break space before ? ! ; and a no-break space before :.
+ */
+function typeset(value: string, locale: Locale): string {
+  return locale === 'fr' ? frenchTypography(value) : value
+}
+
 type Doc = InstanceType<typeof PDFKit>
 
 class Writer {
@@ -239,7 +247,7 @@ class Writer {
 
   /** The one way text reaches the page: French typography for the French review, then the font's characters. */
   print(value: string): string {
-    return toWinAnsi(this.locale === 'fr' ? frenchTypography(value) : value)
+    return toWinAnsi(typeset(value, this.locale))
   }
 
   text(value: string, options: PDFKit.Mixins.TextOptions = {}) {
@@ -446,10 +454,12 @@ export async function renderReviewPdf(review: StatsReview, locale: Locale): Prom
     margin: MARGIN,
     bufferPages: true,
     lang: locale === 'fr' ? 'fr-FR' : 'en-GB',
+    // The document's properties are set like its pages but not reduced to the font's characters (toWinAnsi): pdfkit
+    // writes them in UTF-16 and no font draws them, so the narrow no-break space stays narrow there.
     info: {
-      Title: toWinAnsi(`${w.title} — ${review.scopeLabel}`),
+      Title: typeset(`${w.title} — ${review.scopeLabel}`, locale),
       Author: 'Allervers',
-      Subject: toWinAnsi(w.period(review.period.from, review.period.to)),
+      Subject: typeset(w.period(review.period.from, review.period.to), locale),
       CreationDate: new Date(Number.isNaN(Date.parse(review.generatedAt)) ? 0 : Date.parse(review.generatedAt)),
     },
   })
