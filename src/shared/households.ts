@@ -49,8 +49,11 @@ export function householdSearchName(lastName: string, firstName: string | null):
   return first ? `${last} ${first} | ${first} ${last}` : last
 }
 
-/** A leaseholder's civility as stored: a closed vocabulary (Mademoiselle is read as Madame, as the administration does). */
-export const CIVILITIES = ['M', 'Mme'] as const
+/**
+ * A leaseholder's civility as stored: a closed vocabulary (Mademoiselle is read as Madame, as the administration does;
+ * `M et Mme` for a couple's lease, as landlords' files often write it).
+ */
+export const CIVILITIES = ['M', 'Mme', 'M et Mme'] as const
 export type Civility = (typeof CIVILITIES)[number]
 
 export function isCivility(value: unknown): value is Civility {
@@ -65,25 +68,43 @@ const CIVILITY_WORDS: Record<string, Civility> = {
   madame: 'Mme',
   mlle: 'Mme',
   mademoiselle: 'Mme',
+  'm et mme': 'M et Mme',
+  'mr et mme': 'M et Mme',
+  'monsieur et madame': 'M et Mme',
+  'mme et m': 'M et Mme',
+  'madame et monsieur': 'M et Mme',
 }
 
 /**
- * A civility as landlords' files write it: `M.`, `M`, `Monsieur` → `M`; `Mme`, `Madame`, `Mlle` → `Mme` (case and a
- * final dot ignored). Any other text is undefined (not a civility); an empty cell is null.
+ * A civility as landlords' files write it: `M.`, `M`, `Monsieur` → `M`; `Mme`, `Madame`, `Mlle` → `Mme`; `M. et Mme`,
+ * `M. & Mme`, `Monsieur et Madame`, `Mme et M.` → `M et Mme` (case, dots and spaces ignored). Any other text is
+ * undefined (not a civility); an empty cell is null.
  */
 export function parseCivility(raw: string): Civility | null | undefined {
-  const key = raw.trim().toLowerCase().replace(/\.$/, '')
+  const key = raw
+    .trim()
+    .toLowerCase()
+    .replace(/\s*[&/+]\s*/g, ' et ')
+    .replace(/\./g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
   if (key === '') return null
   return Object.hasOwn(CIVILITY_WORDS, key) ? CIVILITY_WORDS[key] : undefined
 }
 
-/** The civility in full, as French letters and calls say it: « Monsieur », « Madame »; null without one. */
-export function civilityWord(civility: string | null | undefined): 'Monsieur' | 'Madame' | null {
-  return civility === 'M' ? 'Monsieur' : civility === 'Mme' ? 'Madame' : null
+/** The civility in full, as French letters and calls say it: « Monsieur », « Madame », « Monsieur et Madame »; null without one. */
+export function civilityWord(civility: string | null | undefined): 'Monsieur' | 'Madame' | 'Monsieur et Madame' | null {
+  return civility === 'M'
+    ? 'Monsieur'
+    : civility === 'Mme'
+      ? 'Madame'
+      : civility === 'M et Mme'
+        ? 'Monsieur et Madame'
+        : null
 }
 
 /**
- * How a caller addresses the leaseholder (`{{civilite_nom}}`): « Madame Schmitt », « Monsieur Schmitt »; without a
+ * How a caller addresses the leaseholder (`{{civilite_nom}}`): « Madame Schmitt », « Monsieur et Madame Schmitt »; without a
  * civility, first name and name (« Monique Schmitt »), so that a caller never guesses one.
  */
 export function addressedName(household: {

@@ -201,7 +201,7 @@ export const en: Messages = {
   },
   households: {
     /** Before the leaseholder's name in the household's title. */
-    civilities: { M: 'Mr', Mme: 'Ms' },
+    civilities: { M: 'Mr', Mme: 'Ms', 'M et Mme': 'Mr and Mrs' },
     erasedTitle: 'Household erased',
     erased: 'Household erased on {{day}}',
     erasedHelp:

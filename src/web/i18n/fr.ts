@@ -204,7 +204,7 @@ export const fr = {
   },
   households: {
     /** Before the leaseholder's name in the household's title. */
-    civilities: { M: 'M.', Mme: 'Mme' },
+    civilities: { M: 'M.', Mme: 'Mme', 'M et Mme': 'M. et Mme' },
     erasedTitle: 'Ménage effacé',
     erased: 'Ménage effacé le {{day}}',
     erasedHelp:

@@ -277,7 +277,7 @@ describe('importing households', () => {
     assert.deepEqual(report.households, { created: 8, updated: 0, unchanged: 0, left: 0 })
     assert.deepEqual(report.rejected, [])
     assert.deepEqual(report.warnings, [
-      { line: 8, column: 'Civilité', value: 'Dr', message: 'expected M., Monsieur, Mme or Madame' },
+      { line: 8, column: 'Civilité', value: 'Dr', message: 'expected M., Monsieur, Mme, Madame or M. et Mme' },
     ])
     const rows = await db.selectFrom('household').select(['externalRef', 'civility']).orderBy('externalRef').execute()
     assert.deepEqual(

@@ -208,11 +208,26 @@ describe('parseCivilityCell', () => {
       assert.deepEqual(parseCivilityCell(text), { ok: true, value: 'M' }, text)
     for (const text of ['Mme', 'Mme.', 'MME', 'Madame', 'Mlle', 'Mlle.'])
       assert.deepEqual(parseCivilityCell(text), { ok: true, value: 'Mme' }, text)
+    for (const text of [
+      'M. et Mme',
+      'M et Mme',
+      'M. ET MME',
+      'Mr et Mme',
+      'M. & Mme',
+      'M./Mme',
+      'Monsieur et Madame',
+      'Mme et M.',
+    ])
+      assert.deepEqual(parseCivilityCell(text), { ok: true, value: 'M et Mme' }, text)
     assert.deepEqual(parseCivilityCell(''), { ok: true, value: null })
   })
 
   it('refuses anything else', () => {
-    for (const text of ['Dr', 'M. et Mme', 'Mmes', 'Me', 'x', 'toString', 'constructor'])
-      assert.deepEqual(parseCivilityCell(text), { ok: false, message: 'expected M., Monsieur, Mme or Madame' }, text)
+    for (const text of ['Dr', 'Mmes', 'MM.', 'Me', 'M. et M.', 'x', 'toString', 'constructor', 'et'])
+      assert.deepEqual(
+        parseCivilityCell(text),
+        { ok: false, message: 'expected M., Monsieur, Mme, Madame or M. et Mme' },
+        text,
+      )
   })
 })

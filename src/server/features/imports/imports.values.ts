@@ -233,8 +233,8 @@ export function parsePostcode(raw: string): Parsed<string> {
 
 // ——— Civility ———
 
-/** A civility cell: `M.`, `M`, `Monsieur` → `M`; `Mme`, `Madame`, `Mlle` → `Mme`; any other text refused. */
+/** A civility cell: `M.`, `Monsieur` → `M`; `Mme`, `Madame`, `Mlle` → `Mme`; `M. et Mme` → `M et Mme`; any other text refused. */
 export function parseCivilityCell(raw: string): Parsed<Civility | null> {
   const civility = parseCivility(raw)
-  return civility === undefined ? fail('expected M., Monsieur, Mme or Madame') : ok(civility)
+  return civility === undefined ? fail('expected M., Monsieur, Mme, Madame or M. et Mme') : ok(civility)
 }
