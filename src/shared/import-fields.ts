@@ -68,3 +68,10 @@ export type Separator = (typeof SEPARATORS)[number]
 /** An import's run: going on in the background, finished (with its report), or stopped on an unexpected error. */
 export const IMPORT_STATUSES = ['running', 'done', 'failed'] as const
 export type ImportStatus = (typeof IMPORT_STATUSES)[number]
+
+/**
+ * The import's warning for a field the tenant had rectified (GDPR art. 16) that the file still gives otherwise: the
+ * rectified value was kept. Plain words without a full stop or a colon: the web app translates it as a known reason.
+ */
+export const RECTIFIED_KEPT =
+  'rectified at the tenant’s request; the file’s value was not taken (correct it at the source)'

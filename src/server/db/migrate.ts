@@ -23,6 +23,7 @@ import * as civility from './migrations/2026-12-06T10-x-civility.js'
 import * as flagWithoutHousehold from './migrations/2026-12-06T20-f-flag-without-household.js'
 import * as callbacksIndex from './migrations/2026-12-06T20-r-callbacks-index.js'
 import * as requestsRetention from './migrations/2026-12-06T30-q-requests-retention.js'
+import * as rectifiedFields from './migrations/2026-12-06T40-a-rectified-fields.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
 const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06T20-f-flag-without-household': flagWithoutHousehold,
   '2026-12-06T20-r-callbacks-index': callbacksIndex,
   '2026-12-06T30-q-requests-retention': requestsRetention,
+  '2026-12-06T40-a-rectified-fields': rectifiedFields,
 }
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }

@@ -218,6 +218,11 @@ export interface HouseholdTable {
   birthYear?: number | null
   /** The home key its calls were counted under, frozen at erasure (the generated dedupe_key reads it first). */
   keptHomeKey?: string | null
+  /**
+   * The fields rectified at the tenant's request, a JSON array of `RECTIFIABLE_FIELDS` names (null when none): an
+   * import keeps their values while the file still holds another one.
+   */
+  rectifiedFields?: string | null
 }
 
 export interface MemberTable {

@@ -325,6 +325,28 @@ export const RectificationSchema = Type.Object(
 export const RECTIFIABLE_FIELDS = Object.keys(RectificationSchema.properties.changes.properties) as Array<
   keyof Static<typeof RectificationSchema>['changes']
 >
+export type RectifiableField = (typeof RECTIFIABLE_FIELDS)[number]
+
+/**
+ * The fields a household had rectified, as its `rectified_fields` column holds them (a JSON array of names, null when
+ * none); anything else in it is ignored.
+ */
+export function parseRectifiedFields(text: string | null | undefined): RectifiableField[] {
+  if (!text) return []
+  try {
+    const parsed: unknown = JSON.parse(text)
+    if (!Array.isArray(parsed)) return []
+    return RECTIFIABLE_FIELDS.filter((field) => parsed.includes(field))
+  } catch {
+    return []
+  }
+}
+
+/** The column's text for these fields: sorted, each once, null when none. */
+export function rectifiedFieldsText(fields: Iterable<string>): string | null {
+  const known = RECTIFIABLE_FIELDS.filter((field) => [...fields].includes(field)).sort()
+  return known.length ? JSON.stringify(known) : null
+}
 
 /**
  * Erasure on the tenant's request: the open request of erasure of the register it answers (registered by the DPO or

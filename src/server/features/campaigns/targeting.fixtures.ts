@@ -55,6 +55,7 @@ export function household(fields: Partial<HouseholdTable> & { agencyCode?: strin
     erasedAt: null,
     birthYear: null,
     keptHomeKey: null,
+    rectifiedFields: null,
     ...fields,
   }
 }

@@ -12,7 +12,9 @@ import {
   type DataRequestOutcome,
   dataProtectionContract,
   type ErasureRefusal,
+  parseRectifiedFields,
   RECTIFIABLE_FIELDS,
+  rectifiedFieldsText,
 } from '../../../shared/contracts/data-protection.js'
 import { deriveHouseholdFacts, householdSearchName } from '../../../shared/households.js'
 import { type Db, inTransaction } from '../../db/database.js'
@@ -375,6 +377,8 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           await queries.updateHouseholdFields(tx, household.id, {
             ...update,
             ...(searchName !== undefined ? { searchName } : {}),
+            // Remembered, so that the next import of the landlord's file keeps these values rather than the file's.
+            rectifiedFields: rectifiedFieldsText([...parseRectifiedFields(household.rectifiedFields), ...fields]),
             updatedAt: now,
           })
           // The leaseholder's occupant row holds the same names and birth date: rectified with them.

@@ -28,9 +28,34 @@ export async function findHouseholdsByRefs(db: Db, organizationId: string, refs:
   if (refs.length === 0) return []
   return db
     .selectFrom('household')
-    .select(['id', 'externalRef', 'importSignature', 'status', 'objectionAt', 'lastImportId'])
+    .select(['id', 'externalRef', 'importSignature', 'status', 'objectionAt', 'lastImportId', 'rectifiedFields'])
     .where('organizationId', '=', organizationId)
     .where('externalRef', 'in', valuesIn(db, refs))
+    .execute()
+}
+
+/**
+ * The current values of households that had fields rectified at the tenant's request (few: read only for them), and
+ * the columns derived from those fields, which an import keeps with them.
+ */
+export async function findRectifiedValues(db: Db, ids: string[]) {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('household')
+    .select([
+      'id',
+      'civility',
+      'lastName',
+      'firstName',
+      'birthDate',
+      'email',
+      'addressLine1',
+      'addressLine2',
+      'postcode',
+      'city',
+      'inseeCode',
+    ])
+    .where('id', 'in', valuesIn(db, ids))
     .execute()
 }
 

@@ -1,6 +1,11 @@
 import { hash } from 'node:crypto'
+import {
+  parseRectifiedFields,
+  type RectifiableField,
+  rectifiedFieldsText,
+} from '../../../shared/contracts/data-protection.js'
 import { deriveHouseholdFacts, householdSearchName } from '../../../shared/households.js'
-import type { Mapping } from '../../../shared/import-fields.js'
+import { type Mapping, RECTIFIED_KEPT } from '../../../shared/import-fields.js'
 import type { Db } from '../../db/database.js'
 import { inTransaction } from '../../db/database.js'
 import { sortableId } from '../../db/ids.js'
@@ -109,7 +114,92 @@ function buildHousehold(draft: Draft) {
   const signature = hash('sha1', JSON.stringify([signed, agency, members, phones.map((phone) => phone.raw)]), 'base64')
   // Derived from the names, outside the signature: adding it changed no household's signature.
   const searchName = householdSearchName(fields.lastName, fields.firstName)
-  return { fields: { ...fields, civility, searchName }, agency, members, phones, objection, signature }
+  return {
+    fields: { ...fields, civility, searchName },
+    agency,
+    members,
+    phones,
+    objection,
+    signature,
+    leaseholderRow,
+    ordered,
+  }
+}
+
+type Built = ReturnType<typeof buildHousehold>
+type RectifiedValues = Awaited<ReturnType<typeof imports.findRectifiedValues>>[number]
+
+/** Fields the import writes from the leaseholder's own row, the others from the first row that gives them. */
+const LEASEHOLDER_FIELDS: ReadonlySet<RectifiableField> = new Set(['civility', 'lastName', 'firstName', 'birthDate'])
+
+/**
+ * A household whose fields were rectified at the tenant's request (GDPR art. 16), written again from the file: each
+ * such field the file gives another value keeps its rectified one, with the columns derived from it and the
+ * leaseholder's occupant row, and a warning naming the line and the column; a field the file now gives as rectified
+ * (the landlord corrected its source) is no longer marked. A field the file has no column for keeps its value and mark.
+ */
+function keepRectified(
+  built: Built,
+  marks: RectifiableField[],
+  values: RectifiedValues,
+  columnOf: (field: RectifiableField) => string | null,
+) {
+  const kept: RectifiableField[] = []
+  const cleared: RectifiableField[] = []
+  const warnings: RowWarning[] = []
+  const overrides: Record<string, string | null> = {}
+  for (const field of marks) {
+    const column = columnOf(field)
+    const current = values[field] ?? null
+    if (column === null) {
+      // The file says nothing of it: the rectified value stays, marked, with nothing to warn about.
+      kept.push(field)
+      overrides[field] = current
+      continue
+    }
+    const fromFile = built.fields[field] ?? null
+    const same =
+      field === 'email' ? (fromFile?.toLowerCase() ?? null) === (current?.toLowerCase() ?? null) : fromFile === current
+    if (same) {
+      cleared.push(field)
+      continue
+    }
+    kept.push(field)
+    overrides[field] = current
+    const row = LEASEHOLDER_FIELDS.has(field)
+      ? built.leaseholderRow
+      : (built.ordered.find((candidate) => candidate.household[field as 'email'] !== null) ?? built.leaseholderRow)
+    const cell = field === 'birthDate' && fromFile ? fromFile.split('-').reverse().join('/') : (fromFile ?? '')
+    // The file's cell, as other warnings show theirs; the rectified value is not repeated.
+    warnings.push({ line: row.line, column, value: detached(cell), message: RECTIFIED_KEPT })
+  }
+  const isKept = (field: RectifiableField) => kept.includes(field)
+  const derived: Record<string, string | null> = {}
+  if (isKept('lastName') || isKept('firstName')) {
+    derived.searchName = householdSearchName(
+      isKept('lastName') ? (values.lastName ?? '') : built.fields.lastName,
+      isKept('firstName') ? values.firstName : built.fields.firstName,
+    )
+  }
+  if (isKept('birthDate')) {
+    derived.oldestBirthDate = deriveHouseholdFacts([
+      { birthDate: values.birthDate },
+      ...built.members.slice(1),
+    ]).oldestBirthDate
+  }
+  // The commune's code goes with the postcode and town it was found from.
+  if (isKept('postcode') || isKept('city')) derived.inseeCode = values.inseeCode
+  const remaining = marks.filter((field) => !cleared.includes(field))
+  return {
+    fields: { ...overrides, ...derived } as Partial<HouseholdTable>,
+    member: Object.fromEntries(
+      (['lastName', 'firstName', 'birthDate'] as const).filter(isKept).map((field) => [field, values[field]]),
+    ) as Partial<Pick<MemberTable, 'lastName' | 'firstName' | 'birthDate'>>,
+    rectifiedFields: rectifiedFieldsText(remaining),
+    kept,
+    cleared,
+    warnings,
+  }
 }
 
 /**
@@ -136,6 +226,13 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
   const seenThisRun = new ReferenceCounts()
   const chunkRows = options.chunkRows ?? CHUNK
   let chunk: InterpretedRow[] = []
+  // The file's column for a rectifiable field, as its header reads (a town found from the postcode alone: the
+  // postcode's), or null when the file has none.
+  const headerOf = (field: string) => {
+    const index = options.mapping.indexOf(field as (typeof options.mapping)[number])
+    return index >= 0 ? (options.table.headers[index] ?? '') : null
+  }
+  const columnOf = (field: RectifiableField) => headerOf(field) ?? (field === 'city' ? headerOf('postcode') : null)
 
   const flush = async () => {
     if (chunk.length === 0) return
@@ -148,7 +245,9 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
       drafts.set(row.externalRef, draft)
     }
     const counts = { created: 0, updated: 0, unchanged: 0 }
+    let rectifiedWarnings: RowWarning[] = []
     await inTransaction(db, async (tx) => {
+      rectifiedWarnings = []
       const now = nowTimestamp()
       const existing = new Map(
         (await imports.findHouseholdsByRefs(tx, options.organizationId, [...drafts.keys()])).map((h) => [
@@ -156,13 +255,25 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
           h,
         ]),
       )
+      const rectified = new Map(
+        (
+          await imports.findRectifiedValues(
+            tx,
+            [...existing.values()].filter((h) => parseRectifiedFields(h.rectifiedFields).length > 0).map((h) => h.id),
+          )
+        ).map((values) => [values.id, values]),
+      )
       const seen: string[] = []
       const inserts: HouseholdTable[] = []
       const members: MemberTable[] = []
       const phones: PhoneTable[] = []
       const replaced: string[] = []
       const continued: string[] = []
-      const changes: Array<{ id: string; fields: Partial<HouseholdTable> }> = []
+      const changes: Array<{
+        id: string
+        fields: Partial<HouseholdTable>
+        rectification?: { kept: RectifiableField[]; cleared: RectifiableField[] }
+      }> = []
       for (const draft of drafts.values()) {
         // Occupants of a household spread over two chunks: the second part adds to what the first wrote.
         const earlierParts = seenThisRun.get(draft.externalRef)
@@ -256,18 +367,33 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
           seen.push(id)
         } else {
           counts.updated++
+          const values = rectified.get(id)
+          const keep = values
+            ? keepRectified(built, parseRectifiedFields(current.rectifiedFields), values, columnOf)
+            : undefined
+          if (keep) {
+            rectifiedWarnings.push(...keep.warnings)
+            // The leaseholder's occupant row holds the same names and birth date (position 0 of a first part).
+            if (memberRows[0]) Object.assign(memberRows[0], keep.member)
+          }
           changes.push({
             id,
             fields: {
               ...built.fields,
+              ...keep?.fields,
+              ...(keep ? { rectifiedFields: keep.rectifiedFields } : {}),
               agencyId,
               status: 'active',
               leftAt: null,
+              // The file's signature, even where rectified values were kept: the same file again leaves it unchanged.
               importSignature: built.signature,
               lastImportId: options.importId,
               updatedAt: now,
               ...objection,
             },
+            ...(keep && (keep.kept.length || keep.cleared.length)
+              ? { rectification: { kept: keep.kept, cleared: keep.cleared } }
+              : {}),
           })
           replaced.push(id)
           members.push(...memberRows)
@@ -294,7 +420,12 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
           entityType: 'household',
           entityId: change.id,
           ip: null,
-          details: JSON.stringify({ importId: options.importId }),
+          // Field names only: the rectified values the file did not overwrite, and the marks it cleared.
+          details: JSON.stringify({
+            importId: options.importId,
+            ...(change.rectification?.kept.length ? { keptRectified: change.rectification.kept } : {}),
+            ...(change.rectification?.cleared.length ? { rectificationCleared: change.rectification.cleared } : {}),
+          }),
         })),
       )
       if (options.dryRun) throw new DryRunRollback()
@@ -304,6 +435,10 @@ export async function runImport(db: Db, options: ImportOptions): Promise<ImportR
     report.households.created += counts.created
     report.households.updated += counts.updated
     report.households.unchanged += counts.unchanged
+    for (const warning of rectifiedWarnings) {
+      report.warningsTotal++
+      if (report.warnings.length < MAX_WARNINGS) report.warnings.push(warning)
+    }
     options.onProgress?.(report.rows, options.table.rowCount)
   }
 

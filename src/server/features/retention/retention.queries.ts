@@ -98,6 +98,7 @@ export async function blankHousehold(
       objectionNote: null,
       importSignature: null,
       searchName: null,
+      rectifiedFields: null,
       erasedAt: now,
       updatedAt: now,
     })

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import i18next from 'i18next'
+import { RECTIFIED_KEPT } from '../../../shared/import-fields.js'
 import { ApiError } from '../../api/client.js'
-import { explainRefusal } from './explain.js'
+import { explainReason, explainRefusal } from './explain.js'
 import { importsFr } from './imports.i18n.js'
 
 const i18n = i18next.createInstance()
@@ -36,5 +37,16 @@ describe('a refused file, in plain words', () => {
     )
     // A refusal without a limit keeps its own explanation, or the server's words.
     assert.equal(refused({}), 'in English')
+  })
+})
+
+describe('a warning of the import report, in plain words', () => {
+  it('says in French that a value the tenant had rectified was kept, the file’s not taken', () => {
+    assert.equal(
+      explainReason(t, RECTIFIED_KEPT),
+      'donnée rectifiée à la demande du locataire\u202f; la valeur du fichier n’a pas été reprise (corrigez-la à la source)',
+    )
+    // A reason the app does not know stays as the server wrote it.
+    assert.equal(explainReason(t, 'something new'), 'something new')
   })
 })

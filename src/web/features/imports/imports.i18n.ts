@@ -1,4 +1,5 @@
 // The imports feature's own words, merged into the app's resources under `imports`.
+import { RECTIFIED_KEPT } from '../../../shared/import-fields.js'
 export const importsFr = {
   open: 'Importer un fichier',
   title: 'Importer un fichier de locataires',
@@ -113,7 +114,8 @@ export const importsFr = {
     noRejected: 'Aucune ligne rejetée.',
     download: 'Télécharger les lignes rejetées',
     warningsTitle: 'Avertissements ({{count}})',
-    warningsHelp: 'Ces lignes ont été importées, mais la valeur signalée a été laissée vide (ou gardée telle quelle).',
+    warningsHelp:
+      'Ces lignes ont été importées, mais la valeur signalée a été laissée vide, gardée telle quelle ou, pour une donnée rectifiée à la demande du locataire, pas reprise.',
     warningsCapped: 'Les {{shown}} premiers avertissements sont affichés, sur {{total}}.',
     noWarnings: 'Aucun avertissement.',
     line: 'Ligne',
@@ -136,6 +138,8 @@ export const importsFr = {
     'not a whole number': 'ce n’est pas un nombre entier',
     'not a valid phone number; kept as written': 'numéro de téléphone non valide ; gardé tel quel',
     'unknown postcode': 'code postal inconnu',
+    [RECTIFIED_KEPT]:
+      'donnée rectifiée à la demande du locataire ; la valeur du fichier n’a pas été reprise (corrigez-la à la source)',
   },
   noCommune: 'pas de commune « {{city}} » avec le code postal {{postcode}}',
   refusals: {
@@ -282,7 +286,8 @@ export const importsEn: typeof importsFr = {
     noRejected: 'No rejected row.',
     download: 'Download the rejected rows',
     warningsTitle: 'Warnings ({{count}})',
-    warningsHelp: 'These rows were imported, but the value shown was left empty (or kept as written).',
+    warningsHelp:
+      'These rows were imported, but the value shown was left empty, kept as written or, for a value the tenant had rectified, not taken.',
     warningsCapped: 'The first {{shown}} warnings are shown, out of {{total}}.',
     noWarnings: 'No warning.',
     line: 'Line',
@@ -304,6 +309,7 @@ export const importsEn: typeof importsFr = {
     'not a whole number': 'not a whole number',
     'not a valid phone number; kept as written': 'not a valid phone number; kept as written',
     'unknown postcode': 'unknown postcode',
+    [RECTIFIED_KEPT]: RECTIFIED_KEPT,
   },
   noCommune: 'no town “{{city}}” with postcode {{postcode}}',
   refusals: {
