@@ -87,7 +87,7 @@ export const HomeSchema = Type.Object({
    * Whoever may call for at least one running campaign, whatever their role (a caller, a manager of its organisation):
    * the campaigns they may call for now (as the calling workspace lists them), each with its households still to call;
    * their callbacks (« Mes rappels ») overdue and due later today; their calls recorded today. Counts and campaign
-   * names only: no household named. Null for anyone with no running campaign open to their calls.
+   * names only: no household named. A caller with none gets it empty; null for a manager or administrator with none.
    */
   calling: Nullable(
     Type.Object({

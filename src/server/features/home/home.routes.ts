@@ -41,13 +41,17 @@ export const homeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /**
    * « Vos appels », over the organisations where the user may call (home.call): the calling workspace's campaigns, each
    * with the planning's households left, « Mes rappels » counted (not listed: no household read, so not audited) and
-   * the calls of « Votre journée ». Only for whoever may call for at least one running campaign, whatever their role
-   * (a manager calls for their organisation's campaigns even when reserved to a list): null otherwise.
+   * the calls of « Votre journée ». For whoever may call for at least one running campaign, whatever their role (a
+   * manager calls for their organisation's campaigns even when reserved to a list); and for a caller with none, who is
+   * told there is none for now (calling is their whole work). Null for a manager or administrator with none.
    */
   async function callerDay(scope: Scope, organizationIds: string[]) {
     if (organizationIds.length === 0) return null
     const campaigns = await listCallableCampaigns(db, scope, new Date(), organizationIds)
-    if (campaigns.length === 0) return null
+    const isCaller = scope.memberships.some(
+      (membership) => membership.role === 'caller' && organizationIds.includes(membership.organizationId),
+    )
+    if (campaigns.length === 0 && !isCaller) return null
     const [left, callbacks, today] = await Promise.all([
       countRemainingTargets(
         db,

@@ -58,6 +58,7 @@ function Today({ home }: { home: Home }) {
     sections.push(
       <Section key="calling" name="calling" title={t('today.calling')}>
         <Stack>
+          {calling.campaigns.length === 0 && <Text size="sm">{t('today.noCampaign')}</Text>}
           {calling.campaigns.map((campaign) => (
             <Group key={campaign.id} gap="xs">
               <Anchor
