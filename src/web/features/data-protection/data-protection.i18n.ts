@@ -42,7 +42,7 @@ export const dataProtectionFr = {
     confirmIntro_other: 'Ces {{count}} modifications seront faites :',
     change: '{{field}} : {{before}} → {{after}}',
     warning:
-      'Les anciennes valeurs sont remplacées partout où Allervers les tient (fiche, occupant titulaire, recherche, bilan) et ne pourront pas être rétablies. Le prochain import du fichier du bailleur peut les ramener tant que son fichier n’est pas corrigé.',
+      'Les anciennes valeurs sont remplacées partout où Allervers les tient (fiche, occupant titulaire, recherche, bilan) et ne pourront pas être rétablies. Un import du fichier du bailleur qui donne encore l’ancienne valeur ne la reprend pas : son rapport le signale, pour que le bailleur corrige son fichier.',
     back: 'Modifier',
     cancel: 'Annuler',
     confirm_one: 'Rectifier',
@@ -362,7 +362,7 @@ export const dataProtectionEn: typeof dataProtectionFr = {
     confirmIntro_other: 'These {{count}} changes will be made:',
     change: '{{field}}: {{before}} → {{after}}',
     warning:
-      'The old values are replaced wherever Allervers holds them (record, leaseholder, search, review) and cannot be brought back. The next import of the landlord’s file may bring them back until its file is corrected.',
+      'The old values are replaced wherever Allervers holds them (record, leaseholder, search, review) and cannot be brought back. An import of the landlord’s file that still gives the old value does not take it: its report says so, for the landlord to correct its file.',
     back: 'Edit',
     cancel: 'Cancel',
     confirm_one: 'Rectify',
