@@ -146,6 +146,11 @@ describe('the details of an access-log line in words', () => {
     const details = { requestId: 'r-1', fields: ['birthDate', 'lastName'] }
     assert.equal(plain(auditDetailsText(details, fr, 'fr')), 'Demande : r-1 · Champs : Date de naissance, Nom')
     assert.equal(plain(auditDetailsText(details, en, 'en')), 'Request: r-1 · Fields: Date of birth, Last name')
+    // An import that kept a rectified value, and took back another the file now gives as rectified.
+    assert.equal(
+      plain(auditDetailsText({ keptRectified: ['lastName'], rectificationCleared: ['birthDate'] }, fr, 'fr')),
+      'Valeurs rectifiées gardées : Nom · Rectifications reprises par le fichier : Date de naissance',
+    )
   })
 
   it('shows an unknown key as it is, with its value, and leaves out empty values', () => {

@@ -40,6 +40,9 @@ const CODES_ELSEWHERE: Readonly<Record<string, { prefix: string; codes: readonly
   keptBecause: { prefix: 'retention.keptReasons', codes: KEPT_REASONS },
 }
 
+/** Keys whose values are names of rectifiable fields: a rectification's, and an import's kept or cleared ones. */
+const RECTIFIED_KEYS = new Set(['fields', 'keptRectified', 'rectificationCleared'])
+
 /** Flags saying a filter was used (the search text itself is never logged): only shown when it was. */
 const USED_FLAGS = new Set(['q', 'ref', 'byReference'])
 
@@ -107,8 +110,8 @@ export function auditDetailWords(
     if (key === 'format') return value.toUpperCase()
     if (key === 'channel') return t(`dataProtection.channels.${value}`, { defaultValue: value })
     if (key === 'filters' && JOURNAL_FILTERS.has(value)) return t(`dataProtection.journal.${value}`)
-    // The fields a rectification changed, by the names the rectification form gives them.
-    if (key === 'fields' && (RECTIFIABLE_FIELDS as readonly string[]).includes(value)) {
+    // The fields a rectification changed (or an import kept, or took back), by the rectification form's names.
+    if (RECTIFIED_KEYS.has(key) && (RECTIFIABLE_FIELDS as readonly string[]).includes(value)) {
       return t(`dataProtection.rectification.fields.${value}`)
     }
     return bounded(value)

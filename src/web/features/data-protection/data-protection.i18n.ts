@@ -238,6 +238,8 @@ export const dataProtectionFr = {
       leftMonths: 'Ménages sortis, en mois',
       auditMonths: 'Journal des accès, en mois',
       requestsMonths: 'Registre des demandes, en mois',
+      keptRectified: 'Valeurs rectifiées gardées',
+      rectificationCleared: 'Rectifications reprises par le fichier',
     },
     /**
      * The codes an audit line's details hold that no vocabulary of the app labels already: why a sign-in, a code or a
@@ -556,6 +558,8 @@ export const dataProtectionEn: typeof dataProtectionFr = {
       leftMonths: 'Households that left, in months',
       auditMonths: 'Access log, in months',
       requestsMonths: 'Register of requests, in months',
+      keptRectified: 'Rectified values kept',
+      rectificationCleared: 'Rectifications now in the file',
     },
     detailValues: {
       sso_account: 'Single sign-on account',
