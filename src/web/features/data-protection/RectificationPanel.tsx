@@ -21,6 +21,7 @@ import type { Static } from 'typebox'
 import { formatDay, parisToday } from '../../../shared/clock.js'
 import {
   dataProtectionContract,
+  type RectifiableField as Field,
   RECTIFIABLE_FIELDS,
   type RectificationSchema,
 } from '../../../shared/contracts/data-protection.js'
@@ -31,7 +32,6 @@ import { ApiError, call } from '../../api/client.js'
 import { DayInput } from '../../components/DayInput.js'
 import { describeError } from '../../components/errors.js'
 
-type Field = (typeof RECTIFIABLE_FIELDS)[number]
 type Values = Record<Field, string>
 
 /** What the household holds now, as the form's texts ('' for nothing). */
