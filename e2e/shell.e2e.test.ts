@@ -6,7 +6,16 @@ import { seedDemo } from '../src/server/features/demo/demo.service.js'
 import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 
 const EXPECTED_NAVIGATION: Record<string, string[]> = {
-  admin: ['Accueil', 'Campagnes', 'Ménages', 'Bilan', 'Protection des données', 'Administration', 'Mon compte'],
+  admin: [
+    'Accueil',
+    'Appeler',
+    'Campagnes',
+    'Ménages',
+    'Bilan',
+    'Protection des données',
+    'Administration',
+    'Mon compte',
+  ],
   manager: ['Accueil', 'Appeler', 'Campagnes', 'Ménages', 'Orientations', 'Bilan', 'Mon compte'],
   caller: ['Accueil', 'Appeler', 'Orientations', 'Mon compte'],
   social_worker: ['Accueil', 'Ménages', 'Orientations', 'Mon compte'],

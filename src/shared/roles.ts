@@ -12,7 +12,8 @@ export function isRole(value: string): value is Role {
 /** The pages of the web app, and which roles see each in the navigation. */
 export const NAVIGATION: ReadonlyArray<{ key: string; path: string; roles: readonly Role[] }> = [
   { key: 'home', path: '/', roles: ROLES },
-  { key: 'calling', path: '/calling', roles: ['caller', 'manager'] },
+  // Whoever may call (policy `campaign.call`): administrators call for their organisation's campaigns too.
+  { key: 'calling', path: '/calling', roles: ['caller', 'manager', 'admin'] },
   { key: 'campaigns', path: '/campaigns', roles: ['manager', 'admin'] },
   { key: 'households', path: '/households', roles: ['manager', 'admin', 'social_worker'] },
   { key: 'referrals', path: '/referrals', roles: ['social_worker', 'partner', 'manager', 'caller'] },
