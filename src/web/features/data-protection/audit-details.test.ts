@@ -153,6 +153,17 @@ describe('the details of an access-log line in words', () => {
     )
   })
 
+  it('reads an export’s data and a change of single sign-on settings in words', () => {
+    assert.equal(
+      plain(auditDetailsText({ dataset: 'unreachable', format: 'csv', rows: 12, complete: true }, fr, 'fr')),
+      'Données : Ménages injoignables · Format : CSV · Lignes : 12 · Complet : oui',
+    )
+    assert.equal(
+      plain(auditDetailsText({ isEnabled: true, mappingLines: 3, isSecretChanged: false }, en, 'en')),
+      'Switched on: yes · Role mapping lines: 3 · Secret changed: no',
+    )
+  })
+
   it('shows an unknown key as it is, with its value, and leaves out empty values', () => {
     assert.deepEqual(
       auditDetailWords({ purgedHouseholds: 3, note: '', nothing: null, empty: [], none: {} }, fr, 'fr'),

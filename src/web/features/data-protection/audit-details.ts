@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next'
 import { RECTIFIABLE_FIELDS } from '../../../shared/contracts/data-protection.js'
+import { DATASETS } from '../../../shared/contracts/exports.js'
 import { HOUSEHOLD_SORTS } from '../../../shared/contracts/households.js'
 import { KEPT_REASONS } from '../../../shared/contracts/retention.js'
 import { type LabelKind, type Locale, labelOf } from '../../../shared/labels.js'
@@ -108,6 +109,8 @@ export function auditDetailWords(
     if (key === 'method' && value === 'sso') return t('admin.sso.tab')
     if (key === 'lang') return LANGUAGES.find((language) => language.code === value)?.label ?? value
     if (key === 'format') return value.toUpperCase()
+    // An export's data, by the names of the review's export buttons.
+    if (key === 'dataset' && (DATASETS as readonly string[]).includes(value)) return t(`stats.actions.${value}`)
     if (key === 'channel') return t(`dataProtection.channels.${value}`, { defaultValue: value })
     if (key === 'filters' && JOURNAL_FILTERS.has(value)) return t(`dataProtection.journal.${value}`)
     // The fields a rectification changed (or an import kept, or took back), by the rectification form's names.
