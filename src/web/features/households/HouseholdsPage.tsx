@@ -28,6 +28,7 @@ import { organizationsContract } from '../../../shared/contracts/organizations.j
 import { labelOf, localeOf } from '../../../shared/labels.js'
 import { call, urlOf } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
+import { WHOLE_BADGE } from '../../components/table-styles.js'
 import { useSession } from '../auth/session.js'
 import {
   filtersOf,
@@ -42,7 +43,6 @@ import {
 
 const REGISTRY_READERS = new Set(['admin', 'manager', 'social_worker'])
 const NOWRAP = { whiteSpace: 'nowrap' } as const
-const BADGE = { flexShrink: 0, overflow: 'visible' } as const
 
 /** A yes / no / either filter as a select; the empty value is "all". */
 const yesNoValue = (value: boolean | undefined) => (value === undefined ? '' : String(value))
@@ -317,11 +317,11 @@ export function HouseholdsPage() {
                   </Table.Td>
                   <Table.Td style={NOWRAP}>
                     <Stack gap={4} align="flex-start">
-                      <Badge variant="light" color={household.status === 'active' ? 'teal' : 'gray'} style={BADGE}>
+                      <Badge variant="light" color={household.status === 'active' ? 'teal' : 'gray'} {...WHOLE_BADGE}>
                         {t(`households.${household.status}`)}
                       </Badge>
                       {household.objection && (
-                        <Badge variant="light" color="red" style={BADGE}>
+                        <Badge variant="light" color="red" {...WHOLE_BADGE}>
                           {t('householdList.objectionBadge')}
                         </Badge>
                       )}

@@ -32,6 +32,7 @@ import {
   type Urgency,
 } from '../../../shared/referrals.js'
 import { describeError } from '../../components/errors.js'
+import { WHOLE_BADGE } from '../../components/table-styles.js'
 import { referralsApi } from './api.js'
 
 export const STATUS_COLOR: Record<ReferralStatus, string> = {
@@ -207,17 +208,17 @@ function ReferralTable({ box }: { box: 'inbox' | 'sent' }) {
                     <Table.Td>
                       {box === 'inbox' ? referral.sender.name : (referral.recipient.team ?? referral.recipient.name)}
                     </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Group gap={4} wrap="nowrap">
-                        <Badge color={STATUS_COLOR[referral.status]} variant="light">
+                    <Table.Td>
+                      <Stack gap={4} align="flex-start">
+                        <Badge color={STATUS_COLOR[referral.status]} variant="light" {...WHOLE_BADGE}>
                           {t(`referrals.status.${referral.status}`)}
                         </Badge>
                         {referral.isOverdue && (
-                          <Badge color="red" variant="filled">
+                          <Badge color="red" variant="filled" {...WHOLE_BADGE}>
                             {t('referrals.overdue')}
                           </Badge>
                         )}
-                      </Group>
+                      </Stack>
                     </Table.Td>
                   </Table.Tr>
                 )
