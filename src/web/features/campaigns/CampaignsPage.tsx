@@ -21,6 +21,7 @@ import { Link, useNavigate } from 'react-router'
 import type { CampaignStatus, CampaignType } from '../../../shared/campaigns.js'
 import type { SessionUser } from '../../../shared/contracts/auth.js'
 import { describeError } from '../../components/errors.js'
+import { WHOLE_BADGE } from '../../components/table-styles.js'
 import { campaignsApi } from './api.js'
 
 export const CAMPAIGN_STATUS_COLOR: Record<CampaignStatus, string> = {
@@ -76,7 +77,7 @@ export function CampaignsPage({ user }: { user: SessionUser }) {
                   </Table.Td>
                   <Table.Td>{t(`campaigns.type.${campaign.type}`)}</Table.Td>
                   <Table.Td>
-                    <Badge color={CAMPAIGN_STATUS_COLOR[campaign.status]} variant="light">
+                    <Badge color={CAMPAIGN_STATUS_COLOR[campaign.status]} variant="light" {...WHOLE_BADGE}>
                       {t(`campaigns.status.${campaign.status}`)}
                     </Badge>
                   </Table.Td>

@@ -20,6 +20,7 @@ import { useTranslation } from 'react-i18next'
 import { formatInstant } from '../../../shared/clock.js'
 import { labelOf, localeOf } from '../../../shared/labels.js'
 import { describeError } from '../../components/errors.js'
+import { WHOLE_BADGE } from '../../components/table-styles.js'
 import { type SupervisionSnapshot, supervisionApi } from './supervision.api.js'
 
 type Held = SupervisionSnapshot['heldTooLong'][number]
@@ -139,7 +140,7 @@ export function SupervisionTab({ campaignId }: { campaignId: string }) {
               <Table.Tr key={caller.id}>
                 <Table.Td>{caller.name}</Table.Td>
                 <Table.Td>
-                  <Badge variant="light" color={caller.isCalling ? 'teal' : 'gray'}>
+                  <Badge variant="light" color={caller.isCalling ? 'teal' : 'gray'} {...WHOLE_BADGE}>
                     {caller.isCalling ? t('supervision.live.calling') : t('supervision.live.idle')}
                   </Badge>
                 </Table.Td>

@@ -39,6 +39,7 @@ import { ApiError } from '../../api/client.js'
 import { DayInput } from '../../components/DayInput.js'
 import { describeError } from '../../components/errors.js'
 import { Pager } from '../../components/Pager.js'
+import { WHOLE_BADGE } from '../../components/table-styles.js'
 import type { DeskOrganization } from './AuditLogTab.js'
 import { dataProtectionApi } from './api.js'
 
@@ -495,14 +496,14 @@ export function RequestsTab({
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     {formatDay(request.dueOn, locale)}
                     {request.overdue && (
-                      <Badge color="red" variant="light" ml="xs">
+                      <Badge color="red" variant="light" ml="xs" {...WHOLE_BADGE}>
                         {t('dataProtection.requests.overdue')}
                       </Badge>
                     )}
                   </Table.Td>
                   <Table.Td>
                     {handled(request) ?? (
-                      <Badge color="gray" variant="light">
+                      <Badge color="gray" variant="light" {...WHOLE_BADGE}>
                         {t('dataProtection.requests.open')}
                       </Badge>
                     )}
