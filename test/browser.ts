@@ -56,6 +56,16 @@ export function screenshotPath(name: string): string {
  */
 export async function seriousViolations(page: Page, { include }: { include?: string } = {}): Promise<string[]> {
   await page.mouse.move(0, 0)
+  // A dialog that has just been opened or closed fades in or out (a CSS transition): axe reads its text at part
+  // opacity as contrast 1:1. Two frames let a transition begin, then none may still run.
+  await page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(undefined)))),
+  )
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((animation) => !(animation instanceof CSSTransition) || animation.playState !== 'running'),
+  )
   await page.waitForFunction(() =>
     [...document.querySelectorAll('[role="dialog"]')].every((dialog) => {
       for (let node: Element | null = dialog; node; node = node.parentElement) {

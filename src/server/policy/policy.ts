@@ -87,7 +87,8 @@ export const POLICY = {
   'home.dataProtection': ['dpo'],
   // « Vos appels »: the campaigns one may call for, one's callbacks due and calls today (counts only). Whoever may call
   // (as campaign.call): the section is shown when at least one running campaign is open to the user's calls (a
-  // manager calls for every campaign of their organisation, `callableBy` in calling.queries.ts), whatever their role.
+  // manager calls for every campaign of their organisation, `callableBy` in calling.queries.ts), whatever their role,
+  // and to a caller with none, who is told so (home.routes.ts).
   'home.call': CALLERS,
   // The orientations waiting in the inbox of a social worker or a partner, and those overdue (counts only).
   'home.orientations': ['social_worker', 'partner'],
