@@ -76,6 +76,8 @@ describe('rectification at the tenant’s request in Chromium', () => {
     // Done: said, the page shows the new name, the register's request is closed as rectified.
     await admin.getByText('Données rectifiées : Date de naissance, Nom.').waitFor()
     await admin.getByRole('heading', { level: 2, name: /Martin-Lefèvre/ }).waitFor()
+    // The request answered is closed: the page forgets it, a next rectification would register its own.
+    await admin.waitForURL((url) => !url.searchParams.has('request'))
     // The household's history says it, naming the fields, never the values.
     const history = admin.getByRole('region', { name: 'Historique' })
     await history.getByText('Données rectifiées à la demande du locataire').waitFor()

@@ -65,7 +65,16 @@ function changesOf(before: Values, after: Values): Partial<Record<Field, string 
  * because the old values are replaced everywhere and cannot be brought back. Opened from an open request of the
  * register (`?request=`), it answers that request; otherwise one is registered and closed with it.
  */
-export function RectificationPanel({ household, requestId }: { household: HouseholdDetail; requestId?: string }) {
+export function RectificationPanel({
+  household,
+  requestId,
+  onAnswered,
+}: {
+  household: HouseholdDetail
+  requestId?: string
+  /** The request named has been answered (closed): the page forgets it, a next rectification registers its own. */
+  onAnswered?: () => void
+}) {
   const { t, i18n } = useTranslation()
   const locale = localeOf(i18n.language)
   const queryClient = useQueryClient()
@@ -114,6 +123,7 @@ export function RectificationPanel({ household, requestId }: { household: Househ
       })
       setConfirming(false)
       dialog.close()
+      if (requestId) onAnswered?.()
       await queryClient.invalidateQueries({ queryKey: ['household', household.id] })
       await queryClient.invalidateQueries({ queryKey: ['data-requests'] })
       await queryClient.invalidateQueries({ queryKey: ['home'] })

@@ -38,7 +38,7 @@ export function HouseholdPage() {
   // Opened from the list: the way back returns to the same search, filters, order and page.
   const location = useLocation()
   const listState = (location.state as { list?: unknown } | null)?.list
-  const [searchParams] = useSearchParams()
+  const [searchParams, setSearchParams] = useSearchParams()
   const backTo = typeof listState === 'string' && listState ? `/households?${listState}` : '/households'
   const household = useQuery({
     queryKey: ['household', id],
@@ -184,7 +184,20 @@ export function HouseholdPage() {
         <ObjectionPanel householdId={h.id} objection={h.objection} />
         {/* Its managers and administrators rectify at the tenant's request; the server checks the organisation. */}
         {managesCampaigns && !h.erasedAt && (
-          <RectificationPanel household={h} requestId={searchParams.get('request') ?? undefined} />
+          <RectificationPanel
+            household={h}
+            requestId={searchParams.get('request') ?? undefined}
+            onAnswered={() =>
+              setSearchParams(
+                (params) => {
+                  const next = new URLSearchParams(params)
+                  next.delete('request')
+                  return next
+                },
+                { replace: true },
+              )
+            }
+          />
         )}
         {managesCampaigns && !h.erasedAt && (
           <WhyInCampaignCard
