@@ -259,18 +259,15 @@ export async function makeTarget(
   return target
 }
 
+type CallTarget = { id: string; campaignId: string; householdId: string; organizationId: string }
+
 /**
- * A call recorded on a target (as the outcome route would write it, or an import of history): one unanswered first
- * attempt on the target's default phone, made now, with no questionnaire, note or duration. `fields` overrides any
- * column (a disposition, a time, answers, another id…). Returns the row as inserted.
+ * The row of a call recorded on a target (as the outcome route would write it, or an import of history): one
+ * unanswered first attempt on the target's default phone, made now, with no questionnaire, note or duration. `fields`
+ * overrides any column (a disposition, a time, answers, another id…). For rows inserted in bulk; `makeCall` inserts one.
  */
-export async function makeCall(
-  db: Db,
-  target: { id: string; campaignId: string; householdId: string; organizationId: string },
-  callerId: string,
-  fields: Partial<CallTable> = {},
-) {
-  const row: CallTable = {
+export function callRow(target: CallTarget, callerId: string, fields: Partial<CallTable> = {}): CallTable {
+  return {
     id: sortableId(),
     campaignId: target.campaignId,
     targetId: target.id,
@@ -292,6 +289,11 @@ export async function makeCall(
     createdAt: nowTimestamp(),
     ...fields,
   }
+}
+
+/** A call recorded on a target (`callRow`), inserted. Returns the row as inserted. */
+export async function makeCall(db: Db, target: CallTarget, callerId: string, fields: Partial<CallTable> = {}) {
+  const row = callRow(target, callerId, fields)
   await db.insertInto('call').values(row).execute()
   return row
 }

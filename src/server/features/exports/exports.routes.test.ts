@@ -9,6 +9,7 @@ import Papa from 'papaparse'
 import { buildTestApp } from '../../../../test/app.js'
 import { createTestDatabase } from '../../../../test/database.js'
 import {
+  callRow,
   makeCall,
   makeCampaign,
   makeOrganization,
@@ -597,27 +598,13 @@ describe('A long export', () => {
       .where('id', '=', campaign.organizationId)
       .executeTakeFirstOrThrow()
     const total = 60_000
-    const calls = Array.from({ length: total }, (_, index) => ({
-      id: randomUUID(),
-      campaignId: campaign.id,
-      targetId: target.id,
-      householdId: target.householdId,
-      organizationId: campaign.organizationId,
-      callerId: manager.id,
-      attempt: 1,
-      disposition: 'no_answer',
-      phoneE164: '+33612345678',
-      questionnaireVersionId: null,
-      answers: null,
-      scores: null,
-      needs: null,
-      fragilityLevel: null,
-      notes: null,
-      callbackAt: null,
-      durationSeconds: 30,
-      idempotencyKey: `k${index}`,
-      createdAt: new Date(Date.UTC(2026, 11, 2) + index * 1000).toISOString(),
-    }))
+    const calls = Array.from({ length: total }, (_, index) =>
+      callRow(target, manager.id, {
+        durationSeconds: 30,
+        idempotencyKey: `k${index}`,
+        createdAt: new Date(Date.UTC(2026, 11, 2) + index * 1000).toISOString(),
+      }),
+    )
     await bulkInsert(db, 'call', calls)
     const login = await app.inject({
       method: 'POST',
