@@ -24,6 +24,12 @@ export const RetentionPeriodsSchema = Type.Object({
   requestsMonths: Type.Integer(),
 })
 
+/** The periods an organisation sets, in the order the DPO's desk shows them. */
+export const RETENTION_PERIODS = Object.keys(RetentionPeriodsSchema.properties) as Array<
+  keyof Static<typeof RetentionPeriodsSchema>
+>
+export type RetentionPeriod = (typeof RETENTION_PERIODS)[number]
+
 export const RetentionSettingsSchema = Type.Object({
   organization: Type.Object({ code: Type.String(), name: Type.String() }),
   /** The periods in force: the organisation's own, or the defaults. */

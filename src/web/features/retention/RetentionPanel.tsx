@@ -16,7 +16,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatDay, formatInstant } from '../../../shared/clock.js'
-import { retentionContract } from '../../../shared/contracts/retention.js'
+import { RETENTION_PERIODS, type RetentionPeriod, retentionContract } from '../../../shared/contracts/retention.js'
 import { localeOf } from '../../../shared/labels.js'
 import { call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
@@ -44,26 +44,20 @@ export function RetentionPanel({ organizationCode }: { organizationCode: string 
     queryKey: ['retention', 'runs'],
     queryFn: () => call(retentionContract.runs, { query: { limit: 10 } }),
   })
-  const [draft, setDraft] = useState<{
-    contact?: number | null
-    left?: number | null
-    audit?: number | null
-    requests?: number | null
-  }>({})
+  const [draft, setDraft] = useState<Partial<Record<RetentionPeriod, number | null>>>({})
   const [reason, setReason] = useState('')
   const [saved, setSaved] = useState(false)
   const save = useMutation({
     mutationFn: () => {
       const overrides = settings.data!.overrides
-      const value = (changed: number | null | undefined, current: number | null) =>
-        changed === undefined ? current : changed
+      // A period not touched keeps the organisation's own value (null: the default).
+      const periods = Object.fromEntries(
+        RETENTION_PERIODS.map((period) => [period, draft[period] === undefined ? overrides[period] : draft[period]]),
+      ) as Record<RetentionPeriod, number | null>
       return call(retentionContract.updateSettings, {
         params: { code: organizationCode },
         body: {
-          contactMonths: value(draft.contact, overrides.contactMonths),
-          leftMonths: value(draft.left, overrides.leftMonths),
-          auditMonths: value(draft.audit, overrides.auditMonths),
-          requestsMonths: value(draft.requests, overrides.requestsMonths),
+          ...periods,
           reason: reason.trim(),
         },
       })
@@ -89,42 +83,18 @@ export function RetentionPanel({ organizationCode }: { organizationCode: string 
           <Stack gap="xs">
             {/* Two by two: four side by side left each label a column of narrow lines on a tablet. */}
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <NumberInput
-                label={t('retention.contactMonths')}
-                description={t('retention.default', { months: settings.data.defaults.contactMonths })}
-                min={1}
-                max={120}
-                readOnly={!mayEdit}
-                value={draft.contact ?? settings.data.periods.contactMonths}
-                onChange={(value) => setDraft({ ...draft, contact: months(value) })}
-              />
-              <NumberInput
-                label={t('retention.leftMonths')}
-                description={t('retention.default', { months: settings.data.defaults.leftMonths })}
-                min={1}
-                max={120}
-                readOnly={!mayEdit}
-                value={draft.left ?? settings.data.periods.leftMonths}
-                onChange={(value) => setDraft({ ...draft, left: months(value) })}
-              />
-              <NumberInput
-                label={t('retention.auditMonths')}
-                description={t('retention.default', { months: settings.data.defaults.auditMonths })}
-                min={1}
-                max={120}
-                readOnly={!mayEdit}
-                value={draft.audit ?? settings.data.periods.auditMonths}
-                onChange={(value) => setDraft({ ...draft, audit: months(value) })}
-              />
-              <NumberInput
-                label={t('retention.requestsMonths')}
-                description={t('retention.default', { months: settings.data.defaults.requestsMonths })}
-                min={1}
-                max={120}
-                readOnly={!mayEdit}
-                value={draft.requests ?? settings.data.periods.requestsMonths}
-                onChange={(value) => setDraft({ ...draft, requests: months(value) })}
-              />
+              {RETENTION_PERIODS.map((period) => (
+                <NumberInput
+                  key={period}
+                  label={t(`retention.${period}`)}
+                  description={t('retention.default', { months: settings.data.defaults[period] })}
+                  min={1}
+                  max={120}
+                  readOnly={!mayEdit}
+                  value={draft[period] ?? settings.data.periods[period]}
+                  onChange={(value) => setDraft({ ...draft, [period]: months(value) })}
+                />
+              ))}
             </SimpleGrid>
             {!settings.data.purgeEnabled && <Text size="sm">{t('retention.purgeDisabled')}</Text>}
             {!mayEdit && <Text size="sm">{t('retention.readOnly')}</Text>}
