@@ -8,7 +8,7 @@ import type { QuestionnaireDefinition } from '../../../shared/questionnaire.js'
 import type { Db } from '../../db/database.js'
 import type { CampaignTable } from '../../db/schema.js'
 import { findCampaignById, findQuestionnaireVersion } from '../campaigns/campaigns.queries.js'
-import { type CampaignVersion, findCampaignVersion } from './claim.queries.js'
+import { findCampaignVersion } from './claim.queries.js'
 
 const LIMIT = 1000
 
@@ -74,9 +74,10 @@ export function configurationOf(campaign: CampaignTable): CampaignConfiguration 
   return configuration
 }
 
-// Campaigns by id, as last read by this process. Each use checks, in one small indexed read, that the row's
-// `updated_at`, status and callers restriction are unchanged, and reads the whole row again otherwise: the copy is
-// never older than that read, whichever instance changed the campaign (see docs/decisions.md).
+// Campaigns by id, as last read by this process. Each use checks, in one small indexed read (on PostgreSQL, inside
+// the claim's own statement), that the row's `updated_at`, status and callers restriction are unchanged, and reads
+// the whole row again otherwise: the copy is never older than that read, whichever instance changed the campaign
+// (see docs/decisions.md).
 // A copy read during the very millisecond of its `updated_at` is not trusted: a second change in that millisecond
 // would carry the same `updated_at`.
 const campaigns = new Map<string, { campaign: CampaignTable; readAt: number }>()
@@ -85,14 +86,8 @@ const campaigns = new Map<string, { campaign: CampaignTable; readAt: number }>()
  * The campaign, if it belongs to one of these organisations; undefined otherwise. Served from memory when the
  * stored row has not changed since it was read.
  */
-export async function findCampaignForCalling(
-  db: Db,
-  organizationIds: string[],
-  campaignId: string,
-  /** The version already read with the claim's first statement (PostgreSQL). */
-  known?: { version: CampaignVersion | undefined },
-) {
-  const version = known ? known.version : await findCampaignVersion(db, organizationIds, campaignId)
+export async function findCampaignForCalling(db: Db, organizationIds: string[], campaignId: string) {
+  const version = await findCampaignVersion(db, organizationIds, campaignId)
   if (!version) return undefined
   const cached = campaigns.get(campaignId)
   if (
@@ -100,7 +95,7 @@ export async function findCampaignForCalling(
     cached.campaign.updatedAt === version.updatedAt &&
     cached.campaign.status === version.status &&
     cached.campaign.callersRestricted === version.callersRestricted &&
-    Date.parse(version.updatedAt) < cached.readAt - 1
+    isTrusted(cached)
   ) {
     return cached.campaign
   }
@@ -110,4 +105,16 @@ export async function findCampaignForCalling(
   if (campaigns.size > LIMIT) campaigns.clear()
   campaigns.set(campaignId, { campaign, readAt })
   return campaign
+}
+
+const isTrusted = (cached: { campaign: CampaignTable; readAt: number }) =>
+  Date.parse(cached.campaign.updatedAt) < cached.readAt - 1
+
+/**
+ * This process's copy of the campaign without reading anything, for a statement that checks the stored version
+ * itself (the PostgreSQL claim): undefined when there is none, or when it was read in the millisecond of its change.
+ */
+export function campaignCopy(campaignId: string) {
+  const cached = campaigns.get(campaignId)
+  return cached && isTrusted(cached) ? cached.campaign : undefined
 }

@@ -46,60 +46,6 @@ export async function maintainQueue(db: Db, campaignId: string, now: Timestamp) 
   await rawExecute(db, RELEASE_EXPIRED_LEASES, [now, campaignId, now])
 }
 
-export interface PreparedClaim {
-  version: CampaignVersion | undefined
-  held: Pick<CampaignTargetTable, 'id' | 'householdId' | 'attempts' | 'phonePosition' | 'leaseUntil'> | undefined
-}
-
-function prepareClaimText(organizationCount: number) {
-  const organizations = Array.from({ length: organizationCount }, (_, index) => `$${4 + index}`).join(', ')
-  const visible = `exists (select 1 from "campaign" where "id" = $1 and "organization_id" in (${organizations}))`
-  return `with "promoted" as (update "campaign_target" set "status" = 'pending', "updated_at" = $2 where "campaign_id" = $1 and "status" = 'scheduled' and "next_attempt_at" <= $2 and ${visible} returning 1), "released" as (update "campaign_target" set "status" = 'pending', "lease_until" = null, "updated_at" = $2 where "campaign_id" = $1 and "status" = 'held' and "lease_until" <= $2 and ${visible} returning 1) select "c"."updated_at", "c"."status", "c"."callers_restricted", "t"."id" as "held_id", "t"."household_id" as "held_household_id", "t"."attempts" as "held_attempts", "t"."phone_position" as "held_phone_position", "t"."lease_until" as "held_lease_until" from "campaign" as "c" left join lateral (select * from "campaign_target" where "campaign_id" = "c"."id" and "held_by" = $3 and "status" = 'held' and "lease_until" > $2 limit 1) as "t" on true where "c"."id" = $1 and "c"."organization_id" in (${organizations})`
-}
-
-/**
- * PostgreSQL, before a claim, in one statement (three round trips before): the queue's upkeep (as maintainQueue,
- * for a campaign of these organisations), the campaign's version (as findCampaignVersion) and the target this caller
- * already holds in it (as findHeldTargetOfCaller). The upkeep touches scheduled and expired rows, the held target
- * has a live lease: what one part writes, the other does not read.
- */
-export async function prepareClaimPostgres(
-  db: Db,
-  organizationIds: string[],
-  campaignId: string,
-  callerId: string,
-  now: Timestamp,
-): Promise<PreparedClaim> {
-  if (organizationIds.length === 0) return { version: undefined, held: undefined }
-  const [row] = await rawRows<
-    CampaignVersion & {
-      heldId: string | null
-      heldHouseholdId: string
-      heldAttempts: number
-      heldPhonePosition: number
-      heldLeaseUntil: string
-    }
-  >(
-    db,
-    statementText('postgres', `prepare:${organizationIds.length}`, () => prepareClaimText(organizationIds.length)),
-    [campaignId, now, callerId, ...organizationIds],
-  )
-  if (!row) return { version: undefined, held: undefined }
-  const { heldId, heldHouseholdId, heldAttempts, heldPhonePosition, heldLeaseUntil, ...version } = row
-  return {
-    version,
-    held: heldId
-      ? {
-          id: heldId,
-          householdId: heldHouseholdId,
-          attempts: heldAttempts,
-          phonePosition: heldPhonePosition,
-          leaseUntil: heldLeaseUntil,
-        }
-      : undefined,
-  }
-}
-
 const FIND_HELD_TARGET = `select * from "campaign_target" where "campaign_id" = ? and "held_by" = ? and "status" = 'held' and "lease_until" > ?`
 
 export async function findHeldTargetOfCaller(db: Db, campaignId: string, callerId: string, now: Timestamp) {
@@ -252,42 +198,71 @@ function householdForCallOf(row: HouseholdForCallRow) {
 export type HouseholdForCall = ReturnType<typeof householdForCallOf>
 
 /**
- * PostgreSQL: the claim, the household-wide hold, the audit of the read, the household's details and its earlier
- * notes in ONE statement (six round trips before). The due target is picked and locked (FOR UPDATE SKIP LOCKED), the hold taken for it,
- * and only a target whose hold was taken is marked held and logged: when another campaign's caller holds the
- * household, nothing is written and the household is named so that the next one can be tried.
+ * PostgreSQL: the whole claim in ONE statement (seven round trips before): the campaign's version, the caller's
+ * current hold, the queue's upkeep, the claim, the household-wide hold, the audit of the read, the household's
+ * details and its earlier notes.
+ * - The campaign row must still be the copy the caller's checks were made on ($14 its `updated_at`, $15 its callers
+ *   restriction, and running): otherwise nothing is claimed and the stored version is returned to read it again.
+ * - A caller who already holds a target of the campaign gets nothing new: its id comes back (a reload never loses
+ *   the household).
+ * - The queue's upkeep (as maintainQueue) runs first. One statement sees one snapshot: what the upkeep returns to the
+ *   queue is claimable only from the next statement on. So when it moved anything (a retry or a follow-up that came
+ *   due, an expired lease: rare beside claims) nothing is claimed, and the number of rows it moved comes back for
+ *   the claim to be tried again: a due target of higher priority is never passed over.
+ * - The due target is picked and locked (FOR UPDATE SKIP LOCKED), the hold taken for it, and only a target whose hold
+ *   was taken is marked held and logged: when another campaign's caller holds the household, nothing is written and
+ *   the household is named so that the next one can be tried.
  * Parameters: $1 caller, $2 lease end, $3 now, $4 campaign, $5 max attempts, $6 cap start, $7 cap attempts,
  * $8 audit time, $9 organisation, $10 ip, $11 audit details, $12 a note's maximum length, $13 how many earlier notes,
- * then the households to skip.
+ * $14 the campaign's `updated_at` as the caller's copy has it, $15 its callers restriction, then the organisations
+ * the caller sees, then the households to skip.
  */
-function claimWithHouseholdText(skipped: number) {
+function claimWithHouseholdText(organizationCount: number, skipped: number) {
+  const organizations = Array.from({ length: organizationCount }, (_, index) => `$${16 + index}`).join(', ')
   const skip = skipped
-    ? ` and "t"."household_id" not in (${Array.from({ length: skipped }, (_, index) => `$${14 + index}`).join(', ')})`
+    ? ` and "t"."household_id" not in (${Array.from({ length: skipped }, (_, index) => `$${16 + organizationCount + index}`).join(', ')})`
     : ''
-  return `with "picked" as (select "t"."id", "t"."household_id" from "campaign_target" as "t" inner join "household" as "h" on "h"."id" = "t"."household_id" where "t"."campaign_id" = $4 and "t"."status" = 'pending' and ("t"."attempts" < $5 or "t"."last_disposition" = 'callback') and ("t"."preferred_caller_id" is null or "t"."preferred_caller_id" = $1) and "h"."status" = 'active' and "h"."objection_at" is null and "h"."erased_at" is null and exists (select 1 from "phone" as "p" where "p"."household_id" = "t"."household_id" and "p"."is_valid" = 1) and not exists (select 1 from "household_hold" as "hold" where "hold"."household_id" = "t"."household_id" and "hold"."lease_until" > $3) and (select count(*) from "call" as "c" where "c"."household_id" = "t"."household_id" and "c"."created_at" > $6) < $7${skip} order by "t"."priority" desc, "t"."next_attempt_at" limit 1 for update of "t" skip locked), "hold" as (insert into "household_hold" ("household_id", "target_id", "caller_id", "lease_until") select "household_id", "id", $1, $2 from "picked" on conflict ("household_id") do update set "target_id" = excluded."target_id", "caller_id" = excluded."caller_id", "lease_until" = excluded."lease_until" where "household_hold"."lease_until" <= $3 or "household_hold"."target_id" = excluded."target_id" returning "target_id"), "claimed" as (update "campaign_target" set "status" = 'held', "held_by" = $1, "lease_until" = $2, "updated_at" = $3, "held_at" = $3 where "id" = (select "target_id" from "hold") returning "id", "household_id", "attempts", "phone_position", "lease_until"), "audit" as (insert into "audit_event" ("at", "actor_user_id", "actor_email", "organization_id", "action", "entity_type", "entity_id", "ip", "details") select $8, $1, null, $9, 'household.read', 'household', "household_id", $10, $11 from "claimed") select "picked"."household_id" as "picked_household_id", "claimed"."id" as "target_id", "claimed"."attempts" as "target_attempts", "claimed"."phone_position" as "target_phone_position", "claimed"."lease_until" as "target_lease_until", ${householdColumns('postgres')}, (select coalesce(json_agg(json_build_array("e"."created_at", "e"."disposition", "e"."author_role", "e"."masked", ${maskedNote('$12')}) order by "e"."created_at" desc, "e"."id" desc), '[]'::json) from ${earlierNotesOf('postgres', '"h"."id"', '$9', '$13')}) as "earlier_notes" from "picked" left join "claimed" on true left join "household" as "h" on "h"."id" = "claimed"."household_id" ${HOUSEHOLD_JOINS}`
+  const visible = 'exists (select 1 from "version")'
+  return `with "version" as (select ("updated_at" = $14 and "callers_restricted" = $15 and "status" = 'active') as "current" from "campaign" where "id" = $4 and "organization_id" in (${organizations})), "mine" as (select "id", "household_id", "attempts", "phone_position", "lease_until" from "campaign_target" where "campaign_id" = $4 and "held_by" = $1 and "status" = 'held' and "lease_until" > $3 and ${visible} limit 1), "promoted" as (update "campaign_target" set "status" = 'pending', "updated_at" = $3 where "campaign_id" = $4 and "status" = 'scheduled' and "next_attempt_at" <= $3 and ${visible} returning 1), "released" as (update "campaign_target" set "status" = 'pending', "lease_until" = null, "updated_at" = $3 where "campaign_id" = $4 and "status" = 'held' and "lease_until" <= $3 and ${visible} returning 1), "picked" as (select "t"."id", "t"."household_id" from "campaign_target" as "t" inner join "household" as "h" on "h"."id" = "t"."household_id" where "t"."campaign_id" = $4 and "t"."status" = 'pending' and ("t"."attempts" < $5 or "t"."last_disposition" = 'callback') and ("t"."preferred_caller_id" is null or "t"."preferred_caller_id" = $1) and "h"."status" = 'active' and "h"."objection_at" is null and "h"."erased_at" is null and exists (select 1 from "phone" as "p" where "p"."household_id" = "t"."household_id" and "p"."is_valid" = 1) and not exists (select 1 from "household_hold" as "hold" where "hold"."household_id" = "t"."household_id" and "hold"."lease_until" > $3) and (select count(*) from "call" as "c" where "c"."household_id" = "t"."household_id" and "c"."created_at" > $6) < $7${skip} and exists (select 1 from "version" where "current") and not exists (select 1 from "mine") and not exists (select 1 from "promoted") and not exists (select 1 from "released") order by "t"."priority" desc, "t"."next_attempt_at" limit 1 for update of "t" skip locked), "hold" as (insert into "household_hold" ("household_id", "target_id", "caller_id", "lease_until") select "household_id", "id", $1, $2 from "picked" on conflict ("household_id") do update set "target_id" = excluded."target_id", "caller_id" = excluded."caller_id", "lease_until" = excluded."lease_until" where "household_hold"."lease_until" <= $3 or "household_hold"."target_id" = excluded."target_id" returning "target_id"), "claimed" as (update "campaign_target" set "status" = 'held', "held_by" = $1, "lease_until" = $2, "updated_at" = $3, "held_at" = $3 where "id" = (select "target_id" from "hold") returning "id", "household_id", "attempts", "phone_position", "lease_until"), "audit" as (insert into "audit_event" ("at", "actor_user_id", "actor_email", "organization_id", "action", "entity_type", "entity_id", "ip", "details") select $8, $1, null, $9, 'household.read', 'household', "household_id", $10, $11 from "claimed") select "version"."current" as "campaign_current", (select count(*) from "promoted") + (select count(*) from "released") as "upkept", "mine"."id" as "mine_id", "mine"."household_id" as "mine_household_id", "mine"."attempts" as "mine_attempts", "mine"."phone_position" as "mine_phone_position", "mine"."lease_until" as "mine_lease_until", "picked"."household_id" as "picked_household_id", "claimed"."id" as "target_id", "claimed"."attempts" as "target_attempts", "claimed"."phone_position" as "target_phone_position", "claimed"."lease_until" as "target_lease_until", ${householdColumns('postgres')}, (select coalesce(json_agg(json_build_array("e"."created_at", "e"."disposition", "e"."author_role", "e"."masked", ${maskedNote('$12')}) order by "e"."created_at" desc, "e"."id" desc), '[]'::json) from ${earlierNotesOf('postgres', '"h"."id"', '$9', '$13')}) as "earlier_notes" from "version" left join "mine" on true left join "picked" on true left join "claimed" on true left join "household" as "h" on "h"."id" = "claimed"."household_id" ${HOUSEHOLD_JOINS}`
 }
 
+type ClaimedTarget = { id: string; householdId: string; attempts: number; phonePosition: number; leaseUntil: string }
+
 export type ClaimOutcome =
-  | { kind: 'none' }
+  /** The campaign is gone, or none of the caller's organisations': nothing was read or written. */
+  | { kind: 'unknown' }
+  /** The stored campaign is not the caller's copy: nothing was claimed; read it again and check again. */
+  | { kind: 'stale' }
+  /** The caller already holds this target of the campaign: nothing was claimed. */
+  | { kind: 'held'; target: ClaimedTarget }
+  /** Nothing claimed; `upkept` rows were returned to the queue by this statement: claim again. */
+  | { kind: 'none'; upkept: number }
   | { kind: 'busy'; householdId: string }
-  | {
-      kind: 'claimed'
-      target: { id: string; householdId: string; attempts: number; phonePosition: number; leaseUntil: string }
-      details: HouseholdForCall
-      earlierNotes: EarlierNote[]
-    }
+  | { kind: 'claimed'; target: ClaimedTarget; details: HouseholdForCall; earlierNotes: EarlierNote[] }
 
 /** See claimWithHouseholdText: PostgreSQL only. The audit entry is a `household.read` of the claimed household. */
 export async function claimWithHouseholdPostgres(
   db: Db,
   criteria: ClaimCriteria,
+  /** The campaign as the caller's checks saw it, and the organisations the caller sees. */
+  campaign: { updatedAt: string; callersRestricted: number; organizationIds: string[] },
   audit: { at: Timestamp; organizationId: string; ip: string; details: Record<string, unknown> },
   /** The household's earlier notes for the audit's organisation, as findEarlierNotes reads them. */
   notes: { limit: number; maxLength: number },
 ): Promise<ClaimOutcome> {
+  const organizationCount = campaign.organizationIds.length
+  if (organizationCount === 0) return { kind: 'unknown' }
+  const skipped = criteria.skipHouseholdIds.length
   const [row] = await rawRows<
     HouseholdForCallRow & {
-      pickedHouseholdId: string
+      campaignCurrent: boolean
+      upkept: number | string
+      mineId: string | null
+      mineHouseholdId: string
+      mineAttempts: number
+      minePhonePosition: number
+      mineLeaseUntil: string
+      pickedHouseholdId: string | null
       targetId: string | null
       targetAttempts: number
       targetPhonePosition: number
@@ -297,8 +272,8 @@ export async function claimWithHouseholdPostgres(
     }
   >(
     db,
-    statementText('postgres', `claim:${criteria.skipHouseholdIds.length}`, () =>
-      claimWithHouseholdText(criteria.skipHouseholdIds.length),
+    statementText('postgres', `claim:${organizationCount}:${skipped}`, () =>
+      claimWithHouseholdText(organizationCount, skipped),
     ),
     [
       criteria.callerId,
@@ -314,10 +289,27 @@ export async function claimWithHouseholdPostgres(
       JSON.stringify(audit.details),
       notes.maxLength,
       notes.limit,
+      campaign.updatedAt,
+      campaign.callersRestricted,
+      ...campaign.organizationIds,
       ...criteria.skipHouseholdIds,
     ],
   )
-  if (!row) return { kind: 'none' }
+  if (!row) return { kind: 'unknown' }
+  if (!row.campaignCurrent) return { kind: 'stale' }
+  if (row.mineId) {
+    return {
+      kind: 'held',
+      target: {
+        id: row.mineId,
+        householdId: row.mineHouseholdId,
+        attempts: row.mineAttempts,
+        phonePosition: row.minePhonePosition,
+        leaseUntil: row.mineLeaseUntil,
+      },
+    }
+  }
+  if (!row.pickedHouseholdId) return { kind: 'none', upkept: Number(row.upkept) }
   if (!row.targetId) return { kind: 'busy', householdId: row.pickedHouseholdId }
   const {
     pickedHouseholdId,
@@ -326,6 +318,13 @@ export async function claimWithHouseholdPostgres(
     targetPhonePosition,
     targetLeaseUntil,
     earlierNotes,
+    campaignCurrent: _current,
+    upkept: _upkept,
+    mineId: _mineId,
+    mineHouseholdId: _mineHouseholdId,
+    mineAttempts: _mineAttempts,
+    minePhonePosition: _minePhonePosition,
+    mineLeaseUntil: _mineLeaseUntil,
     ...household
   } = row
   return {

@@ -18,6 +18,7 @@ import { may } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import {
   cachedQuestionnaireVersion,
+  campaignCopy,
   configurationOf,
   findCampaignForCalling,
   parsedDefinition,
@@ -118,19 +119,19 @@ export async function presentAssignment(
  * The campaign, if this user may call for it: 404 when it belongs to an organisation they cannot see, 403 when they
  * see it but are not among its callers.
  */
-export async function loadCallableCampaign(
-  db: Db,
-  scope: Scope,
-  campaignId: string,
-  known?: { version: claims.CampaignVersion | undefined },
-) {
+export async function loadCallableCampaign(db: Db, scope: Scope, campaignId: string) {
   const visible = scope.memberships.map((m) => m.organizationId)
-  const campaign = await findCampaignForCalling(db, visible, campaignId, known)
+  const campaign = await findCampaignForCalling(db, visible, campaignId)
   if (!campaign) throw new AppError('NOT_FOUND', 'No such campaign')
+  await checkMayCall(db, scope, campaign)
+  return campaign
+}
+
+/** 403 unless this user is a caller of the campaign (its managers call for it whoever it is reserved to). */
+async function checkMayCall(db: Db, scope: Scope, campaign: CampaignTable) {
   if (!may(scope, 'campaign.call', campaign.organizationId)) {
     throw new AppError('FORBIDDEN', 'You are not a caller of this campaign')
   }
-  // Its managers call for a campaign whoever it is reserved to.
   if (
     campaign.callersRestricted === 1 &&
     !may(scope, 'campaign.manage', campaign.organizationId) &&
@@ -138,43 +139,27 @@ export async function loadCallableCampaign(
   ) {
     throw new AppError('FORBIDDEN', 'This campaign is reserved to the callers its manager listed')
   }
-  return campaign
 }
 
 /**
  * Gives the caller the most urgent due household of the campaign, holding it under a lease, with what their screen
  * shows of it. A caller who already holds one in this campaign gets it back (a reload never loses the household).
- * Returns null when nothing is due.
+ * Returns null when nothing is due. When the household turns out to be held in another campaign (a concurrent
+ * claim), nothing was written and the next household is tried, a few times at most.
  *
  * SQLite: one transaction, grouped with others' (see group-commit.ts): the permission check, the queue's upkeep
  * (due retries promoted, expired leases returned), the caller's current hold, the claim, the household-wide hold,
- * the audit of the read and the household's details. PostgreSQL: the same statements without a transaction around
- * them (each of its two round trips, BEGIN and COMMIT, cost as much as a statement): the claim, the hold, the audit
- * and the details (earlier notes included) are one atomic statement, and the reads and the upkeep before it need no
- * isolation that READ COMMITTED gave them. When the household turns out to be held in another campaign (PostgreSQL, a concurrent
- * claim), nothing was written and the next household is tried.
+ * the audit of the read and the household's details. PostgreSQL: see claimNextPostgres.
  */
 export async function claimNext(db: Db, scope: Scope, campaignId: string, caller: Caller, now = new Date()) {
+  if (db.engine === 'postgres' && !db.isTransaction) return claimNextPostgres(db, scope, campaignId, caller, now)
   const skipHouseholdIds: string[] = []
-  // A household held in another campaign makes the hold fail: skip it and take the next one, a few times at most.
   for (let tries = 0; tries < 5; tries++) {
     const claimed = await atomically(db, async (tx) => {
-      // PostgreSQL, first try: the queue's upkeep, the campaign's version and the caller's current hold in one
-      // round trip (the checks below are the same, made on what it read).
-      const prepared =
-        tx.engine === 'postgres' && tries === 0
-          ? await claims.prepareClaimPostgres(
-              tx,
-              scope.memberships.map((m) => m.organizationId),
-              campaignId,
-              caller.id,
-              now.toISOString(),
-            )
-          : undefined
-      const campaign = await loadCallableCampaign(tx, scope, campaignId, prepared)
-      const held = await holdNextTarget(tx, campaign, caller, now, skipHouseholdIds, prepared)
+      const campaign = await loadCallableCampaign(tx, scope, campaignId)
+      const held = await holdNextTarget(tx, campaign, caller, now, skipHouseholdIds)
       return {
-        assignment: held ? await presentAssignment(tx, campaign, held.target, caller, held.read) : null,
+        assignment: held ? await presentAssignment(tx, campaign, held.target, caller) : null,
         busyHousehold: null,
       }
     }).catch((error) => {
@@ -188,51 +173,98 @@ export async function claimNext(db: Db, scope: Scope, campaignId: string, caller
   return null
 }
 
-/** The claim itself, inside the caller's transaction; throws HouseholdBusy when the household is held elsewhere. */
-async function holdNextTarget(
-  tx: Db,
+/**
+ * PostgreSQL: usually ONE statement (claimWithHouseholdText), without BEGIN and COMMIT (each cost as much as a
+ * statement), on this process's copy of the campaign: the checks are made on the copy and the statement claims only
+ * if the stored campaign is still that copy. Again when its upkeep returned rows to the queue (then it claimed
+ * nothing). The campaign is read (two small statements) when the process has no copy, when the statement finds it
+ * changed, and before any refusal made on a copy (a copy that says "paused" or "reserved" is confirmed by a read).
+ */
+async function claimNextPostgres(db: Db, scope: Scope, campaignId: string, caller: Caller, now: Date) {
+  const visible = scope.memberships.map((m) => m.organizationId)
+  const copy = campaignCopy(campaignId)
+  let campaign = copy && visible.includes(copy.organizationId) ? copy : undefined
+  const skipHouseholdIds: string[] = []
+  for (let tries = 0; tries < 8; tries++) {
+    const isCopy = campaign !== undefined
+    let criteria: claims.ClaimCriteria | null
+    try {
+      if (campaign) await checkMayCall(db, scope, campaign)
+      else campaign = await loadCallableCampaign(db, scope, campaignId)
+      criteria = claimCriteria(campaign, caller, now, skipHouseholdIds)
+    } catch (error) {
+      if (!isCopy) throw error
+      campaign = undefined
+      continue
+    }
+    if (!criteria) {
+      if (!isCopy) return null
+      campaign = undefined
+      continue
+    }
+    const { details: auditDetails, organizationId, ip } = householdReadEvent(campaign, '', caller)
+    const claimed = await claims.claimWithHouseholdPostgres(
+      db,
+      criteria,
+      { updatedAt: campaign.updatedAt, callersRestricted: campaign.callersRestricted, organizationIds: visible },
+      { at: nowTimestamp(), organizationId, ip, details: auditDetails },
+      { limit: EARLIER_NOTES_LIMIT, maxLength: NOTE_MAX_LENGTH },
+    )
+    switch (claimed.kind) {
+      case 'unknown':
+        throw new AppError('NOT_FOUND', 'No such campaign')
+      case 'stale':
+        campaign = undefined
+        break
+      case 'held':
+        await recordAuditEvent(db, householdReadEvent(campaign, claimed.target.householdId, caller))
+        return presentAssignment(db, campaign, claimed.target, caller)
+      case 'none':
+        // What this statement's upkeep returned to the queue is claimable from the next statement on.
+        if (!claimed.upkept) return null
+        break
+      case 'busy':
+        skipHouseholdIds.push(claimed.householdId)
+        break
+      case 'claimed':
+        return presentAssignment(db, campaign, claimed.target, caller, claimed)
+    }
+  }
+  return null
+}
+
+/** What to claim by, from the campaign's rules: null outside its calling hours; 409 when it is not running. */
+function claimCriteria(
   campaign: CampaignTable,
   caller: Caller,
   now: Date,
   skipHouseholdIds: string[],
-  prepared?: claims.PreparedClaim,
-) {
+): claims.ClaimCriteria | null {
   if (campaign.status !== 'active') throw new AppError('CONFLICT', 'This campaign is not running')
-  const nowText = now.toISOString()
   const { callingHours, frequencyCap: cap } = configurationOf(campaign)
   if (!isWithinCallingHours(callingHours, now)) return null
-  const leaseUntil = addMinutes(nowText, LEASE_MINUTES)
-  let already = prepared?.held
-  if (!prepared) {
-    await claims.maintainQueue(tx, campaign.id, nowText)
-    already = await claims.findHeldTargetOfCaller(tx, campaign.id, caller.id, nowText)
-  }
-  if (already) {
-    await recordAuditEvent(tx, householdReadEvent(campaign, already.householdId, caller))
-    return { target: already }
-  }
-  const criteria = {
+  const nowText = now.toISOString()
+  return {
     campaignId: campaign.id,
     callerId: caller.id,
     now: nowText,
-    leaseUntil,
+    leaseUntil: addMinutes(nowText, LEASE_MINUTES),
     capSince: new Date(now.getTime() - cap.days * 86_400_000).toISOString(),
     capAttempts: cap.maxAttempts,
     maxAttempts: campaign.maxAttempts,
     skipHouseholdIds,
   }
-  if (tx.engine === 'postgres') {
-    // One round trip for the claim, the hold, the audit of the read, the household's details and earlier notes.
-    const { details: auditDetails, organizationId, ip } = householdReadEvent(campaign, '', caller)
-    const claimed = await claims.claimWithHouseholdPostgres(
-      tx,
-      criteria,
-      { at: nowTimestamp(), organizationId, ip, details: auditDetails },
-      { limit: EARLIER_NOTES_LIMIT, maxLength: NOTE_MAX_LENGTH },
-    )
-    if (claimed.kind === 'none') return null
-    if (claimed.kind === 'busy') throw new HouseholdBusy(claimed.householdId)
-    return { target: claimed.target, read: { details: claimed.details, earlierNotes: claimed.earlierNotes } }
+}
+
+/** The claim itself, inside the caller's transaction (SQLite); throws HouseholdBusy when the household is held elsewhere. */
+async function holdNextTarget(tx: Db, campaign: CampaignTable, caller: Caller, now: Date, skipHouseholdIds: string[]) {
+  const criteria = claimCriteria(campaign, caller, now, skipHouseholdIds)
+  if (!criteria) return null
+  await claims.maintainQueue(tx, campaign.id, criteria.now)
+  const already = await claims.findHeldTargetOfCaller(tx, campaign.id, caller.id, criteria.now)
+  if (already) {
+    await recordAuditEvent(tx, householdReadEvent(campaign, already.householdId, caller))
+    return { target: already }
   }
   const target = await claims.claimDueTarget(tx, criteria)
   if (!target) return null
@@ -240,8 +272,8 @@ async function holdNextTarget(
     householdId: target.householdId,
     targetId: target.id,
     callerId: caller.id,
-    leaseUntil,
-    now: nowText,
+    leaseUntil: criteria.leaseUntil,
+    now: criteria.now,
   })
   if (!held) throw new HouseholdBusy(target.householdId)
   // Logged in the same transaction: the read is on record exactly when the household was handed out.
