@@ -12,6 +12,7 @@ import { makeCampaign, makeOrganization, makeUser } from '../test/factories.js'
 import { type BenchEngine, benchEngines, formatMs, freshBenchDatabase, percentile } from './support/bench-db.js'
 import { seedTargets } from './support/calling-seed.js'
 import { startPgStats } from './support/pg-stats.js'
+import { RawConnection } from './support/raw-http.js'
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000
 // The first seconds run before the server's code is optimised (and all callers claim at once): they are run, and
@@ -26,6 +27,11 @@ const POSTGRES_INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2)
 // start back (no coordinated omission): a caller running late starts at once, and latencies are also measured from
 // the intended start, so the time spent waiting to start is counted.
 const RATES = process.env.BENCH_RATE ? process.env.BENCH_RATE.split(',').map(Number) : [undefined]
+// BENCH_RAMP_SECONDS=8 (paced): the offered rate grows linearly from 5% to BENCH_RATE over the first seconds of the
+// warm-up, as callers arrive through a morning, instead of 200 callers starting at once on servers just started
+// (whose first seconds, before V8 optimises and each pooled connection plans its statements, leave a backlog that a
+// rate close to capacity takes many seconds to drain). 0 (the default): the whole rate from the first second.
+const RAMP_MS = Number(process.env.BENCH_RAMP_SECONDS ?? 0) * 1000
 // BENCH_TIMELINE=1: each second's cycles and request p99, to tell a steady tail from stalls (a pause, a checkpoint).
 const TIMELINE = Boolean(process.env.BENCH_TIMELINE)
 // BENCH_SQL='drop index …; …': statements run on the seeded database before the servers start, to try a schema
@@ -96,8 +102,10 @@ async function startInstance(url: string, port: number): Promise<{ child: ChildP
   return { child, base: `http://127.0.0.1:${port}` }
 }
 
-// The load generator shares the machine's two cores with the server: plain node:http over kept-alive sockets costs
-// a fraction of what fetch does per request.
+// The load generator shares the machine's two cores with the server. Its cycles go through RawConnection
+// (support/raw-http.ts): a third of node:http's CPU per cycle. BENCH_CLIENT=node: through node:http, as before 6
+// December (the sign-ins always do). Plain node:http over kept-alive sockets itself costs a fraction of fetch.
+const NODE_CLIENT = process.env.BENCH_CLIENT === 'node'
 const agents = new Map<string, http.Agent>()
 function agentFor(base: string) {
   let agent = agents.get(base)
@@ -214,6 +222,9 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
     }
     let saved = 0
     let savedInWarmup = 0
+    // Cycles finished while measuring, whenever they were meant to start: what the CPU and statements measured over
+    // the same time were spent on (in an overloaded paced run, cycles meant to start in the warm-up finish inside it).
+    let finished = 0
     let errors = 0
     let empty = 0
     let loadBefore = loadAverage()
@@ -240,10 +251,14 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
       cookies.map(async (cookie, index) => {
         const base = servers[index % instances].base
         const claimPath = `/api/campaigns/${campaign.id}/claim`
+        const address = new URL(base)
+        const raw = NODE_CLIENT ? undefined : new RawConnection(address.hostname, Number(address.port))
+        const cookieLine = `cookie: ${cookie}\r\n`
         // Paced: this caller's share of the offered rate, first start spread over one mean interval.
         const meanInterval = rate ? (callers / rate) * 1000 : 0
         const deadlineAt = performance.now() + (deadline - Date.now())
-        let intendedStart = performance.now() + Math.random() * meanInterval
+        const rampFrom = performance.now()
+        let intendedStart = rampFrom + (Math.random() * meanInterval) / (RAMP_MS ? 0.05 : 1)
         // Paced: no cycle starts after the deadline either, even one due before it (an overloaded run stops on time
         // instead of draining its backlog; the cycles it could not start are the offered-vs-achieved gap).
         while (rate ? intendedStart < deadlineAt && performance.now() < deadlineAt : Date.now() < deadline) {
@@ -253,11 +268,13 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
           }
           const cycleStart = performance.now()
           const scheduledStart = rate ? intendedStart : cycleStart
-          // Exponential intervals: the callers together offer a Poisson stream of cycles at the rate.
-          if (rate) intendedStart += -Math.log(1 - Math.random()) * meanInterval
+          // Exponential intervals: the callers together offer a Poisson stream of cycles at the rate (a growing
+          // share of it during the ramp).
+          const share = RAMP_MS ? Math.min(1, Math.max(0.05, (scheduledStart - rampFrom) / RAMP_MS)) : 1
+          if (rate) intendedStart += (-Math.log(1 - Math.random()) * meanInterval) / share
           const isCounted = isMeasuring && scheduledStart >= measuredFrom
           if (isCounted && cycleStart - scheduledStart > 1) lateStarts++
-          const claim = await request(base, claimPath, { cookie })
+          const claim = raw ? await raw.post(claimPath, cookieLine) : await request(base, claimPath, { cookie })
           const claimEnd = performance.now()
           if (TIMELINE) secondOf(claimEnd).latencies.push(claimEnd - cycleStart)
           if (isCounted) {
@@ -274,12 +291,19 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
           }
           const assignmentId = assignmentIdOf(claim.body)
           claimed.set(assignmentId, (claimed.get(assignmentId) ?? 0) + 1)
-          const outcome = await request(
-            base,
-            `/api/assignments/${assignmentId}/outcome`,
-            { cookie, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-            outcomeBody,
-          )
+          const outcomePath = `/api/assignments/${assignmentId}/outcome`
+          const outcome = raw
+            ? await raw.post(
+                outcomePath,
+                `${cookieLine}content-type: application/json\r\nidempotency-key: ${randomUUID()}\r\n`,
+                outcomeBody,
+              )
+            : await request(
+                base,
+                outcomePath,
+                { cookie, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+                outcomeBody,
+              )
           const end = performance.now()
           if (TIMELINE) {
             const second = secondOf(end)
@@ -291,10 +315,12 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
             cycleLatencies.push(end - cycleStart)
             if (rate) lateCycleLatencies.push(end - scheduledStart)
           }
+          if (outcome.status === 201 && isMeasuring) finished++
           if (outcome.status !== 201) errors++
           else if (isCounted) saved++
           else savedInWarmup++
         }
+        raw?.close()
       }),
     )
     await warmedUp
@@ -346,10 +372,10 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
       `  ${engine}, ${instances} instance(s), ${callers} callers${paced}: ${saved} cycles in ${seconds.toFixed(1)} s = ${(saved / seconds).toFixed(0)} cycles/s after ${WARMUP_MS / 1000} s of warm-up (load average ${loadBefore} before, ${loadAverage()} after)`,
     )
     console.log(
-      `    server CPU ${(serverCpu / 1000 / Math.max(saved, 1)).toFixed(2)} ms per cycle (${(serverCpu / 1e6 / seconds).toFixed(2)} cores busy); load generator ${((generatorCpu.user + generatorCpu.system) / 1000 / Math.max(saved, 1)).toFixed(2)} ms per cycle`,
+      `    per cycle finished while measuring (${finished}): server CPU ${(serverCpu / 1000 / Math.max(finished, 1)).toFixed(2)} ms (${(serverCpu / 1e6 / seconds).toFixed(2)} cores busy); load generator ${((generatorCpu.user + generatorCpu.system) / 1000 / Math.max(finished, 1)).toFixed(2)} ms`,
     )
     if (engine === 'postgres') {
-      const perCycle = (value: number) => (value / Math.max(saved, 1)).toFixed(2)
+      const perCycle = (value: number) => (value / Math.max(finished, 1)).toFixed(2)
       for (const [index, report] of reportsAfter.entries()) {
         const before = reportsBefore[index]
         const queries = report.counters.queries - before.counters.queries
@@ -365,9 +391,9 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
       console.log(`    statements (round trips) per cycle ${perCycle(statements)}`)
     }
     if (postgres) {
-      const perCycle = (value: number) => (value / Math.max(saved, 1)).toFixed(2)
+      const perCycle = (value: number) => (value / Math.max(finished, 1)).toFixed(2)
       console.log(
-        `    PostgreSQL: backends CPU ${perCycle(postgres.backendCpuMs)} ms per cycle (${(postgres.backendCpuMs / 1000 / seconds).toFixed(2)} cores, ${postgres.backends} backends), WAL writer/checkpointer/bgwriter ${(postgres.backgroundCpuMs / 1000 / seconds).toFixed(2)} cores; commits ${perCycle(postgres.commits)} per cycle, rollbacks ${postgres.rollbacks}; WAL (whole cluster) ${perCycle(postgres.walRecords)} records, ${(postgres.walBytes / Math.max(saved, 1) / 1024).toFixed(1)} kB, ${perCycle(postgres.walSyncs)} fsyncs per cycle (${postgres.walSyncs > 0 ? (postgres.walSyncMs / postgres.walSyncs).toFixed(2) : '-'} ms each where timed)`,
+        `    PostgreSQL: backends CPU ${perCycle(postgres.backendCpuMs)} ms per cycle (${(postgres.backendCpuMs / 1000 / seconds).toFixed(2)} cores, ${postgres.backends} backends), WAL writer/checkpointer/bgwriter ${(postgres.backgroundCpuMs / 1000 / seconds).toFixed(2)} cores; commits ${perCycle(postgres.commits)} per cycle, rollbacks ${postgres.rollbacks}; WAL (whole cluster) ${perCycle(postgres.walRecords)} records, ${(postgres.walBytes / Math.max(finished, 1) / 1024).toFixed(1)} kB, ${perCycle(postgres.walSyncs)} fsyncs per cycle (${postgres.walSyncs > 0 ? (postgres.walSyncMs / postgres.walSyncs).toFixed(2) : '-'} ms each where timed)`,
       )
       const total = [...postgres.waits.values()].reduce((sum, count) => sum + count, 0)
       const waits = [...postgres.waits.entries()]
