@@ -231,7 +231,8 @@ function exampleOf(schema: Schema | undefined): unknown {
   if (schema.default !== undefined) return schema.default
   if (schema.const !== undefined) return schema.const
   if (schema.enum) return schema.enum[0]
-  if (schema.anyOf) return exampleOf(schema.anyOf[0])
+  // Of a nullable value (contracts' Nullable: null first), the value.
+  if (schema.anyOf) return exampleOf(schema.anyOf.find((branch) => branch.const !== null) ?? schema.anyOf[0])
   const type = [schema.type].flat()[0]
   if (type === 'object' || schema.properties) {
     return Object.fromEntries((schema.required ?? []).map((name) => [name, exampleOf(schema.properties?.[name])]))

@@ -2,7 +2,14 @@
 import { type TSchema, Type } from 'typebox'
 import { addDays } from '../clock.js'
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+/**
+ * A value or null. The null comes first, as `const: null` rather than `type: 'null'`: the server's validator coerces
+ * scalars (query strings carry numbers as text, app.ts), and with `[value, type null]` it coerced inside the branches:
+ * a null became 0 in the value's branch (an integer without bounds), and a 0, "" or false that the value's bounds
+ * refused became null in the null branch (a retention period of 0 months was taken as "back to the default").
+ * `const` is never coerced.
+ */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([Type.Unsafe<null>({ const: null }), schema])
 
 /** An id in a path: opaque text, bounded. */
 export const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })

@@ -129,5 +129,18 @@ describe('retention: the register of tenants’ requests', () => {
     const details = JSON.parse(trace.details!)
     assert.equal(details.before.requestsMonths, null)
     assert.equal(details.after.requestsMonths, 36)
+
+    // 0 months is refused, naming the field: it used to be coerced to null, "back to the default", and saved.
+    for (const months of [0, false, '']) {
+      const zero = await app.inject({ method: 'PUT', url, headers, payload: { ...body, requestsMonths: months } })
+      assert.equal(zero.statusCode, 400, `${JSON.stringify(months)}: ${zero.body}`)
+      assert.match(zero.json().error.message, /requestsMonths/)
+    }
+    assert.equal((await read()).overrides.requestsMonths, 36, 'the saved period is kept')
+    // null is still "back to the default".
+    const reset = await app.inject({ method: 'PUT', url, headers, payload: { ...body, requestsMonths: null } })
+    assert.equal(reset.statusCode, 200, reset.body)
+    assert.equal((await read()).overrides.requestsMonths, null)
+    assert.equal((await read()).periods.requestsMonths, 72)
   })
 })
