@@ -198,7 +198,7 @@ function householdForCallOf(row: HouseholdForCallRow) {
 export type HouseholdForCall = ReturnType<typeof householdForCallOf>
 
 /**
- * PostgreSQL: the whole claim in ONE statement (seven round trips before): the campaign's version, the caller's
+ * PostgreSQL: the whole claim in ONE statement (two until 6 December, nine before that): the campaign's version, the caller's
  * current hold, the queue's upkeep, the claim, the household-wide hold, the audit of the read, the household's
  * details and its earlier notes.
  * - The campaign row must still be the copy the caller's checks were made on ($14 its `updated_at`, $15 its callers
