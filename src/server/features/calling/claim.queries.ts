@@ -27,21 +27,16 @@ export async function findCampaignVersion(db: Db, organizationIds: string[], cam
 
 const PROMOTE_DUE_TARGETS = `update "campaign_target" set "status" = 'pending', "updated_at" = ? where "campaign_id" = ? and "status" = 'scheduled' and "next_attempt_at" <= ?`
 const RELEASE_EXPIRED_LEASES = `update "campaign_target" set "status" = 'pending', "lease_until" = null, "updated_at" = ? where "campaign_id" = ? and "status" = 'held' and "lease_until" <= ?`
-const UPKEEP_POSTGRES = `with "promoted" as (${PROMOTE_DUE_TARGETS} returning 1), "released" as (${RELEASE_EXPIRED_LEASES} returning 1) select 1`
 
 /**
  * The queue's upkeep before a claim: moves targets whose next attempt has come from `scheduled` to `pending`, and
  * gives expired leases back to the queue (the last holder is kept to recognise a late outcome). Keeping
  * not-yet-due targets out of the pending range means the claim never steps over them (claims slowed 3–4× as a queue
  * drained when they were mixed). Each is an index range that usually holds nothing (two statements: one with an OR
- * made SQLite walk the whole campaign).
+ * made SQLite walk the whole campaign). SQLite: PostgreSQL does the same inside the claim's statement
+ * (claimWithHouseholdText).
  */
 export async function maintainQueue(db: Db, campaignId: string, now: Timestamp) {
-  if (db.engine === 'postgres') {
-    // One round trip: the two updates touch disjoint rows (scheduled, held).
-    await rawExecute(db, UPKEEP_POSTGRES, [now, campaignId, now, now, campaignId, now])
-    return
-  }
   await rawExecute(db, PROMOTE_DUE_TARGETS, [now, campaignId, now])
   await rawExecute(db, RELEASE_EXPIRED_LEASES, [now, campaignId, now])
 }
@@ -64,22 +59,21 @@ export interface ClaimCriteria {
   skipHouseholdIds: string[]
 }
 
-function claimText(engine: Db['engine'], skipped: number) {
+function claimText(skipped: number) {
   const skip = skipped ? ` and "t"."household_id" not in (${placeholders(skipped)})` : ''
-  const lock = engine === 'postgres' ? ' for update of "t" skip locked' : ''
-  return `update "campaign_target" set "status" = 'held', "held_by" = ?, "lease_until" = ?, "updated_at" = ?, "held_at" = ? where "id" = (select "t"."id" from "campaign_target" as "t" inner join "household" as "h" on "h"."id" = "t"."household_id" where "t"."campaign_id" = ? and "t"."status" = 'pending' and ("t"."attempts" < ? or "t"."last_disposition" = 'callback') and ("t"."preferred_caller_id" is null or "t"."preferred_caller_id" = ?) and "h"."status" = 'active' and "h"."objection_at" is null and "h"."erased_at" is null and exists (select 1 from "phone" as "p" where "p"."household_id" = "t"."household_id" and "p"."is_valid" = 1) and not exists (select 1 from "household_hold" as "hold" where "hold"."household_id" = "t"."household_id" and "hold"."lease_until" > ?) and (select count(*) from "call" as "c" where "c"."household_id" = "t"."household_id" and "c"."created_at" > ?) < ?${skip} order by "t"."priority" desc, "t"."next_attempt_at" limit 1${lock}) returning *`
+  return `update "campaign_target" set "status" = 'held', "held_by" = ?, "lease_until" = ?, "updated_at" = ?, "held_at" = ? where "id" = (select "t"."id" from "campaign_target" as "t" inner join "household" as "h" on "h"."id" = "t"."household_id" where "t"."campaign_id" = ? and "t"."status" = 'pending' and ("t"."attempts" < ? or "t"."last_disposition" = 'callback') and ("t"."preferred_caller_id" is null or "t"."preferred_caller_id" = ?) and "h"."status" = 'active' and "h"."objection_at" is null and "h"."erased_at" is null and exists (select 1 from "phone" as "p" where "p"."household_id" = "t"."household_id" and "p"."is_valid" = 1) and not exists (select 1 from "household_hold" as "hold" where "hold"."household_id" = "t"."household_id" and "hold"."lease_until" > ?) and (select count(*) from "call" as "c" where "c"."household_id" = "t"."household_id" and "c"."created_at" > ?) < ?${skip} order by "t"."priority" desc, "t"."next_attempt_at" limit 1) returning *`
 }
 
 /**
- * Holds the most urgent due target of a campaign for one caller. One statement: PostgreSQL skips rows another
- * transaction holds (FOR UPDATE SKIP LOCKED); SQLite serialises writers. Due means: pending (next attempt reached),
+ * SQLite: holds the most urgent due target of a campaign for one caller, in the caller's serialised transaction
+ * (PostgreSQL picks it inside claimWithHouseholdText, skipping rows other claims lock). Due means: pending (next attempt reached),
  * under the attempt limit (unless a callback), household active, not objected, not erased, with at least one usable
  * number (phone_household_idx; `is_valid` is an integer on both engines), not held elsewhere, and under the
  * cross-campaign cap of attempts in the last days. `pending` means due (scheduled targets are promoted first); with
  * no time condition here the planner walks the claim index in ORDER BY order instead of sorting every pending row.
  */
 export async function claimDueTarget(db: Db, criteria: ClaimCriteria) {
-  const [row] = await rawRows<CampaignTargetTable>(db, claimText(db.engine, criteria.skipHouseholdIds.length), [
+  const [row] = await rawRows<CampaignTargetTable>(db, claimText(criteria.skipHouseholdIds.length), [
     criteria.callerId,
     criteria.leaseUntil,
     criteria.now,

@@ -152,7 +152,7 @@ async function checkMayCall(db: Db, scope: Scope, campaign: CampaignTable) {
  * the audit of the read and the household's details. PostgreSQL: see claimNextPostgres.
  */
 export async function claimNext(db: Db, scope: Scope, campaignId: string, caller: Caller, now = new Date()) {
-  if (db.engine === 'postgres' && !db.isTransaction) return claimNextPostgres(db, scope, campaignId, caller, now)
+  if (db.engine === 'postgres') return claimNextPostgres(db, scope, campaignId, caller, now)
   const skipHouseholdIds: string[] = []
   for (let tries = 0; tries < 5; tries++) {
     const claimed = await atomically(db, async (tx) => {
