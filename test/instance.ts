@@ -35,8 +35,19 @@ export async function startOtherInstance(t: TestContext, databaseUrl: string, en
     })
     child.once('exit', (code) => reject(new Error(`the other instance exited with ${code}: ${errors}`)))
   })
+  const request = (path: string, init: RequestInit = {}) => fetch(`${url}${path}`, init)
   return {
     url,
-    request: (path: string, init: RequestInit = {}) => fetch(`${url}${path}`, init),
+    request,
+    /** Signs this user in on the other instance: the session's cookie header, or an error naming the answer. */
+    signIn: async (user: { email: string; password: string }) => {
+      const login = await request('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: user.email, password: user.password }),
+      })
+      if (login.status !== 200) throw new Error(`sign-in on the other instance answered ${login.status}`)
+      return { cookie: login.headers.getSetCookie()[0].split(';')[0] }
+    },
   }
 }

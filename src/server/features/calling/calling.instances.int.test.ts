@@ -103,13 +103,7 @@ describe('a campaign changed through one instance, claimed through another', {
     const manager = await test.loginAs(await makeUser(db, 'manager', { organizationId: campaign.organizationId }))
     const caller = await makeUser(db, 'caller', { organizationId: campaign.organizationId })
     const other = await startOtherInstance(t, (db as { postgresUrl?: string }).postgresUrl!)
-    const login = await other.request('/api/auth/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: caller.email, password: caller.password }),
-    })
-    assert.equal(login.status, 200)
-    const headers = { cookie: login.headers.getSetCookie()[0].split(';')[0] }
+    const headers = await other.signIn(caller)
     const claim = async () => {
       const response = await other.request(`/api/campaigns/${campaign.id}/claim`, { method: 'POST', headers })
       return { status: response.status, body: response.status === 200 ? await response.json() : undefined }

@@ -19,15 +19,7 @@ describe('changes to sessions reach every instance at once', {
     const user = await makeUser(db, 'caller', { organizationId: organization.id })
     const other = await startOtherInstance(t, (db as { postgresUrl?: string }).postgresUrl!)
 
-    const signIn = async () => {
-      const login = await other.request('/api/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: user.email, password: user.password }),
-      })
-      assert.equal(login.status, 200)
-      return { cookie: login.headers.getSetCookie()[0].split(';')[0] }
-    }
+    const signIn = () => other.signIn(user)
     const me = async (headers: { cookie: string }) => (await other.request('/api/auth/me', { headers })).status
 
     // Ending one of one's sessions here (« Mon compte ») ends it there.
