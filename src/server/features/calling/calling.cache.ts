@@ -118,3 +118,50 @@ export function campaignCopy(campaignId: string) {
   const cached = campaigns.get(campaignId)
   return cached && isTrusted(cached) ? cached.campaign : undefined
 }
+
+/**
+ * What an outcome reads about a target (its row, its campaign's rules, the household's usable phones), as this
+ * process's PostgreSQL claim left it a moment before: the outcome then needs no read of its own, and its one write
+ * statement claims to be right only if every one of these values is still the stored one (`saveCall`'s guard). A
+ * copy is used once (taken), by the caller who claimed; an outcome sent to another instance, or after anything
+ * changed, reads as before. See docs/decisions.md.
+ */
+export interface ClaimCopy {
+  targetId: string
+  callerId: string
+  campaignId: string
+  householdId: string
+  organizationId: string
+  attempts: number
+  phonePosition: number
+  priority: number
+  followUpIntervalDays: number | null
+  followUpUntil: string | null
+  heldAt: string
+  maxAttempts: number
+  retryDelays: string
+  callingHours: string
+  questionnaireVersionId: string | null
+  usablePhones: number
+}
+
+// Abandoned claims (a closed tab, a lease that ran out) are never taken: the oldest goes first past the limit.
+const CLAIM_COPY_LIMIT = 10_000
+const claimCopies = new Map<string, ClaimCopy>()
+
+export function rememberClaim(copy: ClaimCopy) {
+  claimCopies.delete(copy.targetId)
+  if (claimCopies.size >= CLAIM_COPY_LIMIT) claimCopies.delete(claimCopies.keys().next().value!)
+  claimCopies.set(copy.targetId, copy)
+}
+
+/** The copy of this caller's claim of this target, removed from the process; undefined when there is none. */
+export function takeClaimCopy(targetId: string, callerId: string): ClaimCopy | undefined {
+  const copy = claimCopies.get(targetId)
+  if (copy?.callerId !== callerId) return undefined
+  claimCopies.delete(targetId)
+  return copy
+}
+
+/** How outcomes used the copies since the process started: `used` wrote at once, `refused` read again (tests). */
+export const claimCopyCounts = { used: 0, refused: 0 }

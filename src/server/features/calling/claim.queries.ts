@@ -232,7 +232,7 @@ function claimWithHouseholdText(organizationCount: number, skipped: number) {
     ? ` and "t"."household_id" not in (${Array.from({ length: skipped }, (_, index) => `$${16 + organizationCount + index}`).join(', ')})`
     : ''
   const visible = 'exists (select 1 from "version")'
-  return `with "version" as (select ("updated_at" = $14 and "callers_restricted" = $15 and "status" = 'active') as "current" from "campaign" where "id" = $4 and "organization_id" in (${organizations})), "mine" as (select "id", "household_id", "attempts", "phone_position", "lease_until" from "campaign_target" where "campaign_id" = $4 and "held_by" = $1 and "status" = 'held' and "lease_until" > $3 and ${visible} limit 1), "promoted" as (update "campaign_target" set "status" = 'pending', "updated_at" = $3 where "campaign_id" = $4 and "status" = 'scheduled' and "next_attempt_at" <= $3 and ${visible} returning 1), "released" as (update "campaign_target" set "status" = 'pending', "lease_until" = null, "updated_at" = $3 where "campaign_id" = $4 and "status" = 'held' and "lease_until" <= $3 and ${visible} returning 1), "picked" as (select "t"."id", "t"."household_id" from ${dueTargets({ campaign: '$4', maxAttempts: '$5', caller: '$1', now: '$3', capSince: '$6', capAttempts: '$7' })}${skip} and exists (select 1 from "version" where "current") and not exists (select 1 from "mine") and not exists (select 1 from "promoted") and not exists (select 1 from "released") order by "t"."priority" desc, "t"."next_attempt_at" limit 1 for update of "t" skip locked), "hold" as (insert into "household_hold" ("household_id", "target_id", "caller_id", "lease_until") select "household_id", "id", $1, $2 from "picked" on conflict ("household_id") do update set "target_id" = excluded."target_id", "caller_id" = excluded."caller_id", "lease_until" = excluded."lease_until" where "household_hold"."lease_until" <= $3 or "household_hold"."target_id" = excluded."target_id" returning "target_id"), "claimed" as (update "campaign_target" set "status" = 'held', "held_by" = $1, "lease_until" = $2, "updated_at" = $3, "held_at" = $3 where "id" = (select "target_id" from "hold") returning "id", "household_id", "attempts", "phone_position", "lease_until"), "audit" as (insert into "audit_event" ("at", "actor_user_id", "actor_email", "organization_id", "action", "entity_type", "entity_id", "ip", "details") select $8, $1, null, $9, 'household.read', 'household', "household_id", $10, $11 from "claimed") select "version"."current" as "campaign_current", (select count(*) from "promoted") + (select count(*) from "released") as "upkept", "mine"."id" as "mine_id", "mine"."household_id" as "mine_household_id", "mine"."attempts" as "mine_attempts", "mine"."phone_position" as "mine_phone_position", "mine"."lease_until" as "mine_lease_until", "picked"."household_id" as "picked_household_id", "claimed"."id" as "target_id", "claimed"."attempts" as "target_attempts", "claimed"."phone_position" as "target_phone_position", "claimed"."lease_until" as "target_lease_until", ${householdColumns('postgres')}, (select coalesce(json_agg(json_build_array("e"."created_at", "e"."disposition", "e"."author_role", "e"."masked", ${maskedNote('$12')}) order by "e"."created_at" desc, "e"."id" desc), '[]'::json) from ${earlierNotesOf('postgres', '"h"."id"', '$9', '$13')}) as "earlier_notes" from "version" left join "mine" on true left join "picked" on true left join "claimed" on true left join "household" as "h" on "h"."id" = "claimed"."household_id" ${HOUSEHOLD_JOINS}`
+  return `with "version" as (select ("updated_at" = $14 and "callers_restricted" = $15 and "status" = 'active') as "current" from "campaign" where "id" = $4 and "organization_id" in (${organizations})), "mine" as (select "id", "household_id", "attempts", "phone_position", "lease_until" from "campaign_target" where "campaign_id" = $4 and "held_by" = $1 and "status" = 'held' and "lease_until" > $3 and ${visible} limit 1), "promoted" as (update "campaign_target" set "status" = 'pending', "updated_at" = $3 where "campaign_id" = $4 and "status" = 'scheduled' and "next_attempt_at" <= $3 and ${visible} returning 1), "released" as (update "campaign_target" set "status" = 'pending', "lease_until" = null, "updated_at" = $3 where "campaign_id" = $4 and "status" = 'held' and "lease_until" <= $3 and ${visible} returning 1), "picked" as (select "t"."id", "t"."household_id" from ${dueTargets({ campaign: '$4', maxAttempts: '$5', caller: '$1', now: '$3', capSince: '$6', capAttempts: '$7' })}${skip} and exists (select 1 from "version" where "current") and not exists (select 1 from "mine") and not exists (select 1 from "promoted") and not exists (select 1 from "released") order by "t"."priority" desc, "t"."next_attempt_at" limit 1 for update of "t" skip locked), "hold" as (insert into "household_hold" ("household_id", "target_id", "caller_id", "lease_until") select "household_id", "id", $1, $2 from "picked" on conflict ("household_id") do update set "target_id" = excluded."target_id", "caller_id" = excluded."caller_id", "lease_until" = excluded."lease_until" where "household_hold"."lease_until" <= $3 or "household_hold"."target_id" = excluded."target_id" returning "target_id"), "claimed" as (update "campaign_target" set "status" = 'held', "held_by" = $1, "lease_until" = $2, "updated_at" = $3, "held_at" = $3 where "id" = (select "target_id" from "hold") returning "id", "household_id", "attempts", "phone_position", "lease_until", "organization_id", "priority", "follow_up_interval_days", "follow_up_until"), "audit" as (insert into "audit_event" ("at", "actor_user_id", "actor_email", "organization_id", "action", "entity_type", "entity_id", "ip", "details") select $8, $1, null, $9, 'household.read', 'household', "household_id", $10, $11 from "claimed") select "version"."current" as "campaign_current", (select count(*) from "promoted") + (select count(*) from "released") as "upkept", "mine"."id" as "mine_id", "mine"."household_id" as "mine_household_id", "mine"."attempts" as "mine_attempts", "mine"."phone_position" as "mine_phone_position", "mine"."lease_until" as "mine_lease_until", "picked"."household_id" as "picked_household_id", "claimed"."id" as "target_id", "claimed"."attempts" as "target_attempts", "claimed"."phone_position" as "target_phone_position", "claimed"."lease_until" as "target_lease_until", "claimed"."organization_id" as "target_organization_id", "claimed"."priority" as "target_priority", "claimed"."follow_up_interval_days" as "target_follow_up_interval_days", "claimed"."follow_up_until" as "target_follow_up_until", ${householdColumns('postgres')}, (select coalesce(json_agg(json_build_array("e"."created_at", "e"."disposition", "e"."author_role", "e"."masked", ${maskedNote('$12')}) order by "e"."created_at" desc, "e"."id" desc), '[]'::json) from ${earlierNotesOf('postgres', '"h"."id"', '$9', '$13')}) as "earlier_notes" from "version" left join "mine" on true left join "picked" on true left join "claimed" on true left join "household" as "h" on "h"."id" = "claimed"."household_id" ${HOUSEHOLD_JOINS}`
 }
 
 type ClaimedTarget = { id: string; householdId: string; attempts: number; phonePosition: number; leaseUntil: string }
@@ -247,7 +247,19 @@ export type ClaimOutcome =
   /** Nothing claimed; `upkept` rows were returned to the queue by this statement: claim again. */
   | { kind: 'none'; upkept: number }
   | { kind: 'busy'; householdId: string }
-  | { kind: 'claimed'; target: ClaimedTarget; details: HouseholdForCall; earlierNotes: EarlierNote[] }
+  | {
+      kind: 'claimed'
+      target: ClaimedTarget
+      /** The rest of what an outcome reads about the target, as this statement left it (calling.cache.ts). */
+      rest: {
+        organizationId: string
+        priority: number
+        followUpIntervalDays: number | null
+        followUpUntil: string | null
+      }
+      details: HouseholdForCall
+      earlierNotes: EarlierNote[]
+    }
 
 /** See claimWithHouseholdText: PostgreSQL only. The audit entry is a `household.read` of the claimed household. */
 export async function claimWithHouseholdPostgres(
@@ -276,6 +288,10 @@ export async function claimWithHouseholdPostgres(
       targetAttempts: number
       targetPhonePosition: number
       targetLeaseUntil: string
+      targetOrganizationId: string
+      targetPriority: number
+      targetFollowUpIntervalDays: number | null
+      targetFollowUpUntil: string | null
       /** [created at, disposition, author role, masked, notes], latest first. */
       earlierNotes: [Timestamp, string, string | null, number, string | null][]
     }
@@ -326,6 +342,10 @@ export async function claimWithHouseholdPostgres(
     targetAttempts,
     targetPhonePosition,
     targetLeaseUntil,
+    targetOrganizationId,
+    targetPriority,
+    targetFollowUpIntervalDays,
+    targetFollowUpUntil,
     earlierNotes,
     campaignCurrent: _current,
     upkept: _upkept,
@@ -344,6 +364,12 @@ export async function claimWithHouseholdPostgres(
       attempts: targetAttempts,
       phonePosition: targetPhonePosition,
       leaseUntil: targetLeaseUntil,
+    },
+    rest: {
+      organizationId: targetOrganizationId,
+      priority: targetPriority,
+      followUpIntervalDays: targetFollowUpIntervalDays,
+      followUpUntil: targetFollowUpUntil,
     },
     details: householdForCallOf(household),
     earlierNotes: earlierNotes.map(([createdAt, disposition, authorRole, masked, notes]) =>

@@ -22,6 +22,7 @@ import {
   configurationOf,
   findCampaignForCalling,
   parsedDefinition,
+  rememberClaim,
 } from './calling.cache.js'
 import { isListedCaller } from './calling.queries.js'
 import { atomically, type Caller, LEASE_MINUTES } from './calling.service.js'
@@ -226,8 +227,28 @@ async function claimNextPostgres(db: Db, scope: Scope, campaignId: string, calle
       case 'busy':
         skipHouseholdIds.push(claimed.householdId)
         break
-      case 'claimed':
-        return presentAssignment(db, campaign, claimed.target, caller, claimed)
+      case 'claimed': {
+        const { target, rest } = claimed
+        rememberClaim({
+          targetId: target.id,
+          callerId: caller.id,
+          campaignId: campaign.id,
+          householdId: target.householdId,
+          organizationId: rest.organizationId,
+          attempts: target.attempts,
+          phonePosition: target.phonePosition,
+          priority: rest.priority,
+          followUpIntervalDays: rest.followUpIntervalDays,
+          followUpUntil: rest.followUpUntil,
+          heldAt: criteria.now,
+          maxAttempts: campaign.maxAttempts,
+          retryDelays: campaign.retryDelays,
+          callingHours: campaign.callingHours,
+          questionnaireVersionId: campaign.questionnaireVersionId,
+          usablePhones: claimed.details.phones.filter((phone) => phone.isValid === 1).length,
+        })
+        return presentAssignment(db, campaign, target, caller, claimed)
+      }
     }
   }
   return null

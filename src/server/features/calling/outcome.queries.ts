@@ -3,7 +3,7 @@
  * the writes, a handful inside the grouped transaction on SQLite.
  */
 import type { Db } from '../../db/database.js'
-import { placeholders, rawExecute, rawRows } from '../../db/raw.js'
+import { placeholders, rawExecute, rawRows, statementText } from '../../db/raw.js'
 import type { CallTable, CampaignTargetTable } from '../../db/schema.js'
 import type { Timestamp } from '../../db/time.js'
 import { toCount } from '../../db/time.js'
@@ -138,16 +138,56 @@ const INTEGER_CALL_COLUMNS = new Set<string>(['attempt', 'durationSeconds'])
  * call, the household hold let go, the household's contact and fragility, and the audit entry. Returns false when
  * the target was no longer this caller's: nothing was written.
  */
-function saveCallText(withHousehold: boolean) {
+function saveCallText(withHousehold: boolean, guarded: boolean) {
   const callValues = CALL_COLUMNS.map((column) => (INTEGER_CALL_COLUMNS.has(column) ? '?::integer' : '?::text'))
   const household = withHousehold
     ? `, "household" as (${UPDATE_HOUSEHOLD_AFTER_CALL} and exists (select 1 from "target") returning "id")`
     : ''
-  return `with "target" as (${UPDATE_TARGET_AFTER_CALL} and "held_by" = ? and "status" in ('held', 'pending') returning "id"), "inserted" as (insert into "call" (${CALL_COLUMN_NAMES}) select ${callValues.join(', ')} from "target" returning "id"), "unheld" as (delete from "household_hold" where "household_id" = ? and "target_id" = (select "id" from "target"))${household}, "audit" as (${INSERT_AUDIT} select ?::text, ?::text, null, ?::text, 'call.create', 'call', "id", ?::text, ?::text from "inserted") select "id" from "inserted"`
+  return `with "target" as (${UPDATE_TARGET_AFTER_CALL} and "held_by" = ? and "status" in ('held', 'pending')${guarded ? CLAIM_COPY_GUARD : ''} returning "id"), "inserted" as (insert into "call" (${CALL_COLUMN_NAMES}) select ${callValues.join(', ')} from "target" returning "id"), "unheld" as (delete from "household_hold" where "household_id" = ? and "target_id" = (select "id" from "target"))${household}, "audit" as (${INSERT_AUDIT} select ?::text, ?::text, null, ?::text, 'call.create', 'call', "id", ?::text, ?::text from "inserted") select "id" from "inserted"`
+}
+
+/**
+ * What the outcome read instead of reading it (a claim copy, calling.cache.ts): the write goes ahead only if each
+ * value is still the stored one, the target's fields, its campaign's rules, the household's usable phones, and no
+ * orientation sent since the claim waits for the call (those are linked by the read path).
+ */
+const CLAIM_COPY_GUARD = ` and ("attempts", "phone_position", "priority", "follow_up_interval_days", "follow_up_until", "held_at") is not distinct from (?::integer, ?::integer, ?::integer, ?::integer, ?::text, ?::text) and exists (select 1 from "campaign" as "c" where "c"."id" = "campaign_target"."campaign_id" and "c"."max_attempts" = ?::integer and "c"."retry_delays" = ?::text and "c"."calling_hours" = ?::text and "c"."questionnaire_version_id" is not distinct from ?::text) and (select count(*) from "phone" as "p" where "p"."household_id" = "campaign_target"."household_id" and "p"."is_valid" = 1) = ?::integer and not exists (select 1 from "referral" as "r" where "r"."household_id" = "campaign_target"."household_id" and "r"."sender_user_id" = ?::text and "r"."call_id" is null and "r"."created_at" >= "campaign_target"."held_at")`
+
+export interface OutcomeGuard {
+  attempts: number
+  phonePosition: number
+  priority: number
+  followUpIntervalDays: number | null
+  followUpUntil: string | null
+  heldAt: string
+  maxAttempts: number
+  retryDelays: string
+  callingHours: string
+  questionnaireVersionId: string | null
+  usablePhones: number
+}
+
+function guardParameters(guard: OutcomeGuard, callerId: string) {
+  return [
+    guard.attempts,
+    guard.phonePosition,
+    guard.priority,
+    guard.followUpIntervalDays,
+    guard.followUpUntil,
+    guard.heldAt,
+    guard.maxAttempts,
+    guard.retryDelays,
+    guard.callingHours,
+    guard.questionnaireVersionId,
+    guard.usablePhones,
+    callerId,
+  ]
 }
 
 export interface SavedCall {
   call: CallTable
+  /** PostgreSQL: the values the outcome was decided on without reading them; nothing is written if one changed. */
+  guard?: OutcomeGuard
   target: TargetChanges
   household: { lastContactedAt?: Timestamp; fragilityLevel?: string }
   audit: { at: Timestamp; organizationId: string; ip: string; details: Record<string, unknown> }
@@ -159,23 +199,30 @@ export interface SavedCall {
  * caller's serialised transaction, whose checks already hold. False when the target was no longer the caller's.
  */
 export async function saveCall(db: Db, saved: SavedCall): Promise<boolean> {
-  const { call, target, household, audit } = saved
+  const { call, target, household, audit, guard } = saved
   const hasHouseholdChanges = household.lastContactedAt !== undefined || household.fragilityLevel !== undefined
   if (db.engine === 'postgres') {
-    const rows = await rawRows(db, saveCallText(hasHouseholdChanges), [
-      ...targetChangeParameters(call.targetId, target),
-      call.callerId,
-      ...CALL_COLUMNS.map((column) => call[column] ?? null),
-      call.householdId,
-      ...(hasHouseholdChanges
-        ? [household.lastContactedAt ?? null, household.fragilityLevel ?? null, call.householdId]
-        : []),
-      audit.at,
-      call.callerId,
-      audit.organizationId,
-      audit.ip,
-      JSON.stringify(audit.details),
-    ])
+    const rows = await rawRows(
+      db,
+      statementText('postgres', `saveCall:${hasHouseholdChanges}:${guard !== undefined}`, () =>
+        saveCallText(hasHouseholdChanges, guard !== undefined),
+      ),
+      [
+        ...targetChangeParameters(call.targetId, target),
+        call.callerId,
+        ...(guard ? guardParameters(guard, call.callerId) : []),
+        ...CALL_COLUMNS.map((column) => call[column] ?? null),
+        call.householdId,
+        ...(hasHouseholdChanges
+          ? [household.lastContactedAt ?? null, household.fragilityLevel ?? null, call.householdId]
+          : []),
+        audit.at,
+        call.callerId,
+        audit.organizationId,
+        audit.ip,
+        JSON.stringify(audit.details),
+      ],
+    )
     return rows.length > 0
   }
   await insertCall(db, call)

@@ -30,7 +30,14 @@ import {
   hasSensitiveWords,
   textAnswersOf,
 } from '../sensitive-flags/sensitive-flags.service.js'
-import { cachedQuestionnaireVersion, parsedDefinition, parsedJson } from './calling.cache.js'
+import {
+  type ClaimCopy,
+  cachedQuestionnaireVersion,
+  claimCopyCounts,
+  parsedDefinition,
+  parsedJson,
+  takeClaimCopy,
+} from './calling.cache.js'
 import { atomically, type Caller } from './calling.service.js'
 import * as outcomes from './outcome.queries.js'
 
@@ -98,7 +105,16 @@ export async function recordOutcome(
 ) {
   const request: OutcomeRequest = { targetId, organizationIds, idempotencyKey, hash: requestHash(input) }
   try {
-    return await saveOutcome(db, request, caller, input)
+    // PostgreSQL: what this process's claim read of the target, when it was this caller's claim (calling.cache.ts).
+    const copy = db.engine === 'postgres' && !db.isTransaction ? takeClaimCopy(targetId, caller.id) : undefined
+    if (copy) {
+      const saved = await saveOutcome(db, request, caller, input, copy)
+      if (saved !== COPY_REFUSED) return saved
+    }
+    return (await saveOutcome(db, request, caller, input)) as Exclude<
+      Awaited<ReturnType<typeof saveOutcome>>,
+      typeof COPY_REFUSED
+    >
   } catch (error) {
     // Two deliveries of the same retried request raced: the second hit the unique key, or (PostgreSQL) read the
     // target after the first had committed and found it no longer held; either way, answer with the first.
@@ -206,7 +222,21 @@ function checkOutcomeTimes(input: OutcomeInput, now: Date) {
   }
 }
 
-async function saveOutcome(db: Db, request: OutcomeRequest, caller: Caller, input: OutcomeInput) {
+/** What saveOutcome answers when a claim copy no longer matched the stored values: nothing was written. */
+const COPY_REFUSED = Symbol('claim copy refused')
+
+/** The target as the slow path reads it, from a claim copy: held by the caller, no orientation waiting for the call. */
+function targetOfCopy(copy: ClaimCopy) {
+  return {
+    ...copy,
+    id: copy.targetId,
+    status: 'held',
+    heldBy: copy.callerId,
+    unlinkedReferrals: 0,
+  }
+}
+
+async function saveOutcome(db: Db, request: OutcomeRequest, caller: Caller, input: OutcomeInput, copy?: ClaimCopy) {
   const { targetId, idempotencyKey } = request
   const now = new Date()
   const nowText = now.toISOString()
@@ -218,8 +248,13 @@ async function saveOutcome(db: Db, request: OutcomeRequest, caller: Caller, inpu
   const mayFlag = hasSensitiveWords(typed)
   // PostgreSQL: the read, then the writes in one atomic statement; an objection or flags add writes, kept in one
   // transaction.
-  return (input.objection || mayFlag ? inGroupedTransaction : atomically)(db, async (tx) => {
-    const { previous, target } = await outcomes.findOutcomeContext(tx, targetId, caller.id, idempotencyKey)
+  const isPlain = !input.objection && !mayFlag
+  // A copy serves only the one-statement path; the others read, as they write more in a transaction.
+  if (copy && !isPlain) return COPY_REFUSED
+  return (isPlain ? atomically : inGroupedTransaction)(db, async (tx) => {
+    const { previous, target } = copy
+      ? { previous: undefined, target: targetOfCopy(copy) }
+      : await outcomes.findOutcomeContext(tx, targetId, caller.id, idempotencyKey)
     if (previous) return { call: answerAgain(previous, request), created: false }
     // Another organisation's assignment is answered as one that does not exist: its state is none of the caller's.
     if (!target || !request.organizationIds.includes(target.organizationId)) {
@@ -319,6 +354,7 @@ async function saveOutcome(db: Db, request: OutcomeRequest, caller: Caller, inpu
     const isReached = ['completed', 'refused', 'callback'].includes(input.disposition)
     const saved = await outcomes.saveCall(tx, {
       call,
+      guard: copy,
       target: followUpAt
         ? {
             status: 'scheduled',
@@ -354,6 +390,9 @@ async function saveOutcome(db: Db, request: OutcomeRequest, caller: Caller, inpu
         details: { disposition: call.disposition, householdId: call.householdId },
       },
     })
+    if (copy) claimCopyCounts[saved ? 'used' : 'refused']++
+    // Something the copy held changed since the claim: read it all, as without a copy.
+    if (!saved && copy) return COPY_REFUSED
     // PostgreSQL: another caller took the target over between the read above and this write.
     if (!saved)
       throw new AppError('CONFLICT', 'This household is no longer assigned to you: another caller took it over')
