@@ -2,7 +2,7 @@
  * The outcome's hot path, as SQL written once per engine (`src/server/db/raw.ts`): one statement on PostgreSQL for
  * the writes, a handful inside the grouped transaction on SQLite.
  */
-import type { Db } from '../../db/database.js'
+import type { Db, Engine } from '../../db/database.js'
 import { placeholders, rawExecute, rawRows, statementText } from '../../db/raw.js'
 import type { CallTable, CampaignTargetTable } from '../../db/schema.js'
 import type { Timestamp } from '../../db/time.js'
@@ -16,8 +16,19 @@ export async function findCallByIdempotencyKey(db: Db, callerId: string, key: st
   return row
 }
 
+/**
+ * The orientations the caller (`?`) sent about a target's household since claiming it, which wait for the call to be
+ * linked to. The household's referrals are read first, behind a fence (`offset 0`), through referral_household_idx:
+ * a plan made while the table is small would otherwise walk referral_call_idx, every referral without a call.
+ */
+function unlinkedReferrals(engine: Engine, target: string) {
+  const [fence, text] = engine === 'postgres' ? ['offset 0', '?::text'] : ['limit -1', '?']
+  return `(select "sender_user_id", "call_id", "created_at" from "referral" where "household_id" = ${target}."household_id" ${fence}) as "r" where "r"."sender_user_id" = ${text} and "r"."call_id" is null and "r"."created_at" >= ${target}."held_at"`
+}
+
 // One row whatever exists: the id of a call already saved under this key, and the target (columns null if none).
-const FIND_OUTCOME_CONTEXT = `select (select "id" from "call" where "caller_id" = ? and "idempotency_key" = ?) as "previous_call_id", "t".*, "c"."max_attempts", "c"."retry_delays", "c"."calling_hours", "c"."questionnaire_version_id", "c"."status" as "campaign_status", (select count(*) from "phone" as "p" where "p"."household_id" = "t"."household_id" and "p"."is_valid" = 1) as "usable_phones", (select count(*) from "referral" as "r" where "r"."household_id" = "t"."household_id" and "r"."sender_user_id" = ? and "r"."call_id" is null and "r"."created_at" >= "t"."held_at") as "unlinked_referrals" from (select 1 as "one") as "one" left join "campaign_target" as "t" on "t"."id" = ? left join "campaign" as "c" on "c"."id" = "t"."campaign_id"`
+export const findOutcomeContextText = (engine: Engine) =>
+  `select (select "id" from "call" where "caller_id" = ? and "idempotency_key" = ?) as "previous_call_id", "t".*, "c"."max_attempts", "c"."retry_delays", "c"."calling_hours", "c"."questionnaire_version_id", "c"."status" as "campaign_status", (select count(*) from "phone" as "p" where "p"."household_id" = "t"."household_id" and "p"."is_valid" = 1) as "usable_phones", (select count(*) from ${unlinkedReferrals(engine, '"t"')}) as "unlinked_referrals" from (select 1 as "one") as "one" left join "campaign_target" as "t" on "t"."id" = ? left join "campaign" as "c" on "c"."id" = "t"."campaign_id"`
 
 /**
  * What an outcome needs first, in one statement: the call already saved under this idempotency key by this caller,
@@ -35,7 +46,11 @@ export async function findOutcomeContext(db: Db, targetId: string, callerId: str
         usablePhones: number | string
         unlinkedReferrals: number | string
       }
-  >(db, FIND_OUTCOME_CONTEXT, [callerId, idempotencyKey, callerId, targetId])
+  >(
+    db,
+    statementText(db.engine, 'outcomeContext', () => findOutcomeContextText(db.engine)),
+    [callerId, idempotencyKey, callerId, targetId],
+  )
   const { previousCallId, ...target } = row
   if (previousCallId) {
     const [previous] = await rawRows<CallTable>(db, 'select * from "call" where "id" = ?', [previousCallId])
@@ -151,9 +166,10 @@ function saveCallText(withHousehold: boolean, guarded: boolean) {
  * value is still the stored one, the target's fields, its campaign's rules, the household's usable phones, and no
  * orientation sent since the claim waits for the call (those are linked by the read path).
  */
-const CLAIM_COPY_GUARD = ` and ("attempts", "phone_position", "priority", "follow_up_interval_days", "follow_up_until", "held_at") is not distinct from (?::integer, ?::integer, ?::integer, ?::integer, ?::text, ?::text) and exists (select 1 from "campaign" as "c" where "c"."id" = "campaign_target"."campaign_id" and "c"."max_attempts" = ?::integer and "c"."retry_delays" = ?::text and "c"."calling_hours" = ?::text and "c"."questionnaire_version_id" is not distinct from ?::text) and (select count(*) from "phone" as "p" where "p"."household_id" = "campaign_target"."household_id" and "p"."is_valid" = 1) = ?::integer and not exists (select 1 from "referral" as "r" where "r"."household_id" = "campaign_target"."household_id" and "r"."sender_user_id" = ?::text and "r"."call_id" is null and "r"."created_at" >= "campaign_target"."held_at")`
+const CLAIM_COPY_GUARD = ` and ("campaign_id", "attempts", "phone_position", "priority", "follow_up_interval_days", "follow_up_until", "held_at") is not distinct from (?::text, ?::integer, ?::integer, ?::integer, ?::integer, ?::text, ?::text) and exists (select 1 from "campaign" as "c" where "c"."id" = ?::text and "c"."max_attempts" = ?::integer and "c"."retry_delays" = ?::text and "c"."calling_hours" = ?::text and "c"."questionnaire_version_id" is not distinct from ?::text) and (select count(*) from "phone" as "p" where "p"."household_id" = "campaign_target"."household_id" and "p"."is_valid" = 1) = ?::integer and not exists (select 1 from ${unlinkedReferrals('postgres', '"campaign_target"')})`
 
 export interface OutcomeGuard {
+  campaignId: string
   attempts: number
   phonePosition: number
   priority: number
@@ -169,12 +185,14 @@ export interface OutcomeGuard {
 
 function guardParameters(guard: OutcomeGuard, callerId: string) {
   return [
+    guard.campaignId,
     guard.attempts,
     guard.phonePosition,
     guard.priority,
     guard.followUpIntervalDays,
     guard.followUpUntil,
     guard.heldAt,
+    guard.campaignId,
     guard.maxAttempts,
     guard.retryDelays,
     guard.callingHours,
