@@ -39,6 +39,8 @@ export interface RetentionSettings {
 /** The whole configuration of a running Allervers; read once from the environment by `loadConfig`. */
 export interface Config {
   databaseUrl: string
+  /** PostgreSQL connections each instance keeps (DATABASE_POOL_SIZE); every instance holds its own pool. */
+  databasePoolSize: number
   host: string
   port: number
   /** The address users reach the app at, e.g. https://allervers.example.org; used for links in mail and origin checks. */
@@ -236,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     databaseUrl,
+    databasePoolSize: readInteger(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     host: env.HOST?.trim() || '127.0.0.1',
     port: readInteger(env, 'PORT', 3000, 0, 65535),
     publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,

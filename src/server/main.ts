@@ -44,7 +44,7 @@ async function within(work: Promise<unknown>, milliseconds: number): Promise<boo
 
 /** config → database → migrations → app → listen, with a graceful shutdown on SIGTERM/SIGINT. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const db = options.db ?? createDb(config.databaseUrl)
+  const db = options.db ?? createDb(config.databaseUrl, { poolSize: config.databasePoolSize })
   await migrateToLatest(db)
   const workers = new WorkerRegistry()
   const app = await buildApp({ config, db, workers, logStream: options.logStream })
