@@ -1,7 +1,8 @@
 /**
  * What the claim and the outcome read on every call and that rarely or never changes, kept in this process:
- * questionnaire versions (immutable), small JSON settings parsed once per distinct text, and campaigns (checked
- * against the stored row's version on each use). Every map is bounded.
+ * questionnaire versions (immutable), small JSON settings parsed once per distinct text, campaigns (checked
+ * against the stored row's version on each use), and what a claim read for the outcome that follows it (checked by
+ * the outcome's write). Every map is bounded.
  */
 import type { CallingHours, FrequencyCap } from '../../../shared/campaigns.js'
 import type { QuestionnaireDefinition } from '../../../shared/questionnaire.js'
