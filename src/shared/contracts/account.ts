@@ -1,7 +1,7 @@
 /** What a signed-in person manages about their own account: the `/account` routes (« Mon compte »). */
 import { type Static, Type } from 'typebox'
 import { MfaProvisioningSchema, RecoveryCodesSchema, TotpCodeBodySchema } from './auth.js'
-import { NoContent } from './common.js'
+import { NoContent, Nullable } from './common.js'
 import { route } from './route.js'
 
 /** One of the user's open sessions, described without anything that would open it. */
@@ -9,8 +9,8 @@ export const AccountSessionSchema = Type.Object({
   /** An opaque name of the session (not its token, nor the token's hash). */
   id: Type.String(),
   /** The browser and the system, read from the user agent ("Firefox", "Windows"); null when unknown. */
-  browser: Type.Union([Type.String(), Type.Null()]),
-  system: Type.Union([Type.String(), Type.Null()]),
+  browser: Nullable(Type.String()),
+  system: Nullable(Type.String()),
   startedAt: Type.String(),
   lastSeenAt: Type.String(),
   /** The session this request comes from. */
@@ -41,7 +41,7 @@ export const LinkSchema = Type.Object({
    * link was mailed, the organisations whose sign-in it uses (those switched on; maybe none): the link sets no password
    * now, and the page says where to sign in before anything is typed (what a submit would answer, no more).
    */
-  ssoProviders: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  ssoProviders: Nullable(Type.Array(Type.String())),
 })
 
 export const SetPasswordSchema = Type.Object(
@@ -60,7 +60,7 @@ export const ChangePasswordSchema = Type.Object(
 /** The signed-in user's second factor, as « Mon compte » shows it. */
 export const MfaStatusSchema = Type.Object({
   enabled: Type.Boolean(),
-  enabledAt: Type.Union([Type.String(), Type.Null()]),
+  enabledAt: Nullable(Type.String()),
   /** One of the user's roles requires a second factor (MFA_REQUIRED_ROLES): it cannot be turned off. */
   isRequired: Type.Boolean(),
   recoveryCodesLeft: Type.Integer(),

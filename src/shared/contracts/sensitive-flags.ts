@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from 'typebox'
 import { SENSITIVE_CATEGORIES } from '../sensitive-words.js'
-import { Day, Offset } from './common.js'
+import { Day, Nullable, Offset } from './common.js'
 import { route } from './route.js'
 
 /** Where a flagged text was written. */
@@ -41,12 +41,12 @@ export const SensitiveFlagSchema = Type.Object({
   at: Type.String({ description: 'when the text was saved (ISO UTC)' }),
   source: Type.Enum(SENSITIVE_FLAG_SOURCES),
   /** The call, referral, referral event or caller feedback the text belongs to; null for a household's objection. */
-  sourceId: Type.Union([Type.String(), Type.Null()]),
+  sourceId: Nullable(Type.String()),
   category: Type.Enum(SENSITIVE_CATEGORIES),
   author: Type.Object({ id: Type.String(), name: Type.String(), organization: Type.String() }),
   organization: Type.String({ description: 'code of the organisation holding the household’s file' }),
   /** The household, by id (for the link) and its landlord's reference: no name; null for a caller's comment on a session. */
-  household: Type.Union([Type.Object({ id: Type.String(), ref: Type.String() }), Type.Null()]),
+  household: Nullable(Type.Object({ id: Type.String(), ref: Type.String() })),
 })
 
 const CountsByCategory = Type.Object(
