@@ -107,14 +107,11 @@ export async function recordOutcome(
   try {
     // PostgreSQL: what this process's claim read of the target, when it was this caller's claim (calling.cache.ts).
     const copy = db.engine === 'postgres' && !db.isTransaction ? takeClaimCopy(targetId, caller.id) : undefined
-    if (copy) {
-      const saved = await saveOutcome(db, request, caller, input, copy)
-      if (saved !== COPY_REFUSED) return saved
-    }
-    return (await saveOutcome(db, request, caller, input)) as Exclude<
-      Awaited<ReturnType<typeof saveOutcome>>,
-      typeof COPY_REFUSED
-    >
+    const fromCopy = copy ? await saveOutcome(db, request, caller, input, copy) : COPY_REFUSED
+    if (fromCopy !== COPY_REFUSED) return fromCopy
+    const fromRead = await saveOutcome(db, request, caller, input)
+    if (fromRead === COPY_REFUSED) throw new Error('An outcome without a claim copy has no copy to refuse')
+    return fromRead
   } catch (error) {
     // Two deliveries of the same retried request raced: the second hit the unique key, or (PostgreSQL) read the
     // target after the first had committed and found it no longer held; either way, answer with the first.

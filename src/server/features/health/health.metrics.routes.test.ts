@@ -89,6 +89,12 @@ describe('GET /metrics', () => {
     assert.equal(seriesValue(text, 'allervers_claims_total{result="assigned"}'), 1)
     assert.equal(seriesValue(text, 'allervers_claims_total{result="empty"}'), 1)
     assert.equal(seriesValue(text, 'allervers_outcomes_total{disposition="no_answer"}'), 1)
+    // On PostgreSQL the outcome reached the instance that made the claim: written from its copy.
+    assert.equal(
+      seriesValue(text, 'allervers_outcome_claim_copies_total{result="used"}'),
+      db.engine === 'postgres' ? 1 : 0,
+    )
+    assert.equal(seriesValue(text, 'allervers_outcome_claim_copies_total{result="refused"}'), 0)
     assert.equal(seriesValue(text, 'allervers_rollup_lag_calls'), 1, 'the call waits to be counted')
   })
 

@@ -19,6 +19,7 @@ import type { Db } from '../../db/database.js'
 import { nowTimestamp, type Timestamp } from '../../db/time.js'
 import { AppError } from '../../http/errors.js'
 import type { WorkerRegistry } from '../../workers.js'
+import { claimCopyCounts } from '../calling/calling.cache.js'
 import { countPendingCalls } from '../stats/stats.queries.js'
 import {
   countQueuesOfActiveCampaigns,
@@ -152,6 +153,17 @@ export function installMetrics(app: FastifyInstance, options: { config: Config; 
     help: 'Calls recorded (an idempotent replay is not counted again), by disposition',
     labelNames: ['disposition'] as const,
     registers: [registry],
+  })
+  new Counter({
+    name: 'allervers_outcome_claim_copies_total',
+    help: 'PostgreSQL outcomes that reached the instance which made the claim: written from its copy (used), or read again because a value had changed since (refused)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+    collect() {
+      this.reset()
+      this.inc({ result: 'used' }, claimCopyCounts.used)
+      this.inc({ result: 'refused' }, claimCopyCounts.refused)
+    },
   })
   new Gauge({
     name: 'allervers_worker_up',
