@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../src/server/db/database.js'
 import { sortableId } from '../src/server/db/ids.js'
-import type { CallTable, HouseholdTable, OrganizationType } from '../src/server/db/schema.js'
+import type { CallTable, HouseholdTable, OrganizationType, ReferralTable } from '../src/server/db/schema.js'
 import { nowTimestamp } from '../src/server/db/time.js'
 import { hashPassword } from '../src/server/features/auth/passwords.js'
 import {
@@ -295,5 +295,45 @@ export function callRow(target: CallTarget, callerId: string, fields: Partial<Ca
 export async function makeCall(db: Db, target: CallTarget, callerId: string, fields: Partial<CallTable> = {}) {
   const row = callRow(target, callerId, fields)
   await db.insertInto('call').values(row).execute()
+  return row
+}
+
+/**
+ * An orientation as the referrals routes leave it, written directly: sent by `senderUserId` of `organizationId` to
+ * its own organisation, consent given, due dates at its creation; `fields` override any column.
+ */
+export async function makeReferral(
+  db: Db,
+  referral: { householdId: string; organizationId: string; senderUserId: string; createdAt: string },
+  fields: Partial<ReferralTable> = {},
+) {
+  const { householdId, organizationId, senderUserId, createdAt } = referral
+  const row: ReferralTable = {
+    id: randomUUID(),
+    householdId,
+    callId: null,
+    senderOrganizationId: organizationId,
+    senderUserId,
+    recipientOrganizationId: organizationId,
+    recipientTeam: 'Service social',
+    assigneeId: null,
+    category: 'isolation',
+    urgency: 'routine',
+    status: 'sent',
+    summary: 'Synthèse',
+    consentGiven: 1,
+    consentRecordedAt: createdAt,
+    overrideReason: null,
+    outcome: null,
+    dueAcceptBy: createdAt,
+    dueResolveBy: createdAt,
+    acceptedAt: null,
+    closedAt: null,
+    overdueNotifiedAt: null,
+    createdAt,
+    updatedAt: createdAt,
+    ...fields,
+  }
+  await db.insertInto('referral').values(row).execute()
   return row
 }

@@ -10,6 +10,7 @@ import type { Db } from '../../db/database.js'
 import type { CampaignTable } from '../../db/schema.js'
 import { findCampaignById, findQuestionnaireVersion } from '../campaigns/campaigns.queries.js'
 import { findCampaignVersion } from './claim.queries.js'
+import type { OutcomeGuard } from './outcome.queries.js'
 
 const LIMIT = 1000
 
@@ -127,23 +128,11 @@ export function campaignCopy(campaignId: string) {
  * copy is used once (taken), by the caller who claimed; an outcome sent to another instance, or after anything
  * changed, reads as before. See docs/decisions.md.
  */
-export interface ClaimCopy {
+export interface ClaimCopy extends OutcomeGuard {
   targetId: string
   callerId: string
-  campaignId: string
   householdId: string
   organizationId: string
-  attempts: number
-  phonePosition: number
-  priority: number
-  followUpIntervalDays: number | null
-  followUpUntil: string | null
-  heldAt: string
-  maxAttempts: number
-  retryDelays: string
-  callingHours: string
-  questionnaireVersionId: string | null
-  usablePhones: number
 }
 
 // Abandoned claims (a closed tab, a lease that ran out) are never taken: the oldest goes first past the limit.

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { createTestDatabase, type TestDatabase } from '../../../../test/database.js'
-import { makeCampaign, makeHousehold, makeTarget, makeUser } from '../../../../test/factories.js'
+import { makeCampaign, makeHousehold, makeReferral, makeTarget, makeUser } from '../../../../test/factories.js'
 import { rawRows } from '../../db/raw.js'
 import { findOutcomeContext, findOutcomeContextText } from './outcome.queries.js'
 
@@ -29,34 +29,7 @@ describe('outcome context query plan', () => {
     const heldAt = '2026-11-01T09:00:00.000Z'
     await db.updateTable('campaignTarget').set({ heldAt }).where('id', '=', target.id).execute()
     const refer = (householdId: string, createdAt: string) =>
-      db
-        .insertInto('referral')
-        .values({
-          id: randomUUID(),
-          householdId,
-          callId: null,
-          senderOrganizationId: organizationId,
-          senderUserId: caller.id,
-          recipientOrganizationId: organizationId,
-          recipientTeam: null,
-          assigneeId: null,
-          category: 'isolation',
-          urgency: 'within_7_days',
-          status: 'sent',
-          summary: 'Orientation sans appel',
-          consentGiven: 1,
-          consentRecordedAt: createdAt,
-          overrideReason: null,
-          outcome: null,
-          dueAcceptBy: createdAt,
-          dueResolveBy: createdAt,
-          acceptedAt: null,
-          closedAt: null,
-          overdueNotifiedAt: null,
-          createdAt,
-          updatedAt: createdAt,
-        })
-        .execute()
+      makeReferral(db, { householdId, organizationId, senderUserId: caller.id, createdAt })
     // Other households' orientations without a call, and one of this household's before the claim.
     for (let index = 0; index < 300; index++) {
       await refer((await makeHousehold(db, { organizationId })).id, '2026-11-02T09:00:00.000Z')

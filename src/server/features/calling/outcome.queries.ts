@@ -168,6 +168,7 @@ function saveCallText(withHousehold: boolean, guarded: boolean) {
  */
 const CLAIM_COPY_GUARD = ` and ("campaign_id", "attempts", "phone_position", "priority", "follow_up_interval_days", "follow_up_until", "held_at") is not distinct from (?::text, ?::integer, ?::integer, ?::integer, ?::integer, ?::text, ?::text) and exists (select 1 from "campaign" as "c" where "c"."id" = ?::text and "c"."max_attempts" = ?::integer and "c"."retry_delays" = ?::text and "c"."calling_hours" = ?::text and "c"."questionnaire_version_id" is not distinct from ?::text) and (select count(*) from "phone" as "p" where "p"."household_id" = "campaign_target"."household_id" and "p"."is_valid" = 1) = ?::integer and not exists (select 1 from ${unlinkedReferrals('postgres', '"campaign_target"')})`
 
+/** The values an outcome decided on without reading them, each compared with the stored one by the write. */
 export interface OutcomeGuard {
   campaignId: string
   attempts: number

@@ -4,11 +4,17 @@
  * any period: the whole review (network and organisation, three periods) is compared before and after.
  */
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { buildTestApp } from '../../../../test/app.js'
-import { makeCall, makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import {
+  makeCall,
+  makeCampaign,
+  makeOrganization,
+  makeReferral,
+  makeTarget,
+  makeUser,
+} from '../../../../test/factories.js'
 import { DISPOSITIONS, FRAGILITY_LEVELS, NEED_CATEGORIES } from '../../../shared/campaigns.js'
 import { runPurge } from './retention.service.js'
 
@@ -68,34 +74,15 @@ describe('retention: property over random histories', () => {
           if (spec.referral) {
             const createdAt = `${day(spec.referral.at)}T11:00:00.000Z`
             const closed = spec.referral.closedAfter
-            await db
-              .insertInto('referral')
-              .values({
-                id: randomUUID(),
-                householdId: target.householdId,
-                callId: null,
-                senderOrganizationId: organization.id,
-                senderUserId: manager.id,
-                recipientOrganizationId: organization.id,
-                recipientTeam: 'Service social',
-                assigneeId: null,
-                category: 'isolation',
-                urgency: 'routine',
+            await makeReferral(
+              db,
+              { householdId: target.householdId, organizationId: organization.id, senderUserId: manager.id, createdAt },
+              {
                 status: closed ? 'done' : 'in_progress',
-                summary: 'Synthèse',
-                consentGiven: 1,
-                consentRecordedAt: createdAt,
-                overrideReason: null,
-                outcome: null,
-                dueAcceptBy: createdAt,
-                dueResolveBy: createdAt,
                 acceptedAt: createdAt,
                 closedAt: closed ? `${day(spec.referral.at + closed)}T11:00:00.000Z` : null,
-                overdueNotifiedAt: null,
-                createdAt,
-                updatedAt: createdAt,
-              })
-              .execute()
+              },
+            )
           }
         }
         const headers = { manager: await context.loginAs(manager), admin: await context.loginAs(admin) }

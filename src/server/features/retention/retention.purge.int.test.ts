@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { createTestDatabase, testEngine } from '../../../../test/database.js'
-import { makeCall, makeCampaign, makeOrganization, makeTarget, makeUser } from '../../../../test/factories.js'
+import {
+  makeCall,
+  makeCampaign,
+  makeOrganization,
+  makeReferral,
+  makeTarget,
+  makeUser,
+} from '../../../../test/factories.js'
 import { loadConfig } from '../../config.js'
 import { createDb, type Db } from '../../db/database.js'
 import { startServer } from '../../main.js'
@@ -53,34 +59,11 @@ async function seed(db: Db) {
     await db.updateTable('household').set({ lastContactedAt: createdAt }).where('id', '=', households[name]!).execute()
   }
   const referral = async (name: string, status: string, createdAt: string, closedAt: string | null) => {
-    await db
-      .insertInto('referral')
-      .values({
-        id: randomUUID(),
-        householdId: households[name]!,
-        callId: null,
-        senderOrganizationId: organization.id,
-        senderUserId: manager.id,
-        recipientOrganizationId: organization.id,
-        recipientTeam: 'Service social',
-        assigneeId: null,
-        category: 'food',
-        urgency: 'routine',
-        status,
-        summary: `Synthèse sur ${name}`,
-        consentGiven: 1,
-        consentRecordedAt: createdAt,
-        overrideReason: null,
-        outcome: null,
-        dueAcceptBy: createdAt,
-        dueResolveBy: createdAt,
-        acceptedAt: null,
-        closedAt,
-        overdueNotifiedAt: null,
-        createdAt,
-        updatedAt: createdAt,
-      })
-      .execute()
+    await makeReferral(
+      db,
+      { householdId: households[name]!, organizationId: organization.id, senderUserId: manager.id, createdAt },
+      { category: 'food', status, summary: `Synthèse sur ${name}`, closedAt },
+    )
   }
   await add('contacted')
   await call('contacted', '2024-01-10T10:00:00.000Z')
