@@ -150,8 +150,9 @@ const INTEGER_CALL_COLUMNS = new Set<string>(['attempt', 'durationSeconds'])
 /**
  * PostgreSQL: an outcome's writes in ONE statement (five round trips before): the target rescheduled, only if this
  * caller still holds it (held, or released by an expired lease and not taken since); then, only if it was, the
- * call, the household hold let go, the household's contact and fragility, and the audit entry. Returns false when
- * the target was no longer this caller's: nothing was written.
+ * call, the household hold let go, the household's contact and fragility, and the audit entry. `guarded`: only if,
+ * besides, every value of the claim copy is still the stored one (CLAIM_COPY_GUARD). Returns false when the target
+ * was no longer this caller's, or a guarded value had changed: nothing was written.
  */
 function saveCallText(withHousehold: boolean, guarded: boolean) {
   const callValues = CALL_COLUMNS.map((column) => (INTEGER_CALL_COLUMNS.has(column) ? '?::integer' : '?::text'))
@@ -215,7 +216,8 @@ export interface SavedCall {
 /**
  * Writes an outcome: the call, the target rescheduled, the household hold let go, the household's contact and
  * fragility, the audit entry. One statement on PostgreSQL (see saveCallText); on SQLite, statements run inside the
- * caller's serialised transaction, whose checks already hold. False when the target was no longer the caller's.
+ * caller's serialised transaction, whose checks already hold. False when the target was no longer the caller's, or
+ * (PostgreSQL, with a guard) when a value the outcome was decided on had changed.
  */
 export async function saveCall(db: Db, saved: SavedCall): Promise<boolean> {
   const { call, target, household, audit, guard } = saved
