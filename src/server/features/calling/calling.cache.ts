@@ -153,5 +153,5 @@ export function takeClaimCopy(targetId: string, callerId: string): ClaimCopy | u
   return copy
 }
 
-/** How outcomes used the copies since the process started: `used` wrote at once, `refused` read again (tests). */
+/** How outcomes used the copies since the process started: `used` wrote at once, `refused` read again (/metrics, tests). */
 export const claimCopyCounts = { used: 0, refused: 0 }
