@@ -24,6 +24,7 @@ import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
+import { checkAddress } from '../imports/imports.communes.js'
 import { eraseWithin, type KeptReason } from '../retention/retention.service.js'
 import { recountHouseholds } from '../stats/stats.refresh.js'
 import { badParameter } from '../stats/stats.scope.js'
@@ -369,6 +370,16 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
               update.firstName !== undefined ? update.firstName : household.firstName,
             )
           : undefined
+      // The commune's code goes with the postcode and town, as the import derives it: targeting by commune and the
+      // review's communes must not keep counting the household where it no longer lives. A pair the official list
+      // does not know leaves no code rather than the old one.
+      const inseeCode =
+        update.postcode !== undefined || update.city !== undefined
+          ? communeCodeOf(
+              update.postcode !== undefined ? update.postcode : household.postcode,
+              update.city !== undefined ? update.city : household.city,
+            )
+          : undefined
       const now = nowTimestamp()
       const today = parisToday()
       const id = open?.id ?? randomUUID()
@@ -377,6 +388,7 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           await queries.updateHouseholdFields(tx, household.id, {
             ...update,
             ...(searchName !== undefined ? { searchName } : {}),
+            ...(inseeCode !== undefined ? { inseeCode } : {}),
             // Remembered, so that the next import of the landlord's file keeps these values rather than the file's.
             rectifiedFields: rectifiedFieldsText([...parseRectifiedFields(household.rectifiedFields), ...fields]),
             updatedAt: now,
@@ -601,4 +613,11 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .send(csvText([CSV_HEADER, ...items.map(csvCells)]))
     },
   })
+}
+
+/** The INSEE code of the commune a postcode and town name (`checkAddress`), or null when the list does not know them. */
+function communeCodeOf(postcode: string | null, city: string | null): string | null {
+  if (!postcode) return null
+  const address = checkAddress(postcode, city ?? '')
+  return address.ok ? address.inseeCode : null
 }

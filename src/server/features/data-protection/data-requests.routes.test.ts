@@ -404,6 +404,53 @@ describe('the register of requests', () => {
     assert.equal(closedAgain.statusCode, 409)
   })
 
+  it('a rectified postcode or town moves the commune code with them; a pair the official list does not know leaves none', async (t) => {
+    const { app, db, loginAs, manager, household } = await setUp(t)
+    const headers = await loginAs(manager)
+    const rectify = async (changes: Record<string, string | null>) => {
+      const response = await app.inject({
+        method: 'POST',
+        url: `/api/households/${household.id}/rectification`,
+        headers,
+        payload: { changes },
+      })
+      assert.equal(response.statusCode, 200, response.body)
+      const row = await db
+        .selectFrom('household')
+        .select(['postcode', 'city', 'inseeCode'])
+        .where('id', '=', household.id)
+        .executeTakeFirstOrThrow()
+      return { fields: response.json().fields as string[], ...row }
+    }
+    assert.equal((await rectify({ firstName: 'Odile' })).inseeCode, '54395', 'a name alone leaves the commune')
+    assert.deepEqual(await rectify({ postcode: '54500', city: 'Vandœuvre-lès-Nancy' }), {
+      fields: ['city', 'postcode'],
+      postcode: '54500',
+      city: 'Vandœuvre-lès-Nancy',
+      inseeCode: '54547',
+    })
+    // The town alone, back to Nancy with Vandœuvre's postcode: the postcode has one commune, whose code it keeps.
+    assert.equal((await rectify({ city: 'Nancy' })).inseeCode, '54547')
+    assert.equal((await rectify({ postcode: '54000' })).inseeCode, '54395')
+    // A postcode the official list does not know: no code, never the old commune's.
+    assert.deepEqual(await rectify({ postcode: '99999', city: 'Nulle-Part' }), {
+      fields: ['city', 'postcode'],
+      postcode: '99999',
+      city: 'Nulle-Part',
+      inseeCode: null,
+    })
+    assert.equal((await rectify({ postcode: null })).inseeCode, null)
+    const shown = await app.inject({ url: `/api/households/${household.id}`, headers })
+    assert.equal(shown.statusCode, 200, shown.body)
+    assert.deepEqual(shown.json().address, {
+      line1: '12 rue des Lilas',
+      line2: null,
+      postcode: null,
+      city: 'Nulle-Part',
+      inseeCode: null,
+    })
+  })
+
   it('a rectified name is what the household list’s search finds, the old one no longer', async (t) => {
     const { app, loginAs, manager, household } = await setUp(t)
     const headers = await loginAs(manager)
