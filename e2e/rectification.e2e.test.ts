@@ -74,8 +74,15 @@ describe('rectification at the tenant’s request in Chromium', () => {
     await dialog.getByRole('button', { name: 'Rectifier les 2 champs' }).click()
 
     // Done: said, the page shows the new name, the register's request is closed as rectified.
-    await admin.getByText('Données rectifiées : Date de naissance, Nom.').waitFor()
+    await admin.getByText('Données rectifiées : Date de naissance et Nom.').waitFor()
     await admin.getByRole('heading', { level: 2, name: /Martin-Lefèvre/ }).waitFor()
+    // The page says which fields were rectified and that the landlord's next import keeps them.
+    await admin
+      .getByText(
+        'Rectifiés à la demande du locataire : Nom et Date de naissance. Un import du fichier du bailleur qui donne d’autres valeurs ne les remplace pas.',
+      )
+      .waitFor()
+    await admin.screenshot({ path: screenshotPath('rectification-kept'), fullPage: true })
     // The request answered is closed: the page forgets it, a next rectification would register its own.
     await admin.waitForURL((url) => !url.searchParams.has('request'))
     // The household's history says it, naming the fields, never the values.
@@ -113,6 +120,9 @@ describe('rectification at the tenant’s request in Chromium', () => {
     await managerDialog.getByRole('button', { name: 'Relire la modification' }).click()
     await managerDialog.getByRole('button', { name: 'Rectifier', exact: true }).click()
     await manager.getByText('Données rectifiées : Prénom.').waitFor()
+    await manager
+      .getByText('Rectifiés à la demande du locataire : Nom, Prénom et Date de naissance.', { exact: false })
+      .waitFor()
     const requests = await server.db
       .selectFrom('dataRequest')
       .select(['status', 'outcome'])

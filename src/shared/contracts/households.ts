@@ -3,6 +3,7 @@ import { type Static, Type } from 'typebox'
 import { FRAGILITY_LEVELS } from '../campaigns.js'
 import { CIVILITIES } from '../households.js'
 import { Day, fileResponse, IdParams, Nullable, Offset, Page } from './common.js'
+import { RECTIFIABLE_FIELDS } from './data-protection.js'
 import { route } from './route.js'
 
 export const HOUSEHOLD_STATUSES = ['active', 'left'] as const
@@ -103,6 +104,8 @@ export const HouseholdDetailSchema = Type.Object({
   age: NullableNumber,
   status: Type.Enum(HOUSEHOLD_STATUSES),
   email: Nullable(Type.String()),
+  /** The fields rectified at the tenant's request, which the landlord's next imports keep (none: []). */
+  rectifiedFields: Type.Array(Type.Enum(RECTIFIABLE_FIELDS)),
   agency: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
   members: Type.Array(
     Type.Object({

@@ -442,6 +442,8 @@ describe('the register of requests', () => {
     assert.equal((await rectify({ postcode: null })).inseeCode, null)
     const shown = await app.inject({ url: `/api/households/${household.id}`, headers })
     assert.equal(shown.statusCode, 200, shown.body)
+    // The household's page learns which fields the landlord's next imports keep.
+    assert.deepEqual(shown.json().rectifiedFields, ['firstName', 'postcode', 'city'])
     assert.deepEqual(shown.json().address, {
       line1: '12 rue des Lilas',
       line2: null,

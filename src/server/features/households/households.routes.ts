@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { ageOn, parisDayStart, parisToday } from '../../../shared/clock.js'
+import { parseRectifiedFields } from '../../../shared/contracts/data-protection.js'
 import { type HouseholdSearch, householdsContract, SEARCH_PAGE_SIZE } from '../../../shared/contracts/households.js'
 import { addressOnOneLine, isCivility } from '../../../shared/households.js'
 import { labelOf } from '../../../shared/labels.js'
@@ -30,6 +31,7 @@ function presentHousehold({ household, members, phones }: Found, today: string) 
     age: ageOn(household.birthDate, today),
     status: household.status,
     email: household.email,
+    rectifiedFields: parseRectifiedFields(household.rectifiedFields),
     agency: household.agencyCode
       ? { code: household.agencyCode, name: household.agencyName ?? household.agencyCode }
       : null,

@@ -86,6 +86,9 @@ export function RectificationPanel({
   const changes = changesOf(before, values)
   const changed = Object.keys(changes) as Field[]
   const label = (field: Field) => t(`dataProtection.rectification.fields.${field}`)
+  // « Date de naissance et Nom », « birth date and name »: the fields as a sentence says them.
+  const labels = (fields: readonly Field[]) =>
+    new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(fields.map(label))
   const shown = (field: Field, value: string | null | undefined) =>
     !value
       ? t('dataProtection.rectification.none')
@@ -118,7 +121,7 @@ export function RectificationPanel({
       notifications.show({
         color: 'teal',
         message: t('dataProtection.rectification.done', {
-          fields: result.fields.map((field) => label(field as Field)).join(', '),
+          fields: labels(result.fields as Field[]),
         }),
       })
       setConfirming(false)
@@ -159,6 +162,14 @@ export function RectificationPanel({
       <Text size="sm" mb="sm">
         {t('dataProtection.rectification.intro')}
       </Text>
+      {household.rectifiedFields.length > 0 && (
+        <Text size="sm" mb="sm" data-testid="rectified-fields">
+          {t('dataProtection.rectification.kept', {
+            count: household.rectifiedFields.length,
+            fields: labels(household.rectifiedFields),
+          })}
+        </Text>
+      )}
       <Group>
         <Button variant="light" onClick={open}>
           {t('dataProtection.rectification.open')}
