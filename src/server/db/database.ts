@@ -82,14 +82,41 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
   return Object.assign(kysely, { engine, sqliteFile, postgresUrl }) as Db
 }
 
+/** Long reads of one process on PostgreSQL, each on a connection of its own (openLongReader). */
+let longReadsInFlight = 0
+/** Beyond this many at once, a long read takes a connection of the pool like any query. */
+export const MAX_OWN_LONG_READS = 2
+
 /**
- * A handle for one long read (a streamed export). Kysely's SQLite driver has one connection behind a mutex, and a
- * stream holds it until the last row: a download of a million rows would stall every other request. A SQLite file
- * therefore gets its own read-only connection for the read (WAL lets it read a consistent snapshot while others
- * write). PostgreSQL takes one connection of the pool; in-memory SQLite (tests) cannot be opened twice and uses the
- * app's handle. Close it when the read is over.
+ * A handle for one long read (a streamed export), which holds its connection until the last row. It never holds one of
+ * the connections the calls share: Kysely's SQLite driver has one connection behind a mutex, and PostgreSQL's pool is
+ * sized for short statements (DATABASE_POOL_SIZE), so a download of a million rows would stall the calls or leave them
+ * a connection short. A SQLite file therefore gets its own read-only connection for the read (WAL lets it read a
+ * consistent snapshot while others write), and PostgreSQL a connection of its own, opened for the read and closed
+ * after it, up to MAX_OWN_LONG_READS at once per process (then the pool's). In-memory SQLite (tests) cannot be opened
+ * twice and uses the app's handle. Close it when the read is over.
  */
 export function openLongReader(db: Db): { reader: Db; close(): Promise<void> } {
+  if (db.engine === 'postgres' && db.postgresUrl && longReadsInFlight < MAX_OWN_LONG_READS) {
+    longReadsInFlight++
+    const pool = new pg.Pool({ connectionString: db.postgresUrl, max: 1 })
+    pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`))
+    const kysely = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool, cursor: Cursor }),
+      plugins: [new CamelCasePlugin()],
+    })
+    const reader = Object.assign(kysely, { engine: 'postgres' as const, postgresUrl: db.postgresUrl }) as Db
+    let isClosed = false
+    return {
+      reader,
+      close: async () => {
+        if (isClosed) return
+        isClosed = true
+        longReadsInFlight--
+        await kysely.destroy()
+      },
+    }
+  }
   if (db.engine !== 'sqlite' || !db.sqliteFile) return { reader: db, close: async () => {} }
   const sqlite = new SQLite(db.sqliteFile, { readonly: true, fileMustExist: true })
   sqlite.pragma('busy_timeout = 5000')

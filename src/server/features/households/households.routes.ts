@@ -5,7 +5,7 @@ import { parseRectifiedFields } from '../../../shared/contracts/data-protection.
 import { type HouseholdSearch, householdsContract, SEARCH_PAGE_SIZE } from '../../../shared/contracts/households.js'
 import { addressOnOneLine, isCivility } from '../../../shared/households.js'
 import { labelOf } from '../../../shared/labels.js'
-import { inTransaction } from '../../db/database.js'
+import { inTransaction, openLongReader } from '../../db/database.js'
 import { fromFlag, nowTimestamp } from '../../db/time.js'
 import { type CsvCell, csvText } from '../../files/csv.js'
 import { AppError } from '../../http/errors.js'
@@ -180,7 +180,11 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'household.exportList' },
     handler: async (request, reply) => {
       const organizationIds = organizationsWhere(currentScope(request), 'household.exportList')
-      const rows = await households.listHouseholdsForExport(db, { organizationIds, ...request.query }, MAX_EXPORT_ROWS)
+      // Up to MAX_EXPORT_ROWS read at once: on a connection of its own, not one the calls share.
+      const { reader, close } = openLongReader(db)
+      const rows = await households
+        .listHouseholdsForExport(reader, { organizationIds, ...request.query }, MAX_EXPORT_ROWS)
+        .finally(close)
       await recordAuditEvent(db, {
         actorUserId: currentUser(request).id,
         organizationId: organizationIds.length === 1 ? organizationIds[0] : null,
