@@ -79,7 +79,7 @@ describe('rectification at the tenant’s request in Chromium', () => {
     // The page says which fields were rectified and that the landlord's next import keeps them.
     await admin
       .getByText(
-        'Rectifiés à la demande du locataire : Nom et Date de naissance. Un import du fichier du bailleur qui donne d’autres valeurs ne les remplace pas.',
+        'Champs rectifiés à la demande du locataire : Nom et Date de naissance. Un import du fichier du bailleur qui donne d’autres valeurs ne les remplace pas.',
       )
       .waitFor()
     await admin.screenshot({ path: screenshotPath('rectification-kept'), fullPage: true })
@@ -121,7 +121,7 @@ describe('rectification at the tenant’s request in Chromium', () => {
     await managerDialog.getByRole('button', { name: 'Rectifier', exact: true }).click()
     await manager.getByText('Données rectifiées : Prénom.').waitFor()
     await manager
-      .getByText('Rectifiés à la demande du locataire : Nom, Prénom et Date de naissance.', { exact: false })
+      .getByText('Champs rectifiés à la demande du locataire : Nom, Prénom et Date de naissance.', { exact: false })
       .waitFor()
     const requests = await server.db
       .selectFrom('dataRequest')

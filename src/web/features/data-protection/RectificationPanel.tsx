@@ -163,7 +163,7 @@ export function RectificationPanel({
         {t('dataProtection.rectification.intro')}
       </Text>
       {household.rectifiedFields.length > 0 && (
-        <Text size="sm" mb="sm" data-testid="rectified-fields">
+        <Text size="sm" mb="sm">
           {t('dataProtection.rectification.kept', {
             count: household.rectifiedFields.length,
             fields: labels(household.rectifiedFields),

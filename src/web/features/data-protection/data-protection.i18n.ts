@@ -16,9 +16,9 @@ export const dataProtectionFr = {
     intro:
       'À la demande du locataire (RGPD, article 16) : corrigez son identité, son adresse ou son courriel. La rectification est inscrite au registre des demandes et au journal.',
     kept_one:
-      'Rectifié à la demande du locataire : {{fields}}. Un import du fichier du bailleur qui donne une autre valeur ne le remplace pas.',
+      'Champ rectifié à la demande du locataire : {{fields}}. Un import du fichier du bailleur qui donne une autre valeur ne le remplace pas.',
     kept_other:
-      'Rectifiés à la demande du locataire : {{fields}}. Un import du fichier du bailleur qui donne d’autres valeurs ne les remplace pas.',
+      'Champs rectifiés à la demande du locataire : {{fields}}. Un import du fichier du bailleur qui donne d’autres valeurs ne les remplace pas.',
     open: 'Rectifier…',
     dialogTitle: 'Rectifier les données du ménage {{ref}}',
     answersRequest: 'Cette rectification répond à la demande ouverte au registre : elle la close.',
@@ -349,9 +349,9 @@ export const dataProtectionEn: typeof dataProtectionFr = {
     intro:
       'At the tenant’s request (GDPR, article 16): correct their identity, address or email. The rectification is entered in the register of requests and in the log.',
     kept_one:
-      'Rectified at the tenant’s request: {{fields}}. An import of the landlord’s file that gives another value does not replace it.',
+      'Field rectified at the tenant’s request: {{fields}}. An import of the landlord’s file that gives another value does not replace it.',
     kept_other:
-      'Rectified at the tenant’s request: {{fields}}. An import of the landlord’s file that gives other values does not replace them.',
+      'Fields rectified at the tenant’s request: {{fields}}. An import of the landlord’s file that gives other values does not replace them.',
     open: 'Rectify…',
     dialogTitle: 'Rectify the data of household {{ref}}',
     answersRequest: 'This rectification answers the open request of the register: it closes it.',
