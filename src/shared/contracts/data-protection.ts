@@ -160,6 +160,8 @@ export const DossierSchema = Type.Object({
     birthDate: Text,
     email: Text,
     address: Type.Object({ line1: Text, line2: Text, postcode: Text, city: Text, inseeCode: Text }),
+    /** The fields rectified at the tenant's request (RECTIFIABLE_FIELDS' names), which imports keep. */
+    rectifiedFields: Type.Array(Type.String()),
     situation: Type.Object({
       occupants: Num,
       livesAlone: Flag,

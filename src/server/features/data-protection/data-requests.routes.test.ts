@@ -187,6 +187,15 @@ describe('GET /api/households/:id/dossier', () => {
 
   it('writes the same in a French PDF', async (t) => {
     const { app, loginAs, manager, household } = await setUp(t)
+    const rectified = await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers: await loginAs(manager),
+      payload: { changes: { email: 'odette@example.org', postcode: '54500' } },
+    })
+    assert.equal(rectified.statusCode, 200, rectified.body)
+    const json = await app.inject({ url: `/api/households/${household.id}/dossier`, headers: await loginAs(manager) })
+    assert.deepEqual(json.json().household.rectifiedFields, ['email', 'postcode'])
     const response = await app.inject({
       url: `/api/households/${household.id}/dossier?format=pdf`,
       headers: await loginAs(manager),
@@ -206,9 +215,13 @@ describe('GET /api/households/:id/dossier', () => {
       'Préfère les courriers',
       'consentement donné le',
       'Consultation de la fiche du ménage — Appelant·e, Habitat Lorrain',
+      // What the tenant had rectified says so; what they did not, does not.
+      'odette@example.org (rectifié à votre demande)',
+      '54500 Nancy (rectifié à votre demande)',
     ]) {
       assert.ok(text.includes(expected), `the PDF says "${expected}"`)
     }
+    assert.equal(text.match(/rectifié à votre demande/g)?.length, 2, 'only the email and the address are marked')
   })
 
   it('answers 404 to the DPO outside an open request of the register, and gives it while one is open', async (t) => {

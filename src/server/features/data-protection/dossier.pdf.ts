@@ -113,19 +113,29 @@ export async function renderDossierPdf(dossier: Dossier): Promise<Readable> {
       'la rectification d’une donnée inexacte, son effacement, ou vous opposer aux appels, auprès de votre bailleur.',
   )
 
+  // A value rectified at the tenant's request says so, so that they see their correction was made.
+  const rectified = new Set(household.rectifiedFields)
+  const marked = (value: string, ...fields: string[]) =>
+    fields.some((field) => rectified.has(field)) ? `${value} (rectifié à votre demande)` : value
   out.heading('Identité')
   out.field('Référence', household.externalRef)
-  out.field('Civilité', text(civilityWord(household.civility)))
-  out.field('Nom', household.lastName)
-  out.field('Prénom', text(household.firstName))
-  out.field('Date de naissance', day(household.birthDate))
-  out.field('Courriel', text(household.email))
+  out.field('Civilité', marked(text(civilityWord(household.civility)), 'civility'))
+  out.field('Nom', marked(household.lastName, 'lastName'))
+  out.field('Prénom', marked(text(household.firstName), 'firstName'))
+  out.field('Date de naissance', marked(day(household.birthDate), 'birthDate'))
+  out.field('Courriel', marked(text(household.email), 'email'))
   const { address } = household
   out.field(
     'Adresse',
-    [address.line1, address.line2, [address.postcode, address.city].filter(Boolean).join(' ')]
-      .filter(Boolean)
-      .join(', ') || '—',
+    marked(
+      [address.line1, address.line2, [address.postcode, address.city].filter(Boolean).join(' ')]
+        .filter(Boolean)
+        .join(', ') || '—',
+      'addressLine1',
+      'addressLine2',
+      'postcode',
+      'city',
+    ),
   )
   out.field('Code commune (INSEE)', text(address.inseeCode))
   out.field('Organisme', household.organization.name)

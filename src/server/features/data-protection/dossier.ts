@@ -2,7 +2,7 @@
  * A household's dossier for an access request: every row held about it, gathered by `dossierRecords`, as the tenant
  * may read it. Pure: the same rows give the same dossier. Staff are named by role and organisation, never by name.
  */
-import type { Dossier } from '../../../shared/contracts/data-protection.js'
+import { type Dossier, parseRectifiedFields } from '../../../shared/contracts/data-protection.js'
 import { INSTRUMENTS_KEY, type Question, type QuestionnaireDefinition } from '../../../shared/questionnaire.js'
 import { fromFlag } from '../../db/time.js'
 import type { dossierRecords, findDossierHousehold } from './data-protection.queries.js'
@@ -89,6 +89,7 @@ export function buildDossier(household: HouseholdRow, records: Records, generate
         city: household.city,
         inseeCode: household.inseeCode,
       },
+      rectifiedFields: parseRectifiedFields(household.rectifiedFields),
       situation: {
         occupants: household.occupants,
         livesAlone: fromFlag(household.livesAlone),
