@@ -154,11 +154,12 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const resolved = await resolveExport(db, scope, dataset, request.query)
       const fileName = exportFileName(dataset, resolved.scopeLabel, from, to, format)
 
-      const { reader, close } = openLongReader(db)
       let rowCount = 0
       let isComplete = false
       const user = currentUser(request)
       async function* counted(): AsyncGenerator<Cell[]> {
+        // Opened at the first row asked for, closed below: a client gone before that leaves nothing open.
+        const { reader, close } = openLongReader(db)
         try {
           for await (const cells of rowsOf(reader, dataset, resolved, start, end)) {
             rowCount++
