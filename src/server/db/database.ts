@@ -99,13 +99,8 @@ export const MAX_OWN_LONG_READS = 2
 export function openLongReader(db: Db): { reader: Db; close(): Promise<void> } {
   if (db.engine === 'postgres' && db.postgresUrl && longReadsInFlight < MAX_OWN_LONG_READS) {
     longReadsInFlight++
-    const pool = new pg.Pool({ connectionString: db.postgresUrl, max: 1 })
-    pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`))
-    const kysely = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool, cursor: Cursor }),
-      plugins: [new CamelCasePlugin()],
-    })
-    const reader = Object.assign(kysely, { engine: 'postgres' as const, postgresUrl: db.postgresUrl }) as Db
+    // A handle like the app's, on a pool of one connection that connects at the read's first query.
+    const reader = createDb(db.postgresUrl, { poolSize: 1 })
     let isClosed = false
     return {
       reader,
@@ -113,7 +108,7 @@ export function openLongReader(db: Db): { reader: Db; close(): Promise<void> } {
         if (isClosed) return
         isClosed = true
         longReadsInFlight--
-        await kysely.destroy()
+        await reader.destroy()
       },
     }
   }
