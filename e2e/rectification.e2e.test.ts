@@ -82,6 +82,7 @@ describe('rectification at the tenant’s request in Chromium', () => {
         'Champs rectifiés à la demande du locataire : Nom et Date de naissance. Un import du fichier du bailleur qui donne d’autres valeurs ne les remplace pas.',
       )
       .waitFor()
+    assert.deepEqual(await seriousViolations(admin), [], 'the rectified fields said on the household page')
     await admin.screenshot({ path: screenshotPath('rectification-kept'), fullPage: true })
     // The request answered is closed: the page forgets it, a next rectification would register its own.
     await admin.waitForURL((url) => !url.searchParams.has('request'))
@@ -123,6 +124,8 @@ describe('rectification at the tenant’s request in Chromium', () => {
     await manager
       .getByText('Champs rectifiés à la demande du locataire : Nom, Prénom et Date de naissance.', { exact: false })
       .waitFor()
+    assert.deepEqual(await seriousViolations(manager), [], 'the rectified fields said, on a tablet')
+    await manager.screenshot({ path: screenshotPath('rectification-kept-tablet'), fullPage: true })
     const requests = await server.db
       .selectFrom('dataRequest')
       .select(['status', 'outcome'])
