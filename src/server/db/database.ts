@@ -17,6 +17,16 @@ export type Db = Kysely<Database> & {
   readonly sqliteFile?: string
   /** The PostgreSQL server behind this handle: the change listener (broadcast.ts) opens its own connection there. */
   readonly postgresUrl?: string
+  /** PostgreSQL: what this handle's pool holds right now (GET /metrics). */
+  readonly poolState?: () => PoolState
+}
+
+/** A PostgreSQL pool at one moment: its connections busy and idle, the queries waiting for one, and its size. */
+export interface PoolState {
+  busy: number
+  idle: number
+  waiting: number
+  max: number
 }
 
 // PostgreSQL returns bigint (int8) as a string; arrears in cents fit comfortably in a JS number.
@@ -41,8 +51,16 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
   const engine = engineOf(databaseUrl)
   let kysely: Kysely<Database>
   let sqliteFile: string | undefined
+  let poolState: (() => PoolState) | undefined
   if (engine === 'postgres') {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 })
+    const max = options.poolSize ?? 10
+    const pool = new pg.Pool({ connectionString: databaseUrl, max })
+    poolState = () => ({
+      busy: pool.totalCount - pool.idleCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max,
+    })
     // A connection the server ends while it sits idle in the pool (restart, administrator, a dropped test database)
     // is an 'error' on the pool, which crashed the process without a listener. The pool has already let that
     // connection go; the next query opens another.
@@ -79,13 +97,18 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
     })
   }
   const postgresUrl = engine === 'postgres' ? databaseUrl : undefined
-  return Object.assign(kysely, { engine, sqliteFile, postgresUrl }) as Db
+  return Object.assign(kysely, { engine, sqliteFile, postgresUrl, poolState }) as Db
 }
 
 /** Long reads of one process on PostgreSQL, each on a connection of its own (openLongReader). */
 let longReadsInFlight = 0
 /** Beyond this many at once, a long read takes a connection of the pool like any query. */
 export const MAX_OWN_LONG_READS = 2
+
+/** How many long reads of this process hold a PostgreSQL connection of their own right now (GET /metrics). */
+export function ownLongReadsOpen(): number {
+  return longReadsInFlight
+}
 
 /**
  * A handle for one long read (a streamed export), which holds its connection until the last row. It never holds one of

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeCampaign, makeTarget, makeUser } from '../../../../test/factories.js'
 import { ConfigError, loadConfig } from '../../config.js'
+import { openLongReader } from '../../db/database.js'
 import { queueEmails } from '../mail/outbox.queries.js'
 
 const TOKEN = 'metrics-token-0123456789abcdef'
@@ -37,6 +39,51 @@ describe('GET /metrics', () => {
     assert.equal(response.headers['cache-control'], 'no-store')
     assert.match(response.body, /^# HELP process_cpu_user_seconds_total/m, "Node's own series are there")
     assert.equal(seriesValue(response.body, 'allervers_database_up'), 1)
+  })
+
+  it('shows the PostgreSQL pool as the scrape found it: busy, idle, queries waiting, its size, exports on their own connection', async (t) => {
+    const { app, db } = await buildTestApp(t, { METRICS_TOKEN: TOKEN })
+    const scrape = async () => {
+      const response = await app.inject({ url: '/metrics', headers: bearer(TOKEN) })
+      assert.equal(response.statusCode, 200, response.body)
+      return response.body
+    }
+    if (db.engine !== 'postgres') {
+      assert.doesNotMatch(await scrape(), /allervers_database_(pool|long_reads)/, 'SQLite has no pool')
+      return
+    }
+    // Every connection busy, and one query more, which waits: so does the scrape's own reading of the database.
+    const { max } = db.poolState!()
+    const sleeping = Array.from({ length: max + 1 }, () => sql`select pg_sleep(0.3)`.execute(db))
+    const deadline = Date.now() + 10_000
+    while (db.poolState!().busy < max && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+    assert.deepEqual(db.poolState!(), { busy: max, idle: 0, waiting: 1, max })
+    const saturated = await scrape()
+    await Promise.all(sleeping)
+    assert.equal(seriesValue(saturated, 'allervers_database_pool_connections{state="busy"}'), max)
+    assert.equal(seriesValue(saturated, 'allervers_database_pool_connections{state="idle"}'), 0)
+    assert.equal(seriesValue(saturated, 'allervers_database_pool_waiting'), 1)
+    assert.equal(seriesValue(saturated, 'allervers_database_pool_max'), max)
+    assert.equal(seriesValue(saturated, 'allervers_database_long_reads_open'), 0)
+
+    // An export streaming on a connection of its own is counted apart, until it ends.
+    const long = openLongReader(db)
+    const rows = long.reader
+      .selectFrom(sql<{ g: number }>`generate_series(1, 10000)`.as('g'))
+      .select(sql<number>`g`.as('g'))
+      .stream(10)
+    const iterator = rows[Symbol.asyncIterator]()
+    assert.equal((await iterator.next()).value?.g, 1)
+    const streaming = await scrape()
+    assert.equal(seriesValue(streaming, 'allervers_database_long_reads_open'), 1)
+    assert.equal(seriesValue(streaming, 'allervers_database_pool_waiting'), 0)
+    const open =
+      seriesValue(streaming, 'allervers_database_pool_connections{state="busy"}')! +
+      seriesValue(streaming, 'allervers_database_pool_connections{state="idle"}')!
+    assert.ok(open >= 1 && open <= max, `the pool's connections, never more than its size: ${open}`)
+    await iterator.return?.()
+    await long.close()
+    assert.equal(seriesValue(await scrape(), 'allervers_database_long_reads_open'), 0)
   })
 
   it('refuses a METRICS_TOKEN too short to resist guessing', () => {

@@ -15,7 +15,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import { callingContract } from '../../../shared/contracts/calling.js'
 import type { Config } from '../../config.js'
-import type { Db } from '../../db/database.js'
+import { type Db, ownLongReadsOpen } from '../../db/database.js'
 import { nowTimestamp, type Timestamp } from '../../db/time.js'
 import { AppError } from '../../http/errors.js'
 import type { WorkerRegistry } from '../../workers.js'
@@ -122,6 +122,53 @@ function databaseSeries(registry: Registry, db: Db) {
 }
 
 /**
+ * PostgreSQL: this instance's connections, as the scrape found them on arrival (the scrape's own reads of the database
+ * then wait like any query when every connection is busy). Queries waiting for a connection mean the pool is short
+ * for the load (DATABASE_POOL_SIZE, docs/deploying.md); exports that stream on a connection of their own are counted
+ * apart. Returns what takes that picture.
+ */
+function poolSeries(registry: Registry, poolState: NonNullable<Db['poolState']>) {
+  let state = { ...poolState(), longReads: ownLongReadsOpen() }
+  new Gauge({
+    name: 'allervers_database_pool_connections',
+    help: "Connections of this instance's PostgreSQL pool: busy running a query or a transaction, or idle",
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      this.set({ state: 'busy' }, state.busy)
+      this.set({ state: 'idle' }, state.idle)
+    },
+  })
+  new Gauge({
+    name: 'allervers_database_pool_waiting',
+    help: 'Queries of this instance waiting for a connection of its PostgreSQL pool, every one being busy',
+    registers: [registry],
+    collect() {
+      this.set(state.waiting)
+    },
+  })
+  new Gauge({
+    name: 'allervers_database_pool_max',
+    help: "Size of this instance's PostgreSQL pool (DATABASE_POOL_SIZE)",
+    registers: [registry],
+    collect() {
+      this.set(state.max)
+    },
+  })
+  new Gauge({
+    name: 'allervers_database_long_reads_open',
+    help: 'Exports of this instance streaming on a PostgreSQL connection of their own, outside the pool',
+    registers: [registry],
+    collect() {
+      this.set(state.longReads)
+    },
+  })
+  return () => {
+    state = { ...poolState(), longReads: ownLongReadsOpen() }
+  }
+}
+
+/**
  * Adds GET /metrics and, when METRICS_TOKEN is set, the request hook that times every answer by route pattern and
  * counts claims and outcomes. Call it on the root instance before the routes are registered.
  */
@@ -177,6 +224,7 @@ export function installMetrics(app: FastifyInstance, options: { config: Config; 
       }
     },
   })
+  const notePool = options.db.poolState ? poolSeries(registry, options.db.poolState) : () => {}
   const readDatabase = databaseSeries(registry, options.db)
 
   app.addHook('onResponse', async (request, reply) => {
@@ -197,6 +245,7 @@ export function installMetrics(app: FastifyInstance, options: { config: Config; 
       reply.header('www-authenticate', 'Bearer realm="metrics"')
       throw new AppError('UNAUTHENTICATED', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>')
     }
+    notePool()
     await readDatabase()
     reply.header('cache-control', 'no-store').type(registry.contentType)
     return registry.metrics()
