@@ -4,8 +4,8 @@
  * time, and 404 when none is configured (the route is then as absent as any other).
  *
  * Two kinds of series. Those of this process (request latencies, claims, outcomes, workers, its PostgreSQL pool,
- * Node's own) are summed across instances. Those read from the database at each scrape (queues, outbox, imports, rollup lag) are the same
- * on every instance: take their max(), or scrape them from one.
+ * Node's own) are summed across instances. Those read from the database at each scrape (queues, outbox, imports,
+ * rollup lag) are the same on every instance: take their max(), or scrape them from one.
  *
  * No series carries a tenant's data: routes are URL patterns (`/api/households/:id`, never an id or a query), campaign
  * labels are ids.
