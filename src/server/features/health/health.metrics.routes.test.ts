@@ -3,10 +3,12 @@ import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { buildTestApp } from '../../../../test/app.js'
+import { testEngine } from '../../../../test/database.js'
 import { makeCampaign, makeTarget, makeUser } from '../../../../test/factories.js'
 import { ConfigError, loadConfig } from '../../config.js'
 import { openLongReader } from '../../db/database.js'
 import { queueEmails } from '../mail/outbox.queries.js'
+import { DATABASE_SCRAPE_TIMEOUT_MS } from './health.metrics.js'
 
 const TOKEN = 'metrics-token-0123456789abcdef'
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
@@ -84,6 +86,36 @@ describe('GET /metrics', () => {
     await iterator.return?.()
     await long.close()
     assert.equal(seriesValue(await scrape(), 'allervers_database_long_reads_open'), 0)
+  })
+
+  it('answers without the database series when every connection stays busy, rather than lose the scrape', {
+    skip: testEngine() !== 'postgres',
+  }, async (t) => {
+    const { app, db } = await buildTestApp(t, { METRICS_TOKEN: TOKEN })
+    // A server that runs: started before its connections get busy (starting reads the database).
+    await app.ready()
+    const { max } = db.poolState!()
+    const seconds = DATABASE_SCRAPE_TIMEOUT_MS / 1000 + 1.5
+    const sleeping = Array.from({ length: max + 1 }, () => sql`select pg_sleep(${seconds})`.execute(db))
+    const deadline = Date.now() + 10_000
+    while (db.poolState!().busy < max && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+    const started = performance.now()
+    const response = await app.inject({ url: '/metrics', headers: bearer(TOKEN) })
+    const elapsed = performance.now() - started
+    assert.equal(response.statusCode, 200, response.body)
+    assert.ok(
+      elapsed >= DATABASE_SCRAPE_TIMEOUT_MS - 50 && elapsed < DATABASE_SCRAPE_TIMEOUT_MS + 1000,
+      `answered after the database's time was up: ${elapsed} ms`,
+    )
+    assert.equal(seriesValue(response.body, 'allervers_database_up'), 0)
+    assert.equal(seriesValue(response.body, 'allervers_database_pool_waiting'), 1, 'what to look at is there')
+    assert.equal(seriesValue(response.body, 'allervers_database_pool_connections{state="busy"}'), max)
+    assert.doesNotMatch(response.body, /allervers_(outbox|rollup|queue)_/, 'no database series, not even a 0')
+    await Promise.all(sleeping)
+    const after = (await app.inject({ url: '/metrics', headers: bearer(TOKEN) })).body
+    assert.equal(seriesValue(after, 'allervers_database_up'), 1)
+    assert.equal(seriesValue(after, 'allervers_outbox_pending'), 0)
+    assert.equal(seriesValue(after, 'allervers_rollup_lag_calls'), 0)
   })
 
   it('refuses a METRICS_TOKEN too short to resist guessing', () => {

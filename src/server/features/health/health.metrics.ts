@@ -31,6 +31,13 @@ import {
 /** Calls not yet counted beyond this are reported as this many (the count stops there). */
 const ROLLUP_LAG_CAP = 1_000_000
 
+/**
+ * How long a scrape waits for the database series: past it, it answers without them (`allervers_database_up` 0), so
+ * that a pool whose connections are all busy, the moment one looks at the metrics, does not also lose the scrape
+ * (Prometheus gives up after 10 s by default).
+ */
+export const DATABASE_SCRAPE_TIMEOUT_MS = 5000
+
 const CLAIM_ROUTE = `/api${callingContract.claim.url}`
 const OUTCOME_ROUTE = `/api${callingContract.outcome.url}`
 
@@ -49,7 +56,7 @@ function carriesToken(request: FastifyRequest, token: string): boolean {
 function databaseSeries(registry: Registry, db: Db) {
   const databaseUp = new Gauge({
     name: 'allervers_database_up',
-    help: 'Whether the database answered the scrape (1) or not (0); the series below are then absent',
+    help: `Whether the database answered the scrape within ${DATABASE_SCRAPE_TIMEOUT_MS / 1000} s (1) or not (0); the series below are then absent`,
     registers: [registry],
   })
   const queue = new Gauge({
@@ -89,13 +96,33 @@ function databaseSeries(registry: Registry, db: Db) {
   let importsSince: Timestamp | null = null
   let seenAtSince = new Set<string>()
 
-  return async function read() {
+  // While the database does not answer, its series are taken out of the registry: absent, never a 0 that would read
+  // as "no mail waiting" (a gauge without labels that is only reset still says 0).
+  const gauges: { name: string; gauge: Gauge }[] = [
+    { name: 'allervers_queue_targets', gauge: queue },
+    { name: 'allervers_outbox_pending', gauge: outboxPending },
+    { name: 'allervers_outbox_oldest_pending_age_seconds', gauge: outboxOldest },
+    { name: 'allervers_outbox_failed', gauge: outboxFailed },
+    { name: 'allervers_rollup_lag_calls', gauge: rollupLag },
+  ]
+  const markDown = () => {
+    databaseUp.set(0)
+    for (const { name, gauge } of gauges) {
+      gauge.reset()
+      if (registry.getSingleMetric(name)) registry.removeSingleMetric(name)
+    }
+  }
+  const markUp = () => {
+    databaseUp.set(1)
+    for (const { name, gauge } of gauges) if (!registry.getSingleMetric(name)) registry.registerMetric(gauge)
+  }
+
+  async function read() {
     if (!(await isDatabaseReachable(db))) {
-      databaseUp.set(0)
-      for (const gauge of [queue, outboxPending, outboxOldest, outboxFailed, rollupLag]) gauge.reset()
+      markDown()
       return
     }
-    databaseUp.set(1)
+    markUp()
     const now = nowTimestamp()
     queue.reset()
     for (const row of await countQueuesOfActiveCampaigns(db, now)) {
@@ -118,6 +145,23 @@ function databaseSeries(registry: Registry, db: Db) {
         Math.max(0, (Date.parse(run.finishedAt) - Date.parse(run.createdAt)) / 1000),
       )
     }
+  }
+
+  // One read at a time: a scrape that arrives while the last one's read still waits on the database waits for that
+  // read (the imports' cursor is advanced by one reader only).
+  let reading: Promise<void> | undefined
+  return async function readWithin(timeoutMs: number) {
+    reading ??= read().finally(() => {
+      reading = undefined
+    })
+    let timer: NodeJS.Timeout | undefined
+    const isRead = await Promise.race([
+      reading.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs)
+      }),
+    ]).finally(() => clearTimeout(timer))
+    if (!isRead) markDown()
   }
 }
 
@@ -246,7 +290,7 @@ export function installMetrics(app: FastifyInstance, options: { config: Config; 
       throw new AppError('UNAUTHENTICATED', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>')
     }
     notePool()
-    await readDatabase()
+    await readDatabase(DATABASE_SCRAPE_TIMEOUT_MS)
     reply.header('cache-control', 'no-store').type(registry.contentType)
     return registry.metrics()
   })
