@@ -215,8 +215,11 @@ function createScanner(separator: Separator, limits: TableLimits) {
                 rowLikeLine = line
               separatorsOnQuotedLine = 0
               line++
-            } else if (byte === separatorCode) separatorsOnQuotedLine++
-            else if (byte === 0) zeroByte()
+            } else if (byte === separatorCode) {
+              separatorsOnQuotedLine++
+              // Inside quotes the separator is text: `;;";"` is a row, not a blank line.
+              if (byte > 32) recordHasContent = true
+            } else if (byte === 0) zeroByte()
             else if (byte > 32) recordHasContent = true
             break
           case AFTER_QUOTE:

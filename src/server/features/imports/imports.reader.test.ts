@@ -270,6 +270,9 @@ describe('refusing files before anything is read', () => {
       await refusal({ buffer: Buffer.from('Référence;Nom\n;\n ; \n') }),
       'The file has a header line but no data rows (header on line 1)',
     )
+    // A separator inside quotes is text, even alone in a row (found by the property below, seed -1893172599).
+    const quotedSeparator = await openTable({ buffer: Buffer.from('Référence;Nom;Prénom\n;;";"\n') })
+    assert.deepEqual(await allRows(quotedSeparator), [{ line: 2, cells: ['', '', ';'] }])
     const damaged = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)])
     assert.match(
       await refusal({ buffer: damaged }),
