@@ -20,6 +20,20 @@ describe('running a campaign from the screens in Chromium', () => {
       .where('campaign.status', '=', 'active')
       .where('organization.code', '=', 'TDL')
       .executeTakeFirstOrThrow()
+    // The demo's own debriefs depend on the day it is generated: those still waiting are handled beforehand, so that
+    // the one Claire asks for below is the only one on the tab.
+    const managerRow = await server.db
+      .selectFrom('user')
+      .select('id')
+      .where('email', '=', manager.email)
+      .executeTakeFirstOrThrow()
+    await server.db
+      .updateTable('callerFeedback')
+      .set({ debriefHandledBy: managerRow.id, debriefHandledAt: new Date().toISOString() })
+      .where('campaignId', '=', campaign.id)
+      .where('debriefRequested', '=', 1)
+      .where('debriefHandledAt', 'is', null)
+      .execute()
     const bruno = await makeUser(server.db, 'caller', { organizationId: campaign.organizationId })
     await server.db.updateTable('user').set({ name: 'Bruno Bénévole' }).where('id', '=', bruno.id).execute()
 

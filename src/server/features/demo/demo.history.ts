@@ -259,18 +259,27 @@ export async function seedDemoHistory(db: Db, options: DemoHistoryOptions) {
     if (!random.chance(0.6)) continue
     const [callerId, day] = session.split('|') as [string, string]
     const debrief = random.chance(0.05)
+    // Drawn in the order they always were: the demo stays the same for a seed and a day.
+    const meaningful = weightedScore(random, [0.02, 0.05, 0.13, 0.4, 0.4])
+    const useful = weightedScore(random, [0.03, 0.07, 0.2, 0.4, 0.3])
+    const comment = random.chance(0.2) ? random.pick(COMMENTS)! : null
+    const isHandled = debrief && random.chance(0.5)
+    const createdAt = `${day}T17:30:00.000Z`
+    // Held an hour after being asked for, never later than now (nor before the answer, for a session of today).
+    const handledAt = [createdAt, [`${day}T18:30:00.000Z`, iso(now)].sort()[0]].sort()[1]
     feedback.push({
       id: randomUUID(),
       organizationId: options.organizationId,
       campaignId: options.campaignId,
       callerId,
-      meaningful: weightedScore(random, [0.02, 0.05, 0.13, 0.4, 0.4]),
-      useful: weightedScore(random, [0.03, 0.07, 0.2, 0.4, 0.3]),
-      comment: random.chance(0.2) ? random.pick(COMMENTS)! : null,
+      meaningful,
+      useful,
+      comment,
       debriefRequested: debrief ? 1 : 0,
-      debriefHandledBy: debrief && random.chance(0.5) ? options.managerId : null,
-      debriefHandledAt: null,
-      createdAt: `${day}T17:30:00.000Z`,
+      // Half the debriefs asked for are held; one is pending while it has no handling time.
+      debriefHandledBy: isHandled ? options.managerId : null,
+      debriefHandledAt: isHandled ? handledAt : null,
+      createdAt,
     })
   }
 
