@@ -92,7 +92,7 @@ describe('GET /metrics', () => {
     skip: testEngine() !== 'postgres',
   }, async (t) => {
     const { app, db } = await buildTestApp(t, { METRICS_TOKEN: TOKEN })
-    // A server that runs: started before its connections get busy (starting reads the database).
+    // A server that runs: started before the scrape is timed (starting compiles every route, about a second here).
     await app.ready()
     const { max } = db.poolState!()
     const seconds = DATABASE_SCRAPE_TIMEOUT_MS / 1000 + 1.5
