@@ -139,6 +139,34 @@ export type AuditItem = Static<typeof AuditItemSchema>
 export const DOSSIER_FORMATS = ['json', 'pdf'] as const
 export type DossierFormat = (typeof DOSSIER_FORMATS)[number]
 
+/** The household's fields a manager may rectify on request; the others come from the landlord's file. */
+export const RectificationSchema = Type.Object(
+  {
+    requestId: Type.Optional(Type.String({ maxLength: 64 })),
+    changes: Type.Object(
+      {
+        civility: Type.Optional(Nullable(Type.Enum(CIVILITIES))),
+        lastName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        firstName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+        birthDate: Type.Optional(Nullable(BirthDay())),
+        email: Type.Optional(Nullable(Type.String({ maxLength: 254, format: 'email' }))),
+        addressLine1: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
+        addressLine2: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
+        postcode: Type.Optional(Nullable(Type.String({ maxLength: 10 }))),
+        city: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+      },
+      { additionalProperties: false, minProperties: 1 },
+    ),
+  },
+  { additionalProperties: false },
+)
+export const RECTIFIABLE_FIELDS = Object.keys(RectificationSchema.properties.changes.properties) as Array<
+  keyof Static<typeof RectificationSchema>['changes']
+>
+export type RectifiableField = (typeof RECTIFIABLE_FIELDS)[number]
+/** The fields a household had rectified at the tenant's request, which the landlord's next imports keep (none: []). */
+export const RectifiedFieldsSchema = Type.Array(Type.Enum(RECTIFIABLE_FIELDS))
+
 const Text = Nullable(Type.String())
 const Num = Nullable(Type.Number())
 const Flag = Nullable(Type.Boolean())
@@ -160,8 +188,7 @@ export const DossierSchema = Type.Object({
     birthDate: Text,
     email: Text,
     address: Type.Object({ line1: Text, line2: Text, postcode: Text, city: Text, inseeCode: Text }),
-    /** The fields rectified at the tenant's request (RECTIFIABLE_FIELDS' names), which imports keep. */
-    rectifiedFields: Type.Array(Type.String()),
+    rectifiedFields: RectifiedFieldsSchema,
     situation: Type.Object({
       occupants: Num,
       livesAlone: Flag,
@@ -302,32 +329,6 @@ export const CloseDataRequestSchema = Type.Object(
   },
   { additionalProperties: false },
 )
-
-/** The household's fields a manager may rectify on request; the others come from the landlord's file. */
-export const RectificationSchema = Type.Object(
-  {
-    requestId: Type.Optional(Type.String({ maxLength: 64 })),
-    changes: Type.Object(
-      {
-        civility: Type.Optional(Nullable(Type.Enum(CIVILITIES))),
-        lastName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-        firstName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-        birthDate: Type.Optional(Nullable(BirthDay())),
-        email: Type.Optional(Nullable(Type.String({ maxLength: 254, format: 'email' }))),
-        addressLine1: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
-        addressLine2: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
-        postcode: Type.Optional(Nullable(Type.String({ maxLength: 10 }))),
-        city: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-      },
-      { additionalProperties: false, minProperties: 1 },
-    ),
-  },
-  { additionalProperties: false },
-)
-export const RECTIFIABLE_FIELDS = Object.keys(RectificationSchema.properties.changes.properties) as Array<
-  keyof Static<typeof RectificationSchema>['changes']
->
-export type RectifiableField = (typeof RECTIFIABLE_FIELDS)[number]
 
 /**
  * The fields a household had rectified, as its `rectified_fields` column holds them (a JSON array of names, null when

@@ -3,7 +3,7 @@ import { type Static, Type } from 'typebox'
 import { FRAGILITY_LEVELS } from '../campaigns.js'
 import { CIVILITIES } from '../households.js'
 import { Day, fileResponse, IdParams, Nullable, Offset, Page } from './common.js'
-import { RECTIFIABLE_FIELDS } from './data-protection.js'
+import { RectifiedFieldsSchema } from './data-protection.js'
 import { route } from './route.js'
 
 export const HOUSEHOLD_STATUSES = ['active', 'left'] as const
@@ -104,8 +104,7 @@ export const HouseholdDetailSchema = Type.Object({
   age: NullableNumber,
   status: Type.Enum(HOUSEHOLD_STATUSES),
   email: Nullable(Type.String()),
-  /** The fields rectified at the tenant's request, which the landlord's next imports keep (none: []). */
-  rectifiedFields: Type.Array(Type.Enum(RECTIFIABLE_FIELDS)),
+  rectifiedFields: RectifiedFieldsSchema,
   agency: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
   members: Type.Array(
     Type.Object({

@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream'
 import { formatDay, formatInstant } from '../../../shared/clock.js'
-import type { Dossier } from '../../../shared/contracts/data-protection.js'
+import type { Dossier, RectifiableField } from '../../../shared/contracts/data-protection.js'
 import { floorLabel, formatPhone, frenchTypography } from '../../../shared/french.js'
 import { civilityWord } from '../../../shared/households.js'
 import { type LabelKind, labelOf } from '../../../shared/labels.js'
@@ -115,7 +115,7 @@ export async function renderDossierPdf(dossier: Dossier): Promise<Readable> {
 
   // A value rectified at the tenant's request says so, so that they see their correction was made.
   const rectified = new Set(household.rectifiedFields)
-  const marked = (value: string, ...fields: string[]) =>
+  const marked = (value: string, ...fields: RectifiableField[]) =>
     fields.some((field) => rectified.has(field)) ? `${value} (rectifié à votre demande)` : value
   out.heading('Identité')
   out.field('Référence', household.externalRef)
