@@ -12,7 +12,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, type GaugeConfiguration, Histogram, Registry } from 'prom-client'
 import { callingContract } from '../../../shared/contracts/calling.js'
 import type { Config } from '../../config.js'
 import { type Db, ownLongReadsOpen } from '../../db/database.js'
@@ -59,31 +59,31 @@ function databaseSeries(registry: Registry, db: Db) {
     help: `Whether the database answered the scrape within ${DATABASE_SCRAPE_TIMEOUT_MS / 1000} s (1) or not (0); the series below are then absent`,
     registers: [registry],
   })
-  const queue = new Gauge({
+  // While the database does not answer, its series are taken out of the registry: absent, never a 0 that would read
+  // as "no mail waiting" (a gauge without labels that is only reset still says 0).
+  const gauges: { name: string; gauge: Gauge }[] = []
+  const databaseGauge = <T extends string>(configuration: GaugeConfiguration<T>) => {
+    const gauge = new Gauge({ ...configuration, registers: [registry] })
+    gauges.push({ name: configuration.name, gauge })
+    return gauge
+  }
+  const queue = databaseGauge({
     name: 'allervers_queue_targets',
     help: 'Targets of each active campaign: due now, scheduled for later, held by a caller',
     labelNames: ['campaign', 'state'] as const,
-    registers: [registry],
   })
-  const outboxPending = new Gauge({
-    name: 'allervers_outbox_pending',
-    help: 'Mails waiting in the outbox',
-    registers: [registry],
-  })
-  const outboxOldest = new Gauge({
+  const outboxPending = databaseGauge({ name: 'allervers_outbox_pending', help: 'Mails waiting in the outbox' })
+  const outboxOldest = databaseGauge({
     name: 'allervers_outbox_oldest_pending_age_seconds',
     help: 'Age of the oldest mail waiting in the outbox (0 when none waits)',
-    registers: [registry],
   })
-  const outboxFailed = new Gauge({
+  const outboxFailed = databaseGauge({
     name: 'allervers_outbox_failed',
     help: 'Mails given up on after every attempt (kept in the outbox)',
-    registers: [registry],
   })
-  const rollupLag = new Gauge({
+  const rollupLag = databaseGauge({
     name: 'allervers_rollup_lag_calls',
     help: `Calls not yet counted into the review's rollups (capped at ${ROLLUP_LAG_CAP})`,
-    registers: [registry],
   })
   const imports = new Histogram({
     name: 'allervers_import_duration_seconds',
@@ -96,15 +96,6 @@ function databaseSeries(registry: Registry, db: Db) {
   let importsSince: Timestamp | null = null
   let seenAtSince = new Set<string>()
 
-  // While the database does not answer, its series are taken out of the registry: absent, never a 0 that would read
-  // as "no mail waiting" (a gauge without labels that is only reset still says 0).
-  const gauges: { name: string; gauge: Gauge }[] = [
-    { name: 'allervers_queue_targets', gauge: queue },
-    { name: 'allervers_outbox_pending', gauge: outboxPending },
-    { name: 'allervers_outbox_oldest_pending_age_seconds', gauge: outboxOldest },
-    { name: 'allervers_outbox_failed', gauge: outboxFailed },
-    { name: 'allervers_rollup_lag_calls', gauge: rollupLag },
-  ]
   const markDown = () => {
     databaseUp.set(0)
     for (const { name, gauge } of gauges) {
