@@ -254,6 +254,7 @@ export async function seedDemoHistory(db: Db, options: DemoHistoryOptions) {
 
   // Feedback: about one end-of-session answer per caller and calling day.
   const feedback: CallerFeedbackTable[] = []
+  const nowIso = iso(now)
   const sessions = new Set(calls.map((call) => `${call.callerId}|${parisDayOf(call.createdAt)}`))
   for (const session of [...sessions].sort()) {
     if (!random.chance(0.6)) continue
@@ -265,8 +266,9 @@ export async function seedDemoHistory(db: Db, options: DemoHistoryOptions) {
     const comment = random.chance(0.2) ? random.pick(COMMENTS)! : null
     const isHandled = debrief && random.chance(0.5)
     const createdAt = `${day}T17:30:00.000Z`
-    // Held an hour after being asked for, never later than now (nor before the answer, for a session of today).
-    const handledAt = [createdAt, [`${day}T18:30:00.000Z`, iso(now)].sort()[0]].sort()[1]
+    // Held an hour after being asked for; for a session of today, not after now (nor before the answer).
+    const heldAt = `${day}T18:30:00.000Z`
+    const handledAt = heldAt <= nowIso ? heldAt : nowIso < createdAt ? createdAt : nowIso
     feedback.push({
       id: randomUUID(),
       organizationId: options.organizationId,
