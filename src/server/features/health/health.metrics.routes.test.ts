@@ -6,7 +6,7 @@ import { buildTestApp } from '../../../../test/app.js'
 import { testEngine } from '../../../../test/database.js'
 import { makeCampaign, makeTarget, makeUser } from '../../../../test/factories.js'
 import { ConfigError, loadConfig } from '../../config.js'
-import { openLongReader } from '../../db/database.js'
+import { type Db, openLongReader } from '../../db/database.js'
 import { queueEmails } from '../mail/outbox.queries.js'
 import { DATABASE_SCRAPE_TIMEOUT_MS } from './health.metrics.js'
 
@@ -17,6 +17,18 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 function seriesValue(text: string, series: string): number | undefined {
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `))
   return line === undefined ? undefined : Number(line.slice(series.length + 1))
+}
+
+/**
+ * PostgreSQL: every connection of the pool busy for `seconds`, and one query more waiting for one; resolves once they
+ * are all taken, with the promise of their end (in an object: an async function's result is never a promise).
+ */
+async function occupyEveryConnection(db: Db, seconds: number) {
+  const { max } = db.poolState!()
+  const sleeping = Promise.all(Array.from({ length: max + 1 }, () => sql`select pg_sleep(${seconds})`.execute(db)))
+  const deadline = Date.now() + 10_000
+  while (db.poolState!().busy < max && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+  return { ended: sleeping }
 }
 
 describe('GET /metrics', () => {
@@ -56,12 +68,10 @@ describe('GET /metrics', () => {
     }
     // Every connection busy, and one query more, which waits: so does the scrape's own reading of the database.
     const { max } = db.poolState!()
-    const sleeping = Array.from({ length: max + 1 }, () => sql`select pg_sleep(0.3)`.execute(db))
-    const deadline = Date.now() + 10_000
-    while (db.poolState!().busy < max && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+    const { ended } = await occupyEveryConnection(db, 0.3)
     assert.deepEqual(db.poolState!(), { busy: max, idle: 0, waiting: 1, max })
     const saturated = await scrape()
-    await Promise.all(sleeping)
+    await ended
     assert.equal(seriesValue(saturated, 'allervers_database_pool_connections{state="busy"}'), max)
     assert.equal(seriesValue(saturated, 'allervers_database_pool_connections{state="idle"}'), 0)
     assert.equal(seriesValue(saturated, 'allervers_database_pool_waiting'), 1)
@@ -96,9 +106,7 @@ describe('GET /metrics', () => {
     await app.ready()
     const { max } = db.poolState!()
     const seconds = DATABASE_SCRAPE_TIMEOUT_MS / 1000 + 1.5
-    const sleeping = Array.from({ length: max + 1 }, () => sql`select pg_sleep(${seconds})`.execute(db))
-    const deadline = Date.now() + 10_000
-    while (db.poolState!().busy < max && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+    const { ended } = await occupyEveryConnection(db, seconds)
     const started = performance.now()
     const response = await app.inject({ url: '/metrics', headers: bearer(TOKEN) })
     const elapsed = performance.now() - started
@@ -111,7 +119,7 @@ describe('GET /metrics', () => {
     assert.equal(seriesValue(response.body, 'allervers_database_pool_waiting'), 1, 'what to look at is there')
     assert.equal(seriesValue(response.body, 'allervers_database_pool_connections{state="busy"}'), max)
     assert.doesNotMatch(response.body, /allervers_(outbox|rollup|queue)_/, 'no database series, not even a 0')
-    await Promise.all(sleeping)
+    await ended
     const after = (await app.inject({ url: '/metrics', headers: bearer(TOKEN) })).body
     assert.equal(seriesValue(after, 'allervers_database_up'), 1)
     assert.equal(seriesValue(after, 'allervers_outbox_pending'), 0)
