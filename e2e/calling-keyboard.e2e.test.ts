@@ -91,7 +91,12 @@ describe('the caller’s fast path in Chromium', () => {
     assert.deepEqual(await seriousViolations(page), [], 'workspace on a tablet')
     await shoot(page, 'workspace-tablet')
 
-    // Three households, one key each: the next one comes by itself.
+    // Three households, one key each: the next one comes by itself, claimed by the save's own request.
+    const requests: string[] = []
+    const noteRequest = (request: { method(): string; url(): string }) => {
+      if (request.method() === 'POST') requests.push(new URL(request.url()).pathname + new URL(request.url()).search)
+    }
+    page.on('request', noteRequest)
     const seen = [first]
     for (let index = 0; index < 3; index++) {
       await page.keyboard.press('Alt+Shift+Digit1')
@@ -107,6 +112,12 @@ describe('the caller’s fast path in Chromium', () => {
       }
     }
     await page.getByText('Personne à appeler pour le moment dans cette campagne. Merci pour votre aide !').waitFor()
+    page.off('request', noteRequest)
+    assert.deepEqual(
+      requests.map((path) => path.replace(/\/assignments\/[^/]+\//, '/assignments/:id/')),
+      Array(3).fill('/api/assignments/:id/outcome?next=claim'),
+      'one request per household: no separate claim',
+    )
     assert.deepEqual(
       [...seen].sort(),
       ['Arnaud Odette', 'Bertin Odette', 'Collet Odette'],

@@ -172,6 +172,12 @@ export const CallSchema = Type.Object({
   createdAt: Type.String(),
 })
 
+/** A saved outcome's answer: the call, and with `?next=claim` the next household (null: nothing due). */
+export const SavedOutcomeSchema = Type.Object({
+  call: CallSchema,
+  next: Type.Optional(Nullable(AssignmentSchema)),
+})
+
 /** What a supervisor sees of a campaign, now: who calls, how fast, the last outcomes, the callbacks waiting. */
 export const SupervisionSnapshotSchema = Type.Object({
   at: Type.String(),
@@ -328,13 +334,19 @@ export const callingContract = {
    * Records the call (201). The same Idempotency-Key from the same caller, for the same assignment with the same body,
    * answers the first call again (200); with another assignment or another body it is refused (409
    * IDEMPOTENCY_KEY_REUSED) and nothing changes. Another organisation's assignment is 404.
+   *
+   * `?next=claim` (« Enchaîner »): once the call is saved, the next household of the same campaign is claimed in the
+   * same request, as the claim route would: `next` is that assignment (the one already held, for a retry), or null
+   * when nothing is due. `next` is absent when the claim was refused (campaign paused, caller taken off its list…):
+   * the call is saved all the same, and the claim route says why.
    */
   outcome: route('POST', '/assignments/:id/outcome', {
     tags: ['calling'],
     params: IdParams,
     headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 8, maxLength: 128 }) }),
+    querystring: Type.Object({ next: Type.Optional(Type.Literal('claim')) }, { additionalProperties: false }),
     body: OutcomeSchema,
-    response: { 200: Type.Object({ call: CallSchema }), 201: Type.Object({ call: CallSchema }) },
+    response: { 200: SavedOutcomeSchema, 201: SavedOutcomeSchema },
   }),
   /** Gives the household back to the queue. */
   release: route('POST', '/assignments/:id/release', {

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import type { Static } from 'typebox'
 import { type CallSchema, callingContract } from '../../../shared/contracts/calling.js'
 import type { CallTable } from '../../db/schema.js'
+import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { organizationsWhere } from '../../policy/policy.js'
 import {
@@ -45,8 +46,27 @@ function callerOf(request: FastifyRequest): Caller {
   return { id: user.id, name: user.name, ip: request.ip }
 }
 
+/** The claims made with an outcome (`?next=claim`), for the metrics: a household assigned, or nothing due. */
+export const chainedClaims = new WeakMap<FastifyRequest, 'assigned' | 'empty'>()
+
 export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
+
+  /**
+   * « Enchaîner »: the next household of the campaign, claimed once the call is saved, as the claim route would. A
+   * refusal (campaign paused, caller taken off its list…) leaves `next` out: the call is saved all the same, and the
+   * claim route tells the caller why. Any other failure is logged and left out too, for the same reason.
+   */
+  async function claimAfterOutcome(request: FastifyRequest, campaignId: string) {
+    try {
+      const assignment = await claimNext(db, currentScope(request), campaignId, callerOf(request))
+      chainedClaims.set(request, assignment ? 'assigned' : 'empty')
+      return { next: assignment }
+    } catch (error) {
+      if (!(error instanceof AppError)) request.log.error({ err: error }, 'the claim after an outcome failed')
+      return {}
+    }
+  }
 
   app.route({
     ...callingContract.campaigns,
@@ -104,7 +124,8 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.headers['idempotency-key'],
         request.body,
       )
-      return reply.status(created ? 201 : 200).send({ call: presentCall(call) })
+      const next = request.query.next === 'claim' ? await claimAfterOutcome(request, call.campaignId) : undefined
+      return reply.status(created ? 201 : 200).send({ call: presentCall(call), ...next })
     },
   })
 

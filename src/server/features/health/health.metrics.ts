@@ -20,6 +20,7 @@ import { nowTimestamp, type Timestamp } from '../../db/time.js'
 import { AppError } from '../../http/errors.js'
 import type { WorkerRegistry } from '../../workers.js'
 import { claimCopyCounts } from '../calling/calling.cache.js'
+import { chainedClaims } from '../calling/calling.routes.js'
 import { countPendingCalls } from '../stats/stats.queries.js'
 import {
   countQueuesOfActiveCampaigns,
@@ -269,9 +270,14 @@ export function installMetrics(app: FastifyInstance, options: { config: Config; 
     if (request.method !== 'POST') return
     if (route === CLAIM_ROUTE && (reply.statusCode === 200 || reply.statusCode === 204)) {
       claims.inc({ result: reply.statusCode === 200 ? 'assigned' : 'empty' })
-    } else if (route === OUTCOME_ROUTE && reply.statusCode === 201) {
-      const disposition = (request.body as { disposition?: unknown } | undefined)?.disposition
-      outcomes.inc({ disposition: typeof disposition === 'string' ? disposition : 'unknown' })
+    } else if (route === OUTCOME_ROUTE) {
+      if (reply.statusCode === 201) {
+        const disposition = (request.body as { disposition?: unknown } | undefined)?.disposition
+        outcomes.inc({ disposition: typeof disposition === 'string' ? disposition : 'unknown' })
+      }
+      // « Enchaîner »: the next household claimed in the same request.
+      const chained = chainedClaims.get(request)
+      if (chained) claims.inc({ result: chained })
     }
   })
 

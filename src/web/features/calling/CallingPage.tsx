@@ -9,13 +9,14 @@ import { DISPOSITIONS } from '../../../shared/campaigns.js'
 import type { SessionUser } from '../../../shared/contracts/auth.js'
 import { describeError } from '../../components/errors.js'
 import { ReferralForm } from '../referrals/ReferralForm.js'
-import { type CallableCampaign, callingApi, type SavedCall } from './api.js'
+import { type Assignment, type CallableCampaign, callingApi, type SavedCall } from './api.js'
 import { CallbacksSection } from './CallbacksSection.js'
 import { type CallDraft, countCall, type DayFigures, listDrafts, readTodayFigures, saveDraft } from './drafts.js'
 import { FeedbackDialog, type FeedbackResult } from './FeedbackDialog.js'
 import { Notice } from './Notice.js'
 import { emptyForm, followedReferral } from './outcome.js'
 import { readChainPreference, writeChainPreference } from './quick.js'
+import type { OnSaved } from './useOutcomeSubmission.js'
 import { Workspace } from './Workspace.js'
 
 const CAMPAIGN_PREFERENCE = 'allervers.calling.campaign'
@@ -75,9 +76,9 @@ export function CallingPage({ user }: { user: SessionUser }) {
   const campaign: CallableCampaign | undefined =
     items.length === 1 ? items[0] : items.find((candidate) => candidate.id === chosenId)
 
-  const claim = useMutation({
-    mutationFn: ({ campaignId }: { campaignId: string; isChained?: boolean }) => callingApi.claim(campaignId),
-    onSuccess: (assignment, { isChained: chained }) => {
+  /** A household just claimed (by the button, or with the call before under « Enchaîner »), or nothing due. */
+  const showClaimed = useCallback(
+    (assignment: Assignment | null, chained: boolean) => {
       if (!assignment) {
         setStatus({ kind: 'nothingDue' })
         return
@@ -98,11 +99,25 @@ export function CallingPage({ user }: { user: SessionUser }) {
       }
       setDrafts(listDrafts(user.id))
     },
+    [user.id],
+  )
+
+  const claim = useMutation({
+    mutationFn: ({ campaignId }: { campaignId: string; isChained?: boolean }) => callingApi.claim(campaignId),
+    onSuccess: (assignment, { isChained: chained }) => showClaimed(assignment, chained ?? false),
   })
 
+  // « Enchaîner »: the save claims the next household in the same request, unless another draft is still waiting on
+  // this browser.
+  const claimsNext = useCallback(
+    (draft: CallDraft) =>
+      isChained && listDrafts(user.id).every((waiting) => waiting.assignment.id === draft.assignment.id),
+    [user.id, isChained],
+  )
+
   const claimNext = claim.mutate
-  const onSaved = useCallback(
-    (call: SavedCall, draft: CallDraft) => {
+  const onSaved: OnSaved = useCallback(
+    (call, draft, next) => {
       setFigures(countCall(user.id, call.disposition))
       void today.refetch()
       void queryClient.invalidateQueries({ queryKey: ['calling', 'callbacks'] })
@@ -116,10 +131,11 @@ export function CallingPage({ user }: { user: SessionUser }) {
       })
       const remaining = listDrafts(user.id)
       setDrafts(remaining)
-      // « Enchaîner »: the next household at once, unless another draft is still waiting on this browser.
-      if (isChained && remaining.length === 0) claimNext({ campaignId: call.campaignId, isChained: true })
+      if (next !== undefined) showClaimed(next, true)
+      // Asked and refused (the claim route shows why), or « Enchaîner » switched on during the save.
+      else if (isChained && remaining.length === 0) claimNext({ campaignId: call.campaignId, isChained: true })
     },
-    [user.id, isChained, claimNext, today.refetch, queryClient],
+    [user.id, isChained, claimNext, showClaimed, today.refetch, queryClient],
   )
 
   const onClosed = useCallback(
@@ -194,6 +210,7 @@ export function CallingPage({ user }: { user: SessionUser }) {
           initialDraft={current}
           isRestored={current.assignment.id === restoredId}
           onSaved={onSaved}
+          claimsNext={claimsNext}
           onClosed={onClosed}
           isChained={isChained}
           onChainedChange={chooseChained}

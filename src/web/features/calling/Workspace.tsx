@@ -9,7 +9,7 @@ import { INSTRUMENTS_KEY, questionsOf } from '../../../shared/questionnaire.js'
 import { ApiError } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { ReferralForm } from '../referrals/ReferralForm.js'
-import { callingApi, type SavedCall } from './api.js'
+import { callingApi } from './api.js'
 import { type CallDraft, removeDraft, saveDraft } from './drafts.js'
 import { HouseholdPanel, ScriptPanel } from './HouseholdPanel.js'
 import { OutcomeFields } from './OutcomeFields.js'
@@ -33,7 +33,7 @@ import { type QuickOutcome, quickOutcomeOfKey } from './quick.js'
 import { SendStatus } from './SendStatus.js'
 import { SuggestionsPanel } from './SuggestionsPanel.js'
 import { useLeaseRenewal } from './useLeaseRenewal.js'
-import { useOutcomeSubmission } from './useOutcomeSubmission.js'
+import { type OnSaved, useOutcomeSubmission } from './useOutcomeSubmission.js'
 
 function focusField(field: string) {
   const wrapper = document.getElementById(fieldId(field))
@@ -46,6 +46,7 @@ export function Workspace({
   initialDraft,
   isRestored,
   onSaved,
+  claimsNext,
   onClosed,
   isChained,
   onChainedChange,
@@ -53,7 +54,9 @@ export function Workspace({
   initialDraft: CallDraft
   /** Found in the browser on arrival (a reload), rather than just claimed. */
   isRestored: boolean
-  onSaved: (call: SavedCall, draft: CallDraft) => void
+  onSaved: OnSaved
+  /** Whether saving this draft should also claim the next household, in the same request. */
+  claimsNext: (draft: CallDraft) => boolean
   onClosed: (reason: 'released' | 'discarded') => void
   /** The caller's « Enchaîner » choice: the next household is taken once this one is saved. */
   isChained: boolean
@@ -126,7 +129,13 @@ export function Workspace({
   }, [])
 
   const isLeaseLost = useLeaseRenewal(draftRef, isRestored)
-  const { sendState, failure, send } = useOutcomeSubmission({ draftRef, persist, onSaved, onFieldErrors: showErrors })
+  const { sendState, failure, send } = useOutcomeSubmission({
+    draftRef,
+    persist,
+    onSaved,
+    claimsNext,
+    onFieldErrors: showErrors,
+  })
 
   // A household just taken: the keyboard and the screen reader start from its name.
   useEffect(() => {

@@ -32,10 +32,15 @@ export const callingApi = {
     })
     return result?.assignment ?? null
   },
-  saveOutcome: (assignmentId: string, idempotencyKey: string, body: OutcomeBody) =>
+  /**
+   * Saves a call; with `claimNext` (« Enchaîner »), the same request claims the next household: `next` is it, null
+   * when nothing is due, absent when the claim was refused (the claim route says why).
+   */
+  saveOutcome: (assignmentId: string, idempotencyKey: string, body: OutcomeBody, claimNext = false) =>
     call(callingContract.outcome, {
       params: { id: assignmentId },
       headers: { 'idempotency-key': idempotencyKey },
+      query: claimNext ? { next: 'claim' } : {},
       body,
     }),
   release: (assignmentId: string) => call(callingContract.release, { params: { id: assignmentId } }),

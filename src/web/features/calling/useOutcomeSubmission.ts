@@ -5,7 +5,7 @@ import { type RefObject, useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
-import { callingApi, type SavedCall } from './api.js'
+import { type Assignment, callingApi, type SavedCall } from './api.js'
 import { type CallDraft, removeDraft } from './drafts.js'
 import { ERROR_TEXT_VALUES, explainServerIssue, serverFieldIssues } from './outcome.js'
 
@@ -14,19 +14,28 @@ const RETRY_EVERY_MS = 20_000
 export type SendState = 'idle' | 'sending' | 'offline' | 'serverDown' | 'unauthenticated' | 'conflict' | 'failed'
 
 /**
+ * What the page learns once a call is saved: the call, and when the save claimed the next household (« Enchaîner »)
+ * that household, or null when nothing is due; `next` is undefined when no claim was asked or the claim was refused.
+ */
+export type OnSaved = (call: SavedCall, draft: CallDraft, next: Assignment | null | undefined) => void
+
+/**
  * The outcome's submission for the draft held in `draftRef`: `send(draft)` sends the draft's submission, once at a
- * time. A refusal opens the form again (the draft loses its submission): field issues go to `onFieldErrors` (field →
- * message), a household taken over ends in the `conflict` state. The draft is written through `persist`.
+ * time, asking the server to claim the next household in the same request when `claimsNext(draft)` says so. A refusal
+ * opens the form again (the draft loses its submission): field issues go to `onFieldErrors` (field → message), a
+ * household taken over ends in the `conflict` state. The draft is written through `persist`.
  */
 export function useOutcomeSubmission({
   draftRef,
   persist,
   onSaved,
+  claimsNext,
   onFieldErrors,
 }: {
   draftRef: RefObject<CallDraft>
   persist: (draft: CallDraft) => void
-  onSaved: (call: SavedCall, draft: CallDraft) => void
+  onSaved: OnSaved
+  claimsNext: (draft: CallDraft) => boolean
   onFieldErrors: (errors: Record<string, string>) => void
 }) {
   const { t } = useTranslation()
@@ -40,15 +49,16 @@ export function useOutcomeSubmission({
       inFlight.current = true
       setSendState('sending')
       try {
-        const { call } = await callingApi.saveOutcome(
+        const { call, next } = await callingApi.saveOutcome(
           current.assignment.id,
           current.submission.idempotencyKey,
           current.submission.body,
+          claimsNext(current),
         )
         // Only now, with the server's acknowledgement, may the caller's words leave the browser.
         removeDraft(current.assignment.id)
         setSendState('idle')
-        onSaved(call, current)
+        onSaved(call, current, next)
       } catch (error) {
         const status = error instanceof ApiError ? error.status : 0
         const code = error instanceof ApiError ? error.code : ''
@@ -85,7 +95,7 @@ export function useOutcomeSubmission({
         inFlight.current = false
       }
     },
-    [onSaved, persist, onFieldErrors, t],
+    [onSaved, claimsNext, persist, onFieldErrors, t],
   )
 
   // A save pending from before a reload, a lost connection or an expired session goes out again by itself.
