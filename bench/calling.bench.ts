@@ -42,6 +42,10 @@ const EXPERIMENT_SQL = process.env.BENCH_SQL
 // entries stay at the head of the claim's index until a VACUUM, and the claim walks over them. Its CPU is counted with
 // the backends'. The bench says whether the server's own autovacuum is on.
 const VACUUM_SECONDS = Number(process.env.BENCH_VACUUM_SECONDS ?? 0)
+// BENCH_CHAINED=1: each caller works as the calling screen does with « Enchaîner » on: one claim to start, then
+// each cycle is ONE request, the outcome with `?next=claim`, whose answer holds the next household. 0 (the
+// default): each cycle is two requests, claim then outcome, as with « Appeler le suivant » pressed each time.
+const CHAINED = process.env.BENCH_CHAINED === '1'
 
 interface InstanceCounters {
   queries: number
@@ -166,6 +170,15 @@ async function login(base: string, email: string, password: string): Promise<str
 }
 
 /** The assignment id is the first field the response schema writes: no need to parse the whole household. */
+/** The next household's id in a chained outcome's answer, null when nothing is due, undefined when left out. */
+function nextIdOf(body: string): string | null | undefined {
+  const marker = '"next":{"id":"'
+  const at = body.indexOf(marker)
+  if (at >= 0) return body.slice(at + marker.length, body.indexOf('"', at + marker.length))
+  if (body.includes('"next":null')) return null
+  return undefined
+}
+
 function assignmentIdOf(body: string): string {
   const marker = '{"assignment":{"id":"'
   if (!body.startsWith(marker)) return (JSON.parse(body) as { assignment: { id: string } }).assignment.id
@@ -259,6 +272,8 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
         const deadlineAt = performance.now() + (deadline - Date.now())
         const rampFrom = performance.now()
         let intendedStart = rampFrom + (Math.random() * meanInterval) / (RAMP_MS ? 0.05 : 1)
+        // Chained: the household the last outcome's answer handed out, to be called next.
+        let held: string | null = null
         // Paced: no cycle starts after the deadline either, even one due before it (an overloaded run stops on time
         // instead of draining its backlog; the cycles it could not start are the offered-vs-achieved gap).
         while (rate ? intendedStart < deadlineAt && performance.now() < deadlineAt : Date.now() < deadline) {
@@ -274,24 +289,28 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
           if (rate) intendedStart += (-Math.log(1 - Math.random()) * meanInterval) / share
           const isCounted = isMeasuring && scheduledStart >= measuredFrom
           if (isCounted && cycleStart - scheduledStart > 1) lateStarts++
-          const claim = raw ? await raw.post(claimPath, cookieLine) : await request(base, claimPath, { cookie })
+          let assignmentId = held
+          if (!assignmentId) {
+            const claim = raw ? await raw.post(claimPath, cookieLine) : await request(base, claimPath, { cookie })
+            const claimEnd = performance.now()
+            if (TIMELINE) secondOf(claimEnd).latencies.push(claimEnd - cycleStart)
+            if (isCounted) {
+              claimLatencies.push(claimEnd - cycleStart)
+              if (rate) lateClaimLatencies.push(claimEnd - scheduledStart)
+            }
+            if (claim.status === 204) {
+              empty++
+              break
+            }
+            if (claim.status !== 200) {
+              errors++
+              continue
+            }
+            assignmentId = assignmentIdOf(claim.body)
+            claimed.set(assignmentId, (claimed.get(assignmentId) ?? 0) + 1)
+          }
           const claimEnd = performance.now()
-          if (TIMELINE) secondOf(claimEnd).latencies.push(claimEnd - cycleStart)
-          if (isCounted) {
-            claimLatencies.push(claimEnd - cycleStart)
-            if (rate) lateClaimLatencies.push(claimEnd - scheduledStart)
-          }
-          if (claim.status === 204) {
-            empty++
-            break
-          }
-          if (claim.status !== 200) {
-            errors++
-            continue
-          }
-          const assignmentId = assignmentIdOf(claim.body)
-          claimed.set(assignmentId, (claimed.get(assignmentId) ?? 0) + 1)
-          const outcomePath = `/api/assignments/${assignmentId}/outcome`
+          const outcomePath = `/api/assignments/${assignmentId}/outcome${CHAINED ? '?next=claim' : ''}`
           const outcome = raw
             ? await raw.post(
                 outcomePath,
@@ -319,6 +338,19 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
           if (outcome.status !== 201) errors++
           else if (isCounted) saved++
           else savedInWarmup++
+          held = null
+          if (CHAINED && outcome.status === 201) {
+            const next = nextIdOf(outcome.body)
+            if (next === null) {
+              empty++
+              break
+            }
+            if (next === undefined) errors++
+            else {
+              held = next
+              claimed.set(next, (claimed.get(next) ?? 0) + 1)
+            }
+          }
         }
         raw?.close()
       }),
@@ -366,7 +398,9 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
     for (const list of [claimLatencies, outcomeLatencies, cycleLatencies, lateClaimLatencies, lateCycleLatencies])
       list.sort((a, b) => a - b)
     const spread = (list: number[]) =>
-      `p50 ${formatMs(percentile(list, 50))}, p95 ${formatMs(percentile(list, 95))}, p99 ${formatMs(percentile(list, 99))}`
+      list.length === 0
+        ? 'none in the measured seconds'
+        : `p50 ${formatMs(percentile(list, 50))}, p95 ${formatMs(percentile(list, 95))}, p99 ${formatMs(percentile(list, 99))}`
     const paced = rate ? `, paced: offered ${rate} cycles/s, achieved ${(saved / seconds).toFixed(0)}` : ''
     console.log(
       `  ${engine}, ${instances} instance(s), ${callers} callers${paced}: ${saved} cycles in ${seconds.toFixed(1)} s = ${(saved / seconds).toFixed(0)} cycles/s after ${WARMUP_MS / 1000} s of warm-up (load average ${loadBefore} before, ${loadAverage()} after)`,
@@ -406,8 +440,12 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
     }
     if (vacuum) console.log(`    ${await vacuum.describe()}`)
     if (walSize !== undefined) console.log(`    WAL at the end of the run ${(walSize / 1048576).toFixed(1)} MB`)
-    console.log(`    claim   ${spread(claimLatencies)}`)
-    console.log(`    outcome ${spread(outcomeLatencies)}`)
+    console.log(
+      `    claim   ${spread(claimLatencies)}${CHAINED ? " (only each caller's first: the others come with the outcome)" : ''}`,
+    )
+    console.log(
+      `    outcome ${spread(outcomeLatencies)}${CHAINED ? ' (with ?next=claim: the next household in the answer)' : ''}`,
+    )
     console.log(`    cycle   ${spread(cycleLatencies)}`)
     if (rate) {
       console.log(`    from the intended start (waiting to start included; ${lateStarts} cycles started late):`)
@@ -468,7 +506,7 @@ async function startVacuum(url: string) {
 }
 
 console.log(
-  `Calling benchmark: ${DURATION_MS / 1000} s per scenario (BENCH_SECONDS) after ${WARMUP_MS / 1000} s of warm-up (BENCH_WARMUP_SECONDS), callers ${CONCURRENCY.join(', ')} (BENCH_CALLERS)${process.env.BENCH_RATE ? `, paced at ${process.env.BENCH_RATE} cycles/s (BENCH_RATE)` : ', no pause between cycles'}`,
+  `Calling benchmark: ${DURATION_MS / 1000} s per scenario (BENCH_SECONDS) after ${WARMUP_MS / 1000} s of warm-up (BENCH_WARMUP_SECONDS), callers ${CONCURRENCY.join(', ')} (BENCH_CALLERS)${process.env.BENCH_RATE ? `, paced at ${process.env.BENCH_RATE} cycles/s (BENCH_RATE)` : ', no pause between cycles'}${CHAINED ? ', chained: one request per cycle (BENCH_CHAINED=1)' : ''}`,
 )
 for (const engine of benchEngines()) {
   for (const callers of CONCURRENCY) for (const rate of RATES) await runScenario(engine, callers, rate)
