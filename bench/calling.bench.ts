@@ -172,10 +172,10 @@ async function login(base: string, email: string, password: string): Promise<str
 /** The assignment id is the first field the response schema writes: no need to parse the whole household. */
 /** The next household's id in a chained outcome's answer, null when nothing is due, undefined when left out. */
 function nextIdOf(body: string): string | null | undefined {
-  const marker = '"next":{"id":"'
+  const marker = '"next":{"assignment":{"id":"'
   const at = body.indexOf(marker)
   if (at >= 0) return body.slice(at + marker.length, body.indexOf('"', at + marker.length))
-  if (body.includes('"next":null')) return null
+  if (body.includes('"next":{}')) return null
   return undefined
 }
 

@@ -172,10 +172,14 @@ export const CallSchema = Type.Object({
   createdAt: Type.String(),
 })
 
-/** A saved outcome's answer: the call, and with `?next=claim` the next household (null: nothing due). */
+/**
+ * A saved outcome's answer: the call, and with `?next=claim` what the claim route would have answered, `{assignment}`,
+ * or `{}` for its 204 (nothing due). Not a nullable `next`: the answer's serializer tells the two branches of a union
+ * apart by validating the whole assignment against its schema, on every answer.
+ */
 export const SavedOutcomeSchema = Type.Object({
   call: CallSchema,
-  next: Type.Optional(Nullable(AssignmentSchema)),
+  next: Type.Optional(Type.Object({ assignment: Type.Optional(AssignmentSchema) })),
 })
 
 /** What a supervisor sees of a campaign, now: who calls, how fast, the last outcomes, the callbacks waiting. */
@@ -336,7 +340,7 @@ export const callingContract = {
    * IDEMPOTENCY_KEY_REUSED) and nothing changes. Another organisation's assignment is 404.
    *
    * `?next=claim` (« Enchaîner »): once the call is saved, the next household of the same campaign is claimed in the
-   * same request, as the claim route would: `next` is that assignment (the one already held, for a retry), or null
+   * same request, as the claim route would: `next` is `{assignment}` (the one already held, for a retry), or `{}`
    * when nothing is due. `next` is absent when the claim was refused (campaign paused, caller taken off its list…):
    * the call is saved all the same, and the claim route says why.
    */

@@ -61,7 +61,7 @@ export const callingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     try {
       const assignment = await claimNext(db, currentScope(request), campaignId, callerOf(request))
       chainedClaims.set(request, assignment ? 'assigned' : 'empty')
-      return { next: assignment }
+      return { next: assignment ? { assignment } : {} }
     } catch (error) {
       if (!(error instanceof AppError)) request.log.error({ err: error }, 'the claim after an outcome failed')
       return {}

@@ -60,7 +60,10 @@ describe('POST /api/assignments/:id/outcome?next=claim', () => {
     const saved = await save(assignmentId, '?next=claim', idempotencyKey)
     assert.equal(saved.statusCode, 201, saved.body)
     assertMatchesContract(callingContract.outcome, saved)
-    const { call, next } = saved.json()
+    const {
+      call,
+      next: { assignment: next },
+    } = saved.json()
     assert.equal(call.disposition, 'no_answer')
     assert.equal(next.id, targets[1].id, 'the next most urgent household')
     assert.equal(next.household.id, targets[1].householdId)
@@ -83,7 +86,7 @@ describe('POST /api/assignments/:id/outcome?next=claim', () => {
     const again = await save(assignmentId, '?next=claim', idempotencyKey)
     assert.equal(again.statusCode, 200, again.body)
     assert.equal(again.json().call.id, call.id)
-    assert.equal(again.json().next.id, targets[1].id)
+    assert.equal(again.json().next.assignment.id, targets[1].id)
     assert.equal(await callCount(), 1, 'one call however often it is sent')
     assert.deepEqual(await heldBy(), [{ id: targets[1].id, heldBy: caller.id }], 'the third household stays free')
 
@@ -99,7 +102,7 @@ describe('POST /api/assignments/:id/outcome?next=claim', () => {
     const saved = await save(assignmentId, '?next=claim')
     assert.equal(saved.statusCode, 201, saved.body)
     assertMatchesContract(callingContract.outcome, saved)
-    assert.equal(saved.json().next, null)
+    assert.deepEqual(saved.json().next, {}, 'what the claim route answers with its 204')
     assert.equal(await callCount(), 1)
     assert.deepEqual(await heldBy(), [])
   })

@@ -34,15 +34,17 @@ export const callingApi = {
   },
   /**
    * Saves a call; with `claimNext` (« Enchaîner »), the same request claims the next household: `next` is it, null
-   * when nothing is due, absent when the claim was refused (the claim route says why).
+   * when nothing is due, undefined when not asked or when the claim was refused (the claim route says why).
    */
-  saveOutcome: (assignmentId: string, idempotencyKey: string, body: OutcomeBody, claimNext = false) =>
-    call(callingContract.outcome, {
+  saveOutcome: async (assignmentId: string, idempotencyKey: string, body: OutcomeBody, claimNext = false) => {
+    const saved = await call(callingContract.outcome, {
       params: { id: assignmentId },
       headers: { 'idempotency-key': idempotencyKey },
       query: claimNext ? { next: 'claim' } : {},
       body,
-    }),
+    })
+    return { call: saved.call, next: saved.next && (saved.next.assignment ?? null) }
+  },
   release: (assignmentId: string) => call(callingContract.release, { params: { id: assignmentId } }),
   renew: (assignmentId: string) => call(callingContract.renew, { params: { id: assignmentId } }),
   /** The caller's end-of-session answers, and a request for a debrief with a supervisor. */
