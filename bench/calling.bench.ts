@@ -170,6 +170,12 @@ async function login(base: string, email: string, password: string): Promise<str
 }
 
 /** The assignment id is the first field the response schema writes: no need to parse the whole household. */
+function assignmentIdOf(body: string): string {
+  const marker = '{"assignment":{"id":"'
+  if (!body.startsWith(marker)) return (JSON.parse(body) as { assignment: { id: string } }).assignment.id
+  return body.slice(marker.length, body.indexOf('"', marker.length))
+}
+
 /** The next household's id in a chained outcome's answer, null when nothing is due, undefined when left out. */
 function nextIdOf(body: string): string | null | undefined {
   const marker = '"next":{"assignment":{"id":"'
@@ -177,12 +183,6 @@ function nextIdOf(body: string): string | null | undefined {
   if (at >= 0) return body.slice(at + marker.length, body.indexOf('"', at + marker.length))
   if (body.includes('"next":{}')) return null
   return undefined
-}
-
-function assignmentIdOf(body: string): string {
-  const marker = '{"assignment":{"id":"'
-  if (!body.startsWith(marker)) return (JSON.parse(body) as { assignment: { id: string } }).assignment.id
-  return body.slice(marker.length, body.indexOf('"', marker.length))
 }
 
 async function runScenario(engine: BenchEngine, callers: number, rate: number | undefined) {

@@ -97,7 +97,7 @@ describe('POST /api/assignments/:id/outcome?next=claim', () => {
     assert.ok(metrics.includes('allervers_outcomes_total{disposition="no_answer"} 1'), 'the replay is not counted')
   })
 
-  it('answers next null when nothing more is due', async (t) => {
+  it('answers next as {} when nothing more is due, as the claim route answers 204', async (t) => {
     const { save, heldBy, callCount, assignmentId } = await firstClaimed(t, [90])
     const saved = await save(assignmentId, '?next=claim')
     assert.equal(saved.statusCode, 201, saved.body)
