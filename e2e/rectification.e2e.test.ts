@@ -74,7 +74,7 @@ describe('rectification at the tenant’s request in Chromium', () => {
     await dialog.getByRole('button', { name: 'Rectifier les 2 champs' }).click()
 
     // Done: said, the page shows the new name, the register's request is closed as rectified.
-    await admin.getByText('Données rectifiées : Date de naissance et Nom.').waitFor()
+    await admin.getByText('Données rectifiées : Nom et Date de naissance.').waitFor()
     await admin.getByRole('heading', { level: 2, name: /Martin-Lefèvre/ }).waitFor()
     // The page says which fields were rectified and that the landlord's next import keeps them.
     await admin
@@ -89,7 +89,7 @@ describe('rectification at the tenant’s request in Chromium', () => {
     // The household's history says it, naming the fields, never the values.
     const history = admin.getByRole('region', { name: 'Historique' })
     await history.getByText('Données rectifiées à la demande du locataire').waitFor()
-    await history.getByText('Champs : Date de naissance, Nom', { exact: false }).waitFor()
+    await history.getByText('Champs : Nom et Date de naissance', { exact: false }).waitFor()
     const saved = await server.db
       .selectFrom('household')
       .select(['lastName', 'birthDate'])

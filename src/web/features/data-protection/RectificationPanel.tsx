@@ -31,6 +31,7 @@ import { localeOf } from '../../../shared/labels.js'
 import { ApiError, call } from '../../api/client.js'
 import { DayInput } from '../../components/DayInput.js'
 import { describeError } from '../../components/errors.js'
+import { rectifiedFieldsSentence } from './rectified-fields.js'
 
 type Values = Record<Field, string>
 
@@ -86,9 +87,7 @@ export function RectificationPanel({
   const changes = changesOf(before, values)
   const changed = Object.keys(changes) as Field[]
   const label = (field: Field) => t(`dataProtection.rectification.fields.${field}`)
-  // « Date de naissance et Nom », « birth date and name »: the fields as a sentence says them.
-  const labels = (fields: readonly Field[]) =>
-    new Intl.ListFormat(i18n.language, { type: 'conjunction' }).format(fields.map(label))
+  const labels = (fields: readonly Field[]) => rectifiedFieldsSentence(t, i18n.language, fields)
   const shown = (field: Field, value: string | null | undefined) =>
     !value
       ? t('dataProtection.rectification.none')

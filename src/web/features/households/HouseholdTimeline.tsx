@@ -6,6 +6,7 @@ import { formatInstant } from '../../../shared/clock.js'
 import { householdsContract, type TimelineEntry } from '../../../shared/contracts/households.js'
 import { call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
+import { rectifiedFieldsSentence } from '../data-protection/rectified-fields.js'
 
 const FRAGILITY_COLOR: Record<string, string> = {
   none: 'gray',
@@ -92,11 +93,7 @@ export function HouseholdTimeline({ householdId }: { householdId: string }) {
               )}
               {entry.kind === 'rectification' && entry.fields && entry.fields.length > 0 && (
                 <Text size="sm">
-                  {t('history.fields', {
-                    fields: entry.fields
-                      .map((field) => t(`dataProtection.rectification.fields.${field}`, { defaultValue: field }))
-                      .join(', '),
-                  })}
+                  {t('history.fields', { fields: rectifiedFieldsSentence(t, i18n.language, entry.fields) })}
                 </Text>
               )}
               <Text size="xs" c="dimmed">
