@@ -215,12 +215,12 @@ function createScanner(separator: Separator, limits: TableLimits) {
                 rowLikeLine = line
               separatorsOnQuotedLine = 0
               line++
-            } else if (byte === separatorCode) {
-              separatorsOnQuotedLine++
-              // Inside quotes the separator is text: `;;";"` is a row, not a blank line.
-              if (byte > 32) recordHasContent = true
             } else if (byte === 0) zeroByte()
-            else if (byte > 32) recordHasContent = true
+            else {
+              // Inside quotes a separator is text like any other (`;;";"` is a row, not a blank line), counted too.
+              if (byte === separatorCode) separatorsOnQuotedLine++
+              if (byte > 32) recordHasContent = true
+            }
             break
           case AFTER_QUOTE:
           case AFTER_QUOTE_SPACE:
