@@ -309,7 +309,7 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
             assignmentId = assignmentIdOf(claim.body)
             claimed.set(assignmentId, (claimed.get(assignmentId) ?? 0) + 1)
           }
-          const claimEnd = performance.now()
+          const outcomeStart = performance.now()
           const outcomePath = `/api/assignments/${assignmentId}/outcome${CHAINED ? '?next=claim' : ''}`
           const outcome = raw
             ? await raw.post(
@@ -326,11 +326,11 @@ async function runScenario(engine: BenchEngine, callers: number, rate: number | 
           const end = performance.now()
           if (TIMELINE) {
             const second = secondOf(end)
-            second.latencies.push(end - claimEnd)
+            second.latencies.push(end - outcomeStart)
             if (outcome.status === 201) second.cycles++
           }
           if (isCounted) {
-            outcomeLatencies.push(end - claimEnd)
+            outcomeLatencies.push(end - outcomeStart)
             cycleLatencies.push(end - cycleStart)
             if (rate) lateCycleLatencies.push(end - scheduledStart)
           }
