@@ -180,9 +180,13 @@ describe('the caller workspace in Chromium', () => {
     )
     assert.deepEqual(drafts, [], 'the draft is cleared once the server has the call')
 
-    // Nothing more is due in this campaign.
+    // Nothing more is due in this campaign: said under the saved call's notice, which keeps its « Orienter » button.
     await page.getByRole('button', { name: 'Appeler le suivant' }).click()
-    await page.getByText('Personne à appeler pour le moment dans cette campagne.', { exact: false }).waitFor()
+    const status = page.getByRole('status').filter({ hasText: 'Issue enregistrée. Merci !' })
+    await status.getByText('Personne à appeler pour le moment dans cette campagne.', { exact: false }).waitFor()
+    assert.equal(await status.getByRole('button', { name: /^Orienter / }).count(), 1)
+    assert.deepEqual(await seriousViolations(page), [], 'a saved call with nobody left to call')
+    await page.screenshot({ path: screenshotPath('calling-nothing-due'), fullPage: true })
   })
 
   it('fits a phone, releases a household after confirmation, books a callback, and explains a household taken over', async (t) => {

@@ -29,6 +29,8 @@ type PageStatus =
       householdName: string
       /** The orientation suggestion the caller followed during the call: the hint of the orientation form. */
       referralSuggestion?: { category: string; urgency?: string }
+      /** Nobody was left to call after it: said under the saved notice, which keeps its « Orienter » button. */
+      nothingDue?: true
     }
   | { kind: 'released' | 'discarded' | 'nothingDue' }
   | { kind: 'feedback'; result: Exclude<FeedbackResult, 'skipped'> | 'ended' }
@@ -80,7 +82,10 @@ export function CallingPage({ user }: { user: SessionUser }) {
   const showClaimed = useCallback(
     (assignment: Assignment | null, chained: boolean) => {
       if (!assignment) {
-        setStatus({ kind: 'nothingDue' })
+        // The call just saved may still need an orientation: its notice stays, nobody to call is said below it.
+        setStatus((previous) =>
+          previous?.kind === 'saved' ? { ...previous, nothingDue: true } : { kind: 'nothingDue' },
+        )
         return
       }
       // Taken by « Enchaîner »: the saved notice of the household before stays (with its « orientation » button).
@@ -167,6 +172,7 @@ export function CallingPage({ user }: { user: SessionUser }) {
         {status?.kind === 'saved' && (
           <Notice color="teal" icon={<IconCircleCheck size={20} aria-hidden />}>
             <Text fw={600}>{t('calling.status.saved')}</Text>
+            {status.nothingDue && <Text size="sm">{t('calling.status.nothingDue')}</Text>}
             <Group gap="xs">
               {['completed', 'refused', 'callback'].includes(status.call.disposition) && (
                 <Button size="xs" variant="light" color="grape" onClick={referring.open}>
