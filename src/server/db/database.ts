@@ -19,6 +19,8 @@ export type Db = Kysely<Database> & {
   readonly postgresUrl?: string
   /** PostgreSQL: what this handle's pool holds right now (GET /metrics). */
   readonly poolState?: () => PoolState
+  /** PostgreSQL: when (`Date.now()`) a query of this handle's pool last got its answer; 0 before the first. */
+  readonly lastAnsweredAt?: () => number
 }
 
 /** A PostgreSQL pool at one moment: its connections busy and idle, the queries waiting for one, and its size. */
@@ -52,6 +54,7 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
   let kysely: Kysely<Database>
   let sqliteFile: string | undefined
   let poolState: (() => PoolState) | undefined
+  let lastAnsweredAt: (() => number) | undefined
   if (engine === 'postgres') {
     const max = options.poolSize ?? 10
     const pool = new pg.Pool({ connectionString: databaseUrl, max })
@@ -65,8 +68,16 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
     // is an 'error' on the pool, which crashed the process without a listener. The pool has already let that
     // connection go; the next query opens another.
     pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`))
-    // The hot paths' statements (raw.ts) are prepared once per connection.
-    pool.on('connect', (client) => usePreparedStatements(client))
+    // The hot paths' statements (raw.ts) are prepared once per connection. Each answer is noted: while every
+    // connection is busy, a readiness probe knows from it that the server answers without waiting for one.
+    let answeredAt = 0
+    lastAnsweredAt = () => answeredAt
+    pool.on('connect', (client) => {
+      usePreparedStatements(client)
+      noteAnswers(client, () => {
+        answeredAt = Date.now()
+      })
+    })
     // `cursor` lets Kysely's `.stream()` read a large export in batches instead of loading every row.
     kysely = new Kysely<Database>({
       dialect: new PostgresDialect({ pool, cursor: Cursor }),
@@ -97,7 +108,17 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
     })
   }
   const postgresUrl = engine === 'postgres' ? databaseUrl : undefined
-  return Object.assign(kysely, { engine, sqliteFile, postgresUrl, poolState }) as Db
+  return Object.assign(kysely, { engine, sqliteFile, postgresUrl, poolState, lastAnsweredAt }) as Db
+}
+
+/** Calls `onAnswer` each time a query of this connection resolves (a cursor, not a promise, is left alone). */
+function noteAnswers(client: pg.ClientBase, onAnswer: () => void) {
+  const query = client.query
+  client.query = function (this: pg.ClientBase, ...args: unknown[]) {
+    const result = (query as (...args: unknown[]) => unknown).apply(this, args)
+    if (result instanceof Promise) result.then(onAnswer, () => {})
+    return result
+  } as typeof client.query
 }
 
 /** Long reads of one process on PostgreSQL, each on a connection of its own (openLongReader). */

@@ -2,8 +2,15 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/database.js'
 import { type Timestamp, toCount } from '../../db/time.js'
 
-/** Whether the database answers a trivial query. */
-export async function isDatabaseReachable(db: Db): Promise<boolean> {
+/**
+ * Whether the database answers: a trivial query, unless every connection of the pool is busy and one of them got an
+ * answer less than `recentMs` ago (a probe would only wait its turn behind the work it is meant to vouch for, and a
+ * load balancer would take a busy instance out of service as if its database were gone).
+ */
+export async function isDatabaseReachable(db: Db, recentMs = 2000): Promise<boolean> {
+  const pool = db.poolState?.()
+  const answeredAt = db.lastAnsweredAt?.() ?? 0
+  if (pool && pool.idle === 0 && pool.busy >= pool.max && Date.now() - answeredAt < recentMs) return true
   try {
     await sql`select 1`.execute(db)
     return true

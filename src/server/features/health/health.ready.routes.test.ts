@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { sql } from 'kysely'
 import { buildTestApp } from '../../../../test/app.js'
 import { assertMatchesContract } from '../../../../test/contract.js'
 import { createTestDatabase, testEngine } from '../../../../test/database.js'
 import { healthContract } from '../../../shared/contracts/health.js'
 import { buildApp } from '../../app.js'
 import { loadConfig } from '../../config.js'
+import { createDb } from '../../db/database.js'
 import { WorkerRegistry } from '../../workers.js'
 
 const config = () => loadConfig({ LOG_LEVEL: 'silent', WEB_ROOT: 'dist/web' })
@@ -88,6 +91,45 @@ describe('GET /api/ready', () => {
     const current = await app.inject({ url: '/api/ready' })
     assert.equal(current.statusCode, 200, current.body)
     assert.deepEqual(current.json().workers, {}, 'an app without workers (tests, the CLI) waits for none')
+  })
+
+  it('stays ready while every pooled connection is busy with work the database answers, and not once answers stop', {
+    skip: testEngine() !== 'postgres' && 'a PostgreSQL pool',
+  }, async (t) => {
+    const database = await createTestDatabase()
+    const db = createDb(database.url, { poolSize: 2 })
+    const app = await buildApp({ config: config(), db, logger: false })
+    let release = () => {}
+    const released = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    t.after(async () => {
+      release()
+      await app.close()
+      await db.destroy()
+      await database.destroy()
+    })
+    assert.equal((await app.inject({ url: '/api/ready' })).statusCode, 200, 'ready with idle connections')
+    // Two long pieces of work take both connections, each after an answer.
+    const holders = Array.from({ length: 2 }, () =>
+      db.connection().execute(async (connection) => {
+        await sql`select 1`.execute(connection)
+        await released
+      }),
+    )
+    while (db.poolState!().busy < 2 || db.poolState!().idle > 0) await sleep(10)
+    const started = Date.now()
+    const busy = await app.inject({ url: '/api/ready' })
+    assert.equal(busy.statusCode, 200, busy.body)
+    assert.ok(Date.now() - started < 1000, `answered without waiting for a connection (${Date.now() - started} ms)`)
+    // No answer for longer than the probe's window: it waits for a connection, and gives up.
+    await sleep(2100)
+    const silent = await app.inject({ url: '/api/ready' })
+    assert.equal(silent.statusCode, 503, silent.body)
+    assert.deepEqual(silent.json().error.details.missing, ['database unreachable'])
+    release()
+    await Promise.all(holders)
+    assert.equal((await app.inject({ url: '/api/ready' })).statusCode, 200, 'ready again once a connection is free')
   })
 
   it('answers 503 when the database does not answer, while /api/health says the same', async (t) => {

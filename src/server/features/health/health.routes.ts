@@ -34,7 +34,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ...healthContract.ready,
     config: { access: 'health.read' },
     handler: async () => {
-      const isReachable = await within(isDatabaseReachable(app.db), PROBE_TIMEOUT_MS, false)
+      const isReachable = await within(isDatabaseReachable(app.db, PROBE_TIMEOUT_MS), PROBE_TIMEOUT_MS, false)
       let pendingMigrations: string[] = []
       let migrations: 'current' | 'pending' | 'unknown' = 'unknown'
       if (isSchemaCurrent) migrations = 'current'
