@@ -13,12 +13,29 @@ export interface TestApp {
   loginAs(user: TestUser): Promise<{ cookie: string }>
 }
 
-/** A real app on a fresh database for this test; both are closed when the test ends. */
-export async function buildTestApp(t: TestContext, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+/**
+ * A real app on a fresh database for this test; both are closed when the test ends. With `logLines`, the app logs at
+ * LOG_LEVEL (info unless `env` says otherwise) into that array, one JSON line each; without it, it logs nothing.
+ */
+export async function buildTestApp(
+  t: TestContext,
+  env: NodeJS.ProcessEnv = {},
+  options: { logLines?: string[] } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase()
+  const { logLines } = options
   // No role is made to enrol a second factor unless a test asks (MFA_REQUIRED_ROLES): `loginAs` signs in in one step.
-  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_ROOT: 'dist/web', MFA_REQUIRED_ROLES: 'none', ...env })
-  const app = await buildApp({ config, db: database.db, logger: false })
+  const config = loadConfig({
+    LOG_LEVEL: logLines ? 'info' : 'silent',
+    WEB_ROOT: 'dist/web',
+    MFA_REQUIRED_ROLES: 'none',
+    ...env,
+  })
+  const app = await buildApp(
+    logLines
+      ? { config, db: database.db, logStream: { write: (line: string) => logLines.push(line) } }
+      : { config, db: database.db, logger: false },
+  )
   t.after(async () => {
     await app.close()
     await database.destroy()

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { buildTestApp } from '../../../../test/app.js'
 import { assertMatchesContract } from '../../../../test/contract.js'
 import { makeCampaign, makeTarget, makeUser } from '../../../../test/factories.js'
@@ -11,8 +12,8 @@ import { callingContract } from '../../../shared/contracts/calling.js'
 const METRICS_TOKEN = 'metrics-token-for-the-chained-claims-test'
 
 /** A campaign whose targets have these priorities, a signed-in caller, and the first household claimed. */
-async function firstClaimed(t: Parameters<typeof buildTestApp>[0], priorities: number[]) {
-  const context = await buildTestApp(t, { METRICS_TOKEN })
+async function firstClaimed(t: Parameters<typeof buildTestApp>[0], priorities: number[], logLines?: string[]) {
+  const context = await buildTestApp(t, { METRICS_TOKEN }, { logLines })
   const { app, db } = context
   const campaign = await makeCampaign(db)
   const targets = []
@@ -44,6 +45,7 @@ async function firstClaimed(t: Parameters<typeof buildTestApp>[0], priorities: n
     campaign,
     targets,
     caller,
+    callerHeaders: headers,
     manager,
     save,
     heldBy,
@@ -125,6 +127,45 @@ describe('POST /api/assignments/:id/outcome?next=claim', () => {
     assert.equal('next' in saved.json(), false, 'no next household from a paused campaign')
     assert.equal(await callCount(), 1, 'the call is saved all the same')
     assert.deepEqual(await heldBy(), [], 'nothing held')
+  })
+
+  it('saves the call when the next claim fails unexpectedly, leaving next out and logging the failure without personal data', async (t) => {
+    const lines: string[] = []
+    const { app, db, campaign, targets, callerHeaders, save, heldBy, callCount, assignmentId } = await firstClaimed(
+      t,
+      [90, 50],
+      lines,
+    )
+    // Only the claim reads the occupants: without their table it fails as a broken database would, not as a refusal.
+    await sql`alter table member rename to member_gone`.execute(db)
+    const saved = await save(assignmentId, '?next=claim')
+    await sql`alter table member_gone rename to member`.execute(db)
+    assert.equal(saved.statusCode, 201, saved.body)
+    assertMatchesContract(callingContract.outcome, saved)
+    assert.equal('next' in saved.json(), false, 'no next household when its claim failed')
+    assert.equal(await callCount(), 1, 'the call is saved all the same')
+    assert.deepEqual(await heldBy(), [], 'nothing half-claimed')
+    const failures = lines
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.msg === 'the claim after an outcome failed')
+    assert.equal(failures.length, 1, 'the failure is logged once')
+    assert.equal(failures[0].level, 50, 'as an error')
+    const household = await db
+      .selectFrom('household')
+      .selectAll()
+      .where('id', '=', targets[1].householdId)
+      .executeTakeFirstOrThrow()
+    for (const personal of [household.lastName, household.firstName]) {
+      assert.ok(personal && !lines.some((line) => line.includes(personal)), 'no tenant name in the log')
+    }
+    // The campaign still hands out its next household through the claim route.
+    const claimed = await app.inject({
+      method: 'POST',
+      url: `/api/campaigns/${campaign.id}/claim`,
+      headers: callerHeaders,
+    })
+    assert.equal(claimed.statusCode, 200, claimed.body)
+    assert.equal(claimed.json().assignment.id, targets[1].id)
   })
 
   it('refuses another value of next, naming it, and saves nothing', async (t) => {
