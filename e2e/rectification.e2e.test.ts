@@ -126,6 +126,36 @@ describe('rectification at the tenant’s request in Chromium', () => {
       .waitFor()
     assert.deepEqual(await seriousViolations(manager), [], 'the rectified fields said, on a tablet')
     await manager.screenshot({ path: screenshotPath('rectification-kept-tablet'), fullPage: true })
+    // A postcode whose communes do not include the town is refused, in words; the town typed carelessly with it is
+    // written as the official list writes it.
+    await manager.getByRole('button', { name: 'Rectifier…' }).click()
+    assert.equal(await managerDialog.getByLabel(/^Commune/).inputValue(), 'Nancy')
+    await managerDialog.getByLabel(/^Code postal/).fill('54500')
+    await managerDialog.getByRole('button', { name: 'Relire la modification' }).click()
+    await managerDialog.getByRole('button', { name: 'Rectifier', exact: true }).click()
+    await managerDialog
+      .getByRole('alert')
+      .filter({
+        hasText: '« Nancy » n’est pas une commune du code postal 54500 : corrigez la commune ou le code postal',
+      })
+      .waitFor()
+    assert.deepEqual(await seriousViolations(manager), [], 'an address refused')
+    await manager.screenshot({ path: screenshotPath('rectification-address-refused') })
+    await managerDialog.getByRole('button', { name: 'Modifier' }).click()
+    await managerDialog.getByLabel(/^Commune/).fill('vandoeuvre les nancy')
+    await managerDialog.getByRole('button', { name: 'Relire les 2 modifications' }).click()
+    await managerDialog.getByRole('button', { name: 'Rectifier les 2 champs' }).click()
+    await manager.getByText('Données rectifiées : Code postal et Commune.').waitFor()
+    await manager.getByText('54500 Vandœuvre-lès-Nancy', { exact: false }).first().waitFor()
+    assert.deepEqual(
+      await server.db
+        .selectFrom('household')
+        .select(['postcode', 'city', 'inseeCode'])
+        .where('id', '=', household.id)
+        .executeTakeFirstOrThrow(),
+      { postcode: '54500', city: 'Vandœuvre-lès-Nancy', inseeCode: '54547' },
+    )
+
     const requests = await server.db
       .selectFrom('dataRequest')
       .select(['status', 'outcome'])
@@ -133,6 +163,7 @@ describe('rectification at the tenant’s request in Chromium', () => {
       .orderBy('createdAt')
       .execute()
     assert.deepEqual(requests, [
+      { status: 'closed', outcome: 'rectified' },
       { status: 'closed', outcome: 'rectified' },
       { status: 'closed', outcome: 'rectified' },
     ])

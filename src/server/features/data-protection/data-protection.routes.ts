@@ -361,6 +361,7 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if ((household as Record<string, unknown>)[field] !== cleaned) update[field] = cleaned
       }
       if (update.email) update.email = update.email.toLowerCase()
+      const inseeCode = officialAddress(update, household)
       const fields = Object.keys(update).sort()
       // The list's search reads the names as the import folded them: folded again from the rectified ones.
       const searchName =
@@ -368,16 +369,6 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ? householdSearchName(
               update.lastName ?? household.lastName,
               update.firstName !== undefined ? update.firstName : household.firstName,
-            )
-          : undefined
-      // The commune's code goes with the postcode and town, as the import derives it: targeting by commune and the
-      // review's communes must not keep counting the household where it no longer lives. A pair the official list
-      // does not know leaves no code rather than the old one.
-      const inseeCode =
-        update.postcode !== undefined || update.city !== undefined
-          ? communeCodeOf(
-              update.postcode !== undefined ? update.postcode : household.postcode,
-              update.city !== undefined ? update.city : household.city,
             )
           : undefined
       const now = nowTimestamp()
@@ -615,9 +606,45 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 }
 
-/** The INSEE code of the commune a postcode and town name (`checkAddress`), or null when the list does not know them. */
-function communeCodeOf(postcode: string | null, city: string | null): string | null {
+/**
+ * A rectified postcode or town, checked against the official communes as the import checks them (`checkAddress`):
+ * written as the list writes them (« vandoeuvre les nancy » becomes « Vandœuvre-lès-Nancy », 4 digits get their
+ * zero back), and refused, naming the field that changed, when the list knows the postcode and the town is none of
+ * its communes: a rectification must not leave an address that contradicts itself. A postcode the list does not know
+ * is kept as typed, without a commune. Changes `update` (an entry now equal to the stored value is dropped) and
+ * returns the commune's code to store: targeting by commune and the review's communes must not keep counting the
+ * household where it no longer lives; undefined when neither changed.
+ */
+function officialAddress(
+  update: Record<string, string | null>,
+  stored: { postcode: string | null; city: string | null },
+): string | null | undefined {
+  if (update.postcode === undefined && update.city === undefined) return undefined
+  const postcode = update.postcode !== undefined ? update.postcode : stored.postcode
+  const city = update.city !== undefined ? update.city : stored.city
   if (!postcode) return null
   const address = checkAddress(postcode, city ?? '')
-  return address.ok ? address.inseeCode : null
+  const refusedField = update.city !== undefined ? 'changes.city' : 'changes.postcode'
+  const refusedValue = update.city !== undefined ? update.city : update.postcode
+  if (address.ok && !address.isCityMatched && city) {
+    throw badParameter(refusedField, refusedValue, `no commune "${city}" with postcode ${address.postcode}`)
+  }
+  if (!address.ok) {
+    if (address.column === 'city' && city) throw badParameter(refusedField, refusedValue, address.message)
+    if (/^not a postcode/.test(address.message)) throw badParameter('changes.postcode', postcode, address.message)
+    return null
+  }
+  const official = { postcode: address.postcode, city: address.city }
+  // What was typed is spelt as the list spells it; a town that was empty, and not emptied now, takes the name of the
+  // postcode's only commune; a town emptied now stays empty.
+  const respelt = {
+    postcode: update.postcode !== undefined,
+    city: update.city === undefined ? !city : update.city !== null,
+  }
+  for (const field of ['postcode', 'city'] as const) {
+    if (!respelt[field]) continue
+    if (official[field] === stored[field]) delete update[field]
+    else update[field] = official[field]
+  }
+  return address.inseeCode
 }

@@ -191,7 +191,7 @@ describe('GET /api/households/:id/dossier', () => {
       method: 'POST',
       url: `/api/households/${household.id}/rectification`,
       headers: await loginAs(manager),
-      payload: { changes: { email: 'odette@example.org', postcode: '54500' } },
+      payload: { changes: { email: 'odette@example.org', postcode: '54100' } },
     })
     assert.equal(rectified.statusCode, 200, rectified.body)
     const json = await app.inject({ url: `/api/households/${household.id}/dossier`, headers: await loginAs(manager) })
@@ -217,7 +217,7 @@ describe('GET /api/households/:id/dossier', () => {
       'Consultation de la fiche du ménage — Appelant·e, Habitat Lorrain',
       // What the tenant had rectified says so; what they did not, does not.
       'odette@example.org (rectifié à votre demande)',
-      '54500 Nancy (rectifié à votre demande)',
+      '54100 Nancy (rectifié à votre demande)',
     ]) {
       assert.ok(text.includes(expected), `the PDF says "${expected}"`)
     }
@@ -404,7 +404,7 @@ describe('the register of requests', () => {
       method: 'POST',
       url: `/api/households/${household.id}/rectification`,
       headers,
-      payload: { changes: { city: 'Vandœuvre-lès-Nancy' } },
+      payload: { changes: { addressLine2: 'Bâtiment B' } },
     })
     assert.equal(direct.json().request.kind, 'rectification')
     assert.equal(direct.json().request.status, 'closed')
@@ -412,40 +412,76 @@ describe('the register of requests', () => {
       method: 'POST',
       url: `/api/households/${household.id}/rectification`,
       headers,
-      payload: { requestId: registered.json().id, changes: { city: 'Nancy' } },
+      payload: { requestId: registered.json().id, changes: { addressLine2: 'Bâtiment C' } },
     })
     assert.equal(closedAgain.statusCode, 409)
   })
 
-  it('a rectified postcode or town moves the commune code with them; a pair the official list does not know leaves none', async (t) => {
+  it('a rectified postcode or town is spelt as the official list spells it and moves the commune code with them; a town that is not the postcode’s is refused', async (t) => {
     const { app, db, loginAs, manager, household } = await setUp(t)
     const headers = await loginAs(manager)
-    const rectify = async (changes: Record<string, string | null>) => {
-      const response = await app.inject({
+    const send = (changes: Record<string, string | null>) =>
+      app.inject({
         method: 'POST',
         url: `/api/households/${household.id}/rectification`,
         headers,
         payload: { changes },
       })
-      assert.equal(response.statusCode, 200, response.body)
-      const row = await db
+    const stored = () =>
+      db
         .selectFrom('household')
         .select(['postcode', 'city', 'inseeCode'])
         .where('id', '=', household.id)
         .executeTakeFirstOrThrow()
-      return { fields: response.json().fields as string[], ...row }
+    const rectify = async (changes: Record<string, string | null>) => {
+      const response = await send(changes)
+      assert.equal(response.statusCode, 200, response.body)
+      return { fields: response.json().fields as string[], ...(await stored()) }
+    }
+    const refused = async (changes: Record<string, string | null>) => {
+      const before = await stored()
+      const response = await send(changes)
+      assert.equal(response.statusCode, 400, response.body)
+      assert.deepEqual(await stored(), before, 'nothing changed')
+      const [issue] = response.json().error.details
+      return [issue.field, issue.value, issue.message]
     }
     assert.equal((await rectify({ firstName: 'Odile' })).inseeCode, '54395', 'a name alone leaves the commune')
-    assert.deepEqual(await rectify({ postcode: '54500', city: 'Vandœuvre-lès-Nancy' }), {
+    assert.deepEqual(await rectify({ postcode: '54500', city: 'vandoeuvre les nancy' }), {
       fields: ['city', 'postcode'],
       postcode: '54500',
       city: 'Vandœuvre-lès-Nancy',
       inseeCode: '54547',
     })
-    // The town alone, back to Nancy with Vandœuvre's postcode: the postcode has one commune, whose code it keeps.
-    assert.equal((await rectify({ city: 'Nancy' })).inseeCode, '54547')
-    assert.equal((await rectify({ postcode: '54000' })).inseeCode, '54395')
-    // A postcode the official list does not know: no code, never the old commune's.
+    // The town alone, back to Nancy with Vandœuvre's postcode; the postcode alone, Nancy's with Vandœuvre kept.
+    assert.deepEqual(await refused({ city: 'Nancy' }), [
+      'changes.city',
+      'Nancy',
+      'no commune "Nancy" with postcode 54500',
+    ])
+    assert.deepEqual(await refused({ postcode: '54000' }), [
+      'changes.postcode',
+      '54000',
+      'no commune "Vandœuvre-lès-Nancy" with postcode 54000',
+    ])
+    assert.deepEqual(await refused({ postcode: '54 0O0' }), [
+      'changes.postcode',
+      '54 0O0',
+      'not a postcode (5 digits expected)',
+    ])
+    assert.deepEqual(await rectify({ postcode: '54000', city: 'NANCY' }), {
+      fields: ['city', 'postcode'],
+      postcode: '54000',
+      city: 'Nancy',
+      inseeCode: '54395',
+    })
+    assert.deepEqual(await rectify({ city: 'nancy' }), {
+      fields: [],
+      postcode: '54000',
+      city: 'Nancy',
+      inseeCode: '54395',
+    })
+    // A postcode the official list does not know: kept as typed, no code, never the old commune's.
     assert.deepEqual(await rectify({ postcode: '99999', city: 'Nulle-Part' }), {
       fields: ['city', 'postcode'],
       postcode: '99999',

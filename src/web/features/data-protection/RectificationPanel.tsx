@@ -15,6 +15,7 @@ import {
 import { useDisclosure } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
+import type { TFunction } from 'i18next'
 import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Static } from 'typebox'
@@ -117,11 +118,12 @@ export function RectificationPanel({
         },
       }),
     onSuccess: async (result) => {
+      // Typed differently, stored the same (a town spelt as the official list spells it): nothing changed.
       notifications.show({
         color: 'teal',
-        message: t('dataProtection.rectification.done', {
-          fields: labels(result.fields as Field[]),
-        }),
+        message: result.fields.length
+          ? t('dataProtection.rectification.done', { fields: labels(result.fields as Field[]) })
+          : t('dataProtection.rectification.unchanged'),
       })
       setConfirming(false)
       dialog.close()
@@ -246,9 +248,13 @@ export function RectificationPanel({
             <Alert color="orange">{t('dataProtection.rectification.warning')}</Alert>
             {rectify.error && (
               <Alert color="red" role="alert">
-                {describeError(t, rectify.error)}
-                {(RECTIFIABLE_FIELDS as readonly string[]).includes(refusedField) &&
-                  ` (${label(refusedField as Field)})`}
+                {addressRefusal(t, rectify.error) ?? (
+                  <>
+                    {describeError(t, rectify.error)}
+                    {(RECTIFIABLE_FIELDS as readonly string[]).includes(refusedField) &&
+                      ` (${label(refusedField as Field)})`}
+                  </>
+                )}
               </Alert>
             )}
             <Group justify="flex-end">
@@ -264,4 +270,13 @@ export function RectificationPanel({
       </Modal>
     </Card>
   )
+}
+
+/** The server's refusal of a postcode and town that do not go together (as the import checks them), in words. */
+function addressRefusal(t: TFunction, error: unknown): string | undefined {
+  if (!(error instanceof ApiError) || error.code !== 'VALIDATION_FAILED') return undefined
+  const commune = /^no commune "(.*)" with postcode (\d+)$/.exec(error.message)
+  if (commune) return t('dataProtection.rectification.noCommune', { city: commune[1], postcode: commune[2] })
+  if (/^not a postcode/.test(error.message)) return t('dataProtection.rectification.notPostcode')
+  return undefined
 }

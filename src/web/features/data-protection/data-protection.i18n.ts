@@ -40,6 +40,11 @@ export const dataProtectionFr = {
     birthInvalid: 'Saisissez une date de naissance entière et passée (jj/mm/aaaa), ou videz le champ.',
     birthFuture: 'Une date de naissance n’est pas dans le futur.',
     nothingChanged: 'Aucun champ n’a changé.',
+    noCommune:
+      '« {{city}} » n’est pas une commune du code postal {{postcode}} : corrigez la commune ou le code postal avec « Modifier ».',
+    unchanged:
+      'Rien n’a changé : ce qui a été saisi est déjà enregistré (codes postaux et communes s’écrivent comme la liste officielle des communes).',
+    notPostcode: 'Un code postal s’écrit avec 5 chiffres : corrigez-le avec « Modifier ».',
     review_one: 'Relire la modification',
     review_other: 'Relire les {{count}} modifications',
     confirmIntro_one: 'Cette modification sera faite :',
@@ -373,6 +378,10 @@ export const dataProtectionEn: typeof dataProtectionFr = {
     birthInvalid: 'Type a whole date of birth in the past (dd/mm/yyyy), or empty the field.',
     birthFuture: 'A date of birth is not in the future.',
     nothingChanged: 'No field has changed.',
+    noCommune: '“{{city}}” is not a town of postcode {{postcode}}: correct the town or the postcode with “Edit”.',
+    unchanged:
+      'Nothing changed: what was typed is already recorded (postcodes and towns are written as the official list of communes writes them).',
+    notPostcode: 'A postcode has 5 digits: correct it with “Edit”.',
     review_one: 'Review the change',
     review_other: 'Review the {{count}} changes',
     confirmIntro_one: 'This change will be made:',

@@ -46,6 +46,23 @@ describe('a warning of the import report, in plain words', () => {
       explainReason(t, RECTIFIED_KEPT),
       'donnée rectifiée à la demande du locataire\u202f; la valeur du fichier n’a pas été reprise (corrigez-la à la source)',
     )
+    // The address's reasons, with their values.
+    assert.equal(
+      explainReason(t, 'not the commune of postcode 54500; recorded as Vandœuvre-lès-Nancy'),
+      'pas une commune du code postal 54500\u202f; enregistrée comme Vandœuvre-lès-Nancy',
+    )
+    assert.equal(
+      explainReason(t, 'no commune given, and postcode 54230 has several (Chaligny, Chavigny, Neuves-Maisons)'),
+      'pas de commune indiquée, et le code postal 54230 en a plusieurs (Chaligny, Chavigny, Neuves-Maisons)',
+    )
+    assert.equal(
+      explainReason(t, 'not a postcode: 4 digits, and 09999 is not a known postcode'),
+      'ce n’est pas un code postal\u00a0: 4 chiffres, et 09999 n’est pas un code postal connu',
+    )
+    assert.equal(
+      explainReason(t, 'not a postcode (5 digits expected)'),
+      'ce n’est pas un code postal (5 chiffres attendus)',
+    )
     // A reason the app does not know stays as the server wrote it.
     assert.equal(explainReason(t, 'something new'), 'something new')
   })

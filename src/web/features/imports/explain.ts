@@ -72,6 +72,12 @@ export function explainRefusal(t: TFunction, error: unknown): string {
 export function explainReason(t: TFunction, reason: string): string {
   const commune = /^no commune "(.*)" with postcode (\d+)$/.exec(reason)
   if (commune) return t('imports.noCommune', { city: commune[1], postcode: commune[2] })
+  const replaced = /^not the commune of postcode (\d+); recorded as (.*)$/.exec(reason)
+  if (replaced) return t('imports.notTheCommune', { postcode: replaced[1], city: replaced[2] })
+  const several = /^no commune given, and postcode (\d+) has several \((.*)\)$/.exec(reason)
+  if (several) return t('imports.severalCommunes', { postcode: several[1], communes: several[2] })
+  const padded = /^not a postcode: 4 digits, and (\d+) is not a known postcode$/.exec(reason)
+  if (padded) return t('imports.fourDigits', { padded: padded[1] })
   if (/[.:]/.test(reason)) return reason
   return t(`imports.reasons.${reason}`, { defaultValue: reason })
 }

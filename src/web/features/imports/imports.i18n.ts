@@ -138,10 +138,14 @@ export const importsFr = {
     'not a whole number': 'ce n’est pas un nombre entier',
     'not a valid phone number; kept as written': 'numéro de téléphone non valide ; gardé tel quel',
     'unknown postcode': 'code postal inconnu',
+    'not a postcode (5 digits expected)': 'ce n’est pas un code postal (5 chiffres attendus)',
     [RECTIFIED_KEPT]:
       'donnée rectifiée à la demande du locataire ; la valeur du fichier n’a pas été reprise (corrigez-la à la source)',
   },
   noCommune: 'pas de commune « {{city}} » avec le code postal {{postcode}}',
+  notTheCommune: 'pas une commune du code postal {{postcode}} ; enregistrée comme {{city}}',
+  severalCommunes: 'pas de commune indiquée, et le code postal {{postcode}} en a plusieurs ({{communes}})',
+  fourDigits: 'ce n’est pas un code postal : 4 chiffres, et {{padded}} n’est pas un code postal connu',
   refusals: {
     quote:
       'Ligne {{line}} : un guillemet (") s’ouvre ici et n’est jamais refermé ; tout le reste du fichier serait lu comme une seule cellule. Refermez ou supprimez ce guillemet.',
@@ -309,9 +313,13 @@ export const importsEn: typeof importsFr = {
     'not a whole number': 'not a whole number',
     'not a valid phone number; kept as written': 'not a valid phone number; kept as written',
     'unknown postcode': 'unknown postcode',
+    'not a postcode (5 digits expected)': 'not a postcode (5 digits expected)',
     [RECTIFIED_KEPT]: RECTIFIED_KEPT,
   },
   noCommune: 'no town “{{city}}” with postcode {{postcode}}',
+  notTheCommune: 'not a town of postcode {{postcode}}; recorded as {{city}}',
+  severalCommunes: 'no town given, and postcode {{postcode}} has several ({{communes}})',
+  fourDigits: 'not a postcode: 4 digits, and {{padded}} is not a known postcode',
   refusals: {
     quote:
       'Line {{line}}: a quote (") opens here and is never closed; the rest of the file would be read as a single cell. Close or remove this quote.',
