@@ -60,6 +60,7 @@ function runNodeTests(label, files, env) {
   return new Promise((resolve) => {
     if (files.length === 0) return resolve()
     console.log(`\n=== ${label}: ${files.length} file(s) ===`)
+    const started = Date.now()
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
@@ -79,7 +80,13 @@ function runNodeTests(label, files, env) {
             ?.split(' ')
             .pop() ?? 0,
         )
-      const result = { label, passed: count('pass'), failed: count('fail'), skipped: count('skipped') + count('todo') }
+      const result = {
+        label,
+        passed: count('pass'),
+        failed: count('fail'),
+        skipped: count('skipped') + count('todo'),
+        minutes: (Date.now() - started) / 60_000,
+      }
       if (code !== 0 && result.failed === 0) result.failed = 1 // a crash outside any test still fails the run
       totals.passed += result.passed
       totals.failed += result.failed
@@ -134,6 +141,11 @@ if (wants('e2e') && e2eTests.length > 0) {
 }
 
 console.log('\n=== Summary ===')
-for (const run of runs) console.log(`${run.label}: ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped`)
+// Each run's time too: the whole suite is meant to stay under 30 minutes on 2 cores.
+for (const run of runs) {
+  console.log(
+    `${run.label}: ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped, ${run.minutes.toFixed(1)} min`,
+  )
+}
 console.log(`${totals.passed} passed, ${totals.failed} failed`)
 process.exit(totals.failed > 0 ? 1 : 0)
