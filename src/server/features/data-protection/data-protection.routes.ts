@@ -24,7 +24,7 @@ import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { organizationsWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
-import { checkAddress } from '../imports/imports.communes.js'
+import { checkAddress, noCommuneMessage } from '../imports/imports.communes.js'
 import { eraseWithin, type KeptReason } from '../retention/retention.service.js'
 import { recountHouseholds } from '../stats/stats.refresh.js'
 import { badParameter } from '../stats/stats.scope.js'
@@ -627,7 +627,7 @@ function officialAddress(
   const refusedField = update.city !== undefined ? 'changes.city' : 'changes.postcode'
   const refusedValue = update.city !== undefined ? update.city : update.postcode
   if (address.ok && !address.isCityMatched && city) {
-    throw badParameter(refusedField, refusedValue, `no commune "${city}" with postcode ${address.postcode}`)
+    throw badParameter(refusedField, refusedValue, noCommuneMessage(city, address.postcode))
   }
   if (!address.ok) {
     if (address.column === 'city' && city) throw badParameter(refusedField, refusedValue, address.message)

@@ -94,6 +94,9 @@ export type AddressCheck =
     }
   | { ok: false; message: string; column: 'postcode' | 'city' }
 
+/** "no commune "X" with postcode N": a phrase the web app recognises and translates (imports/explain.ts). */
+export const noCommuneMessage = (city: string, postcode: string) => `no commune "${city}" with postcode ${postcode}`
+
 const checked = new Map<string, AddressCheck>()
 const MAX_REMEMBERED = 100_000
 const FOUR_DIGITS = /^\d{4}$/
@@ -138,13 +141,12 @@ function lookUp(rawPostcode: string, rawCity: string): AddressCheck {
     const [only] = candidates
     return { ok: true, inseeCode: only.inseeCode, city: only.name, postcode, isCityMatched: false }
   }
-  // "no commune "X" with postcode N" is a phrase the web app recognises and translates.
   const names = candidates.map((candidate) => candidate.name)
   const listed = names.length > 6 ? `${names.slice(0, 6).join(', ')}…` : names.join(', ')
   return {
     ok: false,
     message: rawCity.trim()
-      ? `no commune "${rawCity.trim()}" with postcode ${postcode}`
+      ? noCommuneMessage(rawCity.trim(), postcode)
       : `no commune given, and postcode ${postcode} has several (${listed})`,
     column: 'city',
   }

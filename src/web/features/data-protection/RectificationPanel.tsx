@@ -32,6 +32,7 @@ import { localeOf } from '../../../shared/labels.js'
 import { ApiError, call } from '../../api/client.js'
 import { DayInput } from '../../components/DayInput.js'
 import { describeError } from '../../components/errors.js'
+import { noCommuneOf } from '../imports/explain.js'
 import { rectifiedFieldsSentence } from './rectified-fields.js'
 
 type Values = Record<Field, string>
@@ -275,8 +276,8 @@ export function RectificationPanel({
 /** The server's refusal of a postcode and town that do not go together (as the import checks them), in words. */
 function addressRefusal(t: TFunction, error: unknown): string | undefined {
   if (!(error instanceof ApiError) || error.code !== 'VALIDATION_FAILED') return undefined
-  const commune = /^no commune "(.*)" with postcode (\d+)$/.exec(error.message)
-  if (commune) return t('dataProtection.rectification.noCommune', { city: commune[1], postcode: commune[2] })
+  const commune = noCommuneOf(error.message)
+  if (commune) return t('dataProtection.rectification.noCommune', commune)
   if (/^not a postcode/.test(error.message)) return t('dataProtection.rectification.notPostcode')
   return undefined
 }

@@ -70,8 +70,8 @@ export function explainRefusal(t: TFunction, error: unknown): string {
 
 /** A row's rejection reason or a value's warning, translated when it is one of the server's known phrases. */
 export function explainReason(t: TFunction, reason: string): string {
-  const commune = /^no commune "(.*)" with postcode (\d+)$/.exec(reason)
-  if (commune) return t('imports.noCommune', { city: commune[1], postcode: commune[2] })
+  const commune = noCommuneOf(reason)
+  if (commune) return t('imports.noCommune', commune)
   const replaced = /^not the commune of postcode (\d+); recorded as (.*)$/.exec(reason)
   if (replaced) return t('imports.notTheCommune', { postcode: replaced[1], city: replaced[2] })
   const several = /^no commune given, and postcode (\d+) has several \((.*)\)$/.exec(reason)
@@ -80,4 +80,10 @@ export function explainReason(t: TFunction, reason: string): string {
   if (padded) return t('imports.fourDigits', { padded: padded[1] })
   if (/[.:]/.test(reason)) return reason
   return t(`imports.reasons.${reason}`, { defaultValue: reason })
+}
+
+/** The town and postcode of the server's "no commune "X" with postcode N" (imports.communes.ts), or undefined. */
+export function noCommuneOf(message: string): { city: string; postcode: string } | undefined {
+  const found = /^no commune "(.*)" with postcode (\d+)$/.exec(message)
+  return found ? { city: found[1], postcode: found[2] } : undefined
 }
