@@ -145,17 +145,19 @@ export function RectificationPanel({
     event.preventDefault()
     if (!problem) setConfirming(true)
   }
+  // The server names the field it refused (`changes.lastName`): said with the field's label, and on the field itself
+  // back in the form, until the form is edited (a town and a postcode are refused together: either may be the fix).
+  const refusedField = rectify.error instanceof ApiError ? refusedFieldOf(rectify.error.details) : ''
+  const refusal = rectify.error ? (addressRefusal(t, rectify.error) ?? describeError(t, rectify.error)) : undefined
   const field = (name: Field) => ({
     label: label(name),
     value: values[name],
-    onChange: (event: { currentTarget: { value: string } }) =>
-      setValues({ ...values, [name]: event.currentTarget.value }),
+    error: name === refusedField ? refusal : undefined,
+    onChange: (event: { currentTarget: { value: string } }) => {
+      if (rectify.error) rectify.reset()
+      setValues({ ...values, [name]: event.currentTarget.value })
+    },
   })
-  // The server names the field it refused (`changes.lastName`): said with the field's label.
-  const refusedField =
-    rectify.error instanceof ApiError
-      ? String((rectify.error.details as { field?: string } | undefined)?.field ?? '').replace(/^changes\./, '')
-      : ''
   return (
     <Card withBorder component="section" aria-labelledby="household-rectification">
       <Title order={3} size="h4" mb="xs" id="household-rectification">
@@ -213,7 +215,7 @@ export function RectificationPanel({
                 <TextInput {...field('firstName')} maxLength={200} />
                 <TextInput {...field('addressLine1')} maxLength={300} />
                 <TextInput {...field('addressLine2')} maxLength={300} />
-                <TextInput {...field('postcode')} maxLength={10} inputMode="numeric" w={140} />
+                <TextInput {...field('postcode')} maxLength={10} inputMode="numeric" />
                 <TextInput {...field('city')} maxLength={200} />
                 <TextInput {...field('email')} type="email" maxLength={254} />
               </SimpleGrid>
@@ -249,13 +251,10 @@ export function RectificationPanel({
             <Alert color="orange">{t('dataProtection.rectification.warning')}</Alert>
             {rectify.error && (
               <Alert color="red" role="alert">
-                {addressRefusal(t, rectify.error) ?? (
-                  <>
-                    {describeError(t, rectify.error)}
-                    {(RECTIFIABLE_FIELDS as readonly string[]).includes(refusedField) &&
-                      ` (${label(refusedField as Field)})`}
-                  </>
-                )}
+                {refusal}
+                {!addressRefusal(t, rectify.error) &&
+                  (RECTIFIABLE_FIELDS as readonly string[]).includes(refusedField) &&
+                  ` (${label(refusedField as Field)})`}
               </Alert>
             )}
             <Group justify="flex-end">
@@ -280,4 +279,10 @@ function addressRefusal(t: TFunction, error: unknown): string | undefined {
   if (commune) return t('dataProtection.rectification.noCommune', commune)
   if (/^not a postcode/.test(error.message)) return t('dataProtection.rectification.notPostcode')
   return undefined
+}
+
+/** The form field a refusal names: its details are one issue `{field}` or a list of them (validation), `changes.x`. */
+function refusedFieldOf(details: unknown): string {
+  const issue = (Array.isArray(details) ? details[0] : details) as { field?: unknown } | undefined
+  return typeof issue?.field === 'string' ? issue.field.replace(/^changes\./, '') : ''
 }
