@@ -93,7 +93,7 @@ describe('GET /api/ready', () => {
     assert.deepEqual(current.json().workers, {}, 'an app without workers (tests, the CLI) waits for none')
   })
 
-  it('stays ready while every pooled connection is busy with work the database answers, and not once answers stop', {
+  it('stays ready while every pooled connection is busy with work the database answers, and not once answers stop; health too', {
     skip: testEngine() !== 'postgres' && 'a PostgreSQL pool',
   }, async (t) => {
     const database = await createTestDatabase()
@@ -127,6 +127,10 @@ describe('GET /api/ready', () => {
     const silent = await app.inject({ url: '/api/ready' })
     assert.equal(silent.statusCode, 503, silent.body)
     assert.deepEqual(silent.json().error.details.missing, ['database unreachable'])
+    // The liveness check is bounded the same way: a 503 after 2 s, not a request left hanging.
+    const waited = Date.now()
+    assert.equal((await app.inject({ url: '/api/health' })).statusCode, 503)
+    assert.ok(Date.now() - waited < 3000, `answered within the probe's bound (${Date.now() - waited} ms)`)
     release()
     await Promise.all(holders)
     assert.equal((await app.inject({ url: '/api/ready' })).statusCode, 200, 'ready again once a connection is free')

@@ -21,7 +21,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ...healthContract.read,
     config: { access: 'health.read' },
     handler: async () => {
-      if (!(await isDatabaseReachable(app.db))) {
+      if (!(await within(isDatabaseReachable(app.db, PROBE_TIMEOUT_MS), PROBE_TIMEOUT_MS, false))) {
         throw new AppError('SERVICE_UNAVAILABLE', 'The database does not answer')
       }
       return { status: 'ok' as const, database: app.db.engine, version: VERSION }
