@@ -10,3 +10,14 @@ export function describeError(t: TFunction, error: unknown): string {
   }
   return t('errors.INTERNAL')
 }
+
+/**
+ * The fields a refusal names (`alone`, `instruments.ucla3.q1`, `changes.city`), from an error's details: a validation
+ * error lists its issues, other errors give one `{field}`.
+ */
+export function serverFieldIssues(details: unknown): { field: string; message: string }[] {
+  const list = Array.isArray(details) ? details : details && typeof details === 'object' ? [details] : []
+  return list
+    .filter((detail): detail is { field: string; message?: string } => typeof detail?.field === 'string')
+    .map((detail) => ({ field: detail.field, message: detail.message ?? '' }))
+}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { isoToParisLocal, parisLocalToIso } from '../../../shared/clock.js'
 import type { QuestionnaireDefinition } from '../../../shared/questionnaire.js'
+import { serverFieldIssues } from '../../components/errors.js'
 import {
   answersToSend,
   buildOutcomeBody,
@@ -11,7 +12,6 @@ import {
   followedReferral,
   newIdempotencyKey,
   type OutcomeForm,
-  serverFieldIssues,
   suggestNeeds,
   tickedNeeds,
   toggleNeed,

@@ -277,14 +277,6 @@ export function buildOutcomeBody(
   return body
 }
 
-/** Field keys the server names (`alone`, `instruments.ucla3.q1`, `callbackAt`) from an error's details. */
-export function serverFieldIssues(details: unknown): { field: string; message: string }[] {
-  const list = Array.isArray(details) ? details : details && typeof details === 'object' ? [details] : []
-  return list
-    .filter((detail): detail is { field: string; message?: string } => typeof detail?.field === 'string')
-    .map((detail) => ({ field: detail.field, message: detail.message ?? '' }))
-}
-
 /** Which translation explains a server's answer issue in plain words. */
 export function explainServerIssue(field: string, message: string): string {
   if (field === 'callbackAt') {

@@ -4,10 +4,10 @@
 import { type RefObject, useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../api/client.js'
-import { describeError } from '../../components/errors.js'
+import { describeError, serverFieldIssues } from '../../components/errors.js'
 import { type Assignment, callingApi, type SavedCall } from './api.js'
 import { type CallDraft, removeDraft } from './drafts.js'
-import { ERROR_TEXT_VALUES, explainServerIssue, serverFieldIssues } from './outcome.js'
+import { ERROR_TEXT_VALUES, explainServerIssue } from './outcome.js'
 
 const RETRY_EVERY_MS = 20_000
 

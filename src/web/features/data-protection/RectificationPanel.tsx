@@ -31,7 +31,7 @@ import { CIVILITIES } from '../../../shared/households.js'
 import { localeOf } from '../../../shared/labels.js'
 import { ApiError, call } from '../../api/client.js'
 import { DayInput } from '../../components/DayInput.js'
-import { describeError } from '../../components/errors.js'
+import { describeError, serverFieldIssues } from '../../components/errors.js'
 import { noCommuneOf } from '../imports/explain.js'
 import { rectifiedFieldsSentence } from './rectified-fields.js'
 
@@ -147,8 +147,12 @@ export function RectificationPanel({
   }
   // The server names the field it refused (`changes.lastName`): said with the field's label, and on the field itself
   // back in the form, until the form is edited (a town and a postcode are refused together: either may be the fix).
-  const refusedField = rectify.error instanceof ApiError ? refusedFieldOf(rectify.error.details) : ''
-  const refusal = rectify.error ? (addressRefusal(t, rectify.error) ?? describeError(t, rectify.error)) : undefined
+  const refusedField =
+    rectify.error instanceof ApiError
+      ? (serverFieldIssues(rectify.error.details)[0]?.field.replace(/^changes\./, '') ?? '')
+      : ''
+  const addressText = rectify.error ? addressRefusal(t, rectify.error) : undefined
+  const refusal = rectify.error ? (addressText ?? describeError(t, rectify.error)) : undefined
   const field = (name: Field) => ({
     label: label(name),
     value: values[name],
@@ -252,7 +256,7 @@ export function RectificationPanel({
             {rectify.error && (
               <Alert color="red" role="alert">
                 {refusal}
-                {!addressRefusal(t, rectify.error) &&
+                {!addressText &&
                   (RECTIFIABLE_FIELDS as readonly string[]).includes(refusedField) &&
                   ` (${label(refusedField as Field)})`}
               </Alert>
@@ -279,10 +283,4 @@ function addressRefusal(t: TFunction, error: unknown): string | undefined {
   if (commune) return t('dataProtection.rectification.noCommune', commune)
   if (/^not a postcode/.test(error.message)) return t('dataProtection.rectification.notPostcode')
   return undefined
-}
-
-/** The form field a refusal names: its details are one issue `{field}` or a list of them (validation), `changes.x`. */
-function refusedFieldOf(details: unknown): string {
-  const issue = (Array.isArray(details) ? details[0] : details) as { field?: unknown } | undefined
-  return typeof issue?.field === 'string' ? issue.field.replace(/^changes\./, '') : ''
 }
