@@ -143,6 +143,7 @@ function answerFrameworkError(error: FastifyError, reply: FastifyReply) {
 
 /** Assembles the HTTP application around an open database; `main.ts` and the tests both call it. */
 export async function buildApp({ config, db, logger, logStream, workers }: BuildAppOptions): Promise<FastifyInstance> {
+  const { trustProxy } = config
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
@@ -154,7 +155,9 @@ export async function buildApp({ config, db, logger, logStream, workers }: Build
         err: serializeError,
       },
     },
-    trustProxy: config.trustProxy,
+    // A hop count is given to Fastify as a function: Fastify 5.12 reads a bare number as "trust no one", since a client
+    // that reaches the app without its proxy could write the entries. A count is for an app only its proxy reaches.
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     bodyLimit: 1024 * 1024,
     ajv: {
       // Scalars only: query strings and forms carry numbers as text. Coercing arrays ('array') rewrote a one-item

@@ -48,6 +48,41 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ PUBLIC_URL: 'allervers.example.org' }), /PUBLIC_URL/)
   })
 
+  it('reads TRUST_PROXY as off, a number of proxies, or a list of their addresses, never "trust every hop"', () => {
+    for (const off of [undefined, '', ' ', '0', 'false', 'FALSE']) {
+      assert.equal(loadConfig(off === undefined ? {} : { TRUST_PROXY: off }).trustProxy, false, `"${off}" is off`)
+    }
+    assert.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1)
+    assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, 1, 'the old `true` is one proxy, not every hop')
+    assert.equal(loadConfig({ TRUST_PROXY: ' 2 ' }).trustProxy, 2)
+    assert.equal(loadConfig({ TRUST_PROXY: '127.0.0.1' }).trustProxy, '127.0.0.1')
+    assert.equal(
+      loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,uniquelocal, fd00::/8, ::1, linklocal' }).trustProxy,
+      'loopback,10.0.0.0/8,uniquelocal,fd00::/8,::1,linklocal',
+    )
+    for (const wrong of [
+      '-1',
+      '1.5',
+      'yes',
+      'nginx',
+      '10.0.0.0/33',
+      'fd00::/129',
+      '10.0.0.1,',
+      '10.0.0.1/8/8',
+      '101',
+    ]) {
+      assert.throws(
+        () => loadConfig({ TRUST_PROXY: wrong }),
+        (error: Error) => error instanceof ConfigError && /^TRUST_PROXY must /.test(error.message),
+        `"${wrong}" is refused`,
+      )
+    }
+    assert.throws(
+      () => loadConfig({ TRUST_PROXY: '10.0.0.1, proxy' }),
+      /TRUST_PROXY .*got "proxy" in "10.0.0.1, proxy"/,
+    )
+  })
+
   it('accepts PostgreSQL URLs and trims a trailing slash from PUBLIC_URL', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db', PUBLIC_URL: 'https://a.example/' })
     assert.equal(config.databaseUrl, 'postgres://u@h:5432/db')

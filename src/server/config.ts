@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 import { DEFAULT_DUE_HOURS, URGENCIES, type Urgency } from '../shared/referrals.js'
 import { isRole, type Role } from '../shared/roles.js'
@@ -61,7 +62,12 @@ export interface Config {
   webRoot: string
   smtpUrl: string | null
   mailFrom: string
-  trustProxy: boolean
+  /**
+   * Which peers' X-Forwarded-For Fastify believes (TRUST_PROXY): false, a number of hops (the client is the address
+   * that many hops back), or a comma-separated list of proxy addresses, CIDRs and proxy-addr names. Never `true`,
+   * which would take the leftmost entry of the header: the one the client writes.
+   */
+  trustProxy: false | number | string
   /** Hours to accept and to resolve a referral, by urgency (REFERRAL_DUE_HOURS overrides some or all). */
   referralDueHours: Record<Urgency, { accept: number; resolve: number }>
   /** Seconds between two counts of new calls into the review's rollups (STATS_REFRESH_SECONDS). */
@@ -174,6 +180,45 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
   return value
 }
 
+/** Addresses of proxy-addr's own names (`loopback`: 127.0.0.1/8 and ::1, …), accepted in a TRUST_PROXY list. */
+const PROXY_ADDRESS_NAMES = ['loopback', 'linklocal', 'uniquelocal']
+
+/** An IPv4 or IPv6 address, alone or with a prefix length (`10.0.0.0/8`, `fd00::/8`). */
+function isAddressOrRange(item: string): boolean {
+  const [address, prefix, ...rest] = item.split('/')
+  const version = isIP(address ?? '')
+  if (!version || rest.length) return false
+  if (prefix === undefined) return true
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128)
+}
+
+/**
+ * TRUST_PROXY: unset, empty, `0` or `false`: off (the socket's address is the client's). A positive whole number N:
+ * N proxies stand in front, the client is the address N hops back (with 1, the last X-Forwarded-For entry, the one
+ * the proxy appended); `true` is read as 1, as it meant "one proxy in front" here. Otherwise a comma-separated list
+ * of the proxies' addresses, CIDRs, `loopback`, `linklocal` or `uniquelocal`, believed wherever they stand.
+ * Fastify's own `true` (trust every hop, take the leftmost entry) is never used: the client writes that entry.
+ */
+function readTrustProxy(raw: string | undefined): false | number | string {
+  const value = raw?.trim() ?? ''
+  const lowered = value.toLowerCase()
+  if (lowered === '' || lowered === '0' || lowered === 'false') return false
+  if (lowered === 'true') return 1
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    if (hops > 100) throw new ConfigError(`TRUST_PROXY must count at most 100 proxies, got "${value}"`)
+    return hops
+  }
+  const items = value.split(',').map((item) => item.trim())
+  const wrong = items.find((item) => !PROXY_ADDRESS_NAMES.includes(item) && !isAddressOrRange(item))
+  if (wrong !== undefined) {
+    throw new ConfigError(
+      `TRUST_PROXY must be 0/false, a number of proxies in front (1, 2, …), or a comma-separated list of their addresses, CIDRs, loopback, linklocal or uniquelocal; got "${wrong}" in "${value}"`,
+    )
+  }
+  return items.join(',')
+}
+
 /**
  * `REFERRAL_DUE_HOURS="immediate=1/24,within_24h=24/72"`: for each urgency named, hours to accept / hours to resolve.
  * Urgencies not named keep their default.
@@ -253,7 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webRoot: resolve(env.WEB_ROOT?.trim() || 'dist/web'),
     smtpUrl: env.SMTP_URL?.trim() || null,
     mailFrom: env.MAIL_FROM?.trim() || 'Allervers <no-reply@allervers.localhost>',
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: readTrustProxy(env.TRUST_PROXY),
     referralDueHours: readDueHours(env.REFERRAL_DUE_HOURS),
     statsRefreshSeconds: readInteger(env, 'STATS_REFRESH_SECONDS', 30, 1, 3600),
     dataDir: resolve(env.DATA_DIR?.trim() || './data'),
