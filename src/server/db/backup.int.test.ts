@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it, type TestContext } from 'node:test'
@@ -243,5 +243,59 @@ describe(`backup and restore drill (${testEngine()})`, () => {
     assertRefused(cli(['restore', file], other), /restore it into the same engine/)
     assertRefused(cli(['backup', '--to', join(folder, 'no-folder', 'x.backup')], destination.url), /no such folder/)
     assertRefused(cli(['backup'], destination.url), /required option '--to/)
+  })
+
+  it('refuses, in one line and exit 2, a backup or a restore the file system cannot take', async (t) => {
+    const source = await freshDatabase(t)
+    await makeOrganization(source.db, { code: 'FS-ERR' })
+    await source.db.destroy()
+    const place = mkdtempSync(join(folder, 'file-system-'))
+    const aFile = join(place, 'file.txt')
+    writeFileSync(aFile, 'not a folder')
+    const aFolder = join(place, 'a-folder')
+    mkdirSync(aFolder)
+
+    // Under a regular file (ENOTDIR), into a folder (EISDIR), where even root may not write (/sys: EACCES or EROFS).
+    assertRefused(
+      cli(['backup', '--to', join(aFile, 'backup.db')], source.url),
+      new RegExp(`${join(aFile, 'backup.db')}: ${aFile} is a file, not a folder`),
+    )
+    assertRefused(cli(['backup', '--to', join(aFile, 'deeper', 'backup.db')], source.url), /is a file, not a folder/)
+    assertRefused(cli(['backup', '--to', aFolder], source.url), new RegExp(`${aFolder} is a folder`))
+    assert.deepEqual(readdirSync(aFolder), [], 'nothing written into the folder')
+    if (existsSync('/sys/kernel')) {
+      assertRefused(
+        cli(['backup', '--to', '/sys/allervers.backup'], source.url),
+        /^allervers: \/sys\/allervers\.backup: cannot write \((permission denied|read-only file system)\)$/m,
+      )
+    }
+    assert.deepEqual(
+      readdirSync(place).filter((name) => name.includes('.partial-')),
+      [],
+      'no partial file left behind',
+    )
+
+    // A restore from a folder (read as a file, EISDIR).
+    assertRefused(cli(['restore', aFolder], source.url), new RegExp(`${aFolder} is a folder`))
+
+    if (testEngine() === 'sqlite') {
+      const file = join(place, 'good.backup')
+      assert.equal(cli(['backup', '--to', file], source.url).code, 0)
+      // Into a database file whose folder is a regular file (ENOTDIR on mkdir), or that is itself a folder.
+      assertRefused(
+        cli(['restore', file], `sqlite:${join(aFile, 'db', 'allervers.sqlite')}`),
+        new RegExp(`${aFile} is a file, not a folder`),
+      )
+      assertRefused(
+        cli(['restore', file], `sqlite:${aFolder}`),
+        new RegExp(`${aFolder} \\(DATABASE_URL\\) is a folder`),
+      )
+      if (existsSync('/sys/kernel')) {
+        assertRefused(
+          cli(['restore', file], 'sqlite:/sys/allervers.sqlite'),
+          /\/sys\/allervers\.sqlite: cannot write \((permission denied|read-only file system)\)$/m,
+        )
+      }
+    }
   })
 })

@@ -72,17 +72,69 @@ function report(file: string, engine: Engine, tables: Record<string, number>, st
   }
 }
 
+/** What a file-system error code means, in the words of the one line the operator reads. */
+const FILE_ERROR_WORDS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the disk',
+  EDQUOT: 'disk quota exceeded',
+  ENAMETOOLONG: 'name too long',
+  ELOOP: 'too many symbolic links',
+  EBUSY: 'busy',
+}
+
+/** The nearest folder of `path`'s that exists but is a file (or other non-folder), if any. */
+function fileInTheWay(path: string): string | null {
+  for (let folder = dirname(path); folder !== dirname(folder); folder = dirname(folder)) {
+    try {
+      return statSync(folder).isDirectory() ? null : folder
+    } catch {
+      // Missing, or itself under a file: look further up.
+    }
+  }
+  return null
+}
+
+/**
+ * A file-system error on `path` as one line the operator can act on (exit 2, not a raw EACCES and exit 1): the path
+ * that matters to them (the backup, the database file), never a temporary name beside it. Any other error is returned
+ * as it is.
+ */
+function fileSystemError(path: string, action: 'read' | 'write', error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code
+  if (error instanceof BackupError || typeof code !== 'string' || !(error as NodeJS.ErrnoException).syscall)
+    return error
+  if (code === 'EISDIR') return new BackupError(`${path} is a folder: name a file`)
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    const file = fileInTheWay(path)
+    if (file) return new BackupError(`${path}: ${file} is a file, not a folder`)
+  }
+  if (code === 'ENOENT') return new BackupError(`${path}: no such file or folder`)
+  return new BackupError(`${path}: cannot ${action} (${FILE_ERROR_WORDS[code] ?? code})`)
+}
+
+/** Runs `work`, turning its file-system errors into a BackupError naming `path`. */
+function onFile<T>(path: string, action: 'read' | 'write', work: () => T): T {
+  try {
+    return work()
+  } catch (error) {
+    throw fileSystemError(path, action, error)
+  }
+}
+
 function readMagic(file: string): string {
   let descriptor: number
   try {
     descriptor = openSync(file, 'r')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    throw new BackupError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot be read (${code})`)
+    if (code === 'ENOENT') throw new BackupError(`${file}: no such file`)
+    throw fileSystemError(file, 'read', error)
   }
   try {
     const buffer = Buffer.alloc(16)
-    const length = readSync(descriptor, buffer, 0, 16, 0)
+    const length = onFile(file, 'read', () => readSync(descriptor, buffer, 0, 16, 0))
     return buffer.subarray(0, length).toString('latin1')
   } finally {
     closeSync(descriptor)
@@ -104,11 +156,19 @@ function syncToDisk(file: string) {
   }
 }
 
-/** A new empty file next to `target`, readable by its owner only, to be renamed into place once complete. */
+/**
+ * A new empty file next to `target`, readable by its owner only, to be renamed into place once complete. A target
+ * that cannot be written is refused here, before any copy is taken.
+ */
 function partialFileFor(target: string): string {
+  const file = fileInTheWay(target)
+  if (file) throw new BackupError(`${target}: ${file} is a file, not a folder`)
   if (!existsSync(dirname(target))) throw new BackupError(`${dirname(target)}: no such folder`)
+  if (onFile(target, 'write', () => existsSync(target) && statSync(target).isDirectory())) {
+    throw new BackupError(`${target} is a folder: name a file inside it`)
+  }
   const partial = `${target}.partial-${process.pid}`
-  writeFileSync(partial, '', { mode: 0o600 })
+  onFile(target, 'write', () => writeFileSync(partial, '', { mode: 0o600 }))
   return partial
 }
 
@@ -185,10 +245,14 @@ export async function backupDatabase(databaseUrl: string, file: string): Promise
   try {
     const tables =
       engine === 'postgres' ? await dumpPostgres(databaseUrl, partial) : await copySqlite(databaseUrl, partial)
-    syncToDisk(partial)
-    renameSync(partial, target)
-    syncToDisk(target)
+    onFile(target, 'write', () => {
+      syncToDisk(partial)
+      renameSync(partial, target)
+      syncToDisk(target)
+    })
     return report(target, engine, tables, startedAt)
+  } catch (error) {
+    throw fileSystemError(target, 'write', error)
   } finally {
     rmSync(partial, { force: true })
   }
@@ -260,7 +324,9 @@ export async function restoreDatabase(
   const replacedFileKeptAt =
     engine === 'postgres'
       ? await restorePostgres(databaseUrl, source, Boolean(options.force))
-      : await restoreSqlite(databaseUrl, source, Boolean(options.force))
+      : await restoreSqlite(databaseUrl, source, Boolean(options.force)).catch((error: unknown) => {
+          throw fileSystemError(sqlitePathOf(databaseUrl), 'write', error)
+        })
   const db = createDb(databaseUrl)
   try {
     let migrationsApplied: string[]
@@ -325,10 +391,13 @@ function newerVersionMessage(source: string, unknown: string[]) {
 async function restoreSqlite(databaseUrl: string, source: string, force: boolean): Promise<string | null> {
   const target = sqlitePathOf(databaseUrl)
   if (target === ':memory:') throw new BackupError('DATABASE_URL names an in-memory database: restore into a file')
-  mkdirSync(dirname(target), { recursive: true })
+  onFile(target, 'write', () => mkdirSync(dirname(target), { recursive: true }))
+  if (onFile(target, 'read', () => existsSync(target) && statSync(target).isDirectory())) {
+    throw new BackupError(`${target} (DATABASE_URL) is a folder: name the database file`)
+  }
   // The backup is checked on a copy beside the target: the final rename is then atomic (same file system).
   const incoming = `${target}.restoring-${process.pid}`
-  copyFileSync(source, incoming)
+  onFile(target, 'write', () => copyFileSync(source, incoming))
   try {
     const copy = new SQLite(incoming, { fileMustExist: true })
     let executed: string[]
@@ -374,13 +443,16 @@ async function restoreSqlite(databaseUrl: string, source: string, force: boolean
       if (refusal && !force) throw new BackupError(refusal)
       if (refusal) {
         keptAt = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`
-        renameSync(target, keptAt)
+        const aside = keptAt
+        onFile(target, 'write', () => renameSync(target, aside))
       }
       for (const suffix of ['-wal', '-shm', '-journal']) rmSync(`${target}${suffix}`, { force: true })
     }
-    syncToDisk(incoming)
-    renameSync(incoming, target)
-    syncToDisk(target)
+    onFile(target, 'write', () => {
+      syncToDisk(incoming)
+      renameSync(incoming, target)
+      syncToDisk(target)
+    })
     return keptAt
   } finally {
     rmSync(incoming, { force: true })
