@@ -14,6 +14,8 @@ export interface ProviderAccountData {
   name: string
   groups: string[]
   isDisabled?: boolean
+  /** What the provider says of the address (`email_verified`); true unless set. */
+  emailVerified?: boolean
 }
 
 export interface TestProvider {
@@ -55,7 +57,7 @@ export async function startOidcProvider(
         claims: () => ({
           sub,
           email: account.email,
-          email_verified: true,
+          email_verified: account.emailVerified ?? true,
           name: account.name,
           groups: account.groups,
         }),

@@ -37,6 +37,10 @@ export const SSO_REFUSALS = [
   'account_elsewhere',
   /** The account is disabled in Allervers. */
   'account_disabled',
+  /** The address is an account with a password, and the provider does not say it has verified the address. */
+  'email_unverified',
+  /** The address is an administrator of the organisation whose groups at the provider do not give that role. */
+  'admin_not_mapped',
 ] as const
 export type SsoRefusal = (typeof SSO_REFUSALS)[number]
 

@@ -60,6 +60,9 @@ export const en: Messages = {
       or: 'or',
       with: 'Sign in with {{name}}',
       intro: 'Your organisation uses its own sign-in: you go through its usual page.',
+      account: 'This account signs in with its organisation’s single sign-on, not with a password: choose {{choices}}.',
+      accountOff:
+        'This account signs in with its organisation’s single sign-on, which is switched off for now: please contact your organisation’s administrator.',
       refused: {
         unavailable: 'This organisation offers no single sign-on. Sign in with your email address and password.',
         provider_error:
@@ -76,6 +79,10 @@ export const en: Messages = {
         account_elsewhere:
           'This email address belongs to an account of another organisation: this sign-in cannot open it. Sign in with your password.',
         account_disabled: 'Your Allervers account is disabled. Please contact your administrator.',
+        email_unverified:
+          'An Allervers account already exists at your email address, but your organisation does not say it has verified it: that account cannot be bound to its sign-in. Sign in with your password, or ask its IT department to send the address as verified.',
+        admin_not_mapped:
+          'Your Allervers account administers this organisation, but your groups there do not give that role: the account is not bound to its sign-in, so that the organisation keeps its administrator. Sign in with your password, or ask for your groups to give the administrator role.',
       },
     },
   },

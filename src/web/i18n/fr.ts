@@ -59,6 +59,10 @@ export const fr = {
       or: 'ou',
       with: 'Se connecter avec {{name}}',
       intro: 'Votre organisme utilise sa propre connexion : vous passez par sa page habituelle.',
+      account:
+        'Ce compte se connecte avec la connexion unique de son organisme, pas avec un mot de passe : choisissez {{choices}}.',
+      accountOff:
+        'Ce compte se connecte avec la connexion unique de son organisme, désactivée pour le moment : adressez-vous à l’administrateur de votre organisme.',
       refused: {
         unavailable:
           'Cet organisme ne propose pas de connexion unique. Connectez-vous avec votre adresse e-mail et votre mot de passe.',
@@ -76,6 +80,10 @@ export const fr = {
         account_elsewhere:
           'Cette adresse e-mail correspond à un compte d’un autre organisme : elle ne peut pas être ouverte par cette connexion. Connectez-vous avec votre mot de passe.',
         account_disabled: 'Votre compte Allervers est désactivé. Adressez-vous à votre administrateur.',
+        email_unverified:
+          'Un compte Allervers existe déjà à votre adresse e-mail, mais votre organisme n’indique pas l’avoir vérifiée : ce compte ne peut pas être rattaché à sa connexion. Connectez-vous avec votre mot de passe, ou demandez à son service informatique de transmettre l’adresse comme vérifiée.',
+        admin_not_mapped:
+          'Votre compte Allervers administre cet organisme, mais vos groupes chez lui ne donnent pas ce rôle : le compte n’est pas rattaché à sa connexion, pour que l’organisme garde son administrateur. Connectez-vous avec votre mot de passe, ou demandez que vos groupes donnent le rôle d’administrateur.',
       },
     },
   },

@@ -3,9 +3,9 @@ import { authContract } from '../../../shared/contracts/auth.js'
 import { SESSION_COOKIE } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
+import { ssoProvidersOfLink } from '../account/account.service.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { startSecondStep } from '../mfa/mfa.service.js'
-import { hasSsoIdentity } from '../sso/sso.queries.js'
 import { findUserByEmail } from '../users/users.queries.js'
 import * as authQueries from './auth.queries.js'
 import { type LoginReservation, reserveLoginAttempt, settleLoginAttempt } from './login-throttle.js'
@@ -38,7 +38,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const isSuccess = Boolean(user && isValid && user.isActive === 1)
       await settleLoginAttempt(db, reservation, isSuccess)
       // An account bound to an organisation's provider signs in there only: its access ends when the provider says so.
-      if (user && isValid && user.isActive === 1 && (await hasSsoIdentity(db, user.id))) {
+      // The refusal names where to sign in instead (the password was right: nothing is revealed to a stranger).
+      const providers =
+        user && isValid && user.isActive === 1 ? await ssoProvidersOfLink(db, { userId: user.id }) : null
+      if (user && providers) {
         await recordAuditEvent(db, {
           actorUserId: user.id,
           actorEmail: email,
@@ -46,7 +49,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ip,
           details: { reason: 'sso_account' },
         })
-        throw new AppError('FORBIDDEN', 'This account signs in with its organisation’s single sign-on')
+        throw new AppError('FORBIDDEN', 'This account signs in with its organisation’s single sign-on', {
+          reason: 'sso_account',
+          providers,
+        })
       }
       if (!user || !isValid || user.isActive !== 1) {
         await recordAuditEvent(db, {

@@ -131,12 +131,6 @@ export async function touchSsoIdentity(db: Db, identityId: string, now: Timestam
   await db.updateTable('ssoIdentity').set({ lastSignInAt: now }).where('id', '=', identityId).execute()
 }
 
-/** Whether the account signs in through a provider (then never with a password). */
-export async function hasSsoIdentity(db: Db, userId: string): Promise<boolean> {
-  const row = await db.selectFrom('ssoIdentity').select('id').where('userId', '=', userId).executeTakeFirst()
-  return row !== undefined
-}
-
 /**
  * The organisations whose provider the account signs in through (its SSO identities), with whether that provider is
  * on now; empty for an account that signs in with a password.

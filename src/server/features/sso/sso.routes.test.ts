@@ -243,6 +243,8 @@ describe('signing in through the provider', () => {
     })
     assert.equal(byPassword.statusCode, 403)
     assert.equal(byPassword.cookies.length, 0)
+    // The refusal names where to sign in instead.
+    assert.deepEqual(byPassword.json().error.details, { reason: 'sso_account', providers: ['Habitat du Nord'] })
   })
 
   it('refuses a person none of whose groups is mapped, creates nothing, and audits why', async (t) => {
@@ -379,7 +381,13 @@ describe('signing in through the provider', () => {
       provisioning: 'invitation_only',
       accounts: {
         stranger: { email: 'stranger@nord.example', name: 'Inconnu', groups: ['agents'] },
-        invited: { email: 'invitee@nord.example', name: 'Invitée', groups: ['allervers-managers'] },
+        // An invited account that never chose a password has nothing to take over: bound whatever the provider says.
+        invited: {
+          email: 'invitee@nord.example',
+          name: 'Invitée',
+          groups: ['allervers-managers'],
+          emailVerified: false,
+        },
       },
     })
     const { db, organization } = testApp
@@ -397,6 +405,54 @@ describe('signing in through the provider', () => {
     const user = await me(testApp, admitted.session)
     assert.equal(user.id, invitee.id)
     assert.equal(user.memberships[0].role, 'manager', 'the provider’s groups decide the role')
+  })
+
+  it('binds an account with a password only to an address the provider has verified, and never takes the organisation’s administrator away', async (t) => {
+    const testApp = await setUp(t, {
+      accounts: {
+        lea: { email: 'placeholder', name: 'Léa', groups: ['agents'], emailVerified: false },
+        boss: { email: 'placeholder', name: 'Admin', groups: ['agents', 'allervers-managers'] },
+      },
+    })
+    const { app, db, organization, provider, admin, adminSession } = testApp
+    const lea = await makeUser(db, 'caller', { organizationId: organization.id })
+    provider.accounts.get('lea')!.email = lea.email
+    provider.accounts.get('boss')!.email = admin.email
+    const identities = async () => (await db.selectFrom('ssoIdentity').select('userId').execute()).map((r) => r.userId)
+
+    // Whoever can set an address at the provider does not take over the account of that address.
+    const unverified = await signIn(testApp, organization.code, 'lea')
+    assert.equal(unverified.location, '/?sso=email_unverified')
+    assert.equal(unverified.session, undefined)
+    assert.deepEqual(await identities(), [])
+    const byPassword = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: lea.email, password: lea.password },
+    })
+    assert.equal(byPassword.statusCode, 200, 'the account still signs in with its password')
+
+    // Verified by the provider: bound, and the provider's groups decide the role from now on.
+    provider.accounts.get('lea')!.emailVerified = true
+    const verified = await signIn(testApp, organization.code, 'lea')
+    assert.equal(verified.location, '/')
+    assert.equal((await me(testApp, verified.session)).id, lea.id)
+    assert.deepEqual(await identities(), [lea.id])
+
+    // The administrator whose groups give only « manager » is not bound, and stays administrator.
+    const demoted = await signIn(testApp, organization.code, 'boss')
+    assert.equal(demoted.location, '/?sso=admin_not_mapped')
+    assert.equal(demoted.session, undefined)
+    assert.deepEqual(await identities(), [lea.id])
+    const role = await db
+      .selectFrom('membership')
+      .select('role')
+      .where('userId', '=', admin.id)
+      .where('organizationId', '=', organization.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(role.role, 'admin')
+    assert.equal((await app.inject({ url: '/api/users', headers: adminSession })).statusCode, 200)
+    assert.deepEqual(await refusals(testApp), ['email_unverified', 'admin_not_mapped'])
   })
 
   it('refuses an address that is an account of another organisation', async (t) => {

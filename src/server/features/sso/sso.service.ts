@@ -121,6 +121,8 @@ export interface SsoAttempt {
 export interface ProviderPerson {
   subject: string
   email: string | null
+  /** Whether the provider says it has verified the address (`email_verified`); absent counts as not verified. */
+  isEmailVerified: boolean
   name: string | null
   groups: string[]
 }
@@ -178,6 +180,7 @@ export async function readProviderAnswer(
   return {
     subject: claims.sub,
     email: typeof email === 'string' && email.includes('@') ? email.trim().toLowerCase().slice(0, 254) : null,
+    isEmailVerified: read('email_verified') === true,
     name: typeof name === 'string' && name.trim() ? name.trim().slice(0, 200) : null,
     groups: groupsFromClaim(read(settings.groupsClaim)).slice(0, 1000),
   }
@@ -222,6 +225,15 @@ export async function resolveAccount(
         throw new SsoRefused('not_invited', { userId: existing.id })
       }
       if (existing.isActive !== 1) throw new SsoRefused('account_disabled', { userId: existing.id })
+      // Binding for good an account that has a password needs the provider's word that the address is this person's:
+      // otherwise whoever can set that address at the provider takes the account over. An invited account that never
+      // chose a password was made for this organisation's person of that address, and is nothing to take over.
+      if (existing.passwordHash && !person.isEmailVerified) {
+        throw new SsoRefused('email_unverified', { userId: existing.id })
+      }
+      // The organisation keeps its administrator: one whose groups do not give that role keeps signing in with a password.
+      const here = memberships.find((membership) => membership.organizationId === organizationId)
+      if (here?.role === 'admin' && role !== 'admin') throw new SsoRefused('admin_not_mapped', { userId: existing.id })
       await ssoQueries.linkSsoIdentity(db, { organizationId, subject: person.subject, userId: existing.id, now })
       account = { ...existing, identityId: '' }
     } else {

@@ -7,6 +7,7 @@ import { Link } from 'react-router'
 import { PASSWORD_MIN_LENGTH } from '../../../shared/contracts/users.js'
 import { ApiError } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
+import { ssoChoicesText, ssoProvidersOf } from '../auth/SsoChoices.js'
 import { accountApi } from './api.js'
 import { PublicFrame } from './PublicFrame.js'
 import { passwordRefusalText } from './password-refusal.js'
@@ -59,13 +60,7 @@ export function SetPasswordPage() {
   const isInvitation = link.data?.purpose === 'invitation'
   // The account was bound to its organisation's provider after the link was mailed: it sets no password any more.
   // Known on opening the link; a submit refused for it (bound in between) says the same.
-  const ssoProviders =
-    link.data?.ssoProviders ??
-    (save.error instanceof ApiError &&
-    save.error.code === 'FORBIDDEN' &&
-    (save.error.details as { reason?: string } | undefined)?.reason === 'sso_account'
-      ? ((save.error.details as { providers?: string[] }).providers ?? [])
-      : null)
+  const ssoProviders = link.data?.ssoProviders ?? ssoProvidersOf(save.error)
 
   return (
     <PublicFrame title={t(isInvitation ? 'account.link.invitationTitle' : 'account.link.resetTitle')}>
@@ -84,11 +79,7 @@ export function SetPasswordPage() {
             <Text size="sm">{t('account.link.sso.body')}</Text>
             <Text size="sm" mt="xs">
               {ssoProviders.length > 0
-                ? t('account.link.sso.use', {
-                    choices: ssoProviders
-                      .map((name) => t('account.link.sso.choice', { label: t('login.sso.with', { name }) }))
-                      .join(', '),
-                  })
+                ? t('account.link.sso.use', { choices: ssoChoicesText(t, ssoProviders) })
                 : t('account.link.sso.off')}
             </Text>
           </Alert>

@@ -9,7 +9,7 @@ import { ApiError, call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { LanguageSwitch } from '../../components/LanguageSwitch.js'
 import { SecondStep } from '../mfa/SecondStep.js'
-import { SsoChoices, takeSsoRefusal } from './SsoChoices.js'
+import { SsoChoices, ssoChoicesText, ssoProvidersOf, takeSsoRefusal } from './SsoChoices.js'
 
 export function LoginPage() {
   const { t } = useTranslation()
@@ -36,10 +36,16 @@ export function LoginPage() {
   })
 
   let errorText: string | null = notice
+  const ssoProviders = ssoProvidersOf(login.error)
   if (login.error instanceof ApiError && login.error.code === 'INVALID_CREDENTIALS') errorText = t('login.invalid')
   else if (login.error instanceof ApiError && login.error.code === 'RATE_LIMITED') {
     const seconds = (login.error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 900
     errorText = t('login.rateLimited', { minutes: Math.ceil(seconds / 60) })
+  } else if (ssoProviders) {
+    errorText =
+      ssoProviders.length > 0
+        ? t('login.sso.account', { choices: ssoChoicesText(t, ssoProviders) })
+        : t('login.sso.accountOff')
   } else if (login.error) errorText = describeError(t, login.error)
 
   const heading = (

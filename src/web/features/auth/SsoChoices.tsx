@@ -1,8 +1,24 @@
 import { Button, Divider, Stack, Text } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
+import type { TFunction } from 'i18next'
 import { useTranslation } from 'react-i18next'
 import { SSO_REFUSALS, type SsoRefusal, ssoContract } from '../../../shared/contracts/sso.js'
-import { call } from '../../api/client.js'
+import { ApiError, call } from '../../api/client.js'
+
+/**
+ * The organisations whose provider an account signs in through, when the server refused its password or its link for
+ * that (FORBIDDEN, reason `sso_account`; empty when every such provider is switched off); null for any other answer.
+ */
+export function ssoProvidersOf(error: unknown): string[] | null {
+  if (!(error instanceof ApiError) || error.code !== 'FORBIDDEN') return null
+  const details = error.details as { reason?: string; providers?: string[] } | undefined
+  return details?.reason === 'sso_account' ? (details.providers ?? []) : null
+}
+
+/** « « Se connecter avec A », « Se connecter avec B » »: the buttons to choose, named as the login page shows them. */
+export function ssoChoicesText(t: TFunction, providers: string[]) {
+  return providers.map((name) => t('account.link.sso.choice', { label: t('login.sso.with', { name }) })).join(', ')
+}
 
 /**
  * Why the last sign-in through a provider was refused, when the server sent the browser back here with `?sso=<reason>`;
