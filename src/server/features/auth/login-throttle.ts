@@ -67,8 +67,9 @@ let reservationsSincePruning = 0
  *   owner elsewhere is not affected;
  * - the address across accounts, up to LOGIN_ADDRESS_MAX_FAILURES: wider, so one office behind a proxy keeps working
  *   while one colleague mistypes, but one address cannot spray guesses over every account;
- * - the account across addresses, never refused (that would let anyone lock a chosen account out): past
- *   LOGIN_ACCOUNT_SLOWDOWN_FAILURES every attempt on it waits LOGIN_ACCOUNT_SLOWDOWN_SECONDS before being checked.
+ * - the account across addresses, never refused for a password (that would let anyone lock a chosen account out):
+ *   past LOGIN_ACCOUNT_SLOWDOWN_FAILURES every attempt on it waits LOGIN_ACCOUNT_SLOWDOWN_SECONDS before being checked.
+ *   Refused past `accountMaxFailures` when given: a second factor's codes, which only the password's holder can try.
  * Each count is reserved by one statement (auth.queries `reserveLoginAttempt`): no burst gets more attempts checked
  * than the limit, on either engine and across app instances. An attempt that succeeds gives its reservations back
  * (`settleLoginAttempt`); one that fails stays counted.
@@ -76,7 +77,7 @@ let reservationsSincePruning = 0
 export async function reserveLoginAttempt(
   db: Db,
   settings: LoginThrottleSettings,
-  attempt: { email: string; ip: string },
+  attempt: { email: string; ip: string; accountMaxFailures?: number },
 ): Promise<LoginReservation> {
   const now = nowTimestamp()
   const since = addMinutes(now, -settings.loginWindowMinutes)
@@ -107,7 +108,17 @@ export async function reserveLoginAttempt(
     await authQueries.releaseLoginAttempt(db, keys.pair, pair.windowStartedAt)
     throw refusal(await authQueries.findLoginWindowStart(db, keys.address), settings, now)
   }
-  const account = (await authQueries.reserveLoginAttempt(db, { key: keys.account, now, since }))!
+  const account = await authQueries.reserveLoginAttempt(db, {
+    key: keys.account,
+    now,
+    since,
+    maxAttempts: attempt.accountMaxFailures,
+  })
+  if (!account) {
+    await authQueries.releaseLoginAttempt(db, keys.pair, pair.windowStartedAt)
+    await authQueries.releaseLoginAttempt(db, keys.address, byAddress.windowStartedAt)
+    throw refusal(await authQueries.findLoginWindowStart(db, keys.account), settings, now)
+  }
   if (account.attempts > settings.loginAccountSlowdownFailures && settings.loginAccountSlowdownSeconds > 0) {
     await sleep(settings.loginAccountSlowdownSeconds * 1000)
   }

@@ -6,6 +6,7 @@ import { makeOrganization, makeUser, type TestUser } from '../../../../test/fact
 import type { Db } from '../../db/database.js'
 import { createNetwork, createOrganization } from '../organizations/organizations.queries.js'
 import { totpCodeAt } from './mfa.crypto.js'
+import { MFA_ACCOUNT_MAX_FAILURES } from './mfa.service.js'
 
 const cookieOf = (response: LightMyRequestResponse, name: string) => {
   const cookie = response.cookies.find((c) => c.name === name && c.value !== '')
@@ -312,6 +313,33 @@ describe('signing in with a second factor', () => {
       '198.51.100.9',
     )
     assert.equal(ok.statusCode, 200)
+  })
+
+  it('refuses every address past MFA_ACCOUNT_MAX_FAILURES wrong codes on one account, even a right code, and audits it', async (t) => {
+    const { app, db, user, secret } = await enrolFromAccount(t, { LOGIN_ACCOUNT_SLOWDOWN_SECONDS: '0' })
+    const { login, post } = client(app)
+    // One wrong code from each of many addresses: no address reaches its own limit.
+    for (let attempt = 0; attempt < MFA_ACCOUNT_MAX_FAILURES; attempt++) {
+      const address = `198.51.100.${10 + attempt}`
+      const pending = cookieOf(await login(user, address), 'allervers_mfa')
+      assert.equal((await post('/api/auth/mfa/verify', pending, { code: '000000' }, address)).statusCode, 401)
+    }
+    const fresh = '192.0.2.200'
+    const pending = cookieOf(await login(user, fresh), 'allervers_mfa')
+    assert.ok(pending, 'the password still opens the second step')
+    const limited = await post('/api/auth/mfa/verify', pending, { code: await laterCode(db, user.id, secret) }, fresh)
+    assert.equal(limited.statusCode, 429)
+    assert.equal(limited.json().error.code, 'RATE_LIMITED')
+    assert.ok(Number(limited.headers['retry-after']) > 0)
+    const audited = await db
+      .selectFrom('auditEvent')
+      .select('actorUserId')
+      .where('action', '=', 'auth.mfa_rate_limited')
+      .execute()
+    assert.deepEqual(
+      audited.map((row) => row.actorUserId),
+      [user.id],
+    )
   })
 })
 

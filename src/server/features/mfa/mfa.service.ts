@@ -40,6 +40,12 @@ const MFA_COOKIE_PATH = '/api/auth/mfa'
 export const CHALLENGE_MINUTES = { verify: 10, enrol: 30 } as const
 /** Wrong codes one pending sign-in takes before it ends (the password is asked again, and counted). */
 export const MAX_CHALLENGE_FAILURES = 5
+/**
+ * Wrong codes one account may be sent within LOGIN_WINDOW_MINUTES, from every address together, before even a right
+ * code is refused until the window ends. Only someone who has the password gets here, so the cap cannot lock a
+ * stranger's account; without it, a guesser with the password and many addresses would try 10 codes per address.
+ */
+export const MFA_ACCOUNT_MAX_FAILURES = 10
 
 export function isMfaRequired(settings: Config['mfa'], roles: readonly Role[]) {
   return roles.some((role) => settings.requiredRoles.includes(role))
@@ -113,8 +119,9 @@ type Challenge = Awaited<ReturnType<typeof currentChallenge>>
 
 /**
  * Runs `check` as one attempt counted like a password: the (account, address) pair and the address share the
- * sign-in limits (LOGIN_MAX_FAILURES, LOGIN_ADDRESS_MAX_FAILURES, under keys of their own for the account), and the
- * pending sign-in ends after MAX_CHALLENGE_FAILURES wrong codes. A wrong code is 401 INVALID_CREDENTIALS with its
+ * sign-in limits (LOGIN_MAX_FAILURES, LOGIN_ADDRESS_MAX_FAILURES, under keys of their own for the account), the
+ * account is refused past MFA_ACCOUNT_MAX_FAILURES from all addresses, and the pending sign-in ends after
+ * MAX_CHALLENGE_FAILURES wrong codes. A wrong code is 401 INVALID_CREDENTIALS with its
  * reason and the attempts this pending sign-in has left.
  */
 async function attemptWithChallenge<T>(
@@ -126,7 +133,11 @@ async function attemptWithChallenge<T>(
 ): Promise<T> {
   let reservation: Awaited<ReturnType<typeof reserveLoginAttempt>>
   try {
-    reservation = await reserveLoginAttempt(db, config, { email: `mfa:${challenge.email}`, ip: request.ip })
+    reservation = await reserveLoginAttempt(db, config, {
+      email: `mfa:${challenge.email}`,
+      ip: request.ip,
+      accountMaxFailures: MFA_ACCOUNT_MAX_FAILURES,
+    })
   } catch (error) {
     if (error instanceof AppError && error.code === 'RATE_LIMITED') {
       await recordAuditEvent(db, {
