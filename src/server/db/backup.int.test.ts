@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it, type TestContext } from 'node:test'
@@ -243,6 +243,50 @@ describe(`backup and restore drill (${testEngine()})`, () => {
     assertRefused(cli(['restore', file], other), /restore it into the same engine/)
     assertRefused(cli(['backup', '--to', join(folder, 'no-folder', 'x.backup')], destination.url), /no such folder/)
     assertRefused(cli(['backup'], destination.url), /required option '--to/)
+  })
+
+  it('leaves a PostgreSQL database as it was when restore --force of a truncated archive fails, and replaces it with a whole one', {
+    skip: testEngine() !== 'postgres' && 'PostgreSQL restores only',
+  }, async (t) => {
+    const database = await freshDatabase(t)
+    const campaign = await makeCampaign(database.db)
+    for (let index = 0; index < 50; index++) await makeTarget(database.db, campaign)
+    const file = join(folder, `whole-${randomUUID()}.backup`)
+    const backup = cli(['backup', '--to', file, '--json'], database.url)
+    assert.equal(backup.code, 0, backup.stderr)
+    const backupReport = JSON.parse(backup.stdout) as BackupReport
+    // Written after the backup: a whole restore takes it away, a failed one must not.
+    const later = await makeOrganization(database.db, { code: `LATER-${randomUUID().slice(0, 6)}` })
+    const rowsNow = async () => {
+      const tables = await sql<{ tablename: string }>`
+        select tablename from pg_tables where schemaname = current_schema() order by tablename`.execute(database.db)
+      const counts: Record<string, number> = {}
+      for (const { tablename } of tables.rows) {
+        const counted = await sql<{ n: string }>`select count(*) as n from ${sql.table(tablename)}`.execute(database.db)
+        counts[tablename] = Number(counted.rows[0]!.n)
+      }
+      return counts
+    }
+    const before = await rowsNow()
+    assert.ok(before.campaign_target === 50 && before.organization === backupReport.tables.organization + 1)
+
+    const whole = readFileSync(file)
+    for (const [name, length] of [
+      ['missing its last data blocks', whole.length - 64],
+      ['cut in half', Math.floor(whole.length / 2)],
+    ] as const) {
+      const truncated = join(folder, `truncated-${randomUUID()}.backup`)
+      writeFileSync(truncated, whole.subarray(0, length))
+      assertRefused(cli(['restore', truncated, '--force'], database.url), /^allervers: pg_restore failed: /)
+      assert.deepEqual(await rowsNow(), before, `an archive ${name}: every table and row is still there`)
+    }
+
+    const forced = cli(['restore', file, '--force', '--json'], database.url)
+    assert.equal(forced.code, 0, forced.stderr)
+    assert.deepEqual((JSON.parse(forced.stdout) as RestoreReport).tables, backupReport.tables)
+    const gone = await database.db.selectFrom('organization').select('id').where('id', '=', later.id).execute()
+    assert.deepEqual(gone, [], 'the row written after the backup was replaced')
+    assert.equal((await rowsNow()).campaign_target, 50)
   })
 
   it('refuses, in one line and exit 2, a backup or a restore the file system cannot take', async (t) => {

@@ -12,8 +12,9 @@
  * A restore puts a backup into an empty database (one whose tables hold no row), or replaces a database's content
  * with `force`, then runs the migrations so that an older backup is brought up to this version. On SQLite the server
  * must be stopped (the file is replaced: a running server would keep writing into the old one) and the restore
- * refuses a database that another process holds open; the file replaced is kept aside. On PostgreSQL, `pg_restore` in
- * one transaction; stop the instances too, or they write into a database being replaced.
+ * refuses a database that another process holds open; the file replaced is kept aside. On PostgreSQL, the drop of the
+ * tables and the archive (read by `pg_restore`, applied by `psql`) in one transaction, so that a failed restore changes
+ * nothing; stop the instances too, or they write into a database being replaced.
  */
 import { spawn } from 'node:child_process'
 import {
@@ -459,31 +460,89 @@ async function restoreSqlite(databaseUrl: string, source: string, force: boolean
   }
 }
 
+/**
+ * Tables left by migrations of an empty database (or replaced with --force) make way for the backup's own: dropped
+ * by the transaction that restores, so that they are back if it fails.
+ */
+const DROP_EVERY_TABLE = `do $$
+declare name text;
+begin
+  for name in select tablename from pg_tables where schemaname = current_schema() loop
+    execute format('drop table if exists %I cascade', name);
+  end loop;
+end $$;`
+
+/** The first line of a tool's stderr that says what went wrong. */
+function firstErrorLine(stderr: string, fallback: string): string {
+  const lines = stderr.split('\n').filter((line) => line.trim())
+  return (lines.find((candidate) => /error|fatal/i.test(candidate)) ?? lines[0] ?? fallback).trim()
+}
+
+/**
+ * Drops the database's tables and restores the archive's in ONE transaction (docs/decisions.md "A PostgreSQL restore
+ * is one transaction"): psql runs `begin`, the drop, then the SQL that `pg_restore` reads out of the archive, and
+ * `commit` is sent only once pg_restore has read the whole archive without error. A truncated or damaged archive, or
+ * a statement the server refuses, ends the connection without a commit: PostgreSQL rolls everything back.
+ */
+function replaceInOneTransaction(databaseUrl: string, source: string): Promise<void> {
+  const { dbname, env } = postgresToolConnection(databaseUrl)
+  // The first of the two to fail is the cause: the other then fails only because its peer went away.
+  let cause: string | null = null
+  const run = (
+    command: 'psql' | 'pg_restore',
+    args: string[],
+    stdio: ['pipe' | 'ignore', 'pipe' | 'ignore', 'pipe'],
+  ) => {
+    const child = spawn(command, args, { env, stdio })
+    let stderr = ''
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < 64_000) stderr += chunk
+    })
+    const ended = new Promise<boolean>((resolveEnd) => {
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        cause ??=
+          error.code === 'ENOENT'
+            ? `${command} was not found: install the PostgreSQL client tools, of the server's major version or newer`
+            : `${command} could not start: ${error.message}`
+        resolveEnd(false)
+      })
+      child.on('close', (code) => {
+        if (code !== 0) cause ??= `${command} failed: ${firstErrorLine(stderr, `exit code ${code}`)}`
+        resolveEnd(code === 0)
+      })
+    })
+    return { child, ended }
+  }
+  const psql = run(
+    'psql',
+    ['--no-psqlrc', '--quiet', '--no-password', '--set=ON_ERROR_STOP=1', `--dbname=${dbname}`],
+    ['pipe', 'ignore', 'pipe'],
+  )
+  const restore = run('pg_restore', ['--no-owner', '--no-privileges', '--file=-', source], ['ignore', 'pipe', 'pipe'])
+  const input = psql.child.stdin
+  const output = restore.child.stdout
+  if (!input || !output) throw new Error('psql and pg_restore are started with pipes')
+  // psql stops at the first error and closes its input: what is still written then goes nowhere.
+  input.on('error', () => {})
+  input.write(`begin;\n${DROP_EVERY_TABLE}\n`)
+  output.pipe(input, { end: false })
+  // The commit follows the whole archive only; without it, psql's end rolls the transaction back.
+  const restored = restore.ended.then((isRead) => {
+    input.end(isRead && cause === null ? '\ncommit;\n' : undefined)
+    return isRead
+  })
+  return Promise.all([psql.ended, restored]).then(([isApplied, isRead]) => {
+    if (!isApplied || !isRead) throw new BackupError(`${cause ?? 'the restore failed'}; the database is unchanged`)
+  })
+}
+
 async function restorePostgres(databaseUrl: string, source: string, force: boolean): Promise<null> {
   await withPostgresClient(databaseUrl, async (client) => {
     const tables = await countPostgresRows(client)
     const refusal = notEmpty(tables)
     if (refusal && !force) throw new BackupError(refusal)
-    // Tables left by migrations of an empty database (or replaced with --force) make way for the backup's own.
-    const { rows } = await client.query<{ tablename: string }>(
-      'select tablename from pg_tables where schemaname = current_schema()',
-    )
-    if (rows.length) await client.query(`drop table ${rows.map((row) => quote(row.tablename)).join(', ')} cascade`)
   })
-  const { dbname, env } = postgresToolConnection(databaseUrl)
-  await runTool(
-    'pg_restore',
-    [
-      '--single-transaction',
-      '--exit-on-error',
-      '--no-owner',
-      '--no-privileges',
-      '--no-password',
-      `--dbname=${dbname}`,
-      source,
-    ],
-    env,
-  )
+  await replaceInOneTransaction(databaseUrl, source)
   // A backup from a newer version holds migrations this one does not know: say so rather than fail on them.
   const executed = await withPostgresClient(databaseUrl, async (client) => {
     const result = await client.query<{ name: string }>('select name from kysely_migration').catch(() => ({ rows: [] }))
