@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
+import type { Page } from 'playwright-core'
+import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 import { makeOrganization, makeUser } from '../test/factories.js'
 import { startOidcProvider } from '../test/oidc-provider.js'
+
+/** Waits until the layout has finished moving (the navigation slides away below the tablet breakpoint). */
+async function settled(page: Page) {
+  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'))
+}
 
 describe('single sign-on in Chromium', () => {
   it('an administrator sets the provider on the screen; a person signs in through its form, another is refused', async (t) => {
@@ -12,6 +18,8 @@ describe('single sign-on in Chromium', () => {
       accounts: {
         'camille.roux': { email: 'camille.roux@nord.example', name: 'Camille Roux', groups: ['agents-allervers'] },
         'marc.comptable': { email: 'marc@nord.example', name: 'Marc Comptable', groups: ['comptabilite'] },
+        // An account that had a password before its organisation turned single sign-on on (address set below).
+        'sophie.bernard': { email: 'placeholder', name: 'Sophie Bernard', groups: ['agents-allervers'] },
       },
     })
     const organization = await makeOrganization(server.db, { name: 'Habitat du Nord', code: 'HDN' })
@@ -89,5 +97,55 @@ describe('single sign-on in Chromium', () => {
     assert.equal(new URL(refusedPage.url()).search, '', 'the refusal leaves the address bar')
     await refusedPage.screenshot({ path: screenshotPath('sso-refused'), fullPage: true })
     assert.deepEqual(await seriousViolations(refusedPage), [], 'the refusal')
+
+    // An account that had a password, bound at its first sign-in through the provider: « Mon compte » says where its
+    // password and second factor are managed, instead of forms whose answers no sign-in would ever ask.
+    const sophie = await makeUser(server.db, 'caller', { organizationId: organization.id })
+    provider.accounts.get('sophie.bernard')!.email = sophie.email
+    const boundPage = await (await browser.newContext({ locale: 'fr-FR' })).newPage()
+    await boundPage.goto(server.url)
+    await boundPage.getByRole('link', { name: 'Se connecter avec Habitat du Nord' }).click()
+    await boundPage.locator('input[name="login"]').fill('sophie.bernard')
+    await boundPage.locator('input[name="password"]').fill('le mot de passe du fournisseur')
+    await boundPage.getByRole('button', { name: 'Sign-in' }).click()
+    await boundPage.getByText('Bonjour Sophie Bernard').waitFor()
+    await boundPage
+      .getByRole('navigation', { name: 'Navigation principale' })
+      .getByRole('link', { name: 'Mon compte' })
+      .click()
+    await boundPage.getByRole('heading', { name: 'Ma connexion' }).waitFor()
+    await boundPage
+      .getByText(
+        'Vous vous connectez avec la connexion unique de votre organisme (Habitat du Nord) : votre mot de passe et votre double authentification se gèrent chez lui.',
+      )
+      .waitFor()
+    await boundPage.getByText('Cette session').waitFor()
+    assert.equal(await boundPage.getByRole('heading', { name: 'Mon mot de passe' }).count(), 0, 'no password form')
+    assert.equal(await boundPage.getByLabel(/^Mot de passe actuel/).count(), 0, 'no password form')
+    assert.equal(
+      await boundPage.getByRole('heading', { name: 'Double authentification' }).count(),
+      0,
+      'no second factor to add',
+    )
+    assert.deepEqual(await seriousViolations(boundPage), [], '« Mon compte » of an SSO account')
+    await boundPage.screenshot({ path: screenshotPath('sso-account-page'), fullPage: true })
+    await boundPage.setViewportSize({ width: 820, height: 1180 })
+    await settled(boundPage)
+    await boundPage.screenshot({ path: screenshotPath('sso-account-page-tablet'), fullPage: true })
+
+    // Her former password no longer signs in: the login page says which button to use instead.
+    const passwordPage = await (await browser.newContext({ locale: 'fr-FR' })).newPage()
+    await signIn(passwordPage, server.url, sophie.email, sophie.password)
+    await passwordPage
+      .getByRole('alert')
+      .getByText(
+        'Ce compte se connecte avec la connexion unique de son organisme, pas avec un mot de passe : choisissez « Se connecter avec Habitat du Nord ».',
+      )
+      .waitFor()
+    assert.deepEqual(await seriousViolations(passwordPage), [], 'the password refused to an SSO account')
+    await passwordPage.screenshot({ path: screenshotPath('sso-password-refused'), fullPage: true })
+    await passwordPage.setViewportSize({ width: 820, height: 1180 })
+    await settled(passwordPage)
+    await passwordPage.screenshot({ path: screenshotPath('sso-password-refused-tablet'), fullPage: true })
   })
 })

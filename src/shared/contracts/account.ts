@@ -121,12 +121,15 @@ export const accountContract = {
     response: { 204: NoContent },
   }),
   mfa: route('GET', '/account/mfa', { tags: ['account'], response: { 200: MfaStatusSchema } }),
-  /** Starts adding a second factor (409 when there is one): the secret, the same until confirmed. */
+  /**
+   * Starts adding a second factor (409 when there is one): the secret, the same until confirmed. 403 `sso_account` for
+   * an account that signs in through its organisation's single sign-on (`details.providers`: where).
+   */
   mfaEnrolment: route('POST', '/account/mfa/enrolment', {
     tags: ['account'],
     response: { 200: MfaProvisioningSchema },
   }),
-  /** Confirms it with a first code (400 `wrong_code`); the recovery codes are shown this once. */
+  /** Confirms it with a first code (400 `wrong_code`; 403 `sso_account`); the recovery codes are shown this once. */
   mfaConfirm: route('POST', '/account/mfa/enrolment/confirm', {
     tags: ['account'],
     body: TotpCodeBodySchema,
@@ -144,7 +147,10 @@ export const accountContract = {
     body: MfaProofSchema,
     response: { 200: Type.Object({ recoveryCodes: RecoveryCodesSchema }) },
   }),
-  /** Changes one's password (the current one is asked); one's other sessions end. */
+  /**
+   * Changes one's password (the current one is asked); one's other sessions end. 403 `sso_account` for an account
+   * that signs in through its organisation's single sign-on: a password would never sign it in.
+   */
   changePassword: route('POST', '/account/password', {
     tags: ['account'],
     body: ChangePasswordSchema,

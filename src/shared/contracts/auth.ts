@@ -24,6 +24,13 @@ export const SessionUserSchema = Type.Object({
   name: Type.String(),
   locale: Type.String(),
   memberships: Type.Array(MembershipSchema),
+  /**
+   * The account signs in through its organisation's single sign-on (it has an identity at a provider): it has no
+   * password of Allervers to change and no second factor of Allervers to add; its provider manages both.
+   */
+  signsInWithSso: Type.Boolean(),
+  /** The names of the organisations whose single sign-on it uses (empty for an account with a password). */
+  ssoOrganizations: Type.Array(Type.String()),
 })
 
 export const LoginBodySchema = Type.Object(

@@ -188,6 +188,22 @@ export async function ssoProvidersOfLink(db: Db, link: { userId: string }): Prom
   return providers.filter((provider) => provider.isEnabled).map((provider) => provider.organizationName)
 }
 
+/**
+ * Refuses what only an account that signs in with a password may do (change that password, add a second factor) to an
+ * account bound to its organisation's single sign-on: its sign-in asks neither, its provider manages both. A password
+ * set there would never sign in, and a second factor would never be asked. 403 naming where it signs in instead.
+ */
+export async function assertSignsInWithPassword(db: Db, userId: string) {
+  const providers = await ssoProvidersOfLink(db, { userId })
+  if (providers) {
+    throw new AppError(
+      'FORBIDDEN',
+      'This account signs in with its organisation’s single sign-on: its password and second factor are managed there',
+      { reason: 'sso_account', providers },
+    )
+  }
+}
+
 /** Sets the password through a link, once; every session of the account ends (on every instance). */
 export async function setPasswordWithLink(db: Db, input: { token: string; password: string; ip: string }) {
   const link = await readLink(db, input.token)
@@ -233,6 +249,7 @@ export async function changePassword(
     ip: string
   },
 ) {
+  await assertSignsInWithPassword(db, input.user.id)
   const now = nowTimestamp()
   const key = `password-change:${input.user.id}`
   const reserved = await authQueries.reserveLoginAttempt(db, {

@@ -9,7 +9,7 @@ import { startSecondStep } from '../mfa/mfa.service.js'
 import { findUserByEmail } from '../users/users.queries.js'
 import * as authQueries from './auth.queries.js'
 import { type LoginReservation, reserveLoginAttempt, settleLoginAttempt } from './login-throttle.js'
-import { openSession, presentMemberships } from './open-session.js'
+import { openSession, presentSessionUser } from './open-session.js'
 import { verifyAgainstNothing, verifyPassword } from './passwords.js'
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -90,15 +90,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'auth.me' },
     handler: async (request) => {
       const user = currentUser(request)
-      return {
-        user: {
-          id: user.id,
-          email: user.email,
-          name: user.name,
-          locale: user.locale,
-          memberships: presentMemberships(currentScope(request).memberships),
-        },
-      }
+      return { user: await presentSessionUser(db, user, currentScope(request).memberships) }
     },
   })
 }

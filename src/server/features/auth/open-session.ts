@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.js'
 import { addMinutes, nowTimestamp } from '../../db/time.js'
 import { hashToken, type Membership, newSessionToken, SESSION_COOKIE } from '../../http/auth.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
+import { listProviderSignInsOfUser } from '../sso/sso.queries.js'
 import * as authQueries from './auth.queries.js'
 
 export function presentMemberships(memberships: Membership[]) {
@@ -12,6 +13,27 @@ export function presentMemberships(memberships: Membership[]) {
     organization: { code: m.organizationCode, name: m.organizationName, type: m.organizationType as OrganizationType },
     role: m.role,
   }))
+}
+
+/**
+ * The signed-in user as the web app knows them (SessionUserSchema). Whether the account signs in through single sign-on
+ * is read at each call: it changes when a first SSO sign-in binds an account that had a password.
+ */
+export async function presentSessionUser(
+  db: Db,
+  user: { id: string; email: string; name: string; locale: string },
+  memberships: Membership[],
+) {
+  const providers = await listProviderSignInsOfUser(db, user.id)
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    locale: user.locale,
+    memberships: presentMemberships(memberships),
+    signsInWithSso: providers.length > 0,
+    ssoOrganizations: providers.map((provider) => provider.organizationName),
+  }
 }
 
 export function isSecureCookie(config: Config, request: FastifyRequest) {
@@ -57,11 +79,5 @@ export async function openSession(
     secure: isSecureCookie(config, request),
     maxAge: config.sessionMaxHours * 3600,
   })
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    locale: user.locale,
-    memberships: presentMemberships(memberships),
-  }
+  return presentSessionUser(db, user, memberships)
 }

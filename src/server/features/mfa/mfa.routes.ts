@@ -5,6 +5,7 @@ import { usersContract } from '../../../shared/contracts/users.js'
 import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { networksWhere } from '../../policy/policy.js'
+import { assertSignsInWithPassword } from '../account/account.service.js'
 import { openSession } from '../auth/open-session.js'
 import { listNetworkIdsOfUser } from '../users/users.queries.js'
 import {
@@ -73,19 +74,24 @@ export const mfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     ...accountContract.mfaEnrolment,
     config: { access: 'account.mfa' },
-    handler: async (request) => beginEnrolment(db, config, currentUser(request)),
+    handler: async (request) => {
+      const user = currentUser(request)
+      // Only the password sign-in asks Allervers' second factor: an SSO account's provider asks its own.
+      await assertSignsInWithPassword(db, user.id)
+      return beginEnrolment(db, config, user)
+    },
   })
 
   app.route({
     ...accountContract.mfaConfirm,
     config: { access: 'account.mfa' },
-    handler: async (request) => ({
-      recoveryCodes: await confirmEnrolmentInAccount(db, config, {
-        user: currentUser(request),
-        code: request.body.code,
-        ip: request.ip,
-      }),
-    }),
+    handler: async (request) => {
+      const user = currentUser(request)
+      await assertSignsInWithPassword(db, user.id)
+      return {
+        recoveryCodes: await confirmEnrolmentInAccount(db, config, { user, code: request.body.code, ip: request.ip }),
+      }
+    },
   })
 
   app.route({

@@ -8,6 +8,7 @@ import { buildTestApp, type TestApp } from '../../../../test/app.js'
 import { assertMatchesContract } from '../../../../test/contract.js'
 import { makeOrganization, makeUser } from '../../../../test/factories.js'
 import { type ProviderAccountData, signInAtProvider, startOidcProvider } from '../../../../test/oidc-provider.js'
+import { authContract } from '../../../shared/contracts/auth.js'
 import { ssoContract } from '../../../shared/contracts/sso.js'
 import { hashPassword } from '../auth/passwords.js'
 import { insertUser, upsertMembership } from '../users/users.queries.js'
@@ -245,6 +246,66 @@ describe('signing in through the provider', () => {
     assert.equal(byPassword.cookies.length, 0)
     // The refusal names where to sign in instead.
     assert.deepEqual(byPassword.json().error.details, { reason: 'sso_account', providers: ['Habitat du Nord'] })
+  })
+
+  it('tells the web app that an account signs in through its organisation, and refuses it a password and a second factor of Allervers', async (t) => {
+    const testApp = await setUp(t, {
+      accounts: {
+        'jeanne-42': { email: 'jeanne.martin@nord.example', name: 'Jeanne Martin', groups: ['allervers-managers'] },
+        lea: { email: 'placeholder', name: 'Léa', groups: ['agents'] },
+      },
+    })
+    const { app, db, organization, provider, adminSession } = testApp
+    const withPassword = await app.inject({ url: '/api/auth/me', headers: adminSession })
+    assertMatchesContract(authContract.me, withPassword)
+    assert.equal(withPassword.json().user.signsInWithSso, false)
+    assert.deepEqual(withPassword.json().user.ssoOrganizations, [])
+
+    // Created at its first sign-in: no password at all.
+    const created = await signIn(testApp, organization.code, 'jeanne-42')
+    const jeanne = await me(testApp, created.session)
+    assert.equal(jeanne.signsInWithSso, true)
+    assert.deepEqual(jeanne.ssoOrganizations, ['Habitat du Nord'])
+    // Bound to an account that had a password: its password no longer signs in, so it may not be changed either.
+    const lea = await makeUser(db, 'caller', { organizationId: organization.id })
+    provider.accounts.get('lea')!.email = lea.email
+    const bound = await signIn(testApp, organization.code, 'lea')
+    assert.equal((await me(testApp, bound.session)).signsInWithSso, true)
+    const leaHash = async () =>
+      (await db.selectFrom('user').select('passwordHash').where('id', '=', lea.id).executeTakeFirstOrThrow())
+        .passwordHash
+    const hashBefore = await leaHash()
+
+    for (const [session, current] of [
+      [created.session, 'anything at all'],
+      [bound.session, lea.password],
+    ] as const) {
+      const headers = { cookie: `allervers_session=${session!.value}` }
+      const refusals = [
+        await app.inject({
+          method: 'POST',
+          url: '/api/account/password',
+          headers,
+          payload: { currentPassword: current, newPassword: 'une phrase bien longue et neuve 42' },
+        }),
+        await app.inject({ method: 'POST', url: '/api/account/mfa/enrolment', headers }),
+        await app.inject({
+          method: 'POST',
+          url: '/api/account/mfa/enrolment/confirm',
+          headers,
+          payload: { code: '123456' },
+        }),
+      ]
+      for (const refused of refusals) {
+        assert.equal(refused.statusCode, 403, refused.body)
+        assert.equal(refused.json().error.code, 'FORBIDDEN')
+        assert.deepEqual(refused.json().error.details, { reason: 'sso_account', providers: ['Habitat du Nord'] })
+      }
+    }
+    assert.equal(await leaHash(), hashBefore, 'the password is not changed')
+    assert.equal((await db.selectFrom('userMfa').select('userId').execute()).length, 0, 'no second factor begun')
+    // The sessions stay (a password change would have ended the others).
+    assert.equal((await me(testApp, bound.session)).id, lea.id)
   })
 
   it('refuses a person none of whose groups is mapped, creates nothing, and audits why', async (t) => {

@@ -6,8 +6,11 @@ import { formatInstant } from '../../../shared/clock.js'
 import { describeError } from '../../components/errors.js'
 import { type AccountSession, accountApi } from './api.js'
 
-/** The user's open sessions, each with a way to end it (the current one signs out). */
-export function SessionsCard() {
+/**
+ * The user's open sessions, each with a way to end it (the current one signs out). An account that signs in through
+ * its organisation is not told to change a password it does not have.
+ */
+export function SessionsCard({ signsInWithSso = false }: { signsInWithSso?: boolean }) {
   const { t, i18n } = useTranslation()
   const queryClient = useQueryClient()
   const sessions = useQuery({ queryKey: ['account', 'sessions'], queryFn: accountApi.sessions })
@@ -34,7 +37,7 @@ export function SessionsCard() {
         <Title order={3} size="h4" id="account-sessions">
           {t('account.sessions.title')}
         </Title>
-        <Text size="sm">{t('account.sessions.intro')}</Text>
+        <Text size="sm">{t(signsInWithSso ? 'account.sessions.introSso' : 'account.sessions.intro')}</Text>
         {sessions.error && (
           <Alert color="red" role="alert">
             {describeError(t, sessions.error)}

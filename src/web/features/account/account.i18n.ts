@@ -18,6 +18,12 @@ export const accountFr = {
     endCurrent: 'Me déconnecter ici',
     ended: 'La session a pris fin.',
     none: 'Aucune session ouverte.',
+    introSso:
+      'Les appareils sur lesquels vous êtes connecté·e. Si vous n’en reconnaissez pas un, mettez-y fin et prévenez le service informatique de votre organisme.',
+  },
+  sso: {
+    title: 'Ma connexion',
+    body: 'Vous vous connectez avec la connexion unique de votre organisme ({{organizations}}) : votre mot de passe et votre double authentification se gèrent chez lui.',
   },
   password: {
     title: 'Mon mot de passe',
@@ -116,6 +122,12 @@ export const accountEn: typeof accountFr = {
     endCurrent: 'Sign out here',
     ended: 'The session has ended.',
     none: 'No open session.',
+    introSso:
+      'The devices you are signed in on. If you do not recognise one, end it and tell your organisation’s IT department.',
+  },
+  sso: {
+    title: 'How I sign in',
+    body: 'You sign in with your organisation’s single sign-on ({{organizations}}): your password and your two-step verification are managed there.',
   },
   password: {
     title: 'My password',
