@@ -8,6 +8,7 @@ import { makeCampaign, makeTarget, makeUser } from '../../../../test/factories.j
 import { ConfigError, loadConfig } from '../../config.js'
 import { type Db, openLongReader } from '../../db/database.js'
 import { queueEmails } from '../mail/outbox.queries.js'
+import { runPurge } from '../retention/retention.service.js'
 import { DATABASE_SCRAPE_TIMEOUT_MS } from './health.metrics.js'
 
 const TOKEN = 'metrics-token-0123456789abcdef'
@@ -254,5 +255,46 @@ describe('GET /metrics', () => {
       undefined,
       'a campaign no longer active leaves the gauge',
     )
+  })
+
+  it('times retention purges from purge_run, each once, by final status', async (t) => {
+    const { app, db } = await buildTestApp(t, { METRICS_TOKEN: TOKEN })
+    const scrape = async () => (await app.inject({ url: '/metrics', headers: bearer(TOKEN) })).body
+    const empty = await scrape()
+    assert.match(empty, /^# TYPE allervers_purge_duration_seconds histogram$/m)
+    assert.equal(seriesValue(empty, 'allervers_purge_duration_seconds_count{status="done"}'), undefined)
+
+    const defaults = loadConfig({}).retention
+    const purged = await runPurge(db, { defaults, trigger: 'cli' })
+    assert.equal(purged.status, 'done')
+    await db
+      .insertInto('purgeRun')
+      .values({
+        id: randomUUID(),
+        organizationId: null,
+        trigger: 'worker',
+        asOf: '2026-01-05',
+        dryRun: 0,
+        startedAt: '2026-01-05T02:00:00.000Z',
+        finishedAt: '2026-01-05T02:00:45.000Z',
+        status: 'failed',
+        report: null,
+        error: 'the disk was full',
+      })
+      .execute()
+    const first = await scrape()
+    assert.equal(seriesValue(first, 'allervers_purge_duration_seconds_count{status="done"}'), 1)
+    assert.ok((seriesValue(first, 'allervers_purge_duration_seconds_sum{status="done"}') ?? -1) >= 0)
+    assert.equal(seriesValue(first, 'allervers_purge_duration_seconds_count{status="failed"}'), 1)
+    assert.equal(seriesValue(first, 'allervers_purge_duration_seconds_sum{status="failed"}'), 45)
+    assert.equal(seriesValue(first, 'allervers_purge_duration_seconds_bucket{le="30",status="failed"}'), 0)
+    assert.equal(seriesValue(first, 'allervers_purge_duration_seconds_bucket{le="60",status="failed"}'), 1)
+
+    // A second purge: counted once more; the runs already seen are not counted again.
+    assert.equal((await runPurge(db, { defaults, trigger: 'cli', dryRun: true })).status, 'done')
+    const second = await scrape()
+    assert.equal(seriesValue(second, 'allervers_purge_duration_seconds_count{status="done"}'), 2)
+    assert.equal(seriesValue(second, 'allervers_purge_duration_seconds_count{status="failed"}'), 1)
+    assert.equal(seriesValue(second, 'allervers_import_duration_seconds_count{status="done"}'), undefined)
   })
 })

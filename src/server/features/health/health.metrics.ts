@@ -5,7 +5,7 @@
  *
  * Two kinds of series. Those of this process (request latencies, claims, outcomes, workers, its PostgreSQL pool,
  * Node's own) are summed across instances. Those read from the database at each scrape (queues, outbox, imports,
- * rollup lag) are the same on every instance: take their max(), or scrape them from one.
+ * purges, rollup lag) are the same on every instance: take their max(), or scrape them from one.
  *
  * No series carries a tenant's data: routes are URL patterns (`/api/households/:id`, never an id or a query), campaign
  * labels are ids.
@@ -26,6 +26,7 @@ import {
   countQueuesOfActiveCampaigns,
   isDatabaseReachable,
   listImportsFinishedSince,
+  listPurgesFinishedSince,
   summarizeOutbox,
 } from './health.queries.js'
 
@@ -53,7 +54,29 @@ function carriesToken(request: FastifyRequest, token: string): boolean {
   return timingSafeEqual(sha256(given), sha256(token)) && given.length > 0
 }
 
-/** The series read from the database at each scrape, and the cursor over finished imports. */
+/**
+ * A cursor over runs (imports, purges) that observes each finished one once: the last finish time seen, and the ids
+ * seen at that very time (a later read takes runs finished at or after it).
+ */
+function finishedRunsCursor() {
+  let since: Timestamp | null = null
+  let seenAtSince = new Set<string>()
+  return {
+    since: () => since,
+    /** Whether `run` was not seen yet; it is then counted as seen. Runs come oldest first. */
+    isNew(run: { id: string; finishedAt: Timestamp }): boolean {
+      if (run.finishedAt === since && seenAtSince.has(run.id)) return false
+      if (run.finishedAt !== since) seenAtSince = new Set()
+      since = run.finishedAt
+      seenAtSince.add(run.id)
+      return true
+    },
+  }
+}
+
+const secondsBetween = (start: Timestamp, end: Timestamp) => Math.max(0, (Date.parse(end) - Date.parse(start)) / 1000)
+
+/** The series read from the database at each scrape, and the cursors over finished imports and purges. */
 function databaseSeries(registry: Registry, db: Db) {
   const databaseUp = new Gauge({
     name: 'allervers_database_up',
@@ -93,9 +116,15 @@ function databaseSeries(registry: Registry, db: Db) {
     buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800],
     registers: [registry],
   })
-  // Finished imports are observed once each: the last finish time seen, and the ids seen at that very time.
-  let importsSince: Timestamp | null = null
-  let seenAtSince = new Set<string>()
+  const purges = new Histogram({
+    name: 'allervers_purge_duration_seconds',
+    help: 'Duration of finished retention purges (worker or command line, dry runs included), by final status',
+    labelNames: ['status'] as const,
+    buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800],
+    registers: [registry],
+  })
+  const finishedImports = finishedRunsCursor()
+  const finishedPurges = finishedRunsCursor()
 
   const markDown = () => {
     databaseUp.set(0)
@@ -127,20 +156,18 @@ function databaseSeries(registry: Registry, db: Db) {
       outbox.oldestPendingAt ? Math.max(0, (Date.parse(now) - Date.parse(outbox.oldestPendingAt)) / 1000) : 0,
     )
     rollupLag.set(Math.min(ROLLUP_LAG_CAP, await countPendingCalls(db, ROLLUP_LAG_CAP)))
-    for (const run of await listImportsFinishedSince(db, importsSince)) {
-      if (run.finishedAt === importsSince && seenAtSince.has(run.id)) continue
-      if (run.finishedAt !== importsSince) seenAtSince = new Set()
-      importsSince = run.finishedAt
-      seenAtSince.add(run.id)
-      imports.observe(
-        { status: run.status },
-        Math.max(0, (Date.parse(run.finishedAt) - Date.parse(run.createdAt)) / 1000),
-      )
+    for (const run of await listImportsFinishedSince(db, finishedImports.since())) {
+      if (finishedImports.isNew(run))
+        imports.observe({ status: run.status }, secondsBetween(run.createdAt, run.finishedAt))
+    }
+    for (const run of await listPurgesFinishedSince(db, finishedPurges.since())) {
+      if (finishedPurges.isNew(run))
+        purges.observe({ status: run.status }, secondsBetween(run.startedAt, run.finishedAt))
     }
   }
 
   // One read at a time: a scrape that arrives while the last one's read still waits on the database waits for that
-  // read (the imports' cursor is advanced by one reader only).
+  // read (the cursors of imports and purges are advanced by one reader only).
   let reading: Promise<void> | undefined
   return async function readWithin(timeoutMs: number) {
     reading ??= read().finally(() => {

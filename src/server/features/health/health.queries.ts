@@ -75,6 +75,17 @@ export async function summarizeOutbox(db: Db): Promise<OutboxSummary> {
   }
 }
 
+/** Purges finished at or after `since` (all of them when null), oldest first: their durations feed /metrics. */
+export async function listPurgesFinishedSince(db: Db, since: Timestamp | null) {
+  let query = db
+    .selectFrom('purgeRun')
+    .select(['id', 'status', 'startedAt', 'finishedAt'])
+    .where('finishedAt', 'is not', null)
+    .orderBy('finishedAt')
+  if (since) query = query.where('finishedAt', '>=', since)
+  return (await query.execute()) as Array<{ id: string; status: string; startedAt: Timestamp; finishedAt: Timestamp }>
+}
+
 /** Imports finished at or after `since` (all of them when null), oldest first: their durations feed /metrics. */
 export async function listImportsFinishedSince(db: Db, since: Timestamp | null) {
   let query = db
