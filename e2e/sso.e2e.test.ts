@@ -48,16 +48,48 @@ describe('single sign-on in Chromium', () => {
     await adminPage.getByLabel('Groupe chez le fournisseur 2').fill('cadres-allervers')
     await adminPage.getByLabel('Rôle dans Allervers 2').first().click()
     await adminPage.getByRole('option', { name: 'Chargé·e de campagne' }).click()
+    // A group given the administrator's role: the screen says at once what that grants, and asks before saving.
+    await adminPage.getByRole('button', { name: 'Ajouter une ligne' }).click()
+    await adminPage.getByLabel('Groupe chez le fournisseur 3').fill('direction-si')
+    assert.equal(await adminPage.getByTestId('sso-line-warning-3').count(), 0, 'no warning for a caller')
+    await adminPage.getByLabel('Rôle dans Allervers 3').first().click()
+    await adminPage.getByRole('option', { name: 'Administrateur·rice' }).click()
+    const warning = adminPage.getByTestId('sso-line-warning-3')
+    await warning.waitFor()
+    assert.equal(await warning.getAttribute('role'), 'alert', 'announced to a screen reader')
+    assert.match(String(await warning.textContent()), /administrera tout le réseau, pas seulement cet organisme/)
+    assert.match(String(await warning.textContent()), /celle du fournisseur sera la seule/)
+    assert.equal(await adminPage.getByTestId('sso-line-warning-2').count(), 0, 'no warning for a manager')
+    // A full-page shot of a scrolled page draws the fixed header halfway down.
+    await adminPage.evaluate(() => window.scrollTo(0, 0))
+    await adminPage.screenshot({ path: screenshotPath('sso-admin-warning'), fullPage: true })
     await adminPage.getByRole('button', { name: 'Enregistrer la connexion unique' }).click()
+    const confirmation = adminPage.getByRole('dialog', { name: 'Donner ces rôles par la connexion unique ?' })
+    await confirmation.getByText('Groupe « direction-si » → Administrateur·rice (tout le réseau)').waitFor()
+    assert.equal(await confirmation.getByText(/cadres-allervers|agents-allervers/).count(), 0, 'only those groups')
+    assert.deepEqual(await seriousViolations(adminPage), [], 'the confirmation')
+    await adminPage.screenshot({ path: screenshotPath('sso-admin-confirm') })
+    // Escape (or « Annuler ») saves nothing.
+    await adminPage.keyboard.press('Escape')
+    await confirmation.waitFor({ state: 'detached' })
+    assert.equal(await server.db.selectFrom('organizationSso').select('organizationId').executeTakeFirst(), undefined)
+    await adminPage.getByRole('button', { name: 'Enregistrer la connexion unique' }).click()
+    await confirmation.getByRole('button', { name: 'Enregistrer avec ces rôles' }).click()
     await adminPage.getByText('Connexion unique enregistrée.').waitFor()
     await adminPage.getByText(/Un secret est enregistré/).waitFor()
+    await adminPage.evaluate(() => window.scrollTo(0, 0))
     await adminPage.screenshot({ path: screenshotPath('sso-admin'), fullPage: true })
     assert.deepEqual(await seriousViolations(adminPage), [], 'the settings screen')
+    await adminPage.setViewportSize({ width: 820, height: 1180 })
+    await settled(adminPage)
+    await adminPage.evaluate(() => window.scrollTo(0, 0))
+    await adminPage.screenshot({ path: screenshotPath('sso-admin-tablet'), fullPage: true })
     const stored = await server.db.selectFrom('organizationSso').selectAll().executeTakeFirstOrThrow()
     assert.equal(stored.isEnabled, 1)
     assert.deepEqual(JSON.parse(stored.roleMapping), [
       { group: 'agents-allervers', role: 'caller' },
       { group: 'cadres-allervers', role: 'manager' },
+      { group: 'direction-si', role: 'admin' },
     ])
 
     // A person of the organisation signs in through the provider's own form.

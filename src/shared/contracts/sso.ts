@@ -3,6 +3,7 @@
  * and the sign-in round trip through the provider (`/auth/sso/…`). The client secret goes in, never out.
  */
 import { type Static, Type } from 'typebox'
+import type { Role } from '../roles.js'
 import { RoleSchema } from './auth.js'
 import { Nullable } from './common.js'
 import { CODE_PATTERN } from './organizations.js'
@@ -13,6 +14,19 @@ export type SsoProvisioning = (typeof SSO_PROVISIONING)[number]
 
 /** Lines of a group → role mapping an administrator may write. */
 export const MAX_ROLE_MAPPING_LINES = 50
+
+/**
+ * Roles a mapping line may give that reach far beyond one's own calls: an administrator of any organisation administers
+ * its whole network (its organisations, every account, exports and review: docs/decisions.md « Network
+ * administration »), a DPO reads the organisation's access log and tenants' requests. A sign-in through a provider
+ * never asks Allervers' second factor, so the provider's own is then the only one: the settings screen warns beside
+ * such a line and asks for a confirmation naming its groups before saving.
+ */
+export const SSO_SENSITIVE_ROLES = ['admin', 'dpo'] as const satisfies readonly Role[]
+
+export function isSensitiveSsoRole(role: Role): role is (typeof SSO_SENSITIVE_ROLES)[number] {
+  return (SSO_SENSITIVE_ROLES as readonly Role[]).includes(role)
+}
 
 /**
  * Why a sign-in through a provider was refused; the login page says it in words (`login.sso.<reason>`), the audit log

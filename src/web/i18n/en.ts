@@ -174,6 +174,20 @@ export const en: Messages = {
       save: 'Save single sign-on',
       saved: 'Single sign-on saved.',
       noKey: 'The server has no SSO_SECRET_KEY to encrypt the secret with: single sign-on cannot be saved.',
+      sensitive: {
+        admin:
+          'Warning: anyone in this group at the provider will administer the whole network, not only this organisation: all its organisations and their accounts (administrators included), the exports and the review of the whole network. Allervers’ two-step verification will not be asked of them: the provider’s own will be the only one.',
+        dpo: 'Warning: anyone in this group at the provider will read the organisation’s access log, notes flagged as sensitive and tenants’ requests, with the record of the households concerned. Allervers’ two-step verification will not be asked of them: the provider’s own will be the only one.',
+      },
+      confirm: {
+        title: 'Give these roles through single sign-on?',
+        intro:
+          'People in these groups at the provider will get these roles at their next sign-in, without Allervers’ two-step verification: only the provider’s own will protect them. Check that the organisation’s IT department requires it.',
+        line: 'Group “{{group}}” → {{role}} ({{reach}})',
+        reach: { admin: 'the whole network', dpo: 'the organisation’s access log and tenants’ requests' },
+        cancel: 'Cancel',
+        submit: 'Save with these roles',
+      },
     },
   },
   retention: {

@@ -177,6 +177,20 @@ export const fr = {
       saved: 'Connexion unique enregistrée.',
       noKey:
         'Le serveur n’a pas de clé SSO_SECRET_KEY pour chiffrer le secret : la connexion unique ne peut pas être enregistrée.',
+      sensitive: {
+        admin:
+          'Attention : toute personne de ce groupe chez le fournisseur administrera tout le réseau, pas seulement cet organisme : tous ses organismes et leurs comptes (administrateurs compris), les exports et le bilan de tout le réseau. La double authentification d’Allervers ne lui sera pas demandée : celle du fournisseur sera la seule.',
+        dpo: 'Attention : toute personne de ce groupe chez le fournisseur lira le journal des accès, les notes signalées comme sensibles et les demandes des locataires de l’organisme, avec le dossier des ménages concernés. La double authentification d’Allervers ne lui sera pas demandée : celle du fournisseur sera la seule.',
+      },
+      confirm: {
+        title: 'Donner ces rôles par la connexion unique ?',
+        intro:
+          'Les personnes de ces groupes chez le fournisseur recevront ces rôles à leur prochaine connexion, sans la double authentification d’Allervers : seule celle du fournisseur les protégera. Vérifiez que le service informatique de l’organisme la demande.',
+        line: 'Groupe « {{group}} » → {{role}} ({{reach}})',
+        reach: { admin: 'tout le réseau', dpo: 'journal des accès et demandes des locataires de l’organisme' },
+        cancel: 'Annuler',
+        submit: 'Enregistrer avec ces rôles',
+      },
     },
   },
   retention: {

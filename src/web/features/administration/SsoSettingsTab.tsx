@@ -4,6 +4,8 @@ import {
   Button,
   Code,
   Group,
+  List,
+  Modal,
   PasswordInput,
   Radio,
   Select,
@@ -20,6 +22,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { organizationsContract } from '../../../shared/contracts/organizations.js'
 import {
+  isSensitiveSsoRole,
   MAX_ROLE_MAPPING_LINES,
   type RoleMappingLine,
   SSO_PROVISIONING,
@@ -55,6 +58,11 @@ function initialValues(settings: SsoSettings | null): SsoFormValues {
   }
 }
 
+/** The lines that will be saved (a line without a group is dropped). */
+function savedLines(roleMapping: RoleMappingLine[]) {
+  return roleMapping.filter((line) => line.group.trim() !== '')
+}
+
 function SsoForm({ code, settings }: { code: string; settings: SsoSettings | null }) {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
@@ -76,7 +84,7 @@ function SsoForm({ code, settings }: { code: string; settings: SsoSettings | nul
           ...values,
           // An empty secret keeps the stored one.
           ...(clientSecret.trim() ? { clientSecret } : {}),
-          roleMapping: roleMapping.filter((line) => line.group.trim() !== ''),
+          roleMapping: savedLines(roleMapping),
         },
       }),
     onSuccess: (answer) => {
@@ -86,6 +94,15 @@ function SsoForm({ code, settings }: { code: string; settings: SsoSettings | nul
       form.setFieldValue('clientSecret', '')
     },
   })
+  // Values waiting for the administrator to confirm the lines that give an administrator's or a DPO's role.
+  const [confirming, setConfirming] = useState<SsoFormValues | null>(null)
+  const sensitiveLines = confirming
+    ? savedLines(confirming.roleMapping).filter((line) => isSensitiveSsoRole(line.role))
+    : []
+  const submit = (values: SsoFormValues) => {
+    if (savedLines(values.roleMapping).some((line) => isSensitiveSsoRole(line.role))) setConfirming(values)
+    else save.mutate(values)
+  }
   const hasSecret = settings?.hasClientSecret ?? false
   const saveError =
     save.error instanceof ApiError && save.error.code === 'UNPROCESSABLE'
@@ -94,7 +111,7 @@ function SsoForm({ code, settings }: { code: string; settings: SsoSettings | nul
         ? describeError(t, save.error)
         : null
   return (
-    <form noValidate onSubmit={form.onSubmit((values) => save.mutate(values))}>
+    <form noValidate onSubmit={form.onSubmit(submit)}>
       <Stack maw={760}>
         {saveError && (
           <Alert color="red" role="alert">
@@ -138,32 +155,40 @@ function SsoForm({ code, settings }: { code: string; settings: SsoSettings | nul
             {t('admin.sso.mappingHint')}
           </Text>
           <Stack gap="xs">
-            {form.values.roleMapping.map((_line, index) => (
+            {form.values.roleMapping.map((line, index) => (
               // Lines have no id of their own; their place is what the administrator orders.
               // biome-ignore lint/suspicious/noArrayIndexKey: the index is the line's identity (its priority)
-              <Group key={index} align="end" wrap="nowrap">
-                <TextInput
-                  label={`${t('admin.sso.group')} ${index + 1}`}
-                  style={{ flex: 1 }}
-                  {...form.getInputProps(`roleMapping.${index}.group`)}
-                />
-                <Select
-                  label={`${t('admin.sso.role')} ${index + 1}`}
-                  data={ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
-                  allowDeselect={false}
-                  {...form.getInputProps(`roleMapping.${index}.role`)}
-                />
-                <ActionIcon
-                  variant="subtle"
-                  color="red"
-                  size="lg"
-                  mb={4}
-                  aria-label={t('admin.sso.removeLine', { number: index + 1 })}
-                  onClick={() => form.removeListItem('roleMapping', index)}
-                >
-                  ×
-                </ActionIcon>
-              </Group>
+              <Stack key={index} gap={4}>
+                <Group align="end" wrap="nowrap">
+                  <TextInput
+                    label={`${t('admin.sso.group')} ${index + 1}`}
+                    style={{ flex: 1 }}
+                    {...form.getInputProps(`roleMapping.${index}.group`)}
+                  />
+                  <Select
+                    label={`${t('admin.sso.role')} ${index + 1}`}
+                    data={ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+                    allowDeselect={false}
+                    {...form.getInputProps(`roleMapping.${index}.role`)}
+                  />
+                  <ActionIcon
+                    variant="subtle"
+                    color="red"
+                    size="lg"
+                    mb={4}
+                    aria-label={t('admin.sso.removeLine', { number: index + 1 })}
+                    onClick={() => form.removeListItem('roleMapping', index)}
+                  >
+                    ×
+                  </ActionIcon>
+                </Group>
+                {isSensitiveSsoRole(line.role) && (
+                  // Announced when the role is chosen, and read right after the line's fields.
+                  <Alert color="orange" role="alert" data-testid={`sso-line-warning-${index + 1}`}>
+                    {t(`admin.sso.sensitive.${line.role}`)}
+                  </Alert>
+                )}
+              </Stack>
             ))}
           </Stack>
           <Button
@@ -181,6 +206,42 @@ function SsoForm({ code, settings }: { code: string; settings: SsoSettings | nul
           </Button>
         </Group>
       </Stack>
+      <Modal
+        opened={confirming !== null}
+        onClose={() => setConfirming(null)}
+        closeButtonProps={{ 'aria-label': t('admin.sso.confirm.cancel') }}
+        title={t('admin.sso.confirm.title')}
+        size="lg"
+      >
+        <Stack>
+          <Text>{t('admin.sso.confirm.intro')}</Text>
+          <List>
+            {sensitiveLines.map((line) => (
+              <List.Item key={`${line.group}-${line.role}`}>
+                {t('admin.sso.confirm.line', {
+                  group: line.group.trim(),
+                  role: t(`roles.${line.role}`),
+                  reach: t(`admin.sso.confirm.reach.${line.role}`),
+                })}
+              </List.Item>
+            ))}
+          </List>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirming(null)}>
+              {t('admin.sso.confirm.cancel')}
+            </Button>
+            <Button
+              color="red"
+              onClick={() => {
+                if (confirming) save.mutate(confirming)
+                setConfirming(null)
+              }}
+            >
+              {t('admin.sso.confirm.submit')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
     </form>
   )
 }
