@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { createTestDatabase, testEngine } from '../../../../test/database.js'
 import {
   makeCall,
@@ -239,6 +240,27 @@ describe('retention: the purge', () => {
       assert.match(refused.stderr, message)
       assert.equal(refused.stderr.trim().split('\n').length, 1)
     }
+  })
+})
+
+describe('retention: a purge that fails', () => {
+  it('rejects with its own error, is recorded once as failed, and erases nothing', async (t) => {
+    const database = await createTestDatabase()
+    t.after(() => database.destroy())
+    const { db } = database
+    const { households } = await seed(db)
+    // The audit log gone from under the purge: it fails after recording its run.
+    await sql`alter table "audit_event" rename to "audit_event_elsewhere"`.execute(db)
+    await assert.rejects(runPurge(db, { defaults: DEFAULTS, asOf: '2026-01-11', trigger: 'cli' }), (error: Error) =>
+      /audit_event/.test(error.message),
+    )
+    await sql`alter table "audit_event_elsewhere" rename to "audit_event"`.execute(db)
+    const runs = await db.selectFrom('purgeRun').selectAll().execute()
+    assert.equal(runs.length, 1, JSON.stringify(runs))
+    assert.equal(runs[0]!.status, 'failed')
+    assert.ok(runs[0]!.finishedAt)
+    assert.match(String(runs[0]!.error), /audit_event/)
+    assert.deepEqual(await erasedOf(db, households), [])
   })
 })
 

@@ -419,6 +419,20 @@ export async function insertPurgeRun(db: Db, run: PurgeRunTable) {
   await db.insertInto('purgeRun').values(run).execute()
 }
 
+/**
+ * Records a purge that failed: its row as `failed`, whether or not the purge's own row is still there (SQLite keeps
+ * the row written before the failure; PostgreSQL's transaction took it back).
+ */
+export async function recordFailedPurgeRun(db: Db, run: PurgeRunTable) {
+  await db
+    .insertInto('purgeRun')
+    .values(run)
+    .onConflict((conflict) =>
+      conflict.column('id').doUpdateSet({ status: run.status, finishedAt: run.finishedAt, error: run.error }),
+    )
+    .execute()
+}
+
 export async function finishPurgeRun(
   db: Db,
   id: string,

@@ -368,7 +368,7 @@ export async function runPurge(db: Db, options: PurgeOptions): Promise<PurgeOutc
     // SQLite: one writer at a time already; a transaction per household keeps requests flowing in between.
     return await purge(db, (work) => inTransaction(db, work))
   } catch (error) {
-    await retention.insertPurgeRun(db, {
+    await retention.recordFailedPurgeRun(db, {
       ...run,
       status: 'failed',
       finishedAt: nowTimestamp(),
