@@ -58,10 +58,12 @@ async function freshDatabase(t: TestContext, migrateTo: string = 'latest'): Prom
 
 const cliArguments = (args: string[]) => [join(import.meta.dirname, '../../../bin/allervers.js'), ...args]
 
-function cli(args: string[], databaseUrl: string) {
+function cli(args: string[], databaseUrl: string, env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, cliArguments(args), {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
+    env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
     encoding: 'utf8',
+    // A restore that waits forever is a failure too.
+    timeout: 120_000,
   })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
@@ -251,6 +253,9 @@ describe(`backup and restore drill (${testEngine()})`, () => {
     const database = await freshDatabase(t)
     const campaign = await makeCampaign(database.db)
     for (let index = 0; index < 50; index++) await makeTarget(database.db, campaign)
+    // Enough rows for the archive's SQL to outgrow a pipe's buffer many times over.
+    await sql`insert into "audit_event" ("at", "action", "details")
+      select now()::text, 'test.filler', repeat('x', 200) from generate_series(1, 5000)`.execute(database.db)
     const file = join(folder, `whole-${randomUUID()}.backup`)
     const backup = cli(['backup', '--to', file, '--json'], database.url)
     assert.equal(backup.code, 0, backup.stderr)
@@ -280,6 +285,14 @@ describe(`backup and restore drill (${testEngine()})`, () => {
       assertRefused(cli(['restore', truncated, '--force'], database.url), /^allervers: pg_restore failed: /)
       assert.deepEqual(await rowsNow(), before, `an archive ${name}: every table and row is still there`)
     }
+
+    // The server refuses the restore's first statement (a read-only session here): psql stops at once while
+    // pg_restore still has the whole archive to write; the restore must end, not wait on a pipe nobody reads.
+    const refusedByServer = cli(['restore', file, '--force'], database.url, {
+      PGOPTIONS: '-c default_transaction_read_only=on',
+    })
+    assertRefused(refusedByServer, /^allervers: psql failed: .*read-only/)
+    assert.deepEqual(await rowsNow(), before, 'a restore the server refused: every table and row is still there')
 
     const forced = cli(['restore', file, '--force', '--json'], database.url)
     assert.equal(forced.code, 0, forced.stderr)

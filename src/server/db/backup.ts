@@ -527,6 +527,11 @@ function replaceInOneTransaction(databaseUrl: string, source: string): Promise<v
   input.write(`begin;\n${DROP_EVERY_TABLE}\n`)
   output.pipe(input, { end: false })
   // The commit follows the whole archive only; without it, psql's end rolls the transaction back.
+  // psql can only end first by failing (its input ends after pg_restore's): pg_restore, still writing into a pipe
+  // nobody reads any more, would wait for ever. It has nothing left to do.
+  void psql.ended.then(() => {
+    if (restore.child.exitCode === null && restore.child.signalCode === null) restore.child.kill()
+  })
   const restored = restore.ended.then((isRead) => {
     input.end(isRead && cause === null ? '\ncommit;\n' : undefined)
     return isRead
