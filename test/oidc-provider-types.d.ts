@@ -7,6 +7,13 @@ declare module 'oidc-provider' {
     claims(use: string, scope: string): Promise<Record<string, unknown>> | Record<string, unknown>
   }
 
+  /** The part of Koa's context the tests read. */
+  export interface ProviderContext {
+    path: string
+    query: Record<string, string | string[] | undefined>
+    oidc?: { params?: Record<string, unknown> }
+  }
+
   export default class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>)
     callback(): (request: IncomingMessage, response: ServerResponse) => void
@@ -18,6 +25,7 @@ declare module 'oidc-provider' {
       addOIDCClaims(claims: string[]): void
       save(): Promise<string>
     }
-    on(event: string, listener: (...args: unknown[]) => void): void
+    on(event: string, listener: (context: ProviderContext, ...args: unknown[]) => void): void
+    use(middleware: (context: ProviderContext, next: () => Promise<void>) => Promise<void>): void
   }
 }

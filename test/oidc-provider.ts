@@ -3,11 +3,16 @@
  * development sign-in forms (any login, any password; the login is the account's subject). Accounts are described
  * by the test and may be disabled at any time: the provider then issues no token for them, so the application's code
  * exchange is refused (invalid_grant), like a directory that has turned the account off.
+ *
+ * It issues a refresh token when the authorization request asks `offline_access` (as Keycloak or Entra ID do; the
+ * library's own default also wants `prompt=consent`, which Allervers does not send), rotates it at every use and, like
+ * the strict providers, revokes the whole grant when a spent one comes back. The same disabled account is refused the
+ * refresh grant too (invalid_grant).
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { TestContext } from 'node:test'
-import Provider from 'oidc-provider'
+import Provider, { type ProviderContext } from 'oidc-provider'
 
 export interface ProviderAccountData {
   email: string
@@ -23,6 +28,10 @@ export interface TestProvider {
   clientId: string
   clientSecret: string
   accounts: Map<string, ProviderAccountData>
+  /** Refresh grants asked so far (answered or refused). */
+  refreshGrants(): number
+  /** Stops answering (the port refuses connections), as a provider down. */
+  stop(): Promise<void>
 }
 
 export async function startOidcProvider(
@@ -42,7 +51,7 @@ export async function startOidcProvider(
         client_id: clientId,
         client_secret: clientSecret,
         redirect_uris: [options.redirectUri],
-        grant_types: ['authorization_code'],
+        grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
       },
@@ -69,7 +78,15 @@ export async function startOidcProvider(
       profile: ['name'],
       groups: ['groups'],
     },
-    scopes: ['openid', 'email', 'profile', 'groups'],
+    scopes: ['openid', 'email', 'profile', 'groups', 'offline_access'],
+    async issueRefreshToken(
+      _ctx: unknown,
+      client: { grantTypeAllowed(type: string): boolean },
+      code: { nonce?: string },
+    ) {
+      return client.grantTypeAllowed('refresh_token') && code.nonce !== undefined && offlineNonces.has(code.nonce)
+    },
+    rotateRefreshToken: true,
     features: { devInteractions: { enabled: true } },
     cookies: { keys: ['a test key of the provider cookies'] },
     // Sign-in without a consent screen: the grant is given on the spot (an organisation's own application).
@@ -84,10 +101,34 @@ export async function startOidcProvider(
       return grant
     },
   })
+  // Which sign-ins asked offline_access, by their nonce (the code carries it to the token endpoint): the library drops
+  // the scope from the request before the grant is decided.
+  const offlineNonces = new Set<string>()
+  provider.use(async (ctx, next) => {
+    const scope = typeof ctx.query.scope === 'string' ? ctx.query.scope.split(' ') : []
+    if (ctx.path === '/auth' && scope.includes('offline_access') && typeof ctx.query.nonce === 'string') {
+      offlineNonces.add(ctx.query.nonce)
+    }
+    await next()
+  })
+  let refreshGrants = 0
+  const countRefresh = (ctx: ProviderContext) => {
+    if (ctx.oidc?.params?.grant_type === 'refresh_token') refreshGrants++
+  }
+  provider.on('grant.success', countRefresh)
+  provider.on('grant.error', countRefresh)
   const handler = provider.callback()
   server.on('request', handler)
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  return { issuer, clientId, clientSecret, accounts }
+  let stopped: Promise<void> | undefined
+  const stop = () => {
+    stopped ??= new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    })
+    return stopped
+  }
+  t.after(stop)
+  return { issuer, clientId, clientSecret, accounts, refreshGrants: () => refreshGrants, stop }
 }
 
 /**

@@ -24,6 +24,7 @@ import * as flagWithoutHousehold from './migrations/2026-12-06T20-f-flag-without
 import * as callbacksIndex from './migrations/2026-12-06T20-r-callbacks-index.js'
 import * as requestsRetention from './migrations/2026-12-06T30-q-requests-retention.js'
 import * as rectifiedFields from './migrations/2026-12-06T40-a-rectified-fields.js'
+import * as ssoSession from './migrations/2026-12-07T10-o-sso-session.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
 const migrations: Record<string, Migration> = {
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06T20-r-callbacks-index': callbacksIndex,
   '2026-12-06T30-q-requests-retention': requestsRetention,
   '2026-12-06T40-a-rectified-fields': rectifiedFields,
+  '2026-12-07T10-o-sso-session': ssoSession,
 }
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }

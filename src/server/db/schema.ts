@@ -89,6 +89,17 @@ export interface SsoAttemptTable {
   expiresAt: Timestamp
 }
 
+/** A session opened through a provider that gave a refresh token: the provider is asked again while it lasts. */
+export interface SsoSessionTable {
+  sessionId: string
+  organizationId: string
+  /** The person's `sub` at the provider. */
+  subject: string
+  /** `v1.<iv>.<tag>.<ciphertext>` (AES-256-GCM under SSO_SECRET_KEY, the session id as associated data). */
+  refreshTokenEncrypted: string
+  checkedAt: Timestamp
+}
+
 export interface MembershipTable {
   id: string
   userId: string
@@ -559,6 +570,7 @@ export interface Database {
   organizationSso: OrganizationSsoTable
   ssoIdentity: SsoIdentityTable
   ssoAttempt: SsoAttemptTable
+  ssoSession: SsoSessionTable
   household: HouseholdTable
   member: MemberTable
   phone: PhoneTable

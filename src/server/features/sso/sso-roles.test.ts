@@ -39,4 +39,12 @@ describe('client secrets', () => {
     assert.equal(decryptSecret(randomBytes(32), stored), null)
     assert.equal(decryptSecret(key, `${stored.slice(0, -2)}AA`), null)
   })
+
+  it('bound to associated data (a refresh token to its session) read back only with the same', () => {
+    const key = randomBytes(32)
+    const stored = encryptSecret(key, 'un jeton', 'session-1')
+    assert.equal(decryptSecret(key, stored, 'session-1'), 'un jeton')
+    assert.equal(decryptSecret(key, stored, 'session-2'), null, 'copied onto another session, it does not decrypt')
+    assert.equal(decryptSecret(key, stored), null)
+  })
 })

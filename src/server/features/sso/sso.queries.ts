@@ -162,3 +162,17 @@ export async function endSessionsOfUser(db: Db, userId: string) {
   await db.deleteFrom('session').where('userId', '=', userId).execute()
   await announce(db, { topic: 'sessions', userId })
 }
+
+/** Keeps what lets the provider be asked again while the session it opened lasts (sso.recheck.ts). */
+export async function insertSsoSession(
+  db: Db,
+  row: {
+    sessionId: string
+    organizationId: string
+    subject: string
+    refreshTokenEncrypted: string
+    checkedAt: Timestamp
+  },
+) {
+  await db.insertInto('ssoSession').values(row).execute()
+}

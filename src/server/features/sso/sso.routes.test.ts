@@ -3,83 +3,17 @@
  * sign-ins creating and updating accounts from the provider's groups, and every refusal.
  */
 import assert from 'node:assert/strict'
-import { describe, it, type TestContext } from 'node:test'
+import { describe, it } from 'node:test'
 import { buildTestApp, type TestApp } from '../../../../test/app.js'
 import { assertMatchesContract } from '../../../../test/contract.js'
 import { makeOrganization, makeUser } from '../../../../test/factories.js'
-import { type ProviderAccountData, signInAtProvider, startOidcProvider } from '../../../../test/oidc-provider.js'
+import { signInAtProvider } from '../../../../test/oidc-provider.js'
+import { MAPPING, me, REDIRECT_URI, SSO_SECRET_KEY, setUpSso as setUp, signIn } from '../../../../test/sso-sign-in.js'
 import { authContract } from '../../../shared/contracts/auth.js'
 import { ssoContract } from '../../../shared/contracts/sso.js'
 import { hashPassword } from '../auth/passwords.js'
 import { insertUser, upsertMembership } from '../users/users.queries.js'
-
-const PUBLIC_URL = 'http://allervers.test'
-const REDIRECT_URI = `${PUBLIC_URL}/api/auth/sso/callback`
-const SSO_SECRET_KEY = 'a1'.repeat(32)
-
-const MAPPING = [
-  { group: 'allervers-managers', role: 'manager' },
-  { group: 'agents', role: 'caller' },
-] as const
-
-async function setUp(
-  t: TestContext,
-  options: { accounts?: Record<string, ProviderAccountData>; provisioning?: 'first_sign_in' | 'invitation_only' } = {},
-) {
-  const provider = await startOidcProvider(t, { redirectUri: REDIRECT_URI, accounts: options.accounts })
-  const testApp = await buildTestApp(t, { PUBLIC_URL, SSO_SECRET_KEY, SSO_ALLOW_HTTP_ISSUER: '1' })
-  const organization = await makeOrganization(testApp.db, { name: 'Habitat du Nord' })
-  const admin = await makeUser(testApp.db, 'admin', { organizationId: organization.id })
-  const adminSession = await testApp.loginAs(admin)
-  const saved = await testApp.app.inject({
-    method: 'PUT',
-    url: `/api/organizations/${organization.code}/sso`,
-    headers: adminSession,
-    payload: {
-      isEnabled: true,
-      issuer: provider.issuer,
-      clientId: provider.clientId,
-      clientSecret: provider.clientSecret,
-      scopes: 'openid email profile groups',
-      groupsClaim: 'groups',
-      roleMapping: MAPPING,
-      provisioning: options.provisioning ?? 'first_sign_in',
-    },
-  })
-  assert.equal(saved.statusCode, 200, saved.body)
-  return { ...testApp, provider, organization, admin, adminSession }
-}
-
-/** Starts at the app, signs in at the provider as `login`, and brings the provider's answer back to the app. */
-async function signIn(testApp: TestApp, organizationCode: string, login: string, tamper?: (back: URL) => void) {
-  const start = await testApp.app.inject({ url: `/api/auth/sso/${organizationCode}/start` })
-  assert.equal(start.statusCode, 302, start.body)
-  const attemptCookie = start.cookies.find((cookie) => cookie.name === 'allervers_sso')
-  assert.ok(attemptCookie, 'the round trip carries its cookie')
-  assert.equal(attemptCookie.httpOnly, true)
-  const authorization = new URL(String(start.headers.location))
-  assert.equal(authorization.searchParams.get('code_challenge_method'), 'S256')
-  assert.ok(authorization.searchParams.get('state') && authorization.searchParams.get('nonce'))
-  const back = await signInAtProvider(authorization.href, login, REDIRECT_URI)
-  tamper?.(back)
-  const answer = await testApp.app.inject({
-    url: `${back.pathname}${back.search}`,
-    headers: { cookie: `allervers_sso=${attemptCookie.value}` },
-  })
-  assert.equal(answer.statusCode, 302, answer.body)
-  const session = answer.cookies.find((cookie) => cookie.name === 'allervers_session')
-  return { location: String(answer.headers.location), session }
-}
-
-async function me(testApp: TestApp, session: { value: string } | undefined) {
-  assert.ok(session, 'a session cookie is set')
-  const response = await testApp.app.inject({
-    url: '/api/auth/me',
-    headers: { cookie: `allervers_session=${session.value}` },
-  })
-  assert.equal(response.statusCode, 200)
-  return response.json().user
-}
+import { decryptSecret } from './sso-secret.js'
 
 async function refusals(testApp: TestApp) {
   const rows = await testApp.db
@@ -568,5 +502,51 @@ describe('signing in through the provider', () => {
     assert.equal(response.statusCode, 302)
     assert.equal(response.headers.location, '/?sso=unavailable')
     assert.deepEqual((await app.inject({ url: '/api/auth/sso/organizations' })).json().items, [])
+  })
+
+  it('keeps the provider’s refresh token only when the administrator’s scopes ask offline_access, encrypted, tied to its session, and gone with it', async (t) => {
+    const accounts = { lea: { email: 'lea@nord.example', name: 'Léa', groups: ['agents'] } }
+    const without = await setUp(t, { accounts })
+    const plain = await signIn(without, without.organization.code, 'lea')
+    assert.equal(plain.location, '/')
+    assert.deepEqual(await without.db.selectFrom('ssoSession').selectAll().execute(), [], 'no offline_access, no token')
+
+    // Asked by the administrator's scopes (never added by Allervers): the provider gives one.
+    const testApp = await setUp(t, { accounts, scopes: 'openid email profile groups offline_access' })
+    const { db, organization } = testApp
+    const signedIn = await signIn(testApp, organization.code, 'lea')
+    const user = await me(testApp, signedIn.session)
+    const row = await db.selectFrom('ssoSession').selectAll().executeTakeFirstOrThrow()
+    const session = await db.selectFrom('session').selectAll().where('userId', '=', user.id).executeTakeFirstOrThrow()
+    assert.equal(row.sessionId, session.id)
+    assert.equal(row.organizationId, organization.id)
+    assert.equal(row.subject, 'lea')
+    const token = decryptSecret(Buffer.from(SSO_SECRET_KEY, 'hex'), row.refreshTokenEncrypted, row.sessionId)
+    assert.ok(token && token.length > 20, 'a refresh token, encrypted')
+    assert.ok(!row.refreshTokenEncrypted.includes(token))
+    assert.equal(
+      decryptSecret(Buffer.from(SSO_SECRET_KEY, 'hex'), row.refreshTokenEncrypted, 'another session'),
+      null,
+      'bound to its session',
+    )
+    const audit = await db.selectFrom('auditEvent').select('details').execute()
+    assert.ok(
+      audit.every((event) => !String(event.details).includes(token)),
+      'never in the audit log',
+    )
+    const answer = await testApp.app.inject({
+      url: '/api/auth/me',
+      headers: { cookie: `allervers_session=${signedIn.session?.value}` },
+    })
+    assert.ok(!answer.body.includes(token), 'never in the API')
+
+    // Signing out ends the session: its token goes with it.
+    const logout = await testApp.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie: `allervers_session=${signedIn.session?.value}` },
+    })
+    assert.ok(logout.statusCode < 300, logout.body)
+    assert.deepEqual(await db.selectFrom('ssoSession').selectAll().execute(), [])
   })
 })

@@ -129,6 +129,17 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ip: request.ip,
           userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
         })
+        if (person.refreshToken && config.sso.secretKey) {
+          // The provider is asked again while the session lasts (sso.recheck.ts): access ends when it says so.
+          const sessionId = hashToken(sessionToken)
+          await ssoQueries.insertSsoSession(db, {
+            sessionId,
+            organizationId,
+            subject: person.subject,
+            refreshTokenEncrypted: encryptSecret(config.sso.secretKey, person.refreshToken, sessionId),
+            checkedAt: now,
+          })
+        }
         await authQueries.recordLogin(db, account.userId, now)
         await recordAuditEvent(db, {
           actorUserId: account.userId,

@@ -125,6 +125,12 @@ export interface ProviderPerson {
   isEmailVerified: boolean
   name: string | null
   groups: string[]
+  /**
+   * The refresh token the provider gave with this sign-in (it does when the administrator's scopes ask offline_access
+   * and it grants it), or null: with one, the session is checked with the provider while it lasts (sso.recheck.ts).
+   * A secret: kept encrypted, never logged, never in the API.
+   */
+  refreshToken: string | null
 }
 
 /**
@@ -183,6 +189,7 @@ export async function readProviderAnswer(
     isEmailVerified: read('email_verified') === true,
     name: typeof name === 'string' && name.trim() ? name.trim().slice(0, 200) : null,
     groups: groupsFromClaim(read(settings.groupsClaim)).slice(0, 1000),
+    refreshToken: typeof tokens.refresh_token === 'string' && tokens.refresh_token ? tokens.refresh_token : null,
   }
 }
 
