@@ -221,4 +221,12 @@ describe('loadConfig: data folder and import limits', () => {
       )
     }
   })
+  it('reads SSO_RECHECK_MINUTES (15 by default, 1 to 1440)', () => {
+    assert.equal(loadConfig({}).sso.recheckMinutes, 15)
+    assert.equal(loadConfig({ SSO_RECHECK_MINUTES: '1' }).sso.recheckMinutes, 1)
+    assert.equal(loadConfig({ SSO_RECHECK_MINUTES: '1440' }).sso.recheckMinutes, 1440)
+    for (const value of ['0', '1441', 'often']) {
+      assert.throws(() => loadConfig({ SSO_RECHECK_MINUTES: value }), /SSO_RECHECK_MINUTES/)
+    }
+  })
 })

@@ -91,6 +91,11 @@ export interface SsoConfig {
   secretKey: Buffer | null
   /** Longest life of a session opened through a provider, within SESSION_MAX_HOURS (SSO_SESSION_HOURS, 8). */
   sessionHours: number
+  /**
+   * How often an open session is checked with its provider, when the provider gave a refresh token at sign-in
+   * (SSO_RECHECK_MINUTES, 15): a person disabled there or moved out of every mapped group loses access within it.
+   */
+  recheckMinutes: number
   /** Accept http:// issuers (SSO_ALLOW_HTTP_ISSUER=1): tests and trials on one machine only; refused with NODE_ENV=production. */
   allowHttpIssuer: boolean
 }
@@ -322,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sso: {
       secretKey: ssoSecretKey,
       sessionHours: readInteger(env, 'SSO_SESSION_HOURS', 8, 1, 24 * 90),
+      recheckMinutes: readInteger(env, 'SSO_RECHECK_MINUTES', 15, 1, 24 * 60),
       allowHttpIssuer,
     },
   }

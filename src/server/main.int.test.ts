@@ -50,7 +50,11 @@ describe('graceful shutdown', () => {
     t.after(() => database.destroy().catch(() => {}))
     const user = await makeUser(database.db, 'manager')
     const server = await startServer(config(), { db: database.db, handleSignals: false })
-    assert.deepEqual(Object.keys(server.workers.snapshot()), ['rollups', 'purge'], 'no outbox worker without SMTP_URL')
+    assert.deepEqual(
+      Object.keys(server.workers.snapshot()),
+      ['rollups', 'purge', 'sso-recheck'],
+      'no outbox worker without SMTP_URL',
+    )
 
     const login = slowLogin(server.url, JSON.stringify({ email: user.email, password: user.password }))
     await new Promise((resolve) => setTimeout(resolve, 100))

@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate.js'
 import { createTransport, startOutboxWorker } from './features/mail/outbox.worker.js'
 import { notifyOverdueReferrals } from './features/referrals/referrals.service.js'
 import { startPurgeWorker } from './features/retention/retention.worker.js'
+import { startSsoRecheckWorker } from './features/sso/sso.recheck.js'
 import { startRollupWorker } from './features/stats/stats.refresh.js'
 import { WorkerRegistry } from './workers.js'
 
@@ -77,6 +78,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       },
     })
   }
+  // Single sign-on: each minute, sessions not checked for SSO_RECHECK_MINUTES are checked with their provider.
+  startSsoRecheckWorker(workers, db, config, {
+    log: app.log,
+    onError: (error) => app.log.error({ err: error }, 'single sign-on: re-check failed'),
+  })
 
   const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS
   let closing: Promise<void> | undefined

@@ -176,3 +176,66 @@ export async function insertSsoSession(
 ) {
   await db.insertInto('ssoSession').values(row).execute()
 }
+
+/**
+ * The sessions opened through a provider that were not checked since `checkedBefore`, least recently checked first,
+ * leaving out those already past their end or their idle limit (nobody uses them; they are refused anyway).
+ */
+export async function listSsoSessionsDue(
+  db: Db,
+  input: { checkedBefore: Timestamp; now: Timestamp; seenSince: Timestamp; limit: number },
+) {
+  return db
+    .selectFrom('ssoSession')
+    .innerJoin('session', 'session.id', 'ssoSession.sessionId')
+    .select([
+      'ssoSession.sessionId',
+      'ssoSession.organizationId',
+      'ssoSession.subject',
+      'ssoSession.refreshTokenEncrypted',
+      'ssoSession.checkedAt',
+      'session.userId',
+    ])
+    .where('ssoSession.checkedAt', '<=', input.checkedBefore)
+    .where('session.expiresAt', '>', input.now)
+    .where('session.lastSeenAt', '>', input.seenSince)
+    .orderBy('ssoSession.checkedAt')
+    .limit(input.limit)
+    .execute()
+}
+
+/**
+ * Takes the session's check for this instance: true when this UPDATE moved `checkedAt` from the value read, false
+ * when another instance (or round) did first. Providers rotate refresh tokens and refuse one used twice (some revoke
+ * the whole grant then), so only the instance that claimed the row sends its token.
+ */
+export async function claimSsoSession(db: Db, sessionId: string, readCheckedAt: Timestamp, now: Timestamp) {
+  const result = await db
+    .updateTable('ssoSession')
+    .set({ checkedAt: now })
+    .where('sessionId', '=', sessionId)
+    .where('checkedAt', '=', readCheckedAt)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Gives a claimed check back (the provider could not be reached): the next round tries again. */
+export async function releaseSsoSession(db: Db, sessionId: string, claimedAt: Timestamp, readCheckedAt: Timestamp) {
+  await db
+    .updateTable('ssoSession')
+    .set({ checkedAt: readCheckedAt })
+    .where('sessionId', '=', sessionId)
+    .where('checkedAt', '=', claimedAt)
+    .execute()
+}
+
+/** The provider's new refresh token, which replaces the one it has just spent. */
+export async function storeSsoRefreshToken(db: Db, sessionId: string, refreshTokenEncrypted: string) {
+  await db.updateTable('ssoSession').set({ refreshTokenEncrypted }).where('sessionId', '=', sessionId).execute()
+}
+
+/** Ends one session (its sso_session row goes with it), on every instance at once. */
+export async function endSsoSession(db: Db, sessionId: string) {
+  await db.deleteFrom('session').where('id', '=', sessionId).execute()
+  await announce(db, { topic: 'sessions', sessionId })
+}

@@ -193,6 +193,67 @@ export async function readProviderAnswer(
   }
 }
 
+/** What the provider says when asked again about an open session (a refresh grant). */
+export type ProviderRecheck =
+  /** The provider still vouches for the person; `groups` when its answer carries the groups claim. */
+  | { outcome: 'confirmed'; refreshToken: string | null; groups: string[] | null }
+  /** The provider answered no (invalid_grant and the like: disabled, deleted, logged out, token revoked). */
+  | { outcome: 'refused'; problem: string }
+  /** No answer to go by (unreachable, a timeout, a 5xx, a server not set up to ask): the session is kept. */
+  | { outcome: 'unavailable'; problem: string }
+
+/** OAuth errors that say the provider is having trouble, not that it refuses the person. */
+const PROVIDER_TROUBLE = new Set(['server_error', 'temporarily_unavailable'])
+
+/**
+ * Asks the provider whether the person of an open session may still sign in: a refresh grant with the token it gave,
+ * then the groups from the new ID token or, when absent there, the userinfo. Never throws: a refusal is the provider's
+ * answer (a 4xx OAuth error), anything else (network, timeout, 5xx, a check of its answer failing) is no answer.
+ */
+export async function recheckAtProvider(
+  config: Config,
+  input: { settings: StoredSsoSettings; refreshToken: string; subject: string },
+): Promise<ProviderRecheck> {
+  const { settings } = input
+  const isRefusal = (error: unknown) =>
+    (error instanceof client.ResponseBodyError && error.status < 500 && !PROVIDER_TROUBLE.has(error.error)) ||
+    (error instanceof client.WWWAuthenticateChallengeError && error.status < 500)
+  try {
+    const configuration = await providerConfiguration(config, settings)
+    let tokens: Awaited<ReturnType<typeof client.refreshTokenGrant>>
+    try {
+      tokens = await client.refreshTokenGrant(configuration, input.refreshToken)
+    } catch (error) {
+      return isRefusal(error)
+        ? { outcome: 'refused', problem: describe(error) }
+        : { outcome: 'unavailable', problem: describe(error) }
+    }
+    const claims = tokens.claims()
+    if (claims && claims.sub !== input.subject) return { outcome: 'refused', problem: 'another subject' }
+    let groupsClaim: unknown = claims?.[settings.groupsClaim]
+    if (groupsClaim === undefined && configuration.serverMetadata().userinfo_endpoint) {
+      try {
+        const userinfo = await client.fetchUserInfo(configuration, tokens.access_token, input.subject)
+        groupsClaim = userinfo[settings.groupsClaim]
+      } catch (error) {
+        const problem = `userinfo: ${describe(error)}`
+        return isRefusal(error) ? { outcome: 'refused', problem } : { outcome: 'unavailable', problem }
+      }
+    }
+    return {
+      outcome: 'confirmed',
+      refreshToken: typeof tokens.refresh_token === 'string' && tokens.refresh_token ? tokens.refresh_token : null,
+      groups: groupsClaim === undefined ? null : groupsFromClaim(groupsClaim).slice(0, 1000),
+    }
+  } catch (error) {
+    // Discovery failed, or this server cannot act as the client (no key, a secret saved under another key).
+    return {
+      outcome: 'unavailable',
+      problem: error instanceof SsoRefused ? String(error.details.problem) : describe(error),
+    }
+  }
+}
+
 /**
  * The account the person signs in to, created or updated: the role in the organisation follows the provider's
  * groups; refused when no group is mapped, when the account is disabled here, in an invitation-only organisation
