@@ -158,6 +158,8 @@ export const en: Messages = {
       secretStored: 'A secret is stored (it is never shown again). Leave empty to keep it.',
       secretMissing: 'Required the first time.',
       scopes: 'Scopes asked for',
+      scopesHint:
+        'Add offline_access for Allervers to check each session with the provider regularly: someone you disable there then loses access within minutes, not at the end of their session.',
       groupsClaim: 'Groups claim',
       provisioning: 'Who may come in',
       provisioningOptions: {

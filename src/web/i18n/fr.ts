@@ -160,6 +160,8 @@ export const fr = {
       secretStored: 'Un secret est enregistré (il n’est jamais réaffiché). Laissez vide pour le garder.',
       secretMissing: 'Obligatoire la première fois.',
       scopes: 'Portées demandées (scopes)',
+      scopesHint:
+        'Ajoutez offline_access pour qu’Allervers revérifie régulièrement chaque session auprès du fournisseur : une personne désactivée chez vous perd alors l’accès dans les minutes qui suivent, et non à la fin de sa session.',
       groupsClaim: 'Attribut des groupes (claim)',
       provisioning: 'Qui peut entrer',
       provisioningOptions: {

@@ -137,7 +137,12 @@ function SsoForm({ code, settings }: { code: string; settings: SsoSettings | nul
           />
         </Group>
         <Group grow align="start">
-          <TextInput label={t('admin.sso.scopes')} required {...form.getInputProps('scopes')} />
+          <TextInput
+            label={t('admin.sso.scopes')}
+            description={t('admin.sso.scopesHint')}
+            required
+            {...form.getInputProps('scopes')}
+          />
           <TextInput label={t('admin.sso.groupsClaim')} required {...form.getInputProps('groupsClaim')} />
         </Group>
         <Radio.Group label={t('admin.sso.provisioning')} {...form.getInputProps('provisioning')}>
