@@ -234,6 +234,7 @@ const AUDIT_ACTION = {
   'user.disable': { fr: 'Compte désactivé', en: 'Account disabled' },
   'user.mfa_reset': { fr: 'Double authentification réinitialisée', en: 'Two-step verification reset' },
   'membership.upsert': { fr: 'Rôle attribué', en: 'Role granted' },
+  'user.membership_removed': { fr: 'Retrait d’un organisme', en: 'Removed from an organisation' },
   'dataRequest.create': { fr: 'Demande enregistrée au registre', en: 'Request registered' },
   'dataRequest.close': { fr: 'Demande traitée', en: 'Request handled' },
   'audit.read': { fr: 'Journal des accès consulté', en: 'Access log read' },

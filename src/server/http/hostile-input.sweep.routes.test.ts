@@ -283,6 +283,8 @@ interface Fixtures {
   spareSession: string
   /** An account the administrator disables and enables (nobody the sweep signs in as). */
   userToToggle: string
+  /** An account taken out of the organisation (renewed: each removal leaves it with none, and disabled). */
+  userToRemove: string
   /** An invitation's link that stays valid (read only), and a reset's link used by setting the password (renewed). */
   invitationToken: string
   resetToken: string
@@ -297,6 +299,7 @@ interface Fixtures {
 const PATH_VALUES: Array<[RegExp, Record<string, (fx: Fixtures) => string>]> = [
   [/ \/api\/account\/sessions\/\{id\}/, { id: (fx) => fx.spareSession }],
   [/ \/api\/users\/\{id\}\/(disable|enable|mfa\/reset)$/, { id: (fx) => fx.userToToggle }],
+  [/ \/api\/users\/\{id\}\/memberships\/\{code\}$/, { id: (fx) => fx.userToRemove, code: (fx) => fx.organizationCode }],
   [/ \/api\/organizations\/\{code\}/, { code: (fx) => fx.organizationCode }],
   [/ \/api\/auth\/sso\/\{code\}\/start$/, { code: (fx) => fx.organizationCode }],
   [/ \/api\/instruments\/\{code\}/, { code: () => 'ucla3' }],
@@ -1225,6 +1228,7 @@ async function makeFixtures(app: FastifyInstance, db: Db, loginAs: Sweep['loginA
     importRun: '',
     spareSession: await spareSession(),
     userToToggle: (await makeUser(db, 'caller', { organizationId: organization.id })).id,
+    userToRemove: (await makeUser(db, 'caller', { organizationId: organization.id })).id,
     invitationToken: await newLink(invitee.id, 'invitation'),
     resetToken: await newLink(resetter.id, 'password_reset'),
     passwordChanger: { ...changer, cookie: (await loginAs(changer)).cookie },
@@ -1275,6 +1279,9 @@ async function makeFixtures(app: FastifyInstance, db: Db, loginAs: Sweep['loginA
 
   /** After a 2xx, what the route used up is made anew, so that the next request meets the same situation. */
   const RENEW: Record<string, () => Promise<void>> = {
+    'DELETE /api/users/{id}/memberships/{code}': async () => {
+      fx.userToRemove = (await makeUser(db, 'caller', { organizationId: organization.id })).id
+    },
     'POST /api/account/link/password': async () => {
       fx.resetToken = await newLink(resetter.id, 'password_reset')
     },

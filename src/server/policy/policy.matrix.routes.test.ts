@@ -97,6 +97,7 @@ const EXPECTED: Record<string, Expectation> = {
   'POST /api/users/:id/disable': { allowed: ADMIN },
   'POST /api/users/:id/enable': { allowed: ADMIN },
   'POST /api/users/:id/mfa/reset': { allowed: ADMIN },
+  'DELETE /api/users/:id/memberships/:code': { allowed: ADMIN },
 
   // Callers never list nor search the registry; they pass the gate of one household's routes, where the handler
   // answers 404 unless they are calling it now (a held target, a callback promised to them); partners read a

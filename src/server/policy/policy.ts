@@ -55,6 +55,8 @@ export const POLICY = {
   'user.disable': ['admin'],
   // Removing the second factor of an account of the administrator's networks (a lost phone; 404 for any other).
   'user.resetMfa': ['admin'],
+  // Taking an account out of one organisation of the administrator's networks (404 for any other).
+  'user.removeMembership': ['admin'],
 
   // Listing and searching the registry (by name, reference, phone) is for the registry's readers only: callers are
   // colleagues lent for a campaign, who see a household only while it is theirs to call.

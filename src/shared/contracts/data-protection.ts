@@ -86,6 +86,7 @@ export const AUDIT_ACTIONS = [
   'user.disable',
   'user.mfa_reset',
   'membership.upsert',
+  'user.membership_removed',
   'dataRequest.create',
   'dataRequest.close',
   'audit.read',

@@ -23,6 +23,12 @@ export const UserSchema = Type.Object({
   lastLoginAt: Nullable(Type.String()),
   /** A second factor (TOTP) is confirmed on the account: what an administrator resets for a lost phone. */
   hasSecondFactor: Type.Boolean(),
+  /**
+   * The account also holds a membership in a network the caller does not administer (which one is not said): it is
+   * not the caller's to disable nor to reset its second factor; the caller removes it from their own organisations.
+   */
+  isInOtherNetwork: Type.Boolean(),
+  /** Its memberships in the caller's networks only. */
   memberships: Type.Array(
     Type.Object({ organization: Type.Object({ code: Type.String(), name: Type.String() }), role: RoleSchema }),
   ),
@@ -74,6 +80,26 @@ export const InvitationSentSchema = Type.Object({
   expiresAt: Nullable(Type.String()),
 })
 
+/**
+ * Why a disable, a second factor's reset or a membership's removal is refused (409 CONFLICT, `details.reason`):
+ * `other_network`, the account also works in a network the caller does not administer (disable: remove its
+ * memberships of one's own network instead; reset: that network's administrators must do it); `own_last_admin`, the
+ * membership is the caller's own last administrator membership of that network.
+ */
+export const USER_CONFLICT_REASONS = ['other_network', 'own_last_admin'] as const
+export type UserConflictReason = (typeof USER_CONFLICT_REASONS)[number]
+
+export const MembershipParams = Type.Object({
+  id: Type.String({ maxLength: 64 }),
+  /** The organisation's code. */
+  code: Type.String({ maxLength: 100 }),
+})
+
+export const MembershipRemovedSchema = Type.Object({
+  /** The account had no membership left, and was disabled with it (its sessions ended). */
+  accountDisabled: Type.Boolean(),
+})
+
 export type Invitation = Static<typeof InvitationSchema>
 export type User = Static<typeof UserSchema>
 export type NewUser = Static<typeof NewUserSchema>
@@ -89,14 +115,28 @@ export const usersContract = {
   }),
   /**
    * Disables an account of the administrator's networks: it can no longer sign in, and its sessions end at once on
-   * every instance. 404 for an account outside those networks; 409 for one's own account.
+   * every instance. 404 for an account outside those networks; 409 for one's own account, and 409 with
+   * `details.reason: 'other_network'` for an account that also works in a network the caller does not administer.
    */
   disable: route('POST', '/users/:id/disable', { tags: ['users'], params: IdParams, response: { 204: NoContent } }),
   /** Lets a disabled account sign in again (its sessions are not given back). */
   enable: route('POST', '/users/:id/enable', { tags: ['users'], params: IdParams, response: { 204: NoContent } }),
   /**
    * Removes an account's second factor (a lost phone) and ends its sessions; audited. If a role of the account
-   * requires one, its next sign-in enrols a new one. 404 for an account outside the administrator's networks.
+   * requires one, its next sign-in enrols a new one. 404 for an account outside the administrator's networks; 409
+   * with `details.reason: 'other_network'` for one that also works in another network (its administrators reset it).
    */
   resetMfa: route('POST', '/users/:id/mfa/reset', { tags: ['users'], params: IdParams, response: { 204: NoContent } }),
+  /**
+   * Takes an account out of one organisation (someone leaving it): the membership is deleted, and the person's open
+   * sessions lose that organisation on their next request, on every instance; their other organisations stay. Audited
+   * (`user.membership_removed`). An account left with no membership is disabled. 404 unless the caller administers
+   * the organisation's network and the account is a member of it; 409 `own_last_admin` for one's own last
+   * administrator membership of that network.
+   */
+  removeMembership: route('DELETE', '/users/:id/memberships/:code', {
+    tags: ['users'],
+    params: MembershipParams,
+    response: { 200: MembershipRemovedSchema },
+  }),
 }

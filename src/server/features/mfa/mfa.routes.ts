@@ -2,12 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { accountContract } from '../../../shared/contracts/account.js'
 import { authContract } from '../../../shared/contracts/auth.js'
 import { usersContract } from '../../../shared/contracts/users.js'
-import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { networksWhere } from '../../policy/policy.js'
 import { assertSignsInWithPassword } from '../account/account.service.js'
 import { openSession } from '../auth/open-session.js'
-import { listNetworkIdsOfUser } from '../users/users.queries.js'
+import { assertAccountOfCallerNetworks } from '../users/users.service.js'
 import {
   beginEnrolment,
   clearChallengeCookie,
@@ -115,17 +114,20 @@ export const mfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }),
   })
 
-  // An administrator, for an account of their networks whose owner lost their phone.
+  // An administrator, for an account of their networks only (no other) whose owner lost their phone.
   app.route({
     ...usersContract.resetMfa,
     config: { access: 'user.resetMfa' },
     handler: async (request, reply) => {
       const actor = currentUser(request)
       const callerNetworkIds = networksWhere(currentScope(request), 'user.resetMfa')
-      const networkIds = await listNetworkIdsOfUser(db, request.params.id)
-      if (!networkIds.some((networkId) => callerNetworkIds.includes(networkId))) {
-        throw new AppError('NOT_FOUND', 'No such account in your networks')
-      }
+      await assertAccountOfCallerNetworks(db, {
+        userId: request.params.id,
+        callerNetworkIds,
+        // Its second factor protects the other network too: only its administrators may remove it.
+        whenShared:
+          'This account also works in another network: its second factor can only be reset by the administrators of that network',
+      })
       await resetMfaOf(db, { userId: request.params.id, actorUserId: actor.id, ip: request.ip })
       return reply.status(204).send(null)
     },

@@ -4,6 +4,7 @@ import { buildTestApp } from '../../../../test/app.js'
 import { testEngine } from '../../../../test/database.js'
 import { makeOrganization, makeUser } from '../../../../test/factories.js'
 import { startOtherInstance } from '../../../../test/instance.js'
+import { upsertMembership } from './users.queries.js'
 
 // Two instances on one PostgreSQL database: this process (through inject) and another server in its own process.
 // Each remembers the sessions it validated for a few seconds (session-cache.ts); what ends a session must reach both
@@ -52,5 +53,38 @@ describe('changes to sessions reach every instance at once', {
     const enabled = await app.inject({ method: 'POST', url: `/api/users/${user.id}/enable`, headers: admin })
     assert.equal(enabled.statusCode, 204)
     assert.equal(await me(await signIn()), 200, 'enabled again, it signs in there')
+  })
+
+  it('takes an organisation out of a session on the other instance at once, keeping the others', async (t) => {
+    const test = await buildTestApp(t)
+    const { app, db } = test
+    const home = await makeOrganization(db, { code: 'HOME' })
+    const sibling = await makeOrganization(db, { code: 'SIBLING' })
+    const admin = await test.loginAs(await makeUser(db, 'admin', { organizationId: home.id }))
+    const user = await makeUser(db, 'manager', { organizationId: home.id })
+    await upsertMembership(db, { userId: user.id, organizationId: sibling.id, role: 'manager' })
+    // A manager signs in in one step there too (no second factor asked), as `loginAs` does here.
+    const other = await startOtherInstance(t, (db as { postgresUrl?: string }).postgresUrl!, {
+      MFA_REQUIRED_ROLES: 'none',
+    })
+    const session = await other.signIn(user)
+    const codes = async () => {
+      const response = await other.request('/api/auth/me', { headers: session })
+      const body = (await response.json()) as { user: { memberships: { organization: { code: string } }[] } }
+      assert.equal(response.status, 200, JSON.stringify(body))
+      return body.user.memberships.map((membership) => membership.organization.code).sort()
+    }
+    assert.deepEqual(await codes(), ['HOME', 'SIBLING'])
+    assert.deepEqual(await codes(), ['HOME', 'SIBLING'], 'remembered by the other instance')
+
+    const removed = await app.inject({
+      method: 'DELETE',
+      url: `/api/users/${user.id}/memberships/HOME`,
+      headers: admin,
+    })
+    assert.equal(removed.statusCode, 200)
+    const removedAt = performance.now()
+    assert.deepEqual(await codes(), ['SIBLING'], 'gone there on the next request, not after the cache’s 5 seconds')
+    t.diagnostic(`membership removed here, gone there ${Math.round(performance.now() - removedAt)} ms later`)
   })
 })

@@ -56,7 +56,38 @@ export async function upsertMembership(db: Db, membership: { userId: string; org
   await announce(db, { topic: 'sessions', userId: membership.userId })
 }
 
-/** Users holding at least one membership in an organisation of these networks, with those memberships. */
+/** The memberships of one account, with each organisation's code and network (the rules of removal need both). */
+export async function listMembershipsOfUser(db: Db, userId: string) {
+  return db
+    .selectFrom('membership')
+    .innerJoin('organization', 'organization.id', 'membership.organizationId')
+    .select([
+      'membership.organizationId',
+      'organization.code as organizationCode',
+      'organization.networkId',
+      'membership.role',
+    ])
+    .where('membership.userId', '=', userId)
+    .execute()
+}
+
+/**
+ * Takes the user out of the organisation. What they may reach has changed: their sessions are read again, on every
+ * instance (announced; on PostgreSQL delivered when `db`'s transaction commits).
+ */
+export async function deleteMembership(db: Db, membership: { userId: string; organizationId: string }) {
+  await db
+    .deleteFrom('membership')
+    .where('userId', '=', membership.userId)
+    .where('organizationId', '=', membership.organizationId)
+    .execute()
+  await announce(db, { topic: 'sessions', userId: membership.userId })
+}
+
+/**
+ * Users holding at least one membership in an organisation of these networks, with those memberships, and whether
+ * they also hold one in a network outside them (`isInOtherNetwork`, without saying which).
+ */
 export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
   if (networkIds.length === 0) return []
   const rows = await db
@@ -87,6 +118,7 @@ export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
       isActive: boolean
       lastLoginAt: string | null
       hasSecondFactor: boolean
+      isInOtherNetwork: boolean
       memberships: { organization: { code: string; name: string }; role: Role }[]
     }
   >()
@@ -98,6 +130,7 @@ export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
       isActive: row.isActive === 1,
       lastLoginAt: row.lastLoginAt,
       hasSecondFactor: row.secondFactorEnabledAt !== null,
+      isInOtherNetwork: false,
       memberships: [],
     }
     user.memberships.push({
@@ -106,6 +139,28 @@ export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
       role: row.role as Role,
     })
     users.set(row.id, user)
+  }
+  if (users.size > 0) {
+    // Asked for the listed accounts in one statement (every account of a network at once): those with a membership
+    // in an organisation of a network outside the caller's.
+    const elsewhere = await db
+      .selectFrom('membership')
+      .innerJoin('organization', 'organization.id', 'membership.organizationId')
+      .select('membership.userId')
+      .distinct()
+      .where('organization.networkId', 'not in', networkIds)
+      .where('membership.userId', 'in', (eb) =>
+        eb
+          .selectFrom('membership as listed')
+          .innerJoin('organization as listedOrganization', 'listedOrganization.id', 'listed.organizationId')
+          .select('listed.userId')
+          .where('listedOrganization.networkId', 'in', networkIds),
+      )
+      .execute()
+    for (const row of elsewhere) {
+      const user = users.get(row.userId)
+      if (user) user.isInOtherNetwork = true
+    }
   }
   return [...users.values()]
 }

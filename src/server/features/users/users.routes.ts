@@ -7,7 +7,7 @@ import { sendInvitation } from '../account/account.service.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
 import * as users from './users.queries.js'
-import { createUserWithMembership, setAccountActive } from './users.service.js'
+import { createUserWithMembership, removeMembership, setAccountActive } from './users.service.js'
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
@@ -126,4 +126,17 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     })
   }
+
+  app.route({
+    ...usersContract.removeMembership,
+    config: { access: 'user.removeMembership' },
+    handler: async (request) =>
+      removeMembership(db, {
+        userId: request.params.id,
+        organizationCode: request.params.code,
+        actorUserId: currentUser(request).id,
+        callerNetworkIds: networksWhere(currentScope(request), 'user.removeMembership'),
+        ip: request.ip,
+      }),
+  })
 }

@@ -1,7 +1,9 @@
+import type { UserConflictReason } from '../../../shared/contracts/users.js'
 import type { Role } from '../../../shared/roles.js'
 import { type Db, inTransaction } from '../../db/database.js'
 import { AppError } from '../../http/errors.js'
 import { forgetSessions } from '../../http/session-cache.js'
+import { recordAuditEvent } from '../audit/audit.queries.js'
 import { assertAcceptablePassword } from '../auth/password-strength.js'
 import { generatePassword, hashPassword } from '../auth/passwords.js'
 import * as users from './users.queries.js'
@@ -79,21 +81,100 @@ export async function createUserWithMembership(db: Db, input: NewUser) {
 }
 
 /**
- * Disables or enables an account of the caller's networks (404 for any other, so that none is revealed); an
- * administrator cannot disable their own account (409). Disabling ends its sessions on every instance at once.
+ * Checks that the account is one of the caller's networks (404 for any other, so that none is revealed), and, when
+ * `whenShared` is given, that it works in no other network: what acts on the whole account (disabling it, resetting
+ * its second factor) would reach a network the caller does not administer, so it is refused with 409
+ * `details.reason: 'other_network'` and the message given. Which other network is never said.
  */
-export async function setAccountActive(
+export async function assertAccountOfCallerNetworks(
   db: Db,
-  input: { userId: string; isActive: boolean; actorUserId: string; callerNetworkIds: string[] },
+  input: { userId: string; callerNetworkIds: string[]; whenShared?: string },
 ) {
   const networkIds = await users.listNetworkIdsOfUser(db, input.userId)
   if (!networkIds.some((networkId) => input.callerNetworkIds.includes(networkId))) {
     throw new AppError('NOT_FOUND', 'No such account in your networks')
   }
+  if (input.whenShared && networkIds.some((networkId) => !input.callerNetworkIds.includes(networkId))) {
+    throw new AppError('CONFLICT', input.whenShared, { reason: 'other_network' satisfies UserConflictReason })
+  }
+}
+
+/**
+ * Disables or enables an account of the caller's networks (404 for any other, so that none is revealed); an
+ * administrator cannot disable their own account (409), nor one that also works in a network they do not administer
+ * (409 `other_network`: they remove its memberships of their network instead). Disabling ends its sessions on every
+ * instance at once.
+ */
+export async function setAccountActive(
+  db: Db,
+  input: { userId: string; isActive: boolean; actorUserId: string; callerNetworkIds: string[] },
+) {
+  await assertAccountOfCallerNetworks(db, { userId: input.userId, callerNetworkIds: input.callerNetworkIds })
   if (!input.isActive && input.userId === input.actorUserId) {
     throw new AppError('CONFLICT', 'You cannot disable your own account')
+  }
+  if (!input.isActive) {
+    await assertAccountOfCallerNetworks(db, {
+      userId: input.userId,
+      callerNetworkIds: input.callerNetworkIds,
+      whenShared:
+        'This account also works in another network: remove it from the organisations of your network instead of disabling it',
+    })
   }
   await inTransaction(db, (tx) => users.setUserActive(tx, input.userId, input.isActive))
   // Once committed: no session remembered in this process outlives the change.
   forgetSessions({ userId: input.userId })
+}
+
+/**
+ * Takes an account out of one organisation of the caller's networks (someone leaving it). 404 unless the account is a
+ * member of an organisation with this code in those networks; 409 `own_last_admin` for the caller's own last
+ * administrator membership of that network (as one's own account cannot be disabled). The person's sessions lose the
+ * organisation on their next request, on every instance, and keep their other organisations. An account left with no
+ * membership is disabled (its sessions end): no network lists it any more, so no administrator could disable it later
+ * (docs/decisions.md « Removing a membership »). Audited as `user.membership_removed` with the organisation and the
+ * former role.
+ */
+export async function removeMembership(
+  db: Db,
+  input: { userId: string; organizationCode: string; actorUserId: string; callerNetworkIds: string[]; ip: string },
+) {
+  const result = await inTransaction(db, async (tx) => {
+    const memberships = await users.listMembershipsOfUser(tx, input.userId)
+    const removed = memberships.find(
+      (membership) =>
+        membership.organizationCode === input.organizationCode && input.callerNetworkIds.includes(membership.networkId),
+    )
+    if (!removed) throw new AppError('NOT_FOUND', 'No such membership in your networks')
+    const isOwnLastAdmin =
+      input.userId === input.actorUserId &&
+      removed.role === 'admin' &&
+      !memberships.some(
+        (membership) =>
+          membership !== removed && membership.role === 'admin' && membership.networkId === removed.networkId,
+      )
+    if (isOwnLastAdmin) {
+      throw new AppError('CONFLICT', 'You cannot remove your own last administrator membership of this network', {
+        reason: 'own_last_admin' satisfies UserConflictReason,
+      })
+    }
+    await users.deleteMembership(tx, { userId: input.userId, organizationId: removed.organizationId })
+    // Counted again after the deletion rather than inferred from the list read before it.
+    const accountDisabled = (await users.listNetworkIdsOfUser(tx, input.userId)).length === 0
+    if (accountDisabled) await users.setUserActive(tx, input.userId, false)
+    await recordAuditEvent(tx, {
+      actorUserId: input.actorUserId,
+      organizationId: removed.organizationId,
+      action: 'user.membership_removed',
+      entityType: 'user',
+      entityId: input.userId,
+      ip: input.ip,
+      details: { role: removed.role, accountDisabled },
+    })
+    return { accountDisabled }
+  })
+  // Once committed: no session remembered in this process keeps the membership (a request between the announcement
+  // inside the transaction and its commit could have read it again).
+  forgetSessions({ userId: input.userId })
+  return result
 }

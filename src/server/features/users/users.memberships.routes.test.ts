@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { buildTestApp } from '../../../../test/app.js'
+import { makeHousehold, makeOrganization, makeUser } from '../../../../test/factories.js'
+import { createNetwork, createOrganization } from '../organizations/organizations.queries.js'
+import { upsertMembership } from './users.queries.js'
+
+/**
+ * Two networks: HOME and SIBLING (the test network, administered by `admin`), and FAR (another network, with its own
+ * administrator). A social worker of a partner association can work in both.
+ */
+async function twoNetworks(t: Parameters<typeof buildTestApp>[0]) {
+  const test = await buildTestApp(t)
+  const { db } = test
+  const home = await makeOrganization(db, { code: 'HOME' })
+  const sibling = await makeOrganization(db, { code: 'SIBLING' })
+  const farNetwork = await createNetwork(db, { code: 'far', name: 'Réseau lointain' })
+  const far = await createOrganization(db, { networkId: farNetwork.id, code: 'FAR', name: 'Loin', type: 'landlord' })
+  const admin = await makeUser(db, 'admin', { organizationId: home.id })
+  const farAdmin = await makeUser(db, 'admin', { organizationId: far.id })
+  const adminHeaders = await test.loginAs(admin)
+  const farAdminHeaders = await test.loginAs(farAdmin)
+  const remove = (userId: string, code: string, headers = adminHeaders) =>
+    test.app.inject({ method: 'DELETE', url: `/api/users/${userId}/memberships/${code}`, headers })
+  const membershipsOf = async (userId: string) =>
+    (
+      await db
+        .selectFrom('membership')
+        .innerJoin('organization', 'organization.id', 'membership.organizationId')
+        .select(['organization.code', 'membership.role'])
+        .where('membership.userId', '=', userId)
+        .orderBy('organization.code')
+        .execute()
+    ).map((row) => `${row.role}@${row.code}`)
+  return { ...test, home, sibling, far, admin, adminHeaders, farAdmin, farAdminHeaders, remove, membershipsOf }
+}
+
+describe('DELETE /api/users/:id/memberships/:code', () => {
+  it('takes the person out of one organisation: their open session loses it at once and keeps the others; audited', async (t) => {
+    const { app, db, home, sibling, admin, adminHeaders, remove, membershipsOf } = await twoNetworks(t)
+    const person = await makeUser(db, 'manager', { organizationId: home.id })
+    await upsertMembership(db, { userId: person.id, organizationId: sibling.id, role: 'social_worker' })
+    const homeHousehold = await makeHousehold(db, { organizationId: home.id })
+    const siblingHousehold = await makeHousehold(db, { organizationId: sibling.id })
+    const session = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: person.email, password: person.password },
+    })
+    const headers = {
+      cookie: `allervers_session=${session.cookies.find((c) => c.name === 'allervers_session')!.value}`,
+    }
+    const read = async (id: string) => (await app.inject({ url: `/api/households/${id}`, headers })).statusCode
+    // Read once: the session is now remembered by this process (session-cache.ts).
+    assert.equal(await read(homeHousehold.id), 200)
+    assert.equal(await read(siblingHousehold.id), 200)
+
+    const removed = await remove(person.id, 'HOME')
+    assert.equal(removed.statusCode, 200, removed.body)
+    assert.deepEqual(removed.json(), { accountDisabled: false })
+    assert.deepEqual(await membershipsOf(person.id), ['social_worker@SIBLING'])
+    assert.equal(await read(homeHousehold.id), 404, 'refused on the very next request, not after the cache’s seconds')
+    assert.equal(await read(siblingHousehold.id), 200, 'the other organisation stays')
+    const me = (await app.inject({ url: '/api/auth/me', headers })).json().user
+    assert.deepEqual(
+      me.memberships.map((m: { organization: { code: string } }) => m.organization.code),
+      ['SIBLING'],
+    )
+    const listed = (await app.inject({ url: '/api/users', headers: adminHeaders })).json().items
+    const item = listed.find((user: { id: string }) => user.id === person.id)
+    assert.deepEqual(item.memberships, [
+      { organization: { code: 'SIBLING', name: sibling.name }, role: 'social_worker' },
+    ])
+    assert.equal(item.isActive, true)
+
+    const audit = await db
+      .selectFrom('auditEvent')
+      .select(['actorUserId', 'organizationId', 'action', 'entityType', 'entityId', 'details'])
+      .where('action', '=', 'user.membership_removed')
+      .execute()
+    assert.deepEqual(audit, [
+      {
+        actorUserId: admin.id,
+        organizationId: home.id,
+        action: 'user.membership_removed',
+        entityType: 'user',
+        entityId: person.id,
+        details: JSON.stringify({ role: 'manager', accountDisabled: false }),
+      },
+    ])
+    assert.equal((await remove(person.id, 'HOME')).statusCode, 404, 'removed once: a second removal finds nothing')
+  })
+
+  it('disables an account left with no membership: its sessions end', async (t) => {
+    const { app, db, home, remove, membershipsOf } = await twoNetworks(t)
+    const person = await makeUser(db, 'caller', { organizationId: home.id })
+    const headers = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: person.email, password: person.password },
+    })
+    const cookie = { cookie: `allervers_session=${headers.cookies.find((c) => c.name === 'allervers_session')!.value}` }
+    assert.equal((await app.inject({ url: '/api/auth/me', headers: cookie })).statusCode, 200)
+    const removed = await remove(person.id, 'HOME')
+    assert.equal(removed.statusCode, 200)
+    assert.deepEqual(removed.json(), { accountDisabled: true })
+    assert.deepEqual(await membershipsOf(person.id), [])
+    assert.equal((await app.inject({ url: '/api/auth/me', headers: cookie })).statusCode, 401)
+    const row = await db.selectFrom('user').select('isActive').where('id', '=', person.id).executeTakeFirstOrThrow()
+    assert.equal(row.isActive, 0)
+    const audit = await db
+      .selectFrom('auditEvent')
+      .select('details')
+      .where('action', '=', 'user.membership_removed')
+      .executeTakeFirstOrThrow()
+    assert.equal(audit.details, JSON.stringify({ role: 'caller', accountDisabled: true }))
+  })
+
+  it('answers 404, revealing nothing, to another network’s administrator and for a membership that does not exist', async (t) => {
+    const { db, home, far, farAdminHeaders, remove, membershipsOf } = await twoNetworks(t)
+    const person = await makeUser(db, 'caller', { organizationId: home.id })
+    await upsertMembership(db, { userId: person.id, organizationId: far.id, role: 'social_worker' })
+    const auditBefore = (await db.selectFrom('auditEvent').select('id').execute()).length
+
+    const refused = await remove(person.id, 'HOME', farAdminHeaders)
+    assert.equal(refused.statusCode, 404)
+    assert.equal(refused.json().error.code, 'NOT_FOUND')
+    assert.ok(!refused.body.includes(home.name) && !refused.body.includes(person.email))
+    const unknown = await remove(person.id, 'NOWHERE')
+    assert.equal(unknown.statusCode, 404)
+    assert.equal((await remove(person.id, 'SIBLING')).statusCode, 404, 'not a member there')
+    assert.equal((await remove(person.id, 'FAR')).statusCode, 404, 'a membership of the other network')
+    assert.equal((await remove('no-such-account', 'HOME')).statusCode, 404)
+    assert.deepEqual(await membershipsOf(person.id), ['social_worker@FAR', 'caller@HOME'])
+    assert.equal((await db.selectFrom('auditEvent').select('id').execute()).length, auditBefore)
+  })
+
+  it('refuses with 409 removing one’s own last administrator membership of the network, not one of two', async (t) => {
+    const { db, sibling, admin, remove, membershipsOf } = await twoNetworks(t)
+    const own = await remove(admin.id, 'HOME')
+    assert.equal(own.statusCode, 409)
+    assert.equal(own.json().error.code, 'CONFLICT')
+    assert.equal(own.json().error.details.reason, 'own_last_admin')
+    assert.deepEqual(await membershipsOf(admin.id), ['admin@HOME'])
+
+    await upsertMembership(db, { userId: admin.id, organizationId: sibling.id, role: 'admin' })
+    assert.equal((await remove(admin.id, 'HOME')).statusCode, 200, 'still administers the network through SIBLING')
+    assert.deepEqual(await membershipsOf(admin.id), ['admin@SIBLING'])
+    const last = await remove(admin.id, 'SIBLING')
+    assert.equal(last.statusCode, 409)
+    assert.equal(last.json().error.details.reason, 'own_last_admin')
+  })
+})
+
+describe('an account that also works in a network the administrator does not administer', () => {
+  it('is listed as such, and is refused disable and second factor reset (409 other_network), not removal', async (t) => {
+    const { app, db, home, far, adminHeaders, remove, membershipsOf } = await twoNetworks(t)
+    const shared = await makeUser(db, 'social_worker', { organizationId: home.id })
+    await upsertMembership(db, { userId: shared.id, organizationId: far.id, role: 'social_worker' })
+    const unshared = await makeUser(db, 'caller', { organizationId: home.id })
+
+    const list = await app.inject({ url: '/api/users', headers: adminHeaders })
+    const items = list.json().items as { id: string; isInOtherNetwork: boolean; memberships: unknown[] }[]
+    assert.equal(items.find((item) => item.id === shared.id)?.isInOtherNetwork, true)
+    assert.deepEqual(items.find((item) => item.id === shared.id)?.memberships.length, 1, 'only its HOME membership')
+    assert.equal(items.find((item) => item.id === unshared.id)?.isInOtherNetwork, false)
+    assert.ok(!list.body.includes('FAR') && !list.body.includes(far.name), 'the other network is not named')
+
+    const disable = await app.inject({ method: 'POST', url: `/api/users/${shared.id}/disable`, headers: adminHeaders })
+    assert.equal(disable.statusCode, 409)
+    assert.equal(disable.json().error.details.reason, 'other_network')
+    assert.match(disable.json().error.message, /remove it from the organisations of your network/)
+    const reset = await app.inject({ method: 'POST', url: `/api/users/${shared.id}/mfa/reset`, headers: adminHeaders })
+    assert.equal(reset.statusCode, 409)
+    assert.equal(reset.json().error.details.reason, 'other_network')
+    assert.match(reset.json().error.message, /administrators of that network/)
+    const row = await db.selectFrom('user').select('isActive').where('id', '=', shared.id).executeTakeFirstOrThrow()
+    assert.equal(row.isActive, 1)
+    const audited = await db
+      .selectFrom('auditEvent')
+      .select('action')
+      .where('entityId', '=', shared.id)
+      .where('action', 'in', ['user.disable', 'user.mfa_reset'])
+      .execute()
+    assert.deepEqual(audited, [])
+
+    // Its own network's part is the administrator's to end: the account stays, active, in the other network.
+    const removed = await remove(shared.id, 'HOME')
+    assert.equal(removed.statusCode, 200)
+    assert.deepEqual(removed.json(), { accountDisabled: false })
+    assert.deepEqual(await membershipsOf(shared.id), ['social_worker@FAR'])
+
+    // An account only in the administrator's networks behaves as before.
+    const resetUnshared = await app.inject({
+      method: 'POST',
+      url: `/api/users/${unshared.id}/mfa/reset`,
+      headers: adminHeaders,
+    })
+    assert.equal(resetUnshared.statusCode, 204)
+    const disableUnshared = await app.inject({
+      method: 'POST',
+      url: `/api/users/${unshared.id}/disable`,
+      headers: adminHeaders,
+    })
+    assert.equal(disableUnshared.statusCode, 204)
+  })
+})
