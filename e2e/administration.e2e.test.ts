@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
+import {
+  createNetwork,
+  createOrganization,
+  findOrganizationByCode,
+} from '../src/server/features/organizations/organizations.queries.js'
+import { insertUser, upsertMembership } from '../src/server/features/users/users.queries.js'
 import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
 
 describe('user administration in Chromium', () => {
@@ -55,5 +61,96 @@ describe('user administration in Chromium', () => {
       .where('email', '=', 'odile.vasseur@demo.allervers.local')
       .executeTakeFirst()
     assert.equal(row?.name, 'Odile Vasseur')
+  })
+
+  it('takes a person out of one organisation after a confirmation naming them, and explains why a shared account is not disabled', async (t) => {
+    const server = await startTestServer(t)
+    const { db } = server
+    const { accounts } = await seedDemo(db, { households: 10 })
+    const admin = accounts.find((account) => account.role === 'admin')!
+    const landlord = (await findOrganizationByCode(db, 'TDL'))!
+    const sister = (await findOrganizationByCode(db, 'MHS'))!
+    // A social worker of a partner association, working with two landlords of the network.
+    const ines = await insertUser(db, { email: 'ines.moreau@asso.example', name: 'Inès Moreau', passwordHash: 'x' })
+    await upsertMembership(db, { userId: ines.id, organizationId: landlord.id, role: 'social_worker' })
+    await upsertMembership(db, { userId: ines.id, organizationId: sister.id, role: 'social_worker' })
+    // Another who also works for a landlord of another network.
+    const farNetwork = await createNetwork(db, { code: 'alsace', name: 'Réseau d’Alsace' })
+    const far = await createOrganization(db, {
+      networkId: farNetwork.id,
+      code: 'HAB67',
+      name: 'Habitat du Rhin',
+      type: 'landlord',
+    })
+    const samir = await insertUser(db, { email: 'samir.haddad@asso.example', name: 'Samir Haddad', passwordHash: 'x' })
+    await upsertMembership(db, { userId: samir.id, organizationId: landlord.id, role: 'social_worker' })
+    await upsertMembership(db, { userId: samir.id, organizationId: far.id, role: 'social_worker' })
+
+    const browser = await launchBrowser(t)
+    const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage()
+    await page.goto(server.url)
+    await page.getByLabel('Adresse e-mail').fill(admin.email)
+    await page.getByLabel(/^Mot de passe/).fill(admin.password)
+    await page.getByRole('button', { name: 'Se connecter' }).click()
+    await page
+      .getByRole('navigation', { name: 'Navigation principale' })
+      .getByRole('link', { name: 'Administration' })
+      .click()
+    await page.getByRole('tab', { name: 'Utilisateurs' }).click()
+
+    // The shared account: an explanation instead of « Désactiver »; the other network is not named.
+    const samirRow = page.getByRole('row').filter({ hasText: 'samir.haddad@asso.example' })
+    await samirRow
+      .getByText(
+        'Ce compte travaille aussi dans un autre réseau : retirez-le de vos organismes plutôt que de le désactiver.',
+      )
+      .waitFor()
+    assert.equal(await samirRow.getByRole('button', { name: /^Désactiver/ }).count(), 0)
+    assert.equal(await page.getByText('Habitat du Rhin').count(), 0)
+    assert.equal(await page.getByText('HAB67').count(), 0)
+    await samirRow.getByRole('button', { name: /^Retirer de l’organisme Toits de Lorraine : Samir Haddad/ }).waitFor()
+
+    // Keyboard: the removal opens with Enter, Escape closes it and removes nothing.
+    const inesRow = page.getByRole('row').filter({ hasText: 'ines.moreau@asso.example' })
+    const remove = inesRow.getByRole('button', {
+      name: 'Retirer de l’organisme Moselle Habitat Solidaire : Inès Moreau, Travailleur·se social·e',
+    })
+    await remove.focus()
+    await page.keyboard.press('Enter')
+    const dialog = page.getByRole('dialog', { name: 'Retirer Inès Moreau de Moselle Habitat Solidaire ?' })
+    await dialog
+      .getByText(
+        'Inès Moreau n’aura plus le rôle « Travailleur·se social·e » dans Moselle Habitat Solidaire, tout de suite, sur tous les serveurs. Ses autres organismes ne changent pas.',
+      )
+      .waitFor()
+    assert.equal(await dialog.getByText(/C’est son dernier organisme/).count(), 0, 'she keeps Toits de Lorraine')
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'hidden' })
+    assert.equal((await db.selectFrom('membership').select('id').where('userId', '=', ines.id).execute()).length, 2)
+
+    await remove.click()
+    await dialog.waitFor()
+    assert.deepEqual(
+      await seriousViolations(page),
+      [],
+      'no serious or critical accessibility violation, the modal open',
+    )
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await page.screenshot({ path: screenshotPath('admin-membership-remove-confirm') })
+    await dialog.getByRole('button', { name: 'Retirer de l’organisme' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await page.getByText('Inès Moreau est retiré·e de Moselle Habitat Solidaire.').waitFor()
+    await inesRow.getByText('Travailleur·se social·e — TDL').waitFor()
+    assert.equal(await inesRow.getByText(/— MHS/).count(), 0, 'the line is gone from the list')
+    const left = await db.selectFrom('membership').select('organizationId').where('userId', '=', ines.id).execute()
+    assert.deepEqual(left, [{ organizationId: landlord.id }])
+    assert.deepEqual(
+      await seriousViolations(page),
+      [],
+      'no serious or critical accessibility violation, the result shown',
+    )
+    await page.screenshot({ path: screenshotPath('admin-membership-removed'), fullPage: true })
+    await page.setViewportSize({ width: 820, height: 1180 })
+    await page.screenshot({ path: screenshotPath('admin-membership-removed-tablet'), fullPage: true })
   })
 })

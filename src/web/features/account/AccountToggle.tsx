@@ -5,10 +5,18 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { usersContract } from '../../../shared/contracts/users.js'
 import { call } from '../../api/client.js'
-import { describeError } from '../../components/errors.js'
+import { describeUserError } from './MembershipRemoval.js'
 
-/** An account's state in the administration's user list, and the button that disables or enables it (confirmed). */
-export function AccountToggle({ user }: { user: { id: string; name: string; isActive: boolean } }) {
+/**
+ * An account's state in the administration's user list, and the button that disables or enables it (confirmed). An
+ * active account that also works in another network is not the caller's to disable: a short explanation stands
+ * instead of the button (remove it from one's organisations).
+ */
+export function AccountToggle({
+  user,
+}: {
+  user: { id: string; name: string; isActive: boolean; isInOtherNetwork: boolean }
+}) {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
   const [isConfirming, setConfirming] = useState(false)
@@ -24,11 +32,24 @@ export function AccountToggle({ user }: { user: { id: string; name: string; isAc
     },
   })
   const name = { name: user.name }
+  const badge = (
+    <Badge variant="light" color={user.isActive ? 'teal' : 'gray'}>
+      {t(user.isActive ? 'account.admin.active' : 'account.admin.disabled')}
+    </Badge>
+  )
+  if (user.isActive && user.isInOtherNetwork) {
+    return (
+      <Stack gap={4} align="flex-start">
+        {badge}
+        <Text size="xs" maw={220}>
+          {t('account.admin.otherNetwork')}
+        </Text>
+      </Stack>
+    )
+  }
   return (
     <Group gap="xs" wrap="nowrap">
-      <Badge variant="light" color={user.isActive ? 'teal' : 'gray'}>
-        {t(user.isActive ? 'account.admin.active' : 'account.admin.disabled')}
-      </Badge>
+      {badge}
       <Button
         size="xs"
         variant="light"
@@ -48,7 +69,7 @@ export function AccountToggle({ user }: { user: { id: string; name: string; isAc
           <Text>{t(user.isActive ? 'account.admin.confirmDisable' : 'account.admin.confirmEnable', name)}</Text>
           {toggle.error && (
             <Alert color="red" role="alert">
-              {describeError(t, toggle.error)}
+              {describeUserError(t, toggle.error)}
             </Alert>
           )}
           <Group justify="flex-end">

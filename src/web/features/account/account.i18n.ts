@@ -101,6 +101,24 @@ export const accountFr = {
     cancel: 'Annuler',
     doneDisabled: 'Le compte de {{name}} est désactivé.',
     doneEnabled: 'Le compte de {{name}} est réactivé.',
+    otherNetwork:
+      'Ce compte travaille aussi dans un autre réseau : retirez-le de vos organismes plutôt que de le désactiver.',
+    otherNetworkMfa: 'Seuls les administrateurs de son autre réseau peuvent réinitialiser sa double authentification.',
+    remove: 'Retirer de l’organisme',
+    removeLabel: 'Retirer de l’organisme {{organization}} : {{name}}, {{role}}',
+    confirmRemoveTitle: 'Retirer {{name}} de {{organization}} ?',
+    confirmRemove:
+      '{{name}} n’aura plus le rôle « {{role}} » dans {{organization}}, tout de suite, sur tous les serveurs. Ses autres organismes ne changent pas.',
+    confirmRemoveLast:
+      'C’est son dernier organisme : son compte sera aussi désactivé. Pour le faire revenir, l’exploitant de l’instance lui redonne un rôle (allervers users add), puis vous réactivez le compte.',
+    doneRemoved: '{{name}} est retiré·e de {{organization}}.',
+    doneRemovedDisabled: '{{name}} est retiré·e de {{organization}}. Sans autre organisme, son compte est désactivé.',
+    conflict: {
+      other_network:
+        'Ce compte travaille aussi dans un autre réseau : retirez-le de vos organismes plutôt que de le désactiver.',
+      own_last_admin:
+        'C’est votre dernier rôle d’administrateur·rice de ce réseau : demandez à un autre administrateur de vous retirer.',
+    },
   },
 }
 
@@ -204,5 +222,23 @@ export const accountEn: typeof accountFr = {
     cancel: 'Cancel',
     doneDisabled: 'The account of {{name}} is disabled.',
     doneEnabled: 'The account of {{name}} is enabled.',
+    otherNetwork:
+      'This account also works in another network: remove it from your organisations rather than disabling it.',
+    otherNetworkMfa: 'Only the administrators of its other network can reset its two-step verification.',
+    remove: 'Remove from the organisation',
+    removeLabel: 'Remove from the organisation {{organization}}: {{name}}, {{role}}',
+    confirmRemoveTitle: 'Remove {{name}} from {{organization}}?',
+    confirmRemove:
+      '{{name}} will no longer have the role “{{role}}” in {{organization}}, at once, on every server. Their other organisations do not change.',
+    confirmRemoveLast:
+      'This is their last organisation: their account will be disabled too. To bring them back, the instance’s operator gives them a role again (allervers users add), then you enable the account.',
+    doneRemoved: '{{name}} is removed from {{organization}}.',
+    doneRemovedDisabled:
+      '{{name}} is removed from {{organization}}. With no other organisation, their account is disabled.',
+    conflict: {
+      other_network:
+        'This account also works in another network: remove it from your organisations rather than disabling it.',
+      own_last_admin: 'This is your last administrator role in this network: ask another administrator to remove you.',
+    },
   },
 }

@@ -17,6 +17,7 @@ import { ApiError, call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 import { AccountToggle } from '../account/AccountToggle.js'
 import { InviteForm } from '../account/InviteForm.js'
+import { MembershipRemoval } from '../account/MembershipRemoval.js'
 import { MfaResetButton } from '../mfa/MfaResetButton.js'
 import { SsoSettingsTab } from './SsoSettingsTab.js'
 
@@ -149,37 +150,47 @@ function UsersTab() {
           {password}
         </Alert>
       )}
-      <Table striped>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('admin.name')}</Table.Th>
-            <Table.Th>{t('admin.email')}</Table.Th>
-            <Table.Th>{t('admin.memberships')}</Table.Th>
-            <Table.Th>{t('admin.lastLogin')}</Table.Th>
-            <Table.Th>{t('account.admin.status')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {users.data?.items.map((user) => (
-            <Table.Tr key={user.id}>
-              <Table.Td>{user.name}</Table.Td>
-              <Table.Td>{user.email}</Table.Td>
-              <Table.Td>
-                {user.memberships.map((m) => `${t(`roles.${m.role}`)} — ${m.organization.code}`).join(', ')}
-              </Table.Td>
-              <Table.Td>
-                {user.lastLoginAt ? formatInstant(user.lastLoginAt, i18n.language) : t('admin.never')}
-              </Table.Td>
-              <Table.Td>
-                <Stack gap={4} align="flex-start" miw={190}>
-                  <AccountToggle user={user} />
-                  <MfaResetButton user={user} />
-                </Stack>
-              </Table.Td>
+      <Table.ScrollContainer minWidth={860}>
+        <Table striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('admin.name')}</Table.Th>
+              <Table.Th>{t('admin.email')}</Table.Th>
+              <Table.Th>{t('admin.memberships')}</Table.Th>
+              <Table.Th>{t('admin.lastLogin')}</Table.Th>
+              <Table.Th>{t('account.admin.status')}</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {users.data?.items.map((user) => (
+              <Table.Tr key={user.id}>
+                <Table.Td>{user.name}</Table.Td>
+                <Table.Td>{user.email}</Table.Td>
+                <Table.Td>
+                  <Stack gap={6}>
+                    {user.memberships.map((membership) => (
+                      <MembershipRemoval
+                        key={membership.organization.code}
+                        user={{ ...user, membershipCount: user.memberships.length }}
+                        membership={membership}
+                      />
+                    ))}
+                  </Stack>
+                </Table.Td>
+                <Table.Td>
+                  {user.lastLoginAt ? formatInstant(user.lastLoginAt, i18n.language) : t('admin.never')}
+                </Table.Td>
+                <Table.Td>
+                  <Stack gap={4} align="flex-start" miw={190}>
+                    <AccountToggle user={user} />
+                    <MfaResetButton user={user} />
+                  </Stack>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
       <InviteForm />
       <form noValidate onSubmit={form.onSubmit((values) => create.mutate(values))}>
         <Title order={3} size="h4" mb="xs">

@@ -3,14 +3,18 @@ import { notifications } from '@mantine/notifications'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { describeError } from '../../components/errors.js'
+import { describeUserError } from '../account/MembershipRemoval.js'
 import { mfaApi } from './api.js'
 
 /**
  * In the administration's user list: whether the account has a second factor, and the button that removes it when
  * its owner lost their phone (confirmed).
  */
-export function MfaResetButton({ user }: { user: { id: string; name: string; hasSecondFactor: boolean } }) {
+export function MfaResetButton({
+  user,
+}: {
+  user: { id: string; name: string; hasSecondFactor: boolean; isInOtherNetwork: boolean }
+}) {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
   const [isConfirming, setConfirming] = useState(false)
@@ -24,6 +28,19 @@ export function MfaResetButton({ user }: { user: { id: string; name: string; has
   })
   const name = { name: user.name }
   if (!user.hasSecondFactor) return null
+  // Its second factor protects its other network too: only that network's administrators may remove it.
+  if (user.isInOtherNetwork) {
+    return (
+      <Stack gap={2} align="flex-start">
+        <Text size="xs" fw={600}>
+          {t('mfa.admin.badge')}
+        </Text>
+        <Text size="xs" maw={220}>
+          {t('account.admin.otherNetworkMfa')}
+        </Text>
+      </Stack>
+    )
+  }
   return (
     <Stack gap={2} align="flex-start">
       <Text size="xs" fw={600}>
@@ -49,7 +66,7 @@ export function MfaResetButton({ user }: { user: { id: string; name: string; has
           <Text>{t('mfa.admin.confirm', name)}</Text>
           {reset.error && (
             <Alert color="red" role="alert">
-              {describeError(t, reset.error)}
+              {describeUserError(t, reset.error)}
             </Alert>
           )}
           <Group justify="flex-end">
