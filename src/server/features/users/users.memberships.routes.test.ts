@@ -91,8 +91,8 @@ describe('DELETE /api/users/:id/memberships/:code', () => {
     assert.equal((await remove(person.id, 'HOME')).statusCode, 404, 'removed once: a second removal finds nothing')
   })
 
-  it('disables an account left with no membership: its sessions end', async (t) => {
-    const { app, db, home, remove, membershipsOf } = await twoNetworks(t)
+  it('disables an account left with no membership: its sessions end; a role given again enables it', async (t) => {
+    const { app, db, home, remove, membershipsOf, adminHeaders } = await twoNetworks(t)
     const person = await makeUser(db, 'caller', { organizationId: home.id })
     const headers = await app.inject({
       method: 'POST',
@@ -114,6 +114,29 @@ describe('DELETE /api/users/:id/memberships/:code', () => {
       .where('action', '=', 'user.membership_removed')
       .executeTakeFirstOrThrow()
     assert.equal(audit.details, JSON.stringify({ role: 'caller', accountDisabled: true }))
+
+    // Back next year: given a role again from the administration, the account is the person's own, enabled again.
+    const back = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: adminHeaders,
+      payload: { email: person.email, name: 'Revenu', organization: 'SIBLING', role: 'caller' },
+    })
+    assert.equal(back.statusCode, 201, back.body)
+    assert.equal(back.json().created, false)
+    assert.deepEqual(await membershipsOf(person.id), ['caller@SIBLING'])
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: person.email, password: person.password },
+    })
+    assert.equal(again.statusCode, 200, 'the person signs in again with their own password')
+    const given = await db
+      .selectFrom('auditEvent')
+      .select('details')
+      .where('action', '=', 'membership.upsert')
+      .executeTakeFirstOrThrow()
+    assert.equal(given.details, JSON.stringify({ role: 'caller', reactivated: true }))
   })
 
   it('answers 404, revealing nothing, to another network’s administrator and for a membership that does not exist', async (t) => {

@@ -100,13 +100,16 @@ describe('POST /api/users: an address that already has an account', () => {
     assert.equal((await db.selectFrom('auditEvent').select('id').execute()).length, auditBefore.length)
   })
 
-  it('refuses an address whose account belongs to no network', async (t) => {
+  it('gives the role to an account left with no membership (the person taken out of every organisation): theirs, back', async (t) => {
     const { db, create } = await adminOf(t)
     const orphan = await insertUser(db, { email: 'orphan@nowhere.example', name: 'Sans Réseau', passwordHash: 'x' })
+    await db.updateTable('user').set({ isActive: 0 }).where('id', '=', orphan.id).execute()
     const response = await create({ email: 'orphan@nowhere.example', name: 'Sans Réseau' })
-    assert.equal(response.statusCode, 409)
-    assert.ok(!response.body.includes(orphan.id))
-    assert.equal((await db.selectFrom('membership').selectAll().where('userId', '=', orphan.id).execute()).length, 0)
+    assert.equal(response.statusCode, 201)
+    assert.equal(response.json().created, false)
+    assert.equal((await db.selectFrom('membership').selectAll().where('userId', '=', orphan.id).execute()).length, 1)
+    const row = await db.selectFrom('user').select('isActive').where('id', '=', orphan.id).executeTakeFirstOrThrow()
+    assert.equal(row.isActive, 1, 'enabled again, as taking it out of its last organisation had disabled it')
   })
 
   it('gives a colleague of the network the new membership, answering only what the contract names', async (t) => {

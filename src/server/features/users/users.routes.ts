@@ -44,7 +44,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         entityType: 'user',
         entityId: result.user.id,
         ip: request.ip,
-        details: { role: request.body.role },
+        details: { role: request.body.role, ...(result.isReactivated ? { reactivated: true } : {}) },
       })
       // Only what the contract names: an existing account of the caller's networks is described by its id, email and
       // name, which the caller's user list shows already.
@@ -89,7 +89,11 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         entityType: 'user',
         entityId: result.user.id,
         ip: request.ip,
-        details: { role: request.body.role, created: result.created },
+        details: {
+          role: request.body.role,
+          created: result.created,
+          ...(result.isReactivated ? { reactivated: true } : {}),
+        },
       })
       return reply.status(201).send({
         user: { id: result.user.id, email: result.user.email, name: result.user.name },

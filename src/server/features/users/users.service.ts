@@ -52,18 +52,23 @@ export async function createUserWithMembership(db: Db, input: NewUser) {
   const result = await inTransaction(db, async (tx) => {
     const existing = await users.findUserByEmail(tx, email)
     if (existing) {
-      if (input.callerNetworkIds) {
-        const networkIds = await users.listNetworkIdsOfUser(tx, existing.id)
+      const networkIds = await users.listNetworkIdsOfUser(tx, existing.id)
+      // An account of other networks only is theirs; one with no membership left (the person was taken out of every
+      // organisation, which disabled it) is the person's, back for a role again.
+      const isReturning = networkIds.length === 0
+      if (input.callerNetworkIds && !isReturning) {
         if (!networkIds.some((networkId) => input.callerNetworkIds!.includes(networkId))) {
           throw new AppError('CONFLICT', 'This address cannot be used here', { field: 'email' })
         }
       }
       await users.upsertMembership(tx, { userId: existing.id, organizationId: input.organizationId, role: input.role })
+      if (isReturning && existing.isActive !== 1) await users.setUserActive(tx, existing.id, true)
       return {
         user: { id: existing.id, email: existing.email, name: existing.name, locale: existing.locale },
         created: false,
         generatedPassword: null,
         hasPassword: existing.passwordHash !== NO_PASSWORD,
+        isReactivated: isReturning && existing.isActive !== 1,
       }
     }
     const user = await users.insertUser(tx, { email, name, passwordHash, locale: input.locale })
@@ -73,6 +78,7 @@ export async function createUserWithMembership(db: Db, input: NewUser) {
       created: true,
       generatedPassword,
       hasPassword: !input.invite,
+      isReactivated: false,
     }
   })
   // Once committed: no session remembered in this process keeps the memberships it had before.
