@@ -169,6 +169,11 @@ const AUDIT_ACTION = {
   },
   'auth.mfa_recovery_code_used': { fr: 'Code de secours utilisé', en: 'Recovery code used' },
   'auth.sso_refused': { fr: 'Connexion unique refusée', en: 'Single sign-on refused' },
+  'auth.sso_session_ended': {
+    fr: 'Session à connexion unique fermée (fournisseur)',
+    en: 'Single sign-on session ended (provider)',
+  },
+  'auth.sso_role_changed': { fr: 'Rôle changé par le fournisseur', en: 'Role changed by the provider' },
   'account.invitation_accepted': { fr: 'Invitation acceptée', en: 'Invitation accepted' },
   'account.password_change': { fr: 'Mot de passe changé', en: 'Password changed' },
   'account.password_reset': { fr: 'Mot de passe réinitialisé', en: 'Password reset' },

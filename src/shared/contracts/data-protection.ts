@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   'auth.mfa_rate_limited',
   'auth.mfa_recovery_code_used',
   'auth.sso_refused',
+  'auth.sso_session_ended',
+  'auth.sso_role_changed',
   'account.invitation_accepted',
   'account.password_change',
   'account.password_reset',

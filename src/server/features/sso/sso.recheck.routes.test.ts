@@ -135,7 +135,7 @@ describe('open single sign-on sessions checked again with the provider', () => {
       .execute()
     assert.deepEqual(
       changed.map((row) => JSON.parse(String(row.details))),
-      [{ from: 'caller', to: 'manager' }],
+      [{ formerRole: 'caller', role: 'manager' }],
     )
 
     provider.accounts.get('lea')!.groups = ['staff']

@@ -146,7 +146,7 @@ async function recheckSession(
   if (!role) {
     // As at sign-in: someone the provider has taken out of every mapped group loses every session, everywhere.
     await ssoQueries.endSessionsOfUser(db, userId)
-    return end('no_mapped_group', { groupCount: answer.groups.length, sessionsEnded: 'all' })
+    return end('no_mapped_group', { groupCount: answer.groups.length, sessionsEnded: true })
   }
   const memberships = await ssoQueries.listMembershipsOfUser(db, userId)
   const current = memberships.find((membership) => membership.organizationId === organizationId)
@@ -157,7 +157,7 @@ async function recheckSession(
     actorUserId: userId,
     organizationId,
     action: 'auth.sso_role_changed',
-    details: { from: current.role, to: role },
+    details: { formerRole: current.role, role },
   })
   return 'role_changed'
 }

@@ -22,6 +22,7 @@ const VOCABULARY_OF: Readonly<Record<string, LabelKind>> = {
   urgency: 'urgency',
   disposition: 'disposition',
   role: 'role',
+  formerRole: 'role',
   category: 'sensitiveCategory',
   source: 'sensitiveFlagSource',
 }
