@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import type { Page } from 'playwright-core'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
 import {
   createNetwork,
@@ -7,7 +8,17 @@ import {
   findOrganizationByCode,
 } from '../src/server/features/organizations/organizations.queries.js'
 import { insertUser, upsertMembership } from '../src/server/features/users/users.queries.js'
-import { launchBrowser, screenshotPath, seriousViolations, startTestServer } from '../test/browser.js'
+import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
+
+/** Signs the administrator in and opens « Administration », tab « Utilisateurs ». */
+async function openUsersTab(page: Page, base: string, admin: { email: string; password: string }) {
+  await signIn(page, base, admin.email, admin.password)
+  await page
+    .getByRole('navigation', { name: 'Navigation principale' })
+    .getByRole('link', { name: 'Administration' })
+    .click()
+  await page.getByRole('tab', { name: 'Utilisateurs' }).click()
+}
 
 describe('user administration in Chromium', () => {
   it('explains why a chosen password is refused, then adds the user with a strong one', async (t) => {
@@ -17,15 +28,7 @@ describe('user administration in Chromium', () => {
     const browser = await launchBrowser(t)
     const context = await browser.newContext({ locale: 'fr-FR' })
     const page = await context.newPage()
-    await page.goto(server.url)
-    await page.getByLabel('Adresse e-mail').fill(admin.email)
-    await page.getByLabel(/^Mot de passe/).fill(admin.password)
-    await page.getByRole('button', { name: 'Se connecter' }).click()
-    await page
-      .getByRole('navigation', { name: 'Navigation principale' })
-      .getByRole('link', { name: 'Administration' })
-      .click()
-    await page.getByRole('tab', { name: 'Utilisateurs' }).click()
+    await openUsersTab(page, server.url, admin)
 
     const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Ajouter un utilisateur' }) })
     // Sent empty, the form answers in French, not with the browser's « Please fill out this field ».
@@ -88,15 +91,7 @@ describe('user administration in Chromium', () => {
 
     const browser = await launchBrowser(t)
     const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage()
-    await page.goto(server.url)
-    await page.getByLabel('Adresse e-mail').fill(admin.email)
-    await page.getByLabel(/^Mot de passe/).fill(admin.password)
-    await page.getByRole('button', { name: 'Se connecter' }).click()
-    await page
-      .getByRole('navigation', { name: 'Navigation principale' })
-      .getByRole('link', { name: 'Administration' })
-      .click()
-    await page.getByRole('tab', { name: 'Utilisateurs' }).click()
+    await openUsersTab(page, server.url, admin)
 
     // The shared account: an explanation instead of « Désactiver »; the other network is not named.
     const samirRow = page.getByRole('row').filter({ hasText: 'samir.haddad@asso.example' })
