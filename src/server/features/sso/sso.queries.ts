@@ -234,6 +234,25 @@ export async function storeSsoRefreshToken(db: Db, sessionId: string, refreshTok
   await db.updateTable('ssoSession').set({ refreshTokenEncrypted }).where('sessionId', '=', sessionId).execute()
 }
 
+/**
+ * Forgets the refresh tokens of sessions that have lapsed (past their end or idle too long) without being presented
+ * again, which would have deleted them: a token must not outlive what it was kept for. Returns how many.
+ */
+export async function forgetLapsedSsoSessions(db: Db, input: { now: Timestamp; seenSince: Timestamp }) {
+  const result = await db
+    .deleteFrom('ssoSession')
+    .where('sessionId', 'in', (eb) =>
+      eb
+        .selectFrom('session')
+        .select('session.id')
+        .where((where) =>
+          where.or([where('session.expiresAt', '<=', input.now), where('session.lastSeenAt', '<=', input.seenSince)]),
+        ),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
 /** Ends one session (its sso_session row goes with it), on every instance at once. */
 export async function endSsoSession(db: Db, sessionId: string) {
   await db.deleteFrom('session').where('id', '=', sessionId).execute()

@@ -207,6 +207,25 @@ describe('open single sign-on sessions checked again with the provider', () => {
     )
   })
 
+  it('forgets the refresh token of a session that lapsed without coming back, and asks nothing about it', async (t) => {
+    const testApp = await setUp(t, {
+      lea: { email: 'lea@nord.example', name: 'Léa', groups: ['agents'] },
+      marc: { email: 'marc@nord.example', name: 'Marc', groups: ['agents'] },
+    })
+    const { db, organization, provider } = testApp
+    const idle = await signIn(testApp, organization.code, 'lea')
+    const expired = await signIn(testApp, organization.code, 'marc')
+    const userOf = async (session: { value: string } | undefined) => (await me(testApp, session)).id as string
+    const [idleUser, expiredUser] = [await userOf(idle.session), await userOf(expired.session)]
+    // Closed browsers: one idle past SESSION_IDLE_MINUTES, one past its end; neither is presented again.
+    await db.updateTable('session').set({ lastSeenAt: LONG_AGO }).where('userId', '=', idleUser).execute()
+    await db.updateTable('session').set({ expiresAt: LONG_AGO }).where('userId', '=', expiredUser).execute()
+    const report = await recheckRound(testApp)
+    assert.equal(report.checked, 0)
+    assert.equal(provider.refreshGrants(), 0)
+    assert.deepEqual(await db.selectFrom('ssoSession').select('sessionId').execute(), [])
+  })
+
   it('spends a refresh token once when two rounds run at once (two instances)', async (t) => {
     const testApp = await setUp(t, { lea: { email: 'lea@nord.example', name: 'Léa', groups: ['agents'] } })
     const { db, organization, provider } = testApp

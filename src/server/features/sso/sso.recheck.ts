@@ -51,6 +51,7 @@ export async function recheckSsoSessions(
 ): Promise<RecheckReport> {
   const report: RecheckReport = { checked: 0, confirmed: 0, ended: 0, unavailable: 0, roleChanged: 0 }
   const now = nowTimestamp()
+  await ssoQueries.forgetLapsedSsoSessions(db, { now, seenSince: addMinutes(now, -config.sessionIdleMinutes) })
   const due = await ssoQueries.listSsoSessionsDue(db, {
     checkedBefore: addMinutes(now, -config.sso.recheckMinutes),
     now,
