@@ -91,42 +91,30 @@ export async function reserveLoginAttempt(
     address: `address:${address}`,
     account: `account:${attempt.email}`,
   }
-  const pair = await authQueries.reserveLoginAttempt(db, {
-    key: keys.pair,
-    now,
-    since,
-    maxAttempts: settings.loginMaxFailures,
-  })
-  if (!pair) throw refusal(await authQueries.findLoginWindowStart(db, keys.pair), settings, now)
-  const byAddress = await authQueries.reserveLoginAttempt(db, {
-    key: keys.address,
-    now,
-    since,
-    maxAttempts: settings.loginAddressMaxFailures,
-  })
-  if (!byAddress) {
-    await authQueries.releaseLoginAttempt(db, keys.pair, pair.windowStartedAt)
-    throw refusal(await authQueries.findLoginWindowStart(db, keys.address), settings, now)
+  // Reserved in this order; a count without room gives back what was reserved before it and refuses.
+  const limits = [
+    ['pair', settings.loginMaxFailures],
+    ['address', settings.loginAddressMaxFailures],
+    ['account', attempt.accountMaxFailures],
+  ] as const
+  const reserved: Partial<Record<(typeof limits)[number][0], { key: string; windowStartedAt: Timestamp }>> = {}
+  let accountAttempts = 0
+  for (const [count, maxAttempts] of limits) {
+    const key = keys[count]
+    const reservation = await authQueries.reserveLoginAttempt(db, { key, now, since, maxAttempts })
+    if (!reservation) {
+      for (const earlier of Object.values(reserved)) {
+        await authQueries.releaseLoginAttempt(db, earlier.key, earlier.windowStartedAt)
+      }
+      throw refusal(await authQueries.findLoginWindowStart(db, key), settings, now)
+    }
+    reserved[count] = { key, windowStartedAt: reservation.windowStartedAt }
+    if (count === 'account') accountAttempts = reservation.attempts
   }
-  const account = await authQueries.reserveLoginAttempt(db, {
-    key: keys.account,
-    now,
-    since,
-    maxAttempts: attempt.accountMaxFailures,
-  })
-  if (!account) {
-    await authQueries.releaseLoginAttempt(db, keys.pair, pair.windowStartedAt)
-    await authQueries.releaseLoginAttempt(db, keys.address, byAddress.windowStartedAt)
-    throw refusal(await authQueries.findLoginWindowStart(db, keys.account), settings, now)
-  }
-  if (account.attempts > settings.loginAccountSlowdownFailures && settings.loginAccountSlowdownSeconds > 0) {
+  if (accountAttempts > settings.loginAccountSlowdownFailures && settings.loginAccountSlowdownSeconds > 0) {
     await sleep(settings.loginAccountSlowdownSeconds * 1000)
   }
-  return {
-    pair: { key: keys.pair, windowStartedAt: pair.windowStartedAt },
-    address: { key: keys.address, windowStartedAt: byAddress.windowStartedAt },
-    account: { key: keys.account, windowStartedAt: account.windowStartedAt },
-  }
+  return { pair: reserved.pair!, address: reserved.address!, account: reserved.account! }
 }
 
 /**

@@ -147,11 +147,6 @@ export async function listProviderSignInsOfUser(db: Db, userId: string) {
   return rows.map((row) => ({ organizationName: row.organizationName, isEnabled: row.isEnabled === 1 }))
 }
 
-/** The organisations in which the account holds a membership, with the role there. */
-export async function listMembershipsOfUser(db: Db, userId: string) {
-  return db.selectFrom('membership').select(['organizationId', 'role']).where('userId', '=', userId).execute()
-}
-
 /** The name the provider gives the person, taken at each sign-in. */
 export async function renameUser(db: Db, userId: string, name: string) {
   await db.updateTable('user').set({ name }).where('id', '=', userId).execute()

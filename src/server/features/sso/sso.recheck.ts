@@ -10,7 +10,7 @@ import type { Db } from '../../db/database.js'
 import { addMinutes, nowTimestamp } from '../../db/time.js'
 import type { WorkerRegistry } from '../../workers.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
-import { upsertMembership } from '../users/users.queries.js'
+import { listMembershipsOfUser, upsertMembership } from '../users/users.queries.js'
 import type { StoredSsoSettings } from './sso.queries.js'
 import * as ssoQueries from './sso.queries.js'
 import { recheckAtProvider } from './sso.service.js'
@@ -149,7 +149,7 @@ async function recheckSession(
     await ssoQueries.endSessionsOfUser(db, userId)
     return end('no_mapped_group', { groupCount: answer.groups.length, sessionsEnded: true })
   }
-  const memberships = await ssoQueries.listMembershipsOfUser(db, userId)
+  const memberships = await listMembershipsOfUser(db, userId)
   const current = memberships.find((membership) => membership.organizationId === organizationId)
   // A membership removed in Allervers meanwhile is not given back here; the next sign-in decides.
   if (!current || current.role === role) return 'confirmed'

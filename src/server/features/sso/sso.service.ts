@@ -10,7 +10,7 @@ import type { Config } from '../../config.js'
 import type { Db } from '../../db/database.js'
 import { addMinutes, nowTimestamp } from '../../db/time.js'
 import { hashToken, newSessionToken } from '../../http/auth.js'
-import { findUserByEmail, insertUser, upsertMembership } from '../users/users.queries.js'
+import { findUserByEmail, insertUser, listMembershipsOfUser, upsertMembership } from '../users/users.queries.js'
 import type { StoredSsoSettings } from './sso.queries.js'
 import * as ssoQueries from './sso.queries.js'
 import { groupsFromClaim, roleForGroups } from './sso-roles.js'
@@ -284,7 +284,7 @@ export async function resolveAccount(
     if (!person.email) throw new SsoRefused('no_email')
     const existing = await findUserByEmail(db, person.email)
     if (existing) {
-      const memberships = await ssoQueries.listMembershipsOfUser(db, existing.id)
+      const memberships = await listMembershipsOfUser(db, existing.id)
       // The provider vouches for its organisation's people only: an account that also works elsewhere is not its to open.
       if (memberships.some((membership) => membership.organizationId !== organizationId)) {
         throw new SsoRefused('account_elsewhere', { userId: existing.id })
@@ -314,7 +314,7 @@ export async function resolveAccount(
     }
   }
   if (account.isActive !== 1) throw new SsoRefused('account_disabled', { userId: account.id })
-  const memberships = await ssoQueries.listMembershipsOfUser(db, account.id)
+  const memberships = await listMembershipsOfUser(db, account.id)
   const current = memberships.find((membership) => membership.organizationId === organizationId)
   if (current?.role !== role) await upsertMembership(db, { userId: account.id, organizationId, role })
   if (person.name && person.name !== account.name) {
