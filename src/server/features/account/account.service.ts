@@ -195,13 +195,16 @@ export async function ssoProvidersOfLink(db: Db, link: { userId: string }): Prom
  */
 export async function assertSignsInWithPassword(db: Db, userId: string) {
   const providers = await ssoProvidersOfLink(db, { userId })
-  if (providers) {
-    throw new AppError(
-      'FORBIDDEN',
-      'This account signs in with its organisation’s single sign-on: its password and second factor are managed there',
-      { reason: 'sso_account', providers },
-    )
-  }
+  if (providers) throw ssoAccountRefusal(providers)
+}
+
+/** The 403 for what an account bound to single sign-on does not do here, naming the providers to sign in through. */
+export function ssoAccountRefusal(providers: string[]) {
+  return new AppError(
+    'FORBIDDEN',
+    'This account signs in with its organisation’s single sign-on: its password and second factor are managed there',
+    { reason: 'sso_account', providers },
+  )
 }
 
 /** Sets the password through a link, once; every session of the account ends (on every instance). */
@@ -209,12 +212,7 @@ export async function setPasswordWithLink(db: Db, input: { token: string; passwo
   const link = await readLink(db, input.token)
   // The refusal names where to sign in instead.
   const providers = await ssoProvidersOfLink(db, link)
-  if (providers) {
-    throw new AppError('FORBIDDEN', 'This account signs in with its organisation’s single sign-on', {
-      reason: 'sso_account',
-      providers,
-    })
-  }
+  if (providers) throw ssoAccountRefusal(providers)
   await assertAcceptablePassword(input.password, { email: link.email, name: link.name })
   const passwordHash = await hashPassword(input.password)
   const now = nowTimestamp()

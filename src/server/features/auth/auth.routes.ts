@@ -3,7 +3,7 @@ import { authContract } from '../../../shared/contracts/auth.js'
 import { SESSION_COOKIE } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
-import { ssoProvidersOfLink } from '../account/account.service.js'
+import { ssoAccountRefusal, ssoProvidersOfLink } from '../account/account.service.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { startSecondStep } from '../mfa/mfa.service.js'
 import { findUserByEmail } from '../users/users.queries.js'
@@ -49,10 +49,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ip,
           details: { reason: 'sso_account' },
         })
-        throw new AppError('FORBIDDEN', 'This account signs in with its organisation’s single sign-on', {
-          reason: 'sso_account',
-          providers,
-        })
+        throw ssoAccountRefusal(providers)
       }
       if (!user || !isValid || user.isActive !== 1) {
         await recordAuditEvent(db, {
