@@ -31,23 +31,27 @@ export async function setUpSso(
   const organization = await makeOrganization(testApp.db, { name: 'Habitat du Nord' })
   const admin = await makeUser(testApp.db, 'admin', { organizationId: organization.id })
   const adminSession = await testApp.loginAs(admin)
-  const saved = await testApp.app.inject({
-    method: 'PUT',
-    url: `/api/organizations/${organization.code}/sso`,
-    headers: adminSession,
-    payload: {
-      isEnabled: true,
-      issuer: provider.issuer,
-      clientId: provider.clientId,
-      clientSecret: provider.clientSecret,
-      scopes: options.scopes ?? 'openid email profile groups',
-      groupsClaim: 'groups',
-      roleMapping: MAPPING,
-      provisioning: options.provisioning ?? 'first_sign_in',
-    },
-  })
-  assert.equal(saved.statusCode, 200, saved.body)
-  return { ...testApp, provider, organization, admin, adminSession }
+  /** The administrator saves the settings of this set-up with `changes` (the secret once stored is kept); 200 expected. */
+  const saveSso = async (changes: { isEnabled?: boolean; clientSecret?: string } = {}) => {
+    const saved = await testApp.app.inject({
+      method: 'PUT',
+      url: `/api/organizations/${organization.code}/sso`,
+      headers: adminSession,
+      payload: {
+        isEnabled: true,
+        issuer: provider.issuer,
+        clientId: provider.clientId,
+        scopes: options.scopes ?? 'openid email profile groups',
+        groupsClaim: 'groups',
+        roleMapping: MAPPING,
+        provisioning: options.provisioning ?? 'first_sign_in',
+        ...changes,
+      },
+    })
+    assert.equal(saved.statusCode, 200, saved.body)
+  }
+  await saveSso({ clientSecret: provider.clientSecret })
+  return { ...testApp, provider, organization, admin, adminSession, saveSso }
 }
 
 /** Starts at the app, signs in at the provider as `login`, and brings the provider's answer back to the app. */

@@ -180,23 +180,9 @@ describe('open single sign-on sessions checked again with the provider', () => {
 
   it('ends the sessions of an organisation that switches single sign-on off', async (t) => {
     const testApp = await setUp(t, { lea: { email: 'lea@nord.example', name: 'Léa', groups: ['agents'] } })
-    const { app, organization, provider, adminSession } = testApp
+    const { organization, provider, saveSso } = testApp
     const lea = await signIn(testApp, organization.code, 'lea')
-    const off = await app.inject({
-      method: 'PUT',
-      url: `/api/organizations/${organization.code}/sso`,
-      headers: adminSession,
-      payload: {
-        isEnabled: false,
-        issuer: provider.issuer,
-        clientId: provider.clientId,
-        scopes: OFFLINE_SCOPES,
-        groupsClaim: 'groups',
-        roleMapping: MAPPING,
-        provisioning: 'first_sign_in',
-      },
-    })
-    assert.equal(off.statusCode, 200, off.body)
+    await saveSso({ isEnabled: false })
     const report = await recheckRound(testApp)
     assert.equal(report.ended, 1)
     assert.equal(provider.refreshGrants(), 0, 'the provider is not asked')

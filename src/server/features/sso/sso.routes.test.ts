@@ -351,21 +351,7 @@ describe('signing in through the provider', () => {
     assert.equal(stillBound.statusCode, 403)
 
     // The organisation's provider switched off: the re-enabled account does not come in through it.
-    const off = await app.inject({
-      method: 'PUT',
-      url: `/api/organizations/${organization.code}/sso`,
-      headers: adminSession,
-      payload: {
-        isEnabled: false,
-        issuer: provider.issuer,
-        clientId: provider.clientId,
-        scopes: 'openid email profile groups',
-        groupsClaim: 'groups',
-        roleMapping: MAPPING,
-        provisioning: 'first_sign_in',
-      },
-    })
-    assert.equal(off.statusCode, 200, off.body)
+    await testApp.saveSso({ isEnabled: false })
     const start = await app.inject({ url: `/api/auth/sso/${organization.code}/start` })
     assert.equal(start.statusCode, 302)
     assert.equal(String(start.headers.location).startsWith(provider.issuer), false, 'not sent to the provider')
