@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
+import { createOrganization } from '../src/server/features/organizations/organizations.queries.js'
+import { saveSsoSettings } from '../src/server/features/sso/sso.queries.js'
 import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 import { makeOrganization, makeUser } from '../test/factories.js'
 import { startOidcProvider } from '../test/oidc-provider.js'
@@ -179,5 +181,101 @@ describe('single sign-on in Chromium', () => {
     await passwordPage.setViewportSize({ width: 820, height: 1180 })
     await settled(passwordPage)
     await passwordPage.screenshot({ path: screenshotPath('sso-password-refused-tablet'), fullPage: true })
+  })
+
+  it('an administrator of the network requires the organisation’s single sign-on, told what it changes; its own administrator is asked to try it first', async (t) => {
+    const server = await startTestServer(t, { SSO_SECRET_KEY: 'c3'.repeat(32) })
+    const organization = await makeOrganization(server.db, { name: 'Habitat du Nord', code: 'HDN' })
+    const partner = await createOrganization(server.db, {
+      networkId: organization.networkId,
+      code: 'ASSO',
+      name: 'Association Entraide',
+      type: 'partner',
+    })
+    await saveSsoSettings(server.db, {
+      organizationId: organization.id,
+      isEnabled: true,
+      issuer: 'https://sso.nord.example/realms/hdn',
+      clientId: 'allervers',
+      clientSecretEncrypted: 'v1.x.y.z',
+      scopes: 'openid email profile',
+      groupsClaim: 'groups',
+      roleMapping: [{ group: 'agents-allervers', role: 'caller' }],
+      provisioning: 'first_sign_in',
+      updatedAt: new Date().toISOString(),
+      updatedBy: 'test',
+    })
+    const localAdmin = await makeUser(server.db, 'admin', { organizationId: organization.id })
+    const agent = await makeUser(server.db, 'caller', { organizationId: organization.id })
+    const networkAdmin = await makeUser(server.db, 'admin', { organizationId: partner.id })
+    const browser = await launchBrowser(t)
+    const isRequired = async () =>
+      (
+        await server.db
+          .selectFrom('organizationSso')
+          .select('requireSso')
+          .where('organizationId', '=', organization.id)
+          .executeTakeFirstOrThrow()
+      ).requireSso
+
+    const requireFrom = async (page: Page) => {
+      await page
+        .getByRole('navigation', { name: 'Navigation principale' })
+        .getByRole('link', { name: 'Administration' })
+        .click()
+      await page.getByRole('tab', { name: 'Connexion unique' }).click()
+      await page.getByLabel('Organisme', { exact: true }).first().click()
+      await page.getByRole('option', { name: 'Habitat du Nord' }).click()
+      await page.getByLabel(/^Adresse du fournisseur/).waitFor()
+      await page.getByLabel('Connexion unique obligatoire').check({ force: true })
+      await page.getByRole('button', { name: 'Enregistrer la connexion unique' }).click()
+      const dialog = page.getByRole('dialog', { name: 'Rendre la connexion unique obligatoire ?' })
+      await dialog
+        .getByText(
+          '2 comptes de l’organisme se connectent aujourd’hui avec un mot de passe : ils devront passer par la connexion unique, et leurs sessions en cours prennent fin.',
+        )
+        .waitFor()
+      return dialog
+    }
+
+    // The organisation's own administrator, who signs in with a password: the confirmation, then a refusal that says why.
+    const localPage = await (await browser.newContext({ locale: 'fr-FR' })).newPage()
+    await signIn(localPage, server.url, localAdmin.email, localAdmin.password)
+    const localDialog = await requireFrom(localPage)
+    await localDialog.getByRole('button', { name: 'Rendre obligatoire' }).click()
+    await localPage
+      .getByRole('alert')
+      .getByText(/Connectez-vous d’abord une fois par la connexion unique de cet organisme/)
+      .waitFor()
+    assert.equal(await isRequired(), 0, 'nothing saved')
+    await localPage.evaluate(() => window.scrollTo(0, 0))
+    await localPage.screenshot({ path: screenshotPath('sso-require-not-proven'), fullPage: true })
+
+    // The network's administrator, from the partner association: confirmed, saved, and the agent's password refused.
+    const adminPage = await (await browser.newContext({ locale: 'fr-FR' })).newPage()
+    await signIn(adminPage, server.url, networkAdmin.email, networkAdmin.password)
+    const dialog = await requireFrom(adminPage)
+    await dialog
+      .getByText('Vérifiez avant que chacun a un compte chez le fournisseur, dans un groupe associé à un rôle.')
+      .waitFor()
+    assert.deepEqual(await seriousViolations(adminPage), [], 'the confirmation')
+    await adminPage.screenshot({ path: screenshotPath('sso-require-confirm') })
+    await adminPage.setViewportSize({ width: 820, height: 1180 })
+    await settled(adminPage)
+    await adminPage.screenshot({ path: screenshotPath('sso-require-confirm-tablet') })
+    await dialog.getByRole('button', { name: 'Rendre obligatoire' }).click()
+    await adminPage.getByText('Connexion unique enregistrée.').waitFor()
+    assert.equal(await isRequired(), 1)
+    assert.equal(await adminPage.getByRole('switch', { name: 'Connexion unique obligatoire' }).isChecked(), true)
+
+    const agentPage = await (await browser.newContext({ locale: 'fr-FR' })).newPage()
+    await signIn(agentPage, server.url, agent.email, agent.password)
+    await agentPage
+      .getByRole('alert')
+      .getByText(
+        'Ce compte se connecte avec la connexion unique de son organisme, pas avec un mot de passe : choisissez « Se connecter avec Habitat du Nord ».',
+      )
+      .waitFor()
+    assert.deepEqual(await seriousViolations(agentPage), [], 'the password refused')
   })
 })

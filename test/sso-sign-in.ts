@@ -31,12 +31,15 @@ export async function setUpSso(
   const organization = await makeOrganization(testApp.db, { name: 'Habitat du Nord' })
   const admin = await makeUser(testApp.db, 'admin', { organizationId: organization.id })
   const adminSession = await testApp.loginAs(admin)
-  /** The administrator saves the settings of this set-up with `changes` (the secret once stored is kept); 200 expected. */
-  const saveSso = async (changes: { isEnabled?: boolean; clientSecret?: string } = {}) => {
-    const saved = await testApp.app.inject({
+  /** Sends the settings of this set-up with `changes` (the secret once stored is kept), as `headers`' administrator. */
+  const putSso = (
+    changes: { isEnabled?: boolean; clientSecret?: string; requireSso?: boolean } = {},
+    headers: { cookie: string } = adminSession,
+  ) =>
+    testApp.app.inject({
       method: 'PUT',
       url: `/api/organizations/${organization.code}/sso`,
-      headers: adminSession,
+      headers,
       payload: {
         isEnabled: true,
         issuer: provider.issuer,
@@ -48,10 +51,13 @@ export async function setUpSso(
         ...changes,
       },
     })
+  /** The administrator saves the settings of this set-up with `changes`; 200 expected. */
+  const saveSso = async (changes: Parameters<typeof putSso>[0] = {}) => {
+    const saved = await putSso(changes)
     assert.equal(saved.statusCode, 200, saved.body)
   }
   await saveSso({ clientSecret: provider.clientSecret })
-  return { ...testApp, provider, organization, admin, adminSession, saveSso }
+  return { ...testApp, provider, organization, admin, adminSession, saveSso, putSso }
 }
 
 /** Starts at the app, signs in at the provider as `login`, and brings the provider's answer back to the app. */

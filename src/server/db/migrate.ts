@@ -25,6 +25,7 @@ import * as callbacksIndex from './migrations/2026-12-06T20-r-callbacks-index.js
 import * as requestsRetention from './migrations/2026-12-06T30-q-requests-retention.js'
 import * as rectifiedFields from './migrations/2026-12-06T40-a-rectified-fields.js'
 import * as ssoSession from './migrations/2026-12-07T10-o-sso-session.js'
+import * as requireSso from './migrations/2026-12-07T20-r-require-sso.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
 const migrations: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06T30-q-requests-retention': requestsRetention,
   '2026-12-06T40-a-rectified-fields': rectifiedFields,
   '2026-12-07T10-o-sso-session': ssoSession,
+  '2026-12-07T20-r-require-sso': requireSso,
 }
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }

@@ -62,6 +62,8 @@ export interface OrganizationSsoTable {
   /** JSON `[{ group, role }]`, in the administrator's order. */
   roleMapping: string
   provisioning: string
+  /** 1: while SSO is on, the organisation's memberships count only for accounts bound to its provider. */
+  requireSso: number
   updatedAt: Timestamp
   updatedBy: string | null
 }

@@ -80,6 +80,11 @@ export const SsoSettingsSchema = Type.Object({
   groupsClaim: Type.String(),
   roleMapping: Type.Array(RoleMappingLineSchema),
   provisioning: Type.Enum(SSO_PROVISIONING),
+  /**
+   * While single sign-on is on, the organisation's memberships count only for accounts bound to its provider: a
+   * password no longer opens its data (docs/decisions.md « Single sign-on required »).
+   */
+  requireSso: Type.Boolean(),
   updatedAt: Type.String(),
 })
 
@@ -98,14 +103,31 @@ export const SsoSettingsBodySchema = Type.Object(
     groupsClaim: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:/-]+$' }),
     roleMapping: Type.Array(RoleMappingLineSchema, { maxItems: MAX_ROLE_MAPPING_LINES }),
     provisioning: Type.Enum(SSO_PROVISIONING),
+    /** Left out, the stored choice is kept (off the first time). */
+    requireSso: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )
+
+/**
+ * The organisation's active accounts that sign in with a password today (not bound to its provider): what requiring
+ * single sign-on would change, said in the confirmation before it is turned on.
+ */
+export const PasswordMembersSchema = Type.Object({
+  /** How many: each must then sign in through the provider to reach the organisation; their open sessions end. */
+  count: Type.Integer({ minimum: 0 }),
+  /**
+   * Of them, how many also work in another organisation: they keep their password for it, and can no longer reach
+   * this one (a provider vouches for its organisation's people only: such an account is not bound).
+   */
+  alsoElsewhere: Type.Integer({ minimum: 0 }),
+})
 
 export const SsoSettingsAnswerSchema = Type.Object({
   settings: Nullable(SsoSettingsSchema),
   /** The address to register at the provider as this application's redirect URI. */
   redirectUri: Type.String(),
+  passwordMembers: PasswordMembersSchema,
 })
 
 const OrganizationCodeParams = Type.Object({ code: Type.String({ maxLength: 40 }) })
@@ -133,6 +155,7 @@ const Redirect = Type.Null({
 export type SsoSettings = Static<typeof SsoSettingsSchema>
 export type SsoSettingsBody = Static<typeof SsoSettingsBodySchema>
 export type RoleMappingLine = Static<typeof RoleMappingLineSchema>
+export type PasswordMembers = Static<typeof PasswordMembersSchema>
 
 export const ssoContract = {
   /** The organisations whose people sign in through their provider (the login page's buttons). */

@@ -14,6 +14,13 @@ export class ApiError extends Error {
   }
 }
 
+/** The `reason` an error's details give (`{ reason: 'sso_account', … }`), when it is an API error that gives one. */
+export function reasonOf(error: unknown): string | undefined {
+  if (!(error instanceof ApiError)) return undefined
+  const reason = (error.details as { reason?: unknown } | undefined)?.reason
+  return typeof reason === 'string' ? reason : undefined
+}
+
 type StaticOf<S> = S extends TSchema ? Static<S> : never
 type Field<
   S extends ContractSchema,

@@ -176,6 +176,25 @@ export const en: Messages = {
       save: 'Save single sign-on',
       saved: 'Single sign-on saved.',
       noKey: 'The server has no SSO_SECRET_KEY to encrypt the secret with: single sign-on cannot be saved.',
+      requireSso: 'Single sign-on required',
+      requireSsoHint:
+        'People of this organisation reach it only by signing in through their organisation: an Allervers password no longer opens it. Someone disabled at the provider thus loses access, even with a password. No effect while single sign-on is off.',
+      notProven:
+        'Sign in once through this organisation’s single sign-on first: your account still signs in to it with a password, and you would lose access to the organisation.',
+      require: {
+        title: 'Require single sign-on?',
+        none: 'No account of the organisation signs in with a password today.',
+        members_one:
+          '{{count}} account of the organisation signs in with a password today: it will have to use single sign-on, and its current session ends.',
+        members_other:
+          '{{count}} accounts of the organisation sign in with a password today: they will have to use single sign-on, and their current sessions end.',
+        elsewhere_one:
+          'Of them, {{count}} also works in another organisation: it keeps its password for that one, but will no longer reach yours.',
+        elsewhere_other:
+          'Of them, {{count}} also work in another organisation: they keep their password for that one, but will no longer reach yours.',
+        check: 'Check first that each has an account at the provider, in a group mapped to a role.',
+        submit: 'Require it',
+      },
       sensitive: {
         admin:
           'Warning: anyone in this group at the provider will administer the whole network, not only this organisation: all its organisations and their accounts (administrators included), the exports and the review of the whole network. Allervers’ two-step verification will not be asked of them: the provider’s own will be the only one.',

@@ -179,6 +179,25 @@ export const fr = {
       saved: 'Connexion unique enregistrée.',
       noKey:
         'Le serveur n’a pas de clé SSO_SECRET_KEY pour chiffrer le secret : la connexion unique ne peut pas être enregistrée.',
+      requireSso: 'Connexion unique obligatoire',
+      requireSsoHint:
+        'Les personnes de cet organisme n’y accèdent plus qu’en se connectant par leur organisme : un mot de passe Allervers ne l’ouvre plus. Une personne désactivée chez le fournisseur perd ainsi l’accès, même si elle avait un mot de passe. Sans effet tant que la connexion unique est désactivée.',
+      notProven:
+        'Connectez-vous d’abord une fois par la connexion unique de cet organisme : votre compte s’y connecte encore avec un mot de passe, et vous perdriez l’accès à l’organisme.',
+      require: {
+        title: 'Rendre la connexion unique obligatoire ?',
+        none: 'Aucun compte de l’organisme ne se connecte aujourd’hui avec un mot de passe.',
+        members_one:
+          '{{count}} compte de l’organisme se connecte aujourd’hui avec un mot de passe : il devra passer par la connexion unique, et sa session en cours prend fin.',
+        members_other:
+          '{{count}} comptes de l’organisme se connectent aujourd’hui avec un mot de passe : ils devront passer par la connexion unique, et leurs sessions en cours prennent fin.',
+        elsewhere_one:
+          'Dont {{count}} qui travaille aussi dans un autre organisme : il garde son mot de passe pour celui-là, mais n’accédera plus au vôtre.',
+        elsewhere_other:
+          'Dont {{count}} qui travaillent aussi dans un autre organisme : ils gardent leur mot de passe pour celui-là, mais n’accéderont plus au vôtre.',
+        check: 'Vérifiez avant que chacun a un compte chez le fournisseur, dans un groupe associé à un rôle.',
+        submit: 'Rendre obligatoire',
+      },
       sensitive: {
         admin:
           'Attention : toute personne de ce groupe chez le fournisseur administrera tout le réseau, pas seulement cet organisme : tous ses organismes et leurs comptes (administrateurs compris), les exports et le bilan de tout le réseau. La double authentification d’Allervers ne lui sera pas demandée : celle du fournisseur sera la seule.',

@@ -12,7 +12,7 @@ import {
   readLink,
   requestPasswordReset,
   setPasswordWithLink,
-  ssoProvidersOfLink,
+  ssoProvidersOfAccount,
 } from './account.service.js'
 import { describeUserAgent } from './user-agent.js'
 
@@ -80,7 +80,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'account.useLink' },
     handler: async (request) => {
       const link = await readLink(db, request.body.token)
-      const ssoProviders = await ssoProvidersOfLink(db, link)
+      const ssoProviders = await ssoProvidersOfAccount(db, link.userId)
       return { purpose: link.purpose, email: link.email, name: link.name, expiresAt: link.expiresAt, ssoProviders }
     },
   })

@@ -17,7 +17,7 @@ import { throttledAddressOf } from '../auth/login-throttle.js'
 import { assertAcceptablePassword } from '../auth/password-strength.js'
 import { hashPassword, verifyPassword } from '../auth/passwords.js'
 import { queueEmails } from '../mail/outbox.queries.js'
-import { listProviderSignInsOfUser } from '../sso/sso.queries.js'
+import { listProviderSignInsOfUser, listRequiredSsoOrganizationsOfUser } from '../sso/sso.queries.js'
 import { findUserByEmail, updatePasswordHash } from '../users/users.queries.js'
 import { invitationMail, passwordResetMail, providerSignInMail } from './account.mail.js'
 import * as account from './account.queries.js'
@@ -125,7 +125,7 @@ export async function requestPasswordReset(db: Db, settings: Settings, request: 
     else {
       // An account bound to its organisation's provider never signs in with a password (auth.routes.ts): no link that
       // would set one, but a mail saying where to sign in. The same answer after the same time, a mail all the same.
-      const providers = await listProviderSignInsOfUser(db, user.id)
+      const providers = await providerSignInsOfAccount(db, user.id)
       if (providers.length > 0) {
         const mail = providerSignInMail({ name: user.name, locale: user.locale, providers })
         await queueEmails(db, [{ recipient: user.email, language: user.locale, ...mail }], now)
@@ -178,12 +178,26 @@ export async function readLink(db: Db, token: string) {
 }
 
 /**
- * Null when the account may set a password; when it is bound to its organisation's provider (a link mailed before
+ * The organisations whose provider this account signs in through, with whether each is on now; empty when it signs in
+ * with a password. Bound to a provider, it never uses a password again. Not bound, it does when a password opens none
+ * of its organisations: each requires its single sign-on (docs/decisions.md « Single sign-on required »), and the
+ * account's first sign-in there binds it. An account that also works elsewhere keeps its password for the others.
+ */
+export async function providerSignInsOfAccount(db: Db, userId: string) {
+  const bound = await listProviderSignInsOfUser(db, userId)
+  if (bound.length > 0) return bound
+  const required = await listRequiredSsoOrganizationsOfUser(db, userId)
+  if (required.length === 0 || (await authQueries.listMemberships(db, userId)).length > 0) return []
+  return required.map((organizationName) => ({ organizationName, isEnabled: true }))
+}
+
+/**
+ * Null when the account may set a password; when it signs in through its organisation's provider (a link mailed before
  * then sets none: a password would never sign in, auth.routes.ts), the organisations whose sign-in it uses, those
  * switched on. Read when the link's page opens and again when it is submitted: both say the same to the link's holder.
  */
-export async function ssoProvidersOfLink(db: Db, link: { userId: string }): Promise<string[] | null> {
-  const providers = await listProviderSignInsOfUser(db, link.userId)
+export async function ssoProvidersOfAccount(db: Db, userId: string): Promise<string[] | null> {
+  const providers = await providerSignInsOfAccount(db, userId)
   if (providers.length === 0) return null
   return providers.filter((provider) => provider.isEnabled).map((provider) => provider.organizationName)
 }
@@ -194,7 +208,7 @@ export async function ssoProvidersOfLink(db: Db, link: { userId: string }): Prom
  * set there would never sign in, and a second factor would never be asked. 403 naming where it signs in instead.
  */
 export async function assertSignsInWithPassword(db: Db, userId: string) {
-  const providers = await ssoProvidersOfLink(db, { userId })
+  const providers = await ssoProvidersOfAccount(db, userId)
   if (providers) throw ssoAccountRefusal(providers)
 }
 
@@ -211,7 +225,7 @@ export function ssoAccountRefusal(providers: string[]) {
 export async function setPasswordWithLink(db: Db, input: { token: string; password: string; ip: string }) {
   const link = await readLink(db, input.token)
   // The refusal names where to sign in instead.
-  const providers = await ssoProvidersOfLink(db, link)
+  const providers = await ssoProvidersOfAccount(db, link.userId)
   if (providers) throw ssoAccountRefusal(providers)
   await assertAcceptablePassword(input.password, { email: link.email, name: link.name })
   const passwordHash = await hashPassword(input.password)

@@ -13,20 +13,47 @@ export interface MembershipView {
 }
 
 export async function listMemberships(db: Db, userId: string): Promise<MembershipView[]> {
-  return db
-    .selectFrom('membership')
-    .innerJoin('organization', 'organization.id', 'membership.organizationId')
-    .select([
-      'membership.organizationId',
-      'organization.code as organizationCode',
-      'organization.name as organizationName',
-      'organization.type as organizationType',
-      'organization.networkId',
-      'membership.role',
-    ])
-    .where('membership.userId', '=', userId)
-    .orderBy('organization.name')
-    .execute()
+  return (
+    db
+      .selectFrom('membership')
+      .innerJoin('organization', 'organization.id', 'membership.organizationId')
+      .select([
+        'membership.organizationId',
+        'organization.code as organizationCode',
+        'organization.name as organizationName',
+        'organization.type as organizationType',
+        'organization.networkId',
+        'membership.role',
+      ])
+      .where('membership.userId', '=', userId)
+      // An organisation that requires its single sign-on opens to the accounts bound to its provider only: a session
+      // opened with a password does not reach it (docs/decisions.md « Single sign-on required »).
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('organizationSso')
+              .select('organizationSso.organizationId')
+              .whereRef('organizationSso.organizationId', '=', 'membership.organizationId')
+              .where('organizationSso.isEnabled', '=', 1)
+              .where('organizationSso.requireSso', '=', 1)
+              .where((inner) =>
+                inner.not(
+                  inner.exists(
+                    inner
+                      .selectFrom('ssoIdentity')
+                      .select('ssoIdentity.userId')
+                      .whereRef('ssoIdentity.userId', '=', 'membership.userId')
+                      .whereRef('ssoIdentity.organizationId', '=', 'membership.organizationId'),
+                  ),
+                ),
+              ),
+          ),
+        ),
+      )
+      .orderBy('organization.name')
+      .execute()
+  )
 }
 
 export async function createSession(

@@ -3,7 +3,7 @@ import { authContract } from '../../../shared/contracts/auth.js'
 import { SESSION_COOKIE } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { currentScope, currentUser } from '../../policy/policy.hook.js'
-import { ssoAccountRefusal, ssoProvidersOfLink } from '../account/account.service.js'
+import { ssoAccountRefusal, ssoProvidersOfAccount } from '../account/account.service.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import { startSecondStep } from '../mfa/mfa.service.js'
 import { findUserByEmail } from '../users/users.queries.js'
@@ -39,8 +39,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await settleLoginAttempt(db, reservation, isSuccess)
       // An account bound to an organisation's provider signs in there only: its access ends when the provider says so.
       // The refusal names where to sign in instead (the password was right: nothing is revealed to a stranger).
-      const providers =
-        user && isValid && user.isActive === 1 ? await ssoProvidersOfLink(db, { userId: user.id }) : null
+      const providers = user && isValid && user.isActive === 1 ? await ssoProvidersOfAccount(db, user.id) : null
       if (user && providers) {
         await recordAuditEvent(db, {
           actorUserId: user.id,

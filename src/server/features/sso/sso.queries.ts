@@ -14,6 +14,7 @@ export interface StoredSsoSettings {
   groupsClaim: string
   roleMapping: RoleMappingLine[]
   provisioning: SsoProvisioning
+  requireSso: boolean
   updatedAt: Timestamp
 }
 
@@ -35,13 +36,19 @@ export async function findSsoSettings(db: Db, organizationId: string): Promise<S
     // Written by saveSsoSettings only, from a body the contract checked.
     roleMapping: JSON.parse(row.roleMapping) as RoleMappingLine[],
     provisioning: row.provisioning as SsoProvisioning,
+    requireSso: row.requireSso === 1,
     updatedAt: row.updatedAt,
   }
 }
 
 export async function saveSsoSettings(
   db: Db,
-  settings: Omit<StoredSsoSettings, 'updatedAt'> & { updatedAt: Timestamp; updatedBy: string },
+  settings: Omit<StoredSsoSettings, 'updatedAt' | 'requireSso'> & {
+    /** Off when left out. */
+    requireSso?: boolean
+    updatedAt: Timestamp
+    updatedBy: string
+  },
 ) {
   const values = {
     isEnabled: settings.isEnabled ? 1 : 0,
@@ -52,6 +59,7 @@ export async function saveSsoSettings(
     groupsClaim: settings.groupsClaim,
     roleMapping: JSON.stringify(settings.roleMapping),
     provisioning: settings.provisioning,
+    requireSso: settings.requireSso ? 1 : 0,
     updatedAt: settings.updatedAt,
     updatedBy: settings.updatedBy,
   }
@@ -147,6 +155,73 @@ export async function listProviderSignInsOfUser(db: Db, userId: string) {
   return rows.map((row) => ({ organizationName: row.organizationName, isEnabled: row.isEnabled === 1 }))
 }
 
+/**
+ * The organisation's active accounts that sign in with a password (no identity at its provider), each with whether it
+ * also has a membership in another organisation.
+ */
+export async function listPasswordMembers(db: Db, organizationId: string) {
+  const rows = await db
+    .selectFrom('membership')
+    .innerJoin('user', 'user.id', 'membership.userId')
+    .select((eb) => [
+      'membership.userId',
+      eb
+        .exists(
+          eb
+            .selectFrom('membership as other')
+            .select('other.userId')
+            .whereRef('other.userId', '=', 'membership.userId')
+            .where('other.organizationId', '<>', organizationId),
+        )
+        .as('isAlsoElsewhere'),
+    ])
+    .where('membership.organizationId', '=', organizationId)
+    .where('user.isActive', '=', 1)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('ssoIdentity')
+            .select('ssoIdentity.userId')
+            .whereRef('ssoIdentity.userId', '=', 'membership.userId')
+            .where('ssoIdentity.organizationId', '=', organizationId),
+        ),
+      ),
+    )
+    .execute()
+  // PostgreSQL answers a boolean, SQLite 0 or 1.
+  return rows.map((row) => ({ userId: row.userId, isAlsoElsewhere: Boolean(row.isAlsoElsewhere) }))
+}
+
+/**
+ * The organisations of this account that require their single sign-on (on and required) without the account being
+ * bound to their provider: memberships a password does not open (auth.queries' listMemberships leaves them out).
+ */
+export async function listRequiredSsoOrganizationsOfUser(db: Db, userId: string) {
+  const rows = await db
+    .selectFrom('membership')
+    .innerJoin('organizationSso', 'organizationSso.organizationId', 'membership.organizationId')
+    .innerJoin('organization', 'organization.id', 'membership.organizationId')
+    .select('organization.name as organizationName')
+    .where('membership.userId', '=', userId)
+    .where('organizationSso.isEnabled', '=', 1)
+    .where('organizationSso.requireSso', '=', 1)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('ssoIdentity')
+            .select('ssoIdentity.userId')
+            .whereRef('ssoIdentity.userId', '=', 'membership.userId')
+            .whereRef('ssoIdentity.organizationId', '=', 'membership.organizationId'),
+        ),
+      ),
+    )
+    .orderBy('organization.name')
+    .execute()
+  return rows.map((row) => row.organizationName)
+}
+
 /** The name the provider gives the person, taken at each sign-in. */
 export async function renameUser(db: Db, userId: string, name: string) {
   await db.updateTable('user').set({ name }).where('id', '=', userId).execute()
@@ -156,6 +231,16 @@ export async function renameUser(db: Db, userId: string, name: string) {
 export async function endSessionsOfUser(db: Db, userId: string) {
   await db.deleteFrom('session').where('userId', '=', userId).execute()
   await announce(db, { topic: 'sessions', userId })
+}
+
+/** Ends every session of these accounts; announced by the caller once its transaction has committed. */
+export async function deleteSessionsOfUsers(db: Db, userIds: string[]) {
+  for (let start = 0; start < userIds.length; start += 500) {
+    await db
+      .deleteFrom('session')
+      .where('userId', 'in', userIds.slice(start, start + 500))
+      .execute()
+  }
 }
 
 /** Keeps what lets the provider be asked again while the session it opened lasts (sso.recheck.ts). */

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { type SsoRefusal, ssoContract } from '../../../shared/contracts/sso.js'
+import { announce } from '../../db/broadcast.js'
+import { type Db, inTransaction } from '../../db/database.js'
 import { addMinutes, nowTimestamp } from '../../db/time.js'
 import { hashToken, newSessionToken, SESSION_COOKIE } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
@@ -29,8 +31,14 @@ function presentSettings(settings: StoredSsoSettings | undefined) {
     groupsClaim: settings.groupsClaim,
     roleMapping: settings.roleMapping,
     provisioning: settings.provisioning,
+    requireSso: settings.requireSso,
     updatedAt: settings.updatedAt,
   }
+}
+
+async function presentPasswordMembers(db: Db, organizationId: string) {
+  const members = await ssoQueries.listPasswordMembers(db, organizationId)
+  return { count: members.length, alsoElsewhere: members.filter((member) => member.isAlsoElsewhere).length }
 }
 
 export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -179,7 +187,11 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request) => {
       const organization = await administeredOrganization(request, request.params.code)
       const settings = await ssoQueries.findSsoSettings(db, organization.id)
-      return { settings: presentSettings(settings), redirectUri: redirectUriOf(request) }
+      return {
+        settings: presentSettings(settings),
+        redirectUri: redirectUriOf(request),
+        passwordMembers: await presentPasswordMembers(db, organization.id),
+      }
     },
   })
 
@@ -189,7 +201,8 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request) => {
       const organization = await administeredOrganization(request, request.params.code)
       const body = request.body
-      if (!config.sso.secretKey) {
+      const secretKey = config.sso.secretKey
+      if (!secretKey) {
         throw new AppError(
           'UNPROCESSABLE',
           'Single sign-on cannot be saved: the server has no SSO_SECRET_KEY to encrypt the client secret with',
@@ -212,39 +225,67 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { field: 'clientSecret', message: 'is required' },
         ])
       }
+      const requireSso = body.requireSso ?? previous?.requireSso ?? false
+      // Required from now on: the accounts of the organisation not bound to its provider lose it with their password.
+      const isNowRequired = body.isEnabled && requireSso && !(previous?.isEnabled && previous.requireSso)
+      const passwordMembers = isNowRequired ? await ssoQueries.listPasswordMembers(db, organization.id) : []
+      const actorId = currentUser(request).id
+      if (passwordMembers.some((member) => member.userId === actorId)) {
+        // The administrator would lock themself out of the organisation with an untried sign-in: they try it first.
+        throw new AppError(
+          'CONFLICT',
+          'Sign in once through this organisation’s provider before requiring it: your account still signs in with a password',
+          { reason: 'sso_not_proven' },
+        )
+      }
+      // Those who sign in with a password to this organisation only: their sessions end now, on every instance.
+      const signedOut = passwordMembers.filter((member) => !member.isAlsoElsewhere).map((member) => member.userId)
       const updatedAt = nowTimestamp()
-      await ssoQueries.saveSsoSettings(db, {
-        organizationId: organization.id,
-        isEnabled: body.isEnabled,
-        issuer: body.issuer.replace(/\/+$/, ''),
-        clientId: body.clientId.trim(),
-        clientSecretEncrypted: clientSecret
-          ? encryptSecret(config.sso.secretKey, clientSecret)
-          : (previous?.clientSecretEncrypted ?? ''),
-        scopes: body.scopes,
-        groupsClaim: body.groupsClaim,
-        roleMapping: body.roleMapping.map((line) => ({ group: line.group.trim(), role: line.role })),
-        provisioning: body.provisioning,
-        updatedAt,
-        updatedBy: currentUser(request).id,
-      })
-      await recordAuditEvent(db, {
-        actorUserId: currentUser(request).id,
-        organizationId: organization.id,
-        action: 'sso.settings_changed',
-        entityType: 'organization',
-        entityId: organization.id,
-        ip: request.ip,
-        details: {
+      await inTransaction(db, async (tx) => {
+        await ssoQueries.saveSsoSettings(tx, {
+          organizationId: organization.id,
           isEnabled: body.isEnabled,
-          issuer: body.issuer,
+          issuer: body.issuer.replace(/\/+$/, ''),
+          clientId: body.clientId.trim(),
+          clientSecretEncrypted: clientSecret
+            ? encryptSecret(secretKey, clientSecret)
+            : (previous?.clientSecretEncrypted ?? ''),
+          scopes: body.scopes,
+          groupsClaim: body.groupsClaim,
+          roleMapping: body.roleMapping.map((line) => ({ group: line.group.trim(), role: line.role })),
           provisioning: body.provisioning,
-          mappingLines: body.roleMapping.length,
-          isSecretChanged: Boolean(clientSecret),
-        },
+          requireSso,
+          updatedAt,
+          updatedBy: actorId,
+        })
+        if (signedOut.length > 0) await ssoQueries.deleteSessionsOfUsers(tx, signedOut)
+        await recordAuditEvent(tx, {
+          actorUserId: actorId,
+          organizationId: organization.id,
+          action: 'sso.settings_changed',
+          entityType: 'organization',
+          entityId: organization.id,
+          ip: request.ip,
+          details: {
+            isEnabled: body.isEnabled,
+            issuer: body.issuer,
+            provisioning: body.provisioning,
+            requireSso,
+            mappingLines: body.roleMapping.length,
+            isSecretChanged: Boolean(clientSecret),
+            ...(isNowRequired ? { passwordMembers: passwordMembers.length, accountsSignedOut: signedOut.length } : {}),
+          },
+        })
       })
+      // What a session reaches is read again everywhere: memberships of this organisation a password opened are gone
+      // (requiring), or back (no longer required). Announced after the commit, so no instance reads the old settings.
+      if (requireSso || previous?.requireSso) await announce(db, { topic: 'sessions' })
       const settings = await ssoQueries.findSsoSettings(db, organization.id)
-      return { settings: presentSettings(settings), redirectUri: redirectUriOf(request) }
+      return {
+        settings: presentSettings(settings),
+        redirectUri: redirectUriOf(request),
+        passwordMembers: await presentPasswordMembers(db, organization.id),
+      }
     },
   })
 }

@@ -295,8 +295,10 @@ export async function resolveAccount(
       if (existing.isActive !== 1) throw new SsoRefused('account_disabled', { userId: existing.id })
       // Binding for good an account that has a password needs the provider's word that the address is this person's:
       // otherwise whoever can set that address at the provider takes the account over. An invited account that never
-      // chose a password was made for this organisation's person of that address, and is nothing to take over.
-      if (existing.passwordHash && !person.isEmailVerified) {
+      // chose a password was made for this organisation's person of that address, and is nothing to take over; nor is
+      // one whose only organisation requires its single sign-on: its password opens nothing any more, and that
+      // organisation has made its provider the one judge of who its people are.
+      if (existing.passwordHash && !person.isEmailVerified && !settings.requireSso) {
         throw new SsoRefused('email_unverified', { userId: existing.id })
       }
       // The organisation keeps its administrator: one whose groups do not give that role keeps signing in with a password.

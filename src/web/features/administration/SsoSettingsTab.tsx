@@ -24,6 +24,7 @@ import { organizationsContract } from '../../../shared/contracts/organizations.j
 import {
   isSensitiveSsoRole,
   MAX_ROLE_MAPPING_LINES,
+  type PasswordMembers,
   type RoleMappingLine,
   SSO_PROVISIONING,
   type SsoProvisioning,
@@ -31,7 +32,7 @@ import {
   ssoContract,
 } from '../../../shared/contracts/sso.js'
 import { ROLES } from '../../../shared/roles.js'
-import { ApiError, call } from '../../api/client.js'
+import { ApiError, call, reasonOf } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
 
 interface SsoFormValues {
@@ -42,6 +43,7 @@ interface SsoFormValues {
   scopes: string
   groupsClaim: string
   provisioning: SsoProvisioning
+  requireSso: boolean
   roleMapping: RoleMappingLine[]
 }
 
@@ -54,6 +56,7 @@ function initialValues(settings: SsoSettings | null): SsoFormValues {
     scopes: settings?.scopes ?? 'openid email profile',
     groupsClaim: settings?.groupsClaim ?? 'groups',
     provisioning: settings?.provisioning ?? 'first_sign_in',
+    requireSso: settings?.requireSso ?? false,
     roleMapping: settings?.roleMapping.length ? settings.roleMapping : [{ group: '', role: 'caller' }],
   }
 }
@@ -63,7 +66,20 @@ function savedLines(roleMapping: RoleMappingLine[]) {
   return roleMapping.filter((line) => line.group.trim() !== '')
 }
 
-function SsoForm({ code, settings }: { code: string; settings: SsoSettings | null }) {
+/** Whether saving these values makes single sign-on required where it was not: passwords stop opening the organisation. */
+function isNewlyRequired(values: SsoFormValues, settings: SsoSettings | null) {
+  return values.isEnabled && values.requireSso && !(settings?.isEnabled && settings.requireSso)
+}
+
+function SsoForm({
+  code,
+  settings,
+  passwordMembers,
+}: {
+  code: string
+  settings: SsoSettings | null
+  passwordMembers: PasswordMembers
+}) {
   const { t } = useTranslation()
   const queryClient = useQueryClient()
   const form = useForm<SsoFormValues>({
@@ -94,22 +110,26 @@ function SsoForm({ code, settings }: { code: string; settings: SsoSettings | nul
       form.setFieldValue('clientSecret', '')
     },
   })
-  // Values waiting for the administrator to confirm the lines that give an administrator's or a DPO's role.
+  // Values waiting for the administrator to confirm the lines that give an administrator's or a DPO's role, and
+  // requiring single sign-on (what it does to the accounts that sign in with a password today).
   const [confirming, setConfirming] = useState<SsoFormValues | null>(null)
-  const sensitiveLines = confirming
-    ? savedLines(confirming.roleMapping).filter((line) => isSensitiveSsoRole(line.role))
-    : []
+  const sensitiveLines = (values: SsoFormValues) =>
+    savedLines(values.roleMapping).filter((line) => isSensitiveSsoRole(line.role))
+  const confirmingLines = confirming ? sensitiveLines(confirming) : []
+  const confirmingRequired = confirming !== null && isNewlyRequired(confirming, settings)
   const submit = (values: SsoFormValues) => {
-    if (savedLines(values.roleMapping).some((line) => isSensitiveSsoRole(line.role))) setConfirming(values)
+    if (sensitiveLines(values).length > 0 || isNewlyRequired(values, settings)) setConfirming(values)
     else save.mutate(values)
   }
   const hasSecret = settings?.hasClientSecret ?? false
   const saveError =
     save.error instanceof ApiError && save.error.code === 'UNPROCESSABLE'
       ? t('admin.sso.noKey')
-      : save.error
-        ? describeError(t, save.error)
-        : null
+      : reasonOf(save.error) === 'sso_not_proven'
+        ? t('admin.sso.notProven')
+        : save.error
+          ? describeError(t, save.error)
+          : null
   return (
     <form noValidate onSubmit={form.onSubmit(submit)}>
       <Stack maw={760}>
@@ -145,6 +165,11 @@ function SsoForm({ code, settings }: { code: string; settings: SsoSettings | nul
           />
           <TextInput label={t('admin.sso.groupsClaim')} required {...form.getInputProps('groupsClaim')} />
         </Group>
+        <Switch
+          label={t('admin.sso.requireSso')}
+          description={t('admin.sso.requireSsoHint')}
+          {...form.getInputProps('requireSso', { type: 'checkbox' })}
+        />
         <Radio.Group label={t('admin.sso.provisioning')} {...form.getInputProps('provisioning')}>
           <Stack gap="xs" mt="xs">
             {SSO_PROVISIONING.map((mode) => (
@@ -215,22 +240,44 @@ function SsoForm({ code, settings }: { code: string; settings: SsoSettings | nul
         opened={confirming !== null}
         onClose={() => setConfirming(null)}
         closeButtonProps={{ 'aria-label': t('admin.sso.confirm.cancel') }}
-        title={t('admin.sso.confirm.title')}
+        title={confirmingLines.length > 0 ? t('admin.sso.confirm.title') : t('admin.sso.require.title')}
         size="lg"
       >
         <Stack>
-          <Text>{t('admin.sso.confirm.intro')}</Text>
-          <List>
-            {sensitiveLines.map((line) => (
-              <List.Item key={`${line.group}-${line.role}`}>
-                {t('admin.sso.confirm.line', {
-                  group: line.group.trim(),
-                  role: t(`roles.${line.role}`),
-                  reach: t(`admin.sso.confirm.reach.${line.role}`),
-                })}
-              </List.Item>
-            ))}
-          </List>
+          {confirmingLines.length > 0 && (
+            <>
+              <Text>{t('admin.sso.confirm.intro')}</Text>
+              <List>
+                {confirmingLines.map((line) => (
+                  <List.Item key={`${line.group}-${line.role}`}>
+                    {t('admin.sso.confirm.line', {
+                      group: line.group.trim(),
+                      role: t(`roles.${line.role}`),
+                      reach: t(`admin.sso.confirm.reach.${line.role}`),
+                    })}
+                  </List.Item>
+                ))}
+              </List>
+            </>
+          )}
+          {confirmingRequired && (
+            <Stack gap="xs" data-testid="sso-require-consequences">
+              {confirmingLines.length > 0 && (
+                <Title order={3} size="h5">
+                  {t('admin.sso.require.title')}
+                </Title>
+              )}
+              <Text>
+                {passwordMembers.count > 0
+                  ? t('admin.sso.require.members', { count: passwordMembers.count })
+                  : t('admin.sso.require.none')}
+              </Text>
+              {passwordMembers.alsoElsewhere > 0 && (
+                <Text>{t('admin.sso.require.elsewhere', { count: passwordMembers.alsoElsewhere })}</Text>
+              )}
+              {passwordMembers.count > 0 && <Text>{t('admin.sso.require.check')}</Text>}
+            </Stack>
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirming(null)}>
               {t('admin.sso.confirm.cancel')}
@@ -242,7 +289,7 @@ function SsoForm({ code, settings }: { code: string; settings: SsoSettings | nul
                 setConfirming(null)
               }}
             >
-              {t('admin.sso.confirm.submit')}
+              {confirmingLines.length > 0 ? t('admin.sso.confirm.submit') : t('admin.sso.require.submit')}
             </Button>
           </Group>
         </Stack>
@@ -287,7 +334,12 @@ export function SsoSettingsTab() {
             </Text>
             <Code data-testid="sso-redirect-uri">{settings.data.redirectUri}</Code>
           </div>
-          <SsoForm key={code} code={code} settings={settings.data.settings} />
+          <SsoForm
+            key={code}
+            code={code}
+            settings={settings.data.settings}
+            passwordMembers={settings.data.passwordMembers}
+          />
         </>
       )}
     </Stack>
