@@ -73,10 +73,14 @@ export const InvitationSentSchema = Type.Object({
   /** False when the address had an account already: it was given the membership. */
   created: Type.Boolean(),
   /**
-   * Whether a link to set the password was mailed: to a new account, or to one that has not set its password yet
-   * (the earlier link stops working). An account with a password is only given the membership.
+   * Whether an invitation was mailed: to a new account, or to one that has not set its password yet (the earlier link
+   * stops working). An account with a password is only given the membership.
    */
   invited: Type.Boolean(),
+  /**
+   * Until when the mailed link sets a password; null without a link: no invitation, or one to an organisation that
+   * requires its single sign-on, whose mail says where to sign in instead.
+   */
   expiresAt: Nullable(Type.String()),
 })
 

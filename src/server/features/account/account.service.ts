@@ -19,7 +19,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords.js'
 import { queueEmails } from '../mail/outbox.queries.js'
 import { listProviderSignInsOfUser, listRequiredSsoOrganizationsOfUser } from '../sso/sso.queries.js'
 import { findUserByEmail, updatePasswordHash } from '../users/users.queries.js'
-import { invitationMail, passwordResetMail, providerSignInMail } from './account.mail.js'
+import { invitationMail, passwordResetMail, providerInvitationMail, providerSignInMail } from './account.mail.js'
 import * as account from './account.queries.js'
 
 /** The web app's page that reads a link's token from the fragment. */
@@ -31,8 +31,13 @@ export const SET_PASSWORD_PATH = '/mot-de-passe'
  */
 export const RESET_ANSWER_MS = 400
 
+/** The web app's address in mails. */
+function appUrlOf(publicUrl: string | null): string {
+  return publicUrl ?? 'http://localhost:3000'
+}
+
 export function linkOf(publicUrl: string | null, token: string): string {
-  return `${publicUrl ?? 'http://localhost:3000'}${SET_PASSWORD_PATH}#token=${token}`
+  return `${appUrlOf(publicUrl)}${SET_PASSWORD_PATH}#token=${token}`
 }
 
 interface Settings {
@@ -40,7 +45,11 @@ interface Settings {
   accounts: AccountSettings
 }
 
-/** Mails a link to set their password to an account that has none yet (a new one, or an invitation sent again). */
+/**
+ * Mails a link to set their password to an account that has none yet (a new one, or an invitation sent again); when
+ * every organisation of the account requires its single sign-on, a mail saying where to sign in instead, and no link
+ * (`expiresAt` null): a password would open nothing.
+ */
 export async function sendInvitation(
   db: Db,
   settings: Settings,
@@ -49,15 +58,28 @@ export async function sendInvitation(
     organizationName: string
     invitedBy: string
   },
-) {
-  const token = newSessionToken()
+): Promise<{ expiresAt: string | null }> {
   const now = nowTimestamp()
+  const locale = invitation.user.locale ?? 'fr'
+  const providers = await providerSignInsOfAccount(db, invitation.user.id)
+  if (providers.length > 0) {
+    const mail = providerInvitationMail({
+      name: invitation.user.name,
+      locale,
+      organizationName: invitation.organizationName,
+      appUrl: appUrlOf(settings.publicUrl),
+      providers,
+    })
+    await queueEmails(db, [{ recipient: invitation.user.email, language: invitation.user.locale, ...mail }], now)
+    return { expiresAt: null }
+  }
+  const token = newSessionToken()
   const expiresAt = addMinutes(now, settings.accounts.invitationHours * 60)
   const mail = invitationMail({
     name: invitation.user.name,
     link: linkOf(settings.publicUrl, token),
     expiresAt,
-    locale: invitation.user.locale ?? 'fr',
+    locale,
     organizationName: invitation.organizationName,
   })
   await inTransaction(db, async (tx) => {

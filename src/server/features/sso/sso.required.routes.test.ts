@@ -159,4 +159,36 @@ describe('single sign-on required by an organisation', () => {
     assert.equal((await passwordLogin(testApp, agent)).statusCode, 200)
     assert.deepEqual(await organizationsOf(testApp, sharedSession), ['Association partenaire', ORGANIZATION])
   })
+
+  it('invites a new person with a mail that says where to sign in, and no link that would set a password', async (t) => {
+    const testApp = await setUp(t)
+    const { app, db, organization, putSso, networkAdminSession } = testApp
+    assert.equal((await putSso({ requireSso: true }, networkAdminSession)).statusCode, 200)
+    const invited = await app.inject({
+      method: 'POST',
+      url: '/api/users/invitations',
+      headers: networkAdminSession,
+      payload: {
+        email: 'nouvelle@nord.example',
+        name: 'Nouvelle Bénévole',
+        organization: organization.code,
+        role: 'caller',
+      },
+    })
+    assert.equal(invited.statusCode, 201, invited.body)
+    assert.equal(invited.json().invited, true)
+    assert.equal(invited.json().expiresAt, null)
+    const mail = await db
+      .selectFrom('outboxEmail')
+      .select(['subject', 'body'])
+      .where('recipient', '=', 'nouvelle@nord.example')
+      .executeTakeFirstOrThrow()
+    // The outbox sets French typography (non-breaking spaces before « : » and inside « »).
+    assert.match(mail.subject, /^Allervers\s:\svotre invitation$/)
+    assert.match(mail.body, /Vous n’avez pas de mot de passe à choisir/)
+    assert.match(mail.body, new RegExp(`choisissez «\\sSe connecter avec ${ORGANIZATION}\\s»`))
+    assert.ok(!mail.body.includes('#token='), 'no link that sets a password')
+    const tokens = await db.selectFrom('accountToken').select('id').execute()
+    assert.equal(tokens.length, 0)
+  })
 })

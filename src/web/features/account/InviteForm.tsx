@@ -29,12 +29,14 @@ export function InviteForm() {
     onSuccess: (answer) => {
       form.reset()
       setResult(
-        answer.invited && answer.expiresAt
-          ? t('account.invite.sent', {
-              email: answer.user.email,
-              until: formatInstant(answer.expiresAt, i18n.language),
-            })
-          : t('account.invite.membership', { email: answer.user.email }),
+        !answer.invited
+          ? t('account.invite.membership', { email: answer.user.email })
+          : answer.expiresAt
+            ? t('account.invite.sent', {
+                email: answer.user.email,
+                until: formatInstant(answer.expiresAt, i18n.language),
+              })
+            : t('account.invite.sentSso', { email: answer.user.email }),
       )
       void queryClient.invalidateQueries({ queryKey: ['users'] })
     },

@@ -83,6 +83,8 @@ export const accountFr = {
     role: 'Rôle',
     submit: 'Envoyer l’invitation',
     sent: 'Invitation envoyée à {{email}}, valable jusqu’au {{until}}.',
+    sentSso:
+      'Invitation envoyée à {{email}} : cet organisme exige sa connexion unique, la personne se connectera par son organisme, sans mot de passe Allervers.',
     membership: '{{email}} a déjà un compte : le rôle lui est ajouté, sans nouvelle invitation.',
   },
   admin: {
@@ -204,6 +206,8 @@ export const accountEn: typeof accountFr = {
     role: 'Role',
     submit: 'Send the invitation',
     sent: 'Invitation sent to {{email}}, valid until {{until}}.',
+    sentSso:
+      'Invitation sent to {{email}}: this organisation requires its single sign-on, the person will sign in through their organisation, without an Allervers password.',
     membership: '{{email}} already has an account: the role is added, without a new invitation.',
   },
   admin: {
