@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { LightMyRequestResponse } from 'fastify'
+import { sql } from 'kysely'
 import { buildTestApp } from '../../../../test/app.js'
+import { testEngine } from '../../../../test/database.js'
 import { makeHousehold, makeOrganization, makeUser } from '../../../../test/factories.js'
+import type { Db } from '../../db/database.js'
 import { createNetwork, createOrganization } from '../organizations/organizations.queries.js'
 import { upsertMembership } from './users.queries.js'
 
@@ -33,6 +38,47 @@ async function twoNetworks(t: Parameters<typeof buildTestApp>[0]) {
         .execute()
     ).map((row) => `${row.role}@${row.code}`)
   return { ...test, home, sibling, far, admin, adminHeaders, farAdmin, farAdminHeaders, remove, membershipsOf }
+}
+
+/**
+ * Sends the requests at once, in the interleaving that lets two removals of one account's memberships each see the
+ * other's still there. On PostgreSQL the test holds the account's membership rows until every request waits on a lock
+ * (to delete, having read the memberships; or, behind another removal, to take the account's row: users.queries'
+ * lockUser), then lets them all go on together. SQLite runs one transaction at a time: they are simply sent at once.
+ */
+async function atOnce(db: Db, userId: string, requests: (() => Promise<LightMyRequestResponse>)[]) {
+  if (testEngine() !== 'postgres') return Promise.all(requests.map((request) => request()))
+  let release = () => {}
+  const released = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  let held = () => {}
+  const isHeld = new Promise<void>((resolve) => {
+    held = resolve
+  })
+  const holder = db.transaction().execute(async (tx) => {
+    await tx.selectFrom('membership').select('id').where('userId', '=', userId).forUpdate().execute()
+    held()
+    await released
+  })
+  await isHeld
+  const responses = Promise.all(requests.map((request) => request()))
+  const waitingOnLocks = async () =>
+    (
+      await sql<{ waiting: number }>`select count(*)::int as "waiting" from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
+    ).rows[0]!.waiting
+  try {
+    const deadline = Date.now() + 3000
+    while ((await waitingOnLocks()) < requests.length) {
+      if (Date.now() > deadline) throw new Error(`the ${requests.length} requests did not all come to wait on a lock`)
+      await sleep(5)
+    }
+  } finally {
+    release()
+    await holder
+  }
+  return responses
 }
 
 describe('DELETE /api/users/:id/memberships/:code', () => {
@@ -172,6 +218,48 @@ describe('DELETE /api/users/:id/memberships/:code', () => {
     const last = await remove(admin.id, 'SIBLING')
     assert.equal(last.statusCode, 409)
     assert.equal(last.json().error.details.reason, 'own_last_admin')
+  })
+
+  it('two removals at once of an account’s last two memberships: both succeed and the account ends disabled', async (t) => {
+    const { app, db, home, sibling, remove, membershipsOf } = await twoNetworks(t)
+    const person = await makeUser(db, 'caller', { organizationId: home.id })
+    await upsertMembership(db, { userId: person.id, organizationId: sibling.id, role: 'social_worker' })
+    const session = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: person.email, password: person.password },
+    })
+    const cookie = { cookie: `allervers_session=${session.cookies.find((c) => c.name === 'allervers_session')!.value}` }
+
+    const responses = await atOnce(db, person.id, [() => remove(person.id, 'HOME'), () => remove(person.id, 'SIBLING')])
+    assert.deepEqual(
+      responses.map((response) => response.statusCode),
+      [200, 200],
+      responses.map((response) => response.body).join(' '),
+    )
+    assert.deepEqual(
+      responses.map((response) => response.json().accountDisabled).sort(),
+      [false, true],
+      'the second to run found no membership left',
+    )
+    assert.deepEqual(await membershipsOf(person.id), [])
+    const row = await db.selectFrom('user').select('isActive').where('id', '=', person.id).executeTakeFirstOrThrow()
+    assert.equal(row.isActive, 0, 'an account with no membership is disabled')
+    assert.equal((await app.inject({ url: '/api/auth/me', headers: cookie })).statusCode, 401)
+  })
+
+  it('two removals at once of one’s own last two administrator memberships: exactly one is refused', async (t) => {
+    const { db, sibling, admin, remove, membershipsOf } = await twoNetworks(t)
+    await upsertMembership(db, { userId: admin.id, organizationId: sibling.id, role: 'admin' })
+
+    const responses = await atOnce(db, admin.id, [() => remove(admin.id, 'HOME'), () => remove(admin.id, 'SIBLING')])
+    const statuses = responses.map((response) => response.statusCode).sort()
+    assert.deepEqual(statuses, [200, 409], responses.map((response) => response.body).join(' '))
+    const refused = responses.find((response) => response.statusCode === 409)!
+    assert.equal(refused.json().error.details.reason, 'own_last_admin')
+    const left = await membershipsOf(admin.id)
+    assert.equal(left.length, 1, 'one administrator membership of the network stays')
+    assert.equal((await remove(admin.id, left[0]!.replace('admin@', ''))).statusCode, 409, 'and it is the last')
   })
 })
 

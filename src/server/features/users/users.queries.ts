@@ -56,6 +56,19 @@ export async function upsertMembership(db: Db, membership: { userId: string; org
   await announce(db, { topic: 'sessions', userId: membership.userId })
 }
 
+/**
+ * Holds the account's row until the transaction ends, so that changes of its memberships made under this lock run one
+ * after the other, each reading what the one before committed: under PostgreSQL's READ COMMITTED two removals would
+ * otherwise each still see the other's membership (docs/decisions.md « Removing a membership »). SQLite needs none: the
+ * app's one connection runs one transaction at a time, and a transaction whose read another writer has outdated since
+ * cannot write.
+ */
+export async function lockUser(db: Db, userId: string) {
+  if (db.engine !== 'postgres') return
+  // NO KEY UPDATE: rows referring to the account (sessions, audit events) can still be written meanwhile.
+  await db.selectFrom('user').select('id').where('id', '=', userId).forNoKeyUpdate().execute()
+}
+
 /** The memberships of one account, with each organisation's code and network (the rules of removal need both). */
 export async function listMembershipsOfUser(db: Db, userId: string) {
   return db

@@ -146,6 +146,9 @@ export async function removeMembership(
   input: { userId: string; organizationCode: string; actorUserId: string; callerNetworkIds: string[]; ip: string },
 ) {
   const result = await inTransaction(db, async (tx) => {
+    // One removal at a time per account: the rules below read its memberships, and two removals that each read the
+    // other's membership still there would both pass them (no membership left yet active, or no administrator left).
+    await users.lockUser(tx, input.userId)
     const memberships = await users.listMembershipsOfUser(tx, input.userId)
     const removed = memberships.find(
       (membership) =>
