@@ -135,13 +135,19 @@ export const accountContract = {
     body: TotpCodeBodySchema,
     response: { 200: Type.Object({ recoveryCodes: RecoveryCodesSchema }) },
   }),
-  /** Turns the second factor off, given the password; 409 when one of the user's roles requires it. */
+  /**
+   * Turns the second factor off, given the password; 409 when one of the user's roles requires it; 403 `sso_account`
+   * for an account that signs in through its organisation's single sign-on (one enrolled before is never asked).
+   */
   mfaDisable: route('POST', '/account/mfa/disable', {
     tags: ['account'],
     body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
     response: { 204: NoContent },
   }),
-  /** New recovery codes (the previous ones stop working), given the password or a code of the app. */
+  /**
+   * New recovery codes (the previous ones stop working), given the password or a code of the app; 403 `sso_account`
+   * for an account that signs in through its organisation's single sign-on.
+   */
   mfaRecoveryCodes: route('POST', '/account/mfa/recovery-codes', {
     tags: ['account'],
     body: MfaProofSchema,

@@ -92,7 +92,8 @@ export const authContract = {
   /**
    * The second step of a pending sign-in: a code or a recovery code (each used once). 401 INVALID_CREDENTIALS with
    * `details.reason` `wrong_code` | `code_already_used`; 404 `no_pending_sign_in` when there is none (expired,
-   * or ended after 5 wrong codes: sign in again); 429 like the password.
+   * or ended after 5 wrong codes: sign in again); 429 like the password; 403 `sso_account` when the account has been
+   * bound to its organisation's single sign-on since its password was typed (as is every step of a pending sign-in).
    */
   mfaVerify: route('POST', '/auth/mfa/verify', {
     tags: ['auth'],

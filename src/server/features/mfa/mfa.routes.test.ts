@@ -3,6 +3,7 @@ import { describe, it, type TestContext } from 'node:test'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildTestApp } from '../../../../test/app.js'
 import { makeOrganization, makeUser, type TestUser } from '../../../../test/factories.js'
+import { me, setUpSso, signIn } from '../../../../test/sso-sign-in.js'
 import type { Db } from '../../db/database.js'
 import { createNetwork, createOrganization } from '../organizations/organizations.queries.js'
 import { totpCodeAt } from './mfa.crypto.js'
@@ -432,5 +433,78 @@ describe('second factor required by role', () => {
     assert.equal(audit.actorUserId, admin.id)
     assert.equal(audit.entityId, manager.id)
     assert.equal((await login(manager)).json().mfa, 'enrol', 'a new phone is enrolled at the next sign-in')
+  })
+})
+
+describe('a second factor enrolled before the account was bound to its organisation’s single sign-on', () => {
+  it('is never changed by the person (403 sso_account), ends the password sign-in waiting for it, and stays an administrator’s to reset', async (t) => {
+    const testApp = await setUpSso(t, { accounts: { lea: { email: 'placeholder', name: 'Léa', groups: ['agents'] } } })
+    const { app, db, organization, provider, adminSession } = testApp
+    const lea = await makeUser(db, 'caller', { organizationId: organization.id })
+    const passwordSession = await testApp.loginAs(lea)
+    const { secret } = (
+      await app.inject({ method: 'POST', url: '/api/account/mfa/enrolment', headers: passwordSession })
+    ).json()
+    const enrolled = await app.inject({
+      method: 'POST',
+      url: '/api/account/mfa/enrolment/confirm',
+      headers: passwordSession,
+      payload: { code: totpCodeAt(secret, Date.now()) },
+    })
+    assert.equal(enrolled.statusCode, 200)
+    const recoveryCodes: string[] = enrolled.json().recoveryCodes
+    // A password sign-in begun before the binding, waiting for its code.
+    const { login, post } = client(app)
+    const pending = cookieOf(await login(lea), 'allervers_mfa')
+    assert.ok(pending)
+
+    provider.accounts.get('lea')!.email = lea.email
+    const bound = await signIn(testApp, organization.code, 'lea')
+    assert.equal((await me(testApp, bound.session)).signsInWithSso, true)
+    const headers = { cookie: `allervers_session=${bound.session!.value}` }
+    const mfaRowOf = () => db.selectFrom('userMfa').selectAll().where('userId', '=', lea.id).executeTakeFirst()
+    const code = await laterCode(db, lea.id, secret)
+    const before = await mfaRowOf()
+    const refusals = [
+      await app.inject({
+        method: 'POST',
+        url: '/api/account/mfa/disable',
+        headers,
+        payload: { password: lea.password },
+      }),
+      await app.inject({
+        method: 'POST',
+        url: '/api/account/mfa/recovery-codes',
+        headers,
+        payload: { password: lea.password },
+      }),
+      await app.inject({
+        method: 'POST',
+        url: '/api/account/mfa/recovery-codes',
+        headers,
+        payload: { code },
+      }),
+      await post('/api/auth/mfa/verify', pending, { code }),
+      await post('/api/auth/mfa/verify', pending, { code: recoveryCodes[0] }),
+    ]
+    for (const refused of refusals) {
+      assert.equal(refused.statusCode, 403, refused.body)
+      assert.equal(refused.json().error.code, 'FORBIDDEN')
+      assert.deepEqual(refused.json().error.details, { reason: 'sso_account', providers: ['Habitat du Nord'] })
+      assert.equal(cookieOf(refused, 'allervers_session'), undefined, 'no session opened by the password')
+    }
+    assert.deepEqual(await mfaRowOf(), before, 'the second factor is as it was, no step spent')
+    const codesLeft = await db.selectFrom('mfaRecoveryCode').select('usedAt').where('userId', '=', lea.id).execute()
+    assert.deepEqual(
+      codesLeft.map((code) => code.usedAt),
+      Array(10).fill(null),
+      'the same ten recovery codes, none spent',
+    )
+    // Reading changes nothing: the state is still answered.
+    assert.equal((await app.inject({ url: '/api/account/mfa', headers })).json().enabled, true)
+
+    const reset = await app.inject({ method: 'POST', url: `/api/users/${lea.id}/mfa/reset`, headers: adminSession })
+    assert.equal(reset.statusCode, 204)
+    assert.equal(await mfaRowOf(), undefined)
   })
 })

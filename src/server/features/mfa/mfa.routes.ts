@@ -97,7 +97,12 @@ export const mfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ...accountContract.mfaDisable,
     config: { access: 'account.mfa' },
     handler: async (request, reply) => {
-      await disableOwnMfa(db, config, { user: currentUser(request), password: request.body.password, ip: request.ip })
+      const user = currentUser(request)
+      // A second factor enrolled before the account was bound to its provider is never asked again; neither it nor its
+      // recovery codes are the person's to change with a password that no longer signs in (an administrator's reset
+      // removes it).
+      await assertSignsInWithPassword(db, user.id)
+      await disableOwnMfa(db, config, { user, password: request.body.password, ip: request.ip })
       return reply.status(204).send(null)
     },
   })
@@ -105,13 +110,11 @@ export const mfaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     ...accountContract.mfaRecoveryCodes,
     config: { access: 'account.mfa' },
-    handler: async (request) => ({
-      recoveryCodes: await regenerateRecoveryCodes(db, config, {
-        user: currentUser(request),
-        ...request.body,
-        ip: request.ip,
-      }),
-    }),
+    handler: async (request) => {
+      const user = currentUser(request)
+      await assertSignsInWithPassword(db, user.id)
+      return { recoveryCodes: await regenerateRecoveryCodes(db, config, { user, ...request.body, ip: request.ip }) }
+    },
   })
 
   // An administrator, for an account of their networks only (no other) whose owner lost their phone.

@@ -17,6 +17,7 @@ import { hashToken, newSessionToken } from '../../http/auth.js'
 import { AppError } from '../../http/errors.js'
 import { forgetSessions } from '../../http/session-cache.js'
 import { deleteSessionsOfUser, findPasswordHash } from '../account/account.queries.js'
+import { assertSignsInWithPassword } from '../account/account.service.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import * as authQueries from '../auth/auth.queries.js'
 import { reserveLoginAttempt, settleLoginAttempt } from '../auth/login-throttle.js'
@@ -98,7 +99,12 @@ export function clearChallengeCookie(reply: FastifyReply) {
   reply.clearCookie(MFA_COOKIE, { path: MFA_COOKIE_PATH })
 }
 
-/** The pending sign-in of this request's cookie, or 404 `no_pending_sign_in` (none, expired, ended: sign in again). */
+/**
+ * The pending sign-in of this request's cookie, or 404 `no_pending_sign_in` (none, expired, ended: sign in again).
+ * It continues a password sign-in, which an account bound to its organisation's provider since the password was typed
+ * no longer has: 403 `sso_account`, as the password would now get (a session opened here would outlive the provider's
+ * word on the person).
+ */
 export async function currentChallenge(db: Db, request: FastifyRequest, purpose?: 'verify' | 'enrol') {
   const token = request.cookies[MFA_COOKIE]
   const challenge = token ? await mfa.findChallenge(db, hashToken(token)) : undefined
@@ -112,6 +118,7 @@ export async function currentChallenge(db: Db, request: FastifyRequest, purpose?
       reason: 'no_pending_sign_in',
     })
   }
+  await assertSignsInWithPassword(db, challenge.userId)
   return challenge
 }
 
