@@ -130,6 +130,19 @@ describe('rectification at the tenant’s request in Chromium', () => {
     // written as the official list writes it.
     await manager.getByRole('button', { name: 'Rectifier…' }).click()
     assert.equal(await managerDialog.getByLabel(/^Commune/).inputValue(), 'Nancy')
+    // A town typed otherwise, which the official list writes as stored: nothing to rectify, said in the dialog, which
+    // stays open; nothing is registered (the three requests below are all).
+    await managerDialog.getByLabel(/^Commune/).fill('NANCY')
+    await managerDialog.getByRole('button', { name: 'Relire la modification' }).click()
+    await managerDialog.getByRole('button', { name: 'Rectifier', exact: true }).click()
+    await managerDialog
+      .getByRole('alert')
+      .filter({ hasText: 'Rien à rectifier : ce qui a été saisi est déjà enregistré' })
+      .waitFor()
+    assert.deepEqual(await seriousViolations(manager), [], 'nothing to rectify')
+    await manager.screenshot({ path: screenshotPath('rectification-nothing-to-rectify') })
+    await managerDialog.getByRole('button', { name: 'Modifier' }).click()
+    await managerDialog.getByLabel(/^Commune/).fill('Nancy')
     await managerDialog.getByLabel(/^Code postal/).fill('54500')
     await managerDialog.getByRole('button', { name: 'Relire la modification' }).click()
     await managerDialog.getByRole('button', { name: 'Rectifier', exact: true }).click()

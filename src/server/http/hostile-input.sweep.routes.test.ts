@@ -565,7 +565,8 @@ const BASELINES: Record<string, (fx: Fixtures) => Body | Body[]> = {
     receivedOn: TODAY,
   }),
   'POST /api/data-requests/{id}/close': () => ({ outcome: 'answered', response: 'Dossier envoyé par courrier' }),
-  'POST /api/households/{id}/rectification': () => ({ changes: { firstName: 'Jeanne', city: 'Nancy' } }),
+  // A first name the household does not hold (the factory's is Jeanne): a rectification that changes nothing is a 422.
+  'POST /api/households/{id}/rectification': () => ({ changes: { firstName: 'Jeanne-Marie', city: 'Nancy' } }),
 }
 
 /** Routes whose baseline request is refused for a reason of data: they are still swept, less deeply. */

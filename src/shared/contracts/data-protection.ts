@@ -169,6 +169,11 @@ export const RECTIFIABLE_FIELDS = Object.keys(RectificationSchema.properties.cha
 export type RectifiableField = (typeof RECTIFIABLE_FIELDS)[number]
 /** The fields a household had rectified at the tenant's request, which the landlord's next imports keep (none: []). */
 export const RectifiedFieldsSchema = Type.Array(Type.Enum(RECTIFIABLE_FIELDS))
+/**
+ * The reason (`details.reason`) of the 422 refusing a rectification whose every field already holds the value given
+ * (as stored: trimmed, an address as the official list writes it): nothing is written, registered or audited.
+ */
+export const NOTHING_TO_RECTIFY = 'nothing_to_rectify'
 
 const Text = Nullable(Type.String())
 const Num = Nullable(Type.Number())
@@ -426,10 +431,25 @@ export const dataProtectionContract = {
     tags: ['data-protection'],
     description:
       'Rectifies the household’s fields on the tenant’s request (managers, administrators); audited with the names ' +
-      'of the fields changed and registered (the open request named, or a new one closed at once).',
+      'of the fields changed and registered (the open request named, or a new one closed at once). Only the fields ' +
+      'that change are checked. Refused with 422 (`details.reason` `nothing_to_rectify`) when every field given ' +
+      'already holds that value: nothing is written, registered or audited, an open request stays open.',
     params: IdParams,
     body: RectificationSchema,
-    response: { 200: Type.Object({ request: DataRequestSchema, fields: Type.Array(Type.String()) }) },
+    response: {
+      200: Type.Object({
+        request: DataRequestSchema,
+        fields: Type.Array(Type.String()),
+        /**
+         * Stored fields the rectification left as they are although malformed, and could not check the changed ones
+         * against (a postcode that is not one, from the landlord's file, when only the town changed): said, so that
+         * they may be rectified too.
+         */
+        malformed: Type.Array(
+          Type.Object({ field: Type.Enum(RECTIFIABLE_FIELDS), value: Type.String(), message: Type.String() }),
+        ),
+      }),
+    },
   }),
   erase: route('POST', '/households/:id/erasure', {
     tags: ['data-protection'],

@@ -12,8 +12,10 @@ import {
   type DataRequestOutcome,
   dataProtectionContract,
   type ErasureRefusal,
+  NOTHING_TO_RECTIFY,
   parseRectifiedFields,
   RECTIFIABLE_FIELDS,
+  type RectifiableField,
   rectifiedFieldsText,
 } from '../../../shared/contracts/data-protection.js'
 import { deriveHouseholdFacts, householdSearchName } from '../../../shared/households.js'
@@ -353,16 +355,26 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       for (const field of RECTIFIABLE_FIELDS) {
         const value = changes[field]
         if (value === undefined) continue
-        const cleaned = typeof value === 'string' ? value.trim() || null : value
+        const trimmed = typeof value === 'string' ? value.trim() || null : value
+        // Stored as the server stores it (an address in lower case), so that the same value is no change.
+        const cleaned = field === 'email' && trimmed ? trimmed.toLowerCase() : trimmed
+        if ((household as Record<string, unknown>)[field] === cleaned) continue
         if (field === 'lastName' && !cleaned) throw badParameter('changes.lastName', value, 'a household keeps a name')
         if (field === 'birthDate' && cleaned && cleaned > parisToday()) {
           throw badParameter('changes.birthDate', value, 'a birth date is not in the future')
         }
-        if ((household as Record<string, unknown>)[field] !== cleaned) update[field] = cleaned
+        update[field] = cleaned
       }
-      if (update.email) update.email = update.email.toLowerCase()
-      const inseeCode = officialAddress(update, household)
+      const { inseeCode, malformed } = officialAddress(update, household)
       const fields = Object.keys(update).sort()
+      // A rectification that changes nothing is not one: the request it would answer stays open, nothing is audited.
+      if (fields.length === 0) {
+        throw new AppError('UNPROCESSABLE', 'Nothing to rectify: every field given already holds that value', {
+          field: 'changes',
+          reason: NOTHING_TO_RECTIFY,
+          fields: RECTIFIABLE_FIELDS.filter((field) => changes[field] !== undefined),
+        })
+      }
       // The list's search reads the names as the import folded them: folded again from the rectified ones.
       const searchName =
         update.lastName !== undefined || update.firstName !== undefined
@@ -375,41 +387,39 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const today = parisToday()
       const id = open?.id ?? randomUUID()
       await inTransaction(db, async (tx) => {
-        if (fields.length > 0) {
-          await queries.updateHouseholdFields(tx, household.id, {
-            ...update,
-            ...(searchName !== undefined ? { searchName } : {}),
-            ...(inseeCode !== undefined ? { inseeCode } : {}),
-            // Remembered, so that the next import of the landlord's file keeps these values rather than the file's.
-            rectifiedFields: rectifiedFieldsText([...parseRectifiedFields(household.rectifiedFields), ...fields]),
-            updatedAt: now,
-          })
-          // The leaseholder's occupant row holds the same names and birth date: rectified with them.
-          const memberChanges = Object.fromEntries(
-            (['lastName', 'firstName', 'birthDate'] as const)
-              .filter((field) => update[field] !== undefined)
-              .map((field) => [field, update[field]]),
-          )
-          if (Object.keys(memberChanges).length > 0) {
-            await queries.updateLeaseholderMember(tx, household.id, memberChanges)
+        await queries.updateHouseholdFields(tx, household.id, {
+          ...update,
+          ...(searchName !== undefined ? { searchName } : {}),
+          ...(inseeCode !== undefined ? { inseeCode } : {}),
+          // Remembered, so that the next import of the landlord's file keeps these values rather than the file's.
+          rectifiedFields: rectifiedFieldsText([...parseRectifiedFields(household.rectifiedFields), ...fields]),
+          updatedAt: now,
+        })
+        // The leaseholder's occupant row holds the same names and birth date: rectified with them.
+        const memberChanges = Object.fromEntries(
+          (['lastName', 'firstName', 'birthDate'] as const)
+            .filter((field) => update[field] !== undefined)
+            .map((field) => [field, update[field]]),
+        )
+        if (Object.keys(memberChanges).length > 0) {
+          await queries.updateLeaseholderMember(tx, household.id, memberChanges)
+        }
+        if (update.birthDate !== undefined) {
+          // The oldest occupant's birth date derived again from the occupants; without occupants on file, it
+          // follows the leaseholder's when it was theirs.
+          const occupants = await queries.listMemberBirthDates(tx, household.id)
+          const oldestBirthDate = occupants.length
+            ? deriveHouseholdFacts(occupants).oldestBirthDate
+            : household.oldestBirthDate === household.birthDate
+              ? update.birthDate
+              : household.oldestBirthDate
+          if (oldestBirthDate !== household.oldestBirthDate) {
+            await queries.updateHouseholdFields(tx, household.id, { oldestBirthDate })
           }
-          if (update.birthDate !== undefined) {
-            // The oldest occupant's birth date derived again from the occupants; without occupants on file, it
-            // follows the leaseholder's when it was theirs.
-            const occupants = await queries.listMemberBirthDates(tx, household.id)
-            const oldestBirthDate = occupants.length
-              ? deriveHouseholdFacts(occupants).oldestBirthDate
-              : household.oldestBirthDate === household.birthDate
-                ? update.birthDate
-                : household.oldestBirthDate
-            if (oldestBirthDate !== household.oldestBirthDate) {
-              await queries.updateHouseholdFields(tx, household.id, { oldestBirthDate })
-            }
-          }
-          // The review's home key (postcode, address, name) the household was counted under moves with them.
-          if (update.lastName !== undefined || update.addressLine1 !== undefined || update.postcode !== undefined) {
-            await recountHouseholds(tx, [household.id])
-          }
+        }
+        // The review's home key (postcode, address, name) the household was counted under moves with them.
+        if (update.lastName !== undefined || update.addressLine1 !== undefined || update.postcode !== undefined) {
+          await recountHouseholds(tx, [household.id])
         }
         if (!open) {
           await queries.insertDataRequest(tx, {
@@ -449,7 +459,7 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })
       })
       const row = await queries.findDataRequest(db, [household.organizationId], id)
-      return { request: presentRequest(row!, today), fields }
+      return { request: presentRequest(row!, today), fields, malformed }
     },
   })
 
@@ -611,18 +621,20 @@ export const dataProtectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
  * written as the list writes them (« vandoeuvre les nancy » becomes « Vandœuvre-lès-Nancy », 4 digits get their
  * zero back), and refused, naming the field that changed, when the list knows the postcode and the town is none of
  * its communes: a rectification must not leave an address that contradicts itself. A postcode the list does not know
- * is kept as typed, without a commune. Changes `update` (an entry now equal to the stored value is dropped) and
+ * is kept as typed, without a commune. Only what changes is checked: a stored postcode that is not one (the landlord's
+ * file may say anything) does not stop the town's rectification; the town is kept as typed, without a commune, and
+ * the postcode is named in `malformed`. Changes `update` (an entry now equal to the stored value is dropped) and
  * returns the commune's code to store: targeting by commune and the review's communes must not keep counting the
  * household where it no longer lives; undefined when neither changed.
  */
 function officialAddress(
   update: Record<string, string | null>,
   stored: { postcode: string | null; city: string | null },
-): string | null | undefined {
-  if (update.postcode === undefined && update.city === undefined) return undefined
+): { inseeCode: string | null | undefined; malformed: { field: RectifiableField; value: string; message: string }[] } {
+  if (update.postcode === undefined && update.city === undefined) return { inseeCode: undefined, malformed: [] }
   const postcode = update.postcode !== undefined ? update.postcode : stored.postcode
   const city = update.city !== undefined ? update.city : stored.city
-  if (!postcode) return null
+  if (!postcode) return { inseeCode: null, malformed: [] }
   const address = checkAddress(postcode, city ?? '')
   const refusedField = update.city !== undefined ? 'changes.city' : 'changes.postcode'
   const refusedValue = update.city !== undefined ? update.city : update.postcode
@@ -631,8 +643,11 @@ function officialAddress(
   }
   if (!address.ok) {
     if (address.column === 'city' && city) throw badParameter(refusedField, refusedValue, address.message)
-    if (/^not a postcode/.test(address.message)) throw badParameter('changes.postcode', postcode, address.message)
-    return null
+    if (/^not a postcode/.test(address.message)) {
+      if (update.postcode !== undefined) throw badParameter('changes.postcode', postcode, address.message)
+      return { inseeCode: null, malformed: [{ field: 'postcode', value: postcode, message: address.message }] }
+    }
+    return { inseeCode: null, malformed: [] }
   }
   const official = { postcode: address.postcode, city: address.city }
   // What was typed is spelt as the list spells it; a town that was empty, and not emptied now, takes the name of the
@@ -646,5 +661,5 @@ function officialAddress(
     if (official[field] === stored[field]) delete update[field]
     else update[field] = official[field]
   }
-  return address.inseeCode
+  return { inseeCode: address.inseeCode, malformed: [] }
 }

@@ -475,12 +475,11 @@ describe('the register of requests', () => {
       city: 'Nancy',
       inseeCode: '54395',
     })
-    assert.deepEqual(await rectify({ city: 'nancy' }), {
-      fields: [],
-      postcode: '54000',
-      city: 'Nancy',
-      inseeCode: '54395',
-    })
+    // Typed differently, stored the same: nothing to rectify (422), nothing written.
+    const respelt = await send({ city: 'nancy' })
+    assert.equal(respelt.statusCode, 422, respelt.body)
+    assert.equal(respelt.json().error.details.reason, 'nothing_to_rectify')
+    assert.deepEqual(await stored(), { postcode: '54000', city: 'Nancy', inseeCode: '54395' })
     // A postcode the official list does not know: kept as typed, no code, never the old commune's.
     assert.deepEqual(await rectify({ postcode: '99999', city: 'Nulle-Part' }), {
       fields: ['city', 'postcode'],
@@ -499,6 +498,137 @@ describe('the register of requests', () => {
       postcode: null,
       city: 'Nulle-Part',
       inseeCode: null,
+    })
+  })
+
+  it('a rectification that changes nothing is refused (422 nothing_to_rectify): the request stays open, nothing is written, registered or audited', async (t) => {
+    const { app, db, loginAs, manager, household } = await setUp(t)
+    await db.updateTable('household').set({ email: 'odette@example.org' }).where('id', '=', household.id).execute()
+    const headers = await loginAs(manager)
+    const registered = await app.inject({
+      method: 'POST',
+      url: '/api/data-requests',
+      headers,
+      payload: { householdRef: 'H-0042', kind: 'rectification' },
+    })
+    assert.equal(registered.statusCode, 201, registered.body)
+    const state = async () => ({
+      household: await db.selectFrom('household').selectAll().where('id', '=', household.id).executeTakeFirstOrThrow(),
+      members: await db.selectFrom('member').selectAll().where('householdId', '=', household.id).execute(),
+      requests: await db.selectFrom('dataRequest').selectAll().orderBy('createdAt').execute(),
+      audit: await db.selectFrom('auditEvent').select(['id', 'action', 'details']).orderBy('id').execute(),
+    })
+    const before = await state()
+    // Every field given as stored: padded, an address in capitals, a town and a postcode as typed, not as listed.
+    const same = {
+      civility: 'Mme',
+      lastName: ' Lefèvre ',
+      firstName: 'Odette',
+      email: 'Odette@Example.org',
+      postcode: '54 000',
+      city: 'NANCY',
+    }
+    for (const payload of [{ requestId: registered.json().id, changes: same }, { changes: same }]) {
+      const response = await app.inject({
+        method: 'POST',
+        url: `/api/households/${household.id}/rectification`,
+        headers,
+        payload,
+      })
+      assert.equal(response.statusCode, 422, response.body)
+      assert.deepEqual(response.json().error, {
+        code: 'UNPROCESSABLE',
+        message: 'Nothing to rectify: every field given already holds that value',
+        details: {
+          field: 'changes',
+          reason: 'nothing_to_rectify',
+          fields: ['civility', 'lastName', 'firstName', 'email', 'postcode', 'city'],
+        },
+      })
+    }
+    // No field at all: a body the schema refuses, naming `changes`.
+    const empty = await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers,
+      payload: { requestId: registered.json().id, changes: {} },
+    })
+    assert.equal(empty.statusCode, 400, empty.body)
+    assert.match(JSON.stringify(empty.json().error.details), /changes/)
+    assert.deepEqual(await state(), before, 'the request open, no request registered, nothing audited or written')
+    const open = await app.inject({ url: '/api/data-requests?status=open', headers })
+    assert.deepEqual(
+      open.json().items.map((item: { id: string }) => item.id),
+      [registered.json().id],
+    )
+    // The same request is then answered by a rectification that changes something: only that field is named.
+    const answered = await app.inject({
+      method: 'POST',
+      url: `/api/households/${household.id}/rectification`,
+      headers,
+      payload: { requestId: registered.json().id, changes: { ...same, firstName: 'Odile' } },
+    })
+    assert.equal(answered.statusCode, 200, answered.body)
+    assert.deepEqual(answered.json().fields, ['firstName'])
+    assert.equal(answered.json().request.status, 'closed')
+  })
+
+  it('a stored postcode that is not one does not block rectifying the town or the names: only what changes is checked, the postcode is named in the answer', async (t) => {
+    const { app, db, loginAs, manager, household } = await setUp(t)
+    // As the landlord's file said it: the import keeps an unreadable postcode, with a warning.
+    await db.updateTable('household').set({ postcode: '5400O' }).where('id', '=', household.id).execute()
+    const headers = await loginAs(manager)
+    const send = (changes: Record<string, string | null>) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/households/${household.id}/rectification`,
+        headers,
+        payload: { changes },
+      })
+    const stored = () =>
+      db
+        .selectFrom('household')
+        .select(['lastName', 'firstName', 'postcode', 'city', 'inseeCode'])
+        .where('id', '=', household.id)
+        .executeTakeFirstOrThrow()
+    const malformed = [{ field: 'postcode', value: '5400O', message: 'not a postcode (5 digits expected)' }]
+
+    const town = await send({ city: 'Vandœuvre-lès-Nancy' })
+    assert.equal(town.statusCode, 200, town.body)
+    assert.deepEqual(town.json().fields, ['city'])
+    assert.deepEqual(town.json().malformed, malformed)
+    // The town as typed, without a commune: the postcode cannot say which; the postcode untouched.
+    assert.deepEqual(await stored(), {
+      lastName: 'Lefèvre',
+      firstName: 'Odette',
+      postcode: '5400O',
+      city: 'Vandœuvre-lès-Nancy',
+      inseeCode: null,
+    })
+    const names = await send({ lastName: 'Lefébure', firstName: 'Odile' })
+    assert.equal(names.statusCode, 200, names.body)
+    assert.deepEqual(names.json().fields, ['firstName', 'lastName'])
+    assert.deepEqual(names.json().malformed, [], 'the address untouched, unchecked')
+    // A client that sends the untouched postcode back with the form: unchanged, so unchecked.
+    const emptied = await send({ postcode: '5400O', city: null })
+    assert.equal(emptied.statusCode, 200, emptied.body)
+    assert.deepEqual(emptied.json().fields, ['city'])
+    assert.deepEqual(emptied.json().malformed, malformed)
+    // The postcode itself, when it changes, is checked.
+    const stillWrong = await send({ postcode: '54 0O0' })
+    assert.equal(stillWrong.statusCode, 400, stillWrong.body)
+    assert.deepEqual(stillWrong.json().error.details, [
+      { field: 'changes.postcode', value: '54 0O0', message: 'not a postcode (5 digits expected)' },
+    ])
+    const fixed = await send({ postcode: '54500', city: 'Vandœuvre-lès-Nancy' })
+    assert.equal(fixed.statusCode, 200, fixed.body)
+    assert.deepEqual(fixed.json().malformed, [])
+    assert.deepEqual(await stored(), {
+      lastName: 'Lefébure',
+      firstName: 'Odile',
+      postcode: '54500',
+      city: 'Vandœuvre-lès-Nancy',
+      inseeCode: '54547',
     })
   })
 

@@ -23,6 +23,7 @@ import { formatDay, parisToday } from '../../../shared/clock.js'
 import {
   dataProtectionContract,
   type RectifiableField as Field,
+  NOTHING_TO_RECTIFY,
   RECTIFIABLE_FIELDS,
   type RectificationSchema,
 } from '../../../shared/contracts/data-protection.js'
@@ -119,13 +120,18 @@ export function RectificationPanel({
         },
       }),
     onSuccess: async (result) => {
-      // Typed differently, stored the same (a town spelt as the official list spells it): nothing changed.
       notifications.show({
         color: 'teal',
-        message: result.fields.length
-          ? t('dataProtection.rectification.done', { fields: labels(result.fields as Field[]) })
-          : t('dataProtection.rectification.unchanged'),
+        message: t('dataProtection.rectification.done', { fields: labels(result.fields as Field[]) }),
       })
+      // A stored field left as it was although malformed (a postcode from the landlord's file): said, to rectify too.
+      for (const { field, value } of result.malformed) {
+        notifications.show({
+          color: 'orange',
+          autoClose: false,
+          message: t('dataProtection.rectification.storedMalformed', { field: label(field), value }),
+        })
+      }
       setConfirming(false)
       dialog.close()
       if (requestId) onAnswered?.()
@@ -151,8 +157,8 @@ export function RectificationPanel({
     rectify.error instanceof ApiError
       ? (serverFieldIssues(rectify.error.details)[0]?.field.replace(/^changes\./, '') ?? '')
       : ''
-  const addressText = rectify.error ? addressRefusal(t, rectify.error) : undefined
-  const refusal = rectify.error ? (addressText ?? describeError(t, rectify.error)) : undefined
+  const refusalText = rectify.error ? refusalInWords(t, rectify.error) : undefined
+  const refusal = rectify.error ? (refusalText ?? describeError(t, rectify.error)) : undefined
   const field = (name: Field) => ({
     label: label(name),
     value: values[name],
@@ -256,7 +262,7 @@ export function RectificationPanel({
             {rectify.error && (
               <Alert color="red" role="alert">
                 {refusal}
-                {!addressText &&
+                {!refusalText &&
                   (RECTIFIABLE_FIELDS as readonly string[]).includes(refusedField) &&
                   ` (${label(refusedField as Field)})`}
               </Alert>
@@ -276,9 +282,17 @@ export function RectificationPanel({
   )
 }
 
-/** The server's refusal of a postcode and town that do not go together (as the import checks them), in words. */
-function addressRefusal(t: TFunction, error: unknown): string | undefined {
-  if (!(error instanceof ApiError) || error.code !== 'VALIDATION_FAILED') return undefined
+/**
+ * The server's refusals of the rectification itself, in words: nothing to rectify (typed differently, stored the
+ * same: a town spelt as the official list spells it), a postcode and town that do not go together (as the import
+ * checks them).
+ */
+function refusalInWords(t: TFunction, error: unknown): string | undefined {
+  if (!(error instanceof ApiError)) return undefined
+  if ((error.details as { reason?: unknown } | undefined)?.reason === NOTHING_TO_RECTIFY) {
+    return t('dataProtection.rectification.nothingToRectify')
+  }
+  if (error.code !== 'VALIDATION_FAILED') return undefined
   const commune = noCommuneOf(error.message)
   if (commune) return t('dataProtection.rectification.noCommune', commune)
   if (/^not a postcode/.test(error.message)) return t('dataProtection.rectification.notPostcode')

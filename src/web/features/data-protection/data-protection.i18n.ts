@@ -41,10 +41,12 @@ export const dataProtectionFr = {
     birthFuture: 'Une date de naissance n’est pas dans le futur.',
     nothingChanged: 'Aucun champ n’a changé.',
     noCommune:
-      '« {{city}} » n’est pas une commune du code postal {{postcode}} : corrigez la commune ou le code postal avec « Modifier ».',
-    unchanged:
-      'Rien n’a changé : ce qui a été saisi est déjà enregistré (codes postaux et communes s’écrivent comme la liste officielle des communes).',
-    notPostcode: 'Un code postal s’écrit avec 5 chiffres : corrigez-le avec « Modifier ».',
+      '« {{city}} » n’est pas une commune du code postal {{postcode}} : corrigez la commune ou le code postal avec « Modifier ».',
+    nothingToRectify:
+      'Rien à rectifier : ce qui a été saisi est déjà enregistré (codes postaux et communes s’écrivent comme la liste officielle des communes). Rien n’a été écrit et aucune demande n’a été close : corrigez avec « Modifier », ou annulez.',
+    storedMalformed:
+      '{{field}} : la valeur enregistrée, « {{value}} », n’est pas valable. Elle a été laissée telle quelle et les champs rectifiés n’ont pas pu être vérifiés avec elle : rectifiez-la aussi si elle est fausse.',
+    notPostcode: 'Un code postal s’écrit avec 5 chiffres : corrigez-le avec « Modifier ».',
     review_one: 'Relire la modification',
     review_other: 'Relire les {{count}} modifications',
     confirmIntro_one: 'Cette modification sera faite :',
@@ -387,8 +389,10 @@ export const dataProtectionEn: typeof dataProtectionFr = {
     birthFuture: 'A date of birth is not in the future.',
     nothingChanged: 'No field has changed.',
     noCommune: '“{{city}}” is not a town of postcode {{postcode}}: correct the town or the postcode with “Edit”.',
-    unchanged:
-      'Nothing changed: what was typed is already recorded (postcodes and towns are written as the official list of communes writes them).',
+    nothingToRectify:
+      'Nothing to rectify: what was typed is already recorded (postcodes and towns are written as the official list of communes writes them). Nothing was written and no request was closed: correct it with “Edit”, or cancel.',
+    storedMalformed:
+      '{{field}}: the recorded value, “{{value}}”, is not valid. It was left as it is and the rectified fields could not be checked against it: rectify it too if it is wrong.',
     notPostcode: 'A postcode has 5 digits: correct it with “Edit”.',
     review_one: 'Review the change',
     review_other: 'Review the {{count}} changes',
