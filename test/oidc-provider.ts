@@ -12,6 +12,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { TestContext } from 'node:test'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import Provider, { type ProviderContext } from 'oidc-provider'
 
 export interface ProviderAccountData {
@@ -32,11 +33,20 @@ export interface TestProvider {
   refreshGrants(): number
   /** Stops answering (the port refuses connections), as a provider down. */
   stop(): Promise<void>
+  /** Signs `login` out at the provider, which posts its logout token to the application (throws on a refusal). */
+  backchannelLogout(login: string): Promise<void>
+  /** Signs these claims with the provider's own key, as a JWT it could have issued. */
+  signAsProvider(claims: Record<string, unknown>): Promise<string>
 }
 
 export async function startOidcProvider(
   t: TestContext,
-  options: { redirectUri: string; accounts?: Record<string, ProviderAccountData> },
+  options: {
+    redirectUri: string
+    accounts?: Record<string, ProviderAccountData>
+    /** Where the provider posts its logout tokens (Back-Channel Logout 1.0), when the application takes them. */
+    backchannelLogoutUri?: string
+  },
 ): Promise<TestProvider> {
   const accounts = new Map(Object.entries(options.accounts ?? {}))
   const server = createServer()
@@ -45,7 +55,11 @@ export async function startOidcProvider(
   const issuer = `http://127.0.0.1:${port}`
   const clientId = 'allervers-test'
   const clientSecret = 'a client secret long enough for HS256 signing, 1234567890'
+  // The provider's signing key, made here so that a test can also sign what the provider would (signAsProvider).
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true })
+  const signingKey = { ...(await exportJWK(privateKey)), kid: 'test-provider-key', alg: 'RS256', use: 'sig' }
   const provider = new Provider(issuer, {
+    jwks: { keys: [signingKey] },
     clients: [
       {
         client_id: clientId,
@@ -54,6 +68,9 @@ export async function startOidcProvider(
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
+        ...(options.backchannelLogoutUri
+          ? { backchannel_logout_uri: options.backchannelLogoutUri, backchannel_logout_session_required: false }
+          : {}),
       },
     ],
     async findAccount(_ctx: unknown, sub: string, token?: unknown) {
@@ -87,7 +104,7 @@ export async function startOidcProvider(
       return client.grantTypeAllowed('refresh_token') && code.nonce !== undefined && offlineNonces.has(code.nonce)
     },
     rotateRefreshToken: true,
-    features: { devInteractions: { enabled: true } },
+    features: { devInteractions: { enabled: true }, backchannelLogout: { enabled: true } },
     cookies: { keys: ['a test key of the provider cookies'] },
     // Sign-in without a consent screen: the grant is given on the spot (an organisation's own application).
     async loadExistingGrant(ctx: {
@@ -128,7 +145,28 @@ export async function startOidcProvider(
     return stopped
   }
   t.after(stop)
-  return { issuer, clientId, clientSecret, accounts, refreshGrants: () => refreshGrants, stop }
+  /** The provider's own back-channel logout of `login` (as when its session ends there): a signed token posted. */
+  const backchannelLogout = async (login: string) => {
+    // The library's Client model (its typings leave it out) signs the token with the provider's keys and posts it.
+    const models = provider as unknown as {
+      Client: { find(id: string): Promise<{ backchannelLogout(sub: string, sid?: string): Promise<void> } | undefined> }
+    }
+    const registered = await models.Client.find(clientId)
+    if (!registered) throw new Error('the test client is not registered')
+    await registered.backchannelLogout(login)
+  }
+  const signAsProvider = (claims: Record<string, unknown>) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: signingKey.kid, typ: 'logout+jwt' }).sign(privateKey)
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    accounts,
+    refreshGrants: () => refreshGrants,
+    stop,
+    backchannelLogout,
+    signAsProvider,
+  }
 }
 
 /**

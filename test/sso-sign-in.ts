@@ -24,13 +24,21 @@ export async function setUpSso(
     accounts?: Record<string, ProviderAccountData>
     provisioning?: 'first_sign_in' | 'invitation_only'
     scopes?: string
+    /** The application takes the provider's logout tokens (back-channel logout). */
+    backchannelLogout?: boolean
   } = {},
 ) {
-  const provider = await startOidcProvider(t, { redirectUri: REDIRECT_URI, accounts: options.accounts })
   const testApp = await buildTestApp(t, { PUBLIC_URL, SSO_SECRET_KEY, SSO_ALLOW_HTTP_ISSUER: '1' })
   const organization = await makeOrganization(testApp.db, { name: 'Habitat du Nord' })
   const admin = await makeUser(testApp.db, 'admin', { organizationId: organization.id })
   const adminSession = await testApp.loginAs(admin)
+  // The provider's logout tokens reach the application over HTTP: it listens on a port of its own for them.
+  const appUrl = options.backchannelLogout ? await testApp.app.listen({ port: 0, host: '127.0.0.1' }) : null
+  const provider = await startOidcProvider(t, {
+    redirectUri: REDIRECT_URI,
+    accounts: options.accounts,
+    ...(appUrl ? { backchannelLogoutUri: `${appUrl}/api/auth/sso/${organization.code}/backchannel-logout` } : {}),
+  })
   /** Sends the settings of this set-up with `changes` (the secret once stored is kept), as `headers`' administrator. */
   const putSso = (
     changes: { isEnabled?: boolean; clientSecret?: string; requireSso?: boolean } = {},

@@ -301,7 +301,7 @@ const PATH_VALUES: Array<[RegExp, Record<string, (fx: Fixtures) => string>]> = [
   [/ \/api\/users\/\{id\}\/(disable|enable|mfa\/reset)$/, { id: (fx) => fx.userToToggle }],
   [/ \/api\/users\/\{id\}\/memberships\/\{code\}$/, { id: (fx) => fx.userToRemove, code: (fx) => fx.organizationCode }],
   [/ \/api\/organizations\/\{code\}/, { code: (fx) => fx.organizationCode }],
-  [/ \/api\/auth\/sso\/\{code\}\/start$/, { code: (fx) => fx.organizationCode }],
+  [/ \/api\/auth\/sso\/\{code\}\/(start|backchannel-logout)$/, { code: (fx) => fx.organizationCode }],
   [/ \/api\/instruments\/\{code\}/, { code: () => 'ucla3' }],
   [/^POST \/api\/households\/\{id\}\/objection\/withdraw$/, { id: (fx) => fx.householdWithObjection }],
   [/^POST \/api\/households\/\{id\}\/objection$/, { id: (fx) => fx.householdForObjection }],
@@ -579,6 +579,8 @@ const BASELINE_REFUSED: Record<string, string> = {
   'POST /api/account/mfa/enrolment/confirm': 'no code of an app',
   'POST /api/account/mfa/disable': 'no second factor and no password of the right account',
   'POST /api/account/mfa/recovery-codes': 'no second factor',
+  // Only a provider signs a logout token, and the sweep's organisation has its single sign-on off: 404.
+  'POST /api/auth/sso/{code}/backchannel-logout': 'no provider, single sign-on off',
 }
 
 /** Which role signs in for a route when the first role the policy grants would not get past the handler. */
@@ -1481,7 +1483,8 @@ test('hostile input on every route of the OpenAPI document', async (t) => {
         name: 'url-encoded form',
         contentType: 'application/x-www-form-urlencoded',
         payload: 'a=1',
-        expected: always(415),
+        // The one route that takes a form (a provider's logout token) reads it and finds no token.
+        expected: (route) => (route.key === 'POST /api/auth/sso/{code}/backchannel-logout' ? [400] : [415]),
       },
       { name: 'broken JSON', contentType: 'application/json', payload: '{"name": "Martin', expected: always(400) },
       { name: 'empty JSON', contentType: 'application/json', payload: '', expected: always(400) },

@@ -83,6 +83,7 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /api/auth/sso/organizations': { allowed: EVERYONE },
   'GET /api/auth/sso/:code/start': { allowed: EVERYONE },
   'GET /api/auth/sso/callback': { allowed: EVERYONE },
+  'POST /api/auth/sso/:code/backchannel-logout': { allowed: EVERYONE },
 
   'GET /api/organizations': { allowed: SIGNED_IN },
   'POST /api/organizations': { allowed: ADMIN },

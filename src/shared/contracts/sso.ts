@@ -127,6 +127,8 @@ export const SsoSettingsAnswerSchema = Type.Object({
   settings: Nullable(SsoSettingsSchema),
   /** The address to register at the provider as this application's redirect URI. */
   redirectUri: Type.String(),
+  /** The address to register at the provider for back-channel logout: a sign-out there ends the person's sessions here. */
+  backchannelLogoutUri: Type.String(),
   passwordMembers: PasswordMembersSchema,
 })
 
@@ -179,6 +181,21 @@ export const ssoContract = {
     security: [],
     querystring: CallbackQuerySchema,
     response: { 302: Redirect },
+  }),
+  /**
+   * OpenID Connect Back-Channel Logout 1.0: the provider posts a signed logout token (form-encoded) when the person
+   * signs out there or is signed out by its administrators; every session of their account ends, on every instance.
+   * 400 when the token fails a check (signature, issuer, audience, age, event, subject), 404 when the organisation has
+   * no single sign-on on.
+   */
+  backchannelLogout: route('POST', '/auth/sso/:code/backchannel-logout', {
+    tags: ['auth'],
+    security: [],
+    // What providers send (§ 2.5); JSON is taken too.
+    consumes: ['application/x-www-form-urlencoded', 'application/json'],
+    params: Type.Object({ code: Type.String({ maxLength: 40, pattern: CODE_PATTERN }) }),
+    body: Type.Object({ logout_token: Type.String({ minLength: 1, maxLength: 8192 }) }, { additionalProperties: true }),
+    response: { 200: Type.Object({}) },
   }),
   readSettings: route('GET', '/organizations/:code/sso', {
     tags: ['organizations'],

@@ -150,6 +150,9 @@ export const en: Messages = {
       organization: 'Organisation',
       choose: 'Choose an organisation',
       redirectUri: 'Redirect URI to register at the provider',
+      backchannelLogoutUri: 'Sign-out address to register at the provider (back-channel logout URI)',
+      backchannelLogoutHint:
+        'Someone who signs out at the provider, or whom their IT department signs out, loses their Allervers sessions at once.',
       isEnabled: 'Single sign-on on',
       issuer: 'Provider address (issuer)',
       issuerHint: 'For example https://sso.example.org/realms/north',

@@ -152,6 +152,9 @@ export const fr = {
       organization: 'Organisme',
       choose: 'Choisissez un organisme',
       redirectUri: 'Adresse de retour à déclarer chez le fournisseur (redirect URI)',
+      backchannelLogoutUri: 'Adresse de déconnexion à déclarer chez le fournisseur (back-channel logout URI)',
+      backchannelLogoutHint:
+        'Une personne qui se déconnecte chez le fournisseur, ou que son service informatique déconnecte, perd aussitôt ses sessions Allervers.',
       isEnabled: 'Connexion unique active',
       issuer: 'Adresse du fournisseur (issuer)',
       issuerHint: 'Par exemple https://sso.exemple.fr/realms/nord',

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { type SsoRefusal, ssoContract } from '../../../shared/contracts/sso.js'
 import { announce } from '../../db/broadcast.js'
@@ -13,7 +13,14 @@ import * as authQueries from '../auth/auth.queries.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
 import type { StoredSsoSettings } from './sso.queries.js'
 import * as ssoQueries from './sso.queries.js'
-import { readProviderAnswer, resolveAccount, SSO_ATTEMPT_MINUTES, SsoRefused, startSignIn } from './sso.service.js'
+import {
+  readLogoutToken,
+  readProviderAnswer,
+  resolveAccount,
+  SSO_ATTEMPT_MINUTES,
+  SsoRefused,
+  startSignIn,
+} from './sso.service.js'
 import { encryptSecret } from './sso-secret.js'
 
 /** The cookie that carries a sign-in's token through the round trip to the provider (its hash names the attempt). */
@@ -47,6 +54,15 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     request.protocol === 'https' || (config.publicUrl?.startsWith('https://') ?? false)
   const appOrigin = (request: FastifyRequest) => config.publicUrl ?? `${request.protocol}://${request.host}`
   const redirectUriOf = (request: FastifyRequest) => `${appOrigin(request)}/api/auth/sso/callback`
+  const backchannelLogoutUriOf = (request: FastifyRequest, code: string) =>
+    `${appOrigin(request)}/api/auth/sso/${encodeURIComponent(code)}/backchannel-logout`
+  /** The settings' answer: the settings, the addresses to register at the provider, what requiring SSO would change. */
+  const settingsAnswer = async (request: FastifyRequest, organization: { id: string; code: string }) => ({
+    settings: presentSettings(await ssoQueries.findSsoSettings(db, organization.id)),
+    redirectUri: redirectUriOf(request),
+    backchannelLogoutUri: backchannelLogoutUriOf(request, organization.code),
+    passwordMembers: await presentPasswordMembers(db, organization.id),
+  })
 
   /** Back to the app's login page, which says why in words (`login.sso.<reason>`); the refusal is audited. */
   async function refuse(
@@ -172,6 +188,57 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   })
 
+  // A provider posts its logout tokens form-encoded (Back-Channel Logout 1.0 § 2.5): a parser for this route only.
+  await app.register(async (form) => {
+    form.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 16 * 1024 },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    )
+    form.withTypeProvider<TypeBoxTypeProvider>().route({
+      ...ssoContract.backchannelLogout,
+      config: { access: 'auth.sso' },
+      handler: async (request, reply) => {
+        reply.header('cache-control', 'no-store')
+        const organization = await findOrganizationByCode(db, request.params.code)
+        const settings = organization ? await ssoQueries.findSsoSettings(db, organization.id) : undefined
+        if (!organization || !settings?.isEnabled) {
+          throw new AppError('NOT_FOUND', `No organisation "${request.params.code}" with single sign-on on`)
+        }
+        let subject: string
+        try {
+          ;({ subject } = await readLogoutToken(config, settings, request.body.logout_token))
+        } catch (error) {
+          if (!(error instanceof SsoRefused)) throw error
+          const problem = String(error.details.problem)
+          await recordAuditEvent(db, {
+            actorUserId: null,
+            organizationId: organization.id,
+            action: 'auth.sso_refused',
+            ip: request.ip,
+            details: { reason: error.reason, problem },
+          })
+          throw new AppError('VALIDATION_FAILED', 'The logout token is not valid', [
+            { field: 'logout_token', message: problem },
+          ])
+        }
+        const account = await ssoQueries.findUserBySsoIdentity(db, organization.id, subject)
+        if (account) {
+          await ssoQueries.endSessionsOfUser(db, account.id)
+          await recordAuditEvent(db, {
+            actorUserId: account.id,
+            organizationId: organization.id,
+            action: 'auth.sso_session_ended',
+            ip: request.ip,
+            details: { reason: 'backchannel_logout' },
+          })
+        }
+        // The same answer for a person never seen here: the provider has nothing to retry.
+        return {}
+      },
+    })
+  })
+
   /** The organisation of `code` if the user administers its network, else a 404 (nothing said about others). */
   async function administeredOrganization(request: FastifyRequest, code: string) {
     const organization = await findOrganizationByCode(db, code)
@@ -186,12 +253,7 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'sso.manage' },
     handler: async (request) => {
       const organization = await administeredOrganization(request, request.params.code)
-      const settings = await ssoQueries.findSsoSettings(db, organization.id)
-      return {
-        settings: presentSettings(settings),
-        redirectUri: redirectUriOf(request),
-        passwordMembers: await presentPasswordMembers(db, organization.id),
-      }
+      return settingsAnswer(request, organization)
     },
   })
 
@@ -280,12 +342,7 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // What a session reaches is read again everywhere: memberships of this organisation a password opened are gone
       // (requiring), or back (no longer required). Announced after the commit, so no instance reads the old settings.
       if (requireSso || previous?.requireSso) await announce(db, { topic: 'sessions' })
-      const settings = await ssoQueries.findSsoSettings(db, organization.id)
-      return {
-        settings: presentSettings(settings),
-        redirectUri: redirectUriOf(request),
-        passwordMembers: await presentPasswordMembers(db, organization.id),
-      }
+      return settingsAnswer(request, organization)
     },
   })
 }

@@ -3,6 +3,7 @@
  * `openid-client`. What the provider says decides at each sign-in: its groups give the role (re-read every time),
  * and a person it no longer signs in (disabled, removed from every mapped group) gets no new session.
  */
+import { createRemoteJWKSet, jwtVerify } from 'jose'
 import * as client from 'openid-client'
 import type { SsoRefusal } from '../../../shared/contracts/sso.js'
 import type { Role } from '../../../shared/roles.js'
@@ -252,6 +253,51 @@ export async function recheckAtProvider(
       problem: error instanceof SsoRefused ? String(error.details.problem) : describe(error),
     }
   }
+}
+
+/** Each provider's signing keys (its `jwks_uri`), fetched when a key is unknown, at most every 30 seconds (jose). */
+const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>()
+
+const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
+/** How old a logout token may be: the provider sends it as the person signs out, and retries within minutes. */
+const LOGOUT_TOKEN_MAX_AGE = '10 minutes'
+
+/**
+ * Reads a logout token the provider sends when the person signs out there (OpenID Connect Back-Channel Logout 1.0,
+ * § 2.6): signed with the provider's keys, for this client, recent, naming the logout event and the person (`sub`),
+ * without a nonce. Answers the person's subject; throws SsoRefused('provider_refused') naming what failed, or
+ * SsoRefused('provider_error') when the provider's configuration or keys cannot be read.
+ */
+export async function readLogoutToken(config: Config, settings: StoredSsoSettings, token: string) {
+  const configuration = await providerConfiguration(config, settings)
+  const metadata = configuration.serverMetadata()
+  if (!metadata.jwks_uri) throw new SsoRefused('provider_error', { problem: 'the provider publishes no jwks_uri' })
+  let keys = keySets.get(metadata.jwks_uri)
+  if (!keys) {
+    keys = createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: PROVIDER_TIMEOUT_SECONDS * 1000 })
+    keySets.set(metadata.jwks_uri, keys)
+  }
+  let payload: Awaited<ReturnType<typeof jwtVerify>>['payload']
+  try {
+    ;({ payload } = await jwtVerify(token, keys, {
+      issuer: metadata.issuer,
+      audience: settings.clientId,
+      maxTokenAge: LOGOUT_TOKEN_MAX_AGE,
+      requiredClaims: ['iat', 'jti', 'events'],
+    }))
+  } catch (error) {
+    throw new SsoRefused('provider_refused', { problem: `logout token: ${describe(error)}` })
+  }
+  const events = payload.events
+  if (typeof events !== 'object' || events === null || !(BACKCHANNEL_LOGOUT_EVENT in events)) {
+    throw new SsoRefused('provider_refused', { problem: 'logout token: no back-channel logout event' })
+  }
+  if (payload.nonce !== undefined) throw new SsoRefused('provider_refused', { problem: 'logout token: a nonce' })
+  // The sessions are found by the person (their identity here); a token naming only the provider's session is refused.
+  if (typeof payload.sub !== 'string' || !payload.sub) {
+    throw new SsoRefused('provider_refused', { problem: 'logout token: no sub' })
+  }
+  return { subject: payload.sub }
 }
 
 /**

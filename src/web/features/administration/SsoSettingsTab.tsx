@@ -334,6 +334,15 @@ export function SsoSettingsTab() {
             </Text>
             <Code data-testid="sso-redirect-uri">{settings.data.redirectUri}</Code>
           </div>
+          <div>
+            <Text size="sm" fw={500}>
+              {t('admin.sso.backchannelLogoutUri')}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {t('admin.sso.backchannelLogoutHint')}
+            </Text>
+            <Code data-testid="sso-backchannel-logout-uri">{settings.data.backchannelLogoutUri}</Code>
+          </div>
           <SsoForm
             key={code}
             code={code}

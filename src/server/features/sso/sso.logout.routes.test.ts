@@ -1,0 +1,136 @@
+/**
+ * Back-channel logout (OpenID Connect Back-Channel Logout 1.0): the real provider started in the test signs a logout
+ * token and posts it to the application over HTTP; the person's sessions end. Tokens that fail a check change nothing.
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { generateKeyPair, SignJWT } from 'jose'
+import { me, setUpSso, signIn } from '../../../../test/sso-sign-in.js'
+
+const EVENT = 'http://schemas.openid.net/event/backchannel-logout'
+
+async function setUp(t: Parameters<typeof setUpSso>[0]) {
+  return setUpSso(t, {
+    backchannelLogout: true,
+    accounts: {
+      agent: { email: 'agent@nord.example', name: 'Agent', groups: ['agents'] },
+      other: { email: 'autre@nord.example', name: 'Autre', groups: ['agents'] },
+    },
+  })
+}
+
+async function sessionStatus(testApp: Awaited<ReturnType<typeof setUp>>, session: { value: string } | undefined) {
+  assert.ok(session)
+  const response = await testApp.app.inject({
+    url: '/api/auth/me',
+    headers: { cookie: `allervers_session=${session.value}` },
+  })
+  return response.statusCode
+}
+
+describe('back-channel logout from the provider', () => {
+  it('ends every session of the person signed out at the provider, audited, and no one else’s', async (t) => {
+    const testApp = await setUp(t)
+    const { db, organization, provider } = testApp
+    const first = await signIn(testApp, organization.code, 'agent')
+    const second = await signIn(testApp, organization.code, 'agent')
+    const other = await signIn(testApp, organization.code, 'other')
+    const agentId = (await me(testApp, first.session)).id
+
+    // The provider signs the token with its own keys and posts it; it throws unless answered 200 or 204.
+    await provider.backchannelLogout('agent')
+    assert.equal(await sessionStatus(testApp, first.session), 401)
+    assert.equal(await sessionStatus(testApp, second.session), 401)
+    assert.equal(await sessionStatus(testApp, other.session), 200, 'another person keeps their session')
+    const audit = await db
+      .selectFrom('auditEvent')
+      .select(['actorUserId', 'organizationId', 'details'])
+      .where('action', '=', 'auth.sso_session_ended')
+      .execute()
+    assert.deepEqual(
+      audit.map((row) => ({ ...row, details: JSON.parse(String(row.details)) })),
+      [{ actorUserId: agentId, organizationId: organization.id, details: { reason: 'backchannel_logout' } }],
+    )
+
+    // A person the provider knows but who never signed in here: the same answer, nothing to end.
+    provider.accounts.set('jamais', { email: 'jamais@nord.example', name: 'Jamais', groups: ['agents'] })
+    await provider.backchannelLogout('jamais')
+    assert.equal(await sessionStatus(testApp, other.session), 200)
+  })
+
+  it('refuses a token not signed by the provider, not for this client, without the event, or for an organisation without single sign-on, and ends nothing', async (t) => {
+    const testApp = await setUp(t)
+    const { app, db, organization, provider, saveSso } = testApp
+    const signedIn = await signIn(testApp, organization.code, 'agent')
+    const url = `/api/auth/sso/${organization.code}/backchannel-logout`
+    const post = (token: string, target = url) =>
+      app.inject({
+        method: 'POST',
+        url: target,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ logout_token: token }).toString(),
+      })
+    // Well-formed logout tokens with the right claims, signed with a key that is not the provider's.
+    const { privateKey } = await generateKeyPair('RS256')
+    const forged = (claims: Record<string, unknown>, audience = provider.clientId) =>
+      new SignJWT({ events: { [EVENT]: {} }, jti: 'jti-1', ...claims })
+        .setProtectedHeader({ alg: 'RS256', kid: 'not-the-provider' })
+        .setIssuer(provider.issuer)
+        .setAudience(audience)
+        .setIssuedAt()
+        .setSubject('agent')
+        .sign(privateKey)
+
+    for (const [token, expected] of [
+      ['not a token', /Invalid Compact JWS|JWSInvalid/],
+      [await forged({}), /no applicable key|JWKSNoMatchingKey/],
+    ] as const) {
+      const refused = await post(token)
+      assert.equal(refused.statusCode, 400, refused.body)
+      const error = refused.json().error
+      assert.equal(error.code, 'VALIDATION_FAILED')
+      assert.equal(error.details[0].field, 'logout_token')
+      assert.match(error.details[0].message, expected)
+    }
+    // Signed by the provider's own key, but failing one check each.
+    const now = Math.floor(Date.now() / 1000)
+    const claims = {
+      iss: provider.issuer,
+      aud: provider.clientId,
+      iat: now,
+      jti: 'j',
+      sub: 'agent',
+      events: { [EVENT]: {} },
+    }
+    for (const [changes, expected] of [
+      [{ aud: 'another-client' }, /unexpected "aud"/],
+      [{ iss: 'http://127.0.0.1:1' }, /unexpected "iss"/],
+      [{ iat: now - 3600 }, /"iat" claim timestamp check failed|too old/i],
+      [{ events: { 'http://schemas.openid.net/event/other': {} } }, /no back-channel logout event/],
+      [{ nonce: 'n' }, /a nonce/],
+      [{ sub: undefined, sid: 'provider-session' }, /no sub/],
+    ] as const) {
+      const refused = await post(await provider.signAsProvider({ ...claims, ...changes }))
+      assert.equal(refused.statusCode, 400, `${JSON.stringify(changes)}: ${refused.body}`)
+      assert.match(refused.json().error.details[0].message, expected)
+    }
+    // The same claims unchanged pass: each refusal above is its own check's.
+    const accepted = await post(await provider.signAsProvider({ ...claims, sub: 'other' }))
+    assert.equal(accepted.statusCode, 200, accepted.body)
+
+    const tooLong = await post('x'.repeat(9000))
+    assert.equal(tooLong.statusCode, 400)
+    assert.equal(await sessionStatus(testApp, signedIn.session), 200, 'nothing ended')
+    const refusals = await db
+      .selectFrom('auditEvent')
+      .select('details')
+      .where('action', '=', 'auth.sso_refused')
+      .execute()
+    assert.equal(refusals.length, 8, 'each refused token audited')
+
+    // Switched off: the organisation takes no logout token (404), and its provider's do not reach anyone.
+    await saveSso({ isEnabled: false })
+    assert.equal((await post(await forged({}))).statusCode, 404)
+    assert.equal((await post('x', '/api/auth/sso/inconnu/backchannel-logout')).statusCode, 404)
+  })
+})
