@@ -412,6 +412,7 @@ describe('signing in through the provider', () => {
       payload: { email: lea.email, password: lea.password },
     })
     assert.equal(byPassword.statusCode, 200, 'the account still signs in with its password')
+    const passwordSession = byPassword.cookies.find((cookie) => cookie.name === 'allervers_session')
 
     // Verified by the provider: bound, and the provider's groups decide the role from now on.
     provider.accounts.get('lea')!.emailVerified = true
@@ -419,6 +420,20 @@ describe('signing in through the provider', () => {
     assert.equal(verified.location, '/')
     assert.equal((await me(testApp, verified.session)).id, lea.id)
     assert.deepEqual(await identities(), [lea.id])
+    // The session her password opened ends with the binding: nothing would ever check it with the provider.
+    const stale = await app.inject({
+      url: '/api/auth/me',
+      headers: { cookie: `allervers_session=${passwordSession?.value}` },
+    })
+    assert.equal(stale.statusCode, 401)
+    const bound = await db
+      .selectFrom('auditEvent')
+      .select('details')
+      .where('action', '=', 'auth.login')
+      .where('actorUserId', '=', lea.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    assert.equal(JSON.parse(String(bound.details)).accountBound, true)
 
     // The administrator whose groups give only « manager » is not bound, and stays administrator.
     const demoted = await signIn(testApp, organization.code, 'boss')

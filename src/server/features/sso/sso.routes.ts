@@ -171,7 +171,12 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
           organizationId,
           action: 'auth.login',
           ip: request.ip,
-          details: { method: 'sso', role: account.role, ...(account.isCreated ? { accountCreated: true } : {}) },
+          details: {
+            method: 'sso',
+            role: account.role,
+            ...(account.isCreated ? { accountCreated: true } : {}),
+            ...(account.isBound ? { accountBound: true } : {}),
+          },
         })
         reply.setCookie(SESSION_COOKIE, sessionToken, {
           path: '/',

@@ -308,7 +308,7 @@ export async function readLogoutToken(config: Config, settings: StoredSsoSetting
 export async function resolveAccount(
   db: Db,
   input: { settings: StoredSsoSettings; person: ProviderPerson },
-): Promise<{ userId: string; email: string; role: Role; isCreated: boolean }> {
+): Promise<{ userId: string; email: string; role: Role; isCreated: boolean; isBound: boolean }> {
   const { settings, person } = input
   const role = roleForGroups(settings.roleMapping, person.groups)
   const now = nowTimestamp()
@@ -324,6 +324,7 @@ export async function resolveAccount(
   }
   let account = await ssoQueries.findUserBySsoIdentity(db, organizationId, person.subject)
   let isCreated = false
+  let isBound = false
   if (account) {
     await ssoQueries.touchSsoIdentity(db, account.identityId, now)
   } else {
@@ -351,6 +352,10 @@ export async function resolveAccount(
       const here = memberships.find((membership) => membership.organizationId === organizationId)
       if (here?.role === 'admin' && role !== 'admin') throw new SsoRefused('admin_not_mapped', { userId: existing.id })
       await ssoQueries.linkSsoIdentity(db, { organizationId, subject: person.subject, userId: existing.id, now })
+      // Bound for good: the sessions its password opened end too (on every instance), as a password no longer would
+      // open one; the provider is asked about none of them. The session this sign-in opens is the account's only one.
+      await ssoQueries.endSessionsOfUser(db, existing.id)
+      isBound = true
       account = { ...existing, identityId: '' }
     } else {
       if (settings.provisioning === 'invitation_only') throw new SsoRefused('not_invited')
@@ -368,5 +373,5 @@ export async function resolveAccount(
   if (person.name && person.name !== account.name) {
     await ssoQueries.renameUser(db, account.id, person.name)
   }
-  return { userId: account.id, email: account.email, role, isCreated }
+  return { userId: account.id, email: account.email, role, isCreated, isBound }
 }
