@@ -245,7 +245,7 @@ describe('single sign-on in Chromium', () => {
     await localDialog.getByRole('button', { name: 'Rendre obligatoire' }).click()
     await localPage
       .getByRole('alert')
-      .getByText(/Connectez-vous d’abord une fois par la connexion unique de cet organisme/)
+      .getByText(/Votre compte se connecte encore à cet organisme avec un mot de passe/)
       .waitFor()
     assert.equal(await isRequired(), 0, 'nothing saved')
     await localPage.evaluate(() => window.scrollTo(0, 0))

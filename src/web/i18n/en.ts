@@ -183,7 +183,7 @@ export const en: Messages = {
       requireSsoHint:
         'People of this organisation reach it only by signing in through their organisation: an Allervers password no longer opens it. Someone disabled at the provider thus loses access, even with a password. No effect while single sign-on is off.',
       notProven:
-        'Sign in once through this organisation’s single sign-on first: your account still signs in to it with a password, and you would lose access to the organisation.',
+        'Your account still signs in to this organisation with a password: requiring single sign-on would lock you out of it. Turn it on first without requiring it, sign in once through it, then come back to require it.',
       require: {
         title: 'Require single sign-on?',
         none: 'No account of the organisation signs in with a password today.',

@@ -186,7 +186,7 @@ export const fr = {
       requireSsoHint:
         'Les personnes de cet organisme n’y accèdent plus qu’en se connectant par leur organisme : un mot de passe Allervers ne l’ouvre plus. Une personne désactivée chez le fournisseur perd ainsi l’accès, même si elle avait un mot de passe. Sans effet tant que la connexion unique est désactivée.',
       notProven:
-        'Connectez-vous d’abord une fois par la connexion unique de cet organisme : votre compte s’y connecte encore avec un mot de passe, et vous perdriez l’accès à l’organisme.',
+        'Votre compte se connecte encore à cet organisme avec un mot de passe : en rendant la connexion unique obligatoire, vous en perdriez l’accès. Activez-la d’abord sans la rendre obligatoire, connectez-vous une fois par elle, puis revenez la rendre obligatoire.',
       require: {
         title: 'Rendre la connexion unique obligatoire ?',
         none: 'Aucun compte de l’organisme ne se connecte aujourd’hui avec un mot de passe.',

@@ -301,7 +301,7 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // The administrator would lock themself out of the organisation with an untried sign-in: they try it first.
         throw new AppError(
           'CONFLICT',
-          'Sign in once through this organisation’s provider before requiring it: your account still signs in with a password',
+          'Your account still signs in to this organisation with a password: sign in once through its provider (single sign-on on, not yet required) before requiring it',
           { reason: 'sso_not_proven' },
         )
       }
