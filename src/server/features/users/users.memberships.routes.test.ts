@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { LightMyRequestResponse } from 'fastify'
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import { buildTestApp } from '../../../../test/app.js'
 import { testEngine } from '../../../../test/database.js'
 import { makeHousehold, makeOrganization, makeUser } from '../../../../test/factories.js'
 import type { Db } from '../../db/database.js'
+import type { Database } from '../../db/schema.js'
+import { nowTimestamp } from '../../db/time.js'
 import { createNetwork, createOrganization } from '../organizations/organizations.queries.js'
 import { upsertMembership } from './users.queries.js'
 
@@ -79,6 +82,71 @@ async function atOnce(db: Db, userId: string, requests: (() => Promise<LightMyRe
     await holder
   }
   return responses
+}
+
+/**
+ * Sends the requests one after the other, each once those before it wait on a lock or have answered, while the test
+ * holds what `hold` takes (in a transaction rolled back at the end: a row it inserts never exists); then lets them go
+ * on. On PostgreSQL this sets an interleaving: the first request is held where it needs what `hold` took, the next one
+ * comes to the same point, or to the account's row (users.queries' lockUser) that the first one holds. SQLite runs one
+ * transaction at a time: they are simply sent one after the other.
+ */
+async function inTurn(
+  db: Db,
+  hold: (tx: Transaction<Database>) => Promise<unknown>,
+  requests: (() => Promise<LightMyRequestResponse>)[],
+) {
+  if (testEngine() !== 'postgres') {
+    const responses: LightMyRequestResponse[] = []
+    for (const request of requests) responses.push(await request())
+    return responses
+  }
+  let release = () => {}
+  const released = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  let held = () => {}
+  const isHeld = new Promise<void>((resolve) => {
+    held = resolve
+  })
+  const rolledBack = new Error('rolled back')
+  const holder = db
+    .transaction()
+    .execute(async (tx) => {
+      await hold(tx)
+      held()
+      await released
+      throw rolledBack
+    })
+    .catch((error) => {
+      if (error !== rolledBack) throw error
+    })
+  await Promise.race([isHeld, holder])
+  const waitingOnLocks = async () =>
+    (
+      await sql<{ waiting: number }>`select count(*)::int as "waiting" from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
+    ).rows[0]!.waiting
+  const responses: Promise<LightMyRequestResponse>[] = []
+  let answered = 0
+  try {
+    for (const request of requests) {
+      responses.push(
+        request().finally(() => {
+          answered += 1
+        }),
+      )
+      const deadline = Date.now() + 5000
+      while ((await waitingOnLocks()) < responses.length - answered) {
+        if (Date.now() > deadline) throw new Error(`request ${responses.length} neither waited on a lock nor answered`)
+        await sleep(5)
+      }
+    }
+  } finally {
+    release()
+    await holder
+  }
+  return Promise.all(responses)
 }
 
 describe('DELETE /api/users/:id/memberships/:code', () => {
@@ -260,6 +328,96 @@ describe('DELETE /api/users/:id/memberships/:code', () => {
     const left = await membershipsOf(admin.id)
     assert.equal(left.length, 1, 'one administrator membership of the network stays')
     assert.equal((await remove(admin.id, left[0]!.replace('admin@', ''))).statusCode, 409, 'and it is the last')
+  })
+})
+
+describe('a role given, or the account enabled, while the removal of its last membership runs', () => {
+  async function oneMembership(t: Parameters<typeof buildTestApp>[0]) {
+    const test = await twoNetworks(t)
+    const person = await makeUser(test.db, 'caller', { organizationId: test.home.id })
+    const give = () =>
+      test.app.inject({
+        method: 'POST',
+        url: '/api/users',
+        headers: test.adminHeaders,
+        payload: { email: person.email, name: 'Même personne', organization: 'SIBLING', role: 'social_worker' },
+      })
+    const isActive = async () =>
+      (await test.db.selectFrom('user').select('isActive').where('id', '=', person.id).executeTakeFirstOrThrow())
+        .isActive
+    const given = async () =>
+      (
+        await test.db
+          .selectFrom('auditEvent')
+          .select('details')
+          .where('action', '=', 'membership.upsert')
+          .where('entityId', '=', person.id)
+          .executeTakeFirstOrThrow()
+      ).details
+    const holdMemberships = (tx: Transaction<Database>) =>
+      tx.selectFrom('membership').select('id').where('userId', '=', person.id).forUpdate().execute()
+    return { ...test, person, give, isActive, given, holdMemberships }
+  }
+
+  it('a role given first: the removal that follows sees it and leaves the account enabled with it', async (t) => {
+    const { db, sibling, person, remove, membershipsOf, give, isActive, given } = await oneMembership(t)
+    // The role given waits to write its membership (the test writes the same one, never kept) once it has read the
+    // account; the removal comes meanwhile. Without the lock the removal ran through, saw no membership, disabled it.
+    const holdTheNewMembership = (tx: Transaction<Database>) =>
+      tx
+        .insertInto('membership')
+        .values({
+          id: randomUUID(),
+          userId: person.id,
+          organizationId: sibling.id,
+          role: 'social_worker',
+          createdAt: nowTimestamp(),
+        })
+        .execute()
+    const [granted, removed] = await inTurn(db, holdTheNewMembership, [give, () => remove(person.id, 'HOME')])
+    assert.equal(granted!.statusCode, 201, granted!.body)
+    assert.equal(granted!.json().created, false)
+    assert.equal(removed!.statusCode, 200, removed!.body)
+    assert.deepEqual(removed!.json(), { accountDisabled: false }, 'the removal saw the membership given')
+    assert.deepEqual(await membershipsOf(person.id), ['social_worker@SIBLING'])
+    assert.equal(await isActive(), 1, 'the account that holds a membership is enabled')
+    assert.equal(await given(), JSON.stringify({ role: 'social_worker' }))
+  })
+
+  it('the removal first: the role given after it enables the account it disabled again (reactivated)', async (t) => {
+    const { db, person, remove, membershipsOf, give, isActive, given, holdMemberships } = await oneMembership(t)
+    // The removal holds the account and waits to delete; the role given reads the account (still enabled) and waits
+    // for it. The removal disables it: what was read before waiting is stale.
+    const [removed, granted] = await inTurn(db, holdMemberships, [() => remove(person.id, 'HOME'), give])
+    assert.equal(removed!.statusCode, 200, removed!.body)
+    assert.deepEqual(removed!.json(), { accountDisabled: true })
+    assert.equal(granted!.statusCode, 201, granted!.body)
+    assert.equal(granted!.json().created, false)
+    assert.deepEqual(await membershipsOf(person.id), ['social_worker@SIBLING'])
+    assert.equal(await isActive(), 1, 'enabled again with its new membership')
+    assert.equal(await given(), JSON.stringify({ role: 'social_worker', reactivated: true }))
+  })
+
+  it('enabling an account while its last membership is removed: 404 once removed, and it stays disabled', async (t) => {
+    const { app, db, person, adminHeaders, remove, membershipsOf, isActive, holdMemberships } = await oneMembership(t)
+    const enable = () => app.inject({ method: 'POST', url: `/api/users/${person.id}/enable`, headers: adminHeaders })
+    const disabled = await app.inject({ method: 'POST', url: `/api/users/${person.id}/disable`, headers: adminHeaders })
+    assert.equal(disabled.statusCode, 204)
+    // The removal holds the account and waits to delete; enabling comes meanwhile. Without its checks under the lock,
+    // it found the membership still there, then enabled the account the removal had just left with none.
+    const [removed, enabled] = await inTurn(db, holdMemberships, [() => remove(person.id, 'HOME'), enable])
+    assert.equal(removed!.statusCode, 200, removed!.body)
+    assert.deepEqual(removed!.json(), { accountDisabled: true })
+    assert.equal(enabled!.statusCode, 404, enabled!.body)
+    assert.deepEqual(await membershipsOf(person.id), [])
+    assert.equal(await isActive(), 0, 'an account in no network stays disabled')
+    const audited = await db
+      .selectFrom('auditEvent')
+      .select('action')
+      .where('entityId', '=', person.id)
+      .where('action', '=', 'user.enable')
+      .execute()
+    assert.deepEqual(audited, [])
   })
 })
 

@@ -59,7 +59,9 @@ export async function upsertMembership(db: Db, membership: { userId: string; org
 /**
  * Holds the account's row until the transaction ends, so that changes of its memberships made under this lock run one
  * after the other, each reading what the one before committed: under PostgreSQL's READ COMMITTED two removals would
- * otherwise each still see the other's membership (docs/decisions.md « Removing a membership »). SQLite needs none: the
+ * otherwise each still see the other's membership (docs/decisions.md « Removing a membership »), a removal would not see
+ * a membership being given and disable the account that gets it, and enabling an account would not see its last
+ * membership being removed. What was read before taking it must be read again. SQLite needs none: the
  * app's one connection runs one transaction at a time, and a transaction whose read another writer has outdated since
  * cannot write.
  */

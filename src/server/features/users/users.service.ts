@@ -50,7 +50,12 @@ export async function createUserWithMembership(db: Db, input: NewUser) {
   // account has none (NO_PASSWORD): nothing signs in until its link has set one.
   const passwordHash = input.invite ? NO_PASSWORD : await hashPassword(input.password ?? generatedPassword!)
   const result = await inTransaction(db, async (tx) => {
-    const existing = await users.findUserByEmail(tx, email)
+    const found = await users.findUserByEmail(tx, email)
+    // One change of the account's memberships at a time (as removeMembership): a removal of its last membership that
+    // ran meanwhile would not see the one given here and would disable the account that now holds it. Read again once
+    // held: a removal that held it before may have just taken its last membership and disabled it.
+    if (found) await users.lockUser(tx, found.id)
+    const existing = found && (await users.findUserByEmail(tx, email))
     if (existing) {
       const networkIds = await users.listNetworkIdsOfUser(tx, existing.id)
       // An account of other networks only is theirs; one with no membership left (the person was taken out of every
@@ -115,19 +120,25 @@ export async function setAccountActive(
   db: Db,
   input: { userId: string; isActive: boolean; actorUserId: string; callerNetworkIds: string[] },
 ) {
-  await assertAccountOfCallerNetworks(db, { userId: input.userId, callerNetworkIds: input.callerNetworkIds })
-  if (!input.isActive && input.userId === input.actorUserId) {
-    throw new AppError('CONFLICT', 'You cannot disable your own account')
-  }
-  if (!input.isActive) {
-    await assertAccountOfCallerNetworks(db, {
-      userId: input.userId,
-      callerNetworkIds: input.callerNetworkIds,
-      whenShared:
-        'This account also works in another network: remove it from the organisations of your network instead of disabling it',
-    })
-  }
-  await inTransaction(db, (tx) => users.setUserActive(tx, input.userId, input.isActive))
+  await inTransaction(db, async (tx) => {
+    // Checked under the account's lock (as removeMembership): a removal of its last membership running meanwhile
+    // would otherwise disable it between these checks and the change, and enabling it would leave an active account
+    // in no network. Once held, an account with no membership left is no longer the caller's (404).
+    await users.lockUser(tx, input.userId)
+    await assertAccountOfCallerNetworks(tx, { userId: input.userId, callerNetworkIds: input.callerNetworkIds })
+    if (!input.isActive && input.userId === input.actorUserId) {
+      throw new AppError('CONFLICT', 'You cannot disable your own account')
+    }
+    if (!input.isActive) {
+      await assertAccountOfCallerNetworks(tx, {
+        userId: input.userId,
+        callerNetworkIds: input.callerNetworkIds,
+        whenShared:
+          'This account also works in another network: remove it from the organisations of your network instead of disabling it',
+      })
+    }
+    await users.setUserActive(tx, input.userId, input.isActive)
+  })
   // Once committed: no session remembered in this process outlives the change.
   forgetSessions({ userId: input.userId })
 }
@@ -146,8 +157,9 @@ export async function removeMembership(
   input: { userId: string; organizationCode: string; actorUserId: string; callerNetworkIds: string[]; ip: string },
 ) {
   const result = await inTransaction(db, async (tx) => {
-    // One removal at a time per account: the rules below read its memberships, and two removals that each read the
-    // other's membership still there would both pass them (no membership left yet active, or no administrator left).
+    // One change of the account's memberships at a time (a removal, a role given, enabling it): the rules below read its
+    // memberships, and two removals that each read the other's membership still there would both pass them (no
+    // membership left yet active, or no administrator left).
     await users.lockUser(tx, input.userId)
     const memberships = await users.listMembershipsOfUser(tx, input.userId)
     const removed = memberships.find(
