@@ -2,6 +2,7 @@ import { announce } from '../../db/broadcast.js'
 import type { Db } from '../../db/database.js'
 import type { OrganizationType } from '../../db/schema.js'
 import type { Timestamp } from '../../db/time.js'
+import { isBoundToProvider } from '../sso/sso.queries.js'
 
 export interface MembershipView {
   organizationId: string
@@ -37,17 +38,7 @@ export async function listMemberships(db: Db, userId: string): Promise<Membershi
               .whereRef('organizationSso.organizationId', '=', 'membership.organizationId')
               .where('organizationSso.isEnabled', '=', 1)
               .where('organizationSso.requireSso', '=', 1)
-              .where((inner) =>
-                inner.not(
-                  inner.exists(
-                    inner
-                      .selectFrom('ssoIdentity')
-                      .select('ssoIdentity.userId')
-                      .whereRef('ssoIdentity.userId', '=', 'membership.userId')
-                      .whereRef('ssoIdentity.organizationId', '=', 'membership.organizationId'),
-                  ),
-                ),
-              ),
+              .where((inner) => inner.not(isBoundToProvider(inner))),
           ),
         ),
       )

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
+import type { ExpressionBuilder } from 'kysely'
 import type { RoleMappingLine, SsoProvisioning } from '../../../shared/contracts/sso.js'
 import { announce } from '../../db/broadcast.js'
 import type { Db } from '../../db/database.js'
+import type { Database } from '../../db/schema.js'
 import type { Timestamp } from '../../db/time.js'
 
 export interface StoredSsoSettings {
@@ -156,6 +158,20 @@ export async function listProviderSignInsOfUser(db: Db, userId: string) {
 }
 
 /**
+ * Whether the membership's account is bound to the membership's organisation's provider (has an identity there): a
+ * condition on `membership` for the queries that tell password accounts from bound ones.
+ */
+export function isBoundToProvider(eb: ExpressionBuilder<Database, 'membership'>) {
+  return eb.exists(
+    eb
+      .selectFrom('ssoIdentity')
+      .select('ssoIdentity.userId')
+      .whereRef('ssoIdentity.userId', '=', 'membership.userId')
+      .whereRef('ssoIdentity.organizationId', '=', 'membership.organizationId'),
+  )
+}
+
+/**
  * The organisation's active accounts that sign in with a password (no identity at its provider), each with whether it
  * also has a membership in another organisation.
  */
@@ -177,17 +193,7 @@ export async function listPasswordMembers(db: Db, organizationId: string) {
     ])
     .where('membership.organizationId', '=', organizationId)
     .where('user.isActive', '=', 1)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('ssoIdentity')
-            .select('ssoIdentity.userId')
-            .whereRef('ssoIdentity.userId', '=', 'membership.userId')
-            .where('ssoIdentity.organizationId', '=', organizationId),
-        ),
-      ),
-    )
+    .where((eb) => eb.not(isBoundToProvider(eb)))
     .execute()
   // PostgreSQL answers a boolean, SQLite 0 or 1.
   return rows.map((row) => ({ userId: row.userId, isAlsoElsewhere: Boolean(row.isAlsoElsewhere) }))
@@ -206,17 +212,7 @@ export async function listRequiredSsoOrganizationsOfUser(db: Db, userId: string)
     .where('membership.userId', '=', userId)
     .where('organizationSso.isEnabled', '=', 1)
     .where('organizationSso.requireSso', '=', 1)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('ssoIdentity')
-            .select('ssoIdentity.userId')
-            .whereRef('ssoIdentity.userId', '=', 'membership.userId')
-            .whereRef('ssoIdentity.organizationId', '=', 'membership.organizationId'),
-        ),
-      ),
-    )
+    .where((eb) => eb.not(isBoundToProvider(eb)))
     .orderBy('organization.name')
     .execute()
   return rows.map((row) => row.organizationName)
