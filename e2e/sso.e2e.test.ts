@@ -267,6 +267,15 @@ describe('single sign-on in Chromium', () => {
     await adminPage.getByText('Connexion unique enregistrée.').waitFor()
     assert.equal(await isRequired(), 1)
     assert.equal(await adminPage.getByRole('switch', { name: 'Connexion unique obligatoire' }).isChecked(), true)
+    // The users list says who reaches the organisation only once they have signed in through its provider.
+    await adminPage.getByRole('tab', { name: 'Utilisateurs' }).click()
+    const awaiting = adminPage
+      .getByRole('row')
+      .filter({ hasText: agent.email })
+      .getByTestId('membership-awaiting-provider')
+    await awaiting.getByText(/Connexion unique obligatoire\s:\sn’accède à cet organisme qu’après/).waitFor()
+    assert.deepEqual(await seriousViolations(adminPage), [], 'the users list')
+    await adminPage.screenshot({ path: screenshotPath('sso-require-users-tablet'), fullPage: true })
 
     const agentPage = await (await browser.newContext({ locale: 'fr-FR' })).newPage()
     await signIn(agentPage, server.url, agent.email, agent.password)

@@ -15,6 +15,14 @@ export const PASSWORD_MIN_SCORE = 3
 export const PASSWORD_REFUSAL_REASONS = ['too_short', 'contains_email', 'contains_name', 'too_weak'] as const
 export type PasswordRefusalReason = (typeof PASSWORD_REFUSAL_REASONS)[number]
 
+/**
+ * How a membership is reached: `password` (the account signs in with its password), `provider` (the account is bound
+ * to that organisation's single sign-on), `awaiting_provider` (the organisation requires its single sign-on and the
+ * account has not signed in through it yet: its password does not open this organisation).
+ */
+export const MEMBERSHIP_SIGN_INS = ['password', 'provider', 'awaiting_provider'] as const
+export type MembershipSignIn = (typeof MEMBERSHIP_SIGN_INS)[number]
+
 export const UserSchema = Type.Object({
   id: Type.String(),
   email: Type.String(),
@@ -30,7 +38,11 @@ export const UserSchema = Type.Object({
   isInOtherNetwork: Type.Boolean(),
   /** Its memberships in the caller's networks only. */
   memberships: Type.Array(
-    Type.Object({ organization: Type.Object({ code: Type.String(), name: Type.String() }), role: RoleSchema }),
+    Type.Object({
+      organization: Type.Object({ code: Type.String(), name: Type.String() }),
+      role: RoleSchema,
+      signIn: Type.Enum(MEMBERSHIP_SIGN_INS),
+    }),
   ),
 })
 

@@ -128,6 +128,26 @@ describe('single sign-on required by an organisation', () => {
     assert.ok(agentMail?.body.includes(`Se connecter avec ${ORGANIZATION}`), agentMail?.body)
     assert.ok(!agentMail?.body.includes('/mot-de-passe'), 'no link that sets a password')
 
+    // The users list says, membership by membership, how each is reached now.
+    const signIns = async () => {
+      const listed = await app.inject({ url: '/api/users', headers: networkAdminSession })
+      assert.equal(listed.statusCode, 200, listed.body)
+      const byUser = new Map<string, string[]>()
+      for (const user of listed.json().items as {
+        id: string
+        memberships: { organization: { name: string }; signIn: string }[]
+      }[]) {
+        byUser.set(user.id, user.memberships.map((m) => `${m.organization.name}: ${m.signIn}`).sort())
+      }
+      return byUser
+    }
+    const whileAwaiting = await signIns()
+    assert.deepEqual(whileAwaiting.get(agent.id), [`${ORGANIZATION}: awaiting_provider`])
+    assert.deepEqual(whileAwaiting.get(shared.id), [
+      'Association partenaire: password',
+      `${ORGANIZATION}: awaiting_provider`,
+    ])
+
     // The provider does not vouch for the address, but the organisation made it the judge of its people: bound.
     const bySso = await signIn(testApp, organization.code, 'agent')
     assert.equal(bySso.location, '/')
@@ -142,6 +162,7 @@ describe('single sign-on required by an organisation', () => {
       headers: networkAdminSession,
     })
     assert.deepEqual(afterwards.json().passwordMembers, { count: 2, alsoElsewhere: 1 })
+    assert.deepEqual((await signIns()).get(agent.id), [`${ORGANIZATION}: provider`])
   })
 
   it('opens the organisation to passwords again when its single sign-on is switched off', async (t) => {

@@ -183,7 +183,7 @@ describe('DELETE /api/users/:id/memberships/:code', () => {
     const listed = (await app.inject({ url: '/api/users', headers: adminHeaders })).json().items
     const item = listed.find((user: { id: string }) => user.id === person.id)
     assert.deepEqual(item.memberships, [
-      { organization: { code: 'SIBLING', name: sibling.name }, role: 'social_worker' },
+      { organization: { code: 'SIBLING', name: sibling.name }, role: 'social_worker', signIn: 'password' },
     ])
     assert.equal(item.isActive, true)
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import type { MembershipSignIn } from '../../../shared/contracts/users.js'
 import type { Role } from '../../../shared/roles.js'
 import { announce } from '../../db/broadcast.js'
 import type { Db } from '../../db/database.js'
 import { nowTimestamp } from '../../db/time.js'
+import { isBoundToProvider } from '../sso/sso.queries.js'
 
 /** The account with this email address (stored trimmed and in lower case), with what signing in checks. */
 export async function findUserByEmail(db: Db, email: string) {
@@ -120,6 +122,18 @@ export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
       'organization.code as organizationCode',
       'organization.name as organizationName',
       'membership.role',
+      (eb) => isBoundToProvider(eb).as('isBound'),
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('organizationSso')
+              .select('organizationSso.organizationId')
+              .whereRef('organizationSso.organizationId', '=', 'membership.organizationId')
+              .where('organizationSso.isEnabled', '=', 1)
+              .where('organizationSso.requireSso', '=', 1),
+          )
+          .as('isSsoRequired'),
     ])
     .where('organization.networkId', 'in', networkIds)
     .orderBy('user.name')
@@ -134,7 +148,7 @@ export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
       lastLoginAt: string | null
       hasSecondFactor: boolean
       isInOtherNetwork: boolean
-      memberships: { organization: { code: string; name: string }; role: Role }[]
+      memberships: { organization: { code: string; name: string }; role: Role; signIn: MembershipSignIn }[]
     }
   >()
   for (const row of rows) {
@@ -152,6 +166,8 @@ export async function listUsersOfNetworks(db: Db, networkIds: string[]) {
       organization: { code: row.organizationCode, name: row.organizationName },
       // Memberships are written with a role of ROLES only (the API and the CLI check it).
       role: row.role as Role,
+      // PostgreSQL answers booleans, SQLite 0 or 1.
+      signIn: row.isBound ? 'provider' : row.isSsoRequired ? 'awaiting_provider' : 'password',
     })
     users.set(row.id, user)
   }

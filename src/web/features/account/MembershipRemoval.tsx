@@ -4,7 +4,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { TFunction } from 'i18next'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { USER_CONFLICT_REASONS, type UserConflictReason, usersContract } from '../../../shared/contracts/users.js'
+import {
+  type MembershipSignIn,
+  USER_CONFLICT_REASONS,
+  type UserConflictReason,
+  usersContract,
+} from '../../../shared/contracts/users.js'
 import type { Role } from '../../../shared/roles.js'
 import { ApiError, call } from '../../api/client.js'
 import { describeError } from '../../components/errors.js'
@@ -18,7 +23,7 @@ export function describeUserError(t: TFunction, error: unknown): string {
 
 interface Props {
   user: { id: string; name: string; isInOtherNetwork: boolean; membershipCount: number }
-  membership: { organization: { code: string; name: string }; role: Role }
+  membership: { organization: { code: string; name: string }; role: Role; signIn: MembershipSignIn }
 }
 
 /**
@@ -53,6 +58,16 @@ export function MembershipRemoval({ user, membership }: Props) {
       <Text size="sm">
         {t(`roles.${membership.role}`)} — {membership.organization.code}
       </Text>
+      {membership.signIn === 'provider' && (
+        <Text size="xs" c="dimmed">
+          {t('account.admin.signIn.provider')}
+        </Text>
+      )}
+      {membership.signIn === 'awaiting_provider' && (
+        <Text size="xs" fw={600} data-testid="membership-awaiting-provider">
+          {t('account.admin.signIn.awaiting_provider')}
+        </Text>
+      )}
       <Button
         size="compact-xs"
         variant="subtle"

@@ -107,6 +107,11 @@ export const accountFr = {
       'Ce compte travaille aussi dans un autre réseau : retirez-le de vos organismes plutôt que de le désactiver.',
     otherNetworkMfa: 'Seuls les administrateurs de son autre réseau peuvent réinitialiser sa double authentification.',
     remove: 'Retirer de l’organisme',
+    signIn: {
+      provider: 'Par la connexion unique de l’organisme',
+      awaiting_provider:
+        'Connexion unique obligatoire : n’accède à cet organisme qu’après s’être connecté·e une fois par elle',
+    },
     removeLabel: 'Retirer de l’organisme {{organization}} : {{name}}, {{role}}',
     confirmRemoveTitle: 'Retirer {{name}} de {{organization}} ?',
     confirmRemove:
@@ -230,6 +235,10 @@ export const accountEn: typeof accountFr = {
       'This account also works in another network: remove it from your organisations rather than disabling it.',
     otherNetworkMfa: 'Only the administrators of its other network can reset its two-step verification.',
     remove: 'Remove from the organisation',
+    signIn: {
+      provider: 'Through the organisation’s single sign-on',
+      awaiting_provider: 'Single sign-on required: reaches this organisation only after signing in through it once',
+    },
     removeLabel: 'Remove from the organisation {{organization}}: {{name}}, {{role}}',
     confirmRemoveTitle: 'Remove {{name}} from {{organization}}?',
     confirmRemove:
