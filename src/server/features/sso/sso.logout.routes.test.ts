@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { generateKeyPair, SignJWT } from 'jose'
 import { me, setUpSso, signIn } from '../../../../test/sso-sign-in.js'
+import { SSO_REFUSALS_AUDITED_PER_ADDRESS } from './sso.routes.js'
 
 const EVENT = 'http://schemas.openid.net/event/backchannel-logout'
 
@@ -127,6 +128,21 @@ describe('back-channel logout from the provider', () => {
       .where('action', '=', 'auth.sso_refused')
       .execute()
     assert.equal(refusals.length, 8, 'each refused token audited')
+
+    // A flood from one address: audited up to SSO_REFUSALS_AUDITED_PER_ADDRESS, then a logout token gets 429 and the
+    // sign-in's round trip is still refused in words, neither of them adding to the journal.
+    for (let sent = refusals.length; sent < SSO_REFUSALS_AUDITED_PER_ADDRESS; sent++) {
+      assert.equal((await post('not a token')).statusCode, 400)
+    }
+    const flooded = await post('not a token')
+    assert.equal(flooded.statusCode, 429, flooded.body)
+    assert.ok(Number(flooded.headers['retry-after']) > 0)
+    const roundTrip = await app.inject({ url: '/api/auth/sso/callback?state=x&code=y' })
+    assert.equal(roundTrip.statusCode, 302)
+    assert.equal(roundTrip.headers.location, '/?sso=expired')
+    const audited = await db.selectFrom('auditEvent').select('id').where('action', '=', 'auth.sso_refused').execute()
+    assert.equal(audited.length, SSO_REFUSALS_AUDITED_PER_ADDRESS)
+    assert.equal(await sessionStatus(testApp, signedIn.session), 200, 'nothing ended')
 
     // Switched off: the organisation takes no logout token (404), and its provider's do not reach anyone.
     await saveSso({ isEnabled: false })

@@ -10,6 +10,7 @@ import { currentScope, currentUser } from '../../policy/policy.hook.js'
 import { networksWhere } from '../../policy/policy.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
 import * as authQueries from '../auth/auth.queries.js'
+import { throttledAddressOf } from '../auth/login-throttle.js'
 import { findOrganizationByCode } from '../organizations/organizations.queries.js'
 import type { StoredSsoSettings } from './sso.queries.js'
 import * as ssoQueries from './sso.queries.js'
@@ -26,6 +27,12 @@ import { encryptSecret } from './sso-secret.js'
 /** The cookie that carries a sign-in's token through the round trip to the provider (its hash names the attempt). */
 export const SSO_COOKIE = 'allervers_sso'
 const SSO_COOKIE_PATH = '/api/auth/sso'
+/**
+ * Refusals audited per client address within the sign-in window (LOGIN_WINDOW_MINUTES): the sign-in's round trip and
+ * the logout tokens need no account, so beyond this a flood of refusals from one address adds nothing to the journal
+ * (the refusals are still given; a logout token then gets 429).
+ */
+export const SSO_REFUSALS_AUDITED_PER_ADDRESS = 30
 
 function presentSettings(settings: StoredSsoSettings | undefined) {
   if (!settings) return null
@@ -64,6 +71,31 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     passwordMembers: await presentPasswordMembers(db, organization.id),
   })
 
+  /**
+   * Audits a refusal (`auth.sso_refused`) unless its address has had SSO_REFUSALS_AUDITED_PER_ADDRESS of them in the
+   * window; answers whether it did.
+   */
+  async function auditRefusal(
+    request: FastifyRequest,
+    entry: {
+      actorUserId: string | null
+      actorEmail: string | null
+      organizationId: string | null
+      details: Record<string, unknown>
+    },
+  ) {
+    const now = nowTimestamp()
+    const counted = await authQueries.reserveLoginAttempt(db, {
+      key: `sso-refused:${throttledAddressOf(request.ip)}`,
+      now,
+      since: addMinutes(now, -config.loginWindowMinutes),
+      maxAttempts: SSO_REFUSALS_AUDITED_PER_ADDRESS,
+    })
+    if (!counted) return false
+    await recordAuditEvent(db, { ...entry, action: 'auth.sso_refused', ip: request.ip, details: entry.details })
+    return true
+  }
+
   /** Back to the app's login page, which says why in words (`login.sso.<reason>`); the refusal is audited. */
   async function refuse(
     request: FastifyRequest,
@@ -72,12 +104,10 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     context: { organizationId?: string | null; details?: Record<string, unknown>; email?: string | null } = {},
   ) {
     const { userId, ...details } = context.details ?? {}
-    await recordAuditEvent(db, {
+    await auditRefusal(request, {
       actorUserId: typeof userId === 'string' ? userId : null,
       actorEmail: context.email ?? null,
       organizationId: context.organizationId ?? null,
-      action: 'auth.sso_refused',
-      ip: request.ip,
       details: { reason, ...details },
     })
     return reply.redirect(`/?sso=${reason}`, 302)
@@ -216,13 +246,17 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         } catch (error) {
           if (!(error instanceof SsoRefused)) throw error
           const problem = String(error.details.problem)
-          await recordAuditEvent(db, {
+          const isAudited = await auditRefusal(request, {
             actorUserId: null,
+            actorEmail: null,
             organizationId: organization.id,
-            action: 'auth.sso_refused',
-            ip: request.ip,
             details: { reason: error.reason, problem },
           })
+          if (!isAudited) {
+            throw new AppError('RATE_LIMITED', 'Too many refused logout tokens from your address; try again later', {
+              retryAfterSeconds: config.loginWindowMinutes * 60,
+            })
+          }
           throw new AppError('VALIDATION_FAILED', 'The logout token is not valid', [
             { field: 'logout_token', message: problem },
           ])
