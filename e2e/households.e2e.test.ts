@@ -156,7 +156,9 @@ describe('the household list in Chromium', () => {
     const fragileActive = all.filter((h) => h.fragilityLevel === 'fragile' && h.status === 'active').length
     await waitForCount(page, new RegExp(`^${grouped(fragileActive)} ménages?$`))
 
-    // The export carries the same filters.
+    // The export carries the same filters (its link is drawn again after the address changes: waited for, not read
+    // at once, which on a slow machine could still be the link before the status was chosen).
+    await page.locator('a[href^="/api/households/export.csv"][href*="status=active"]').waitFor()
     const exportHref = await page.getByRole('link', { name: 'Exporter la liste' }).getAttribute('href')
     assert.match(exportHref ?? '', /^\/api\/households\/export\.csv\?/)
     const exportQuery = new URLSearchParams(exportHref!.split('?')[1])
