@@ -43,6 +43,22 @@ async function twoNetworks(t: Parameters<typeof buildTestApp>[0]) {
   return { ...test, home, sibling, far, admin, adminHeaders, farAdmin, farAdminHeaders, remove, membershipsOf }
 }
 
+/** A promise `opened` that resolves when `open` is called. */
+function gate() {
+  let open = () => {}
+  const opened = new Promise<void>((resolve) => {
+    open = resolve
+  })
+  return { open, opened }
+}
+
+/** How many backends of this test database wait on a lock now. */
+async function waitingOnLocks(db: Db) {
+  const result = await sql<{ waiting: number }>`select count(*)::int as "waiting" from pg_stat_activity
+    where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
+  return result.rows[0]!.waiting
+}
+
 /**
  * Sends the requests at once, in the interleaving that lets two removals of one account's memberships each see the
  * other's still there. On PostgreSQL the test holds the account's membership rows until every request waits on a lock
@@ -51,14 +67,8 @@ async function twoNetworks(t: Parameters<typeof buildTestApp>[0]) {
  */
 async function atOnce(db: Db, userId: string, requests: (() => Promise<LightMyRequestResponse>)[]) {
   if (testEngine() !== 'postgres') return Promise.all(requests.map((request) => request()))
-  let release = () => {}
-  const released = new Promise<void>((resolve) => {
-    release = resolve
-  })
-  let held = () => {}
-  const isHeld = new Promise<void>((resolve) => {
-    held = resolve
-  })
+  const { open: release, opened: released } = gate()
+  const { open: held, opened: isHeld } = gate()
   const holder = db.transaction().execute(async (tx) => {
     await tx.selectFrom('membership').select('id').where('userId', '=', userId).forUpdate().execute()
     held()
@@ -66,14 +76,9 @@ async function atOnce(db: Db, userId: string, requests: (() => Promise<LightMyRe
   })
   await isHeld
   const responses = Promise.all(requests.map((request) => request()))
-  const waitingOnLocks = async () =>
-    (
-      await sql<{ waiting: number }>`select count(*)::int as "waiting" from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
-    ).rows[0]!.waiting
   try {
     const deadline = Date.now() + 3000
-    while ((await waitingOnLocks()) < requests.length) {
+    while ((await waitingOnLocks(db)) < requests.length) {
       if (Date.now() > deadline) throw new Error(`the ${requests.length} requests did not all come to wait on a lock`)
       await sleep(5)
     }
@@ -101,14 +106,8 @@ async function inTurn(
     for (const request of requests) responses.push(await request())
     return responses
   }
-  let release = () => {}
-  const released = new Promise<void>((resolve) => {
-    release = resolve
-  })
-  let held = () => {}
-  const isHeld = new Promise<void>((resolve) => {
-    held = resolve
-  })
+  const { open: release, opened: released } = gate()
+  const { open: held, opened: isHeld } = gate()
   const rolledBack = new Error('rolled back')
   const holder = db
     .transaction()
@@ -122,11 +121,6 @@ async function inTurn(
       if (error !== rolledBack) throw error
     })
   await Promise.race([isHeld, holder])
-  const waitingOnLocks = async () =>
-    (
-      await sql<{ waiting: number }>`select count(*)::int as "waiting" from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
-    ).rows[0]!.waiting
   const responses: Promise<LightMyRequestResponse>[] = []
   let answered = 0
   try {
@@ -137,7 +131,7 @@ async function inTurn(
         }),
       )
       const deadline = Date.now() + 5000
-      while ((await waitingOnLocks()) < responses.length - answered) {
+      while ((await waitingOnLocks(db)) < responses.length - answered) {
         if (Date.now() > deadline) throw new Error(`request ${responses.length} neither waited on a lock nor answered`)
         await sleep(5)
       }
