@@ -1,5 +1,8 @@
+import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import type { TestContext } from 'node:test'
+import { isDeepStrictEqual } from 'node:util'
+import { SESSION_CACHE_MILLISECONDS } from '../src/server/http/session-cache.js'
 
 /**
  * Another app instance in a process of its own (`allervers serve`) on the same database: nothing it keeps in memory
@@ -50,4 +53,32 @@ export async function startOtherInstance(t: TestContext, databaseUrl: string, en
       return { cookie: login.headers.getSetCookie()[0].split(';')[0] }
     },
   }
+}
+
+/**
+ * Waits for a change announced on this instance to show on the other one, and returns how long it took (ms). The
+ * NOTIFY that carries it (db/broadcast.ts) is sent when the transaction commits but reaches the other process on its
+ * own connection, asynchronously: on a loaded machine the test's next request can arrive there a moment before it.
+ * So the other instance is read again every 10 ms, and the wait fails past one second, or if it ended so late that
+ * the cache's own expiry (SESSION_CACHE_MILLISECONDS, counted from `rememberedSince`, when the other instance read
+ * the session) could explain the change instead of the notice.
+ */
+export async function noticedThere<T>(
+  read: () => Promise<T>,
+  expected: T,
+  rememberedSince: number,
+  message: string,
+): Promise<number> {
+  const start = performance.now()
+  let seen = await read()
+  while (!isDeepStrictEqual(seen, expected) && performance.now() - start < 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    seen = await read()
+  }
+  assert.deepEqual(seen, expected, `${message} (still so ${Math.round(performance.now() - start)} ms later)`)
+  assert.ok(
+    performance.now() - rememberedSince < SESSION_CACHE_MILLISECONDS,
+    `${message}: seen only as the cache's entry could have expired, which does not prove the notice`,
+  )
+  return Math.round(performance.now() - start)
 }
