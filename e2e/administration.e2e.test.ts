@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
+import { nowTimestamp } from '../src/server/db/time.js'
 import { seedDemo } from '../src/server/features/demo/demo.service.js'
 import {
   createNetwork,
   createOrganization,
   findOrganizationByCode,
 } from '../src/server/features/organizations/organizations.queries.js'
+import { linkSsoIdentity } from '../src/server/features/sso/sso.queries.js'
 import { insertUser, upsertMembership } from '../src/server/features/users/users.queries.js'
 import { launchBrowser, screenshotPath, seriousViolations, signIn, startTestServer } from '../test/browser.js'
 
@@ -77,6 +79,13 @@ describe('user administration in Chromium', () => {
     const ines = await insertUser(db, { email: 'ines.moreau@asso.example', name: 'Inès Moreau', passwordHash: 'x' })
     await upsertMembership(db, { userId: ines.id, organizationId: landlord.id, role: 'social_worker' })
     await upsertMembership(db, { userId: ines.id, organizationId: sister.id, role: 'social_worker' })
+    // She reaches the second through its single sign-on: her account is bound to its provider.
+    await linkSsoIdentity(db, {
+      organizationId: sister.id,
+      subject: 'ines.moreau',
+      userId: ines.id,
+      now: nowTimestamp(),
+    })
     // Another who also works for a landlord of another network.
     const farNetwork = await createNetwork(db, { code: 'alsace', name: 'Réseau d’Alsace' })
     const far = await createOrganization(db, {
@@ -119,8 +128,21 @@ describe('user administration in Chromium', () => {
       )
       .waitFor()
     assert.equal(await dialog.getByText(/C’est son dernier organisme/).count(), 0, 'she keeps Toits de Lorraine')
+    // Through single sign-on, the removal holds only if the provider stops giving her a role: said before confirming.
+    await dialog
+      .getByText(
+        'Cette personne se connecte par la connexion unique de l’organisme : tant que son fournisseur la place dans un groupe associé à un rôle, elle retrouvera cet organisme à sa prochaine connexion. Retirez-la aussi de ce groupe chez le fournisseur.',
+      )
+      .waitFor()
     await page.keyboard.press('Escape')
     await dialog.waitFor({ state: 'hidden' })
+    // A membership reached with a password: no such warning.
+    await samirRow.getByRole('button', { name: /^Retirer de l’organisme Toits de Lorraine : Samir Haddad/ }).click()
+    const samirDialog = page.getByRole('dialog', { name: 'Retirer Samir Haddad de Toits de Lorraine ?' })
+    await samirDialog.getByText(/^Samir Haddad n’aura plus le rôle/).waitFor()
+    assert.equal(await samirDialog.getByText(/connexion unique/).count(), 0, 'Samir signs in with a password')
+    await page.keyboard.press('Escape')
+    await samirDialog.waitFor({ state: 'hidden' })
     assert.equal((await db.selectFrom('membership').select('id').where('userId', '=', ines.id).execute()).length, 2)
 
     await remove.click()
@@ -134,7 +156,11 @@ describe('user administration in Chromium', () => {
     await page.screenshot({ path: screenshotPath('admin-membership-remove-confirm') })
     await dialog.getByRole('button', { name: 'Retirer de l’organisme' }).click()
     await dialog.waitFor({ state: 'hidden' })
-    await page.getByText('Inès Moreau est retiré·e de Moselle Habitat Solidaire.').waitFor()
+    await page
+      .getByText(
+        /^Inès Moreau est retiré·e de Moselle Habitat Solidaire\. Pensez aussi à son groupe chez le fournisseur\s:\ssinon, sa prochaine connexion unique lui redonnera cet organisme\.$/,
+      )
+      .waitFor()
     await inesRow.getByText('Travailleur·se social·e — TDL').waitFor()
     assert.equal(await inesRow.getByText(/— MHS/).count(), 0, 'the line is gone from the list')
     const left = await db.selectFrom('membership').select('organizationId').where('userId', '=', ines.id).execute()

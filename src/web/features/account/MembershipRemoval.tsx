@@ -35,13 +35,23 @@ export function MembershipRemoval({ user, membership }: Props) {
   const queryClient = useQueryClient()
   const [isConfirming, setConfirming] = useState(false)
   const words = { name: user.name, organization: membership.organization.name, role: t(`roles.${membership.role}`) }
+  // Known before asking: an account with no other membership anywhere is disabled with its last one.
+  const isLast = user.membershipCount === 1 && !user.isInOtherNetwork
+  // An account bound to the organisation's provider that stays active gets the membership back at its next single
+  // sign-on while the provider's groups map to a role (resolveAccount). Not one awaiting its first: the provider does not
+  // bind an account that has another organisation (account_elsewhere), and a disabled account is refused.
+  const isGivenBackByProvider = membership.signIn === 'provider' && !isLast
   const remove = useMutation({
     mutationFn: () =>
       call(usersContract.removeMembership, { params: { id: user.id, code: membership.organization.code } }),
     onSuccess: (result) => {
       setConfirming(false)
       notifications.show({
-        message: t(result.accountDisabled ? 'account.admin.doneRemovedDisabled' : 'account.admin.doneRemoved', words),
+        message: result.accountDisabled
+          ? t('account.admin.doneRemovedDisabled', words)
+          : isGivenBackByProvider
+            ? `${t('account.admin.doneRemoved', words)} ${t('account.admin.doneRemovedProvider')}`
+            : t('account.admin.doneRemoved', words),
         color: 'teal',
       })
       void queryClient.invalidateQueries({ queryKey: ['users'] })
@@ -51,8 +61,6 @@ export function MembershipRemoval({ user, membership }: Props) {
     setConfirming(false)
     remove.reset()
   }
-  // Known before asking: an account with no other membership anywhere is disabled with its last one.
-  const isLast = user.membershipCount === 1 && !user.isInOtherNetwork
   return (
     <Stack gap={0} align="flex-start">
       <Text size="sm">
@@ -89,6 +97,7 @@ export function MembershipRemoval({ user, membership }: Props) {
         <Stack>
           <Text>{t('account.admin.confirmRemove', words)}</Text>
           {isLast && <Text fw={600}>{t('account.admin.confirmRemoveLast', words)}</Text>}
+          {isGivenBackByProvider && <Text fw={600}>{t('account.admin.confirmRemoveProvider')}</Text>}
           {remove.error && (
             <Alert color="red" role="alert">
               {describeUserError(t, remove.error)}

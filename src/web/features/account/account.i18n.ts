@@ -118,7 +118,11 @@ export const accountFr = {
       '{{name}} n’aura plus le rôle « {{role}} » dans {{organization}}, tout de suite, sur tous les serveurs. Ses autres organismes ne changent pas.',
     confirmRemoveLast:
       'C’est son dernier organisme : son compte sera aussi désactivé. Pour le faire revenir, l’exploitant de l’instance lui redonne un rôle (allervers users add), puis vous réactivez le compte.',
+    confirmRemoveProvider:
+      'Cette personne se connecte par la connexion unique de l’organisme : tant que son fournisseur la place dans un groupe associé à un rôle, elle retrouvera cet organisme à sa prochaine connexion. Retirez-la aussi de ce groupe chez le fournisseur.',
     doneRemoved: '{{name}} est retiré·e de {{organization}}.',
+    doneRemovedProvider:
+      'Pensez aussi à son groupe chez le fournisseur : sinon, sa prochaine connexion unique lui redonnera cet organisme.',
     doneRemovedDisabled: '{{name}} est retiré·e de {{organization}}. Sans autre organisme, son compte est désactivé.',
     conflict: {
       other_network:
@@ -245,7 +249,11 @@ export const accountEn: typeof accountFr = {
       '{{name}} will no longer have the role “{{role}}” in {{organization}}, at once, on every server. Their other organisations do not change.',
     confirmRemoveLast:
       'This is their last organisation: their account will be disabled too. To bring them back, the instance’s operator gives them a role again (allervers users add), then you enable the account.',
+    confirmRemoveProvider:
+      'This person signs in through the organisation’s single sign-on: as long as their provider puts them in a group mapped to a role, they will get this organisation back at their next sign-in. Remove them from that group at the provider too.',
     doneRemoved: '{{name}} is removed from {{organization}}.',
+    doneRemovedProvider:
+      'Remember their group at the provider too: otherwise their next single sign-on gives them this organisation back.',
     doneRemovedDisabled:
       '{{name}} is removed from {{organization}}. With no other organisation, their account is disabled.',
     conflict: {
