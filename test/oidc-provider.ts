@@ -33,8 +33,13 @@ export interface TestProvider {
   refreshGrants(): number
   /** Stops answering (the port refuses connections), as a provider down. */
   stop(): Promise<void>
-  /** Signs `login` out at the provider, which posts its logout token to the application (throws on a refusal). */
-  backchannelLogout(login: string): Promise<void>
+  /**
+   * Signs `login` out at the provider, which posts its logout token to the application (throws on a refusal); with
+   * `providerSessionId`, the token names that session of the provider too (with `providerSessionIds` on).
+   */
+  backchannelLogout(login: string, providerSessionId?: string): Promise<void>
+  /** The provider's session ids (`sid`) of the sign-ins `login` made so far, oldest first. */
+  providerSessionsOf(login: string): string[]
   /** Signs these claims with the provider's own key, as a JWT it could have issued. */
   signAsProvider(claims: Record<string, unknown>): Promise<string>
 }
@@ -46,6 +51,11 @@ export async function startOidcProvider(
     accounts?: Record<string, ProviderAccountData>
     /** Where the provider posts its logout tokens (Back-Channel Logout 1.0), when the application takes them. */
     backchannelLogoutUri?: string
+    /**
+     * The provider names its sessions (`sid`) in the ID tokens it gives this client and in its logout tokens
+     * (`backchannel_logout_session_required`), as Keycloak does; without it, neither carries one.
+     */
+    providerSessionIds?: boolean
   },
 ): Promise<TestProvider> {
   const accounts = new Map(Object.entries(options.accounts ?? {}))
@@ -69,7 +79,10 @@ export async function startOidcProvider(
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
         ...(options.backchannelLogoutUri
-          ? { backchannel_logout_uri: options.backchannelLogoutUri, backchannel_logout_session_required: false }
+          ? {
+              backchannel_logout_uri: options.backchannelLogoutUri,
+              backchannel_logout_session_required: options.providerSessionIds === true,
+            }
           : {}),
       },
     ],
@@ -133,6 +146,15 @@ export async function startOidcProvider(
     if (ctx.oidc?.params?.grant_type === 'refresh_token') refreshGrants++
   }
   provider.on('grant.success', countRefresh)
+  // Each sign-in's provider session, as the authorization code carries it to the ID token.
+  const providerSessions: { login: string; sid: string }[] = []
+  // (The library emits each model's events with the model; its typings only know the context-carrying ones.)
+  ;(provider as unknown as NodeJS.EventEmitter).on(
+    'authorization_code.saved',
+    (code: { accountId?: string; sid?: string }) => {
+      if (code.accountId && code.sid) providerSessions.push({ login: code.accountId, sid: code.sid })
+    },
+  )
   provider.on('grant.error', countRefresh)
   const handler = provider.callback()
   server.on('request', handler)
@@ -146,14 +168,14 @@ export async function startOidcProvider(
   }
   t.after(stop)
   /** The provider's own back-channel logout of `login` (as when its session ends there): a signed token posted. */
-  const backchannelLogout = async (login: string) => {
+  const backchannelLogout = async (login: string, providerSessionId?: string) => {
     // The library's Client model (its typings leave it out) signs the token with the provider's keys and posts it.
     const models = provider as unknown as {
       Client: { find(id: string): Promise<{ backchannelLogout(sub: string, sid?: string): Promise<void> } | undefined> }
     }
     const registered = await models.Client.find(clientId)
     if (!registered) throw new Error('the test client is not registered')
-    await registered.backchannelLogout(login)
+    await registered.backchannelLogout(login, providerSessionId)
   }
   const signAsProvider = (claims: Record<string, unknown>) =>
     new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: signingKey.kid, typ: 'logout+jwt' }).sign(privateKey)
@@ -165,6 +187,8 @@ export async function startOidcProvider(
     refreshGrants: () => refreshGrants,
     stop,
     backchannelLogout,
+    providerSessionsOf: (login: string) =>
+      providerSessions.filter((session) => session.login === login).map((session) => session.sid),
     signAsProvider,
   }
 }

@@ -26,6 +26,8 @@ export async function setUpSso(
     scopes?: string
     /** The application takes the provider's logout tokens (back-channel logout). */
     backchannelLogout?: boolean
+    /** The provider names its sessions (`sid`) in ID tokens and logout tokens, as Keycloak does. */
+    providerSessionIds?: boolean
   } = {},
 ) {
   const testApp = await buildTestApp(t, { PUBLIC_URL, SSO_SECRET_KEY, SSO_ALLOW_HTTP_ISSUER: '1' })
@@ -38,6 +40,7 @@ export async function setUpSso(
     redirectUri: REDIRECT_URI,
     accounts: options.accounts,
     ...(appUrl ? { backchannelLogoutUri: `${appUrl}/api/auth/sso/${organization.code}/backchannel-logout` } : {}),
+    providerSessionIds: options.providerSessionIds,
   })
   /** Sends the settings of this set-up with `changes` (the secret once stored is kept), as `headers`' administrator. */
   const putSso = (

@@ -26,6 +26,7 @@ import * as requestsRetention from './migrations/2026-12-06T30-q-requests-retent
 import * as rectifiedFields from './migrations/2026-12-06T40-a-rectified-fields.js'
 import * as ssoSession from './migrations/2026-12-07T10-o-sso-session.js'
 import * as requireSso from './migrations/2026-12-07T20-r-require-sso.js'
+import * as ssoSessionSid from './migrations/2026-12-07T30-o-sso-session-sid.js'
 
 // Listed by hand rather than read from the folder: works the same under tsx, a bundle or a compiled build.
 const migrations: Record<string, Migration> = {
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06T40-a-rectified-fields': rectifiedFields,
   '2026-12-07T10-o-sso-session': ssoSession,
   '2026-12-07T20-r-require-sso': requireSso,
+  '2026-12-07T30-o-sso-session-sid': ssoSessionSid,
 }
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }

@@ -91,14 +91,19 @@ export interface SsoAttemptTable {
   expiresAt: Timestamp
 }
 
-/** A session opened through a provider that gave a refresh token: the provider is asked again while it lasts. */
+/**
+ * A session opened through a provider: who it is there, the provider's own session (for its back-channel logout),
+ * and, when it gave a refresh token, what lets it be asked again while the session lasts (sso.recheck.ts).
+ */
 export interface SsoSessionTable {
   sessionId: string
   organizationId: string
   /** The person's `sub` at the provider. */
   subject: string
-  /** `v1.<iv>.<tag>.<ciphertext>` (AES-256-GCM under SSO_SECRET_KEY, the session id as associated data). */
-  refreshTokenEncrypted: string
+  /** The provider's session id (`sid` in its ID token), when it gives one. */
+  providerSessionId: string | null
+  /** `v1.<iv>.<tag>.<ciphertext>` (AES-256-GCM under SSO_SECRET_KEY, the session id as associated data), or null. */
+  refreshTokenEncrypted: string | null
   checkedAt: Timestamp
 }
 

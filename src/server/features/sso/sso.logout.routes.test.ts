@@ -10,8 +10,9 @@ import { SSO_REFUSALS_AUDITED_PER_ADDRESS } from './sso.routes.js'
 
 const EVENT = 'http://schemas.openid.net/event/backchannel-logout'
 
-async function setUp(t: Parameters<typeof setUpSso>[0]) {
+async function setUp(t: Parameters<typeof setUpSso>[0], options: { providerSessionIds?: boolean } = {}) {
   return setUpSso(t, {
+    ...options,
     backchannelLogout: true,
     accounts: {
       agent: { email: 'agent@nord.example', name: 'Agent', groups: ['agents'] },
@@ -50,13 +51,106 @@ describe('back-channel logout from the provider', () => {
       .execute()
     assert.deepEqual(
       audit.map((row) => ({ ...row, details: JSON.parse(String(row.details)) })),
-      [{ actorUserId: agentId, organizationId: organization.id, details: { reason: 'backchannel_logout' } }],
+      [
+        {
+          actorUserId: agentId,
+          organizationId: organization.id,
+          details: { reason: 'backchannel_logout', byProviderSession: false, sessionsEnded: 2 },
+        },
+      ],
     )
 
     // A person the provider knows but who never signed in here: the same answer, nothing to end.
     provider.accounts.set('jamais', { email: 'jamais@nord.example', name: 'Jamais', groups: ['agents'] })
     await provider.backchannelLogout('jamais')
     assert.equal(await sessionStatus(testApp, other.session), 200)
+  })
+
+  it('ends only the sessions of the provider session that ended, when the provider names its sessions', async (t) => {
+    const testApp = await setUp(t, { providerSessionIds: true })
+    const { db, organization, provider } = testApp
+    // A session opened before provider sessions were kept here: nothing ties it to one.
+    const earlier = await signIn(testApp, organization.code, 'agent')
+    await db.updateTable('ssoSession').set({ providerSessionId: null }).execute()
+    // Two browsers, two sessions at the provider: each sign-in here is tied to its own.
+    const office = await signIn(testApp, organization.code, 'agent')
+    const tablet = await signIn(testApp, organization.code, 'agent')
+    const other = await signIn(testApp, organization.code, 'other')
+    const agentId = (await me(testApp, office.session)).id
+    const [, officeSid, tabletSid] = provider.providerSessionsOf('agent')
+    assert.ok(officeSid && tabletSid && officeSid !== tabletSid, 'two sessions at the provider')
+    const kept = await db.selectFrom('ssoSession').select(['providerSessionId', 'subject']).execute()
+    assert.deepEqual(
+      kept
+        .map(
+          (row) =>
+            `${row.subject} ${row.providerSessionId === officeSid ? 'office' : row.providerSessionId === tabletSid ? 'tablet' : row.providerSessionId ? 'other' : 'none'}`,
+        )
+        .sort(),
+      ['agent none', 'agent office', 'agent tablet', 'other other'],
+      'each session keeps the provider session that opened it',
+    )
+
+    // Signed out at the provider in the office: the office's session ends here, and the one nothing ties to another
+    // provider session; the tablet's goes on.
+    await provider.backchannelLogout('agent', officeSid)
+    assert.equal(await sessionStatus(testApp, office.session), 401)
+    assert.equal(await sessionStatus(testApp, earlier.session), 401, 'nothing showed it was another provider session')
+    assert.equal(await sessionStatus(testApp, tablet.session), 200, 'the other provider session’s goes on')
+    assert.equal(await sessionStatus(testApp, other.session), 200)
+    // Sent again (providers retry): nothing more ends, the same answer.
+    await provider.backchannelLogout('agent', officeSid)
+    assert.equal(await sessionStatus(testApp, tablet.session), 200)
+
+    // A token naming only the provider's session (no sub), as some providers send: that session's only.
+    const now = Math.floor(Date.now() / 1000)
+    const sidOnly = await provider.signAsProvider({
+      iss: provider.issuer,
+      aud: provider.clientId,
+      iat: now,
+      jti: 'sid-only',
+      sid: tabletSid,
+      events: { [EVENT]: {} },
+    })
+    // A provider session named with someone else's sub ends nothing: the token must agree with what was kept.
+    const mismatched = await provider.signAsProvider({
+      iss: provider.issuer,
+      aud: provider.clientId,
+      iat: now,
+      jti: 'mismatched',
+      sub: 'other',
+      sid: tabletSid,
+      events: { [EVENT]: {} },
+    })
+    const post = (token: string) =>
+      testApp.app.inject({
+        method: 'POST',
+        url: `/api/auth/sso/${organization.code}/backchannel-logout`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ logout_token: token }).toString(),
+      })
+    assert.equal((await post(mismatched)).statusCode, 200)
+    assert.equal(await sessionStatus(testApp, tablet.session), 200, 'not ended by a token naming another person')
+    assert.equal(await sessionStatus(testApp, other.session), 200, 'nor that person’s, of another provider session')
+    assert.equal((await post(sidOnly)).statusCode, 200)
+    assert.equal(await sessionStatus(testApp, tablet.session), 401)
+
+    const audit = await db
+      .selectFrom('auditEvent')
+      .select(['actorUserId', 'details'])
+      .where('action', '=', 'auth.sso_session_ended')
+      .orderBy('id')
+      .execute()
+    assert.deepEqual(
+      audit.map((row) => ({
+        actor: row.actorUserId === agentId ? 'agent' : 'other',
+        ...JSON.parse(String(row.details)),
+      })),
+      [
+        { actor: 'agent', reason: 'backchannel_logout', byProviderSession: true, sessionsEnded: 2 },
+        { actor: 'agent', reason: 'backchannel_logout', byProviderSession: true, sessionsEnded: 1 },
+      ],
+    )
   })
 
   it('refuses a token not signed by the provider, not for this client, without the event, or for an organisation without single sign-on, and ends nothing', async (t) => {
@@ -109,7 +203,8 @@ describe('back-channel logout from the provider', () => {
       [{ iat: now - 3600 }, /"iat" claim timestamp check failed|too old/i],
       [{ events: { 'http://schemas.openid.net/event/other': {} } }, /no back-channel logout event/],
       [{ nonce: 'n' }, /a nonce/],
-      [{ sub: undefined, sid: 'provider-session' }, /no sub/],
+      [{ sub: undefined }, /neither sub nor sid/],
+      [{ sid: 42 }, /a sid that is not a session id/],
     ] as const) {
       const refused = await post(await provider.signAsProvider({ ...claims, ...changes }))
       assert.equal(refused.statusCode, 400, `${JSON.stringify(changes)}: ${refused.body}`)
@@ -127,7 +222,7 @@ describe('back-channel logout from the provider', () => {
       .select('details')
       .where('action', '=', 'auth.sso_refused')
       .execute()
-    assert.equal(refusals.length, 8, 'each refused token audited')
+    assert.equal(refusals.length, 9, 'each refused token audited')
 
     // A flood from one address: audited up to SSO_REFUSALS_AUDITED_PER_ADDRESS, then a logout token gets 429 and the
     // sign-in's round trip is still refused in words, neither of them adding to the journal.

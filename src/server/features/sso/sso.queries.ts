@@ -239,18 +239,59 @@ export async function deleteSessionsOfUsers(db: Db, userIds: string[]) {
   }
 }
 
-/** Keeps what lets the provider be asked again while the session it opened lasts (sso.recheck.ts). */
+/**
+ * Keeps, for a session a provider opened, who the person is there and the provider's own session (for its
+ * back-channel logout), and the refresh token when it gave one (the provider is asked again while it lasts,
+ * sso.recheck.ts).
+ */
 export async function insertSsoSession(
   db: Db,
   row: {
     sessionId: string
     organizationId: string
     subject: string
-    refreshTokenEncrypted: string
+    providerSessionId: string | null
+    refreshTokenEncrypted: string | null
     checkedAt: Timestamp
   },
 ) {
   await db.insertInto('ssoSession').values(row).execute()
+}
+
+/**
+ * The sessions here that a provider's back-channel logout ends (Back-Channel Logout 1.0 § 2.7). With the provider's
+ * session (`sid`): the sessions it opened, of `subject` when the token names one too, and, for the person of
+ * `userId`, those whose provider session is not known (opened before it was kept, or by a sign-in whose ID token gave
+ * none): nothing shows they belong to another one. With the person only: all of that person's sessions.
+ */
+export async function listSessionsEndedByLogout(
+  db: Db,
+  input: { organizationId: string; providerSessionId: string | null; subject: string | null; userId: string | null },
+): Promise<{ sessionId: string; userId: string }[]> {
+  const { organizationId, providerSessionId, subject, userId } = input
+  const found = new Map<string, string>()
+  if (providerSessionId !== null) {
+    const rows = await db
+      .selectFrom('ssoSession')
+      .innerJoin('session', 'session.id', 'ssoSession.sessionId')
+      .select(['session.id as sessionId', 'session.userId'])
+      .where('ssoSession.organizationId', '=', organizationId)
+      .where('ssoSession.providerSessionId', '=', providerSessionId)
+      .$if(subject !== null, (query) => query.where('ssoSession.subject', '=', subject as string))
+      .execute()
+    for (const row of rows) found.set(row.sessionId, row.userId)
+  }
+  if (userId !== null) {
+    const rows = await db
+      .selectFrom('session')
+      .leftJoin('ssoSession', 'ssoSession.sessionId', 'session.id')
+      .select(['session.id as sessionId', 'session.userId'])
+      .where('session.userId', '=', userId)
+      .$if(providerSessionId !== null, (query) => query.where('ssoSession.providerSessionId', 'is', null))
+      .execute()
+    for (const row of rows) found.set(row.sessionId, row.userId)
+  }
+  return [...found].map(([sessionId, owner]) => ({ sessionId, userId: owner }))
 }
 
 /**
@@ -272,11 +313,13 @@ export async function listSsoSessionsDue(
       'ssoSession.checkedAt',
       'session.userId',
     ])
+    .where('ssoSession.refreshTokenEncrypted', 'is not', null)
     .where('ssoSession.checkedAt', '<=', input.checkedBefore)
     .where('session.expiresAt', '>', input.now)
     .where('session.lastSeenAt', '>', input.seenSince)
     .orderBy('ssoSession.checkedAt')
     .limit(input.limit)
+    .$narrowType<{ refreshTokenEncrypted: string }>()
     .execute()
 }
 

@@ -79,8 +79,8 @@ describe('open single sign-on sessions checked again with the provider', () => {
     const after = await db.selectFrom('ssoSession').selectAll().executeTakeFirstOrThrow()
     assert.ok(after.checkedAt > LONG_AGO, 'the check is dated')
     assert.notEqual(
-      decryptSecret(KEY, after.refreshTokenEncrypted, after.sessionId),
-      decryptSecret(KEY, before.refreshTokenEncrypted, before.sessionId),
+      decryptSecret(KEY, String(after.refreshTokenEncrypted), after.sessionId),
+      decryptSecret(KEY, String(before.refreshTokenEncrypted), before.sessionId),
       'the rotated token replaces the spent one',
     )
     // The provider revokes everything when a spent token comes back: a second round works only with the new one.

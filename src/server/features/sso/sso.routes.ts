@@ -183,17 +183,20 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ip: request.ip,
           userAgent: request.headers['user-agent']?.slice(0, 300) ?? null,
         })
-        if (person.refreshToken && config.sso.secretKey) {
-          // The provider is asked again while the session lasts (sso.recheck.ts): access ends when it says so.
-          const sessionId = hashToken(sessionToken)
-          await ssoQueries.insertSsoSession(db, {
-            sessionId,
-            organizationId,
-            subject: person.subject,
-            refreshTokenEncrypted: encryptSecret(config.sso.secretKey, person.refreshToken, sessionId),
-            checkedAt: now,
-          })
-        }
+        // Who opened it at the provider, for its back-channel logout; with a refresh token, the provider is asked again
+        // while the session lasts (sso.recheck.ts): access ends when it says so.
+        const sessionId = hashToken(sessionToken)
+        await ssoQueries.insertSsoSession(db, {
+          sessionId,
+          organizationId,
+          subject: person.subject,
+          providerSessionId: person.providerSessionId,
+          refreshTokenEncrypted:
+            person.refreshToken && config.sso.secretKey
+              ? encryptSecret(config.sso.secretKey, person.refreshToken, sessionId)
+              : null,
+          checkedAt: now,
+        })
         await authQueries.recordLogin(db, account.userId, now)
         await recordAuditEvent(db, {
           actorUserId: account.userId,
@@ -240,9 +243,9 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!organization || !settings?.isEnabled) {
           throw new AppError('NOT_FOUND', `No organisation "${request.params.code}" with single sign-on on`)
         }
-        let subject: string
+        let named: Awaited<ReturnType<typeof readLogoutToken>>
         try {
-          ;({ subject } = await readLogoutToken(config, settings, request.body.logout_token))
+          named = await readLogoutToken(config, settings, request.body.logout_token)
         } catch (error) {
           if (!(error instanceof SsoRefused)) throw error
           const problem = String(error.details.problem)
@@ -261,18 +264,31 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
             { field: 'logout_token', message: problem },
           ])
         }
-        const account = await ssoQueries.findUserBySsoIdentity(db, organization.id, subject)
-        if (account) {
-          await ssoQueries.endSessionsOfUser(db, account.id)
+        const account = named.subject
+          ? await ssoQueries.findUserBySsoIdentity(db, organization.id, named.subject)
+          : undefined
+        const ended = await ssoQueries.listSessionsEndedByLogout(db, {
+          organizationId: organization.id,
+          providerSessionId: named.providerSessionId,
+          subject: named.subject,
+          userId: account?.id ?? null,
+        })
+        for (const session of ended) await ssoQueries.endSsoSession(db, session.sessionId)
+        // One entry per person whose sessions ended (a provider session is one person's).
+        for (const userId of new Set(ended.map((session) => session.userId))) {
           await recordAuditEvent(db, {
-            actorUserId: account.id,
+            actorUserId: userId,
             organizationId: organization.id,
             action: 'auth.sso_session_ended',
             ip: request.ip,
-            details: { reason: 'backchannel_logout' },
+            details: {
+              reason: 'backchannel_logout',
+              byProviderSession: named.providerSessionId !== null,
+              sessionsEnded: ended.filter((session) => session.userId === userId).length,
+            },
           })
         }
-        // The same answer for a person never seen here: the provider has nothing to retry.
+        // The same answer for a person or a session never seen here, or already ended: the provider has nothing to retry.
         return {}
       },
     })

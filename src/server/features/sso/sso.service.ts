@@ -132,6 +132,18 @@ export interface ProviderPerson {
    * A secret: kept encrypted, never logged, never in the API.
    */
   refreshToken: string | null
+  /**
+   * The provider's own session (`sid` in the ID token, OpenID Connect Front- and Back-Channel Logout), or null when it
+   * gives none: its back-channel logout then ends the sessions this sign-in opened, not the person's others.
+   */
+  providerSessionId: string | null
+}
+
+/** The longest provider session id kept: a longer one is not kept (cut, it would never match a logout token's). */
+const PROVIDER_SESSION_ID_MAX_LENGTH = 255
+
+function providerSessionIdOf(value: unknown): string | null {
+  return typeof value === 'string' && value && value.length <= PROVIDER_SESSION_ID_MAX_LENGTH ? value : null
 }
 
 /**
@@ -191,6 +203,7 @@ export async function readProviderAnswer(
     name: typeof name === 'string' && name.trim() ? name.trim().slice(0, 200) : null,
     groups: groupsFromClaim(read(settings.groupsClaim)).slice(0, 1000),
     refreshToken: typeof tokens.refresh_token === 'string' && tokens.refresh_token ? tokens.refresh_token : null,
+    providerSessionId: providerSessionIdOf(claims.sid),
   }
 }
 
@@ -264,8 +277,8 @@ const LOGOUT_TOKEN_MAX_AGE = '10 minutes'
 
 /**
  * Reads a logout token the provider sends when the person signs out there (OpenID Connect Back-Channel Logout 1.0,
- * § 2.6): signed with the provider's keys, for this client, recent, naming the logout event and the person (`sub`),
- * without a nonce. Answers the person's subject; throws SsoRefused('provider_refused') naming what failed, or
+ * § 2.6): signed with the provider's keys, for this client, recent, naming the logout event, and the person (`sub`),
+ * the provider's session (`sid`) or both, without a nonce. Answers them (null when absent); throws SsoRefused('provider_refused') naming what failed, or
  * SsoRefused('provider_error') when the provider's configuration or keys cannot be read.
  */
 export async function readLogoutToken(config: Config, settings: StoredSsoSettings, token: string) {
@@ -293,11 +306,15 @@ export async function readLogoutToken(config: Config, settings: StoredSsoSetting
     throw new SsoRefused('provider_refused', { problem: 'logout token: no back-channel logout event' })
   }
   if (payload.nonce !== undefined) throw new SsoRefused('provider_refused', { problem: 'logout token: a nonce' })
-  // The sessions are found by the person (their identity here); a token naming only the provider's session is refused.
-  if (typeof payload.sub !== 'string' || !payload.sub) {
-    throw new SsoRefused('provider_refused', { problem: 'logout token: no sub' })
+  const subject = typeof payload.sub === 'string' && payload.sub ? payload.sub : null
+  if (payload.sid !== undefined && providerSessionIdOf(payload.sid) === null) {
+    throw new SsoRefused('provider_refused', { problem: 'logout token: a sid that is not a session id' })
   }
-  return { subject: payload.sub }
+  const providerSessionId = providerSessionIdOf(payload.sid)
+  if (!subject && !providerSessionId) {
+    throw new SsoRefused('provider_refused', { problem: 'logout token: neither sub nor sid' })
+  }
+  return { subject, providerSessionId }
 }
 
 /**

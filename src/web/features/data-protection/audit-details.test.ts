@@ -53,6 +53,16 @@ describe('the details of an access-log line in words', () => {
       plain(auditDetailsText({ kind: 'access', outcome: 'answered' }, en, 'en')),
       'Kind: Access · Outcome: Answered',
     )
+    // The provider's back-channel logout of one of its sessions.
+    const logout = { reason: 'backchannel_logout', byProviderSession: true, sessionsEnded: 2 }
+    assert.equal(
+      plain(auditDetailsText(logout, fr, 'fr')),
+      'Motif : Déconnexion chez le fournisseur · Une session du fournisseur : oui · Sessions fermées : 2',
+    )
+    assert.equal(
+      plain(auditDetailsText(logout, en, 'en')),
+      'Reason: Signed out at the provider · One session at the provider: yes · Sessions ended: 2',
+    )
   })
 
   it('reads every coded value in words, with the labels the app already has for its vocabulary', () => {
