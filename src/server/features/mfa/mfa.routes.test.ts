@@ -437,9 +437,9 @@ describe('second factor required by role', () => {
 })
 
 describe('a second factor enrolled before the account was bound to its organisation’s single sign-on', () => {
-  it('is never changed by the person (403 sso_account), ends the password sign-in waiting for it, and stays an administrator’s to reset', async (t) => {
+  it('is removed when the account is bound to its provider, with its recovery codes and the password sign-in waiting for it, audited; the person manages none any more (403 sso_account)', async (t) => {
     const testApp = await setUpSso(t, { accounts: { lea: { email: 'placeholder', name: 'Léa', groups: ['agents'] } } })
-    const { app, db, organization, provider, adminSession } = testApp
+    const { app, db, organization, provider } = testApp
     const lea = await makeUser(db, 'caller', { organizationId: organization.id })
     const passwordSession = await testApp.loginAs(lea)
     const { secret } = (
@@ -457,15 +457,38 @@ describe('a second factor enrolled before the account was bound to its organisat
     const { login, post } = client(app)
     const pending = cookieOf(await login(lea), 'allervers_mfa')
     assert.ok(pending)
+    const leftOf = async (table: 'userMfa' | 'mfaRecoveryCode' | 'mfaChallenge') =>
+      (await db.selectFrom(table).select('userId').where('userId', '=', lea.id).execute()).length
+    assert.deepEqual(
+      [await leftOf('userMfa'), await leftOf('mfaRecoveryCode'), await leftOf('mfaChallenge')],
+      [1, 10, 1],
+    )
 
     provider.accounts.get('lea')!.email = lea.email
     const bound = await signIn(testApp, organization.code, 'lea')
     assert.equal((await me(testApp, bound.session)).signsInWithSso, true)
+    assert.deepEqual(
+      [await leftOf('userMfa'), await leftOf('mfaRecoveryCode'), await leftOf('mfaChallenge')],
+      [0, 0, 0],
+      'no secret, no recovery code, no pending sign-in left',
+    )
+    const bindingLogin = await db
+      .selectFrom('auditEvent')
+      .select('details')
+      .where('action', '=', 'auth.login')
+      .where('actorUserId', '=', lea.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(JSON.parse(String(bindingLogin.details)), {
+      method: 'sso',
+      role: 'caller',
+      accountBound: true,
+      secondFactorRemoved: true,
+    })
+
     const headers = { cookie: `allervers_session=${bound.session!.value}` }
-    const mfaRowOf = () => db.selectFrom('userMfa').selectAll().where('userId', '=', lea.id).executeTakeFirst()
-    const code = await laterCode(db, lea.id, secret)
-    const before = await mfaRowOf()
-    const refusals = [
+    const code = totpCodeAt(secret, Date.now())
+    for (const refused of [
       await app.inject({
         method: 'POST',
         url: '/api/account/mfa/disable',
@@ -478,33 +501,29 @@ describe('a second factor enrolled before the account was bound to its organisat
         headers,
         payload: { password: lea.password },
       }),
-      await app.inject({
-        method: 'POST',
-        url: '/api/account/mfa/recovery-codes',
-        headers,
-        payload: { code },
-      }),
-      await post('/api/auth/mfa/verify', pending, { code }),
-      await post('/api/auth/mfa/verify', pending, { code: recoveryCodes[0] }),
-    ]
-    for (const refused of refusals) {
+      await app.inject({ method: 'POST', url: '/api/account/mfa/enrolment', headers }),
+    ]) {
       assert.equal(refused.statusCode, 403, refused.body)
-      assert.equal(refused.json().error.code, 'FORBIDDEN')
       assert.deepEqual(refused.json().error.details, { reason: 'sso_account', providers: ['Habitat du Nord'] })
+    }
+    for (const typed of [code, recoveryCodes[0]]) {
+      const refused = await post('/api/auth/mfa/verify', pending, { code: typed })
+      assert.equal(refused.statusCode, 404, refused.body)
+      assert.equal(refused.json().error.details.reason, 'no_pending_sign_in')
       assert.equal(cookieOf(refused, 'allervers_session'), undefined, 'no session opened by the password')
     }
-    assert.deepEqual(await mfaRowOf(), before, 'the second factor is as it was, no step spent')
-    const codesLeft = await db.selectFrom('mfaRecoveryCode').select('usedAt').where('userId', '=', lea.id).execute()
-    assert.deepEqual(
-      codesLeft.map((code) => code.usedAt),
-      Array(10).fill(null),
-      'the same ten recovery codes, none spent',
-    )
-    // Reading changes nothing: the state is still answered.
-    assert.equal((await app.inject({ url: '/api/account/mfa', headers })).json().enabled, true)
+    assert.equal((await app.inject({ url: '/api/account/mfa', headers })).json().enabled, false)
 
-    const reset = await app.inject({ method: 'POST', url: `/api/users/${lea.id}/mfa/reset`, headers: adminSession })
-    assert.equal(reset.statusCode, 204)
-    assert.equal(await mfaRowOf(), undefined)
+    // Bound again at a later sign-in, with nothing to remove: the line says nothing of a second factor.
+    const again = await signIn(testApp, organization.code, 'lea')
+    assert.ok(again.session)
+    const later = await db
+      .selectFrom('auditEvent')
+      .select('details')
+      .where('action', '=', 'auth.login')
+      .where('actorUserId', '=', lea.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(JSON.parse(String(later.details)), { method: 'sso', role: 'caller' })
   })
 })

@@ -209,6 +209,7 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
             role: account.role,
             ...(account.isCreated ? { accountCreated: true } : {}),
             ...(account.isBound ? { accountBound: true } : {}),
+            ...(account.isSecondFactorRemoved ? { secondFactorRemoved: true } : {}),
           },
         })
         reply.setCookie(SESSION_COOKIE, sessionToken, {

@@ -11,6 +11,7 @@ import type { Config } from '../../config.js'
 import type { Db } from '../../db/database.js'
 import { addMinutes, nowTimestamp } from '../../db/time.js'
 import { hashToken, newSessionToken } from '../../http/auth.js'
+import { deleteMfa } from '../mfa/mfa.queries.js'
 import { findUserByEmail, insertUser, listMembershipsOfUser, upsertMembership } from '../users/users.queries.js'
 import type { StoredSsoSettings } from './sso.queries.js'
 import * as ssoQueries from './sso.queries.js'
@@ -325,7 +326,15 @@ export async function readLogoutToken(config: Config, settings: StoredSsoSetting
 export async function resolveAccount(
   db: Db,
   input: { settings: StoredSsoSettings; person: ProviderPerson },
-): Promise<{ userId: string; email: string; role: Role; isCreated: boolean; isBound: boolean }> {
+): Promise<{
+  userId: string
+  email: string
+  role: Role
+  isCreated: boolean
+  isBound: boolean
+  /** Bound at this sign-in, the account had a second factor of its own, now removed. */
+  isSecondFactorRemoved: boolean
+}> {
   const { settings, person } = input
   const role = roleForGroups(settings.roleMapping, person.groups)
   const now = nowTimestamp()
@@ -342,6 +351,7 @@ export async function resolveAccount(
   let account = await ssoQueries.findUserBySsoIdentity(db, organizationId, person.subject)
   let isCreated = false
   let isBound = false
+  let isSecondFactorRemoved = false
   if (account) {
     await ssoQueries.touchSsoIdentity(db, account.identityId, now)
   } else {
@@ -372,6 +382,10 @@ export async function resolveAccount(
       // Bound for good: the sessions its password opened end too (on every instance), as a password no longer would
       // open one; the provider is asked about none of them. The session this sign-in opens is the account's only one.
       await ssoQueries.endSessionsOfUser(db, existing.id)
+      // Its provider asks its own second factor now: one enrolled here protected the password, which no longer signs
+      // in. Kept, it would be a secret with no use (and a password sign-in waiting for it); removed with its recovery
+      // codes. Should the organisation turn its provider off, a role that requires one enrols a new one.
+      isSecondFactorRemoved = await deleteMfa(db, existing.id)
       isBound = true
       account = { ...existing, identityId: '' }
     } else {
@@ -390,5 +404,5 @@ export async function resolveAccount(
   if (person.name && person.name !== account.name) {
     await ssoQueries.renameUser(db, account.id, person.name)
   }
-  return { userId: account.id, email: account.email, role, isCreated, isBound }
+  return { userId: account.id, email: account.email, role, isCreated, isBound, isSecondFactorRemoved }
 }

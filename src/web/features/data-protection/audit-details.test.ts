@@ -63,6 +63,14 @@ describe('the details of an access-log line in words', () => {
       plain(auditDetailsText(logout, en, 'en')),
       'Reason: Signed out at the provider · One session at the provider: yes · Sessions ended: 2',
     )
+    // A sign-in through the provider that bound an account which had a second factor of its own.
+    assert.equal(
+      plain(auditDetailsText({ method: 'sso', accountBound: true, secondFactorRemoved: true }, fr, 'fr')).replace(
+        /^Méthode : [^·]+· /,
+        '',
+      ),
+      'Compte rattaché au fournisseur : oui · Second facteur Allervers retiré : oui',
+    )
   })
 
   it('reads every coded value in words, with the labels the app already has for its vocabulary', () => {
