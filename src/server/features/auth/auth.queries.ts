@@ -94,6 +94,24 @@ export async function touchSession(db: Db, sessionId: string, now: Timestamp) {
   await db.updateTable('session').set({ lastSeenAt: now }).where('id', '=', sessionId).execute()
 }
 
+/**
+ * Sessions past their absolute end, which nothing can use again: deleted (their sso_session rows go with them), so
+ * that the address and browser they were opened from are kept no longer than the session. Counted only when
+ * `dryRun`. Returns how many.
+ */
+export async function purgeLapsedSessions(db: Db, now: Timestamp, dryRun: boolean): Promise<number> {
+  if (dryRun) {
+    const row = await db
+      .selectFrom('session')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('expiresAt', '<=', now)
+      .executeTakeFirstOrThrow()
+    return Number(row.count)
+  }
+  const result = await db.deleteFrom('session').where('expiresAt', '<=', now).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
 /** Ends one session, on every instance at once (db/broadcast.ts). */
 export async function deleteSession(db: Db, sessionId: string) {
   await db.deleteFrom('session').where('id', '=', sessionId).execute()

@@ -12,6 +12,7 @@ import type { RetentionSettings } from '../../config.js'
 import { type Db, inTransaction } from '../../db/database.js'
 import { nowTimestamp, type Timestamp } from '../../db/time.js'
 import { recordAuditEvent } from '../audit/audit.queries.js'
+import { purgeLapsedSessions } from '../auth/auth.queries.js'
 import * as retention from './retention.queries.js'
 
 /** Why a household must be kept: an orientation still open, or a follow-up call planned. */
@@ -280,7 +281,13 @@ export async function runPurge(db: Db, options: PurgeOptions): Promise<PurgeOutc
       auditEvents: { erased: 0 },
     }
     // Beyond the report's contract (recorded in the purge's audit entry): flags and import rows removed.
-    const extra = { flagsErased: 0, importReportsStripped: 0, homeKeysForgotten: 0, requestsErased: 0 }
+    const extra = {
+      flagsErased: 0,
+      importReportsStripped: 0,
+      homeKeysForgotten: 0,
+      requestsErased: 0,
+      sessionsErased: 0,
+    }
     for (const organization of organizations) {
       const periods = periodsOf(organization, options.defaults)
       const due = await retention.listHouseholdsPastRetention(tx, organization.id, {
@@ -338,6 +345,8 @@ export async function runPurge(db: Db, options: PurgeOptions): Promise<PurgeOutc
       report.auditEvents.erased += options.dryRun
         ? await retention.countAuditEvents(tx, null, auditBefore)
         : await retention.deleteAuditEvents(tx, null, auditBefore)
+      // Sessions past their end (the address and browser each was opened from): by the real clock, whatever `asOf`.
+      extra.sessionsErased += await purgeLapsedSessions(tx, nowTimestamp(), Boolean(options.dryRun))
     }
     await retention.finishPurgeRun(tx, runId, {
       status: 'done',

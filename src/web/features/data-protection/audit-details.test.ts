@@ -142,16 +142,17 @@ describe('the details of an access-log line in words', () => {
       householdsErased: 2,
       requestsErased: 3,
       homeKeysForgotten: 0,
+      sessionsErased: 41,
     }
     assert.equal(
       plain(auditDetailsText(purge, fr, 'fr')),
       'À la date du : 2026-01-11 · Déclenchement : Purge quotidienne du serveur · Ménages effacés (dernier contact) : 2 · ' +
-        'Demandes du registre supprimées : 3 · Clés de logement oubliées : 0',
+        'Demandes du registre supprimées : 3 · Clés de logement oubliées : 0 · Sessions expirées supprimées : 41',
     )
     assert.equal(
       plain(auditDetailsText(purge, en, 'en')),
       'As of: 2026-01-11 · Trigger: Server’s daily purge · Households erased (last contact): 2 · ' +
-        'Register requests deleted: 3 · Home keys forgotten: 0',
+        'Register requests deleted: 3 · Home keys forgotten: 0 · Lapsed sessions deleted: 41',
     )
     const settings = { before: { requestsMonths: 60 }, after: { requestsMonths: 36 } }
     assert.equal(
