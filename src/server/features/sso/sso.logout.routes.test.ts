@@ -135,6 +135,24 @@ describe('back-channel logout from the provider', () => {
     assert.equal((await post(sidOnly)).statusCode, 200)
     assert.equal(await sessionStatus(testApp, tablet.session), 401)
 
+    // A provider session id too long to be kept at sign-in (none was): a token naming it with the person ends that
+    // person's sessions of no known provider session, as any sid would.
+    const later = await signIn(testApp, organization.code, 'agent')
+    const longSid = 'x'.repeat(300)
+    await db.updateTable('ssoSession').set({ providerSessionId: null }).execute()
+    const withLongSid = await provider.signAsProvider({
+      iss: provider.issuer,
+      aud: provider.clientId,
+      iat: now,
+      jti: 'long-sid',
+      sub: 'agent',
+      sid: longSid,
+      events: { [EVENT]: {} },
+    })
+    assert.equal((await post(withLongSid)).statusCode, 200)
+    assert.equal(await sessionStatus(testApp, later.session), 401)
+    assert.equal(await sessionStatus(testApp, other.session), 200)
+
     const audit = await db
       .selectFrom('auditEvent')
       .select(['actorUserId', 'details'])
@@ -148,6 +166,7 @@ describe('back-channel logout from the provider', () => {
       })),
       [
         { actor: 'agent', reason: 'backchannel_logout', byProviderSession: true, sessionsEnded: 2 },
+        { actor: 'agent', reason: 'backchannel_logout', byProviderSession: true, sessionsEnded: 1 },
         { actor: 'agent', reason: 'backchannel_logout', byProviderSession: true, sessionsEnded: 1 },
       ],
     )
@@ -204,7 +223,8 @@ describe('back-channel logout from the provider', () => {
       [{ events: { 'http://schemas.openid.net/event/other': {} } }, /no back-channel logout event/],
       [{ nonce: 'n' }, /a nonce/],
       [{ sub: undefined }, /neither sub nor sid/],
-      [{ sid: 42 }, /a sid that is not a session id/],
+      [{ sid: 42 }, /a sid that is not a non-empty string/],
+      [{ sub: '', sid: 'provider-session' }, /a sub that is not a non-empty string/],
     ] as const) {
       const refused = await post(await provider.signAsProvider({ ...claims, ...changes }))
       assert.equal(refused.statusCode, 400, `${JSON.stringify(changes)}: ${refused.body}`)
@@ -222,7 +242,7 @@ describe('back-channel logout from the provider', () => {
       .select('details')
       .where('action', '=', 'auth.sso_refused')
       .execute()
-    assert.equal(refusals.length, 9, 'each refused token audited')
+    assert.equal(refusals.length, 10, 'each refused token audited')
 
     // A flood from one address: audited up to SSO_REFUSALS_AUDITED_PER_ADDRESS, then a logout token gets 429 and the
     // sign-in's round trip is still refused in words, neither of them adding to the journal.

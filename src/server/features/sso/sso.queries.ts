@@ -262,7 +262,8 @@ export async function insertSsoSession(
  * The sessions here that a provider's back-channel logout ends (Back-Channel Logout 1.0 § 2.7). With the provider's
  * session (`sid`): the sessions it opened, of `subject` when the token names one too, and, for the person of
  * `userId`, those whose provider session is not known (opened before it was kept, or by a sign-in whose ID token gave
- * none): nothing shows they belong to another one. With the person only: all of that person's sessions.
+ * none): nothing shows they belong to another one. With the person only: all of that person's sessions. Never a
+ * session another organisation's provider opened: this provider speaks for its own.
  */
 export async function listSessionsEndedByLogout(
   db: Db,
@@ -287,6 +288,9 @@ export async function listSessionsEndedByLogout(
       .leftJoin('ssoSession', 'ssoSession.sessionId', 'session.id')
       .select(['session.id as sessionId', 'session.userId'])
       .where('session.userId', '=', userId)
+      .where((where) =>
+        where.or([where('ssoSession.sessionId', 'is', null), where('ssoSession.organizationId', '=', organizationId)]),
+      )
       .$if(providerSessionId !== null, (query) => query.where('ssoSession.providerSessionId', 'is', null))
       .execute()
     for (const row of rows) found.set(row.sessionId, row.userId)

@@ -8,10 +8,11 @@ import * as client from 'openid-client'
 import type { SsoRefusal } from '../../../shared/contracts/sso.js'
 import type { Role } from '../../../shared/roles.js'
 import type { Config } from '../../config.js'
-import type { Db } from '../../db/database.js'
+import { type Db, inTransaction } from '../../db/database.js'
 import { addMinutes, nowTimestamp } from '../../db/time.js'
 import { hashToken, newSessionToken } from '../../http/auth.js'
-import { deleteMfa } from '../mfa/mfa.queries.js'
+import { forgetSessions } from '../../http/session-cache.js'
+import { deleteMfa, findMfa } from '../mfa/mfa.queries.js'
 import { findUserByEmail, insertUser, listMembershipsOfUser, upsertMembership } from '../users/users.queries.js'
 import type { StoredSsoSettings } from './sso.queries.js'
 import * as ssoQueries from './sso.queries.js'
@@ -307,11 +308,17 @@ export async function readLogoutToken(config: Config, settings: StoredSsoSetting
     throw new SsoRefused('provider_refused', { problem: 'logout token: no back-channel logout event' })
   }
   if (payload.nonce !== undefined) throw new SsoRefused('provider_refused', { problem: 'logout token: a nonce' })
-  const subject = typeof payload.sub === 'string' && payload.sub ? payload.sub : null
-  if (payload.sid !== undefined && providerSessionIdOf(payload.sid) === null) {
-    throw new SsoRefused('provider_refused', { problem: 'logout token: a sid that is not a session id' })
+  // Present, each must be a non-empty string: a malformed one is refused, never read as absent (a `sid` without its
+  // `sub` would reach every person's sessions of that provider session).
+  for (const claim of ['sub', 'sid'] as const) {
+    if (payload[claim] !== undefined && (typeof payload[claim] !== 'string' || !payload[claim])) {
+      throw new SsoRefused('provider_refused', { problem: `logout token: a ${claim} that is not a non-empty string` })
+    }
   }
-  const providerSessionId = providerSessionIdOf(payload.sid)
+  const subject = (payload.sub as string | undefined) ?? null
+  // A sid longer than those kept at sign-in still scopes the logout: it matches no session kept with its id, and the
+  // person's sessions of no known provider session (such a sign-in kept none) end.
+  const providerSessionId = (payload.sid as string | undefined) ?? null
   if (!subject && !providerSessionId) {
     throw new SsoRefused('provider_refused', { problem: 'logout token: neither sub nor sid' })
   }
@@ -378,14 +385,23 @@ export async function resolveAccount(
       // The organisation keeps its administrator: one whose groups do not give that role keeps signing in with a password.
       const here = memberships.find((membership) => membership.organizationId === organizationId)
       if (here?.role === 'admin' && role !== 'admin') throw new SsoRefused('admin_not_mapped', { userId: existing.id })
-      await ssoQueries.linkSsoIdentity(db, { organizationId, subject: person.subject, userId: existing.id, now })
-      // Bound for good: the sessions its password opened end too (on every instance), as a password no longer would
-      // open one; the provider is asked about none of them. The session this sign-in opens is the account's only one.
-      await ssoQueries.endSessionsOfUser(db, existing.id)
-      // Its provider asks its own second factor now: one enrolled here protected the password, which no longer signs
-      // in. Kept, it would be a secret with no use (and a password sign-in waiting for it); removed with its recovery
-      // codes. Should the organisation turn its provider off, a role that requires one enrols a new one.
-      isSecondFactorRemoved = await deleteMfa(db, existing.id)
+      // All or nothing: an account bound with its password sessions or its second factor left would keep them for good
+      // (later sign-ins find it bound and take the other way).
+      isSecondFactorRemoved = await inTransaction(db, async (tx) => {
+        await ssoQueries.linkSsoIdentity(tx, { organizationId, subject: person.subject, userId: existing.id, now })
+        // Bound for good: the sessions its password opened end too (on every instance), as a password no longer would
+        // open one; the provider is asked about none of them. The session this sign-in opens is the account's only one.
+        await ssoQueries.endSessionsOfUser(tx, existing.id)
+        // Its provider asks its own second factor now: one enrolled here protected the password, which no longer signs
+        // in. Kept, it would be a secret with no use (and a password sign-in waiting for it); removed with its recovery
+        // codes and any enrolment begun. Should the organisation turn its provider off, a role that requires one
+        // enrols a new one.
+        const hadSecondFactor = Boolean((await findMfa(tx, existing.id))?.enabledAt)
+        await deleteMfa(tx, existing.id)
+        return hadSecondFactor
+      })
+      // Once committed: no session remembered here keeps the ones just ended (read again between announce and commit).
+      forgetSessions({ userId: existing.id })
       isBound = true
       account = { ...existing, identityId: '' }
     } else {
