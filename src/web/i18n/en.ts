@@ -152,7 +152,7 @@ export const en: Messages = {
       redirectUri: 'Redirect URI to register at the provider',
       backchannelLogoutUri: 'Sign-out address to register at the provider (back-channel logout URI)',
       backchannelLogoutHint:
-        'Someone who signs out at the provider, or whom their IT department signs out, loses their Allervers sessions at once: the one opened from the same provider session when the provider names it (Keycloak: “Backchannel logout session required”), otherwise all of them.',
+        'Someone who signs out at the provider, or whom their IT department signs out, loses their Allervers sessions at once: those opened from that provider session when the provider names it (Keycloak: “Backchannel logout session required”), otherwise all of them.',
       isEnabled: 'Single sign-on on',
       issuer: 'Provider address (issuer)',
       issuerHint: 'For example https://sso.example.org/realms/north',

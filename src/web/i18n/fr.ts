@@ -154,7 +154,7 @@ export const fr = {
       redirectUri: 'Adresse de retour à déclarer chez le fournisseur (redirect URI)',
       backchannelLogoutUri: 'Adresse de déconnexion à déclarer chez le fournisseur (back-channel logout URI)',
       backchannelLogoutHint:
-        'Une personne qui se déconnecte chez le fournisseur, ou que son service informatique déconnecte, perd aussitôt ses sessions Allervers : celle ouverte depuis la même session du fournisseur quand il la nomme (Keycloak : « Backchannel logout session required »), sinon toutes.',
+        'Une personne qui se déconnecte chez le fournisseur, ou que son service informatique déconnecte, perd aussitôt ses sessions Allervers : celles ouvertes depuis cette session du fournisseur quand il la nomme (Keycloak : « Backchannel logout session required »), sinon toutes.',
       isEnabled: 'Connexion unique active',
       issuer: 'Adresse du fournisseur (issuer)',
       issuerHint: 'Par exemple https://sso.exemple.fr/realms/nord',

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, PostgresAdapter, sql } from 'kysely'
 
 // Frozen in time: never import application code here.
 // Every session opened through a provider gets its sso_session row, not only those with a refresh token: the row now
@@ -19,6 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     select session_id, organization_id, subject, refresh_token_encrypted, checked_at from sso_session`.execute(db)
   await db.schema.dropTable('sso_session').execute()
   await db.schema.alterTable('sso_session_next').renameTo('sso_session').execute()
+  await renameConstraints(db, 'sso_session_next')
   await db.schema.createIndex('sso_session_checked_idx').on('sso_session').column('checked_at').execute()
   await db.schema
     .createIndex('sso_session_provider_session_idx')
@@ -41,5 +42,16 @@ export async function down(db: Kysely<any>): Promise<void> {
     where refresh_token_encrypted is not null`.execute(db)
   await db.schema.dropTable('sso_session').execute()
   await db.schema.alterTable('sso_session_previous').renameTo('sso_session').execute()
+  await renameConstraints(db, 'sso_session_previous')
   await db.schema.createIndex('sso_session_checked_idx').on('sso_session').column('checked_at').execute()
+}
+
+/** PostgreSQL named the constraints after the table they were made on: given the names the table had, as before. */
+async function renameConstraints(db: Kysely<any>, builtAs: string) {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return
+  for (const suffix of ['pkey', 'session_id_fkey', 'organization_id_fkey']) {
+    await sql`alter table sso_session rename constraint ${sql.id(`${builtAs}_${suffix}`)} to ${sql.id(`sso_session_${suffix}`)}`.execute(
+      db,
+    )
+  }
 }

@@ -97,7 +97,9 @@ export async function touchSession(db: Db, sessionId: string, now: Timestamp) {
 /**
  * Sessions past their absolute end, which nothing can use again: deleted (their sso_session rows go with them), so
  * that the address and browser they were opened from are kept no longer than the session. Counted only when
- * `dryRun`. Returns how many.
+ * `dryRun`. Returns how many. On PostgreSQL the purge's long transaction skips a row another transaction holds (an
+ * account's sessions being ended) rather than wait for it in an order of its own, which could deadlock and undo the
+ * whole purge: a row skipped goes at the next purge.
  */
 export async function purgeLapsedSessions(db: Db, now: Timestamp, dryRun: boolean): Promise<number> {
   if (dryRun) {
@@ -108,7 +110,16 @@ export async function purgeLapsedSessions(db: Db, now: Timestamp, dryRun: boolea
       .executeTakeFirstOrThrow()
     return Number(row.count)
   }
-  const result = await db.deleteFrom('session').where('expiresAt', '<=', now).executeTakeFirst()
+  const result = await db
+    .deleteFrom('session')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('session')
+        .select('session.id')
+        .where('session.expiresAt', '<=', now)
+        .$if(db.engine === 'postgres', (query) => query.forUpdate().skipLocked()),
+    )
+    .executeTakeFirst()
   return Number(result.numDeletedRows)
 }
 

@@ -57,11 +57,11 @@ describe('the details of an access-log line in words', () => {
     const logout = { reason: 'backchannel_logout', byProviderSession: true, sessionsEnded: 2 }
     assert.equal(
       plain(auditDetailsText(logout, fr, 'fr')),
-      'Motif : Déconnexion chez le fournisseur · Une session du fournisseur : oui · Sessions fermées : 2',
+      'Motif : Déconnexion chez le fournisseur · Par session du fournisseur : oui · Sessions fermées : 2',
     )
     assert.equal(
       plain(auditDetailsText(logout, en, 'en')),
-      'Reason: Signed out at the provider · One session at the provider: yes · Sessions ended: 2',
+      'Reason: Signed out at the provider · By provider session: yes · Sessions ended: 2',
     )
     // A sign-in through the provider that bound an account which had a second factor of its own.
     assert.equal(
