@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { generateKeyPair, SignJWT } from 'jose'
+import { makeOrganization } from '../../../../test/factories.js'
 import { me, setUpSso, signIn } from '../../../../test/sso-sign-in.js'
+import { hashToken } from '../../http/auth.js'
 import { SSO_REFUSALS_AUDITED_PER_ADDRESS } from './sso.routes.js'
 
 const EVENT = 'http://schemas.openid.net/event/backchannel-logout'
@@ -64,6 +66,25 @@ describe('back-channel logout from the provider', () => {
     provider.accounts.set('jamais', { email: 'jamais@nord.example', name: 'Jamais', groups: ['agents'] })
     await provider.backchannelLogout('jamais')
     assert.equal(await sessionStatus(testApp, other.session), 200)
+  })
+
+  it('never ends a session another organisation’s provider opened', async (t) => {
+    const testApp = await setUp(t)
+    const { db, organization, provider } = testApp
+    const here = await signIn(testApp, organization.code, 'agent')
+    const there = await signIn(testApp, organization.code, 'agent')
+    assert.ok(there.session)
+    // The second stands for a session the same account had from another organisation's provider.
+    const elsewhere = await makeOrganization(db, { name: 'Autre bailleur' })
+    await db
+      .updateTable('ssoSession')
+      .set({ organizationId: elsewhere.id })
+      .where('sessionId', '=', hashToken(there.session.value))
+      .executeTakeFirstOrThrow()
+
+    await provider.backchannelLogout('agent')
+    assert.equal(await sessionStatus(testApp, here.session), 401, 'this provider’s session ends')
+    assert.equal(await sessionStatus(testApp, there.session), 200, 'the other provider’s goes on')
   })
 
   it('ends only the sessions of the provider session that ended, when the provider names its sessions', async (t) => {
