@@ -280,8 +280,9 @@ const LOGOUT_TOKEN_MAX_AGE = '10 minutes'
 /**
  * Reads a logout token the provider sends when the person signs out there (OpenID Connect Back-Channel Logout 1.0,
  * § 2.6): signed with the provider's keys, for this client, recent, naming the logout event, and the person (`sub`),
- * the provider's session (`sid`) or both, without a nonce. Answers them (null when absent); throws SsoRefused('provider_refused') naming what failed, or
- * SsoRefused('provider_error') when the provider's configuration or keys cannot be read.
+ * the provider's session (`sid`) or both, without a nonce. Answers them (null when absent); throws
+ * SsoRefused('provider_refused') naming what failed, or SsoRefused('provider_error') when the provider's configuration
+ * or keys cannot be read.
  */
 export async function readLogoutToken(config: Config, settings: StoredSsoSettings, token: string) {
   const configuration = await providerConfiguration(config, settings)
@@ -308,8 +309,8 @@ export async function readLogoutToken(config: Config, settings: StoredSsoSetting
     throw new SsoRefused('provider_refused', { problem: 'logout token: no back-channel logout event' })
   }
   if (payload.nonce !== undefined) throw new SsoRefused('provider_refused', { problem: 'logout token: a nonce' })
-  // Present, each must be a non-empty string: a malformed one is refused, never read as absent (a `sid` without its
-  // `sub` would reach every person's sessions of that provider session).
+  // Present, each must be a non-empty string: a malformed one is refused, never read as absent (a malformed `sub` read
+  // so would leave its `sid` alone, reaching every person's sessions of that provider session).
   for (const claim of ['sub', 'sid'] as const) {
     if (payload[claim] !== undefined && (typeof payload[claim] !== 'string' || !payload[claim])) {
       throw new SsoRefused('provider_refused', { problem: `logout token: a ${claim} that is not a non-empty string` })
