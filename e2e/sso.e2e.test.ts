@@ -154,6 +154,8 @@ describe('single sign-on in Chromium', () => {
       )
       .waitFor()
     await boundPage.getByText('Cette session').waitFor()
+    // The session says which organisation's single sign-on opened it.
+    await boundPage.getByRole('cell', { name: /Cette session\s*Par la connexion unique de Habitat du Nord/ }).waitFor()
     assert.equal(await boundPage.getByRole('heading', { name: 'Mon mot de passe' }).count(), 0, 'no password form')
     assert.equal(await boundPage.getByLabel(/^Mot de passe actuel/).count(), 0, 'no password form')
     assert.equal(

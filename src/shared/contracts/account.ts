@@ -15,6 +15,8 @@ export const AccountSessionSchema = Type.Object({
   lastSeenAt: Type.String(),
   /** The session this request comes from. */
   isCurrent: Type.Boolean(),
+  /** The organisation whose single sign-on opened it; null for a password, or when it was not kept (before 7/12/2026). */
+  openedThrough: Nullable(Type.String()),
 })
 
 export const SessionIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })

@@ -4,10 +4,18 @@ import type { Db } from '../../db/database.js'
 export async function listSessionsOfUser(db: Db, userId: string, now: string) {
   return db
     .selectFrom('session')
-    .select(['id', 'createdAt', 'lastSeenAt', 'userAgent'])
-    .where('userId', '=', userId)
-    .where('expiresAt', '>', now)
-    .orderBy('lastSeenAt', 'desc')
+    .leftJoin('ssoSession', 'ssoSession.sessionId', 'session.id')
+    .leftJoin('organization', 'organization.id', 'ssoSession.organizationId')
+    .select([
+      'session.id',
+      'session.createdAt',
+      'session.lastSeenAt',
+      'session.userAgent',
+      'organization.name as openedThrough',
+    ])
+    .where('session.userId', '=', userId)
+    .where('session.expiresAt', '>', now)
+    .orderBy('session.lastSeenAt', 'desc')
     .execute()
 }
 

@@ -38,8 +38,21 @@ describe('« Mon compte »: one’s own sessions', () => {
       { browser: elsewhere.browser, system: elsewhere.system },
       { browser: 'Firefox', system: 'Windows' },
     )
+    assert.deepEqual(
+      items.map((item) => item.openedThrough),
+      [null, null],
+      'opened with a password: no provider named',
+    )
     for (const item of items) {
-      assert.deepEqual(Object.keys(item).sort(), ['browser', 'id', 'isCurrent', 'lastSeenAt', 'startedAt', 'system'])
+      assert.deepEqual(Object.keys(item).sort(), [
+        'browser',
+        'id',
+        'isCurrent',
+        'lastSeenAt',
+        'openedThrough',
+        'startedAt',
+        'system',
+      ])
       assert.ok(!response.body.includes(desk.token) && !response.body.includes(phone.token), 'no token')
     }
     const stored = await db.selectFrom('session').select('id').execute()

@@ -40,6 +40,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
           startedAt: row.createdAt,
           lastSeenAt: row.lastSeenAt,
           isCurrent: row.id === user.sessionId,
+          openedThrough: row.openedThrough,
         })),
       }
     },

@@ -496,6 +496,28 @@ describe('signing in through the provider', () => {
     assert.deepEqual(await refusals(testApp), ['expired', 'expired', 'expired'])
   })
 
+  it('names the organisation whose single sign-on opened a session in the person’s list of sessions', async (t) => {
+    const testApp = await setUp(t, {
+      accounts: { lea: { email: 'lea@nord.example', name: 'Léa', groups: ['agents'] } },
+    })
+    const signedIn = await signIn(testApp, testApp.organization.code, 'lea')
+    assert.ok(signedIn.session)
+    const answer = await testApp.app.inject({
+      url: '/api/account/sessions',
+      headers: { cookie: `allervers_session=${signedIn.session.value}` },
+    })
+    assert.equal(answer.statusCode, 200, answer.body)
+    assert.deepEqual(
+      answer
+        .json()
+        .items.map((item: { openedThrough: string | null; isCurrent: boolean }) => [
+          item.openedThrough,
+          item.isCurrent,
+        ]),
+      [['Habitat du Nord', true]],
+    )
+  })
+
   it('sends an organisation without single sign-on back to the login page', async (t) => {
     const { app, db } = await buildTestApp(t)
     const organization = await makeOrganization(db)

@@ -70,6 +70,11 @@ export function SessionsCard({ signsInWithSso = false }: { signsInWithSso?: bool
                           {t('account.sessions.current')}
                         </Badge>
                       )}
+                      {session.openedThrough && (
+                        <Text size="xs" c="dimmed">
+                          {t('account.sessions.openedThrough', { organization: session.openedThrough })}
+                        </Text>
+                      )}
                     </Table.Td>
                     <Table.Td>{formatInstant(session.startedAt, i18n.language)}</Table.Td>
                     <Table.Td>{formatInstant(session.lastSeenAt, i18n.language)}</Table.Td>
