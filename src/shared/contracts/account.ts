@@ -15,7 +15,7 @@ export const AccountSessionSchema = Type.Object({
   lastSeenAt: Type.String(),
   /** The session this request comes from. */
   isCurrent: Type.Boolean(),
-  /** The organisation whose single sign-on opened it; null for a password, or when it was not kept (before 7/12/2026). */
+  /** The organisation whose single sign-on opened it; null for a password, or for one opened before this was kept. */
   openedThrough: Nullable(Type.String()),
 })
 
