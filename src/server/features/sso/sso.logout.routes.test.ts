@@ -76,11 +76,12 @@ describe('back-channel logout from the provider', () => {
     assert.ok(there.session)
     // The second stands for a session the same account had from another organisation's provider.
     const elsewhere = await makeOrganization(db, { name: 'Autre bailleur' })
-    await db
+    const moved = await db
       .updateTable('ssoSession')
       .set({ organizationId: elsewhere.id })
       .where('sessionId', '=', hashToken(there.session.value))
-      .executeTakeFirstOrThrow()
+      .executeTakeFirst()
+    assert.equal(Number(moved.numUpdatedRows), 1)
 
     await provider.backchannelLogout('agent')
     assert.equal(await sessionStatus(testApp, here.session), 401, 'this provider’s session ends')
